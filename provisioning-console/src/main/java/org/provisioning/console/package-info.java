@@ -1,0 +1,2 @@
+/** The management API, CLI, and console; talks to services only through common's interfaces. */
+package org.provisioning.console;
