@@ -1,0 +1,385 @@
+package org.provisioning.common.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.net.Ipv4Range;
+import org.provisioning.common.net.Ipv4Subnet;
+
+/**
+ * Reads and writes the config document. Reading never stops at the first problem: unknown keys,
+ * values of the wrong type and unparsable addresses are all collected with their paths, then the
+ * {@link ConfigValidator} rules run, and the caller gets every error at once.
+ *
+ * <p>YAML is a superset of JSON, so the same reader takes the file, an API body in JSON, and the
+ * CLI's YAML.
+ */
+public final class ConfigCodec {
+  private final ObjectMapper yaml;
+  private final ObjectMapper json;
+
+  public ConfigCodec() {
+    SimpleModule addresses = new SimpleModule("provisioning-addresses");
+    scalar(addresses, Ipv4Address.class, Ipv4Address::parse);
+    scalar(addresses, Ipv4Range.class, Ipv4Range::parse);
+    scalar(addresses, Ipv4Subnet.class, Ipv4Subnet::parse);
+    this.yaml =
+        YAMLMapper.builder(
+                YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .build())
+            .addModule(addresses)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+    this.json =
+        JsonMapper.builder()
+            .addModule(addresses)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+  }
+
+  /**
+   * Parses and validates a document.
+   *
+   * @throws ConfigException with every error found, each with its path
+   */
+  public ProvisioningConfig parse(String document) throws ConfigException {
+    ErrorCollector collector = new ErrorCollector();
+    ProvisioningConfig config;
+    try {
+      JsonNode tree = yaml.readTree(document);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        config = null;
+      } else if (!tree.isObject()) {
+        throw new ConfigException(
+            List.of(
+                new ConfigError(
+                    "", "the document must be a mapping of sections (server, dhcp, ...)")));
+      } else {
+        config = yaml.readerFor(ProvisioningConfig.class).withHandler(collector).readValue(tree);
+      }
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw new ConfigException(
+          List.of(
+              new ConfigError(
+                  pathOf(e), "cannot be read" + where + ": " + e.getOriginalMessage())));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(new ConfigError("", "cannot be read: " + e.getMessage())));
+    }
+    if (config == null) {
+      config = new ProvisioningConfig(null, null, null, null, null, null, null, null);
+    }
+    List<ConfigError> errors = new ArrayList<>(collector.errors);
+    errors.addAll(new ConfigValidator(collector.errors).validate(config));
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return config;
+  }
+
+  /** The document as YAML, every default spelled out. */
+  public String toYaml(ProvisioningConfig config) {
+    try {
+      return yaml.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a config record cannot fail to serialise", e);
+    }
+  }
+
+  /** The document as indented JSON, every default spelled out. */
+  public String toJson(ProvisioningConfig config) {
+    try {
+      return json.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a config record cannot fail to serialise", e);
+    }
+  }
+
+  /** A JSON mapper that knows the config's value types, for embedding config in API replies. */
+  public ObjectMapper jsonMapper() {
+    return json;
+  }
+
+  private static <T> void scalar(SimpleModule module, Class<T> type, Function<String, T> parser) {
+    module.addSerializer(type, ToStringSerializer.instance);
+    module.addDeserializer(type, new ParsingDeserializer<>(type, parser));
+  }
+
+  /**
+   * Parses a scalar with the value type's own strict parser and hands a failure to the problem
+   * handler, so that a bad address is one error among many instead of the end of reading.
+   */
+  private static final class ParsingDeserializer<T> extends StdScalarDeserializer<T> {
+    private final transient Function<String, T> parser;
+
+    ParsingDeserializer(Class<T> type, Function<String, T> parser) {
+      super(type);
+      this.parser = parser;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.hasToken(JsonToken.VALUE_STRING)) {
+        return (T) ctxt.handleUnexpectedToken(handledType(), p);
+      }
+      String text = p.getText();
+      try {
+        return parser.apply(text.trim());
+      } catch (IllegalArgumentException e) {
+        return (T) ctxt.handleWeirdStringValue(handledType(), text, e.getMessage());
+      }
+    }
+  }
+
+  /** Records each binding problem with its path and lets reading go on. */
+  private static final class ErrorCollector extends DeserializationProblemHandler {
+    final List<ConfigError> errors = new ArrayList<>();
+
+    @Override
+    public boolean handleUnknownProperty(
+        DeserializationContext ctxt,
+        JsonParser p,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
+        throws IOException {
+      Collection<Object> known = deserializer.getKnownPropertyNames();
+      String hint = "";
+      if (known != null && !known.isEmpty()) {
+        String nearest =
+            known.stream()
+                .map(Object::toString)
+                .min(Comparator.comparingInt(k -> distance(k, propertyName)))
+                .orElseThrow();
+        hint =
+            distance(nearest, propertyName) <= 2
+                ? "; did you mean '" + nearest + "'?"
+                : "; known keys here: " + known.stream().map(Object::toString).sorted().toList();
+      }
+      errors.add(new ConfigError(pathAt(p), "unknown key '" + propertyName + "'" + hint));
+      p.skipChildren();
+      return true;
+    }
+
+    @Override
+    public Object handleWeirdStringValue(
+        DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
+      String message;
+      if (targetType.isEnum()) {
+        message =
+            "'"
+                + value
+                + "' is not one of "
+                + java.util.Arrays.stream(targetType.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(Locale.ROOT))
+                    .toList();
+      } else if (targetType == Ipv4Address.class
+          || targetType == Ipv4Range.class
+          || targetType == Ipv4Subnet.class) {
+        message = failureMsg;
+      } else {
+        message = "'" + value + "' is not " + describe(targetType);
+      }
+      errors.add(new ConfigError(pathAt(ctxt.getParser()), message));
+      return emptyValueOf(targetType);
+    }
+
+    @Override
+    public Object handleWeirdNumberValue(
+        DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
+      errors.add(
+          new ConfigError(pathAt(ctxt.getParser()), value + " is not " + describe(targetType)));
+      return emptyValueOf(targetType);
+    }
+
+    @Override
+    public Object handleUnexpectedToken(
+        DeserializationContext ctxt,
+        JavaType targetType,
+        JsonToken t,
+        JsonParser p,
+        String failureMsg)
+        throws IOException {
+      errors.add(
+          new ConfigError(
+              pathAt(p),
+              "expected " + describe(targetType.getRawClass()) + ", found " + describe(t)));
+      p.skipChildren();
+      return emptyValueOf(targetType.getRawClass());
+    }
+
+    @Override
+    public Object handleMissingInstantiator(
+        DeserializationContext ctxt,
+        Class<?> instClass,
+        ValueInstantiator valueInsta,
+        JsonParser p,
+        String msg)
+        throws IOException {
+      errors.add(
+          new ConfigError(
+              pathAt(p),
+              "expected " + describe(instClass) + ", found " + describe(p.currentToken())));
+      p.skipChildren();
+      return null;
+    }
+  }
+
+  private static Object emptyValueOf(Class<?> type) {
+    if (type == int.class || type == Integer.class) {
+      return type == int.class ? 0 : null;
+    }
+    if (type == long.class) {
+      return 0L;
+    }
+    if (type == boolean.class) {
+      return false;
+    }
+    return null;
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == Ipv4Address.class) {
+      return "an IPv4 address";
+    }
+    if (type == Ipv4Range.class) {
+      return "an address range like 127.16.0.10-127.16.0.250";
+    }
+    if (type == Ipv4Subnet.class) {
+      return "a subnet like 127.16.0.0/16";
+    }
+    if (type.isRecord()) {
+      return "a mapping of keys";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_OBJECT -> "a mapping";
+      case START_ARRAY -> "a list";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "true/false";
+      case VALUE_NULL -> "null";
+      default -> token.toString();
+    };
+  }
+
+  private static String pathOf(JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+      StringBuilder path = new StringBuilder();
+      for (var ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      return path.toString();
+    }
+    return "";
+  }
+
+  /** The path of the value the parser is on, not of the container that value opens. */
+  private static String pathAt(JsonParser p) {
+    JsonStreamContext context = p.getParsingContext();
+    if (p.hasToken(JsonToken.START_OBJECT) || p.hasToken(JsonToken.START_ARRAY)) {
+      context = context.getParent();
+    }
+    return pathOf(context);
+  }
+
+  /** {@code dhcp.subnets[1].pools[0].range} from the parser's position. */
+  static String pathOf(JsonStreamContext context) {
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+      } else if (c.getCurrentName() != null) {
+        parts.add("." + c.getCurrentName());
+      }
+    }
+    StringBuilder path = new StringBuilder();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      path.append(parts.get(i));
+    }
+    return path.length() > 0 && path.charAt(0) == '.' ? path.substring(1) : path.toString();
+  }
+
+  /** Levenshtein distance, for "did you mean" on a mistyped key. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost =
+            Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1))
+                ? 0
+                : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

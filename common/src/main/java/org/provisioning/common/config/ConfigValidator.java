@@ -1,0 +1,290 @@
+package org.provisioning.common.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.net.Ipv4Range;
+import org.provisioning.common.net.Ipv4Subnet;
+
+/**
+ * The rules a config must follow beyond its shape, as code. Each rule that fails adds an error that
+ * names the path, says what is wrong and how to fix it; every rule runs, so the operator sees every
+ * problem at once.
+ */
+final class ConfigValidator {
+  private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-]{0,62})");
+
+  private final List<ConfigError> bindingErrors;
+  private final List<ConfigError> errors = new ArrayList<>();
+
+  /**
+   * @param bindingErrors errors already reported while reading; their paths are not re-judged
+   */
+  ConfigValidator(List<ConfigError> bindingErrors) {
+    this.bindingErrors = bindingErrors;
+  }
+
+  List<ConfigError> validate(ProvisioningConfig config) {
+    server(config.server());
+    management(config.management());
+    dhcp(config.dhcp());
+    port("tftp.port", config.tftp().port());
+    if (config.tftp().root().isBlank()) {
+      error("tftp.root", "is empty; name the directory files are served from, e.g. tftp");
+    }
+    port("dns.port", config.dns().port());
+    port("tod.port", config.tod().port());
+    failover(config.failover(), config.server());
+    if (config.alerts().historyLimit() < 10 || config.alerts().historyLimit() > 1_000_000) {
+      error("alerts.historyLimit", config.alerts().historyLimit() + " is outside 10-1000000");
+    }
+    listenersApart(config);
+    return errors;
+  }
+
+  private void server(ServerConfig server) {
+    if (!SERVER_NAME.matcher(server.name()).matches()) {
+      error(
+          "server.name",
+          "'" + server.name() + "' is not a host-like name (letters, digits, '.', '-', up to 63)");
+    }
+    if (server.id() < 1 || server.id() > 255) {
+      error("server.id", server.id() + " is outside 1-255");
+    }
+    if (server.dataDir().isBlank()) {
+      error("server.dataDir", "is empty; name a directory for the journal, e.g. data");
+    }
+  }
+
+  private void management(ManagementConfig management) {
+    port("management.port", management.port());
+    if (management.maxBodyBytes() < 1024 || management.maxBodyBytes() > 64 << 20) {
+      error("management.maxBodyBytes", management.maxBodyBytes() + " is outside 1024-67108864");
+    }
+  }
+
+  private void dhcp(DhcpConfig dhcp) {
+    port("dhcp.port", dhcp.port());
+    if (dhcp.leaseTime() < 60) {
+      error("dhcp.leaseTime", dhcp.leaseTime() + " s is under the minimum of 60 s");
+    }
+    List<Located<Ipv4Subnet>> subnets = new ArrayList<>();
+    List<Located<Ipv4Range>> pools = new ArrayList<>();
+    for (int s = 0; s < dhcp.subnets().size(); s++) {
+      String at = "dhcp.subnets[" + s + "]";
+      SubnetConfig subnet = dhcp.subnets().get(s);
+      if (subnet == null) {
+        error(at, "is empty; give at least 'subnet' and 'pools'");
+        continue;
+      }
+      if (subnet.subnet() == null) {
+        error(at + ".subnet", "is missing; give the network like 127.16.0.0/16");
+      } else {
+        for (Located<Ipv4Subnet> other : subnets) {
+          if (other.value.overlaps(subnet.subnet())) {
+            error(
+                at + ".subnet",
+                subnet.subnet()
+                    + " overlaps "
+                    + other.value
+                    + " at "
+                    + other.path
+                    + "; subnets must be disjoint");
+          }
+        }
+        subnets.add(new Located<>(at + ".subnet", subnet.subnet()));
+      }
+      if (subnet.leaseTime() != null && subnet.leaseTime() < 60) {
+        error(at + ".leaseTime", subnet.leaseTime() + " s is under the minimum of 60 s");
+      }
+      addressesInside(at + ".routers", subnet.routers(), subnet.subnet());
+      for (int p = 0; p < subnet.pools().size(); p++) {
+        pool(at + ".pools[" + p + "]", subnet.pools().get(p), subnet.subnet(), pools);
+      }
+    }
+  }
+
+  private void pool(String at, PoolConfig pool, Ipv4Subnet subnet, List<Located<Ipv4Range>> seen) {
+    if (pool == null) {
+      error(at, "is empty; give at least 'range'");
+      return;
+    }
+    Ipv4Range range = pool.range();
+    if (range == null) {
+      error(at + ".range", "is missing; give the addresses like 127.16.0.10-127.16.0.250");
+    } else if (!range.isOrdered()) {
+      error(at + ".range", range + " ends before it starts; swap its two addresses");
+    } else {
+      if (subnet != null && !subnet.contains(range)) {
+        error(
+            at + ".range",
+            range + " lies outside subnet " + subnet + "; move the pool or widen the subnet");
+      } else if (subnet != null
+          && subnet.prefixLength() < 31
+          && (range.contains(subnet.network()) || range.contains(subnet.broadcast()))) {
+        error(
+            at + ".range",
+            range
+                + " contains the network or broadcast address of "
+                + subnet
+                + "; start at "
+                + subnet.network().plus(1)
+                + " and end by "
+                + subnet.broadcast().plus(-1));
+      }
+      for (Located<Ipv4Range> other : seen) {
+        if (other.value.overlaps(range)) {
+          error(at + ".range", range + " overlaps " + other.value + " at " + other.path);
+        }
+      }
+      seen.add(new Located<>(at + ".range", range));
+    }
+    int warning = pool.warningPercent();
+    int critical = pool.criticalPercent();
+    if (warning < 1 || warning > 100) {
+      error(at + ".warningPercent", warning + " is outside 1-100");
+    }
+    if (critical < 1 || critical > 100) {
+      error(at + ".criticalPercent", critical + " is outside 1-100");
+    }
+    if (warning >= critical) {
+      error(
+          at + ".warningPercent",
+          warning
+              + " is not below criticalPercent "
+              + critical
+              + "; the warning must come before the critical alert");
+    }
+  }
+
+  private void failover(FailoverConfig failover, ServerConfig server) {
+    port("failover.port", failover.port());
+    if (failover.heartbeatMillis() < 10 || failover.heartbeatMillis() > 10_000) {
+      error("failover.heartbeatMillis", failover.heartbeatMillis() + " is outside 10-10000");
+    }
+    if (failover.deadAfterMillis() < 3 * failover.heartbeatMillis()) {
+      error(
+          "failover.deadAfterMillis",
+          failover.deadAfterMillis()
+              + " ms is under three heartbeat intervals (3 x "
+              + failover.heartbeatMillis()
+              + " ms), which invites false takeovers; raise it to "
+              + 3 * failover.heartbeatMillis()
+              + " or more");
+    }
+    if (failover.peer() != null && failover.peer().equals(failover.listen())) {
+      error("failover.peer", failover.peer() + " is this server's own failover address");
+    }
+  }
+
+  /** Two services must not claim the same UDP or TCP socket. */
+  private void listenersApart(ProvisioningConfig config) {
+    Map<String, String> owners = new HashMap<>();
+    claim(
+        owners,
+        "udp",
+        config.dhcp().enabled(),
+        config.dhcp().listen(),
+        config.dhcp().port(),
+        "dhcp");
+    claim(
+        owners,
+        "udp",
+        config.tftp().enabled(),
+        config.tftp().listen(),
+        config.tftp().port(),
+        "tftp");
+    claim(owners, "udp", config.dns().enabled(), config.dns().listen(), config.dns().port(), "dns");
+    claim(owners, "tcp", config.dns().enabled(), config.dns().listen(), config.dns().port(), "dns");
+    claim(owners, "udp", config.tod().enabled(), config.tod().listen(), config.tod().port(), "tod");
+    claim(owners, "tcp", config.tod().enabled(), config.tod().listen(), config.tod().port(), "tod");
+    claim(
+        owners,
+        "tcp",
+        true,
+        config.management().listen(),
+        config.management().port(),
+        "management");
+    boolean paired = config.failover().role() != FailoverRole.STANDALONE;
+    claim(owners, "tcp", paired, config.failover().listen(), config.failover().port(), "failover");
+    claim(owners, "udp", paired, config.failover().listen(), config.failover().port(), "failover");
+  }
+
+  private void claim(
+      Map<String, String> owners,
+      String protocol,
+      boolean enabled,
+      Ipv4Address address,
+      int port,
+      String section) {
+    if (!enabled) {
+      return;
+    }
+    // 0.0.0.0 clashes with every address on the same port, so key wildcard claims by port alone.
+    String key = protocol + "/" + port;
+    String exact = key + "/" + address;
+    for (String claimed : List.of(key + "/" + Ipv4Address.ANY, exact)) {
+      String owner = owners.get(claimed);
+      if (owner != null && !owner.equals(section)) {
+        error(
+            section + ".port",
+            protocol.toUpperCase()
+                + " "
+                + address
+                + ":"
+                + port
+                + " is already used by "
+                + owner
+                + "; give one of them another port or address");
+        return;
+      }
+    }
+    if (address.equals(Ipv4Address.ANY)) {
+      owners.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(key + "/") && !e.getValue().equals(section))
+          .findFirst()
+          .ifPresent(
+              e ->
+                  error(
+                      section + ".port",
+                      protocol.toUpperCase()
+                          + " 0.0.0.0:"
+                          + port
+                          + " clashes with "
+                          + e.getValue()
+                          + " on the same port; give one of them another port"));
+    }
+    owners.putIfAbsent(exact, section);
+  }
+
+  private void addressesInside(String at, List<Ipv4Address> addresses, Ipv4Subnet subnet) {
+    for (int i = 0; i < addresses.size(); i++) {
+      Ipv4Address address = addresses.get(i);
+      if (address != null && subnet != null && !subnet.contains(address)) {
+        error(at + "[" + i + "]", address + " lies outside subnet " + subnet);
+      }
+    }
+  }
+
+  private void port(String path, int port) {
+    if (port < 1 || port > 65535) {
+      error(path, port + " is not a port number 1-65535");
+    }
+  }
+
+  private void error(String path, String message) {
+    for (ConfigError reported : bindingErrors) {
+      if (path.equals(reported.path())
+          || path.startsWith(reported.path() + ".")
+          || path.startsWith(reported.path() + "[")) {
+        return;
+      }
+    }
+    errors.add(new ConfigError(path, message));
+  }
+
+  private record Located<T>(String path, T value) {}
+}

@@ -1,0 +1,175 @@
+package org.provisioning.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.net.Ipv4Range;
+
+class ConfigCodecTest {
+  private final ConfigCodec codec = new ConfigCodec();
+
+  private static final String VALID =
+      """
+      server:
+        name: headend-1
+        dataDir: data
+      dhcp:
+        enabled: true
+        subnets:
+          - subnet: 127.16.0.0/16
+            routers: [127.16.0.1]
+            pools:
+              - range: 127.16.0.10-127.16.0.250
+                warningPercent: 70
+          - subnet: 127.17.0.0/24
+            pools:
+              - range: 127.17.0.10-127.17.0.20
+      failover:
+        role: primary
+      """;
+
+  @Test
+  void readsAValidDocumentWithDefaultsFilledIn() throws ConfigException {
+    ProvisioningConfig config = codec.parse(VALID);
+    assertEquals("headend-1", config.server().name());
+    assertEquals(
+        Ipv4Range.parse("127.16.0.10-127.16.0.250"),
+        config.dhcp().subnets().get(0).pools().get(0).range());
+    assertEquals(70, config.dhcp().subnets().get(0).pools().get(0).warningPercent());
+    assertEquals(95, config.dhcp().subnets().get(0).pools().get(0).criticalPercent());
+    assertEquals(FailoverRole.PRIMARY, config.failover().role());
+    assertEquals(8067, config.management().port());
+    assertEquals(Ipv4Address.parse("127.0.0.1"), config.management().listen());
+  }
+
+  @Test
+  void emptyDocumentIsTheDefaultConfig() throws ConfigException {
+    assertEquals(
+        new ProvisioningConfig(null, null, null, null, null, null, null, null), codec.parse(""));
+  }
+
+  @Test
+  void yamlAndJsonRoundTripToTheSameConfig() throws ConfigException {
+    ProvisioningConfig config = codec.parse(VALID);
+    assertEquals(config, codec.parse(codec.toYaml(config)));
+    assertEquals(config, codec.parse(codec.toJson(config)));
+  }
+
+  @Test
+  void reportsEveryErrorWithItsPath() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    server:
+                      nmae: typo
+                    dhcp:
+                      port: seventy
+                      subnets:
+                        - subnet: 127.16.0.0/16
+                          pools:
+                            - range: 127.16.0.10-127.16.0.250
+                        - subnet: 127.15.0.0/16
+                          pools:
+                            - range: 127.16.0.0-127.15.0.0
+                    """));
+    assertEquals(
+        List.of(
+            "server.nmae: unknown key 'nmae'; did you mean 'name'?",
+            "dhcp.port: 'seventy' is not a whole number",
+            "dhcp.subnets[1].pools[0].range: 127.16.0.0-127.15.0.0 ends before it starts; swap its two addresses"),
+        e.errors().stream().map(ConfigError::toString).toList());
+  }
+
+  @Test
+  void reportsBadAddressesAndWrongShapesWithoutStopping() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    management:
+                      listen: 300.1.1.1
+                    dhcp:
+                      subnets:
+                        - subnet: 127.16.0.1/16
+                          routers: [127.99.0.1]
+                          pools: nope
+                    failover:
+                      role: tertiary
+                      heartbeatMillis: 100
+                      deadAfterMillis: 200
+                    tod: [1, 2]
+                    """));
+    List<String> paths = e.errors().stream().map(ConfigError::path).toList();
+    assertEquals(
+        List.of(
+            "management.listen",
+            "dhcp.subnets[0].subnet",
+            "dhcp.subnets[0].pools",
+            "failover.role",
+            "tod",
+            "failover.deadAfterMillis"),
+        paths,
+        e.getMessage());
+    assertTrue(
+        e.errors().get(1).message().contains("the network is 127.16.0.0/16"), e.getMessage());
+    assertTrue(
+        e.errors().get(3).message().contains("[standalone, primary, secondary]"), e.getMessage());
+  }
+
+  @Test
+  void refusesOverlappingPoolsAndPoolsOutsideTheirSubnet() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dhcp:
+                      subnets:
+                        - subnet: 127.16.0.0/24
+                          pools:
+                            - range: 127.16.0.10-127.16.0.100
+                            - range: 127.16.0.50-127.16.0.60
+                            - range: 127.16.0.200-127.16.1.5
+                            - range: 127.16.0.0-127.16.0.5
+                    """));
+    assertEquals(
+        List.of(
+            "dhcp.subnets[0].pools[1].range",
+            "dhcp.subnets[0].pools[2].range",
+            "dhcp.subnets[0].pools[3].range"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
+  }
+
+  @Test
+  void refusesTwoServicesOnOneSocket() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    tftp: {enabled: true, port: 3737}
+                    tod: {enabled: true, port: 3737}
+                    """));
+    assertEquals(
+        List.of("tod.port"), e.errors().stream().map(ConfigError::path).toList(), e.getMessage());
+  }
+
+  @Test
+  void reportsYamlSyntaxErrorsWithLineAndColumn() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> codec.parse("server:\n  name: [unclosed\n"));
+    assertTrue(e.getMessage().contains("line"), e.getMessage());
+  }
+}
