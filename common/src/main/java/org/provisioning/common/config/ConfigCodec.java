@@ -1,5 +1,6 @@
 package org.provisioning.common.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -95,12 +96,13 @@ public final class ConfigCodec {
                   + e.getLocation().getLineNr()
                   + ", column "
                   + e.getLocation().getColumnNr();
-      throw new ConfigException(
-          List.of(
-              new ConfigError(
-                  pathOf(e), "cannot be read" + where + ": " + e.getOriginalMessage())));
+      ConfigError error =
+          new ConfigError(pathOf(e), "cannot be read" + where + ": " + e.getOriginalMessage());
+      throw e instanceof JsonParseException
+          ? new ConfigSyntaxException(error)
+          : new ConfigException(List.of(error));
     } catch (IOException e) {
-      throw new ConfigException(List.of(new ConfigError("", "cannot be read: " + e.getMessage())));
+      throw new ConfigSyntaxException(new ConfigError("", "cannot be read: " + e.getMessage()));
     }
     if (config == null) {
       config = new ProvisioningConfig(null, null, null, null, null, null, null, null);

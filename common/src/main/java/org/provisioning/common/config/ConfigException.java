@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A config document was refused; carries every error found, not just the first. */
-public final class ConfigException extends Exception {
+public class ConfigException extends Exception {
   private final transient List<ConfigError> errors;
 
   public ConfigException(List<ConfigError> errors) {

@@ -1,0 +1,272 @@
+package org.provisioning.console.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.provisioning.common.alert.Alert;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.config.ConfigError;
+import org.provisioning.common.config.ConfigException;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.config.ConfigSyntaxException;
+import org.provisioning.common.config.ConfigVersion;
+import org.provisioning.common.config.VersionConflictException;
+import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.control.StatusSource;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of {@code /api/v1}: JSON in, JSON out, every request authenticated by the API token.
+ * Bad input always gets a 4xx with a message a person can act on; a 500 means a bug here, and its
+ * details go to the log, never to the client.
+ */
+public final class ManagementApi {
+  private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
+  public static final String PREFIX = "/api/v1";
+
+  private final ApiToken token;
+  private final ObjectMapper json;
+  private final Map<String, Map<String, ApiHandler>> routes = new ConcurrentHashMap<>();
+
+  public ManagementApi(
+      ApiToken token,
+      StatusSource status,
+      StatisticsRegistry stats,
+      AlertCenter alerts,
+      ConfigService config) {
+    this.token = token;
+    this.json = config.codec().jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    route("GET", "/status", r -> ok(statusJson(status.status())));
+    route("GET", "/stats", r -> ok(statsJson(stats, r.queryParameter("prefix"))));
+    route("GET", "/alerts", r -> ok(alertsJson(alerts)));
+    route("GET", "/config", r -> ok(configJson(config)));
+    route("PUT", "/config", r -> putConfig(config, r));
+    route("POST", "/config/check", r -> checkConfig(config, r));
+  }
+
+  /** Adds a route under {@code /api/v1}; services add theirs through the composition root. */
+  public void route(String method, String path, ApiHandler handler) {
+    routes.computeIfAbsent(PREFIX + path, p -> new ConcurrentHashMap<>()).put(method, handler);
+  }
+
+  public ObjectMapper json() {
+    return json;
+  }
+
+  public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+    if (!token.admits(request.authorization())) {
+      return CompletableFuture.completedFuture(
+          error(
+              401,
+              "missing or wrong API token; send 'Authorization: Bearer <token>' with the"
+                  + " token from the api-token file in the server's data directory"));
+    }
+    Map<String, ApiHandler> byMethod = routes.get(stripTrailingSlash(request.path()));
+    if (byMethod == null) {
+      return CompletableFuture.completedFuture(
+          error(404, "no such resource " + request.path() + "; see " + PREFIX + "/status"));
+    }
+    ApiHandler handler = byMethod.get(request.method());
+    if (handler == null) {
+      return CompletableFuture.completedFuture(
+          new ApiResponse(
+              405,
+              errorBody(request.method() + " is not allowed on " + request.path()),
+              String.join(", ", new TreeMap<>(byMethod).keySet())));
+    }
+    try {
+      return handler.handle(request).exceptionally(e -> failure(request, e));
+    } catch (Exception e) {
+      return CompletableFuture.completedFuture(failure(request, e));
+    }
+  }
+
+  private ApiResponse failure(ApiRequest request, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof VersionConflictException conflict) {
+      return error(412, conflict.getMessage());
+    }
+    if (cause instanceof BadRequestException bad) {
+      return error(400, bad.getMessage());
+    }
+    log.error("API_REQUEST_FAILED method={} path={}", request.method(), request.path(), cause);
+    return error(500, "the server failed to handle this request; its log says why");
+  }
+
+  private CompletableFuture<ApiResponse> putConfig(ConfigService config, ApiRequest request) {
+    String document = utf8(request.body());
+    Long expected = parseIfMatch(request.ifMatch());
+    try {
+      return config
+          .applyDocument(document, "api", expected)
+          .thenApply(
+              version -> {
+                ObjectNode body = json.createObjectNode();
+                body.put("version", version.number());
+                body.put("changedAt", version.changedAt().toString());
+                return new ApiResponse(200, bytes(body));
+              });
+    } catch (ConfigSyntaxException e) {
+      return CompletableFuture.completedFuture(invalid(400, e));
+    } catch (ConfigException e) {
+      return CompletableFuture.completedFuture(invalid(422, e));
+    }
+  }
+
+  private CompletableFuture<ApiResponse> checkConfig(ConfigService config, ApiRequest request) {
+    try {
+      config.codec().parse(utf8(request.body()));
+      ObjectNode body = json.createObjectNode();
+      body.put("ok", true);
+      return ok(body);
+    } catch (ConfigSyntaxException e) {
+      return CompletableFuture.completedFuture(invalid(400, e));
+    } catch (ConfigException e) {
+      return CompletableFuture.completedFuture(invalid(422, e));
+    }
+  }
+
+  private ApiResponse invalid(int status, ConfigException e) {
+    ObjectNode body = json.createObjectNode();
+    body.put("error", "the config was refused; the running config is unchanged");
+    ArrayNode errors = body.putArray("errors");
+    for (ConfigError error : e.errors()) {
+      errors.addObject().put("path", error.path()).put("message", error.message());
+    }
+    ArrayNode messages = body.putArray("messages");
+    e.errors().forEach(error -> messages.add(error.toString()));
+    return new ApiResponse(status, bytes(body));
+  }
+
+  private ObjectNode statusJson(ServerStatus status) {
+    ObjectNode body = json.createObjectNode();
+    body.put("server", status.server());
+    body.put("version", status.version());
+    body.put("startedAt", status.startedAt().toString());
+    body.put("uptimeSeconds", status.uptime().toSeconds());
+    ObjectNode services = body.putObject("services");
+    status.services().forEach((name, state) -> services.put(name, state.name().toLowerCase()));
+    return body;
+  }
+
+  private ObjectNode statsJson(StatisticsRegistry stats, String prefix) {
+    ObjectNode body = json.createObjectNode();
+    stats
+        .snapshot()
+        .forEach(
+            (name, value) -> {
+              if (prefix == null || name.startsWith(prefix)) {
+                body.put(name, value);
+              }
+            });
+    return body;
+  }
+
+  private ObjectNode alertsJson(AlertCenter alerts) {
+    ObjectNode body = json.createObjectNode();
+    addAlerts(body.putArray("active"), alerts.active());
+    addAlerts(body.putArray("history"), alerts.history());
+    return body;
+  }
+
+  private void addAlerts(ArrayNode array, List<Alert> alerts) {
+    for (Alert alert : alerts) {
+      ObjectNode node = array.addObject();
+      node.put("event", alert.event());
+      node.put("subject", alert.subject());
+      node.put("severity", alert.severity().name().toLowerCase());
+      node.put("message", alert.message());
+      node.put("raisedAt", alert.raisedAt().toString());
+      node.put("clearedAt", alert.clearedAt() == null ? null : alert.clearedAt().toString());
+    }
+  }
+
+  private ObjectNode configJson(ConfigService config) {
+    ConfigVersion version =
+        config.current().orElseThrow(() -> new IllegalStateException("no config yet"));
+    ObjectNode body = json.createObjectNode();
+    body.put("version", version.number());
+    body.put("source", version.source());
+    body.put("changedAt", version.changedAt().toString());
+    body.set("config", json.valueToTree(version.config()));
+    return body;
+  }
+
+  private static Long parseIfMatch(String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank()) {
+      return null;
+    }
+    String version = ifMatch.strip().replace("\"", "");
+    try {
+      return Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      throw new BadRequestException(
+          "If-Match '"
+              + ifMatch
+              + "' is not a config version number (GET /api/v1/config tells it)");
+    }
+  }
+
+  private static String utf8(byte[] body) {
+    if (body.length == 0) {
+      throw new BadRequestException(
+          "the body is empty; send the whole config document (JSON or YAML)");
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new BadRequestException("the body is not UTF-8 text");
+    }
+  }
+
+  private CompletableFuture<ApiResponse> ok(Object body) {
+    return CompletableFuture.completedFuture(new ApiResponse(200, bytes(body)));
+  }
+
+  private ApiResponse error(int status, String message) {
+    return new ApiResponse(status, errorBody(message));
+  }
+
+  private byte[] errorBody(String message) {
+    ObjectNode body = json.createObjectNode();
+    body.put("error", message);
+    return bytes(body);
+  }
+
+  private byte[] bytes(Object body) {
+    try {
+      return json.writeValueAsBytes(body);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a JSON tree cannot fail to serialise", e);
+    }
+  }
+
+  private static String stripTrailingSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  /** Input that no route can take; answered with 400 and this message. */
+  public static final class BadRequestException extends RuntimeException {
+    public BadRequestException(String message) {
+      super(message);
+    }
+  }
+}

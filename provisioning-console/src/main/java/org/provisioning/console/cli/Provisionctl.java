@@ -1,0 +1,378 @@
+package org.provisioning.console.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.ConfigException;
+import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.console.api.ApiToken;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code provisionctl}: every command is one call to the management API of a running provisiond,
+ * found through the same config file the server reads (its management address, and the API token in
+ * its data directory).
+ *
+ * <p>Exit codes: 0 done, 1 the server could not be reached or refused the request, 2 the config
+ * given was invalid (every error printed with its path).
+ */
+@Command(
+    name = "provisionctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = Provisionctl.Version.class,
+    description = "Manage a running provisiond through its management API.",
+    subcommands = {
+      Provisionctl.Status.class,
+      Provisionctl.Stats.class,
+      Provisionctl.Alerts.class,
+      Provisionctl.Config.class
+    })
+public final class Provisionctl {
+  static final int UNREACHABLE = 1;
+  static final int INVALID = 2;
+
+  @Option(
+      names = "--config",
+      description = "The server's config file (default: $PROVISIONING_HOME/conf/provisiond.yaml).")
+  Path configFile;
+
+  @Option(names = "--url", description = "API base URL (default: from the config file).")
+  String url;
+
+  @Option(names = "--token-file", description = "API token file (default: dataDir/api-token).")
+  Path tokenFile;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command; the entry point for tests, which capture what it prints. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Provisionctl());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CliFailure failure) {
+            commandLine.getErr().println("provisionctl: " + failure.getMessage());
+            return failure.exitCode;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  static Path home() {
+    String home = System.getenv("PROVISIONING_HOME");
+    return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
+  }
+
+  /** The server's config as the CLI needs it: its API address and its data directory. */
+  private ProvisioningConfig serverConfig() {
+    Path file = configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
+    if (!Files.exists(file)) {
+      if (configFile != null) {
+        throw new CliFailure(UNREACHABLE, "config file " + file + " does not exist");
+      }
+      return new ProvisioningConfig(null, null, null, null, null, null, null, null);
+    }
+    try {
+      return new ConfigCodec().parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new CliFailure(UNREACHABLE, "cannot read " + file + ": " + e.getMessage());
+    } catch (ConfigException e) {
+      throw new CliFailure(INVALID, file + " is not a valid config, " + e.getMessage());
+    }
+  }
+
+  String baseUrl(ProvisioningConfig config) {
+    if (url != null) {
+      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+    return "http://" + config.management().listen() + ":" + config.management().port();
+  }
+
+  String token(ProvisioningConfig config) {
+    String fromEnv = System.getenv("PROVISIONCTL_TOKEN");
+    if (tokenFile == null && fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.strip();
+    }
+    Path file =
+        tokenFile != null
+            ? tokenFile
+            : config.server().dataDirectory(home()).resolve(ApiToken.FILE_NAME);
+    try {
+      return ApiToken.read(file).value();
+    } catch (IOException e) {
+      throw new CliFailure(
+          UNREACHABLE,
+          "cannot read the API token at "
+              + file
+              + " ("
+              + e.getMessage()
+              + "); is provisiond"
+              + " installed here and started once? Give --token-file or --config otherwise");
+    }
+  }
+
+  /** Calls the API; returns the parsed JSON body of a 2xx reply, or throws a CliFailure. */
+  JsonNode call(String method, String path, String body, Map<String, String> headers) {
+    ProvisioningConfig config = serverConfig();
+    String base = baseUrl(config);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + "/api/v1" + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token(config))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(request::header);
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new CliFailure(
+          UNREACHABLE,
+          "cannot reach provisiond at " + base + " (connection refused); is it running?");
+    } catch (HttpTimeoutException e) {
+      throw new CliFailure(UNREACHABLE, "provisiond at " + base + " did not answer in time");
+    } catch (IOException e) {
+      throw new CliFailure(UNREACHABLE, "cannot reach provisiond at " + base + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(UNREACHABLE, "interrupted");
+    }
+    JsonNode reply;
+    try {
+      reply = json.readTree(response.body());
+    } catch (IOException e) {
+      throw new CliFailure(
+          UNREACHABLE,
+          base + " answered " + response.statusCode() + " with no JSON; is it provisiond?");
+    }
+    if (response.statusCode() / 100 == 2) {
+      return reply;
+    }
+    StringBuilder message =
+        new StringBuilder(reply.path("error").asText("HTTP " + response.statusCode()));
+    for (JsonNode line : reply.path("messages")) {
+      message.append(System.lineSeparator()).append("  ").append(line.asText());
+    }
+    int code = response.statusCode() == 422 || response.statusCode() == 400 ? INVALID : UNREACHABLE;
+    throw new CliFailure(code, message.toString());
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** A failure to report in one line (or a list of config errors) with its exit code. */
+  static final class CliFailure extends RuntimeException {
+    final int exitCode;
+
+    CliFailure(int exitCode, String message) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+  }
+
+  @Command(name = "status", description = "Server name, version, uptime and each service's state.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand Provisionctl ctl;
+
+    @Override
+    public Integer call() {
+      JsonNode status = ctl.call("GET", "/status", null, Map.of());
+      PrintWriter out = ctl.out();
+      out.printf(
+          "%s  version %s  up %s%n",
+          status.path("server").asText(),
+          status.path("version").asText(),
+          Duration.ofSeconds(status.path("uptimeSeconds").asLong())
+              .toString()
+              .substring(2)
+              .toLowerCase());
+      for (Iterator<Map.Entry<String, JsonNode>> it = status.path("services").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> service = it.next();
+        out.printf("  %-12s %s%n", service.getKey(), service.getValue().asText());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "stats", description = "Every counter, one 'name value' per line.")
+  static final class Stats implements Callable<Integer> {
+    @ParentCommand Provisionctl ctl;
+
+    @Option(names = "--prefix", description = "Only counters whose name starts with this.")
+    String prefix;
+
+    @Override
+    public Integer call() {
+      String query =
+          prefix == null
+              ? ""
+              : "?prefix=" + java.net.URLEncoder.encode(prefix, StandardCharsets.UTF_8);
+      JsonNode stats = ctl.call("GET", "/stats" + query, null, Map.of());
+      for (Iterator<Map.Entry<String, JsonNode>> it = stats.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> counter = it.next();
+        ctl.out().println(counter.getKey() + " " + counter.getValue().asText());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "alerts", description = "Active alerts, then the recent history.")
+  static final class Alerts implements Callable<Integer> {
+    @ParentCommand Provisionctl ctl;
+
+    @Override
+    public Integer call() {
+      JsonNode alerts = ctl.call("GET", "/alerts", null, Map.of());
+      PrintWriter out = ctl.out();
+      out.println(alerts.path("active").isEmpty() ? "no active alerts" : "active:");
+      print(out, alerts.path("active"));
+      if (!alerts.path("history").isEmpty()) {
+        out.println("history:");
+        print(out, alerts.path("history"));
+      }
+      return 0;
+    }
+
+    private static void print(PrintWriter out, JsonNode alerts) {
+      for (JsonNode alert : alerts) {
+        out.printf(
+            "  %s %-8s %s %s: %s%s%n",
+            alert.path("raisedAt").asText(),
+            alert.path("severity").asText(),
+            alert.path("event").asText(),
+            alert.path("subject").asText(),
+            alert.path("message").asText(),
+            alert.path("clearedAt").isNull()
+                ? ""
+                : " (cleared " + alert.path("clearedAt").asText() + ")");
+      }
+    }
+  }
+
+  @Command(
+      name = "config",
+      description = "Show, change or check the running config.",
+      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class})
+  static final class Config {
+    @ParentCommand Provisionctl ctl;
+
+    @Command(name = "get", description = "Print the running config (YAML, or JSON with --json).")
+    static final class Get implements Callable<Integer> {
+      @ParentCommand Config config;
+
+      @Option(names = "--json", description = "Print the API's JSON, version included.")
+      boolean asJson;
+
+      @Override
+      public Integer call() throws Exception {
+        Provisionctl ctl = config.ctl;
+        JsonNode reply = ctl.call("GET", "/config", null, Map.of());
+        if (asJson) {
+          ctl.out().println(ctl.json.writerWithDefaultPrettyPrinter().writeValueAsString(reply));
+          return 0;
+        }
+        ConfigCodec codec = new ConfigCodec();
+        ctl.out()
+            .printf(
+                "# version %d, %s, changed %s%n",
+                reply.path("version").asLong(),
+                reply.path("source").asText(),
+                reply.path("changedAt").asText());
+        ctl.out().print(codec.toYaml(codec.parse(reply.path("config").toString())));
+        return 0;
+      }
+    }
+
+    @Command(name = "set", description = "Replace the running config with FILE (validated first).")
+    static final class Set implements Callable<Integer> {
+      @ParentCommand Config config;
+
+      @Parameters(paramLabel = "FILE", description = "A whole config document, YAML or JSON.")
+      Path file;
+
+      @Option(
+          names = "--if-version",
+          description = "Refuse if the running version is not this one.")
+      Long ifVersion;
+
+      @Override
+      public Integer call() {
+        Provisionctl ctl = config.ctl;
+        JsonNode reply =
+            ctl.call(
+                "PUT",
+                "/config",
+                readFile(file),
+                ifVersion == null ? Map.of() : Map.of("If-Match", "\"" + ifVersion + "\""));
+        ctl.out().println("ok: version " + reply.path("version").asLong() + " is running");
+        return 0;
+      }
+    }
+
+    @Command(name = "check", description = "Validate FILE with the server's rules; change nothing.")
+    static final class Check implements Callable<Integer> {
+      @ParentCommand Config config;
+
+      @Parameters(paramLabel = "FILE", description = "A whole config document, YAML or JSON.")
+      Path file;
+
+      @Override
+      public Integer call() {
+        config.ctl.call("POST", "/config/check", readFile(file), Map.of());
+        config.ctl.out().println("ok");
+        return 0;
+      }
+    }
+
+    private static String readFile(Path file) {
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new CliFailure(UNREACHABLE, "cannot read " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Provisionctl.class.getPackage().getImplementationVersion();
+      return new String[] {"provisionctl " + (version == null ? "development" : version)};
+    }
+  }
+}

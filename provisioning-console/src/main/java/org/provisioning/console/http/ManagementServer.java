@@ -1,0 +1,183 @@
+package org.provisioning.console.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.provisioning.common.service.ProvisioningService;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.console.api.ApiRequest;
+import org.provisioning.console.api.ApiResponse;
+import org.provisioning.console.api.ManagementApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the {@link ManagementApi} over HTTP/1.1. Netty's aggregator enforces the body limit (413
+ * before the body is read when the client announces its length); a request the HTTP decoder cannot
+ * read gets a 400.
+ */
+public final class ManagementServer implements ProvisioningService {
+  private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
+
+  private final ManagementApi api;
+  private final InetSocketAddress address;
+  private final int maxBodyBytes;
+  private volatile ServiceState state = ServiceState.NEW;
+  private EventLoopGroup group;
+  private Channel channel;
+
+  public ManagementServer(ManagementApi api, InetSocketAddress address, int maxBodyBytes) {
+    this.api = api;
+    this.address = address;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public String name() {
+    return "management";
+  }
+
+  @Override
+  public ServiceState state() {
+    return state;
+  }
+
+  /** The bound address: the port is known here when the config asked for port 0. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public synchronized void start() throws InterruptedException {
+    state = ServiceState.STARTING;
+    group = new NioEventLoopGroup(1, new DefaultThreadFactory("management-http"));
+    try {
+      channel =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new ReadTimeoutHandler(60))
+                          .addLast(new HttpServerCodec(4096, 8192, 8192))
+                          .addLast(new HttpObjectAggregator(maxBodyBytes))
+                          .addLast(new ApiHandler());
+                    }
+                  })
+              .bind(address)
+              .sync()
+              .channel();
+    } catch (RuntimeException | InterruptedException e) {
+      state = ServiceState.FAILED;
+      group.shutdownGracefully();
+      throw e;
+    }
+    state = ServiceState.RUNNING;
+    log.info("MANAGEMENT_API_LISTENING address={}", localAddress());
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (group == null || state == ServiceState.STOPPED) {
+      return;
+    }
+    state = ServiceState.STOPPING;
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    state = ServiceState.STOPPED;
+  }
+
+  private final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (request.decoderResult().isFailure()) {
+        respond(ctx, new ApiResponse(400, json("the request is not valid HTTP")), false);
+        return;
+      }
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+      byte[] body = new byte[request.content().readableBytes()];
+      request.content().readBytes(body);
+      ApiRequest apiRequest =
+          new ApiRequest(
+              request.method().name(),
+              uri.path(),
+              uri.parameters(),
+              request.headers().get(HttpHeaderNames.AUTHORIZATION),
+              request.headers().get(HttpHeaderNames.IF_MATCH),
+              body);
+      api.handle(apiRequest)
+          .whenComplete(
+              (response, e) ->
+                  respond(
+                      ctx,
+                      e == null
+                          ? response
+                          : new ApiResponse(500, json("internal error; see the server log")),
+                      keepAlive));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug(
+          "MANAGEMENT_CONNECTION_ERROR remote={}: {}",
+          ctx.channel().remoteAddress(),
+          cause.toString());
+      ctx.close();
+    }
+
+    private void respond(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
+      FullHttpResponse http =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.valueOf(response.status()),
+              Unpooled.wrappedBuffer(response.body()));
+      http.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length)
+          .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+      if (response.allow() != null) {
+        http.headers().set(HttpHeaderNames.ALLOW, response.allow());
+      }
+      if (keepAlive) {
+        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(http);
+      } else {
+        ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    private byte[] json(String message) {
+      return ("{\"error\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+  }
+}

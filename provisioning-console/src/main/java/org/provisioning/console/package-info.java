@@ -1,2 +1,0 @@
-/** The management API, CLI, and console; talks to services only through common's interfaces. */
-package org.provisioning.console;

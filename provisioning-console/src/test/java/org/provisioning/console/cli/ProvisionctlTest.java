@@ -1,0 +1,157 @@
+package org.provisioning.console.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.http.ManagementServer;
+
+/** provisionctl against a real management server on loopback. */
+class ProvisionctlTest {
+  @TempDir Path dir;
+  private final List<BusRecord> journal = new ArrayList<>();
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private ConfigService config;
+  private ManagementServer server;
+  private Path tokenFile;
+  private String url;
+
+  @BeforeEach
+  void start() throws Exception {
+    config = new ConfigService(new ConfigCodec(), Clock.systemUTC());
+    config.attach(
+        (type, payload) -> {
+          BusRecord record = new BusRecord(1, journal.size() + 1, 0, type, payload);
+          journal.add(record);
+          return CompletableFuture.completedFuture(record);
+        });
+    config.seedFromFile("server: {name: alpha}\n");
+    ApiToken token = ApiToken.loadOrCreate(dir);
+    tokenFile = dir.resolve(ApiToken.FILE_NAME);
+    ManagementApi api =
+        new ManagementApi(
+            token,
+            () ->
+                new ServerStatus(
+                    "alpha",
+                    "test",
+                    Instant.now(),
+                    Duration.ofMinutes(61),
+                    Map.of("management", ServiceState.RUNNING)),
+            stats,
+            new AlertCenter(Clock.systemUTC(), 10),
+            config);
+    server =
+        new ManagementServer(
+            api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1 << 20);
+    server.start();
+    url = "http://127.0.0.1:" + server.localAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private Result ctl(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("--url", url, "--token-file", tokenFile.toString()));
+    all.addAll(List.of(args));
+    int exit =
+        Provisionctl.run(
+            all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void statusShowsServerAndServices() {
+    Result status = ctl("status");
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().startsWith("alpha  version test  up 1h1m"), status.out());
+    assertTrue(status.out().contains("management   running"), status.out());
+  }
+
+  @Test
+  void statsPrintsNameValueLines() {
+    stats.counter("tftp.requests").add(7);
+    stats.counter("dhcp.received.discover").add(2);
+    Result result = ctl("stats", "--prefix", "tftp.");
+    assertEquals(0, result.exit(), result.err());
+    assertEquals("tftp.requests 7" + System.lineSeparator(), result.out());
+  }
+
+  @Test
+  void configSetGetAndCheckGoThroughTheApi() throws Exception {
+    Path good = Files.writeString(dir.resolve("good.yaml"), "server: {name: beta}\n");
+    Result set = ctl("config", "set", good.toString());
+    assertEquals(0, set.exit(), set.err());
+    assertEquals("ok: version 2 is running" + System.lineSeparator(), set.out());
+
+    Result get = ctl("config", "get");
+    assertTrue(get.out().startsWith("# version 2, api"), get.out());
+    assertTrue(get.out().contains("name: beta"), get.out());
+
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.yaml"),
+            "server: {name: beta, id: 0}\nmanagement: {port: 0}\ntod: {colour: red}\n");
+    Result check = ctl("config", "check", bad.toString());
+    assertEquals(2, check.exit());
+    assertTrue(check.err().contains("server.id: 0 is outside 1-255"), check.err());
+    assertTrue(check.err().contains("management.port: 0 is not a port number"), check.err());
+    assertTrue(check.err().contains("tod.colour: unknown key 'colour'"), check.err());
+    Result refused = ctl("config", "set", bad.toString());
+    assertEquals(2, refused.exit());
+    assertEquals(2, config.current().orElseThrow().number(), "running config unchanged");
+  }
+
+  @Test
+  void saysClearlyWhenTheServerIsNotRunning() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    url = "http://127.0.0.1:" + closedPort;
+    Result result = ctl("status");
+    assertEquals(1, result.exit());
+    assertTrue(result.err().contains("cannot reach provisiond at " + url), result.err());
+    assertTrue(result.err().contains("is it running?"), result.err());
+  }
+
+  @Test
+  void saysWhereTheTokenShouldBeWhenItIsMissing() {
+    tokenFile = dir.resolve("no-such-token");
+    Result result = ctl("status");
+    assertEquals(1, result.exit());
+    assertTrue(result.err().contains("cannot read the API token at " + tokenFile), result.err());
+  }
+}

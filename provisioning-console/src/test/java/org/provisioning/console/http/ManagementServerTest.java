@@ -1,0 +1,220 @@
+package org.provisioning.console.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.ManagementApi;
+
+/** The management API over real HTTP on loopback, driven by the JDK's own HTTP client. */
+class ManagementServerTest {
+  static final String CONFIG = "server: {name: alpha}\nmanagement: {maxBodyBytes: 4096}\n";
+
+  @TempDir Path dataDir;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<BusRecord> journal = new ArrayList<>();
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final AlertCenter alerts = new AlertCenter(Clock.systemUTC(), 100);
+  private ConfigService config;
+  private ManagementServer server;
+  private ApiToken token;
+  private String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    config = new ConfigService(new ConfigCodec(), Clock.systemUTC());
+    config.attach(
+        (type, payload) -> {
+          BusRecord record = new BusRecord(1, journal.size() + 1, 0, type, payload);
+          journal.add(record);
+          return CompletableFuture.completedFuture(record);
+        });
+    config.seedFromFile(CONFIG);
+    token = ApiToken.loadOrCreate(dataDir);
+    ManagementApi api =
+        new ManagementApi(
+            token,
+            () ->
+                new ServerStatus(
+                    "alpha",
+                    "test",
+                    Instant.now(),
+                    Duration.ofSeconds(5),
+                    Map.of("management", ServiceState.RUNNING)),
+            stats,
+            alerts,
+            config);
+    server =
+        new ManagementServer(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+    server.start();
+    base = "http://127.0.0.1:" + server.localAddress().getPort() + "/api/v1";
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> authed(String method, String path, String body, String... headers)
+      throws Exception {
+    List<String> all = new ArrayList<>(List.of("Authorization", "Bearer " + token.value()));
+    all.addAll(List.of(headers));
+    return send(method, path, body, all.toArray(String[]::new));
+  }
+
+  private JsonNode body(HttpResponse<String> response) throws IOException {
+    return json.readTree(response.body());
+  }
+
+  @Test
+  void refusesRequestsWithoutTheToken() throws Exception {
+    HttpResponse<String> none = send("GET", "/status", null);
+    assertEquals(401, none.statusCode());
+    assertTrue(body(none).path("error").asText().contains("api-token"), none.body());
+    assertEquals(401, send("GET", "/config", null, "Authorization", "Bearer wrong").statusCode());
+  }
+
+  @Test
+  void showsStatusStatsAndAlerts() throws Exception {
+    stats.counter("dhcp.received.discover").add(3);
+    alerts.raise(
+        "DHCP_POOL_HIGH_WATER_WARNING", "127.16.0.0/16", AlertSeverity.WARNING, "81 % used");
+
+    JsonNode status = body(authed("GET", "/status", null));
+    assertEquals("alpha", status.path("server").asText());
+    assertEquals("running", status.path("services").path("management").asText());
+    assertEquals(5, status.path("uptimeSeconds").asLong());
+
+    assertEquals(3, body(authed("GET", "/stats", null)).path("dhcp.received.discover").asLong());
+    JsonNode active = body(authed("GET", "/alerts", null)).path("active");
+    assertEquals("DHCP_POOL_HIGH_WATER_WARNING", active.get(0).path("event").asText());
+  }
+
+  @Test
+  void appliesAValidConfigChange() throws Exception {
+    HttpResponse<String> put =
+        authed(
+            "PUT",
+            "/config",
+            "{\"server\": {\"name\": \"beta\"}}",
+            "Content-Type",
+            "application/json");
+    assertEquals(200, put.statusCode(), put.body());
+    assertEquals(2, body(put).path("version").asLong());
+    JsonNode current = body(authed("GET", "/config", null));
+    assertEquals(2, current.path("version").asLong());
+    assertEquals("beta", current.path("config").path("server").path("name").asText());
+  }
+
+  @Test
+  void refusesAnInvalidChangeWithEveryPathAndKeepsTheRunningConfig() throws Exception {
+    HttpResponse<String> put =
+        authed(
+            "PUT",
+            "/config",
+            """
+            {"server": {"name": "beta", "idd": 3},
+             "management": {"port": 70000},
+             "dhcp": {"subnets": [{"subnet": "127.16.0.0/16",
+                                   "pools": [{"range": "127.16.0.9-127.16.0.1"}]}]}}
+            """);
+    assertEquals(422, put.statusCode(), put.body());
+    List<String> paths = new ArrayList<>();
+    body(put).path("errors").forEach(e -> paths.add(e.path("path").asText()));
+    assertEquals(List.of("server.idd", "management.port", "dhcp.subnets[0].pools[0].range"), paths);
+    assertEquals(
+        "alpha",
+        body(authed("GET", "/config", null)).path("config").path("server").path("name").asText());
+    assertEquals(1, journal.size(), "nothing was journaled");
+  }
+
+  @Test
+  void answersBadInputWithA4xxAndNeverA500() throws Exception {
+    assertEquals(400, authed("PUT", "/config", "{\"server\": ").statusCode());
+    assertEquals(400, authed("PUT", "/config", "").statusCode());
+    assertEquals(422, authed("PUT", "/config", "{\"server\": {\"id\": \"one\"}}").statusCode());
+    assertEquals(422, authed("PUT", "/config", "[1, 2]").statusCode());
+    assertEquals(413, authed("PUT", "/config", "#".repeat(10_000)).statusCode());
+    assertEquals(404, authed("GET", "/nothing", null).statusCode());
+    HttpResponse<String> wrongMethod = authed("DELETE", "/config", null);
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals("GET, PUT", wrongMethod.headers().firstValue("Allow").orElseThrow());
+    assertEquals(
+        400, authed("PUT", "/config", "server: {name: x}", "If-Match", "banana").statusCode());
+    assertEquals(1, journal.size(), "nothing was journaled");
+  }
+
+  @Test
+  void refusesAChangeAgainstAStaleVersion() throws Exception {
+    assertEquals(
+        200, authed("PUT", "/config", "server: {name: b}", "If-Match", "\"1\"").statusCode());
+    HttpResponse<String> stale = authed("PUT", "/config", "server: {name: c}", "If-Match", "\"1\"");
+    assertEquals(412, stale.statusCode(), stale.body());
+  }
+
+  @Test
+  void answersGarbageOnTheSocketWithout500() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /" + "x".repeat(10_000) + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String reply = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+      assertTrue(reply.startsWith("HTTP/1.1 4"), reply);
+      assertFalse(reply.contains("500"));
+    }
+    assertEquals(200, authed("GET", "/status", null).statusCode(), "still serving");
+  }
+}
