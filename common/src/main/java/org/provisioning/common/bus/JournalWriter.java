@@ -190,6 +190,10 @@ final class JournalWriter {
     }
   }
 
+  boolean isWriterThread() {
+    return Thread.currentThread() == thread;
+  }
+
   long highest(int origin) {
     return durable.getOrDefault(origin, 0L);
   }

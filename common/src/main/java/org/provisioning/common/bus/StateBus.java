@@ -195,7 +195,13 @@ public final class StateBus implements AutoCloseable {
     Map<RecordType, BusParticipant> byType = byType(parts);
     long started = System.nanoTime();
 
-    Files.createDirectories(directory);
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+      Path parent = directory.toAbsolutePath().getParent();
+      if (parent != null) {
+        Journal.forceDirectory(parent);
+      }
+    }
     FileChannel lockChannel = lock(directory);
     Journal journal = null;
     try {
@@ -381,12 +387,25 @@ public final class StateBus implements AutoCloseable {
    * replayed over the snapshot.
    *
    * <p>The two newest snapshots are kept, and the segments back to the older of them, so that a
-   * damaged newest snapshot can fall back on the previous one.
+   * damaged newest snapshot can fall back on the previous one. Failures are counted as {@code
+   * bus.snapshot.failures}; the bus itself goes on.
+   *
+   * @throws IllegalStateException if the bus is closed, or when called from a listener
    */
   public void snapshot() throws IOException {
     if (closed.get()) {
       throw new IllegalStateException("the state bus is closed");
     }
+    refuseOnWriterThread("snapshot()");
+    try {
+      takeSnapshot();
+    } catch (IOException | RuntimeException e) {
+      snapshotFailures.increment();
+      throw e;
+    }
+  }
+
+  private void takeSnapshot() throws IOException {
     synchronized (snapshotLock) {
       long started = System.nanoTime();
       JournalWriter.RollPoint point = await(writer.roll());
@@ -447,7 +466,6 @@ public final class StateBus implements AutoCloseable {
                 snapshot();
               }
             } catch (IOException | RuntimeException e) {
-              snapshotFailures.increment();
               log.error("BUS_SNAPSHOT_FAILED directory={} error={}", directory, e.toString(), e);
             } finally {
               autoSnapshotQueued.set(false);
@@ -460,11 +478,13 @@ public final class StateBus implements AutoCloseable {
 
   /**
    * Refuses new records, writes and fsyncs every record already queued (their futures complete),
-   * lets a running snapshot finish, stops the writer thread and closes the files. Idempotent. Not
-   * to be called from a listener.
+   * lets a running snapshot finish, stops the writer thread and closes the files. Idempotent.
+   *
+   * @throws IllegalStateException when called from a listener
    */
   @Override
   public void close() {
+    refuseOnWriterThread("close()");
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -491,6 +511,13 @@ public final class StateBus implements AutoCloseable {
         "BUS_CLOSED directory={} origin={} last_sequence={}", directory, originId, lastSequence());
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Both wait for the writer thread: called from a listener they would wait for themselves. */
+  private void refuseOnWriterThread(String what) {
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(what + " may not be called from a bus listener");
     }
   }
 

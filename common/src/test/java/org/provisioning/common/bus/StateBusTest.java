@@ -1,5 +1,6 @@
 package org.provisioning.common.bus;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,5 +299,43 @@ class StateBusTest {
           IllegalArgumentException.class,
           () -> bus.publish(KeyValueStore.TYPE, new byte[JournalCodec.MAX_PAYLOAD + 1]));
     }
+  }
+
+  @Test
+  void refusesSnapshotAndCloseFromAListenerInsteadOfDeadlocking() throws IOException {
+    List<Throwable> refused = new CopyOnWriteArrayList<>();
+    try (StateBus bus = open(new KeyValueStore())) {
+      bus.addListener(
+          record -> {
+            if (record.sequence() != 1) {
+              return;
+            }
+            try {
+              bus.snapshot();
+            } catch (IOException | RuntimeException e) {
+              refused.add(e);
+            }
+            try {
+              bus.close();
+            } catch (RuntimeException e) {
+              refused.add(e);
+            }
+          });
+      bus.publish(KeyValueStore.TYPE, KeyValueStore.record("a", "1")).join();
+      // Futures complete before listeners run: wait for the listener.
+      await().atMost(Duration.ofSeconds(10)).until(() -> refused.size() == 2);
+      refused.forEach(e -> assertInstanceOf(IllegalStateException.class, e));
+      assertEquals(
+          2, bus.publish(KeyValueStore.TYPE, KeyValueStore.record("a", "2")).join().sequence());
+    }
+  }
+
+  @Test
+  void createsAMissingDirectory() throws IOException {
+    Path nested = dir.resolve("data").resolve("bus");
+    try (StateBus bus = StateBus.open(nested, ORIGIN, clock, new StatisticsRegistry(), List.of())) {
+      bus.publish(KeyValueStore.TYPE, KeyValueStore.record("a", "1")).join();
+    }
+    assertTrue(Files.exists(nested.resolve(Journal.segmentName(1))));
   }
 }
