@@ -1,0 +1,372 @@
+package org.provisioning.common.bus;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only journal: a directory of segment files {@code journal-<16 digits>.log}, each a run
+ * of {@link JournalCodec} frames. Opening it reads the segments to replay and cuts off a torn or
+ * corrupt tail (a crash in the middle of a write, a flipped bit) so that nothing past a bad frame
+ * is ever replayed or appended after.
+ *
+ * <p>Not thread-safe: the writer thread alone writes, forces and rolls; only {@link
+ * #deleteSegmentsBelow} may be called from another thread, and it never touches the active segment.
+ */
+final class Journal implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(Journal.class);
+  private static final Pattern SEGMENT = Pattern.compile("journal-(\\d{16})\\.log");
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final int READ_BUFFER = 1 << 20;
+
+  private final Path directory;
+  private final long segmentBytes;
+  private final JournalSync sync;
+  private final StatisticsRegistry stats;
+  private FileChannel active;
+  private volatile long activeNumber;
+  private long activePosition;
+
+  private Journal(
+      Path directory,
+      long segmentBytes,
+      JournalSync sync,
+      StatisticsRegistry stats,
+      FileChannel active,
+      long activeNumber,
+      long activePosition) {
+    this.directory = directory;
+    this.segmentBytes = segmentBytes;
+    this.sync = sync;
+    this.stats = stats;
+    this.active = active;
+    this.activeNumber = activeNumber;
+    this.activePosition = activePosition;
+  }
+
+  static String segmentName(long number) {
+    return String.format("journal-%016d.log", number);
+  }
+
+  /** The segment files in the directory by number, ignoring files set aside as corrupt. */
+  static NavigableMap<Long, Path> listSegments(Path directory) throws IOException {
+    NavigableMap<Long, Path> segments = new TreeMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : files) {
+        Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          segments.put(Long.parseLong(m.group(1)), file);
+        }
+      }
+    }
+    return segments;
+  }
+
+  /**
+   * Opens the journal for appending after replaying every record of segment {@code firstSegment}
+   * and later into {@code replay}, in journal order. Segments below {@code firstSegment} are
+   * covered by a snapshot and only kept as a fallback: they are not read.
+   *
+   * <p>At the first bad frame (short header or body, implausible length, CRC mismatch) the segment
+   * is cut at the end of the last good frame, the cut bytes are saved beside it as {@code
+   * <segment>.corrupt-<time>}, every later segment is moved aside the same way, and the event is
+   * counted and logged as {@code BUS_JOURNAL_TAIL_TRUNCATED}.
+   *
+   * @throws IOException if a segment the replay needs is missing (replaying past a hole would
+   *     silently lose state), or a frame with a good CRC has a format version this code does not
+   *     know (a journal written by a newer release: refuse rather than destroy it)
+   */
+  static Journal open(
+      Path directory,
+      long firstSegment,
+      long segmentBytes,
+      JournalSync sync,
+      Clock clock,
+      StatisticsRegistry stats,
+      Consumer<BusRecord> replay)
+      throws IOException {
+    List<Path> segments = new ArrayList<>();
+    long expected = firstSegment;
+    for (var e : listSegments(directory).tailMap(firstSegment, true).entrySet()) {
+      if (e.getKey() != expected) {
+        throw new IOException(
+            "journal segment "
+                + segmentName(expected)
+                + " is missing in "
+                + directory
+                + " but later ones exist; replaying past the hole would lose state: restore it,"
+                + " or move it and every later segment out of the directory");
+      }
+      segments.add(e.getValue());
+      expected++;
+    }
+
+    long lastNumber = firstSegment;
+    long lastSize = 0;
+    for (int i = 0; i < segments.size(); i++) {
+      Path segment = segments.get(i);
+      Scan scan = scan(segment, replay);
+      lastNumber = firstSegment + i;
+      lastSize = scan.goodEnd();
+      if (scan.badReason() != null) {
+        cutTail(
+            directory,
+            segment,
+            scan.goodEnd(),
+            scan.badReason(),
+            segments.subList(i + 1, segments.size()),
+            clock,
+            stats);
+        break;
+      }
+    }
+
+    FileChannel channel;
+    if (segments.isEmpty()) {
+      channel = FileChannel.open(directory.resolve(segmentName(firstSegment)), CREATE_NEW, WRITE);
+      forceDirectory(directory);
+    } else {
+      channel = FileChannel.open(directory.resolve(segmentName(lastNumber)), WRITE);
+      channel.position(lastSize);
+    }
+    return new Journal(directory, segmentBytes, sync, stats, channel, lastNumber, lastSize);
+  }
+
+  private record Scan(long goodEnd, String badReason) {}
+
+  private static Scan scan(Path segment, Consumer<BusRecord> replay) throws IOException {
+    try (FileChannel channel = FileChannel.open(segment, READ)) {
+      ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).flip();
+      long offset = 0;
+      while (true) {
+        buffer = fill(channel, buffer, JournalCodec.FRAME_HEADER);
+        if (buffer.remaining() == 0) {
+          return new Scan(offset, null);
+        }
+        if (buffer.remaining() < JournalCodec.FRAME_HEADER) {
+          return new Scan(offset, "short_header");
+        }
+        int length = buffer.getInt(buffer.position());
+        int crc = buffer.getInt(buffer.position() + 4);
+        if (!JournalCodec.plausibleBodyLength(length)) {
+          return new Scan(offset, "bad_length");
+        }
+        buffer = fill(channel, buffer, JournalCodec.FRAME_HEADER + length);
+        if (buffer.remaining() < JournalCodec.FRAME_HEADER + length) {
+          return new Scan(offset, "short_body");
+        }
+        buffer.position(buffer.position() + JournalCodec.FRAME_HEADER);
+        if (JournalCodec.crc(buffer, length) != crc) {
+          return new Scan(offset, "bad_crc");
+        }
+        byte version = buffer.get(buffer.position());
+        if (version != JournalCodec.FORMAT_VERSION) {
+          throw new IOException(
+              segment
+                  + " offset "
+                  + offset
+                  + ": record format version "
+                  + version
+                  + " is not "
+                  + JournalCodec.FORMAT_VERSION
+                  + "; was the journal written by a newer release?");
+        }
+        replay.accept(JournalCodec.decodeBody(buffer, length));
+        offset += JournalCodec.FRAME_HEADER + length;
+      }
+    }
+  }
+
+  /**
+   * Makes at least {@code need} bytes readable in the buffer unless the file ends first; returns
+   * the buffer, a larger one if {@code need} exceeded its capacity.
+   */
+  private static ByteBuffer fill(FileChannel channel, ByteBuffer buffer, int need)
+      throws IOException {
+    if (buffer.remaining() >= need) {
+      return buffer;
+    }
+    if (need > buffer.capacity()) {
+      ByteBuffer larger = ByteBuffer.allocate(need);
+      larger.put(buffer);
+      buffer = larger;
+    } else {
+      buffer.compact();
+    }
+    while (buffer.position() < need) {
+      if (channel.read(buffer) < 0) {
+        break;
+      }
+    }
+    return buffer.flip();
+  }
+
+  private static void cutTail(
+      Path directory,
+      Path segment,
+      long goodEnd,
+      String reason,
+      List<Path> laterSegments,
+      Clock clock,
+      StatisticsRegistry stats)
+      throws IOException {
+    String stamp = STAMP.format(clock.instant());
+    Path saved = asideName(segment, stamp);
+    long cut;
+    try (FileChannel source = FileChannel.open(segment, READ, WRITE);
+        FileChannel copy = FileChannel.open(saved, CREATE_NEW, WRITE)) {
+      long size = source.size();
+      cut = size - goodEnd;
+      long position = goodEnd;
+      while (position < size) {
+        long n = source.transferTo(position, size - position, copy);
+        if (n <= 0) {
+          throw new IOException("could not copy the corrupt tail of " + segment + " to " + saved);
+        }
+        position += n;
+      }
+      copy.force(true);
+      source.truncate(goodEnd);
+      source.force(true);
+    }
+    long moved = 0;
+    for (Path later : laterSegments) {
+      long size = Files.size(later);
+      Path aside = asideName(later, stamp);
+      Files.move(later, aside);
+      moved += size;
+      log.warn(
+          "BUS_JOURNAL_SEGMENT_MOVED_ASIDE segment={} bytes={} to={} after_corrupt_segment={}",
+          later.getFileName(),
+          size,
+          aside.getFileName(),
+          segment.getFileName());
+    }
+    forceDirectory(directory);
+    stats.counter("bus.journal.tail_truncated").increment();
+    stats.counter("bus.journal.truncated_bytes").add(cut + moved);
+    log.warn(
+        "BUS_JOURNAL_TAIL_TRUNCATED segment={} offset={} bytes={} reason={} later_segments={}"
+            + " saved_to={}",
+        segment.getFileName(),
+        goodEnd,
+        cut + moved,
+        reason,
+        laterSegments.size(),
+        saved.getFileName());
+  }
+
+  /** {@code <file>.corrupt-<stamp>}, made unique if a file of that name already exists. */
+  static Path asideName(Path file, String stamp) {
+    Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+    for (int i = 1; Files.exists(aside); i++) {
+      aside = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + i);
+    }
+    return aside;
+  }
+
+  static String stamp(Clock clock) {
+    return STAMP.format(clock.instant());
+  }
+
+  /**
+   * Writes a batch of frames to the active segment, first rolling to a new one if the batch would
+   * take a non-empty segment past its size. A batch never spans two segments: it is one fsync.
+   */
+  void write(ByteBuffer batch) throws IOException {
+    int length = batch.remaining();
+    if (activePosition > 0 && activePosition + length > segmentBytes) {
+      roll();
+    }
+    while (batch.hasRemaining()) {
+      active.write(batch);
+    }
+    activePosition += length;
+  }
+
+  /** Makes everything written so far durable. */
+  void force() throws IOException {
+    sync.force(active);
+  }
+
+  /**
+   * Starts a new segment; every later write goes there. The new file's directory entry is made
+   * durable first: records acknowledged in a file that vanishes at a crash are lost all the same.
+   *
+   * @return the number of the new segment
+   */
+  long roll() throws IOException {
+    long next = activeNumber + 1;
+    FileChannel channel = FileChannel.open(directory.resolve(segmentName(next)), CREATE_NEW, WRITE);
+    try {
+      forceDirectory(directory);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    FileChannel previous = active;
+    active = channel;
+    activeNumber = next;
+    activePosition = 0;
+    previous.close();
+    stats.counter("bus.journal.segments_rolled").increment();
+    return next;
+  }
+
+  long activeSegment() {
+    return activeNumber;
+  }
+
+  String activeSegmentName() {
+    return segmentName(activeNumber);
+  }
+
+  /** Deletes every segment numbered below {@code number}; returns how many. */
+  int deleteSegmentsBelow(long number) throws IOException {
+    long limit = Math.min(number, activeNumber);
+    int deleted = 0;
+    for (Path segment : listSegments(directory).headMap(limit, false).values()) {
+      if (Files.deleteIfExists(segment)) {
+        deleted++;
+      }
+    }
+    if (deleted > 0) {
+      forceDirectory(directory);
+    }
+    return deleted;
+  }
+
+  @Override
+  public void close() throws IOException {
+    active.close();
+  }
+
+  /** fsync of a directory: makes file creations, renames and deletions in it durable. */
+  static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, READ)) {
+      channel.force(true);
+    }
+  }
+}
