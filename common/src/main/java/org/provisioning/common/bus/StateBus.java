@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * with non-async methods run there too, so keep them short, and never wait on a bus future from a
  * listener.
  */
-public final class StateBus implements AutoCloseable {
+public final class StateBus implements BusPublisher, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StateBus.class);
   private static final String LOCK_FILE = "bus.lock";
 

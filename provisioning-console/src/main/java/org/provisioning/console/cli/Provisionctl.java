@@ -69,7 +69,12 @@ public final class Provisionctl {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int exit = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(exit);
   }
 
   /** Runs one command; the entry point for tests, which capture what it prints. */

@@ -1,0 +1,4 @@
+/**
+ * The composition root and distribution of provisiond: the only package that knows every module.
+ */
+package org.provisioning.dist;

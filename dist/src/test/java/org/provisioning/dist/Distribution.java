@@ -1,0 +1,67 @@
+package org.provisioning.dist;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The unpacked distribution that {@code package} leaves in target/provisioning-suite, run the way
+ * an operator runs it: its bin/ scripts as child processes.
+ */
+final class Distribution {
+  static final Path HOME = Path.of("target", "provisioning-suite").toAbsolutePath();
+
+  private Distribution() {}
+
+  record Result(int exit, String out, String err) {}
+
+  /** Runs a bin/ script to completion (bounded) and returns what it printed. */
+  static Result run(String script, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("dist-out", ".txt");
+    Path err = Files.createTempFile("dist-err", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in 60 s");
+      }
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Starts provisiond in the background with its output in {@code log}. */
+  static Process start(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/provisiond").toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** A TCP port free on loopback right now. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
