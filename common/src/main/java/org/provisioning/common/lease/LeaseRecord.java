@@ -1,0 +1,232 @@
+package org.provisioning.common.lease;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.provisioning.common.net.Ipv4Address;
+
+/**
+ * A lease's whole state after a change: the payload of every {@code LEASE} bus record, journaled
+ * before the client is answered and replicated to the failover peer. DHCP writes it; TFTP (which
+ * address asks for which modem's file), DNS (which names to publish) and failover read it. Being
+ * whole-state, the last record for an address is the truth.
+ *
+ * <p>Byte arrays are never copied: treat them as read-only.
+ *
+ * @param hardwareType ARP hardware type ({@code htype}), 1 for Ethernet
+ * @param hardwareAddress {@code chaddr}, {@code hlen} octets
+ * @param clientId option 61, empty if the client sent none
+ * @param startMillis when the lease was granted or last renewed
+ * @param expiresAtMillis when it ends (for DECLINED: when the quarantine ends)
+ * @param allocatedBy the server id that granted it, so a merge after a partition knows whose it was
+ * @param hostname option 12 or 81 as the client sent it, empty if none
+ * @param clientClass the class the client fell in, empty if none
+ * @param remoteId option 82 remote-id (for cable: the modem behind which a CPE sits), or empty
+ * @param circuitId option 82 circuit-id, or empty
+ */
+public record LeaseRecord(
+    Ipv4Address address,
+    int hardwareType,
+    byte[] hardwareAddress,
+    byte[] clientId,
+    LeaseState state,
+    long startMillis,
+    long expiresAtMillis,
+    int allocatedBy,
+    String hostname,
+    String clientClass,
+    byte[] remoteId,
+    byte[] circuitId) {
+
+  private static final int FORMAT = 1;
+  private static final byte[] NONE = new byte[0];
+
+  public LeaseRecord {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(state, "state");
+    hardwareAddress = hardwareAddress == null ? NONE : hardwareAddress;
+    clientId = clientId == null ? NONE : clientId;
+    hostname = hostname == null ? "" : hostname;
+    clientClass = clientClass == null ? "" : clientClass;
+    remoteId = remoteId == null ? NONE : remoteId;
+    circuitId = circuitId == null ? NONE : circuitId;
+    if (hardwareAddress.length > 16) {
+      throw new IllegalArgumentException("hardware address longer than 16 octets");
+    }
+    checkShort("client id", clientId.length);
+    checkShort("remote id", remoteId.length);
+    checkShort("circuit id", circuitId.length);
+    checkShort("hostname", hostname.getBytes(StandardCharsets.UTF_8).length);
+    checkShort("client class", clientClass.getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  private static void checkShort(String what, int length) {
+    if (length > 255) {
+      throw new IllegalArgumentException(what + " longer than 255 octets");
+    }
+  }
+
+  /** Whether the address is held at {@code nowMillis} (bound, or declined and in quarantine). */
+  public boolean holdsAddressAt(long nowMillis) {
+    return (state == LeaseState.BOUND || state == LeaseState.DECLINED)
+        && expiresAtMillis > nowMillis;
+  }
+
+  public LeaseRecord withState(LeaseState newState, long newExpiresAtMillis) {
+    return new LeaseRecord(
+        address,
+        hardwareType,
+        hardwareAddress,
+        clientId,
+        newState,
+        startMillis,
+        newExpiresAtMillis,
+        allocatedBy,
+        hostname,
+        clientClass,
+        remoteId,
+        circuitId);
+  }
+
+  /** Compact binary form: about 40 octets for a typical modem lease. */
+  public byte[] encode() {
+    byte[] host = hostname.getBytes(StandardCharsets.UTF_8);
+    byte[] cls = clientClass.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out =
+        ByteBuffer.allocate(
+            1
+                + 4
+                + 1
+                + 1
+                + 1
+                + hardwareAddress.length
+                + 1
+                + clientId.length
+                + 8
+                + 8
+                + 1
+                + 1
+                + host.length
+                + 1
+                + cls.length
+                + 1
+                + remoteId.length
+                + 1
+                + circuitId.length);
+    out.put((byte) FORMAT)
+        .putInt(address.value())
+        .put((byte) state.code())
+        .put((byte) hardwareType)
+        .put((byte) hardwareAddress.length)
+        .put(hardwareAddress)
+        .put((byte) clientId.length)
+        .put(clientId)
+        .putLong(startMillis)
+        .putLong(expiresAtMillis)
+        .put((byte) allocatedBy);
+    putShort(out, host);
+    putShort(out, cls);
+    putShort(out, remoteId);
+    putShort(out, circuitId);
+    return out.array();
+  }
+
+  private static void putShort(ByteBuffer out, byte[] value) {
+    out.put((byte) value.length).put(value);
+  }
+
+  /**
+   * Reads the binary form.
+   *
+   * @throws IllegalArgumentException if the bytes are not a lease record of a known format
+   */
+  public static LeaseRecord decode(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      int format = in.get() & 0xff;
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("lease record format " + format + " is unknown");
+      }
+      Ipv4Address address = new Ipv4Address(in.getInt());
+      LeaseState state = LeaseState.fromCode(in.get() & 0xff);
+      int htype = in.get() & 0xff;
+      byte[] hw = shortBytes(in);
+      byte[] clientId = shortBytes(in);
+      long start = in.getLong();
+      long expires = in.getLong();
+      int allocatedBy = in.get() & 0xff;
+      String hostname = new String(shortBytes(in), StandardCharsets.UTF_8);
+      String cls = new String(shortBytes(in), StandardCharsets.UTF_8);
+      byte[] remoteId = shortBytes(in);
+      byte[] circuitId = shortBytes(in);
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException(in.remaining() + " stray octets after a lease record");
+      }
+      return new LeaseRecord(
+          address,
+          htype,
+          hw,
+          clientId,
+          state,
+          start,
+          expires,
+          allocatedBy,
+          hostname,
+          cls,
+          remoteId,
+          circuitId);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("lease record truncated", e);
+    }
+  }
+
+  private static byte[] shortBytes(ByteBuffer in) {
+    byte[] value = new byte[in.get() & 0xff];
+    in.get(value);
+    return value;
+  }
+
+  /** The hardware address as {@code 00:11:22:33:44:55}. */
+  public String hardwareAddressText() {
+    return HexFormat.ofDelimiter(":").formatHex(hardwareAddress);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LeaseRecord other
+        && address.equals(other.address)
+        && hardwareType == other.hardwareType
+        && Arrays.equals(hardwareAddress, other.hardwareAddress)
+        && Arrays.equals(clientId, other.clientId)
+        && state == other.state
+        && startMillis == other.startMillis
+        && expiresAtMillis == other.expiresAtMillis
+        && allocatedBy == other.allocatedBy
+        && hostname.equals(other.hostname)
+        && clientClass.equals(other.clientClass)
+        && Arrays.equals(remoteId, other.remoteId)
+        && Arrays.equals(circuitId, other.circuitId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(address, state, expiresAtMillis, Arrays.hashCode(hardwareAddress));
+  }
+
+  @Override
+  public String toString() {
+    return "Lease["
+        + address
+        + " "
+        + state
+        + " hw="
+        + hardwareAddressText()
+        + " expires="
+        + expiresAtMillis
+        + " by="
+        + allocatedBy
+        + "]";
+  }
+}

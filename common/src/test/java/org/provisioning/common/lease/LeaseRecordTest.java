@@ -1,0 +1,57 @@
+package org.provisioning.common.lease;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.net.Ipv4Address;
+
+class LeaseRecordTest {
+  private final LeaseRecord modem =
+      new LeaseRecord(
+          Ipv4Address.parse("127.16.0.10"),
+          1,
+          new byte[] {0, 0x11, 0x22, 0x33, 0x44, 0x55},
+          new byte[] {1, 0, 0x11, 0x22, 0x33, 0x44, 0x55},
+          LeaseState.BOUND,
+          1_700_000_000_000L,
+          1_700_003_600_000L,
+          1,
+          "cm-001122334455",
+          "cable-modem",
+          new byte[] {0, 0x11, 0x22, 0x33, 0x44, 0x55},
+          new byte[] {1, 2});
+
+  @Test
+  void roundTripsEveryField() {
+    byte[] bytes = modem.encode();
+    assertEquals(modem, LeaseRecord.decode(bytes));
+    assertArrayEquals(bytes, LeaseRecord.decode(bytes).encode());
+    assertTrue(bytes.length < 80, "compact: " + bytes.length + " octets");
+  }
+
+  @Test
+  void refusesTruncatedAndUnknownFormats() {
+    byte[] bytes = modem.encode();
+    for (int cut = 0; cut < bytes.length; cut++) {
+      byte[] truncated = Arrays.copyOf(bytes, cut);
+      assertThrows(IllegalArgumentException.class, () -> LeaseRecord.decode(truncated));
+    }
+    bytes[0] = 9;
+    assertThrows(IllegalArgumentException.class, () -> LeaseRecord.decode(bytes));
+  }
+
+  @Test
+  void holdsItsAddressOnlyWhileBoundOrQuarantined() {
+    assertTrue(modem.holdsAddressAt(1_700_000_000_001L));
+    assertEquals(false, modem.holdsAddressAt(1_700_003_600_000L));
+    assertEquals(false, modem.withState(LeaseState.RELEASED, 1_700_003_600_000L).holdsAddressAt(0));
+    assertTrue(
+        modem
+            .withState(LeaseState.DECLINED, 1_800_000_000_000L)
+            .holdsAddressAt(1_750_000_000_000L));
+  }
+}
