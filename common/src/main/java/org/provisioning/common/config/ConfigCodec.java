@@ -224,6 +224,15 @@ public final class ConfigCodec {
     }
 
     @Override
+    public Object handleWeirdKey(
+        DeserializationContext ctxt, Class<?> rawKeyType, String keyValue, String failureMsg) {
+      errors.add(
+          new ConfigError(
+              pathAt(ctxt.getParser()), "key '" + keyValue + "' is not " + describe(rawKeyType)));
+      return NOT_HANDLED_KEY;
+    }
+
+    @Override
     public Object handleWeirdNumberValue(
         DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
       errors.add(
@@ -263,6 +272,9 @@ public final class ConfigCodec {
       return null;
     }
   }
+
+  /** A key the map keeps under a value no rule reads: the error is already reported. */
+  private static final Integer NOT_HANDLED_KEY = Integer.MIN_VALUE;
 
   private static Object emptyValueOf(Class<?> type) {
     if (type == int.class || type == Integer.class) {

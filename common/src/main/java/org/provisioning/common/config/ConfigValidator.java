@@ -2,8 +2,10 @@ package org.provisioning.common.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
@@ -15,6 +17,10 @@ import org.provisioning.common.net.Ipv4Subnet;
  * problem at once.
  */
 final class ConfigValidator {
+  private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){5}");
+  private static final Pattern MAC_PREFIX =
+      Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){0,5}");
+  private static final Pattern HEX = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2})*");
   private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-]{0,62})");
 
   private final List<ConfigError> bindingErrors;
@@ -71,8 +77,28 @@ final class ConfigValidator {
     if (dhcp.leaseTime() < 60) {
       error("dhcp.leaseTime", dhcp.leaseTime() + " s is under the minimum of 60 s");
     }
+    if (dhcp.offerHoldSeconds() < 1 || dhcp.offerHoldSeconds() > 3600) {
+      error("dhcp.offerHoldSeconds", dhcp.offerHoldSeconds() + " is outside 1-3600");
+    }
+    if (dhcp.declineQuarantineSeconds() < 0) {
+      error("dhcp.declineQuarantineSeconds", "cannot be negative");
+    }
+    if (dhcp.effectiveServerIdentifier().equals(Ipv4Address.ANY)) {
+      error(
+          "dhcp.serverIdentifier",
+          "is required when dhcp.listen is 0.0.0.0; give this server's address on the client link");
+    }
+    if (dhcp.policies().maxCpePerModem() < 0) {
+      error("dhcp.policies.maxCpePerModem", "cannot be negative; 0 means no limit");
+    }
+    options("dhcp.options", dhcp.options(), null);
+    Set<String> classNames = new HashSet<>();
+    for (int c = 0; c < dhcp.classes().size(); c++) {
+      clientClass("dhcp.classes[" + c + "]", dhcp.classes().get(c), classNames);
+    }
     List<Located<Ipv4Subnet>> subnets = new ArrayList<>();
     List<Located<Ipv4Range>> pools = new ArrayList<>();
+    Set<String> poolNames = new HashSet<>();
     for (int s = 0; s < dhcp.subnets().size(); s++) {
       String at = "dhcp.subnets[" + s + "]";
       SubnetConfig subnet = dhcp.subnets().get(s);
@@ -100,11 +126,141 @@ final class ConfigValidator {
       if (subnet.leaseTime() != null && subnet.leaseTime() < 60) {
         error(at + ".leaseTime", subnet.leaseTime() + " s is under the minimum of 60 s");
       }
-      addressesInside(at + ".routers", subnet.routers(), subnet.subnet());
+      options(at + ".options", subnet.options(), subnet.subnet());
       for (int p = 0; p < subnet.pools().size(); p++) {
-        pool(at + ".pools[" + p + "]", subnet.pools().get(p), subnet.subnet(), pools);
+        String poolAt = at + ".pools[" + p + "]";
+        PoolConfig pool = subnet.pools().get(p);
+        pool(poolAt, pool, subnet.subnet(), pools);
+        if (pool != null) {
+          if (!poolNames.add(pool.label())) {
+            error(poolAt + ".name", "'" + pool.label() + "' names two pools; give each its own");
+          }
+          for (int c = 0; c < pool.classes().size(); c++) {
+            if (!classNames.contains(pool.classes().get(c))) {
+              error(
+                  poolAt + ".classes[" + c + "]", unknownClass(pool.classes().get(c), classNames));
+            }
+          }
+        }
       }
     }
+    reservations(dhcp, subnets, classNames);
+  }
+
+  private void clientClass(String at, ClientClassConfig cls, Set<String> names) {
+    if (cls == null) {
+      error(at, "is empty; give at least 'name'");
+      return;
+    }
+    if (cls.name() == null || cls.name().isBlank()) {
+      error(at + ".name", "is missing; name the class, e.g. cable-modem");
+    } else if (!names.add(cls.name())) {
+      error(at + ".name", "'" + cls.name() + "' names two classes; give each its own");
+    }
+    if (cls.leaseTime() != null && cls.leaseTime() < 60) {
+      error(at + ".leaseTime", cls.leaseTime() + " s is under the minimum of 60 s");
+    }
+    ClientClassConfig.ClientClassMatch match = cls.match();
+    for (int i = 0; i < match.macPrefixes().size(); i++) {
+      String prefix = match.macPrefixes().get(i);
+      if (prefix == null || !MAC_PREFIX.matcher(prefix).matches()) {
+        error(
+            at + ".match.macPrefixes[" + i + "]",
+            "'" + prefix + "' is not a MAC prefix like 00:11:22");
+      }
+    }
+    if (match.vendorClassPrefix() != null && match.vendorClassPrefix().isEmpty()) {
+      error(at + ".match.vendorClassPrefix", "is empty; leave it out to match any client");
+    }
+    options(at + ".options", cls.options(), null);
+  }
+
+  private void reservations(
+      DhcpConfig dhcp, List<Located<Ipv4Subnet>> subnets, Set<String> classNames) {
+    Map<String, String> seen = new HashMap<>();
+    for (int r = 0; r < dhcp.reservations().size(); r++) {
+      String at = "dhcp.reservations[" + r + "]";
+      ReservationConfig reservation = dhcp.reservations().get(r);
+      if (reservation == null) {
+        error(at, "is empty; give 'mac', 'clientId' or 'remoteId'");
+        continue;
+      }
+      if (reservation.mac() == null
+          && reservation.clientId() == null
+          && reservation.remoteId() == null) {
+        error(at, "names no client; give 'mac', 'clientId' or 'remoteId'");
+      }
+      if (reservation.mac() != null && !MAC.matcher(reservation.mac()).matches()) {
+        error(at + ".mac", "'" + reservation.mac() + "' is not a MAC like 00:11:22:33:44:55");
+      }
+      if (reservation.clientId() != null && !HEX.matcher(reservation.clientId()).matches()) {
+        error(
+            at + ".clientId",
+            "'" + reservation.clientId() + "' is not hex octets like 01:00:11:22");
+      }
+      unique(seen, at + ".mac", "mac " + lower(reservation.mac()), reservation.mac());
+      unique(
+          seen,
+          at + ".clientId",
+          "clientId " + lower(reservation.clientId()),
+          reservation.clientId());
+      unique(seen, at + ".remoteId", "remoteId " + reservation.remoteId(), reservation.remoteId());
+      if (reservation.address() != null) {
+        unique(seen, at + ".address", "address " + reservation.address(), reservation.address());
+        if (subnets.stream().noneMatch(s -> s.value.contains(reservation.address()))) {
+          error(at + ".address", reservation.address() + " lies in no configured subnet");
+        }
+      }
+      if (reservation.clientClass() != null && !classNames.contains(reservation.clientClass())) {
+        error(at + ".clientClass", unknownClass(reservation.clientClass(), classNames));
+      }
+      options(at + ".options", reservation.options(), null);
+    }
+  }
+
+  private void unique(Map<String, String> seen, String path, String key, Object value) {
+    if (value == null) {
+      return;
+    }
+    String first = seen.putIfAbsent(key, path);
+    if (first != null) {
+      error(path, "the same " + key + " is reserved at " + first);
+    }
+  }
+
+  private static String lower(String text) {
+    return text == null ? null : text.toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+  }
+
+  private static String unknownClass(String name, Set<String> known) {
+    return "class '"
+        + name
+        + "' is not defined in dhcp.classes"
+        + (known.isEmpty() ? "" : "; defined: " + new java.util.TreeSet<>(known));
+  }
+
+  private void options(String at, DhcpOptionsConfig options, Ipv4Subnet subnet) {
+    if (options.routers() != null && subnet != null) {
+      addressesInside(at + ".routers", options.routers(), subnet);
+    }
+    if (options.bootFile() != null && options.bootFile().length() > 128) {
+      error(at + ".bootFile", "is longer than the 128 octets of the file field");
+    }
+    if (options.timeOffset() != null && Math.abs(options.timeOffset()) > 86400) {
+      error(at + ".timeOffset", options.timeOffset() + " s is more than a day from UTC");
+    }
+    new java.util.TreeMap<>(options.raw())
+        .forEach(
+            (code, value) -> {
+              if (code == Integer.MIN_VALUE) {
+                return; // a key that is no number, reported while reading
+              }
+              if (code < 1 || code > 254) {
+                error(at + ".raw." + code, "option code " + code + " is outside 1-254");
+              } else if (value == null || !HEX.matcher(value).matches()) {
+                error(at + ".raw." + code, "'" + value + "' is not hex octets like 01:02:0a");
+              }
+            });
   }
 
   private void pool(String at, PoolConfig pool, Ipv4Subnet subnet, List<Located<Ipv4Range>> seen) {

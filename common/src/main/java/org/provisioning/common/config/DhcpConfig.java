@@ -6,9 +6,12 @@ import org.provisioning.common.net.Ipv4Address;
 /**
  * The DHCPv4 service.
  *
- * @param listen the address to bind; {@code 0.0.0.0} for every interface
- * @param serverIdentifier option 54; defaults to {@code listen} when that is a unicast address
+ * @param listen the address to bind; {@code 0.0.0.0} to receive broadcasts of local clients
+ * @param serverIdentifier option 54 and the server's address on the local link (the subnet of
+ *     clients that are not relayed); defaults to {@code listen}
  * @param leaseTime default lease time in seconds
+ * @param offerHoldSeconds how long an offered address is kept for its client
+ * @param declineQuarantineSeconds how long a declined address stays out of use
  */
 public record DhcpConfig(
     Boolean enabled,
@@ -16,13 +19,30 @@ public record DhcpConfig(
     Integer port,
     Ipv4Address serverIdentifier,
     Long leaseTime,
-    List<SubnetConfig> subnets) {
+    Long offerHoldSeconds,
+    Long declineQuarantineSeconds,
+    DhcpOptionsConfig options,
+    List<ClientClassConfig> classes,
+    List<SubnetConfig> subnets,
+    List<ReservationConfig> reservations,
+    DhcpPolicyConfig policies) {
 
   public DhcpConfig {
     enabled = enabled != null && enabled;
     listen = listen == null ? Ipv4Address.parse("127.0.0.1") : listen;
     port = port == null ? 67 : port;
     leaseTime = leaseTime == null ? 3600L : leaseTime;
+    offerHoldSeconds = offerHoldSeconds == null ? 30L : offerHoldSeconds;
+    declineQuarantineSeconds = declineQuarantineSeconds == null ? 86400L : declineQuarantineSeconds;
+    options = options == null ? DhcpOptionsConfig.NONE : options;
+    classes = classes == null ? List.of() : List.copyOf(classes);
     subnets = subnets == null ? List.of() : List.copyOf(subnets);
+    reservations = reservations == null ? List.of() : List.copyOf(reservations);
+    policies = policies == null ? new DhcpPolicyConfig(null, null, null) : policies;
+  }
+
+  /** Option 54: the configured identifier, or the listen address. */
+  public Ipv4Address effectiveServerIdentifier() {
+    return serverIdentifier != null ? serverIdentifier : listen;
   }
 }

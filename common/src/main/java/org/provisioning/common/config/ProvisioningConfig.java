@@ -17,7 +17,10 @@ public record ProvisioningConfig(
   public ProvisioningConfig {
     server = server == null ? new ServerConfig(null, null, null) : server;
     management = management == null ? new ManagementConfig(null, null, null) : management;
-    dhcp = dhcp == null ? new DhcpConfig(null, null, null, null, null, null) : dhcp;
+    dhcp =
+        dhcp == null
+            ? new DhcpConfig(null, null, null, null, null, null, null, null, null, null, null, null)
+            : dhcp;
     tftp = tftp == null ? new TftpConfig(null, null, null, null) : tftp;
     dns = dns == null ? new DnsConfig(null, null, null) : dns;
     tod = tod == null ? new TodConfig(null, null, null) : tod;

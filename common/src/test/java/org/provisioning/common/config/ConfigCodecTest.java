@@ -21,7 +21,7 @@ class ConfigCodecTest {
         enabled: true
         subnets:
           - subnet: 127.16.0.0/16
-            routers: [127.16.0.1]
+            options: {routers: [127.16.0.1]}
             pools:
               - range: 127.16.0.10-127.16.0.250
                 warningPercent: 70
@@ -100,7 +100,7 @@ class ConfigCodecTest {
                     dhcp:
                       subnets:
                         - subnet: 127.16.0.1/16
-                          routers: [127.99.0.1]
+                          options: {routers: [127.99.0.1]}
                           pools: nope
                     failover:
                       role: tertiary
@@ -171,5 +171,48 @@ class ConfigCodecTest {
     ConfigException e =
         assertThrows(ConfigException.class, () -> codec.parse("server:\n  name: [unclosed\n"));
     assertTrue(e.getMessage().contains("line"), e.getMessage());
+  }
+
+  @Test
+  void checksClassesPoolsAndReservationsAgainstEachOther() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dhcp:
+                      listen: 0.0.0.0
+                      options: {raw: {300: "01", 43: "zz", x: "01"}}
+                      classes:
+                        - name: cable-modem
+                          match: {vendorClassPrefix: docsis, macPrefixes: ["00:11:2"]}
+                        - name: cable-modem
+                      subnets:
+                        - subnet: 127.16.0.0/16
+                          pools:
+                            - {name: modems, range: 127.16.0.10-127.16.0.99, classes: [cable-modem, mta]}
+                            - {name: modems, range: 127.16.1.10-127.16.1.99}
+                      reservations:
+                        - {mac: "00:11:22:33:44:55", address: 127.16.0.50}
+                        - {mac: "00-11-22-33-44-55", address: 127.99.0.1, clientClass: nope}
+                        - {address: 127.16.0.51}
+                    """));
+    assertEquals(
+        List.of(
+            "dhcp.options.raw.x",
+            "dhcp.serverIdentifier",
+            "dhcp.options.raw.43",
+            "dhcp.options.raw.300",
+            "dhcp.classes[0].match.macPrefixes[0]",
+            "dhcp.classes[1].name",
+            "dhcp.subnets[0].pools[0].classes[1]",
+            "dhcp.subnets[0].pools[1].name",
+            "dhcp.reservations[1].mac",
+            "dhcp.reservations[1].address",
+            "dhcp.reservations[1].clientClass",
+            "dhcp.reservations[2]"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
   }
 }
