@@ -10,14 +10,32 @@ import java.nio.charset.StandardCharsets;
 final class DnsNames {
   private DnsNames() {}
 
-  /** Whether the octets are a sequence of labels of 1-63 octets, optionally ending with root. */
+  /**
+   * Whether the octets are a sequence of labels of 1-63 octets, optionally ending with root.
+   * Allocates nothing: it runs for every FQDN-format value a decoder meets.
+   */
   static boolean isValid(byte[] b, int off, int len) {
-    return decode(b, off, len) != null;
+    if (len == 0) {
+      return false;
+    }
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int labelLen = b[i] & 0xff;
+      if (labelLen == 0) {
+        return i + 1 == end;
+      }
+      if (labelLen > 63 || i + 1 + labelLen > end) {
+        return false;
+      }
+      i += 1 + labelLen;
+    }
+    return true;
   }
 
   /** The dotted name, with a trailing dot if the root label ends it; null if not well-formed. */
   static String decode(byte[] b, int off, int len) {
-    if (len == 0) {
+    if (!isValid(b, off, len)) {
       return null;
     }
     StringBuilder name = new StringBuilder(len);
