@@ -1,0 +1,772 @@
+package org.provisioning.dhcp.engine;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.config.DeviceRole;
+import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.alloc.AddressAllocator;
+import org.provisioning.dhcp.engine.ServingPlan.PoolPlan;
+import org.provisioning.dhcp.engine.ServingPlan.Reservation;
+import org.provisioning.dhcp.engine.ServingPlan.SubnetPlan;
+import org.provisioning.dhcp.lease.ClientKey;
+import org.provisioning.dhcp.lease.LeaseStore;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.provisioning.dhcp.message.DhcpMessageType;
+import org.provisioning.dhcp.option.ClientFqdn;
+import org.provisioning.dhcp.option.ClientIdentifier;
+import org.provisioning.dhcp.option.DhcpOptions;
+import org.provisioning.dhcp.option.RelayAgentInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHCPv4 server's decisions (RFC 2131 §4.3), free of sockets: a request in, an outcome out. It
+ * offers, commits and frees addresses, enforces classes, reservations and cable policies, and keeps
+ * pools, offers and statistics current. Every lease change is applied here at once (so the next
+ * allocation sees it) and handed back to the caller, who makes it durable before the reply leaves.
+ *
+ * <p>Not thread-safe: one thread (the DHCP server's event loop) calls every method.
+ */
+public final class DhcpEngine {
+  private static final Logger log = LoggerFactory.getLogger(DhcpEngine.class);
+  static final String POOL_EXHAUSTED = "DHCP_POOL_EXHAUSTED";
+
+  private final int serverId;
+  private final LeaseStore store;
+  private final Clock clock;
+  private final DhcpStatistics stats;
+  private final AlertCenter alerts;
+  private final HighWaterMarks highWater;
+  private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
+  private final Map<Integer, Offer> offersByAddress = new HashMap<>();
+  private final ArrayDeque<Offer> offerQueue = new ArrayDeque<>();
+  private final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
+  private ServingPlan plan;
+  private ReplyFactory replies;
+  private Set<Integer> reservedAddresses;
+  private ServingMode mode = ServingMode.BOTTOM_UP;
+
+  public DhcpEngine(
+      DhcpConfig config,
+      int serverId,
+      LeaseStore store,
+      Clock clock,
+      DhcpStatistics stats,
+      AlertCenter alerts) {
+    this.serverId = serverId;
+    this.store = store;
+    this.clock = clock;
+    this.stats = stats;
+    this.alerts = alerts;
+    this.highWater = new HighWaterMarks(alerts);
+    reconfigure(config);
+  }
+
+  /**
+   * Serves a new config from now on: recompiles the plan and re-marks every pool from the lease
+   * store. Pending offers are dropped (their pools may be gone); leases are kept.
+   */
+  public void reconfigure(DhcpConfig config) {
+    ServingPlan next = new ServingPlan(config);
+    if (plan != null) {
+      for (PoolPlan pool : plan.pools) {
+        stats.registry().removeAll("dhcp.pool." + pool.pool().name() + ".");
+      }
+    }
+    plan = next;
+    replies = new ReplyFactory(next);
+    reservedAddresses = next.reservedAddresses();
+    offersByClient.clear();
+    offersByAddress.clear();
+    offerQueue.clear();
+    expiries.clear();
+    stats.resetLeaseCounts();
+    long now = clock.millis();
+    for (int address : reservedAddresses) {
+      PoolPlan pool = next.poolContaining(new Ipv4Address(address));
+      if (pool != null) {
+        pool.pool().markUsed(new Ipv4Address(address));
+      }
+    }
+    store.forEach(lease -> track(null, lease, now));
+    highWater.reset(next.pools.size());
+    for (PoolPlan pool : next.pools) {
+      registerPoolGauges(pool);
+      highWater.check(pool);
+    }
+  }
+
+  private void registerPoolGauges(PoolPlan plan) {
+    String prefix = "dhcp.pool." + plan.pool().name() + ".";
+    var registry = stats.registry();
+    registry.gauge(prefix + "size", () -> plan.pool().size());
+    registry.gauge(prefix + "used", () -> plan.pool().usedCount());
+    registry.gauge(prefix + "free", () -> plan.pool().size() - plan.pool().usedCount());
+    registry.gauge(prefix + "utilisation_percent", () -> plan.pool().utilisationPercent());
+  }
+
+  public void setMode(ServingMode mode) {
+    if (this.mode != mode) {
+      log.info("DHCP_SERVING_MODE from={} to={}", this.mode, mode);
+      this.mode = mode;
+    }
+  }
+
+  public ServingMode mode() {
+    return mode;
+  }
+
+  public int pendingOffers() {
+    return offersByClient.size();
+  }
+
+  /**
+   * Applies a lease change made elsewhere (the failover peer): the store and the pools follow it.
+   */
+  public void apply(LeaseRecord lease) {
+    Optional<LeaseRecord> previous = store.put(lease);
+    track(previous.orElse(null), lease, clock.millis());
+  }
+
+  /** Decides what to do with one request. Empty: drop it (the reason is counted). */
+  public Optional<DhcpOutcome> handle(DhcpMessage request, DhcpRequestContext context) {
+    DhcpMessageType type = request.messageType();
+    stats.received(type);
+    if (mode == ServingMode.STANDBY) {
+      return drop(DropReason.STANDBY);
+    }
+    return switch (type) {
+      case DISCOVER -> discover(request);
+      case REQUEST -> request(request);
+      case DECLINE -> decline(request);
+      case RELEASE -> release(request);
+      case INFORM -> inform(request, context);
+      default -> drop(DropReason.UNSUPPORTED_TYPE);
+    };
+  }
+
+  // ---------------------------------------------------------------- DISCOVER (RFC 2131 §4.3.1)
+
+  private Optional<DhcpOutcome> discover(DhcpMessage request) {
+    long now = clock.millis();
+    expireOffers(now);
+    List<SubnetPlan> subnets = plan.subnetsFor(link(request));
+    if (subnets.isEmpty()) {
+      return drop(DropReason.NO_SUBNET);
+    }
+    ClientContext client = identify(request, now);
+    DropReason refused = refusal(client, now);
+    if (refused != null) {
+      return drop(refused);
+    }
+    if (!anyPoolServes(subnets, client.deviceClass)
+        && (client.reservation == null || client.reservation.address() == null)) {
+      return drop(DropReason.NO_POOL_FOR_CLASS);
+    }
+    Choice choice = chooseAddress(request, client, subnets, now);
+    if (choice == null) {
+      alerts.raise(
+          POOL_EXHAUSTED,
+          poolsLabel(subnets),
+          AlertSeverity.CRITICAL,
+          "no free address for a client of class "
+              + className(client.deviceClass)
+              + " behind "
+              + link(request));
+      return drop(DropReason.POOL_EXHAUSTED);
+    }
+    holdOffer(client.facts.key(), choice, now);
+    DhcpMessage offer =
+        replies.reply(
+            request,
+            DhcpMessageType.OFFER,
+            choice.address,
+            choice.subnet,
+            client.deviceClass,
+            client.reservation,
+            leaseTime(choice.subnet, client.deviceClass));
+    stats.sent(DhcpMessageType.OFFER);
+    return Optional.of(to(request, offer, null));
+  }
+
+  /**
+   * The address to offer, in the order RFC 2131 §4.3.1 gives: a reservation, the client's current
+   * or previous address, an address already offered to it, the address it asks for, a new one.
+   */
+  private Choice chooseAddress(
+      DhcpMessage request, ClientContext client, List<SubnetPlan> subnets, long now) {
+    ClientKey key = client.facts.key();
+    if (client.reservation != null && client.reservation.address() != null) {
+      Choice reserved = reservedChoice(client.reservation.address(), subnets);
+      if (reserved != null && availableTo(reserved.address, key, now, true)) {
+        return reserved;
+      }
+    }
+    Optional<LeaseRecord> previous = store.byClient(key);
+    if (previous.isPresent()) {
+      Choice again = allowed(previous.get().address(), subnets, client.deviceClass);
+      if (again != null && availableTo(again.address, key, now, false)) {
+        return again;
+      }
+    }
+    Offer offered = offersByClient.get(key);
+    if (offered != null) {
+      Choice again = allowed(offered.address, subnets, client.deviceClass);
+      if (again != null) {
+        return again;
+      }
+    }
+    Optional<Ipv4Address> requested = request.options().requestedIpAddress();
+    if (requested.isPresent()) {
+      Choice asked = allowed(requested.get(), subnets, client.deviceClass);
+      if (asked != null && availableTo(asked.address, key, now, false)) {
+        return asked;
+      }
+    }
+    AddressAllocator allocator =
+        mode == ServingMode.TOP_DOWN ? AddressAllocator.TOP_DOWN : AddressAllocator.BOTTOM_UP;
+    for (SubnetPlan subnet : subnets) {
+      for (PoolPlan pool : subnet.pools()) {
+        if (!pool.serves(client.deviceClass)) {
+          continue;
+        }
+        Ipv4Address proposal;
+        while ((proposal = allocator.propose(pool.pool())) != null) {
+          if (availableTo(proposal, key, now, false)) {
+            return new Choice(proposal, subnet, pool);
+          }
+          // Held by an expired lease not reclaimed yet, or taken by the peer: skip it for now.
+          pool.pool().markUsed(proposal);
+          reclaimLater(proposal);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean anyPoolServes(List<SubnetPlan> subnets, DeviceClass cls) {
+    for (SubnetPlan subnet : subnets) {
+      for (PoolPlan pool : subnet.pools()) {
+        if (pool.serves(cls)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Choice reservedChoice(Ipv4Address address, List<SubnetPlan> subnets) {
+    for (SubnetPlan subnet : subnets) {
+      if (subnet.subnet().contains(address)) {
+        PoolPlan pool = null;
+        for (PoolPlan candidate : subnet.pools()) {
+          if (candidate.pool().contains(address)) {
+            pool = candidate;
+          }
+        }
+        return new Choice(address, subnet, pool);
+      }
+    }
+    return null;
+  }
+
+  /** The address as a choice if it lies in a pool of these subnets that serves the class. */
+  private Choice allowed(Ipv4Address address, List<SubnetPlan> subnets, DeviceClass cls) {
+    for (SubnetPlan subnet : subnets) {
+      if (!subnet.subnet().contains(address)) {
+        continue;
+      }
+      for (PoolPlan pool : subnet.pools()) {
+        if (pool.pool().contains(address) && pool.serves(cls)) {
+          return new Choice(address, subnet, pool);
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether this client may have the address now: nobody else holds it (a lease, an offer, a
+   * reservation), and it is not quarantined.
+   */
+  private boolean availableTo(Ipv4Address address, ClientKey key, long now, boolean reservedForIt) {
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    if (lease != null && lease.holdsAddressAt(now)) {
+      if (lease.state() == LeaseState.DECLINED || !ClientKey.of(lease).equals(key)) {
+        return false;
+      }
+    }
+    Offer offer = offersByAddress.get(address.value());
+    if (offer != null && !offer.client.equals(key) && offer.expiresAt > now) {
+      return false;
+    }
+    return reservedForIt || !reservedAddresses.contains(address.value());
+  }
+
+  private void holdOffer(ClientKey key, Choice choice, long now) {
+    Offer previous = offersByClient.remove(key);
+    if (previous != null) {
+      offersByAddress.remove(previous.address.value());
+      releaseIfUnheld(previous.address, now);
+    }
+    Offer offer = new Offer(key, choice.address, now + plan.config.offerHoldSeconds() * 1000);
+    offersByClient.put(key, offer);
+    offersByAddress.put(choice.address.value(), offer);
+    offerQueue.addLast(offer);
+    if (choice.pool != null && choice.pool.pool().markUsed(choice.address)) {
+      highWater.check(choice.pool);
+    }
+  }
+
+  /** Offers are held {@code offerHoldSeconds}; all share that hold, so the queue is in order. */
+  private void expireOffers(long now) {
+    Offer head;
+    while ((head = offerQueue.peekFirst()) != null && head.expiresAt <= now) {
+      offerQueue.removeFirst();
+      if (offersByClient.get(head.client) == head) {
+        offersByClient.remove(head.client);
+        offersByAddress.remove(head.address.value());
+        releaseIfUnheld(head.address, now);
+      }
+    }
+  }
+
+  private void withdrawOffer(ClientKey key, long now) {
+    Offer offer = offersByClient.remove(key);
+    if (offer != null) {
+      offersByAddress.remove(offer.address.value());
+      releaseIfUnheld(offer.address, now);
+    }
+  }
+
+  /** Frees an address in its pool unless a lease, offer or reservation still holds it. */
+  private void releaseIfUnheld(Ipv4Address address, long now) {
+    if (reservedAddresses.contains(address.value())
+        || offersByAddress.containsKey(address.value())) {
+      return;
+    }
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    if (lease != null && lease.holdsAddressAt(now)) {
+      return;
+    }
+    PoolPlan pool = plan.poolContaining(address);
+    if (pool != null && pool.pool().markFree(address)) {
+      highWater.check(pool);
+    }
+  }
+
+  // ----------------------------------------------------------------- REQUEST (RFC 2131 §4.3.2)
+
+  private Optional<DhcpOutcome> request(DhcpMessage request) {
+    long now = clock.millis();
+    expireOffers(now);
+    DhcpOptions options = request.options();
+    Optional<Ipv4Address> serverIdentifier = options.serverIdentifier();
+    Optional<Ipv4Address> requested = options.requestedIpAddress();
+    ClientContext client = identify(request, now);
+    Ipv4Address address;
+    if (serverIdentifier.isPresent()) {
+      // SELECTING: the client answers an offer; if it chose another server, forget ours.
+      if (!serverIdentifier.get().equals(plan.serverIdentifier)) {
+        withdrawOffer(client.facts.key(), now);
+        return drop(DropReason.NOT_FOR_US);
+      }
+      if (requested.isEmpty()) {
+        return drop(DropReason.MALFORMED_REQUEST);
+      }
+      address = requested.get();
+    } else if (requested.isPresent()) {
+      address = requested.get(); // INIT-REBOOT
+    } else if (request.clientAddress().value() != 0) {
+      address = request.clientAddress(); // RENEWING or REBINDING
+    } else {
+      return drop(DropReason.MALFORMED_REQUEST);
+    }
+
+    List<SubnetPlan> subnets = plan.subnetsFor(link(request));
+    if (subnets.isEmpty()) {
+      return drop(DropReason.NO_SUBNET);
+    }
+    DropReason refused = refusal(client, now);
+    if (refused == DropReason.NO_RELAY_INFO || refused == DropReason.BLOCKED) {
+      return nak(request, client, refused.label());
+    }
+    Choice choice;
+    Reservation reservation = client.reservation;
+    if (reservation != null && reservation.address() != null) {
+      if (!reservation.address().equals(address)) {
+        return nak(request, client, "address " + reservation.address() + " is reserved for you");
+      }
+      choice = reservedChoice(address, subnets);
+    } else {
+      choice = allowed(address, subnets, client.deviceClass);
+    }
+    if (choice == null) {
+      return nak(request, client, "address " + address + " is not on your network or class");
+    }
+    ClientKey key = client.facts.key();
+    boolean reservedForIt = reservation != null && address.equals(reservation.address());
+    if (!availableTo(address, key, now, reservedForIt)) {
+      return nak(request, client, "address " + address + " is not available");
+    }
+    LeaseRecord current = store.byAddress(address).orElse(null);
+    boolean renewal =
+        current != null && current.holdsAddressAt(now) && ClientKey.of(current).equals(key);
+    if (!renewal && refused == DropReason.CPE_LIMIT) {
+      return nak(request, client, "the modem has its full number of CPE");
+    }
+    long leaseTime = leaseTime(choice.subnet, client.deviceClass);
+    LeaseRecord lease =
+        new LeaseRecord(
+            address,
+            client.facts.hardwareType(),
+            client.facts.hardwareAddress(),
+            client.facts.clientId(),
+            LeaseState.BOUND,
+            now,
+            now + leaseTime * 1000,
+            renewal ? current.allocatedBy() : serverId,
+            hostname(request, reservation),
+            client.deviceClass == null ? "" : client.deviceClass.name(),
+            client.facts.remoteId(),
+            client.facts.circuitId());
+    commit(lease, now);
+    Offer offer = offersByClient.remove(key);
+    if (offer != null) {
+      offersByAddress.remove(offer.address.value());
+      if (!offer.address.equals(address)) {
+        releaseIfUnheld(offer.address, now);
+      }
+    }
+    DhcpMessage ack =
+        replies.reply(
+            request,
+            DhcpMessageType.ACK,
+            address,
+            choice.subnet,
+            client.deviceClass,
+            reservation,
+            leaseTime);
+    stats.sent(DhcpMessageType.ACK);
+    return Optional.of(to(request, ack, lease));
+  }
+
+  private Optional<DhcpOutcome> nak(DhcpMessage request, ClientContext client, String why) {
+    DhcpMessage nak =
+        request
+            .replyBuilder(DhcpMessageType.NAK)
+            .broadcast(request.isRelayed() || request.isBroadcast())
+            .options(replies.nakOptions(request, why))
+            .build();
+    stats.sent(DhcpMessageType.NAK);
+    log.debug("DHCP_NAK client={} reason={}", client.facts.key(), why);
+    return Optional.of(to(request, nak, null));
+  }
+
+  // ------------------------------------------------------ DECLINE, RELEASE (RFC 2131 §4.3.3-4)
+
+  private Optional<DhcpOutcome> decline(DhcpMessage request) {
+    long now = clock.millis();
+    Optional<Ipv4Address> serverIdentifier = request.options().serverIdentifier();
+    if (serverIdentifier.isPresent() && !serverIdentifier.get().equals(plan.serverIdentifier)) {
+      return drop(DropReason.NOT_FOR_US);
+    }
+    Optional<Ipv4Address> address = request.options().requestedIpAddress();
+    if (address.isEmpty()) {
+      return drop(DropReason.MALFORMED_REQUEST);
+    }
+    LeaseRecord lease = clientsLease(address.get(), request, now);
+    if (lease == null) {
+      return drop(DropReason.NOT_CLIENTS_LEASE);
+    }
+    LeaseRecord declined =
+        lease.withState(LeaseState.DECLINED, now + plan.config.declineQuarantineSeconds() * 1000);
+    commit(declined, now);
+    log.warn(
+        "DHCP_DECLINE address={} client={}: another host uses it; quarantined for {} s",
+        address.get(),
+        ClientKey.of(lease),
+        plan.config.declineQuarantineSeconds());
+    return Optional.of(new DhcpOutcome(null, null, 0, declined));
+  }
+
+  private Optional<DhcpOutcome> release(DhcpMessage request) {
+    long now = clock.millis();
+    LeaseRecord lease = clientsLease(request.clientAddress(), request, now);
+    if (lease == null) {
+      return drop(DropReason.NOT_CLIENTS_LEASE);
+    }
+    LeaseRecord released = lease.withState(LeaseState.RELEASED, now);
+    commit(released, now);
+    return Optional.of(new DhcpOutcome(null, null, 0, released));
+  }
+
+  /** The bound lease of this address if it is this client's. */
+  private LeaseRecord clientsLease(Ipv4Address address, DhcpMessage request, long now) {
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    if (lease == null
+        || lease.state() != LeaseState.BOUND
+        || !lease.holdsAddressAt(now)
+        || !ClientKey.of(lease).equals(keyOf(request))) {
+      return null;
+    }
+    return lease;
+  }
+
+  // ------------------------------------------------------------------ INFORM (RFC 2131 §4.3.5)
+
+  private Optional<DhcpOutcome> inform(DhcpMessage request, DhcpRequestContext context) {
+    Ipv4Address ciaddr = request.clientAddress();
+    Ipv4Address where = request.isRelayed() ? link(request) : ciaddr;
+    SubnetPlan subnet = plan.subnetContaining(where.value() != 0 ? where : context.sourceAddress());
+    if (subnet == null) {
+      List<SubnetPlan> behind = plan.subnetsFor(link(request));
+      if (behind.isEmpty()) {
+        return drop(DropReason.NO_SUBNET);
+      }
+      subnet = behind.get(0);
+    }
+    ClientContext client = identify(request, clock.millis());
+    DhcpMessage ack = replies.informReply(request, subnet, client.deviceClass, client.reservation);
+    stats.sent(DhcpMessageType.ACK);
+    if (request.isRelayed()) {
+      return Optional.of(
+          new DhcpOutcome(ack, request.relayAgentAddress(), plan.config.port(), null));
+    }
+    Ipv4Address to = ciaddr.value() != 0 ? ciaddr : context.sourceAddress();
+    return Optional.of(new DhcpOutcome(ack, to, context.sourcePort(), null));
+  }
+
+  // ------------------------------------------------------------------------ lease lifecycle
+
+  /**
+   * Ends what time has ended: bound leases past their expiry become EXPIRED and quarantines end.
+   * Returns the changes, which the caller makes durable (so DNS and the peer learn of them).
+   */
+  public List<LeaseRecord> reclaimExpired() {
+    long now = clock.millis();
+    expireOffers(now);
+    List<LeaseRecord> changes = new ArrayList<>();
+    Expiry next;
+    while ((next = expiries.peek()) != null && next.at <= now) {
+      expiries.poll();
+      LeaseRecord lease = store.byAddress(new Ipv4Address(next.address)).orElse(null);
+      if (lease == null || lease.expiresAtMillis() != next.at) {
+        continue; // renewed or changed since this entry was queued
+      }
+      if (lease.state() == LeaseState.BOUND || lease.state() == LeaseState.DECLINED) {
+        LeaseRecord expired = lease.withState(LeaseState.EXPIRED, lease.expiresAtMillis());
+        commit(expired, now);
+        changes.add(expired);
+      } else {
+        releaseIfUnheld(lease.address(), now);
+      }
+    }
+    return changes;
+  }
+
+  private void reclaimLater(Ipv4Address address) {
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    if (lease != null) {
+      expiries.add(new Expiry(lease.expiresAtMillis(), address.value()));
+    }
+  }
+
+  private void commit(LeaseRecord lease, long now) {
+    Optional<LeaseRecord> previous = store.put(lease);
+    track(previous.orElse(null), lease, now);
+  }
+
+  /** Keeps pools, counts and the expiry queue in step with a lease change. */
+  private void track(LeaseRecord previous, LeaseRecord lease, long now) {
+    stats.leaseChanged(previous == null ? null : previous.state(), lease.state());
+    PoolPlan pool = plan.poolContaining(lease.address());
+    if (lease.holdsAddressAt(now)) {
+      expiries.add(new Expiry(lease.expiresAtMillis(), lease.address().value()));
+      if (pool != null && pool.pool().markUsed(lease.address())) {
+        highWater.check(pool);
+      }
+    } else {
+      releaseIfUnheld(lease.address(), now);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  /** Who the client is and what the config says of it. */
+  private ClientContext identify(DhcpMessage request, long now) {
+    DhcpOptions options = request.options();
+    byte[] hardware = request.clientHardwareAddress().toBytes();
+    byte[] clientId = options.clientIdentifier().map(ClientIdentifier::toBytes).orElse(new byte[0]);
+    RelayAgentInformation relay = options.relayAgentInformation().orElse(null);
+    byte[] circuitId = relay == null ? null : relay.circuitId().orElse(null);
+    byte[] remoteId = relay == null ? null : relay.remoteId().orElse(null);
+    ClientKey key =
+        clientId.length > 0
+            ? ClientKey.ofClientId(clientId)
+            : ClientKey.ofHardware(request.clientHardwareAddress().type().code(), hardware);
+    Reservation reservation = plan.reservationFor(hardware, clientId, remoteId);
+    boolean modemKnown =
+        remoteId != null
+            && (plan.reservationOfModem(remoteId) != null
+                || store.byHardwareAddress(remoteId).map(l -> l.holdsAddressAt(now)).orElse(false));
+    ClientFacts facts =
+        new ClientFacts(
+            key,
+            request.clientHardwareAddress().type().code(),
+            hardware,
+            clientId,
+            options.vendorClassIdentifier().orElse(null),
+            circuitId,
+            remoteId,
+            options.contains(org.provisioning.dhcp.option.DhcpOptionCode.RELAY_AGENT_INFORMATION),
+            reservation != null,
+            modemKnown);
+    return new ClientContext(facts, reservation, plan.classify(facts, reservation));
+  }
+
+  private static ClientKey keyOf(DhcpMessage request) {
+    Optional<ClientIdentifier> clientId = request.options().clientIdentifier();
+    return clientId.isPresent()
+        ? ClientKey.ofClientId(clientId.get().toBytes())
+        : ClientKey.ofHardware(
+            request.clientHardwareAddress().type().code(),
+            request.clientHardwareAddress().toBytes());
+  }
+
+  /** The policy that refuses this client, or null: blocks, option 82 for CPE, CPE limits. */
+  private DropReason refusal(ClientContext client, long now) {
+    if (client.reservation != null && client.reservation.blocked()) {
+      return DropReason.BLOCKED;
+    }
+    Reservation modem = plan.reservationOfModem(client.facts.remoteId());
+    if (modem != null && modem.blocked()) {
+      return DropReason.BLOCKED;
+    }
+    if (role(client.deviceClass) != DeviceRole.CPE) {
+      return null;
+    }
+    if (plan.config.policies().requireRelayInfoForCpe() && !client.facts.hasRelayInfo()) {
+      return DropReason.NO_RELAY_INFO;
+    }
+    int limit = plan.config.policies().maxCpePerModem();
+    byte[] remoteId = client.facts.remoteId();
+    if (limit > 0 && remoteId != null) {
+      ClientKey self = client.facts.key();
+      int held =
+          store.countHeldByRemoteId(
+              remoteId, now, lease -> isCpe(lease) && !ClientKey.of(lease).equals(self));
+      if (held >= limit) {
+        return DropReason.CPE_LIMIT;
+      }
+    }
+    return null;
+  }
+
+  private boolean isCpe(LeaseRecord lease) {
+    return role(lease.clientClass().isEmpty() ? null : plan.classNamed(lease.clientClass()))
+        == DeviceRole.CPE;
+  }
+
+  private static DeviceRole role(DeviceClass cls) {
+    return cls == null ? DeviceRole.CPE : cls.role();
+  }
+
+  /**
+   * The link a request came from: option 82 link selection or option 118 when a relay names the
+   * client's subnet apart from its own address (RFC 3527, 3011), else giaddr, else (a local client)
+   * ciaddr or this server's own address.
+   */
+  private Ipv4Address link(DhcpMessage request) {
+    DhcpOptions options = request.options();
+    Optional<Ipv4Address> selection =
+        options
+            .relayAgentInformation()
+            .flatMap(RelayAgentInformation::linkSelection)
+            .or(options::subnetSelection);
+    if (selection.isPresent()) {
+      return selection.get();
+    }
+    if (request.isRelayed()) {
+      return request.relayAgentAddress();
+    }
+    return request.clientAddress().value() != 0 ? request.clientAddress() : plan.serverIdentifier;
+  }
+
+  private long leaseTime(SubnetPlan subnet, DeviceClass cls) {
+    return cls != null && cls.leaseTime() != null ? cls.leaseTime() : subnet.leaseTime();
+  }
+
+  private static String hostname(DhcpMessage request, Reservation reservation) {
+    if (reservation != null && reservation.hostname() != null) {
+      return reservation.hostname();
+    }
+    String name =
+        request
+            .options()
+            .clientFqdn()
+            .map(ClientFqdn::domainName)
+            .or(() -> request.options().hostName())
+            .orElse("");
+    return name.length() > 255 ? name.substring(0, 255) : name;
+  }
+
+  private static String className(DeviceClass cls) {
+    return cls == null ? "(none)" : cls.name();
+  }
+
+  private static String poolsLabel(List<SubnetPlan> subnets) {
+    StringBuilder label = new StringBuilder();
+    for (SubnetPlan subnet : subnets) {
+      label.append(label.length() == 0 ? "" : ",").append(subnet.subnet());
+    }
+    return label.toString();
+  }
+
+  /** Where a reply goes (RFC 2131 §4.1). */
+  private DhcpOutcome to(DhcpMessage request, DhcpMessage reply, LeaseRecord change) {
+    int serverPort = plan.config.port();
+    int clientPort = serverPort + 1;
+    if (request.isRelayed()) {
+      return new DhcpOutcome(reply, request.relayAgentAddress(), serverPort, change);
+    }
+    if (reply.messageType() != DhcpMessageType.NAK && request.clientAddress().value() != 0) {
+      return new DhcpOutcome(reply, request.clientAddress(), clientPort, change);
+    }
+    // No unicast to a client without an address: that would need its MAC in our ARP cache.
+    return new DhcpOutcome(reply, BROADCAST, clientPort, change);
+  }
+
+  private static final Ipv4Address BROADCAST = new Ipv4Address(-1);
+
+  private Optional<DhcpOutcome> drop(DropReason reason) {
+    stats.dropped(reason);
+    return Optional.empty();
+  }
+
+  private record ClientContext(
+      ClientFacts facts, Reservation reservation, DeviceClass deviceClass) {}
+
+  private record Choice(Ipv4Address address, SubnetPlan subnet, PoolPlan pool) {}
+
+  private record Offer(ClientKey client, Ipv4Address address, long expiresAt) {}
+
+  private record Expiry(long at, int address) implements Comparable<Expiry> {
+    @Override
+    public int compareTo(Expiry other) {
+      return Long.compare(at, other.at);
+    }
+  }
+}

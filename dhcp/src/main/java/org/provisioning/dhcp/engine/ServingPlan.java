@@ -1,0 +1,202 @@
+package org.provisioning.dhcp.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.provisioning.common.config.ClientClassConfig;
+import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.config.DhcpOptionsConfig;
+import org.provisioning.common.config.PoolConfig;
+import org.provisioning.common.config.ReservationConfig;
+import org.provisioning.common.config.SubnetConfig;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.net.Ipv4Subnet;
+import org.provisioning.dhcp.alloc.AddressPool;
+
+/**
+ * The DHCP config compiled for serving: subnets indexed by relay address, pools with their usage
+ * bitmaps, classes as byte patterns, reservations by MAC, client id and remote-id. Built again
+ * whenever the config changes; the engine then re-marks the bitmaps from the lease store.
+ */
+final class ServingPlan {
+  final DhcpConfig config;
+  final Ipv4Address serverIdentifier;
+  final List<SubnetPlan> subnets = new ArrayList<>();
+  final List<PoolPlan> pools = new ArrayList<>();
+  final List<DeviceClass> classes = new ArrayList<>();
+  private final Map<String, DeviceClass> classesByName = new HashMap<>();
+  private final Map<Integer, List<SubnetPlan>> byRelay = new HashMap<>();
+  private final Map<ByteBuffer, Reservation> byMac = new HashMap<>();
+  private final Map<ByteBuffer, Reservation> byClientId = new HashMap<>();
+  private final Map<ByteBuffer, Reservation> byRemoteId = new HashMap<>();
+  private final Map<Integer, Reservation> byAddress = new HashMap<>();
+
+  ServingPlan(DhcpConfig config) {
+    this.config = config;
+    this.serverIdentifier = config.effectiveServerIdentifier();
+    for (ClientClassConfig cls : config.classes()) {
+      DeviceClass compiled = DeviceClass.compile(classes.size(), cls);
+      classes.add(compiled);
+      classesByName.put(compiled.name(), compiled);
+    }
+    for (SubnetConfig subnetConfig : config.subnets()) {
+      SubnetPlan subnet =
+          new SubnetPlan(
+              subnets.size(),
+              subnetConfig.subnet(),
+              subnetConfig.options().over(config.options()),
+              subnetConfig.leaseTime() != null ? subnetConfig.leaseTime() : config.leaseTime(),
+              new ArrayList<>());
+      subnets.add(subnet);
+      for (PoolConfig poolConfig : subnetConfig.pools()) {
+        PoolPlan pool =
+            new PoolPlan(
+                pools.size(),
+                new AddressPool(poolConfig.label(), poolConfig.range()),
+                subnet,
+                Set.copyOf(poolConfig.classes()),
+                poolConfig.warningPercent(),
+                poolConfig.criticalPercent());
+        pools.add(pool);
+        subnet.pools().add(pool);
+      }
+      for (Ipv4Address relay : subnetConfig.relays()) {
+        byRelay.computeIfAbsent(relay.value(), r -> new ArrayList<>()).add(subnet);
+      }
+    }
+    for (ReservationConfig config1 : config.reservations()) {
+      Reservation reservation =
+          new Reservation(
+              config1.address(),
+              config1.hostname(),
+              config1.clientClass() == null ? null : classesByName.get(config1.clientClass()),
+              config1.blocked(),
+              config1.options());
+      if (config1.mac() != null) {
+        byMac.put(ByteBuffer.wrap(Octets.parseHex(config1.mac())), reservation);
+      }
+      if (config1.clientId() != null) {
+        byClientId.put(ByteBuffer.wrap(Octets.parseHex(config1.clientId())), reservation);
+      }
+      if (config1.remoteId() != null) {
+        byRemoteId.put(ByteBuffer.wrap(Octets.parseHexOrText(config1.remoteId())), reservation);
+      }
+      if (config1.address() != null) {
+        byAddress.put(config1.address().value(), reservation);
+      }
+    }
+  }
+
+  /**
+   * The subnets a request may be served from: those behind its relay (option 118 or the option 82
+   * link selection first, then giaddr), or for a local client the one of its ciaddr or of this
+   * server's own address. Several subnets behind one relay are a shared network.
+   */
+  List<SubnetPlan> subnetsFor(Ipv4Address link) {
+    List<SubnetPlan> relayed = byRelay.get(link.value());
+    SubnetPlan containing = subnetContaining(link);
+    if (relayed == null) {
+      return containing == null ? List.of() : List.of(containing);
+    }
+    if (containing == null || relayed.contains(containing)) {
+      return relayed;
+    }
+    List<SubnetPlan> both = new ArrayList<>(relayed);
+    both.add(containing);
+    return both;
+  }
+
+  SubnetPlan subnetContaining(Ipv4Address address) {
+    for (SubnetPlan subnet : subnets) {
+      if (subnet.subnet().contains(address)) {
+        return subnet;
+      }
+    }
+    return null;
+  }
+
+  PoolPlan poolContaining(Ipv4Address address) {
+    SubnetPlan subnet = subnetContaining(address);
+    if (subnet != null) {
+      for (PoolPlan pool : subnet.pools()) {
+        if (pool.pool().contains(address)) {
+          return pool;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The reservation of a client: by MAC, then client id, then its relay's remote-id. */
+  Reservation reservationFor(byte[] mac, byte[] clientId, byte[] remoteId) {
+    Reservation found = mac.length > 0 ? byMac.get(ByteBuffer.wrap(mac)) : null;
+    if (found == null && clientId.length > 0) {
+      found = byClientId.get(ByteBuffer.wrap(clientId));
+    }
+    if (found == null && remoteId != null && !byRemoteId.isEmpty()) {
+      found = byRemoteId.get(ByteBuffer.wrap(remoteId));
+    }
+    return found;
+  }
+
+  /** The reservation of the modem whose MAC a CMTS put in option 82 remote-id. */
+  Reservation reservationOfModem(byte[] remoteId) {
+    return remoteId == null ? null : byMac.get(ByteBuffer.wrap(remoteId));
+  }
+
+  Reservation reservationOfAddress(Ipv4Address address) {
+    return byAddress.get(address.value());
+  }
+
+  DeviceClass classify(ClientFacts client, Reservation reservation) {
+    if (reservation != null && reservation.deviceClass() != null) {
+      return reservation.deviceClass();
+    }
+    for (DeviceClass cls : classes) {
+      if (cls.matches(client)) {
+        return cls;
+      }
+    }
+    return null;
+  }
+
+  DeviceClass classNamed(String name) {
+    return classesByName.get(name);
+  }
+
+  /** Addresses reserved for someone: out of dynamic allocation. */
+  Set<Integer> reservedAddresses() {
+    return new HashSet<>(byAddress.keySet());
+  }
+
+  record SubnetPlan(
+      int index,
+      Ipv4Subnet subnet,
+      DhcpOptionsConfig options,
+      long leaseTime,
+      List<PoolPlan> pools) {}
+
+  record PoolPlan(
+      int index,
+      AddressPool pool,
+      SubnetPlan subnet,
+      Set<String> classes,
+      int warningPercent,
+      int criticalPercent) {
+
+    boolean serves(DeviceClass cls) {
+      return classes.isEmpty() || (cls != null && classes.contains(cls.name()));
+    }
+  }
+
+  record Reservation(
+      Ipv4Address address,
+      String hostname,
+      DeviceClass deviceClass,
+      boolean blocked,
+      DhcpOptionsConfig options) {}
+}

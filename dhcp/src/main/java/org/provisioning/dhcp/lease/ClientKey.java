@@ -1,0 +1,59 @@
+package org.provisioning.dhcp.lease;
+
+import java.util.Arrays;
+import org.provisioning.common.lease.LeaseRecord;
+
+/**
+ * Who a client is, for finding its lease: option 61 when it sends one (RFC 2131 §4.2), its hardware
+ * type and address otherwise. The two kinds never compare equal.
+ */
+public final class ClientKey {
+  private final byte[] bytes;
+  private final int hash;
+
+  private ClientKey(byte[] bytes) {
+    this.bytes = bytes;
+    this.hash = Arrays.hashCode(bytes);
+  }
+
+  /** The key of a client identified by option 61. */
+  public static ClientKey ofClientId(byte[] clientId) {
+    byte[] key = new byte[clientId.length + 1];
+    key[0] = 'i';
+    System.arraycopy(clientId, 0, key, 1, clientId.length);
+    return new ClientKey(key);
+  }
+
+  /** The key of a client identified by its hardware address. */
+  public static ClientKey ofHardware(int hardwareType, byte[] address) {
+    byte[] key = new byte[address.length + 2];
+    key[0] = 'h';
+    key[1] = (byte) hardwareType;
+    System.arraycopy(address, 0, key, 2, address.length);
+    return new ClientKey(key);
+  }
+
+  /** The key a lease was granted under. */
+  public static ClientKey of(LeaseRecord lease) {
+    return lease.clientId().length > 0
+        ? ofClientId(lease.clientId())
+        : ofHardware(lease.hardwareType(), lease.hardwareAddress());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClientKey other && other.hash == hash && Arrays.equals(other.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return (bytes[0] == 'i' ? "client-id " : "hw ")
+        + java.util.HexFormat.ofDelimiter(":")
+            .formatHex(bytes, bytes[0] == 'i' ? 1 : 2, bytes.length);
+  }
+}

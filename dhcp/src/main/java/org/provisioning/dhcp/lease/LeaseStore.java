@@ -1,0 +1,37 @@
+package org.provisioning.dhcp.lease;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.provisioning.common.lease.LeaseLookup;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.net.Ipv4Address;
+
+/**
+ * Where leases live: find, put and list, nothing else (limits and statistics are elsewhere). Writes
+ * come from one thread, the DHCP engine's; reads may come from any thread.
+ */
+public interface LeaseStore extends LeaseLookup {
+
+  @Override
+  Optional<LeaseRecord> byAddress(Ipv4Address address);
+
+  /** The newest lease granted to this client, whatever its state. */
+  Optional<LeaseRecord> byClient(ClientKey client);
+
+  /** The newest lease of a hardware address, whatever the client id. */
+  Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress);
+
+  /** Stores a lease's new state; returns the previous state of that address, if any. */
+  Optional<LeaseRecord> put(LeaseRecord lease);
+
+  /** How many leases are held now behind this option 82 remote-id, counting those that match. */
+  int countHeldByRemoteId(
+      byte[] remoteId, long nowMillis, java.util.function.Predicate<LeaseRecord> which);
+
+  void forEach(Consumer<LeaseRecord> action);
+
+  int size();
+
+  /** Drops every lease: a snapshot from the failover peer or a restore replaces them all. */
+  void clear();
+}

@@ -1,0 +1,105 @@
+package org.provisioning.dhcp.lease;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.net.Ipv4Address;
+
+/**
+ * Leases in memory, indexed by address, client (option 61 or hardware address), hardware address
+ * and option 82 remote-id. Durable because every change also goes to the state bus, which replays
+ * it here at start-up. Concurrent maps let the console read while the engine writes.
+ */
+public final class MemoryLeaseStore implements LeaseStore {
+  private final Map<Integer, LeaseRecord> byAddress = new ConcurrentHashMap<>();
+  private final Map<ClientKey, Integer> byClient = new ConcurrentHashMap<>();
+  private final Map<ByteBuffer, Integer> byHardware = new ConcurrentHashMap<>();
+  private final Map<ByteBuffer, Set<Integer>> byRemoteId = new ConcurrentHashMap<>();
+
+  @Override
+  public Optional<LeaseRecord> byAddress(Ipv4Address address) {
+    return Optional.ofNullable(byAddress.get(address.value()));
+  }
+
+  @Override
+  public Optional<LeaseRecord> byClient(ClientKey client) {
+    return follow(byClient.get(client), lease -> ClientKey.of(lease).equals(client));
+  }
+
+  @Override
+  public Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress) {
+    ByteBuffer key = ByteBuffer.wrap(hardwareAddress);
+    return follow(
+        byHardware.get(key), lease -> ByteBuffer.wrap(lease.hardwareAddress()).equals(key));
+  }
+
+  /** An index entry may point at an address since given to someone else: check it still fits. */
+  private Optional<LeaseRecord> follow(Integer address, Predicate<LeaseRecord> stillTheirs) {
+    if (address == null) {
+      return Optional.empty();
+    }
+    LeaseRecord lease = byAddress.get(address);
+    return lease != null && stillTheirs.test(lease) ? Optional.of(lease) : Optional.empty();
+  }
+
+  @Override
+  public Optional<LeaseRecord> put(LeaseRecord lease) {
+    int address = lease.address().value();
+    LeaseRecord previous = byAddress.put(address, lease);
+    if (previous != null && previous.remoteId().length > 0) {
+      Set<Integer> held = byRemoteId.get(ByteBuffer.wrap(previous.remoteId()));
+      if (held != null) {
+        held.remove(address);
+      }
+    }
+    byClient.put(ClientKey.of(lease), address);
+    if (lease.hardwareAddress().length > 0) {
+      byHardware.put(ByteBuffer.wrap(lease.hardwareAddress()), address);
+    }
+    if (lease.remoteId().length > 0) {
+      byRemoteId
+          .computeIfAbsent(ByteBuffer.wrap(lease.remoteId()), k -> ConcurrentHashMap.newKeySet())
+          .add(address);
+    }
+    return Optional.ofNullable(previous);
+  }
+
+  @Override
+  public int countHeldByRemoteId(byte[] remoteId, long nowMillis, Predicate<LeaseRecord> which) {
+    Set<Integer> addresses = byRemoteId.get(ByteBuffer.wrap(remoteId));
+    if (addresses == null) {
+      return 0;
+    }
+    int count = 0;
+    for (Integer address : addresses) {
+      LeaseRecord lease = byAddress.get(address);
+      if (lease != null && lease.holdsAddressAt(nowMillis) && which.test(lease)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public void forEach(Consumer<LeaseRecord> action) {
+    byAddress.values().forEach(action);
+  }
+
+  @Override
+  public int size() {
+    return byAddress.size();
+  }
+
+  @Override
+  public void clear() {
+    byAddress.clear();
+    byClient.clear();
+    byHardware.clear();
+    byRemoteId.clear();
+  }
+}

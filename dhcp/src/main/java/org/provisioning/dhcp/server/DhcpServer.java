@@ -1,0 +1,280 @@
+package org.provisioning.dhcp.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.bus.BusPublisher;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.service.ProvisioningService;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.LatencyHistogram;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dhcp.codec.DhcpDecodeException;
+import org.provisioning.dhcp.codec.DhcpDecoder;
+import org.provisioning.dhcp.codec.DhcpEncodeException;
+import org.provisioning.dhcp.codec.DhcpEncoder;
+import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.engine.DhcpOutcome;
+import org.provisioning.dhcp.engine.DhcpRequestContext;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHCP server's socket: thin Netty glue around the {@link DhcpEngine}. One event-loop thread
+ * decodes, decides and encodes; a reply that commits a lease leaves only once the lease record is
+ * durable on the state bus (group-committed with every other record that arrived meanwhile).
+ * Malformed packets are dropped and counted by reason; nothing a client sends can stop it.
+ */
+public final class DhcpServer implements ProvisioningService {
+  private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
+  private static final int MIN_REPLY_SIZE = 576;
+
+  /** How often expired leases are reclaimed. */
+  private static final long RECLAIM_INTERVAL_MILLIS = 1_000;
+
+  private final DhcpEngine engine;
+  private final BusPublisher bus;
+  private final DhcpDecoder decoder = new DhcpDecoder();
+  private final DhcpEncoder encoder = new DhcpEncoder();
+  private final StatisticsRegistry registry;
+  private final Counter malformed;
+  private final Counter sendFailures;
+  private final Counter journalFailures;
+  private final LatencyHistogram latency;
+  private final java.util.Map<DhcpDecodeException.Reason, Counter> decodeErrors =
+      new java.util.EnumMap<>(DhcpDecodeException.Reason.class);
+  private volatile DhcpConfig config;
+  private volatile ServiceState state = ServiceState.NEW;
+  private EventLoopGroup group;
+  private Channel channel;
+
+  public DhcpServer(
+      DhcpConfig config, DhcpEngine engine, BusPublisher bus, StatisticsRegistry registry) {
+    this.config = config;
+    this.engine = engine;
+    this.bus = bus;
+    this.registry = registry;
+    this.malformed = registry.counter("dhcp.dropped.malformed");
+    this.sendFailures = registry.counter("dhcp.send_failures");
+    this.journalFailures = registry.counter("dhcp.journal_failures");
+    this.latency = new LatencyHistogram(registry, "dhcp.latency_us");
+    registry.gauge("dhcp.offers.pending", engine::pendingOffers);
+    for (DhcpDecodeException.Reason reason : DhcpDecodeException.Reason.values()) {
+      decodeErrors.put(reason, registry.counter("dhcp.decode_errors." + reason.label()));
+    }
+  }
+
+  @Override
+  public String name() {
+    return "dhcp";
+  }
+
+  @Override
+  public ServiceState state() {
+    return state;
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public synchronized void start() throws InterruptedException {
+    state = ServiceState.STARTING;
+    group = new NioEventLoopGroup(1, new DefaultThreadFactory("dhcp-io"));
+    try {
+      channel =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .option(ChannelOption.SO_BROADCAST, true)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .option(ChannelOption.SO_RCVBUF, 4 << 20)
+              .option(ChannelOption.SO_SNDBUF, 4 << 20)
+              .handler(new Handler())
+              .bind(new InetSocketAddress(config.listen().toInetAddress(), config.port()))
+              .sync()
+              .channel();
+    } catch (RuntimeException | InterruptedException e) {
+      state = ServiceState.FAILED;
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    channel
+        .eventLoop()
+        .scheduleWithFixedDelay(
+            this::reclaim, RECLAIM_INTERVAL_MILLIS, RECLAIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    state = ServiceState.RUNNING;
+    log.info(
+        "DHCP_LISTENING address={} server_id={}",
+        localAddress(),
+        config.effectiveServerIdentifier());
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (group == null || state == ServiceState.STOPPED) {
+      return;
+    }
+    state = ServiceState.STOPPING;
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    state = ServiceState.STOPPED;
+  }
+
+  /** Runs a task on the engine's thread: config changes and the peer's lease records. */
+  public void execute(Runnable task) {
+    if (channel != null) {
+      channel.eventLoop().execute(task);
+    } else {
+      task.run();
+    }
+  }
+
+  /** Applies a new DHCP config on the engine's thread; a new socket address needs a restart. */
+  public void reconfigure(DhcpConfig next) {
+    DhcpConfig previous = config;
+    config = next;
+    execute(() -> engine.reconfigure(next));
+    if (!previous.listen().equals(next.listen()) || !previous.port().equals(next.port())) {
+      log.warn(
+          "DHCP_RESTART_REQUIRED listen={}:{} takes effect at the next start",
+          next.listen(),
+          next.port());
+    }
+  }
+
+  private void reclaim() {
+    try {
+      List<LeaseRecord> expired = engine.reclaimExpired();
+      for (LeaseRecord lease : expired) {
+        bus.publish(RecordType.LEASE, lease.encode())
+            .whenComplete(
+                (record, e) -> {
+                  if (e != null) {
+                    journalFailed(e, lease);
+                  }
+                });
+      }
+    } catch (RuntimeException e) {
+      log.error("DHCP_RECLAIM_FAILED", e);
+    }
+  }
+
+  private void journalFailed(Throwable e, LeaseRecord lease) {
+    journalFailures.increment();
+    log.error(
+        "DHCP_LEASE_NOT_DURABLE address={} state={}: {}; no reply sent",
+        lease.address(),
+        lease.state(),
+        e.toString());
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      long receivedAt = System.nanoTime();
+      ByteBuf content = packet.content();
+      byte[] bytes = new byte[content.readableBytes()];
+      content.getBytes(content.readerIndex(), bytes);
+      DhcpMessage request;
+      try {
+        request = decoder.decodeRequest(bytes);
+      } catch (DhcpDecodeException e) {
+        malformed.increment();
+        decodeErrors.get(e.reason()).increment();
+        return;
+      }
+      InetSocketAddress sender = packet.sender();
+      Optional<DhcpOutcome> decided;
+      try {
+        decided =
+            engine.handle(
+                request,
+                new DhcpRequestContext(Ipv4Address.of(sender.getAddress()), sender.getPort()));
+      } catch (RuntimeException e) {
+        // A bug, not a client's fault: count it, keep serving everyone else.
+        registry.counter("dhcp.dropped.internal_error").increment();
+        log.error(
+            "DHCP_ENGINE_FAILED xid={} type={}", request.transactionId(), request.messageType(), e);
+        return;
+      }
+      if (decided.isEmpty()) {
+        return;
+      }
+      DhcpOutcome outcome = decided.get();
+      if (outcome.leaseChange() == null) {
+        send(request, outcome, receivedAt);
+        return;
+      }
+      CompletableFuture<?> durable = bus.publish(RecordType.LEASE, outcome.leaseChange().encode());
+      durable.whenComplete(
+          (record, e) -> {
+            if (e != null) {
+              journalFailed(e, outcome.leaseChange());
+            } else {
+              send(request, outcome, receivedAt);
+            }
+          });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("DHCP_SOCKET_ERROR {}", cause.toString());
+    }
+  }
+
+  private void send(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
+    if (outcome.reply() == null) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      int maxSize = request.options().maxMessageSize().orElse(MIN_REPLY_SIZE);
+      bytes = encoder.encode(outcome.reply(), Math.max(maxSize, MIN_REPLY_SIZE));
+    } catch (DhcpEncodeException e) {
+      sendFailures.increment();
+      log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
+      return;
+    }
+    InetSocketAddress to =
+        new InetSocketAddress(outcome.destination().toInetAddress(), outcome.destinationPort());
+    channel
+        .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                sendFailures.increment();
+                log.debug(
+                    "DHCP_SEND_FAILED to={} type={}: {}",
+                    to,
+                    outcome.reply().messageType().name().toLowerCase(Locale.ROOT),
+                    f.cause().toString());
+              }
+            });
+    latency.recordNanos(System.nanoTime() - receivedAt);
+  }
+}

@@ -1,0 +1,106 @@
+package org.provisioning.dhcp.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.provisioning.common.bus.BusParticipant;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.dhcp.lease.LeaseStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lease store's side of the state bus: at start-up it restores the leases from the snapshot and
+ * replays the journal into the store; afterwards records from the failover peer go to whoever the
+ * composition root routes them to (the engine's thread, so pools follow).
+ */
+public final class LeaseJournal implements BusParticipant {
+  private static final Logger log = LoggerFactory.getLogger(LeaseJournal.class);
+
+  private final LeaseStore store;
+  private volatile Consumer<LeaseRecord> sink;
+
+  public LeaseJournal(LeaseStore store) {
+    this.store = store;
+    this.sink = store::put;
+  }
+
+  /** Routes later records (the peer's) somewhere other than straight into the store. */
+  public void routeTo(Consumer<LeaseRecord> sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public String name() {
+    return "leases";
+  }
+
+  @Override
+  public Set<RecordType> types() {
+    return Set.of(RecordType.LEASE);
+  }
+
+  @Override
+  public void apply(BusRecord record) {
+    LeaseRecord lease;
+    try {
+      lease = LeaseRecord.decode(record.payload());
+    } catch (IllegalArgumentException e) {
+      log.warn(
+          "DHCP_LEASE_RECORD_UNREADABLE origin={} seq={}: {}",
+          record.origin(),
+          record.sequence(),
+          e.getMessage());
+      return;
+    }
+    sink.accept(lease);
+  }
+
+  @Override
+  public byte[] snapshot() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * Math.max(store.size(), 16));
+    DataOutputStream out = new DataOutputStream(bytes);
+    try {
+      out.writeInt(1); // format
+      store.forEach(
+          lease -> {
+            byte[] encoded = lease.encode();
+            try {
+              out.writeShort(encoded.length);
+              out.write(encoded);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+      out.writeShort(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public void restore(byte[] snapshot) {
+    store.clear();
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
+      int format = in.readInt();
+      if (format != 1) {
+        throw new IOException("lease snapshot format " + format + " is unknown");
+      }
+      int length;
+      while ((length = in.readUnsignedShort()) != 0) {
+        byte[] encoded = new byte[length];
+        in.readFully(encoded);
+        store.put(LeaseRecord.decode(encoded));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException("the lease snapshot cannot be read: " + e.getMessage(), e);
+    }
+  }
+}
