@@ -29,8 +29,14 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.lease.MemoryLeaseStore;
+import org.provisioning.dhcp.server.DhcpServer;
+import org.provisioning.dhcp.server.LeaseJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,9 +105,15 @@ public final class ProvisiondProcess {
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
 
+    MemoryLeaseStore leases = new MemoryLeaseStore();
+    LeaseJournal leaseJournal = new LeaseJournal(leases);
     bus =
         StateBus.open(
-            dataDir.resolve("journal"), fromFile.server().id(), clock, stats, List.of(config));
+            dataDir.resolve("journal"),
+            fromFile.server().id(),
+            clock,
+            stats,
+            List.of(config, leaseJournal));
     config.attach(bus);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
@@ -114,6 +126,10 @@ public final class ProvisiondProcess {
             new InetSocketAddress(
                 running.management().listen().toInetAddress(), running.management().port()),
             running.management().maxBodyBytes());
+    LeaseRoutes.register(api, leases);
+    if (running.dhcp().enabled()) {
+      services.add(dhcp(running, leases, leaseJournal));
+    }
     services.add(management);
 
     for (ProvisioningService service : services) {
@@ -126,6 +142,26 @@ public final class ProvisiondProcess {
         version.number(),
         dataDir,
         status().services());
+  }
+
+  /**
+   * The DHCP server on the lease store the bus restored. Later lease records (the failover peer's)
+   * and config changes reach the engine on its own thread.
+   */
+  private DhcpServer dhcp(
+      ProvisioningConfig running, MemoryLeaseStore leases, LeaseJournal leaseJournal) {
+    DhcpEngine engine =
+        new DhcpEngine(
+            running.dhcp(),
+            running.server().id(),
+            leases,
+            clock,
+            new DhcpStatistics(stats),
+            alerts);
+    DhcpServer server = new DhcpServer(running.dhcp(), engine, bus, stats);
+    leaseJournal.routeTo(lease -> server.execute(() -> engine.apply(lease)));
+    config.addListener(version -> server.reconfigure(version.config().dhcp()));
+    return server;
   }
 
   /** The management API's address as bound (its port may have been 0 in the config). */

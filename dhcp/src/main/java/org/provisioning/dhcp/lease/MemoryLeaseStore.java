@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.provisioning.common.lease.LeaseQuery;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 
 /**
@@ -15,7 +17,7 @@ import org.provisioning.common.net.Ipv4Address;
  * and option 82 remote-id. Durable because every change also goes to the state bus, which replays
  * it here at start-up. Concurrent maps let the console read while the engine writes.
  */
-public final class MemoryLeaseStore implements LeaseStore {
+public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   private final Map<Integer, LeaseRecord> byAddress = new ConcurrentHashMap<>();
   private final Map<ClientKey, Integer> byClient = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, Integer> byHardware = new ConcurrentHashMap<>();
@@ -88,6 +90,27 @@ public final class MemoryLeaseStore implements LeaseStore {
   @Override
   public void forEach(Consumer<LeaseRecord> action) {
     byAddress.values().forEach(action);
+  }
+
+  @Override
+  public java.util.List<LeaseRecord> find(
+      Ipv4Address address, byte[] hardwareAddress, LeaseState state, int limit) {
+    java.util.stream.Stream<LeaseRecord> candidates;
+    if (address != null) {
+      candidates = byAddress(address).stream();
+    } else if (hardwareAddress != null) {
+      ByteBuffer key = ByteBuffer.wrap(hardwareAddress);
+      candidates =
+          byAddress.values().stream()
+              .filter(lease -> ByteBuffer.wrap(lease.hardwareAddress()).equals(key));
+    } else {
+      candidates = byAddress.values().stream();
+    }
+    return candidates
+        .filter(lease -> state == null || lease.state() == state)
+        .sorted(java.util.Comparator.comparing(LeaseRecord::address))
+        .limit(limit)
+        .toList();
   }
 
   @Override

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       Provisionctl.Status.class,
       Provisionctl.Stats.class,
       Provisionctl.Alerts.class,
+      Provisionctl.Leases.class,
       Provisionctl.Config.class
     })
 public final class Provisionctl {
@@ -285,6 +286,56 @@ public final class Provisionctl {
             alert.path("clearedAt").isNull()
                 ? ""
                 : " (cleared " + alert.path("clearedAt").asText() + ")");
+      }
+    }
+  }
+
+  @Command(name = "leases", description = "Leases, filtered by address, MAC or state.")
+  static final class Leases implements Callable<Integer> {
+    @ParentCommand Provisionctl ctl;
+
+    @Option(names = "--ip", description = "Only this address.")
+    String ip;
+
+    @Option(names = "--mac", description = "Only this hardware address (00:11:22:33:44:55).")
+    String mac;
+
+    @Option(names = "--state", description = "bound, released, expired or declined.")
+    String state;
+
+    @Option(names = "--limit", description = "At most this many (default 1000).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+      StringBuilder query = new StringBuilder();
+      append(query, "ip", ip);
+      append(query, "mac", mac);
+      append(query, "state", state);
+      append(query, "limit", limit == null ? null : limit.toString());
+      JsonNode reply = ctl.call("GET", "/leases" + query, null, Map.of());
+      PrintWriter out = ctl.out();
+      out.printf("%-15s  %-17s  %-8s  %-20s  %s%n", "ADDRESS", "MAC", "STATE", "EXPIRES", "CLASS");
+      for (JsonNode lease : reply.path("leases")) {
+        out.printf(
+            "%-15s  %-17s  %-8s  %-20s  %s%n",
+            lease.path("ip").asText(),
+            lease.path("mac").asText(),
+            lease.path("state").asText(),
+            lease.path("expires").asText(),
+            lease.path("class").asText());
+      }
+      out.println(reply.path("count").asInt() + " leases");
+      return 0;
+    }
+
+    private static void append(StringBuilder query, String name, String value) {
+      if (value != null) {
+        query
+            .append(query.length() == 0 ? '?' : '&')
+            .append(name)
+            .append('=')
+            .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
       }
     }
   }
