@@ -63,7 +63,7 @@ final class EngineHarness {
           - name: emta
             role: mta
             match: {vendorClassPrefix: pktc}
-            options: {bootFile: "mta-{mac}.bin", raw: {122: "06:08:03:42:41:53:49:43:2e:31"}}
+            options: {bootFile: "mta-{mac}.bin", raw: {122: "06:09:05:42:41:53:49:43:01:31:00"}}
           - name: cpe
             match: {modemKnown: true}
         subnets:

@@ -1,0 +1,104 @@
+package org.provisioning.dhcp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.engine.EngineHarness.Client;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.provisioning.dhcp.message.DhcpMessageType;
+import org.provisioning.dhcp.option.DhcpOptionCode;
+import org.provisioning.dhcp.option.VendorIdentifyingOptions;
+
+/** Cable modems, eMTAs and the CPE behind them, and the policies operators rely on. */
+class DocsisModemTest {
+  private final EngineHarness server = new EngineHarness();
+
+  private Client device(String mac, String vendorClass, String modemMac) {
+    Client client =
+        server.client(mac).behind(EngineHarness.CMTS).relayInfo("cable-1/0/0", modemMac);
+    return vendorClass == null ? client : client.vendorClass(vendorClass);
+  }
+
+  @Test
+  void knownModemGetsItsConfigFileTftpServersAndLongLease() {
+    DhcpMessage ack = device("00:10:95:00:00:01", "docsis3.0:", "00:10:95:00:00:01").dora();
+    assertEquals(Ipv4Address.parse("127.16.0.10"), ack.yourAddress());
+    assertEquals("cm-001095000001.cfg", ack.bootFileName());
+    assertEquals("cm-001095000001.cfg", ack.options().bootfileName().orElseThrow());
+    assertEquals(Ipv4Address.parse("127.0.0.69"), ack.nextServerAddress());
+    assertEquals(List.of(Ipv4Address.parse("127.0.0.37")), ack.options().timeServers());
+    assertEquals(604800, ack.options().leaseTime().orElseThrow());
+    VendorIdentifyingOptions vivso = ack.options().vendorIdentifyingOptions().orElseThrow();
+    assertTrue(vivso.toString().contains("4491"), vivso.toString());
+    byte[] option125 =
+        ack.options().raw(DhcpOptionCode.V_I_VENDOR_SPECIFIC_INFORMATION).orElseThrow();
+    assertArrayEquals(
+        HexFormat.of().parseHex("0000118b0602047f000045"),
+        option125,
+        "enterprise 4491, sub-option 2 = 127.0.0.69");
+    assertEquals("modem-1", server.store.byAddress(ack.yourAddress()).orElseThrow().hostname());
+    assertEquals(
+        "cable-modem", server.store.byAddress(ack.yourAddress()).orElseThrow().clientClass());
+  }
+
+  @Test
+  void modemWithAReservedAddressGetsIt() {
+    DhcpMessage ack = device("00:10:95:00:00:03", "docsis3.0:", "00:10:95:00:00:03").dora();
+    assertEquals(Ipv4Address.parse("127.16.0.15"), ack.yourAddress());
+    DhcpMessage other = device("00:10:95:00:00:02", "docsis3.0:", "00:10:95:00:00:02").dora();
+    assertEquals(Ipv4Address.parse("127.16.0.10"), other.yourAddress());
+  }
+
+  @Test
+  void unknownModemLandsInTheWalledGarden() {
+    DhcpMessage ack = device("00:10:95:99:99:99", "docsis3.1:", "00:10:95:99:99:99").dora();
+    assertEquals(Ipv4Address.parse("127.16.0.200"), ack.yourAddress());
+    assertEquals("walled-garden.cfg", ack.bootFileName());
+  }
+
+  @Test
+  void emtaGetsItsPoolFileAndOption122() {
+    DhcpMessage ack = device("00:10:95:aa:00:01", "pktc1.5:", "00:10:95:00:00:01").dora();
+    assertEquals(Ipv4Address.parse("127.18.0.10"), ack.yourAddress());
+    assertEquals("mta-001095aa0001.bin", ack.bootFileName());
+    assertEquals(
+        "BASIC.1.",
+        ack.options().cableLabsClientConfiguration().orElseThrow().kerberosRealm().orElseThrow());
+  }
+
+  @Test
+  void cpeBehindAnUnknownModemGetsNothing() {
+    Client cpe = device("02:aa:00:00:00:01", null, "00:10:95:77:77:77");
+    assertTrue(server.send(cpe.discover()).isEmpty());
+    assertEquals(1, server.counter("dhcp.dropped.no_pool_for_class"));
+  }
+
+  @Test
+  void cpeLimitPerModemIsEnforced() {
+    device("00:10:95:00:00:01", "docsis3.0:", "00:10:95:00:00:01").dora();
+    device("02:aa:00:00:00:01", null, "00:10:95:00:00:01").dora();
+    device("02:aa:00:00:00:02", null, "00:10:95:00:00:01").dora();
+    Client third = device("02:aa:00:00:00:03", null, "00:10:95:00:00:01");
+    assertTrue(server.send(third.discover()).isEmpty());
+    assertEquals(1, server.counter("dhcp.dropped.cpe_limit"));
+    DhcpMessage renewal = device("02:aa:00:00:00:01", null, "00:10:95:00:00:01").dora();
+    assertEquals(
+        DhcpMessageType.ACK, renewal.messageType(), "a CPE already counted keeps its lease");
+  }
+
+  @Test
+  void blockedModemAndTheCpeBehindItAreRefused() {
+    assertTrue(
+        server
+            .send(device("00:10:95:00:00:66", "docsis3.0:", "00:10:95:00:00:66").discover())
+            .isEmpty());
+    assertTrue(
+        server.send(device("02:aa:00:00:00:01", null, "00:10:95:00:00:66").discover()).isEmpty());
+    assertEquals(2, server.counter("dhcp.dropped.blocked"));
+  }
+}

@@ -1,0 +1,91 @@
+package org.provisioning.dhcp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.codec.DhcpDecoder;
+import org.provisioning.dhcp.codec.DhcpEncoder;
+import org.provisioning.dhcp.engine.EngineHarness.Client;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.provisioning.dhcp.message.DhcpMessageType;
+import org.provisioning.dhcp.option.DhcpOptionCode;
+
+/** Requests relayed by a CMTS: giaddr, shared networks and option 82 (RFC 3046). */
+class RelayAgentTest {
+  private final EngineHarness server = new EngineHarness();
+
+  private Client modem(String mac) {
+    return server
+        .client(mac)
+        .behind(EngineHarness.CMTS)
+        .vendorClass("docsis3.0:")
+        .relayInfo("cable-1/0/0", mac);
+  }
+
+  @Test
+  void relayedReplyGoesToTheRelayWithOption82EchoedUnchangedAndLast() {
+    Client modem = modem("00:10:95:00:00:01");
+    DhcpMessage discover = modem.discover();
+    DhcpOutcome outcome = server.send(discover).orElseThrow();
+    assertEquals(EngineHarness.CMTS, outcome.destination());
+    assertEquals(1067, outcome.destinationPort(), "to the relay's server port");
+    assertEquals(EngineHarness.CMTS, outcome.reply().relayAgentAddress());
+    assertArrayEquals(
+        discover.options().raw(DhcpOptionCode.RELAY_AGENT_INFORMATION).orElseThrow(),
+        outcome.reply().options().raw(DhcpOptionCode.RELAY_AGENT_INFORMATION).orElseThrow());
+
+    byte[] wire = new DhcpEncoder().encode(outcome.reply());
+    DhcpMessage decoded = new DhcpDecoder().decode(wire);
+    var codes = decoded.options().codes();
+    assertEquals(DhcpOptionCode.RELAY_AGENT_INFORMATION, codes.get(codes.size() - 1), "82 last");
+  }
+
+  @Test
+  void sharedNetworkPutsModemsAndCpeInTheirOwnSubnets() {
+    Ipv4Address modemAddress = modem("00:10:95:00:00:01").dora().yourAddress();
+    assertEquals(Ipv4Address.parse("127.16.0.10"), modemAddress);
+    Client cpe =
+        server
+            .client("02:aa:00:00:00:01")
+            .behind(EngineHarness.CMTS)
+            .relayInfo("cable-1/0/0", "00:10:95:00:00:01");
+    DhcpMessage ack = cpe.dora();
+    assertEquals(Ipv4Address.parse("127.17.0.10"), ack.yourAddress());
+    assertEquals(java.util.List.of(Ipv4Address.parse("127.17.0.1")), ack.options().routers());
+    assertEquals("cpe", server.store.byAddress(ack.yourAddress()).orElseThrow().clientClass());
+  }
+
+  @Test
+  void unknownRelayGetsNoAnswer() {
+    Client lost = server.client("02:00:00:00:00:01").behind(Ipv4Address.parse("127.99.0.1"));
+    assertTrue(server.send(lost.discover()).isEmpty());
+    assertEquals(1, server.counter("dhcp.dropped.no_subnet"));
+  }
+
+  @Test
+  void requestForAnAddressOfAnotherSubnetIsNakedToTheRelay() {
+    Client modem = modem("00:10:95:00:00:01");
+    modem.dora();
+    DhcpOutcome outcome =
+        server.send(modem.initReboot(Ipv4Address.parse("127.20.0.100"))).orElseThrow();
+    assertEquals(DhcpMessageType.NAK, outcome.reply().messageType());
+    assertEquals(EngineHarness.CMTS, outcome.destination());
+    assertTrue(outcome.reply().isBroadcast(), "a relay broadcasts a NAK on the cable segment");
+  }
+
+  @Test
+  void linkSelectionSuboptionChoosesTheSubnet() {
+    Client local = server.client("02:00:00:00:00:01").behind(Ipv4Address.parse("127.99.0.1"));
+    DhcpMessage discover =
+        local
+            .message(
+                DhcpMessageType.DISCOVER,
+                o ->
+                    o.ipv4Address(DhcpOptionCode.SUBNET_SELECTION, Ipv4Address.parse("127.20.0.0")))
+            .build();
+    assertEquals(Ipv4Address.parse("127.20.0.100"), server.reply(discover).yourAddress());
+  }
+}

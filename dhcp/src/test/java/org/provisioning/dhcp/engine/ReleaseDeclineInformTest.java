@@ -1,0 +1,69 @@
+package org.provisioning.dhcp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.engine.EngineHarness.Client;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.provisioning.dhcp.message.DhcpMessageType;
+
+/** RELEASE, DECLINE and INFORM (RFC 2131 §4.3.3-5). */
+class ReleaseDeclineInformTest {
+  private final EngineHarness server = new EngineHarness();
+  private final Client client = server.client("02:00:00:00:00:01");
+
+  @Test
+  void releaseFreesTheAddressWithoutAReply() {
+    Ipv4Address address = client.dora().yourAddress();
+    DhcpOutcome released = server.send(client.release(address)).orElseThrow();
+    assertNull(released.reply());
+    assertEquals(LeaseState.RELEASED, released.leaseChange().state());
+    assertEquals(0, server.counter("dhcp.pool.local.used"));
+    assertEquals(1, server.counter("dhcp.leases.released"));
+  }
+
+  @Test
+  void releaseOfAnotherClientsAddressChangesNothing() {
+    Ipv4Address address = client.dora().yourAddress();
+    assertTrue(server.send(server.client("02:00:00:00:00:02").release(address)).isEmpty());
+    assertEquals(LeaseState.BOUND, server.store.byAddress(address).orElseThrow().state());
+    assertEquals(1, server.counter("dhcp.dropped.not_clients_lease"));
+  }
+
+  @Test
+  void declinedAddressIsQuarantinedThenReturns() {
+    Ipv4Address address = client.dora().yourAddress();
+    DhcpOutcome declined = server.send(client.decline(address)).orElseThrow();
+    assertNull(declined.reply());
+    assertEquals(LeaseState.DECLINED, declined.leaseChange().state());
+    assertEquals(server.clock.millis() + 600_000, declined.leaseChange().expiresAtMillis());
+
+    DhcpMessage next = server.reply(client.discover());
+    assertNotEquals(address, next.yourAddress(), "not offered again, even to the decliner");
+    server.clock.advance(Duration.ofSeconds(601));
+    server.engine.reclaimExpired();
+    DhcpMessage later = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertEquals(address, later.yourAddress(), "back in use after the quarantine");
+  }
+
+  @Test
+  void informGetsConfigurationButNoLease() {
+    Ipv4Address own = Ipv4Address.parse("127.20.0.7");
+    DhcpOutcome outcome = server.send(client.inform(own)).orElseThrow();
+    DhcpMessage ack = outcome.reply();
+    assertEquals(DhcpMessageType.ACK, ack.messageType());
+    assertEquals(own, ack.clientAddress());
+    assertEquals(Ipv4Address.ANY, ack.yourAddress());
+    assertTrue(ack.options().leaseTime().isEmpty(), "no lease time in an INFORM reply");
+    assertEquals(java.util.List.of(Ipv4Address.parse("127.20.0.1")), ack.options().routers());
+    assertEquals(own, outcome.destination());
+    assertNull(outcome.leaseChange());
+    assertEquals(0, server.store.size());
+  }
+}
