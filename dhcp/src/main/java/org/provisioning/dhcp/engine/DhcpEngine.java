@@ -100,8 +100,8 @@ public final class DhcpEngine {
         pool.pool().markUsed(new Ipv4Address(address));
       }
     }
-    store.forEach(lease -> track(null, lease, now));
     highWater.reset(next.pools.size());
+    store.forEach(lease -> track(null, lease, now));
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
       highWater.check(pool);

@@ -1,0 +1,119 @@
+package org.provisioning.dist;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.codec.DhcpDecoder;
+import org.provisioning.dhcp.codec.DhcpEncoder;
+import org.provisioning.dhcp.message.BootOp;
+import org.provisioning.dhcp.message.DhcpMessage;
+import org.provisioning.dhcp.message.DhcpMessageType;
+import org.provisioning.dhcp.message.HardwareAddress;
+import org.provisioning.dhcp.message.HardwareType;
+import org.provisioning.dhcp.option.DhcpOptionCode;
+import org.provisioning.dhcp.option.DhcpOptions;
+
+/**
+ * Plays a relay agent on loopback for many clients at once: it sends their DISCOVERs and REQUESTs
+ * with its own address as giaddr and collects the replies the server sends back to it.
+ */
+final class RelayedDhcpClient implements AutoCloseable {
+  private final DatagramSocket socket;
+  private final InetSocketAddress server;
+  private final Ipv4Address relay;
+  private final DhcpEncoder encoder = new DhcpEncoder();
+  private final DhcpDecoder decoder = new DhcpDecoder();
+
+  /** Binds the relay's address at the server's port, where relayed replies go (RFC 2131 §4.1). */
+  RelayedDhcpClient(Ipv4Address relay, InetSocketAddress server) throws IOException {
+    this.relay = relay;
+    this.server = server;
+    this.socket =
+        new DatagramSocket(new InetSocketAddress(relay.toInetAddress(), server.getPort()));
+    this.socket.setSoTimeout(200);
+  }
+
+  static byte[] mac(int n) {
+    return new byte[] {2, 0, 0, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+  }
+
+  /**
+   * Runs DISCOVER-OFFER-REQUEST-ACK for clients 0..count-1, a window at a time.
+   *
+   * @return the address each acknowledged client got, by client number
+   */
+  Map<Integer, Ipv4Address> bindAll(int count, int window, long deadlineMillis) throws IOException {
+    Map<Integer, Ipv4Address> acked = new LinkedHashMap<>();
+    for (int start = 0;
+        start < count && System.currentTimeMillis() < deadlineMillis;
+        start += window) {
+      int end = Math.min(count, start + window);
+      Map<Integer, Ipv4Address> offered = new HashMap<>();
+      for (int n = start; n < end; n++) {
+        send(message(n, DhcpMessageType.DISCOVER, DhcpOptions.builder()));
+      }
+      collect(offered, DhcpMessageType.OFFER, end - start, deadlineMillis);
+      for (Map.Entry<Integer, Ipv4Address> offer : offered.entrySet()) {
+        send(
+            message(
+                offer.getKey(),
+                DhcpMessageType.REQUEST,
+                DhcpOptions.builder()
+                    .ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, offer.getValue())
+                    .ipv4Address(
+                        DhcpOptionCode.SERVER_IDENTIFIER, Ipv4Address.parse("127.0.0.1"))));
+      }
+      collect(acked, DhcpMessageType.ACK, offered.size(), deadlineMillis);
+    }
+    return acked;
+  }
+
+  private void collect(
+      Map<Integer, Ipv4Address> into, DhcpMessageType type, int expected, long deadlineMillis)
+      throws IOException {
+    int got = 0;
+    byte[] buffer = new byte[1500];
+    long windowDeadline = Math.min(deadlineMillis, System.currentTimeMillis() + 5_000);
+    while (got < expected && System.currentTimeMillis() < windowDeadline) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        continue;
+      }
+      DhcpMessage reply = decoder.decode(buffer, 0, packet.getLength());
+      if (reply.messageType() == type) {
+        into.put(reply.transactionId(), reply.yourAddress());
+        got++;
+      }
+    }
+  }
+
+  private DhcpMessage message(int n, DhcpMessageType type, DhcpOptions.Builder options) {
+    return DhcpMessage.builder()
+        .op(BootOp.BOOTREQUEST)
+        .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac(n)))
+        .transactionId(n)
+        .hops(1)
+        .relayAgentAddress(relay)
+        .messageType(type)
+        .options(options.build())
+        .build();
+  }
+
+  private void send(DhcpMessage message) throws IOException {
+    byte[] bytes = encoder.encode(message);
+    socket.send(new DatagramPacket(bytes, bytes.length, server));
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
