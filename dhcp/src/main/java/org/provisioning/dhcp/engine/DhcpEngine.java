@@ -176,6 +176,14 @@ public final class DhcpEngine {
       return drop(DropReason.NO_POOL_FOR_CLASS);
     }
     Choice choice = chooseAddress(request, client, subnets, now);
+    if (choice == null && client.reservation != null && client.reservation.address() != null) {
+      log.warn(
+          "DHCP_RESERVATION_UNAVAILABLE client={} address={} link={}",
+          client.facts.key(),
+          client.reservation.address(),
+          link(request));
+      return drop(DropReason.RESERVATION_UNAVAILABLE);
+    }
     if (choice == null) {
       alerts.raise(
           POOL_EXHAUSTED,
@@ -209,10 +217,9 @@ public final class DhcpEngine {
       DhcpMessage request, ClientContext client, List<SubnetPlan> subnets, long now) {
     ClientKey key = client.facts.key();
     if (client.reservation != null && client.reservation.address() != null) {
+      // A reserved client gets its address or nothing: anything else would be NAKed anyway.
       Choice reserved = reservedChoice(client.reservation.address(), subnets);
-      if (reserved != null && availableTo(reserved.address, key, now, true)) {
-        return reserved;
-      }
+      return reserved != null && availableTo(reserved.address, key, now, true) ? reserved : null;
     }
     Optional<LeaseRecord> previous = store.byClient(key);
     if (previous.isPresent()) {
@@ -504,6 +511,10 @@ public final class DhcpEngine {
 
   private Optional<DhcpOutcome> release(DhcpMessage request) {
     long now = clock.millis();
+    Optional<Ipv4Address> serverIdentifier = request.options().serverIdentifier();
+    if (serverIdentifier.isPresent() && !serverIdentifier.get().equals(plan.serverIdentifier)) {
+      return drop(DropReason.NOT_FOR_US);
+    }
     LeaseRecord lease = clientsLease(request.clientAddress(), request, now);
     if (lease == null) {
       return drop(DropReason.NOT_CLIENTS_LEASE);

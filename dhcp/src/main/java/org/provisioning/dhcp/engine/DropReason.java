@@ -17,6 +17,8 @@ public enum DropReason {
   POOL_EXHAUSTED,
   /** No pool behind the client's relay serves its class (an unknown device, a CPE of no modem). */
   NO_POOL_FOR_CLASS,
+  /** The client's reserved address is not on the network it asks from, or someone holds it. */
+  RESERVATION_UNAVAILABLE,
   /** The client, or the modem a CPE sits behind, is blocked by a reservation. */
   BLOCKED,
   /** The modem already has as many CPE leases as the policy allows. */

@@ -101,4 +101,14 @@ class DocsisModemTest {
         server.send(device("02:aa:00:00:00:01", null, "00:10:95:00:00:66").discover()).isEmpty());
     assertEquals(2, server.counter("dhcp.dropped.blocked"));
   }
+
+  @Test
+  void reservedModemOnAnotherNetworkGetsNoDynamicAddress() {
+    Client elsewhere =
+        server
+            .client("00:10:95:00:00:03")
+            .vendorClass("docsis3.0:"); // on the server's own link, not behind its CMTS
+    assertTrue(server.send(elsewhere.discover()).isEmpty(), "its reserved address is not here");
+    assertEquals(1, server.counter("dhcp.dropped.reservation_unavailable"));
+  }
 }
