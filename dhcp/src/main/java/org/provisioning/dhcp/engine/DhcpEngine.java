@@ -86,6 +86,8 @@ public final class DhcpEngine {
       }
     }
     plan = next;
+    // Before the pools are re-marked: marking checks the marks of the new plan's pool indexes.
+    highWater.reset(next.pools.size());
     replies = new ReplyFactory(next);
     reservedAddresses = next.reservedAddresses();
     offersByClient.clear();
@@ -101,7 +103,6 @@ public final class DhcpEngine {
       }
     }
     store.forEach(lease -> track(null, lease, now));
-    highWater.reset(next.pools.size());
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
       highWater.check(pool);
