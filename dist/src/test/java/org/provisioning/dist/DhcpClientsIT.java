@@ -47,8 +47,7 @@ class DhcpClientsIT {
   private static String busybox;
   private static NetworkNamespaces namespaces;
   private static String serverNamespace;
-  private static Path config;
-  private static Process server;
+  private static NamespacedProvisiond server;
 
   /** Pid files of dhclient daemons (dhclient forks away once bound) started by the test. */
   private final List<Path> daemonPidFiles = new ArrayList<>();
@@ -66,7 +65,7 @@ class DhcpClientsIT {
     namespaces.ip(serverNamespace, "link", "add", "br0", "type", "bridge");
     namespaces.ip(serverNamespace, "addr", "add", SERVER_ADDRESS + "/24", "dev", "br0");
     namespaces.ip(serverNamespace, "link", "set", "br0", "up");
-    config =
+    Path config =
         Files.writeString(
             dir.resolve("provisiond.yaml"),
             """
@@ -91,31 +90,17 @@ class DhcpClientsIT {
                     SERVER_ADDRESS,
                     POOL_FIRST,
                     POOL_LAST));
-    Path log = dir.resolve("provisiond.log");
     server =
-        HostTools.start(
-            namespaces.exec(
-                serverNamespace,
-                Distribution.HOME.resolve("bin/provisiond").toString(),
-                "--config",
-                config.toString()),
-            log,
-            log);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(250, MILLISECONDS)
-        .until(() -> !server.isAlive() || provisionctl("status").exit() == 0);
-    assertTrue(server.isAlive(), () -> "provisiond died at start:\n" + read(log));
+        new NamespacedProvisiond(
+            namespaces, serverNamespace, config, dir.resolve("provisiond.log"));
+    server.start();
   }
 
   @AfterAll
   static void stopServerAndDeleteNamespaces() throws Exception {
     try {
       if (server != null) {
-        server.destroy();
-        if (!server.waitFor(20, SECONDS)) {
-          server.destroyForcibly().waitFor(10, SECONDS);
-        }
+        server.close();
       }
     } finally {
       if (namespaces != null) {
@@ -165,7 +150,7 @@ class DhcpClientsIT {
       assertEquals(0, process.exitValue(), () -> client.name() + " failed:\n" + client.log());
     }
 
-    Map<String, String> leases = boundLeasesByMac();
+    Map<String, String> leases = server.boundLeasesByMac();
     Set<Ipv4Address> addresses = new HashSet<>();
     for (Client client : started.values()) {
       Map<String, String> bound = client.binding();
@@ -186,7 +171,8 @@ class DhcpClientsIT {
           leases.get(client.mac()),
           () -> "the API's bound leases by MAC: " + leases);
     }
-    assertEquals("0", stats().get("dhcp.send_failures"), "replies the server could not send");
+    assertEquals(
+        "0", server.dhcpStats().get("dhcp.send_failures"), "replies the server could not send");
   }
 
   @Test
@@ -216,7 +202,7 @@ class DhcpClientsIT {
         .pollInterval(250, MILLISECONDS)
         .untilAsserted(
             () -> {
-              Result leases = provisionctl("leases", "--mac", mac);
+              Result leases = server.provisionctl("leases", "--mac", mac);
               assertTrue(
                   leases
                       .out()
@@ -375,47 +361,6 @@ class DhcpClientsIT {
     Files.writeString(script, "#!/bin/sh\n" + body);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
-  }
-
-  // ----------------------------------------------------------------------------- the server
-
-  /** provisionctl inside the server's namespace, where the management API listens. */
-  private static Result provisionctl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Distribution.HOME.resolve("bin/provisionctl").toString());
-    command.add("--config");
-    command.add(config.toString());
-    command.addAll(List.of(args));
-    return HostTools.run(
-        Duration.ofSeconds(60), namespaces.exec(serverNamespace, command.toArray(String[]::new)));
-  }
-
-  /** MAC to address of every bound lease, from {@code provisionctl leases}. */
-  private static Map<String, String> boundLeasesByMac() throws Exception {
-    Result result = provisionctl("leases", "--state", "bound");
-    assertEquals(0, result.exit(), result.err());
-    Map<String, String> byMac = new HashMap<>();
-    result
-        .out()
-        .lines()
-        .skip(1)
-        .map(line -> line.trim().split("\\s+"))
-        .filter(words -> words.length >= 3 && words[2].equals("bound"))
-        .forEach(words -> byMac.put(words[1], words[0]));
-    return byMac;
-  }
-
-  private static Map<String, String> stats() throws Exception {
-    Result result = provisionctl("stats", "--prefix", "dhcp.");
-    assertEquals(0, result.exit(), result.err());
-    Map<String, String> stats = new HashMap<>();
-    result
-        .out()
-        .lines()
-        .map(line -> line.split(" ", 2))
-        .filter(words -> words.length == 2)
-        .forEach(words -> stats.put(words[0], words[1]));
-    return stats;
   }
 
   private static String read(Path file) {
