@@ -86,6 +86,8 @@ public final class DhcpEngine {
       }
     }
     plan = next;
+    // Before the pools are re-marked: marking checks the marks of the new plan's pool indexes.
+    highWater.reset(next.pools.size());
     replies = new ReplyFactory(next);
     reservedAddresses = next.reservedAddresses();
     offersByClient.clear();
@@ -100,7 +102,6 @@ public final class DhcpEngine {
         pool.pool().markUsed(new Ipv4Address(address));
       }
     }
-    highWater.reset(next.pools.size());
     store.forEach(lease -> track(null, lease, now));
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);

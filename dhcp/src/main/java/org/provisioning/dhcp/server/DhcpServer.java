@@ -4,12 +4,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -44,10 +46,18 @@ import org.slf4j.LoggerFactory;
  * decodes, decides and encodes; a reply that commits a lease leaves only once the lease record is
  * durable on the state bus (group-committed with every other record that arrived meanwhile).
  * Malformed packets are dropped and counted by reason; nothing a client sends can stop it.
+ *
+ * <p>A server that listens on the wildcard address (to receive the broadcasts of local clients)
+ * also binds the server identifier's address, on the same port, and sends its broadcasts (RFC 2131
+ * §4.1: to 255.255.255.255 when the client has no address yet) from there. Linux sends a limited
+ * broadcast from a socket bound to an address out of that address's interface; from a wildcard
+ * socket it would follow the routing table, out of the default route's interface or, with none,
+ * fail with "network unreachable". ISC dhcpd and Kea avoid this with a raw socket per interface.
  */
 public final class DhcpServer implements ProvisioningService {
   private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
   private static final int MIN_REPLY_SIZE = 576;
+  private static final Ipv4Address LIMITED_BROADCAST = Ipv4Address.parse("255.255.255.255");
 
   /** How often expired leases are reclaimed. */
   private static final long RECLAIM_INTERVAL_MILLIS = 1_000;
@@ -67,6 +77,9 @@ public final class DhcpServer implements ProvisioningService {
   private volatile ServiceState state = ServiceState.NEW;
   private EventLoopGroup group;
   private Channel channel;
+
+  /** Bound to the server identifier when {@link #channel} is bound to the wildcard, else null. */
+  private Channel linkChannel;
 
   public DhcpServer(
       DhcpConfig config, DhcpEngine engine, BusPublisher bus, StatisticsRegistry registry) {
@@ -103,22 +116,26 @@ public final class DhcpServer implements ProvisioningService {
     state = ServiceState.STARTING;
     group = new NioEventLoopGroup(1, new DefaultThreadFactory("dhcp-io"));
     try {
-      channel =
-          new Bootstrap()
-              .group(group)
-              .channel(NioDatagramChannel.class)
-              .option(ChannelOption.SO_BROADCAST, true)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .option(ChannelOption.SO_RCVBUF, 4 << 20)
-              .option(ChannelOption.SO_SNDBUF, 4 << 20)
-              .handler(new Handler())
-              .bind(new InetSocketAddress(config.listen().toInetAddress(), config.port()))
-              .sync()
-              .channel();
+      channel = bind(config.listen()).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
       state = ServiceState.FAILED;
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
+    }
+    Ipv4Address serverId = config.effectiveServerIdentifier();
+    if (config.listen().equals(Ipv4Address.ANY) && !serverId.equals(Ipv4Address.ANY)) {
+      ChannelFuture bound = bind(serverId).await();
+      if (bound.isSuccess()) {
+        linkChannel = bound.channel();
+      } else {
+        // Not an address of this host (NAT, a typo): broadcasts then follow the routing table.
+        log.warn(
+            "DHCP_LINK_SOCKET_UNAVAILABLE address={}:{}: {}; broadcast replies follow the"
+                + " routing table",
+            serverId,
+            config.port(),
+            bound.cause().toString());
+      }
     }
     channel
         .eventLoop()
@@ -126,9 +143,23 @@ public final class DhcpServer implements ProvisioningService {
             this::reclaim, RECLAIM_INTERVAL_MILLIS, RECLAIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     state = ServiceState.RUNNING;
     log.info(
-        "DHCP_LISTENING address={} server_id={}",
+        "DHCP_LISTENING address={} server_id={} broadcasts_from={}",
         localAddress(),
-        config.effectiveServerIdentifier());
+        serverId,
+        linkChannel == null ? localAddress() : linkChannel.localAddress());
+  }
+
+  /** An IPv4 UDP socket on {@code address}:port, served by the one event loop and handler. */
+  private ChannelFuture bind(Ipv4Address address) {
+    return new Bootstrap()
+        .group(group)
+        .channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv4))
+        .option(ChannelOption.SO_BROADCAST, true)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+        .handler(new Handler())
+        .bind(new InetSocketAddress(address.toInetAddress(), config.port()));
   }
 
   @Override
@@ -137,6 +168,9 @@ public final class DhcpServer implements ProvisioningService {
       return;
     }
     state = ServiceState.STOPPING;
+    if (linkChannel != null) {
+      linkChannel.close().syncUninterruptibly();
+    }
     if (channel != null) {
       channel.close().syncUninterruptibly();
     }
@@ -158,11 +192,14 @@ public final class DhcpServer implements ProvisioningService {
     DhcpConfig previous = config;
     config = next;
     execute(() -> engine.reconfigure(next));
-    if (!previous.listen().equals(next.listen()) || !previous.port().equals(next.port())) {
+    if (!previous.listen().equals(next.listen())
+        || !previous.port().equals(next.port())
+        || !previous.effectiveServerIdentifier().equals(next.effectiveServerIdentifier())) {
       log.warn(
-          "DHCP_RESTART_REQUIRED listen={}:{} takes effect at the next start",
+          "DHCP_RESTART_REQUIRED listen={}:{} server_id={}: the sockets change at the next start",
           next.listen(),
-          next.port());
+          next.port(),
+          next.effectiveServerIdentifier());
     }
   }
 
@@ -262,8 +299,11 @@ public final class DhcpServer implements ProvisioningService {
     }
     InetSocketAddress to =
         new InetSocketAddress(outcome.destination().toInetAddress(), outcome.destinationPort());
-    channel
-        .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to))
+    Channel from =
+        linkChannel != null && outcome.destination().equals(LIMITED_BROADCAST)
+            ? linkChannel
+            : channel;
+    from.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to))
         .addListener(
             f -> {
               if (!f.isSuccess()) {

@@ -97,11 +97,12 @@ final class EngineHarness {
   static final Ipv4Address SERVER_ID = Ipv4Address.parse("127.20.0.1");
   static final Ipv4Address CMTS = Ipv4Address.parse("127.16.0.1");
 
-  final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T12:00:00Z"));
-  final MemoryLeaseStore store = new MemoryLeaseStore();
+  final MovableClock clock;
+  final MemoryLeaseStore store;
   final StatisticsRegistry registry = new StatisticsRegistry();
-  final AlertCenter alerts = new AlertCenter(clock, 100);
+  final AlertCenter alerts;
   final DhcpEngine engine;
+  private final String config;
 
   /** Every lease change the engine asked to make durable, in order. */
   final List<LeaseRecord> journal = new ArrayList<>();
@@ -111,7 +112,23 @@ final class EngineHarness {
   }
 
   EngineHarness(String config) {
+    this(config, new MemoryLeaseStore(), new MovableClock(Instant.parse("2026-11-25T12:00:00Z")));
+  }
+
+  private EngineHarness(String config, MemoryLeaseStore store, MovableClock clock) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.alerts = new AlertCenter(clock, 100);
     engine = new DhcpEngine(dhcp(config), 1, store, clock, new DhcpStatistics(registry), alerts);
+  }
+
+  /**
+   * The server after a restart: a new engine, statistics and alerts on this one's lease store (as
+   * the journal's replay leaves it) and clock.
+   */
+  EngineHarness restarted() {
+    return new EngineHarness(config, store, clock);
   }
 
   static DhcpConfig dhcp(String config) {

@@ -97,27 +97,4 @@ class PoolTest {
     server.engine.setMode(ServingMode.TOP_DOWN);
     assertEquals(Ipv4Address.parse("127.20.0.108"), bind(1).dora().yourAddress());
   }
-
-  @Test
-  void restartsOnAStoreFullOfLeases() {
-    for (int i = 0; i < 9; i++) {
-      bind(i);
-    }
-    EngineHarness restarted = new EngineHarness();
-    server.store.forEach(restarted.store::put);
-    DhcpEngine again =
-        new DhcpEngine(
-            EngineHarness.dhcp(EngineHarness.CONFIG),
-            1,
-            restarted.store,
-            restarted.clock,
-            new DhcpStatistics(restarted.registry),
-            restarted.alerts);
-    assertEquals(9, restarted.counter("dhcp.pool.local.used"));
-    assertEquals(9, restarted.counter("dhcp.leases.bound"));
-    assertTrue(
-        restarted.alerts.active().stream()
-            .anyMatch(a -> a.event().equals(HighWaterMarks.CRITICAL)));
-    assertEquals(ServingMode.BOTTOM_UP, again.mode());
-  }
 }
