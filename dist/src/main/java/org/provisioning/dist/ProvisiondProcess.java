@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.StateBus;
@@ -25,12 +26,16 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.lease.LeaseLookup;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.tftp.server.TftpConfigRule;
+import org.provisioning.tftp.server.TftpServer;
+import org.provisioning.tod.TodServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +50,8 @@ public final class ProvisiondProcess {
   private final Clock clock = Clock.systemUTC();
   private final Instant startedAt = clock.instant();
   private final StatisticsRegistry stats = new StatisticsRegistry();
-  private final ConfigService config = new ConfigService(new ConfigCodec(), clock);
+  private final Path home;
+  private final ConfigService config;
   private final List<ProvisioningService> services = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private AlertCenter alerts;
@@ -53,7 +59,25 @@ public final class ProvisiondProcess {
   private FileLock dataDirLock;
   private ManagementServer management;
 
-  private ProvisiondProcess() {}
+  /**
+   * Where TFTP learns which modem holds an address. The DHCP lease store will implement it; until
+   * DHCP is merged into provisiond no address has a lease here, so generated files that require a
+   * lease are refused (counted as tftp.docsis.no_lease).
+   */
+  private final LeaseLookup leases = address -> Optional.empty();
+
+  private ProvisiondProcess(Path home) {
+    this.home = home;
+    this.config = new ConfigService(codec(home), clock);
+  }
+
+  /**
+   * The config codec with every rule, those that look at this installation's files included (the
+   * TFTP roots).
+   */
+  public static ConfigCodec codec(Path home) {
+    return new ConfigCodec(List.of(new TftpConfigRule(home)));
+  }
 
   /** The installation directory: relative paths in the config are resolved against it. */
   public static Path home() {
@@ -82,9 +106,9 @@ public final class ProvisiondProcess {
    * @throws ConfigException if the document is invalid; nothing is started then
    */
   public static ProvisiondProcess start(Path home, String document) throws Exception {
-    ProvisiondProcess process = new ProvisiondProcess();
+    ProvisiondProcess process = new ProvisiondProcess(home);
     try {
-      process.open(home, document);
+      process.open(document);
     } catch (Exception e) {
       process.stop();
       throw e;
@@ -92,10 +116,13 @@ public final class ProvisiondProcess {
     return process;
   }
 
-  private void open(Path home, String document) throws Exception {
-    ProvisioningConfig fromFile = config.codec().parse(document);
+  private void open(String document) throws Exception {
+    // The document's own rules first; the rules on files run when it is applied below, once the
+    // directories a fresh installation lacks have been made.
+    ProvisioningConfig fromFile = config.codec().parseAccepted(document);
     Path dataDir = fromFile.server().dataDirectory(home);
     Files.createDirectories(dataDir);
+    createTftpRoot(fromFile);
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
 
@@ -105,6 +132,21 @@ public final class ProvisiondProcess {
     config.attach(bus);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
+    createTftpRoot(running);
+
+    TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of());
+    TodServer tod = new TodServer(running.tod(), clock, stats);
+    services.add(tftp);
+    services.add(tod);
+    config.addListener(
+        changed -> {
+          try {
+            tftp.apply(changed.config().tftp());
+            tod.apply(changed.config().tod());
+          } catch (Exception e) {
+            log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
+          }
+        });
 
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
@@ -126,6 +168,13 @@ public final class ProvisiondProcess {
         version.number(),
         dataDir,
         status().services());
+  }
+
+  /** Like the data directory, the served TFTP root of a fresh installation is made at start. */
+  private void createTftpRoot(ProvisioningConfig config) throws IOException {
+    if (config.tftp().enabled()) {
+      Files.createDirectories(config.tftp().rootDirectory(home));
+    }
   }
 
   /** The management API's address as bound (its port may have been 0 in the config). */
