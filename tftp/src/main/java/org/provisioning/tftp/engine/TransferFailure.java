@@ -12,6 +12,8 @@ public enum TransferFailure {
   WRITE_ERROR,
   /** The client sent a packet that has no place in the transfer. */
   ILLEGAL_PACKET,
+  /** The client asked for another file from the same port: it has given this one up. */
+  SUPERSEDED,
   /** The server stopped or was reconfigured while the transfer ran. */
   SHUTDOWN
 }

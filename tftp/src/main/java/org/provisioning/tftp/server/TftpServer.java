@@ -56,7 +56,12 @@ public final class TftpServer implements ProvisioningService {
   private final Path home;
   private final TftpStatistics stats;
   private final List<TftpFileResolver> generators;
-  private final Map<InetSocketAddress, Channel> active = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, Active> active = new ConcurrentHashMap<>();
+
+  /**
+   * A running transfer: its socket, and the request it answers (to tell a repeat from a new one).
+   */
+  private record Active(Channel channel, TftpPacket.Request request) {}
 
   private volatile TftpConfig config;
   private volatile TftpRequestHandler handler;
@@ -197,8 +202,8 @@ public final class TftpServer implements ProvisioningService {
       refusals.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
       refusals = null;
     }
-    for (Channel transfer : active.values()) {
-      transfer.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Active transfer : active.values()) {
+      transfer.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -228,9 +233,20 @@ public final class TftpServer implements ProvisioningService {
         stats.dropped("not_a_request");
         return;
       }
-      if (active.containsKey(client)) {
-        stats.duplicateRequests().increment();
-        return;
+      Active running = active.get(client);
+      if (running != null) {
+        if (running.request().equals(request)) {
+          // The client sent its request again before our first answer reached it.
+          stats.duplicateRequests().increment();
+          return;
+        }
+        // A new request from the same port: the client has moved on from the old transfer.
+        TransferHandler old = running.channel().pipeline().get(TransferHandler.class);
+        if (old != null) {
+          old.superseded = true;
+        }
+        running.channel().close();
+        active.remove(client, running);
       }
       if (active.size() >= config.maxTransfers()) {
         stats.refused("busy");
@@ -246,7 +262,7 @@ public final class TftpServer implements ProvisioningService {
         return;
       }
       TftpTransfer transfer = ((TftpRequestHandler.Decision.Accept) decision).transfer();
-      open(client, transfer, request.write());
+      open(client, transfer, request);
     }
 
     @Override
@@ -260,7 +276,8 @@ public final class TftpServer implements ProvisioningService {
     channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), to));
   }
 
-  private void open(InetSocketAddress client, TftpTransfer transfer, boolean write) {
+  private void open(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
+    boolean write = request.write();
     TransferHandler transferHandler = new TransferHandler(client, transfer);
     ChannelFuture bound =
         new Bootstrap()
@@ -271,7 +288,8 @@ public final class TftpServer implements ProvisioningService {
                 new FixedRecvByteBufAllocator(write ? TftpCodec.MAX_BLOCK + 8 : 1024))
             .handler(transferHandler)
             .bind(new InetSocketAddress(config.listen().toInetAddress(), 0));
-    active.put(client, bound.channel());
+    Active entry = new Active(bound.channel(), request);
+    active.put(client, entry);
     bound.addListener(
         f -> {
           if (!f.isSuccess()) {
@@ -279,7 +297,7 @@ public final class TftpServer implements ProvisioningService {
                 "TFTP_TRANSFER_SOCKET_FAILED client={} error={}", client, f.cause().toString());
             stats.refused("no_socket");
             transfer.close();
-            active.remove(client, bound.channel());
+            active.remove(client, entry);
             bound.channel().close();
             return;
           }
@@ -294,6 +312,7 @@ public final class TftpServer implements ProvisioningService {
     private Channel channel;
     private ScheduledFuture<?> timer;
     private boolean finished;
+    private volatile boolean superseded;
     private final TftpTransfer.Output out = this::send;
 
     TransferHandler(InetSocketAddress client, TftpTransfer transfer) {
@@ -365,7 +384,7 @@ public final class TftpServer implements ProvisioningService {
         timer.cancel(false);
       }
       transfer.close();
-      active.remove(client, channel);
+      active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
       if (status == TftpTransfer.Status.FAILED) {
         log.debug("TFTP_TRANSFER_FAILED client={} reason={}", client, transfer.failure());
       }
@@ -380,9 +399,9 @@ public final class TftpServer implements ProvisioningService {
         if (timer != null) {
           timer.cancel(false);
         }
-        stats.failed(TransferFailure.SHUTDOWN);
+        stats.failed(superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN);
         transfer.close();
-        active.remove(client, channel);
+        active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
       }
     }
 
