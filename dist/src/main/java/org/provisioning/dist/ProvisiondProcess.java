@@ -32,7 +32,10 @@ import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.tftp.docsis.DocsisFileGenerator;
+import org.provisioning.tftp.docsis.DocsisTemplateRule;
 import org.provisioning.tftp.server.TftpConfigRule;
 import org.provisioning.tftp.server.TftpServer;
 import org.provisioning.tod.TodServer;
@@ -76,7 +79,7 @@ public final class ProvisiondProcess {
    * TFTP roots).
    */
   public static ConfigCodec codec(Path home) {
-    return new ConfigCodec(List.of(new TftpConfigRule(home)));
+    return new ConfigCodec(List.of(new TftpConfigRule(home), new DocsisTemplateRule(home)));
   }
 
   /** The installation directory: relative paths in the config are resolved against it. */
@@ -134,13 +137,17 @@ public final class ProvisiondProcess {
     ProvisioningConfig running = version.config();
     createTftpRoot(running);
 
-    TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of());
+    DocsisFileGenerator docsis =
+        new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
+    // docsis is also the BootFileIssuer the DHCP server will name its ACK's boot file with.
+    TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of(docsis));
     TodServer tod = new TodServer(running.tod(), clock, stats);
     services.add(tftp);
     services.add(tod);
     config.addListener(
         changed -> {
           try {
+            docsis.apply(changed.config().tftp().docsis());
             tftp.apply(changed.config().tftp());
             tod.apply(changed.config().tod());
           } catch (Exception e) {
@@ -150,6 +157,7 @@ public final class ProvisiondProcess {
 
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
+    TftpRoutes.register(api, docsis);
     management =
         new ManagementServer(
             api,

@@ -82,11 +82,16 @@ class ProvisiondServicesIT {
                 + "management: {port: "
                 + Distribution.freePort()
                 + "}\n"
-                + "tftp: {enabled: true, port: "
+                + "tftp:\n  enabled: true\n  port: "
                 + tftpPort
-                + ", root: "
+                + "\n  root: "
                 + root
-                + "}\n"
+                + "\n  docsis:\n    sharedSecret: headend-secret\n    files:\n"
+                + "      - pattern: \"cm-{mac}.cfg\"\n"
+                + "        template: conf/docsis/cm.txt\n"
+                // Until DHCP is merged, provisiond finds no lease: serve by the MAC in the name.
+                + "        requireLease: false\n"
+                + "        variables: {maxCpe: 3, upRate: 1000000, downRate: 20000000}\n"
                 + "tod: {enabled: true, port: "
                 + todPort
                 + "}\n");
@@ -119,6 +124,44 @@ class ProvisiondServicesIT {
         fetched.toString());
     assertEquals("static config\n", Files.readString(fetched));
 
+    Path generated = dir.resolve("cm.cfg");
+    run(
+        tftp,
+        "-m",
+        "binary",
+        "127.0.0.1",
+        Integer.toString(tftpPort),
+        "-c",
+        "get",
+        "cm-001122334455.cfg",
+        generated.toString());
+    Path rendered = dir.resolve("rendered.cfg");
+    Result render =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            config.toString(),
+            "tftp",
+            "render",
+            "--mac",
+            "00:11:22:33:44:55",
+            "--output",
+            rendered.toString());
+    assertEquals(0, render.exit(), render.err());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        Files.readAllBytes(rendered), Files.readAllBytes(generated));
+    Result text =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            config.toString(),
+            "tftp",
+            "render",
+            "--mac",
+            "00:11:22:33:44:55");
+    assertTrue(text.out().contains("MaxCPE 3;"), text.out());
+    assertTrue(text.out().contains("/* CmtsMic "), text.out());
+
     String time = run(rdate, "-p", "-o", Integer.toString(todPort), "127.0.0.1");
     assertTrue(time.contains(Integer.toString(Year.now().getValue())), time);
     String udpTime = run(rdate, "-p", "-u", "-o", Integer.toString(todPort), "127.0.0.1");
@@ -128,7 +171,8 @@ class ProvisiondServicesIT {
     assertTrue(status.out().matches("(?s).*\\n  tftp +running\\n.*"), status.out());
     assertTrue(status.out().matches("(?s).*\\n  tod +running\\n.*"), status.out());
     Result stats = Distribution.run("provisionctl", "--config", config.toString(), "stats");
-    assertTrue(stats.out().contains("tftp.transfers.completed 1"), stats.out());
+    assertTrue(stats.out().contains("tftp.transfers.completed 2"), stats.out());
+    assertTrue(stats.out().contains("tftp.docsis.generated 1"), stats.out());
     assertTrue(stats.out().contains("tod.tcp.served 1"), stats.out());
     assertTrue(stats.out().contains("tod.udp.served 1"), stats.out());
   }
