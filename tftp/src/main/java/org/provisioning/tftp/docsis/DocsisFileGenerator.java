@@ -64,6 +64,7 @@ public final class DocsisFileGenerator
     implements TftpFileResolver, BootFileIssuer, ConfigFileRenderer {
   private static final Logger log = LoggerFactory.getLogger(DocsisFileGenerator.class);
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(mac|class)}");
+  private static final Pattern MAC_SEPARATORS = Pattern.compile("[:.\\-]");
   private static final long TEMPLATE_CHECK_MILLIS = 1000;
   private static final int MAX_TICKETS = 200_000;
 
@@ -276,6 +277,10 @@ public final class DocsisFileGenerator
       generated.increment();
       return DocsisConfigEncoder.encode(tlvs, key);
     }
+    if (current.config().cacheEntries() == 0) {
+      generated.increment();
+      return DocsisConfigEncoder.encode(loaded.template().render(values::get), key);
+    }
     // Only the variables the template uses decide its content: modems differing in nothing else
     // share one cached file.
     StringBuilder identity = new StringBuilder(loaded.digest()).append('\0');
@@ -388,7 +393,7 @@ public final class DocsisFileGenerator
   }
 
   static String normaliseMac(String mac) {
-    return mac.toLowerCase(Locale.ROOT).replaceAll("[:.\\-]", "");
+    return MAC_SEPARATORS.matcher(mac.toLowerCase(Locale.ROOT)).replaceAll("");
   }
 
   private static String sha256(String text) {

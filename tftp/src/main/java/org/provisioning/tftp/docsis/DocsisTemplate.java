@@ -31,9 +31,19 @@ import org.provisioning.common.net.Ipv4Address;
  */
 public final class DocsisTemplate {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
+  private static final Pattern MAC_SEPARATORS = Pattern.compile("[:.\\-]");
+  private static final Pattern MAC_DIGITS = Pattern.compile("[0-9A-Fa-f]{12}");
+  private static final Pattern HEX = Pattern.compile("0[xX]([0-9A-Fa-f]{2})+");
+  private static final Pattern NUMERIC_OID = Pattern.compile("[0-9]+(\\.[0-9]+)+");
 
   private final List<Statement> statements;
   private final Set<String> variables;
+
+  /**
+   * Per statement, its TLV when it holds no variable (encoded once, at parse time, as most of a
+   * template is the same for every modem), or null when it must be encoded per modem.
+   */
+  private final List<DocsisTlv> constant;
 
   private sealed interface Statement permits Scalar, Aggregate, Snmp, Generic {}
 
@@ -48,9 +58,39 @@ public final class DocsisTemplate {
 
   private record Generic(Token code, Token kind, Token length, Token value) implements Statement {}
 
-  private DocsisTemplate(List<Statement> statements, Set<String> variables) {
+  private DocsisTemplate(List<Statement> statements, Set<String> variables)
+      throws DocsisTemplateException {
     this.statements = statements;
     this.variables = variables;
+    List<DocsisTlv> encoded = new ArrayList<>();
+    for (Statement statement : statements) {
+      encoded.add(hasVariables(statement) ? null : tlv(statement, name -> null));
+    }
+    this.constant = java.util.Collections.unmodifiableList(encoded);
+  }
+
+  private static boolean hasVariables(Statement statement) {
+    if (statement instanceof Scalar scalar) {
+      return scalar.value().text().indexOf('$') >= 0;
+    }
+    if (statement instanceof Aggregate aggregate) {
+      return aggregate.children().stream().anyMatch(DocsisTemplate::hasVariables);
+    }
+    if (statement instanceof Snmp snmp) {
+      return snmp.oid().text().indexOf('$') >= 0 || snmp.value().text().indexOf('$') >= 0;
+    }
+    Generic generic = (Generic) statement;
+    return generic.code().text().indexOf('$') >= 0
+        || generic.value().text().indexOf('$') >= 0
+        || (generic.length() != null && generic.length().text().indexOf('$') >= 0);
+  }
+
+  private static DocsisTlv tlv(Statement statement, Function<String, String> values)
+      throws DocsisTemplateException {
+    ByteArrayOutputStream tlv = new ByteArrayOutputStream();
+    int type = encode(statement, values, tlv);
+    byte[] whole = tlv.toByteArray();
+    return new DocsisTlv(type, java.util.Arrays.copyOfRange(whole, 2, whole.length));
   }
 
   /** The names of the {@code ${variables}} the template uses. */
@@ -87,12 +127,10 @@ public final class DocsisTemplate {
    * @param values a variable's value, or null when it has none
    */
   public List<DocsisTlv> render(Function<String, String> values) throws DocsisTemplateException {
-    List<DocsisTlv> tlvs = new ArrayList<>();
-    for (Statement statement : statements) {
-      ByteArrayOutputStream tlv = new ByteArrayOutputStream();
-      int type = encode(statement, values, tlv);
-      byte[] whole = tlv.toByteArray();
-      tlvs.add(new DocsisTlv(type, java.util.Arrays.copyOfRange(whole, 2, whole.length)));
+    List<DocsisTlv> tlvs = new ArrayList<>(statements.size());
+    for (int i = 0; i < statements.size(); i++) {
+      DocsisTlv fixed = constant.get(i);
+      tlvs.add(fixed != null ? fixed : tlv(statements.get(i), values));
     }
     return tlvs;
   }
@@ -393,8 +431,8 @@ public final class DocsisTemplate {
     }
 
     static byte[] mac(String text, int line) throws DocsisTemplateException {
-      String digits = text.replaceAll("[:.\\-]", "");
-      if (!digits.matches("[0-9A-Fa-f]{12}")) {
+      String digits = MAC_SEPARATORS.matcher(text).replaceAll("");
+      if (!MAC_DIGITS.matcher(digits).matches()) {
         throw new DocsisTemplateException(
             line, "'" + text + "' is not a MAC like 00:11:22:33:44:55");
       }
@@ -402,7 +440,7 @@ public final class DocsisTemplate {
     }
 
     static byte[] hex(String text, int length, int line) throws DocsisTemplateException {
-      if (!text.matches("0[xX]([0-9A-Fa-f]{2})+")) {
+      if (!HEX.matcher(text).matches()) {
         throw new DocsisTemplateException(line, "'" + text + "' is not hex like 0x0a0b0c");
       }
       byte[] bytes = HexFormat.of().parseHex(text.substring(2));
@@ -461,7 +499,7 @@ public final class DocsisTemplate {
 
     static byte[] oid(String text, int line) throws DocsisTemplateException {
       String dotted = text.startsWith(".") ? text.substring(1) : text;
-      if (!dotted.matches("[0-9]+(\\.[0-9]+)+")) {
+      if (!NUMERIC_OID.matcher(dotted).matches()) {
         throw new DocsisTemplateException(
             line, "'" + text + "' is not a numeric OID like .1.3.6.1.2.1.1.4.0 (names need MIBs)");
       }
