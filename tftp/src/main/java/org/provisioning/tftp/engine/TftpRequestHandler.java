@@ -16,8 +16,12 @@ import org.provisioning.tftp.message.TftpPacket;
  * are refused with ACCESS_VIOLATION when there is none.
  */
 public final class TftpRequestHandler {
-  /** Netascii is converted in memory; text files beyond this are refused rather than buffered. */
-  static final int MAX_NETASCII = 4 << 20;
+  /**
+   * Netascii is converted in memory, so text files beyond this are refused rather than buffered:
+   * with every transfer slot holding one, memory stays under maxTransfers x 256 KiB. Config files
+   * are far smaller; firmware goes in octet mode, read block by block from disk.
+   */
+  static final int MAX_NETASCII = 256 << 10;
 
   private final TftpConfig config;
   private final List<TftpFileResolver> resolvers;
@@ -102,9 +106,11 @@ public final class TftpRequestHandler {
               writeRoot == null ? "this server is read-only" : "uploads must be octet mode",
               "write"));
     }
-    Object target = writeRoot.writeTarget(request.filename());
-    if (target instanceof TftpResolution.Refused refused) {
-      return refuse(refused);
+    Path target;
+    try {
+      target = writeRoot.writeTarget(request.filename());
+    } catch (TftpRoot.Refusal refusal) {
+      return refuse(refusal.refused());
     }
     TftpOptions options = TftpOptions.negotiate(request.options(), true, -1, config, stats);
     String tsize = options.oack().get("tsize");
@@ -115,8 +121,7 @@ public final class TftpRequestHandler {
     }
     try {
       return new Decision.Accept(
-          new WriteTransfer(
-              (Path) target, options, config.maxWriteBytes(), config.retries(), stats));
+          new WriteTransfer(target, options, config.maxWriteBytes(), config.retries(), stats));
     } catch (IOException e) {
       return refuse(
           new TftpResolution.Refused(

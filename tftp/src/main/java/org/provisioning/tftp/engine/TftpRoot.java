@@ -30,46 +30,60 @@ public final class TftpRoot implements TftpFileResolver {
     return real;
   }
 
-  /** A name's path inside the root, not yet checked for links; or the refusal. */
-  public Object confine(String name) {
+  /** A name the root refuses, with the refusal to answer and count. */
+  public static final class Refusal extends Exception {
+    private final transient TftpResolution.Refused refused;
+
+    Refusal(TftpResolution.Refused refused) {
+      super(refused.reason(), null, false, false);
+      this.refused = refused;
+    }
+
+    public TftpResolution.Refused refused() {
+      return refused;
+    }
+  }
+
+  /** A name's path inside the root, not yet checked for links. */
+  private Path confine(String name) throws Refusal {
     if (name.indexOf('\0') >= 0) {
-      return refused("nul");
+      throw outside("nul");
     }
     if (name.startsWith("/")
         || name.startsWith("\\")
         || (name.length() > 1 && name.charAt(1) == ':')) {
-      return refused("absolute");
+      throw outside("absolute");
     }
     for (String part : name.split("[/\\\\]", -1)) {
       if (part.equals("..")) {
-        return refused("dotdot");
+        throw outside("dotdot");
       }
     }
     return real.resolve(name).normalize();
   }
 
-  private static TftpResolution.Refused refused(String reason) {
-    return new TftpResolution.Refused(
-        TftpErrorCode.ACCESS_VIOLATION, "access violation: path outside the served root", reason);
+  private static Refusal outside(String reason) {
+    return new Refusal(
+        new TftpResolution.Refused(
+            TftpErrorCode.ACCESS_VIOLATION,
+            "access violation: path outside the served root",
+            reason));
   }
 
   @Override
   public TftpResolution resolve(String name, InetSocketAddress client) {
-    Object confined = confine(name);
-    if (confined instanceof TftpResolution.Refused refusal) {
-      return refusal;
-    }
-    Path path = (Path) confined;
     try {
-      Path file = path.toRealPath();
+      Path file = confine(name).toRealPath();
       if (!file.startsWith(real)) {
-        return refused("symlink");
+        throw outside("symlink");
       }
       if (!Files.isRegularFile(file)) {
         return TftpResolution.notFound();
       }
       return new TftpResolution.Found(
           TransferSource.of(FileChannel.open(file, StandardOpenOption.READ)));
+    } catch (Refusal refusal) {
+      return refusal.refused();
     } catch (NoSuchFileException e) {
       return TftpResolution.notFound();
     } catch (IOException | SecurityException e) {
@@ -84,26 +98,24 @@ public final class TftpRoot implements TftpFileResolver {
    * Where an upload of {@code name} goes: inside the root, in a directory that exists, not through
    * a link and not onto a link.
    */
-  public Object writeTarget(String name) {
-    Object confined = confine(name);
-    if (confined instanceof TftpResolution.Refused) {
-      return confined;
-    }
-    Path path = (Path) confined;
+  public Path writeTarget(String name) throws Refusal {
+    Path path = confine(name);
+    Path parent;
     try {
-      Path parent = path.getParent().toRealPath();
-      if (!parent.startsWith(real)) {
-        return refused("symlink");
-      }
-      Path target = parent.resolve(path.getFileName());
-      if (Files.isSymbolicLink(target)
-          || (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target))) {
-        return refused("symlink");
-      }
-      return target;
+      parent = path.getParent().toRealPath();
     } catch (IOException e) {
-      return new TftpResolution.Refused(
-          TftpErrorCode.ACCESS_VIOLATION, "no such directory for the upload", "not_found");
+      throw new Refusal(
+          new TftpResolution.Refused(
+              TftpErrorCode.ACCESS_VIOLATION, "no such directory for the upload", "not_found"));
     }
+    if (!parent.startsWith(real)) {
+      throw outside("symlink");
+    }
+    Path target = parent.resolve(path.getFileName());
+    if (Files.isSymbolicLink(target)
+        || (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target))) {
+      throw outside("symlink");
+    }
+    return target;
   }
 }

@@ -73,10 +73,16 @@ class TftpRootTest {
   void uploadsStayInsideAndNeverLandOnALink() throws Exception {
     TftpRoot root = root();
     assertEquals(root.directory().resolve("sub/new.bin"), root.writeTarget("sub/new.bin"));
-    assertEquals("symlink", ((TftpResolution.Refused) root.writeTarget("escape")).reason());
-    assertEquals(
-        "symlink", ((TftpResolution.Refused) root.writeTarget("escape-dir/x.bin")).reason());
-    assertEquals("dotdot", ((TftpResolution.Refused) root.writeTarget("../x.bin")).reason());
-    assertEquals("not_found", ((TftpResolution.Refused) root.writeTarget("no/x.bin")).reason());
+    assertEquals("symlink", writeRefusal(root, "escape"));
+    assertEquals("symlink", writeRefusal(root, "escape-dir/x.bin"));
+    assertEquals("dotdot", writeRefusal(root, "../x.bin"));
+    assertEquals("not_found", writeRefusal(root, "no/x.bin"));
+  }
+
+  private static String writeRefusal(TftpRoot root, String name) {
+    return org.junit.jupiter.api.Assertions.assertThrows(
+            TftpRoot.Refusal.class, () -> root.writeTarget(name))
+        .refused()
+        .reason();
   }
 }
