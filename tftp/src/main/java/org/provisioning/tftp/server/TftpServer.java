@@ -251,9 +251,7 @@ public final class TftpServer implements ProvisioningService {
       if (active.size() >= config.maxTransfers()) {
         stats.refused("busy");
         reply(
-            ctx.channel(),
-            client,
-            TftpCodec.error(TftpErrorCode.NOT_DEFINED, "server busy, try again"));
+            refusals, client, TftpCodec.error(TftpErrorCode.NOT_DEFINED, "server busy, try again"));
         return;
       }
       TftpRequestHandler.Decision decision = handler.handle(request, client);

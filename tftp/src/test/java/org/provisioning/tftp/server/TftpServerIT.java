@@ -304,7 +304,10 @@ class TftpServerIT {
       int data = 0;
       int busy = 0;
       for (RawClient client : clients) {
-        TftpPacket packet = client.receive().packet();
+        RawClient.Received received = client.receive();
+        TftpPacket packet = received.packet();
+        // Every answer, refusals included, comes from a port other than the request port.
+        assertTrue(received.port() != port);
         if (packet instanceof TftpPacket.Data) {
           data++;
         } else {
