@@ -177,9 +177,9 @@ final class ConfigValidator {
               + " served file");
     }
     within("tftp.maxTransfers", tftp.maxTransfers(), 1, 100_000);
-    // RFC 2348: blksize 8-65464.
+    // RFC 2348 allows blksize 8-65464; granting less than RFC 1350's 512 would only slow clients.
     within("tftp.maxBlockSize", tftp.maxBlockSize(), 512, 65464);
-    // RFC 7440: windowsize 1-65535.
+    // RFC 7440 allows windows up to 65535 blocks; beyond 64 in flight a lossy path only floods.
     within("tftp.maxWindowSize", tftp.maxWindowSize(), 1, 64);
     within("tftp.timeoutMillis", tftp.timeoutMillis(), 10, 255_000);
     within("tftp.retries", tftp.retries(), 0, 20);
