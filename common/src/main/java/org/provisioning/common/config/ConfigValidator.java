@@ -221,8 +221,15 @@ final class ConfigValidator {
           error(path + ".pattern", "'" + file.pattern() + "' is already used by " + other);
         }
       }
-      if (file.template() == null || file.template().isBlank()) {
-        error(path + ".template", "is missing; name the template file, e.g. conf/docsis/cm.txt");
+      boolean hasFile = file.template() != null && !file.template().isBlank();
+      boolean hasText = file.templateText() != null && !file.templateText().isBlank();
+      if (hasFile == hasText) {
+        error(
+            path + ".template",
+            hasFile
+                ? "and templateText are both given; keep one"
+                : "is missing; name the template file (e.g. conf/docsis/cm.txt) or give the"
+                    + " template itself as templateText");
       }
       variableNames(path + ".variables", file.variables());
       file.classes().forEach((cls, vars) -> variableNames(path + ".classes." + cls, vars));

@@ -9,7 +9,9 @@ import java.util.Map;
  *     {class}} standing for the modem's; e.g. {@code cm-{mac}.cfg}, the boot file its DHCP class
  *     hands out
  * @param template the template's file, in the text form of DOCSIS TLVs; relative to the
- *     installation directory
+ *     installation directory. A file is this machine's: install it on both servers of a pair
+ * @param templateText the template itself, instead of a file: it is then part of the config, so it
+ *     is versioned, journaled and replicated to the failover peer with everything else
  * @param requireLease serve only to an address whose lease is the modem's (the MAC in the name, if
  *     any, must be the lease's); on by default, so one modem cannot fetch another's service
  * @param variables values for {@code ${name}} in the template, for every modem
@@ -18,6 +20,7 @@ import java.util.Map;
 public record DocsisFileConfig(
     String pattern,
     String template,
+    String templateText,
     Boolean requireLease,
     Map<String, String> variables,
     Map<String, Map<String, String>> classes) {

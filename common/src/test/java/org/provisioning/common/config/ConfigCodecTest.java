@@ -234,6 +234,8 @@ class ConfigCodecTest {
                           - pattern: cm-{serial}.cfg
                             template: cm.txt
                           - pattern: ../{mac}.cfg
+                            template: a.txt
+                            templateText: "Main { }"
                           - pattern: cm-{serial}.cfg
                             template: cm.txt
                             variables: {9lives: 1}
@@ -264,6 +266,10 @@ class ConfigCodecTest {
             .contains("tftp.docsis.files[0].pattern: {serial} is not a placeholder; use {mac}"),
         e.getMessage());
     assertTrue(e.getMessage().contains("or set cmtsMic: false"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("tftp.docsis.files[1].template: and templateText are both given; keep one"),
+        e.getMessage());
   }
 
   @Test

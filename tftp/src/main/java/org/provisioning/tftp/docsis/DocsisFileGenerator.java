@@ -97,8 +97,17 @@ public final class DocsisFileGenerator
       Map<String, Map<String, String>> modems,
       Map<String, byte[]> cache) {}
 
+  /**
+   * @param template the template's file, or null when it is inline
+   * @param inline the inline template, read once when the config is applied; null for a file
+   */
   private record FilePattern(
-      DocsisFileConfig file, Pattern regex, List<String> groups, Path template) {}
+      DocsisFileConfig file, Pattern regex, List<String> groups, Path template, Loaded inline) {
+
+    String source() {
+      return template == null ? "templateText of " + file.pattern() : template.toString();
+    }
+  }
 
   public DocsisFileGenerator(
       DocsisConfig config, Path home, LeaseLookup leases, Clock clock, StatisticsRegistry stats) {
@@ -146,8 +155,26 @@ public final class DocsisFileGenerator
       at = m.end();
     }
     regex.append(Pattern.quote(file.pattern().substring(at)));
-    return new FilePattern(
-        file, Pattern.compile(regex.toString()), groups, home.resolve(file.template()).normalize());
+    Path template = null;
+    Loaded inline = null;
+    if (file.templateText() != null && !file.templateText().isBlank()) {
+      try {
+        inline =
+            new Loaded(
+                DocsisTemplate.parse(file.templateText()),
+                sha256(file.templateText()),
+                null,
+                Long.MAX_VALUE);
+      } catch (DocsisTemplateException e) {
+        // A version from the journal or the peer is not judged by the template rule: say so here,
+        // and refuse this pattern's files until the config is fixed.
+        log.error(
+            "TFTP_DOCSIS_TEMPLATE_INVALID pattern={} error={}", file.pattern(), e.getMessage());
+      }
+    } else {
+      template = home.resolve(file.template()).normalize();
+    }
+    return new FilePattern(file, Pattern.compile(regex.toString()), groups, template, inline);
   }
 
   @Override
@@ -240,7 +267,7 @@ public final class DocsisFileGenerator
     } catch (IOException | DocsisTemplateException e) {
       log.warn(
           "TFTP_DOCSIS_RENDER_FAILED template={} mac={} error={}",
-          pattern.template(),
+          pattern.source(),
           mac,
           e.getMessage());
       return refuse(TftpErrorCode.NOT_DEFINED, "the config file cannot be built", "render_failed");
@@ -256,7 +283,7 @@ public final class DocsisFileGenerator
       Ipv4Address address,
       boolean stamped)
       throws IOException, DocsisTemplateException {
-    Loaded loaded = template(pattern.template());
+    Loaded loaded = template(pattern);
     Map<String, String> values = new TreeMap<>();
     values.put("mac", HexFormat.ofDelimiter(":").formatHex(HexFormat.of().parseHex(mac)));
     values.put("ip", address.toString());
@@ -300,7 +327,15 @@ public final class DocsisFileGenerator
     return built;
   }
 
-  private Loaded template(Path path) throws IOException, DocsisTemplateException {
+  private Loaded template(FilePattern pattern) throws IOException, DocsisTemplateException {
+    if (pattern.template() == null) {
+      if (pattern.inline() == null) {
+        throw new DocsisTemplateException(
+            0, "the inline template of " + pattern.file().pattern() + " does not parse");
+      }
+      return pattern.inline();
+    }
+    Path path = pattern.template();
     long now = System.nanoTime() / 1_000_000;
     Loaded loaded = templates.get(path);
     if (loaded != null && now - loaded.checkedAt() < TEMPLATE_CHECK_MILLIS) {
@@ -386,9 +421,9 @@ public final class DocsisFileGenerator
       return new RenderedFile(fileName, content, DocsisConfigDecoder.toText(content));
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "template " + pattern.template() + " cannot be read: " + e.getMessage());
+          "template " + pattern.source() + " cannot be read: " + e.getMessage());
     } catch (DocsisTemplateException e) {
-      throw new IllegalArgumentException("template " + pattern.template() + ": " + e.getMessage());
+      throw new IllegalArgumentException("template " + pattern.source() + ": " + e.getMessage());
     }
   }
 

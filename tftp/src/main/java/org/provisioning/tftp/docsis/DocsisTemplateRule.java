@@ -38,24 +38,29 @@ public final class DocsisTemplateRule implements ConfigRule {
     }
     List<DocsisFileConfig> files = config.tftp().docsis().files();
     for (int i = 0; i < files.size(); i++) {
-      String at = "tftp.docsis.files[" + i + "].template";
       DocsisFileConfig file = files.get(i);
-      Path path = home.resolve(file.template()).normalize();
+      boolean inline = file.templateText() != null && !file.templateText().isBlank();
+      String at = "tftp.docsis.files[" + i + "]." + (inline ? "templateText" : "template");
+      Path path = inline ? null : home.resolve(file.template()).normalize();
+      String where = inline ? "the template" : path.toString();
       DocsisTemplate template;
       try {
-        template = DocsisTemplate.parse(Files.readString(path, StandardCharsets.UTF_8));
+        template =
+            DocsisTemplate.parse(
+                inline ? file.templateText() : Files.readString(path, StandardCharsets.UTF_8));
       } catch (NoSuchFileException e) {
         errors.add(
             new ConfigError(
                 at,
                 path
-                    + " does not exist; write the template there or fix the path (relative paths start at the installation directory)"));
+                    + " does not exist; write the template there or fix the path (relative paths"
+                    + " start at the installation directory)"));
         continue;
       } catch (IOException e) {
         errors.add(new ConfigError(at, path + " cannot be read: " + e.getMessage()));
         continue;
       } catch (DocsisTemplateException e) {
-        errors.add(new ConfigError(at, path + " " + e.getMessage()));
+        errors.add(new ConfigError(at, where + " " + e.getMessage()));
         continue;
       }
       int before = errors.size();
@@ -66,7 +71,7 @@ public final class DocsisTemplateRule implements ConfigRule {
           errors.add(
               new ConfigError(
                   at,
-                  path
+                  where
                       + " uses ${"
                       + variable
                       + "}, which has no value; add it to tftp.docsis.files["
@@ -75,16 +80,17 @@ public final class DocsisTemplateRule implements ConfigRule {
         }
       }
       if (errors.size() == before) {
-        render(errors, at, path, template, values, "");
+        render(errors, at, where, template, values, "");
         file.classes()
             .forEach(
                 (cls, vars) ->
-                    render(errors, at, path, template, overlay(values, vars), " for class " + cls));
+                    render(
+                        errors, at, where, template, overlay(values, vars), " for class " + cls));
         for (DocsisModemConfig modem : config.tftp().docsis().modems()) {
           render(
               errors,
               at,
-              path,
+              where,
               template,
               overlay(values, modem.variables()),
               " for modem " + modem.mac());
@@ -103,14 +109,14 @@ public final class DocsisTemplateRule implements ConfigRule {
   private static void render(
       List<ConfigError> errors,
       String at,
-      Path path,
+      String where,
       DocsisTemplate template,
       Map<String, String> values,
       String forWhom) {
     try {
       DocsisConfigEncoder.encode(template.render(values::get), null);
     } catch (DocsisTemplateException e) {
-      errors.add(new ConfigError(at, path + forWhom + ": " + e.getMessage()));
+      errors.add(new ConfigError(at, where + forWhom + ": " + e.getMessage()));
     }
   }
 }

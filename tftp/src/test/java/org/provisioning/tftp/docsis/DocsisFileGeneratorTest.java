@@ -69,6 +69,7 @@ class DocsisFileGeneratorTest {
             new DocsisFileConfig(
                 "cm-{mac}.cfg",
                 "conf/docsis/cm.txt",
+                null,
                 requireLease,
                 Map.of("maxCpe", "2", "upRate", "1000000", "downRate", "10000000"),
                 Map.of("gold", Map.of("maxCpe", "4", "upRate", "2000000")))),
@@ -157,6 +158,7 @@ class DocsisFileGeneratorTest {
                 new DocsisFileConfig(
                     "{class}.cfg",
                     "conf/docsis/plain.txt",
+                    null,
                     false,
                     Map.of("maxCpe", "3"),
                     Map.of())),
@@ -287,6 +289,57 @@ class DocsisFileGeneratorTest {
                             && !l.contains("d-{mac}"))
                 .reduce("", (a, b) -> a + b + "\n"));
     assertEquals(1, ok.tftp().docsis().files().size());
+  }
+
+  @Test
+  void anInlineTemplateIsPartOfTheConfigAndServedLikeAFile() throws Exception {
+    String text =
+        new String(
+            DocsisGoldenTest.resource("cm-template.txt"), java.nio.charset.StandardCharsets.UTF_8);
+    generator.apply(
+        new DocsisConfig(
+            "headend-secret",
+            true,
+            List.of(
+                new DocsisFileConfig(
+                    "cm-{mac}.cfg",
+                    null,
+                    text,
+                    true,
+                    Map.of("maxCpe", "2", "upRate", "1000000", "downRate", "10000000"),
+                    Map.of("gold", Map.of("maxCpe", "4", "upRate", "2000000")))),
+            List.of(new DocsisModemConfig(MAC, Map.of("downRate", "50000000"))),
+            0,
+            100));
+    assertArrayEquals(
+        DocsisGoldenTest.resource("cm-rendered.bin"),
+        content(generator.resolve("cm-001122334455.cfg", from("10.1.2.3"))));
+
+    ConfigCodec codec = new ConfigCodec(List.of(new DocsisTemplateRule(home)));
+    List<String> errors =
+        assertThrows(
+                org.provisioning.common.config.ConfigException.class,
+                () ->
+                    codec.parse(
+                        """
+                        tftp:
+                          enabled: true
+                          docsis:
+                            sharedSecret: s
+                            files:
+                              - pattern: "x-{mac}.cfg"
+                                templateText: |
+                                  Main {
+                                    MaxCPE 999;
+                                  }
+                        """))
+            .errors()
+            .stream()
+            .map(ConfigError::toString)
+            .toList();
+    assertEquals(
+        List.of("tftp.docsis.files[0].templateText: the template line 2: 999 is outside 0-255"),
+        errors);
   }
 
   /** A clock the test moves by hand. */

@@ -73,6 +73,7 @@ class DocsisFilesIT {
                 new DocsisFileConfig(
                     "cm-{mac}.cfg",
                     "conf/cm.txt",
+                    null,
                     true,
                     Map.of(
                         "maxCpe",
