@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -90,7 +89,7 @@ public final class Provisiond {
       return 2;
     }
     try {
-      new ConfigCodec().parse(document);
+      ProvisiondProcess.codec(ProvisiondProcess.home()).parse(document);
       out.println("ok");
       return 0;
     } catch (ConfigException e) {

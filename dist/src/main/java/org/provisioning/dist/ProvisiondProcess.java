@@ -31,12 +31,18 @@ import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
+import org.provisioning.tftp.docsis.DocsisFileGenerator;
+import org.provisioning.tftp.docsis.DocsisTemplateRule;
+import org.provisioning.tftp.server.TftpConfigRule;
+import org.provisioning.tftp.server.TftpServer;
+import org.provisioning.tod.TodServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +57,8 @@ public final class ProvisiondProcess {
   private final Clock clock = Clock.systemUTC();
   private final Instant startedAt = clock.instant();
   private final StatisticsRegistry stats = new StatisticsRegistry();
-  private final ConfigService config = new ConfigService(new ConfigCodec(), clock);
+  private final Path home;
+  private final ConfigService config;
   private final List<ProvisioningService> services = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private AlertCenter alerts;
@@ -59,7 +66,18 @@ public final class ProvisiondProcess {
   private FileLock dataDirLock;
   private ManagementServer management;
 
-  private ProvisiondProcess() {}
+  private ProvisiondProcess(Path home) {
+    this.home = home;
+    this.config = new ConfigService(codec(home), clock);
+  }
+
+  /**
+   * The config codec with every rule, those that look at this installation's files included (the
+   * TFTP roots).
+   */
+  public static ConfigCodec codec(Path home) {
+    return new ConfigCodec(List.of(new TftpConfigRule(home), new DocsisTemplateRule(home)));
+  }
 
   /** The installation directory: relative paths in the config are resolved against it. */
   public static Path home() {
@@ -88,9 +106,9 @@ public final class ProvisiondProcess {
    * @throws ConfigException if the document is invalid; nothing is started then
    */
   public static ProvisiondProcess start(Path home, String document) throws Exception {
-    ProvisiondProcess process = new ProvisiondProcess();
+    ProvisiondProcess process = new ProvisiondProcess(home);
     try {
-      process.open(home, document);
+      process.open(document);
     } catch (Exception e) {
       process.stop();
       throw e;
@@ -98,10 +116,13 @@ public final class ProvisiondProcess {
     return process;
   }
 
-  private void open(Path home, String document) throws Exception {
-    ProvisioningConfig fromFile = config.codec().parse(document);
+  private void open(String document) throws Exception {
+    // The document's own rules first; the rules on files run when it is applied below, once the
+    // directories a fresh installation lacks have been made.
+    ProvisioningConfig fromFile = config.codec().parseAccepted(document);
     Path dataDir = fromFile.server().dataDirectory(home);
     Files.createDirectories(dataDir);
+    createTftpRoot(fromFile);
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
 
@@ -117,9 +138,29 @@ public final class ProvisiondProcess {
     config.attach(bus);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
+    createTftpRoot(running);
+
+    DocsisFileGenerator docsis =
+        new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
+    // docsis is also the BootFileIssuer the DHCP server will name its ACK's boot file with.
+    TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of(docsis));
+    TodServer tod = new TodServer(running.tod(), clock, stats);
+    services.add(tftp);
+    services.add(tod);
+    config.addListener(
+        changed -> {
+          try {
+            docsis.apply(changed.config().tftp().docsis());
+            tftp.apply(changed.config().tftp());
+            tod.apply(changed.config().tod());
+          } catch (Exception e) {
+            log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
+          }
+        });
 
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
+    TftpRoutes.register(api, docsis);
     management =
         new ManagementServer(
             api,
@@ -162,6 +203,13 @@ public final class ProvisiondProcess {
     leaseJournal.routeTo(lease -> server.execute(() -> engine.apply(lease)));
     config.addListener(version -> server.reconfigure(version.config().dhcp()));
     return server;
+  }
+
+  /** Like the data directory, the served TFTP root of a fresh installation is made at start. */
+  private void createTftpRoot(ProvisioningConfig config) throws IOException {
+    if (config.tftp().enabled()) {
+      Files.createDirectories(config.tftp().rootDirectory(home));
+    }
   }
 
   /** The management API's address as bound (its port may have been 0 in the config). */

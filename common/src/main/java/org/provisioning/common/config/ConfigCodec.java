@@ -44,8 +44,19 @@ import org.provisioning.common.net.Ipv4Subnet;
 public final class ConfigCodec {
   private final ObjectMapper yaml;
   private final ObjectMapper json;
+  private final List<ConfigRule> rules;
 
+  /** A codec that judges documents by their content alone. */
   public ConfigCodec() {
+    this(List.of());
+  }
+
+  /**
+   * A codec that also applies rules needing more than the document (files that must exist,
+   * templates that must parse) to every new document it parses.
+   */
+  public ConfigCodec(List<ConfigRule> rules) {
+    this.rules = List.copyOf(rules);
     SimpleModule addresses = new SimpleModule("provisioning-addresses");
     scalar(addresses, Ipv4Address.class, Ipv4Address::parse);
     scalar(addresses, Ipv4Range.class, Ipv4Range::parse);
@@ -74,6 +85,19 @@ public final class ConfigCodec {
    * @throws ConfigException with every error found, each with its path
    */
   public ProvisioningConfig parse(String document) throws ConfigException {
+    return read(document, true);
+  }
+
+  /**
+   * Parses a document that was accepted before (from the journal or the failover peer): the
+   * document's own rules apply, the {@link ConfigRule}s about this machine's files do not, so a
+   * template missing here never makes a replicated version unreadable.
+   */
+  public ProvisioningConfig parseAccepted(String document) throws ConfigException {
+    return read(document, false);
+  }
+
+  private ProvisioningConfig read(String document, boolean applyRules) throws ConfigException {
     ErrorCollector collector = new ErrorCollector();
     ProvisioningConfig config;
     try {
@@ -109,6 +133,11 @@ public final class ConfigCodec {
     }
     List<ConfigError> errors = new ArrayList<>(collector.errors);
     errors.addAll(new ConfigValidator(collector.errors).validate(config));
+    if (applyRules && errors.isEmpty()) {
+      for (ConfigRule rule : rules) {
+        errors.addAll(rule.check(config));
+      }
+    }
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }

@@ -238,7 +238,7 @@ public final class ConfigService implements BusParticipant {
     JsonNode node = json.readTree(payload);
     return new ConfigVersion(
         node.path("version").asLong(),
-        codec.parse(
+        codec.parseAccepted(
             new String(json.writeValueAsBytes(node.path("config")), StandardCharsets.UTF_8)),
         node.path("source").asText(),
         Instant.parse(node.path("changedAt").asText()),

@@ -22,6 +22,9 @@ final class ConfigValidator {
       Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){0,5}");
   private static final Pattern HEX = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2})*");
   private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-]{0,62})");
+  private static final Pattern MAC_DIGITS = Pattern.compile("[0-9a-f]{12}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
   private final List<ConfigError> bindingErrors;
   private final List<ConfigError> errors = new ArrayList<>();
@@ -37,12 +40,9 @@ final class ConfigValidator {
     server(config.server());
     management(config.management());
     dhcp(config.dhcp());
-    port("tftp.port", config.tftp().port());
-    if (config.tftp().root().isBlank()) {
-      error("tftp.root", "is empty; name the directory files are served from, e.g. tftp");
-    }
+    tftp(config.tftp());
     port("dns.port", config.dns().port());
-    port("tod.port", config.tod().port());
+    tod(config.tod());
     failover(config.failover(), config.server());
     if (config.alerts().historyLimit() < 10 || config.alerts().historyLimit() > 1_000_000) {
       error("alerts.historyLimit", config.alerts().historyLimit() + " is outside 10-1000000");
@@ -313,6 +313,146 @@ final class ConfigValidator {
               + " is not below criticalPercent "
               + critical
               + "; the warning must come before the critical alert");
+    }
+  }
+
+  private void tftp(TftpConfig tftp) {
+    port("tftp.port", tftp.port());
+    if (tftp.root().isBlank()) {
+      error("tftp.root", "is empty; name the directory files are served from, e.g. tftp");
+    }
+    if (tftp.writeRoot() != null && tftp.writeRoot().isBlank()) {
+      error(
+          "tftp.writeRoot",
+          "is empty; name a directory for uploads, or leave the key out to refuse writes");
+    }
+    if (tftp.writeRoot() != null && tftp.writeRoot().equals(tftp.root())) {
+      error(
+          "tftp.writeRoot",
+          "is the served root; give uploads their own directory so no client can replace a"
+              + " served file");
+    }
+    within("tftp.maxTransfers", tftp.maxTransfers(), 1, 100_000);
+    // RFC 2348 allows blksize 8-65464; granting less than RFC 1350's 512 would only slow clients.
+    within("tftp.maxBlockSize", tftp.maxBlockSize(), 512, 65464);
+    // RFC 7440 allows windows up to 65535 blocks; beyond 64 in flight a lossy path only floods.
+    within("tftp.maxWindowSize", tftp.maxWindowSize(), 1, 64);
+    within("tftp.timeoutMillis", tftp.timeoutMillis(), 10, 255_000);
+    within("tftp.retries", tftp.retries(), 0, 20);
+    if (tftp.maxWriteBytes() < 0) {
+      error("tftp.maxWriteBytes", tftp.maxWriteBytes() + " is negative");
+    }
+    docsis(tftp.docsis());
+  }
+
+  private void docsis(DocsisConfig docsis) {
+    String at = "tftp.docsis";
+    if (docsis.cmtsMic()
+        && !docsis.files().isEmpty()
+        && (docsis.sharedSecret() == null || docsis.sharedSecret().isEmpty())) {
+      error(
+          at + ".sharedSecret",
+          "is missing while cmtsMic is on; give the CMTS shared secret (the CMTS refuses a"
+              + " modem whose CMTS MIC it cannot verify), or set cmtsMic: false");
+    }
+    if (docsis.sharedSecret() != null && docsis.sharedSecret().length() > 64) {
+      error(at + ".sharedSecret", "is longer than 64 characters; CMTSes take at most 64");
+    }
+    within(at + ".antiTheftSeconds", docsis.antiTheftSeconds(), 0, 86_400);
+    within(at + ".cacheEntries", docsis.cacheEntries(), 0, 10_000_000);
+    Map<String, String> patterns = new HashMap<>();
+    for (int i = 0; i < docsis.files().size(); i++) {
+      String path = at + ".files[" + i + "]";
+      DocsisFileConfig file = docsis.files().get(i);
+      if (file == null) {
+        error(path, "is empty; give at least 'pattern' and 'template'");
+        continue;
+      }
+      if (file.pattern() == null || file.pattern().isBlank()) {
+        error(path + ".pattern", "is missing; give the requested name, e.g. cm-{mac}.cfg");
+      } else {
+        filePattern(path + ".pattern", file.pattern());
+        String other = patterns.putIfAbsent(file.pattern(), path);
+        if (other != null) {
+          error(path + ".pattern", "'" + file.pattern() + "' is already used by " + other);
+        }
+      }
+      boolean hasFile = file.template() != null && !file.template().isBlank();
+      boolean hasText = file.templateText() != null && !file.templateText().isBlank();
+      if (hasFile == hasText) {
+        error(
+            path + ".template",
+            hasFile
+                ? "and templateText are both given; keep one"
+                : "is missing; name the template file (e.g. conf/docsis/cm.txt) or give the"
+                    + " template itself as templateText");
+      }
+      variableNames(path + ".variables", file.variables());
+      file.classes().forEach((cls, vars) -> variableNames(path + ".classes." + cls, vars));
+    }
+    Map<String, String> macs = new HashMap<>();
+    for (int i = 0; i < docsis.modems().size(); i++) {
+      String path = at + ".modems[" + i + "]";
+      DocsisModemConfig modem = docsis.modems().get(i);
+      if (modem == null || modem.mac() == null) {
+        error(path + ".mac", "is missing; give the modem's MAC like 00:11:22:33:44:55");
+        continue;
+      }
+      String mac = modem.mac().toLowerCase(java.util.Locale.ROOT).replaceAll("[:.\\-]", "");
+      if (!MAC_DIGITS.matcher(mac).matches()) {
+        error(path + ".mac", "'" + modem.mac() + "' is not a MAC like 00:11:22:33:44:55");
+      } else {
+        String other = macs.putIfAbsent(mac, path);
+        if (other != null) {
+          error(path + ".mac", modem.mac() + " is already listed at " + other);
+        }
+      }
+      variableNames(path + ".variables", modem.variables());
+    }
+  }
+
+  private void filePattern(String path, String pattern) {
+    if (pattern.indexOf('\0') >= 0 || pattern.startsWith("/") || pattern.contains("..")) {
+      error(path, "'" + pattern + "' must be a plain relative name without '..'");
+    }
+    java.util.regex.Matcher placeholder = PLACEHOLDER.matcher(pattern);
+    Map<String, Boolean> seen = new HashMap<>();
+    while (placeholder.find()) {
+      String name = placeholder.group(1);
+      if (!name.equals("mac") && !name.equals("class")) {
+        error(path, "{" + name + "} is not a placeholder; use {mac} or {class}");
+      } else if (seen.put(name, true) != null) {
+        error(path, "{" + name + "} appears twice; give it once");
+      }
+    }
+  }
+
+  private void variableNames(String path, Map<String, String> variables) {
+    variables.forEach(
+        (name, value) -> {
+          if (!VARIABLE.matcher(name).matches()) {
+            error(path + "." + name, "is not a variable name (a letter, then letters, digits, _)");
+          }
+          if (value == null) {
+            error(path + "." + name, "has no value; give one or remove the key");
+          }
+        });
+  }
+
+  private void tod(TodConfig tod) {
+    port("tod.port", tod.port());
+    if (tod.requireSync() && tod.syncCommand().isEmpty()) {
+      error(
+          "tod.syncCommand",
+          "is empty while requireSync is on; give a command that tells whether the clock is"
+              + " synchronised, e.g. [timedatectl, show, --property=NTPSynchronized, --value]");
+    }
+    within("tod.syncCheckSeconds", tod.syncCheckSeconds(), 1, 3600);
+  }
+
+  private void within(String path, long value, long min, long max) {
+    if (value < min || value > max) {
+      error(path, value + " is outside " + min + "-" + max);
     }
   }
 

@@ -21,9 +21,9 @@ public record ProvisioningConfig(
         dhcp == null
             ? new DhcpConfig(null, null, null, null, null, null, null, null, null, null, null, null)
             : dhcp;
-    tftp = tftp == null ? new TftpConfig(null, null, null, null) : tftp;
+    tftp = tftp == null ? TftpConfig.defaults() : tftp;
     dns = dns == null ? new DnsConfig(null, null, null) : dns;
-    tod = tod == null ? new TodConfig(null, null, null) : tod;
+    tod = tod == null ? TodConfig.defaults() : tod;
     failover = failover == null ? new FailoverConfig(null, null, null, null, null, null) : failover;
     alerts = alerts == null ? new AlertsConfig(null) : alerts;
   }

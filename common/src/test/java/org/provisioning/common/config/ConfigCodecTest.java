@@ -215,4 +215,119 @@ class ConfigCodecTest {
         e.errors().stream().map(ConfigError::path).toList(),
         e.getMessage());
   }
+
+  @Test
+  void readsTftpAndTodSectionsWithDocsisFiles() throws ConfigException {
+    ProvisioningConfig config =
+        codec.parse(
+            """
+            tftp:
+              enabled: true
+              port: 1069
+              root: tftp
+              maxBlockSize: 1428
+              docsis:
+                sharedSecret: DOCSIS
+                files:
+                  - pattern: cm-{mac}.cfg
+                    template: conf/docsis/cm.txt
+                    variables: {downRate: 20000000, maxCpe: 3}
+                    classes:
+                      business: {downRate: 100000000}
+                modems:
+                  - mac: 00:11:22:33:44:55
+                    variables: {maxCpe: 8}
+            tod:
+              enabled: true
+              port: 1037
+              requireSync: true
+            """);
+    TftpConfig tftp = config.tftp();
+    assertEquals(1069, tftp.port());
+    assertEquals(1428, tftp.maxBlockSize());
+    assertEquals(16, tftp.maxWindowSize());
+    assertEquals(null, tftp.writeRoot());
+    DocsisFileConfig file = tftp.docsis().files().get(0);
+    assertEquals("cm-{mac}.cfg", file.pattern());
+    assertEquals("20000000", file.variables().get("downRate"));
+    assertEquals("100000000", file.classes().get("business").get("downRate"));
+    assertTrue(file.requireLease());
+    assertTrue(tftp.docsis().cmtsMic());
+    assertEquals("8", tftp.docsis().modems().get(0).variables().get("maxCpe"));
+    assertTrue(config.tod().requireSync());
+    assertEquals(TodConfig.DEFAULT_SYNC_COMMAND, config.tod().syncCommand());
+    assertEquals(config, codec.parse(codec.toYaml(config)));
+  }
+
+  @Test
+  void refusesBadTftpAndTodSettingsWithHowToFix() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    tftp:
+                      root: tftp
+                      writeRoot: tftp
+                      maxBlockSize: 70000
+                      maxWindowSize: 0
+                      docsis:
+                        files:
+                          - pattern: cm-{serial}.cfg
+                            template: cm.txt
+                          - pattern: ../{mac}.cfg
+                            template: a.txt
+                            templateText: "Main { }"
+                          - pattern: cm-{serial}.cfg
+                            template: cm.txt
+                            variables: {9lives: 1}
+                        modems:
+                          - mac: 00:11:22:33:44
+                    tod:
+                      requireSync: true
+                      syncCommand: []
+                    """));
+    assertEquals(
+        List.of(
+            "tftp.writeRoot",
+            "tftp.maxBlockSize",
+            "tftp.maxWindowSize",
+            "tftp.docsis.sharedSecret",
+            "tftp.docsis.files[0].pattern",
+            "tftp.docsis.files[1].pattern",
+            "tftp.docsis.files[1].template",
+            "tftp.docsis.files[2].pattern",
+            "tftp.docsis.files[2].pattern",
+            "tftp.docsis.files[2].variables.9lives",
+            "tftp.docsis.modems[0].mac",
+            "tod.syncCommand"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("tftp.docsis.files[0].pattern: {serial} is not a placeholder; use {mac}"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("or set cmtsMic: false"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("tftp.docsis.files[1].template: and templateText are both given; keep one"),
+        e.getMessage());
+  }
+
+  @Test
+  void rulesJudgeNewDocumentsButNotVersionsAlreadyAccepted() throws ConfigException {
+    ConfigCodec withRule =
+        new ConfigCodec(
+            List.of(
+                config ->
+                    config.tftp().enabled()
+                        ? List.of(new ConfigError("tftp.root", "does not exist here"))
+                        : List.of()));
+    String document = "tftp: {enabled: true, port: 1069}\n";
+    ConfigException e = assertThrows(ConfigException.class, () -> withRule.parse(document));
+    assertEquals("tftp.root: does not exist here", e.errors().get(0).toString());
+    assertTrue(withRule.parseAccepted(document).tftp().enabled());
+    assertEquals(1069, withRule.parse("tftp: {port: 1069}").tftp().port());
+  }
 }

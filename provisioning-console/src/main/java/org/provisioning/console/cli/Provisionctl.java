@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
       Provisionctl.Stats.class,
       Provisionctl.Alerts.class,
       Provisionctl.Leases.class,
-      Provisionctl.Config.class
+      Provisionctl.Config.class,
+      Provisionctl.Tftp.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -420,6 +421,66 @@ public final class Provisionctl {
         return Files.readString(file);
       } catch (IOException e) {
         throw new CliFailure(UNREACHABLE, "cannot read " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Command(
+      name = "tftp",
+      description = "Inspect what TFTP serves.",
+      subcommands = {Tftp.Render.class})
+  static final class Tftp {
+    @ParentCommand Provisionctl ctl;
+
+    @Command(
+        name = "render",
+        description =
+            "Build the DOCSIS config file a modem would get: print it as text, or write its octets.")
+    static final class Render implements Callable<Integer> {
+      @ParentCommand Tftp tftp;
+
+      @Option(names = "--mac", required = true, description = "The modem's MAC.")
+      String mac;
+
+      @Option(names = "--file", description = "The requested name (default: the first pattern).")
+      String file;
+
+      @Option(names = "--class", description = "The DHCP client class to render for.")
+      String clientClass;
+
+      @Option(names = "--output", description = "Write the binary file here instead of the text.")
+      Path output;
+
+      @Override
+      public Integer call() throws Exception {
+        Provisionctl ctl = tftp.ctl;
+        StringBuilder query = new StringBuilder("/tftp/render?mac=").append(encode(mac));
+        if (file != null) {
+          query.append("&file=").append(encode(file));
+        }
+        if (clientClass != null) {
+          query.append("&class=").append(encode(clientClass));
+        }
+        JsonNode reply = ctl.call("GET", query.toString(), null, Map.of());
+        if (output == null) {
+          ctl.out().print(reply.path("text").asText());
+          return 0;
+        }
+        byte[] content = java.util.Base64.getDecoder().decode(reply.path("content").asText());
+        Files.write(output, content);
+        ctl.out()
+            .println(
+                "wrote "
+                    + content.length
+                    + " octets of "
+                    + reply.path("name").asText()
+                    + " to "
+                    + output);
+        return 0;
+      }
+
+      private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
       }
     }
   }

@@ -67,6 +67,17 @@ class ProvisionctlTest {
             stats,
             new AlertCenter(Clock.systemUTC(), 10),
             config);
+    org.provisioning.console.api.TftpRoutes.register(
+        api,
+        (name, mac, cls) -> {
+          if (!mac.equals("00:11:22:33:44:55")) {
+            throw new IllegalArgumentException("'" + mac + "' is not a MAC like 00:11:22:33:44:55");
+          }
+          return new org.provisioning.common.control.ConfigFileRenderer.RenderedFile(
+              "cm-001122334455.cfg",
+              new byte[] {3, 1, 1, (byte) 255},
+              "Main\n{\n\tNetworkAccess 1;\n}\n");
+        });
     server =
         new ManagementServer(
             api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1 << 20);
@@ -153,5 +164,23 @@ class ProvisionctlTest {
     Result result = ctl("status");
     assertEquals(1, result.exit());
     assertTrue(result.err().contains("cannot read the API token at " + tokenFile), result.err());
+  }
+
+  @Test
+  void tftpRenderPrintsTheTextOrWritesTheOctets() throws Exception {
+    Result text = ctl("tftp", "render", "--mac", "00:11:22:33:44:55");
+    assertEquals(0, text.exit(), text.err());
+    assertEquals("Main\n{\n\tNetworkAccess 1;\n}\n", text.out());
+
+    Path out = dir.resolve("cm.cfg");
+    Result binary = ctl("tftp", "render", "--mac", "00:11:22:33:44:55", "--output", out.toString());
+    assertEquals(0, binary.exit(), binary.err());
+    assertTrue(binary.out().startsWith("wrote 4 octets of cm-001122334455.cfg to "), binary.out());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new byte[] {3, 1, 1, (byte) 255}, Files.readAllBytes(out));
+
+    Result bad = ctl("tftp", "render", "--mac", "nonsense");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("'nonsense' is not a MAC"), bad.err());
   }
 }

@@ -1,0 +1,144 @@
+package org.provisioning.tftp.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.provisioning.common.config.TftpConfig;
+import org.provisioning.tftp.codec.TftpCodec;
+import org.provisioning.tftp.message.TftpErrorCode;
+import org.provisioning.tftp.message.TftpMode;
+import org.provisioning.tftp.message.TftpPacket;
+
+/**
+ * Decides what a request gets: a transfer, or an ERROR to answer. Reads go through the resolvers in
+ * order (generated DOCSIS files first, then the served root); writes go to the writable area, and
+ * are refused with ACCESS_VIOLATION when there is none.
+ */
+public final class TftpRequestHandler {
+  /**
+   * Netascii is converted in memory, so text files beyond this are refused rather than buffered:
+   * with every transfer slot holding one, memory stays under maxTransfers x 256 KiB. Config files
+   * are far smaller; firmware goes in octet mode, read block by block from disk.
+   */
+  static final int MAX_NETASCII = 256 << 10;
+
+  private final TftpConfig config;
+  private final List<TftpFileResolver> resolvers;
+  private final TftpRoot writeRoot;
+  private final TftpStatistics stats;
+
+  /** What to do with a request: start this transfer, or send this ERROR and forget it. */
+  public sealed interface Decision {
+    record Accept(TftpTransfer transfer) implements Decision {}
+
+    record Refuse(byte[] error) implements Decision {}
+  }
+
+  public TftpRequestHandler(
+      TftpConfig config,
+      List<TftpFileResolver> resolvers,
+      TftpRoot writeRoot,
+      TftpStatistics stats) {
+    this.config = config;
+    this.resolvers = List.copyOf(resolvers);
+    this.writeRoot = writeRoot;
+    this.stats = stats;
+  }
+
+  public Decision handle(TftpPacket.Request request, InetSocketAddress client) {
+    if (request.mode() == TftpMode.MAIL) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.ILLEGAL_OPERATION, "mail mode is not supported", "mail_mode"));
+    }
+    return request.write() ? write(request) : read(request, client);
+  }
+
+  private Decision read(TftpPacket.Request request, InetSocketAddress client) {
+    stats.readRequests.increment();
+    TftpResolution resolution = null;
+    for (TftpFileResolver resolver : resolvers) {
+      resolution = resolver.resolve(request.filename(), client);
+      if (resolution != null) {
+        break;
+      }
+    }
+    if (resolution == null) {
+      resolution = TftpResolution.notFound();
+    }
+    if (resolution instanceof TftpResolution.Refused refused) {
+      return refuse(refused);
+    }
+    TransferSource source = ((TftpResolution.Found) resolution).source();
+    try {
+      if (request.mode() == TftpMode.NETASCII) {
+        source = netascii(source);
+      }
+    } catch (IOException e) {
+      close(source);
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.NOT_DEFINED, "the file cannot be sent as netascii", "netascii"));
+    }
+    TftpOptions options =
+        TftpOptions.negotiate(request.options(), false, source.size(), config, stats);
+    return new Decision.Accept(new ReadTransfer(source, options, config.retries(), stats));
+  }
+
+  private static TransferSource netascii(TransferSource source) throws IOException {
+    try (source) {
+      if (source.size() > MAX_NETASCII) {
+        throw new IOException("too large for netascii");
+      }
+      byte[] content = new byte[(int) source.size()];
+      source.read(0, content, 0, content.length);
+      return TransferSource.of(Netascii.encode(content));
+    }
+  }
+
+  private Decision write(TftpPacket.Request request) {
+    stats.writeRequests.increment();
+    if (writeRoot == null || request.mode() == TftpMode.NETASCII) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.ACCESS_VIOLATION,
+              writeRoot == null ? "this server is read-only" : "uploads must be octet mode",
+              "write"));
+    }
+    Path target;
+    try {
+      target = writeRoot.writeTarget(request.filename());
+    } catch (TftpRoot.Refusal refusal) {
+      return refuse(refusal.refused());
+    }
+    TftpOptions options = TftpOptions.negotiate(request.options(), true, -1, config, stats);
+    String tsize = options.oack().get("tsize");
+    if (tsize != null && Long.parseLong(tsize) > config.maxWriteBytes()) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.DISK_FULL, "the upload exceeds the size allowed", "too_large"));
+    }
+    try {
+      return new Decision.Accept(
+          new WriteTransfer(target, options, config.maxWriteBytes(), config.retries(), stats));
+    } catch (IOException e) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.ACCESS_VIOLATION, "the upload cannot be stored", "unwritable"));
+    }
+  }
+
+  private Decision refuse(TftpResolution.Refused refused) {
+    stats.refused(refused.reason());
+    return new Decision.Refuse(TftpCodec.error(refused.code(), refused.message()));
+  }
+
+  private static void close(TransferSource source) {
+    try {
+      source.close();
+    } catch (IOException e) {
+      // read-only
+    }
+  }
+}

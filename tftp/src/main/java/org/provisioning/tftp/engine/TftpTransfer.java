@@ -1,0 +1,41 @@
+package org.provisioning.tftp.engine;
+
+import org.provisioning.tftp.message.TftpPacket;
+
+/**
+ * One transfer with one client TID, as a state machine. The caller serialises every call (the
+ * server runs a transfer on one event loop), sends what {@link Output} receives, and calls {@link
+ * #onTimer} once {@link #deadline()} has passed.
+ */
+public interface TftpTransfer {
+
+  /** Where a transfer's packets go. */
+  @FunctionalInterface
+  interface Output {
+    void send(byte[] packet);
+  }
+
+  enum Status {
+    RUNNING,
+    COMPLETED,
+    FAILED
+  }
+
+  /** Sends the first packet(s): an OACK, the first DATA window, or ACK 0. */
+  Status start(long nowMillis, Output out);
+
+  /** A packet from the client's TID. */
+  Status onPacket(TftpPacket packet, long nowMillis, Output out);
+
+  /** Retransmits, or gives up, if the deadline has passed; otherwise does nothing. */
+  Status onTimer(long nowMillis, Output out);
+
+  /** When {@link #onTimer} next has work to do, in the caller's clock. */
+  long deadline();
+
+  /** Why it failed, once {@link Status#FAILED} was returned. */
+  TransferFailure failure();
+
+  /** Releases the file (and deletes an unfinished upload). Safe to call twice. */
+  void close();
+}

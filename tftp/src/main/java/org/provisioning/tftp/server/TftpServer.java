@@ -1,0 +1,412 @@
+package org.provisioning.tftp.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.config.TftpConfig;
+import org.provisioning.common.service.ProvisioningService;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.tftp.codec.TftpCodec;
+import org.provisioning.tftp.codec.TftpDecodeException;
+import org.provisioning.tftp.engine.TftpFileResolver;
+import org.provisioning.tftp.engine.TftpRequestHandler;
+import org.provisioning.tftp.engine.TftpRoot;
+import org.provisioning.tftp.engine.TftpStatistics;
+import org.provisioning.tftp.engine.TftpTransfer;
+import org.provisioning.tftp.engine.TransferFailure;
+import org.provisioning.tftp.message.TftpErrorCode;
+import org.provisioning.tftp.message.TftpPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TFTP service. Requests arrive on the configured port; each accepted one gets a socket of its
+ * own on an ephemeral port (its TID, RFC 1350 section 4), so one client port has at most one
+ * transfer and a transfer's packets never queue behind a storm of requests. Requests beyond {@code
+ * maxTransfers} are refused with an ERROR at once, so a flood costs a datagram each; a request
+ * repeated by a client whose transfer is running is ignored. Malformed datagrams are dropped and
+ * counted by reason ({@code tftp.dropped.*}); a packet to a transfer's socket from another port
+ * gets ERROR 5 and the transfer goes on.
+ */
+public final class TftpServer implements ProvisioningService {
+  private static final Logger log = LoggerFactory.getLogger(TftpServer.class);
+
+  private final Path home;
+  private final TftpStatistics stats;
+  private final List<TftpFileResolver> generators;
+  private final Map<InetSocketAddress, Active> active = new ConcurrentHashMap<>();
+
+  /**
+   * A running transfer: its socket, and the request it answers (to tell a repeat from a new one).
+   */
+  private record Active(Channel channel, TftpPacket.Request request) {}
+
+  private volatile TftpConfig config;
+  private volatile TftpRequestHandler handler;
+  private volatile ServiceState state = ServiceState.NEW;
+  private EventLoopGroup group;
+  private Channel requests;
+
+  /**
+   * Where refusals of requests come from: a port of their own, as a transfer's would (clients such
+   * as Commons Net's take a reply from the request port as a protocol error), but one shared by
+   * every refusal, so a flood of refused requests costs no socket each.
+   */
+  private Channel refusals;
+
+  /**
+   * @param home the installation directory, against which relative roots resolve
+   * @param generators resolvers asked before the served root (DOCSIS files built on request)
+   */
+  public TftpServer(
+      TftpConfig config, Path home, StatisticsRegistry stats, List<TftpFileResolver> generators) {
+    this.config = Objects.requireNonNull(config);
+    this.home = home;
+    this.stats = new TftpStatistics(stats);
+    this.generators = List.copyOf(generators);
+    stats.gauge("tftp.transfers.active", active::size);
+  }
+
+  @Override
+  public String name() {
+    return "tftp";
+  }
+
+  @Override
+  public ServiceState state() {
+    return state;
+  }
+
+  public TftpStatistics statistics() {
+    return stats;
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (!config.enabled()) {
+      state = ServiceState.DISABLED;
+      return;
+    }
+    state = ServiceState.STARTING;
+    try {
+      handler = handlerFor(config);
+      group =
+          new NioEventLoopGroup(
+              Math.min(2, Runtime.getRuntime().availableProcessors()),
+              new DefaultThreadFactory("tftp", true));
+      requests =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .option(ChannelOption.SO_RCVBUF, 4 << 20)
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+              .handler(new RequestHandler())
+              .bind(new InetSocketAddress(config.listen().toInetAddress(), config.port()))
+              .sync()
+              .channel();
+      refusals =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+              .bind(new InetSocketAddress(config.listen().toInetAddress(), 0))
+              .sync()
+              .channel();
+      state = ServiceState.RUNNING;
+      log.info(
+          "TFTP_STARTED address={} root={} writable={} maxTransfers={}",
+          requests.localAddress(),
+          config.rootDirectory(home),
+          config.writeDirectory(home),
+          config.maxTransfers());
+    } catch (Exception e) {
+      state = ServiceState.FAILED;
+      release();
+      throw e;
+    }
+  }
+
+  private TftpRequestHandler handlerFor(TftpConfig next) throws IOException {
+    List<TftpFileResolver> resolvers = new ArrayList<>(generators);
+    resolvers.add(new TftpRoot(next.rootDirectory(home)));
+    Path writable = next.writeDirectory(home);
+    return new TftpRequestHandler(
+        next, resolvers, writable == null ? null : new TftpRoot(writable), stats);
+  }
+
+  /**
+   * Applies a new config live. Roots and limits apply to the next request (transfers running keep
+   * theirs); a change of address, port or the enabled switch rebinds the socket.
+   */
+  public synchronized void apply(TftpConfig next) throws Exception {
+    TftpConfig previous = config;
+    config = next;
+    if (state == ServiceState.NEW || previous.equals(next)) {
+      return;
+    }
+    if (state == ServiceState.RUNNING
+        && previous.listen().equals(next.listen())
+        && previous.port().equals(next.port())
+        && next.enabled()) {
+      handler = handlerFor(next);
+      log.info("TFTP_RECONFIGURED root={}", next.rootDirectory(home));
+      return;
+    }
+    release();
+    start();
+  }
+
+  /** The request socket's address (the real port when the config said 0). */
+  public synchronized InetSocketAddress localAddress() {
+    return requests == null ? null : (InetSocketAddress) requests.localAddress();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (state == ServiceState.STOPPED) {
+      return;
+    }
+    state = ServiceState.STOPPING;
+    release();
+    state = ServiceState.STOPPED;
+  }
+
+  private void release() {
+    if (requests != null) {
+      requests.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      requests = null;
+    }
+    if (refusals != null) {
+      refusals.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      refusals = null;
+    }
+    for (Active transfer : active.values()) {
+      transfer.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      group = null;
+    }
+    active.clear();
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private final class RequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
+      InetSocketAddress client = datagram.sender();
+      TftpPacket packet;
+      try {
+        packet =
+            TftpCodec.decode(
+                ByteBufUtil.getBytes(datagram.content()), datagram.content().readableBytes());
+      } catch (TftpDecodeException e) {
+        stats.dropped(e.reason().statName());
+        return;
+      }
+      if (!(packet instanceof TftpPacket.Request request)) {
+        stats.dropped("not_a_request");
+        return;
+      }
+      Active running = active.get(client);
+      if (running != null) {
+        if (running.request().equals(request)) {
+          // The client sent its request again before our first answer reached it.
+          stats.duplicateRequests().increment();
+          return;
+        }
+        // A new request from the same port: the client has moved on from the old transfer.
+        TransferHandler old = running.channel().pipeline().get(TransferHandler.class);
+        if (old != null) {
+          old.superseded = true;
+        }
+        running.channel().close();
+        active.remove(client, running);
+      }
+      if (active.size() >= config.maxTransfers()) {
+        stats.refused("busy");
+        reply(
+            refusals, client, TftpCodec.error(TftpErrorCode.NOT_DEFINED, "server busy, try again"));
+        return;
+      }
+      TftpRequestHandler.Decision decision = handler.handle(request, client);
+      if (decision instanceof TftpRequestHandler.Decision.Refuse refuse) {
+        reply(refusals, client, refuse.error());
+        return;
+      }
+      TftpTransfer transfer = ((TftpRequestHandler.Decision.Accept) decision).transfer();
+      open(client, transfer, request);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // ICMP unreachable from a client that left, or a bug: the request socket keeps serving.
+      log.debug("TFTP_REQUEST_SOCKET_ERROR {}", cause.toString());
+    }
+  }
+
+  private static void reply(Channel channel, InetSocketAddress to, byte[] packet) {
+    channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), to));
+  }
+
+  private void open(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
+    boolean write = request.write();
+    TransferHandler transferHandler = new TransferHandler(client, transfer);
+    ChannelFuture bound =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(write ? TftpCodec.MAX_BLOCK + 8 : 1024))
+            .handler(transferHandler)
+            .bind(new InetSocketAddress(config.listen().toInetAddress(), 0));
+    Active entry = new Active(bound.channel(), request);
+    active.put(client, entry);
+    bound.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            log.warn(
+                "TFTP_TRANSFER_SOCKET_FAILED client={} error={}", client, f.cause().toString());
+            stats.refused("no_socket");
+            transfer.close();
+            active.remove(client, entry);
+            bound.channel().close();
+            return;
+          }
+          transferHandler.start(bound.channel());
+        });
+  }
+
+  /** Runs one transfer on its own socket; every call happens on that socket's event loop. */
+  private final class TransferHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final InetSocketAddress client;
+    private final TftpTransfer transfer;
+    private Channel channel;
+    private ScheduledFuture<?> timer;
+    private boolean finished;
+    private volatile boolean superseded;
+    private final TftpTransfer.Output out = this::send;
+
+    TransferHandler(InetSocketAddress client, TftpTransfer transfer) {
+      this.client = client;
+      this.transfer = transfer;
+    }
+
+    void start(Channel bound) {
+      channel = bound;
+      after(transfer.start(now(), out));
+    }
+
+    private void send(byte[] packet) {
+      channel.write(new DatagramPacket(Unpooled.wrappedBuffer(packet), client));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
+      if (finished || channel == null) {
+        return;
+      }
+      if (!client.equals(datagram.sender())) {
+        stats.dropped("unknown_tid");
+        reply(
+            ctx.channel(),
+            datagram.sender(),
+            TftpCodec.error(TftpErrorCode.UNKNOWN_TID, "unknown transfer ID"));
+        return;
+      }
+      TftpPacket packet;
+      try {
+        packet =
+            TftpCodec.decode(
+                ByteBufUtil.getBytes(datagram.content()), datagram.content().readableBytes());
+      } catch (TftpDecodeException e) {
+        stats.dropped(e.reason().statName());
+        return;
+      }
+      after(transfer.onPacket(packet, now(), out));
+    }
+
+    private void onTimer() {
+      if (!finished) {
+        after(transfer.onTimer(now(), out));
+      }
+    }
+
+    private void after(TftpTransfer.Status status) {
+      channel.flush();
+      if (status != TftpTransfer.Status.RUNNING) {
+        finish(status);
+        return;
+      }
+      if (timer == null || timer.isDone()) {
+        long delay = Math.max(1, transfer.deadline() - now());
+        timer =
+            channel.eventLoop().schedule(this::onTimerAndReschedule, delay, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void onTimerAndReschedule() {
+      timer = null;
+      onTimer();
+    }
+
+    private void finish(TftpTransfer.Status status) {
+      finished = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      transfer.close();
+      active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
+      if (status == TftpTransfer.Status.FAILED) {
+        log.debug("TFTP_TRANSFER_FAILED client={} reason={}", client, transfer.failure());
+      }
+      channel.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (!finished && channel != null) {
+        // Closed from outside: the server is stopping.
+        finished = true;
+        if (timer != null) {
+          timer.cancel(false);
+        }
+        stats.failed(superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN);
+        transfer.close();
+        active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // ICMP port unreachable: the client went away. The timer ends the transfer.
+      log.debug("TFTP_TRANSFER_SOCKET_ERROR client={} {}", client, cause.toString());
+    }
+  }
+}

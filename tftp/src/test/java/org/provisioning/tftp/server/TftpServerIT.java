@@ -1,0 +1,331 @@
+package org.provisioning.tftp.server;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.commons.net.tftp.TFTP;
+import org.apache.commons.net.tftp.TFTPClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.config.TftpConfig;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.tftp.message.TftpErrorCode;
+import org.provisioning.tftp.message.TftpMode;
+import org.provisioning.tftp.message.TftpPacket;
+
+/**
+ * The server on a loopback port, driven by Commons Net's TFTPClient (which nobody here wrote) and,
+ * for what no polite client does, by raw datagrams: traversal attempts, malformed and truncated
+ * packets, unknown opcodes, an option storm, a flood of requests, duplicate ACKs.
+ */
+class TftpServerIT {
+  @TempDir Path home;
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private TftpServer server;
+  private int port;
+  private byte[] firmware;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path root = Files.createDirectories(home.resolve("tftp"));
+    firmware = new byte[200_000];
+    new Random(7).nextBytes(firmware);
+    Files.write(root.resolve("fw.bin"), firmware);
+    Files.writeString(root.resolve("notes.txt"), "line one\nline two\n");
+    Files.writeString(home.resolve("secret"), "outside the root");
+    Files.createSymbolicLink(root.resolve("escape"), home.resolve("secret"));
+    Files.createDirectories(home.resolve("uploads"));
+    startWith(config(null, 2000));
+  }
+
+  private static TftpConfig config(String writeRoot, int maxTransfers) {
+    return new TftpConfig(
+        true,
+        Ipv4Address.parse("127.0.0.1"),
+        0,
+        "tftp",
+        writeRoot,
+        maxTransfers,
+        null,
+        null,
+        200,
+        2,
+        1_000_000L,
+        null);
+  }
+
+  private void startWith(TftpConfig config) throws Exception {
+    if (server != null) {
+      server.stop();
+    }
+    server = new TftpServer(config, home, stats, List.of());
+    server.start();
+    assertEquals(ServiceState.RUNNING, server.state());
+    port = server.localAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  private long stat(String name) {
+    return stats.snapshot().getOrDefault(name, 0L);
+  }
+
+  private byte[] get(String name, int mode) throws IOException {
+    TFTPClient client = new TFTPClient();
+    client.setDefaultTimeout(java.time.Duration.ofSeconds(2));
+    client.open();
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      client.receiveFile(name, mode, out, InetAddress.getLoopbackAddress(), port);
+      return out.toByteArray();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void commonsNetClientFetchesABinaryFileOfManyBlocks() throws Exception {
+    assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE));
+    await().atMost(5, SECONDS).until(() -> stat("tftp.transfers.completed") == 1);
+    assertEquals(firmware.length, stat("tftp.bytes.sent"));
+    assertEquals(1, stat("tftp.requests.read"));
+    assertEquals(0, stat("tftp.transfers.active"));
+  }
+
+  @Test
+  void commonsNetClientFetchesNetasciiAsLocalText() throws Exception {
+    // The client turns CR LF back into the local line end: the round trip is the file itself.
+    assertEquals(
+        "line one\nline two\n",
+        new String(get("notes.txt", TFTP.ASCII_MODE), StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void refusesTraversalAndMissingFilesWithATftpErrorAndCountsThem() throws Exception {
+    for (String name : List.of("../secret", "/etc/passwd", "escape", "sub/../../secret")) {
+      IOException e = assertThrows(IOException.class, () -> get(name, TFTP.BINARY_MODE));
+      assertTrue(e.getMessage().contains("access violation"), name + ": " + e.getMessage());
+    }
+    IOException missing = assertThrows(IOException.class, () -> get("nope", TFTP.BINARY_MODE));
+    assertTrue(missing.getMessage().contains("file not found"), missing.getMessage());
+    assertEquals(2, stat("tftp.refused.dotdot"));
+    assertEquals(1, stat("tftp.refused.absolute"));
+    assertEquals(1, stat("tftp.refused.symlink"));
+    assertEquals(1, stat("tftp.refused.not_found"));
+  }
+
+  @Test
+  void refusesWritesWhenReadOnlyAndStoresThemInTheWritableArea() throws Exception {
+    byte[] upload = "uploaded config\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+    TFTPClient client = new TFTPClient();
+    client.setDefaultTimeout(java.time.Duration.ofSeconds(2));
+    client.open();
+    try {
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  client.sendFile(
+                      "up.cfg",
+                      TFTP.BINARY_MODE,
+                      new ByteArrayInputStream(upload),
+                      InetAddress.getLoopbackAddress(),
+                      port));
+      assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+      assertEquals(1, stat("tftp.refused.write"));
+
+      startWith(config("uploads", 2000));
+      client.sendFile(
+          "up.cfg",
+          TFTP.BINARY_MODE,
+          new ByteArrayInputStream(upload),
+          InetAddress.getLoopbackAddress(),
+          port);
+    } finally {
+      client.close();
+    }
+    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/up.cfg")));
+    assertArrayEquals(upload, Files.readAllBytes(home.resolve("uploads/up.cfg")));
+    assertEquals(List.of("up.cfg"), listing(home.resolve("uploads")));
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void negotiatesOptionsAndSendsWindowsFromANewPort() throws Exception {
+    try (RawClient client = new RawClient()) {
+      Map<String, String> options = new LinkedHashMap<>();
+      options.put("blksize", "1400");
+      options.put("tsize", "0");
+      options.put("windowsize", "4");
+      options.put("timeout", "1");
+      client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, options));
+      RawClient.Received oack = client.receive();
+      assertTrue(oack.port() != port, "a transfer answers from its own port (its TID)");
+      assertEquals(
+          Map.of(
+              "blksize",
+              "1400",
+              "tsize",
+              Integer.toString(firmware.length),
+              "windowsize",
+              "4",
+              "timeout",
+              "1"),
+          ((TftpPacket.OptionAck) oack.packet()).options());
+      client.send(oack.port(), new TftpPacket.Ack(0));
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      int block = 0;
+      while (true) {
+        TftpPacket.Data data = (TftpPacket.Data) client.receive().packet();
+        assertEquals(block + 1, data.block());
+        block = data.block();
+        received.writeBytes(data.data());
+        if (data.data().length < 1400) {
+          client.send(oack.port(), new TftpPacket.Ack(block));
+          break;
+        }
+        if (block % 4 == 0) {
+          client.send(oack.port(), new TftpPacket.Ack(block));
+        }
+      }
+      assertArrayEquals(firmware, received.toByteArray());
+    }
+    await().atMost(5, SECONDS).until(() -> stat("tftp.transfers.completed") == 1);
+    assertEquals(1, stat("tftp.options.windowsize"));
+    assertEquals(1, stat("tftp.options.blksize"));
+  }
+
+  @Test
+  void duplicateAcksAreNotAnsweredAndTimeoutsRetransmit() throws Exception {
+    try (RawClient client = new RawClient()) {
+      client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+      RawClient.Received first = client.receive();
+      assertEquals(1, ((TftpPacket.Data) first.packet()).block());
+      client.send(first.port(), new TftpPacket.Ack(1));
+      assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block());
+      client.send(first.port(), new TftpPacket.Ack(1));
+      client.send(first.port(), new TftpPacket.Ack(1));
+      // Nothing answers the duplicates; block 2 comes again only when its timer (200 ms) fires.
+      RawClient.Received again = client.receiveWithin(150);
+      assertNull(again, "no DATA in answer to a duplicate ACK");
+      assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block());
+      assertTrue(stat("tftp.acks.duplicate") >= 2);
+      assertTrue(stat("tftp.retransmits") >= 1);
+
+      // A stranger writing to the transfer's port gets ERROR 5; the transfer goes on.
+      try (RawClient stranger = new RawClient()) {
+        stranger.send(first.port(), new TftpPacket.Ack(2));
+        assertEquals(
+            TftpErrorCode.UNKNOWN_TID, ((TftpPacket.Error) stranger.receive().packet()).code());
+      }
+      client.send(first.port(), new TftpPacket.Ack(2));
+      assertEquals(3, ((TftpPacket.Data) client.receive().packet()).block());
+      // Then the client goes silent: the transfer gives up after its retries.
+    }
+    await().atMost(10, SECONDS).until(() -> stat("tftp.transfers.failed.timeout") == 1);
+    assertEquals(0, stat("tftp.transfers.active"));
+  }
+
+  @Test
+  void malformedPacketsUnknownOpcodesAndOptionStormsAreCountedAndServingGoesOn() throws Exception {
+    try (RawClient client = new RawClient()) {
+      client.send(port, new byte[0]);
+      client.send(port, new byte[] {0});
+      client.send(port, new byte[] {0, 9, 1, 2});
+      client.send(port, new byte[] {(byte) 0xff, (byte) 0xff});
+      client.send(port, "\0\1fw.bin".getBytes(StandardCharsets.ISO_8859_1));
+      client.send(port, "\0\1fw.bin\0octet\0blksize".getBytes(StandardCharsets.ISO_8859_1));
+      client.send(port, "\0\1fw.bin\0.txt\0octet\0".getBytes(StandardCharsets.ISO_8859_1));
+      client.send(port, new TftpPacket.Ack(1));
+      StringBuilder storm = new StringBuilder("\0\1fw.bin\0octet\0");
+      for (int i = 0; i < 40; i++) {
+        storm.append("opt").append(i).append("\0").append(i).append("\0");
+      }
+      client.send(port, storm.toString().getBytes(StandardCharsets.ISO_8859_1));
+      Map<String, String> unknown = new LinkedHashMap<>();
+      for (int i = 0; i < 16; i++) {
+        unknown.put("vendor" + i, "x".repeat(20));
+      }
+      client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, unknown));
+      // Unknown options are left out: no OACK, the transfer starts as RFC 1350 says.
+      assertEquals(1, ((TftpPacket.Data) client.receive().packet()).block());
+    }
+    assertEquals(2, stat("tftp.dropped.truncated"));
+    assertEquals(2, stat("tftp.dropped.unknown_opcode"));
+    assertEquals(2, stat("tftp.dropped.unterminated_string"));
+    assertEquals(1, stat("tftp.dropped.unknown_mode"));
+    assertEquals(1, stat("tftp.dropped.not_a_request"));
+    assertEquals(1, stat("tftp.dropped.option_storm"));
+    assertEquals(16, stat("tftp.options.unknown"));
+    assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE));
+  }
+
+  @Test
+  void aFloodOfRequestsBeyondTheLimitIsRefusedAtOnceAndServingGoesOn() throws Exception {
+    startWith(config(null, 20));
+    List<RawClient> clients = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        RawClient client = new RawClient();
+        clients.add(client);
+        client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+        // The same request again from the same port: one transfer per client port.
+        client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+      }
+      int data = 0;
+      int busy = 0;
+      for (RawClient client : clients) {
+        RawClient.Received received = client.receive();
+        TftpPacket packet = received.packet();
+        // Every answer, refusals included, comes from a port other than the request port.
+        assertTrue(received.port() != port);
+        if (packet instanceof TftpPacket.Data) {
+          data++;
+        } else {
+          assertEquals(
+              TftpErrorCode.NOT_DEFINED, assertInstanceOf(TftpPacket.Error.class, packet).code());
+          busy++;
+        }
+      }
+      assertEquals(20, data);
+      assertEquals(40, busy);
+      // Each refused client asked twice, and was refused twice: it has no transfer to repeat.
+      await().atMost(5, SECONDS).until(() -> stat("tftp.refused.busy") == 80);
+      assertTrue(stat("tftp.requests.duplicate") >= 20, "repeats of running transfers ignored");
+    } finally {
+      clients.forEach(RawClient::close);
+    }
+    // The abandoned transfers time out (200 ms, 2 retries) and free their places.
+    await().atMost(10, SECONDS).until(() -> stat("tftp.transfers.active") == 0);
+    assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE));
+  }
+}
