@@ -25,6 +25,7 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -142,7 +143,7 @@ public final class ProvisiondProcess {
 
     DocsisFileGenerator docsis =
         new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
-    // docsis is also the BootFileIssuer the DHCP server will name its ACK's boot file with.
+    // docsis is also the BootFileIssuer that names the boot file of each DHCP ACK.
     TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of(docsis));
     TodServer tod = new TodServer(running.tod(), clock, stats);
     services.add(tftp);
@@ -169,7 +170,7 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes());
     LeaseRoutes.register(api, leases);
     if (running.dhcp().enabled()) {
-      services.add(dhcp(running, leases, leaseJournal));
+      services.add(dhcp(running, leases, leaseJournal, docsis));
     }
     services.add(management);
 
@@ -190,7 +191,10 @@ public final class ProvisiondProcess {
    * and config changes reach the engine on its own thread.
    */
   private DhcpServer dhcp(
-      ProvisioningConfig running, MemoryLeaseStore leases, LeaseJournal leaseJournal) {
+      ProvisioningConfig running,
+      MemoryLeaseStore leases,
+      LeaseJournal leaseJournal,
+      BootFileIssuer bootFiles) {
     DhcpEngine engine =
         new DhcpEngine(
             running.dhcp(),
@@ -199,6 +203,7 @@ public final class ProvisiondProcess {
             clock,
             new DhcpStatistics(stats),
             alerts);
+    engine.setBootFileIssuer(bootFiles);
     DhcpServer server = new DhcpServer(running.dhcp(), engine, bus, stats);
     leaseJournal.routeTo(lease -> server.execute(() -> engine.apply(lease)));
     config.addListener(version -> server.reconfigure(version.config().dhcp()));

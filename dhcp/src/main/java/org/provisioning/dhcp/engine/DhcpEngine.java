@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.config.DeviceRole;
 import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
@@ -57,6 +59,7 @@ public final class DhcpEngine {
   private ReplyFactory replies;
   private Set<Integer> reservedAddresses;
   private ServingMode mode = ServingMode.BOTTOM_UP;
+  private BootFileIssuer bootFiles = (lease, bootFile) -> bootFile;
 
   public DhcpEngine(
       DhcpConfig config,
@@ -116,6 +119,14 @@ public final class DhcpEngine {
     registry.gauge(prefix + "used", () -> plan.pool().usedCount());
     registry.gauge(prefix + "free", () -> plan.pool().size() - plan.pool().usedCount());
     registry.gauge(prefix + "utilisation_percent", () -> plan.pool().utilisationPercent());
+  }
+
+  /**
+   * Names the boot file of each ACK: TFTP's anti-theft mode hands a modem a one-time name for the
+   * file its class is configured with. OFFERs carry the configured name.
+   */
+  public void setBootFileIssuer(BootFileIssuer bootFiles) {
+    this.bootFiles = bootFiles;
   }
 
   public void setMode(ServingMode mode) {
@@ -205,7 +216,8 @@ public final class DhcpEngine {
             choice.subnet,
             client.deviceClass,
             client.reservation,
-            leaseTime(choice.subnet, client.deviceClass));
+            leaseTime(choice.subnet, client.deviceClass),
+            UnaryOperator.identity());
     stats.sent(DhcpMessageType.OFFER);
     return Optional.of(to(request, offer, null));
   }
@@ -466,7 +478,8 @@ public final class DhcpEngine {
             choice.subnet,
             client.deviceClass,
             reservation,
-            leaseTime);
+            leaseTime,
+            bootFile -> bootFiles.bootFileFor(lease, bootFile));
     stats.sent(DhcpMessageType.ACK);
     return Optional.of(to(request, ack, lease));
   }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.provisioning.common.config.DhcpOptionsConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.engine.ServingPlan.Reservation;
@@ -36,10 +37,14 @@ final class ReplyFactory {
       SubnetPlan subnet,
       DeviceClass cls,
       Reservation reservation,
-      long leaseTime) {
+      long leaseTime,
+      UnaryOperator<String> bootFileNamer) {
     Prepared base = prepared(subnet, cls, reservation, true, leaseTime);
     DhcpOptions.Builder options = base.options.toBuilder();
     String bootFile = base.bootFile(request);
+    if (bootFile != null) {
+      bootFile = bootFileNamer.apply(bootFile);
+    }
     if (bootFile != null) {
       options.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
     }

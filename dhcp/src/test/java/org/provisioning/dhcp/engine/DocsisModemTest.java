@@ -111,4 +111,16 @@ class DocsisModemTest {
     assertTrue(server.send(elsewhere.discover()).isEmpty(), "its reserved address is not here");
     assertEquals(1, server.counter("dhcp.dropped.reservation_unavailable"));
   }
+
+  @Test
+  void ackCarriesTheBootFileNameTheIssuerGivesForTheLease() {
+    server.engine.setBootFileIssuer(
+        (lease, bootFile) -> "once-" + lease.address() + "-" + bootFile);
+    Client modem = device("00:10:95:00:00:01", "docsis3.0:", "00:10:95:00:00:01");
+    DhcpMessage offer = server.reply(modem.discover());
+    assertEquals("cm-001095000001.cfg", offer.bootFileName(), "an offer names the real file");
+    DhcpMessage ack = server.reply(modem.select(offer));
+    assertEquals("once-127.16.0.10-cm-001095000001.cfg", ack.bootFileName());
+    assertEquals(ack.bootFileName(), ack.options().bootfileName().orElseThrow());
+  }
 }
