@@ -183,6 +183,13 @@ public final class FailoverStateMachine {
     return partner.state() == FailoverState.PARTNER_DOWN;
   }
 
+  /** The partner serves: alone, or while it brings a returning primary up to date. */
+  private boolean partnerServes() {
+    return partner.state() == FailoverState.PARTNER_DOWN
+        || (partner.role() == FailoverRole.SECONDARY
+            && partner.state() == FailoverState.RECOVERING);
+  }
+
   /** What one state does with each event; the default ignores it. */
   private abstract class StateHandler {
     abstract ServingMode mode();
@@ -211,8 +218,8 @@ public final class FailoverStateMachine {
       if (heldByOperator) {
         return;
       }
-      if (role == FailoverRole.PRIMARY && partnerServesAlone()) {
-        transition(FailoverState.RECOVERING, "partner serves alone");
+      if (role == FailoverRole.PRIMARY && partnerServes()) {
+        transition(FailoverState.RECOVERING, "partner serves");
       } else {
         transition(FailoverState.SYNCING, "partner heard");
       }
@@ -257,8 +264,10 @@ public final class FailoverStateMachine {
         transition(FailoverState.RECOVERING, "partner serves alone");
       } else if (role == FailoverRole.PRIMARY
           && (partner.state() == FailoverState.STARTUP
-              || partner.state() == FailoverState.SYNCING)) {
-        // The secondary restarted within the dead-partner timeout: it waits for a sync.
+              || (partner.state() == FailoverState.SYNCING
+                  && clock.millis() - sinceMillis >= deadAfterMillis))) {
+        // The secondary restarted within the dead-partner timeout: it waits for a sync. (Right
+        // after our own sync it may still report SYNCING for a heartbeat: that is no restart.)
         syncedSinceContact = false;
         transition(FailoverState.SYNCING, "partner restarted");
       }
@@ -279,8 +288,8 @@ public final class FailoverStateMachine {
       }
       if (role == FailoverRole.SECONDARY) {
         transition(FailoverState.RECOVERING, "partner heard");
-      } else if (partnerServesAlone()) {
-        transition(FailoverState.RECOVERING, "partner heard, serving alone");
+      } else if (partnerServes()) {
+        transition(FailoverState.RECOVERING, "partner heard, serving");
       } else {
         transition(FailoverState.SYNCING, "partner heard");
       }

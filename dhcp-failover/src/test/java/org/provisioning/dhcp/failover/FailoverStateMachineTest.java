@@ -111,6 +111,16 @@ class FailoverStateMachineTest {
   }
 
   @Test
+  void aReturningPrimaryStandsByWhenTheSecondaryAlreadyRecovers() {
+    FailoverStateMachine primary = machine(FailoverRole.PRIMARY);
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.RECOVERING));
+    assertEquals(FailoverState.RECOVERING, primary.state());
+    assertEquals(ServingMode.STANDBY, primary.servingMode());
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, primary.state());
+  }
+
+  @Test
   void aPrimaryAloneServesAfterTheTimeoutAndResyncsWhenTheSecondaryReturns() {
     FailoverStateMachine m = machine(FailoverRole.PRIMARY);
     silence(m, DEAD_AFTER);

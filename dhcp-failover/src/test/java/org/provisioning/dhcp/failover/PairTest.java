@@ -1,0 +1,171 @@
+package org.provisioning.dhcp.failover;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.engine.ServingMode;
+
+/**
+ * Two servers of a pair in one JVM on loopback (127.0.0.1 primary, 127.0.0.3 secondary), real
+ * sockets, real journals: replication, takeover by the secondary, and the primary's return.
+ */
+class PairTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  @TempDir Path dir;
+  private FailoverNode primary;
+  private FailoverNode secondary;
+
+  @AfterEach
+  void stop() {
+    if (primary != null) {
+      primary.close();
+    }
+    if (secondary != null) {
+      secondary.close();
+    }
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static int freeUdpPort(String address) throws IOException {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String document(
+      int id, String address, int dhcpPort, String role, String peer, int failoverPort, int lease) {
+    return """
+        server: {name: node%d, id: %d}
+        management: {listen: %s, port: %d}
+        dhcp:
+          enabled: true
+          listen: %s
+          port: %d
+          serverIdentifier: %s
+          leaseTime: %d
+          subnets:
+            - subnet: 127.16.0.0/16
+              relays: [127.0.0.2]
+              pools: [{range: 127.16.0.10-127.16.0.200}]
+        failover:
+          role: %s
+          listen: %s
+          %s
+          port: %d
+          heartbeatMillis: 50
+          deadAfterMillis: 600
+        """
+        .formatted(
+            id,
+            id,
+            address,
+            8000 + id,
+            address,
+            dhcpPort,
+            address,
+            lease,
+            role,
+            address,
+            peer == null ? "" : "peer: " + peer,
+            failoverPort);
+  }
+
+  private String primaryDoc;
+  private String secondaryDoc;
+
+  private FailoverNode startPrimary() throws Exception {
+    return new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET);
+  }
+
+  @Test
+  void replicatesTakesOverAndRecovers() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    int secondaryDhcp = freeUdpPort("127.0.0.3");
+    secondaryDoc = document(2, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
+
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    assertEquals(ServingMode.STANDBY, secondary.engine.mode());
+
+    // A lease made on the primary is on the secondary by the time the client has its ACK.
+    Map<Integer, Ipv4Address> made;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      made = relay.bindAll(0, 5, 5_000);
+    }
+    assertEquals(5, made.size());
+    for (Map.Entry<Integer, Ipv4Address> e : made.entrySet()) {
+      LeaseRecord onSecondary = secondary.leases.byAddress(e.getValue()).orElse(null);
+      assertNotNull(onSecondary, "replicated before the ACK: " + e.getValue());
+      assertArrayEquals(DhcpRelay.mac(e.getKey()), onSecondary.hardwareAddress());
+      assertEquals(LeaseState.BOUND, onSecondary.state());
+      assertEquals(1, onSecondary.allocatedBy());
+    }
+
+    // The primary dies: no more heartbeats. The secondary takes over and serves top-down.
+    primary.close();
+    primary = null;
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+    await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
+    Ipv4Address servedBySecondary;
+    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
+      servedBySecondary = relay.bind(100, 5_000);
+    }
+    assertEquals(Ipv4Address.parse("127.16.0.200"), servedBySecondary, "top-down");
+    // ... and the operator changes the config on the secondary meanwhile.
+    secondary
+        .config
+        .applyDocument(secondaryDoc.replace("leaseTime: 3600", "leaseTime: 7200"), "api", null)
+        .get(5, SECONDS);
+
+    // The primary returns: it learns what happened while it was away, then takes its role back.
+    primary = startPrimary();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    LeaseRecord learned = primary.leases.byAddress(servedBySecondary).orElseThrow();
+    assertArrayEquals(DhcpRelay.mac(100), learned.hardwareAddress());
+    assertEquals(2, learned.allocatedBy());
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> primary.config.current().orElseThrow().config().dhcp().leaseTime() == 7200);
+    assertEquals(
+        "127.0.0.1",
+        primary.config.current().orElseThrow().config().dhcp().listen().toString(),
+        "the primary keeps its own DHCP address");
+    await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
+    await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.STANDBY);
+
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      Ipv4Address again = relay.bind(200, 5_000);
+      assertNotNull(again);
+      assertTrue(secondary.leases.byAddress(again).isPresent(), "replicated again after recovery");
+    }
+  }
+}
