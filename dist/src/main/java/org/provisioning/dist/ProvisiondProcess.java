@@ -29,11 +29,13 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.failover.FailoverController;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
@@ -58,6 +60,7 @@ public final class ProvisiondProcess {
   private StateBus bus;
   private FileLock dataDirLock;
   private ManagementServer management;
+  private DhcpEngine engine;
 
   private ProvisiondProcess() {}
 
@@ -128,7 +131,13 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes());
     LeaseRoutes.register(api, leases);
     if (running.dhcp().enabled()) {
-      services.add(dhcp(running, leases, leaseJournal));
+      DhcpServer server = dhcp(running, leases, leaseJournal);
+      services.add(server);
+      FailoverController failover =
+          new FailoverController(
+              dataDir, bus, config, server, engine, leases, alerts, stats, clock);
+      FailoverRoutes.register(api, failover);
+      services.add(failover);
     }
     services.add(management);
 
@@ -150,7 +159,7 @@ public final class ProvisiondProcess {
    */
   private DhcpServer dhcp(
       ProvisioningConfig running, MemoryLeaseStore leases, LeaseJournal leaseJournal) {
-    DhcpEngine engine =
+    engine =
         new DhcpEngine(
             running.dhcp(),
             running.server().id(),
