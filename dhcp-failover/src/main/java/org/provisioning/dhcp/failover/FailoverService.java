@@ -542,7 +542,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   /**
    * One sync session. The client sends its part first, then reads the server's; the client ends
-   * with an ACK, after which the server knows its part was applied.
+   * with a second SYNC_DONE, after which the server knows its part was applied.
    */
   private void session(Socket socket, boolean client) throws IOException {
     long started = System.nanoTime();
@@ -563,15 +563,17 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     if (client) {
       covered = sendPart(out, theirs);
       receivePart(in, partner);
-      write(out, new FailoverMessage.Ack(covered));
+      // The closing frame is a SYNC_DONE, a kind only TCP carries: an ACK would race the
+      // stream's ACKs in the anti-replay window.
+      write(out, new FailoverMessage.SyncDone(covered));
       out.flush();
       backlog.resetTo(covered);
     } else {
       receivePart(in, partner);
       covered = sendPart(out, theirs);
       Received<FailoverMessage> end = read(in);
-      if (!(end.message() instanceof FailoverMessage.Ack)) {
-        throw new IOException("expected the closing ACK, got " + end.message().kind());
+      if (!(end.message() instanceof FailoverMessage.SyncDone)) {
+        throw new IOException("expected the closing SYNC_DONE, got " + end.message().kind());
       }
       backlog.resetTo(covered);
     }

@@ -13,6 +13,12 @@ import org.provisioning.common.bus.BusRecord;
  * TCP. Also the waiters of the replication gate, completed when the ack covers them. Thread-safe.
  */
 final class UpdateBacklog {
+  /**
+   * The largest record streamed over UDP: above the 1400-octet target a record goes alone in one
+   * (IP-fragmented) datagram; above this, it waits for a TCP sync.
+   */
+  static final int MAX_STREAMED_RECORD = 60_000;
+
   private final int capacity;
   private final ArrayDeque<BusRecord> records = new ArrayDeque<>();
   private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters =
@@ -91,6 +97,11 @@ final class UpdateBacklog {
         continue;
       }
       int s = FailoverCodec.encodedSize(record);
+      if (s > MAX_STREAMED_RECORD) {
+        // Too large for one datagram (a big config document): only a TCP sync can carry it.
+        overflowed = true;
+        break;
+      }
       if (!batch.isEmpty() && size + s > maxBytes) {
         break;
       }
