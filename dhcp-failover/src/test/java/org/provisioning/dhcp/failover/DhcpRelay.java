@@ -58,6 +58,33 @@ final class DhcpRelay implements AutoCloseable {
     return ack == null ? null : ack.yourAddress();
   }
 
+  /**
+   * An INIT-REBOOT REQUEST (RFC 2131 §4.3.2: no server identifier, the address in option 50): the
+   * reply's type, NAK if the address is not the client's, or null if none came.
+   */
+  DhcpMessageType reboot(int n, Ipv4Address address, long timeoutMillis) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    send(
+        message(
+            n,
+            DhcpMessageType.REQUEST,
+            DhcpOptions.builder().ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)));
+    byte[] buffer = new byte[1500];
+    while (System.currentTimeMillis() < deadline) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        continue;
+      }
+      DhcpMessage reply = decoder.decode(buffer, 0, packet.getLength());
+      if (reply.transactionId() == n) {
+        return reply.messageType();
+      }
+    }
+    return null;
+  }
+
   /** Binds clients from..to-1 one after another. */
   Map<Integer, Ipv4Address> bindAll(int from, int to, long timeoutMillis) throws IOException {
     Map<Integer, Ipv4Address> acked = new LinkedHashMap<>();

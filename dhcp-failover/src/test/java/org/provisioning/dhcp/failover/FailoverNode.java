@@ -26,9 +26,11 @@ final class FailoverNode implements AutoCloseable {
   final StateBus bus;
   final DhcpEngine engine;
   final DhcpServer dhcp;
-  final FailoverService failover;
+  private final String secret;
+  FailoverService failover;
 
   FailoverNode(Path dataDir, String document, String secret) throws Exception {
+    this.secret = secret;
     LeaseJournal journal = new LeaseJournal(leases);
     ProvisioningConfig fromFile = config.codec().parse(document);
     bus =
@@ -51,22 +53,38 @@ final class FailoverNode implements AutoCloseable {
     dhcp = new DhcpServer(running.dhcp(), engine, bus, stats);
     journal.routeTo(lease -> dhcp.execute(() -> engine.apply(lease)));
     config.addListener(version -> dhcp.reconfigure(version.config().dhcp()));
-    failover =
-        new FailoverService(
-            running.failover(),
-            running.server().id(),
-            running.server().name(),
-            secret,
-            bus,
-            config,
-            engine,
-            leases,
-            dhcp::execute,
-            alerts,
-            stats,
-            clock);
+    failover = newFailover();
     dhcp.replicateThrough(failover);
     dhcp.start();
+    failover.start();
+  }
+
+  private FailoverService newFailover() {
+    ProvisioningConfig running = config.current().orElseThrow().config();
+    return new FailoverService(
+        running.failover(),
+        running.server().id(),
+        running.server().name(),
+        secret,
+        bus,
+        config,
+        engine,
+        leases,
+        dhcp::execute,
+        alerts,
+        stats,
+        clock);
+  }
+
+  /** Cuts this server off its partner: its failover stops, its DHCP server goes on as it was. */
+  void isolate() {
+    failover.stop();
+  }
+
+  /** Ends an isolation: failover starts again on the same journal. */
+  void reconnect() throws Exception {
+    failover = newFailover();
+    dhcp.replicateThrough(failover);
     failover.start();
   }
 

@@ -57,6 +57,18 @@ class PairTest {
 
   private static String document(
       int id, String address, int dhcpPort, String role, String peer, int failoverPort, int lease) {
+    return document(id, address, dhcpPort, role, peer, failoverPort, lease, "127.16.0.200");
+  }
+
+  private static String document(
+      int id,
+      String address,
+      int dhcpPort,
+      String role,
+      String peer,
+      int failoverPort,
+      int lease,
+      String poolEnd) {
     return """
         server: {name: node%d, id: %d}
         management: {listen: %s, port: %d}
@@ -69,7 +81,7 @@ class PairTest {
           subnets:
             - subnet: 127.16.0.0/16
               relays: [127.0.0.2]
-              pools: [{range: 127.16.0.10-127.16.0.200}]
+              pools: [{range: 127.16.0.10-%s}]
         failover:
           role: %s
           listen: %s
@@ -87,6 +99,7 @@ class PairTest {
             dhcpPort,
             address,
             lease,
+            poolEnd,
             role,
             address,
             peer == null ? "" : "peer: " + peer,
@@ -166,6 +179,78 @@ class PairTest {
       Ipv4Address again = relay.bind(200, 5_000);
       assertNotNull(again);
       assertTrue(secondary.leases.byAddress(again).isPresent(), "replicated again after recovery");
+    }
+  }
+
+  @Test
+  void mergesAPartitionInWhichBothServedTheSameAddress() throws Exception {
+    int failoverPort = freeTcpPort();
+    String onlyAddress = "127.16.0.10";
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            freeUdpPort("127.0.0.1"),
+            "primary",
+            "127.0.0.3",
+            failoverPort,
+            3600,
+            onlyAddress);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            freeUdpPort("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            onlyAddress);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+
+    // A partition: each side serves alone, and both give the pool's one address away.
+    secondary.isolate();
+    secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Ipv4Address first;
+    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
+      first = relay.bind(1, 5_000);
+    }
+    Ipv4Address second;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      second = relay.bind(2, 5_000);
+    }
+    assertEquals(Ipv4Address.parse(onlyAddress), first);
+    assertEquals(first, second, "both servers leased the one address");
+
+    // The partition heals: both keep the earlier grant, client 1's; both count the conflict.
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    await()
+        .atMost(5, SECONDS)
+        .untilAsserted(
+            () -> {
+              assertArrayEquals(
+                  DhcpRelay.mac(1),
+                  primary.leases.byAddress(first).orElseThrow().hardwareAddress());
+              assertArrayEquals(
+                  DhcpRelay.mac(1),
+                  secondary.leases.byAddress(first).orElseThrow().hardwareAddress());
+            });
+    assertTrue(primary.stats.counter("failover.conflicts").get() >= 1);
+    assertTrue(secondary.stats.counter("failover.conflicts").get() >= 1);
+    assertTrue(
+        primary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+
+    // The losing client is refused when it comes back for the address.
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertEquals(
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(2, first, 5_000));
     }
   }
 }
