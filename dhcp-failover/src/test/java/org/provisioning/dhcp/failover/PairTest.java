@@ -253,4 +253,101 @@ class PairTest {
           org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(2, first, 5_000));
     }
   }
+
+  /** Starts a NORMAL pair; the dead-partner timeout is given so tests can outrun it. */
+  private void startNormalPair(int deadAfterMillis) throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+                1,
+                "127.0.0.1",
+                freeUdpPort("127.0.0.1"),
+                "primary",
+                "127.0.0.3",
+                failoverPort,
+                3600)
+            .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600)
+            .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+  }
+
+  @Test
+  void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
+    startNormalPair(10_000);
+    secondary.isolate(); // no acks, and (for 10 s) not yet declared dead
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      long started = System.nanoTime();
+      assertNotNull(relay.bind(7, 5_000), "the ACK still goes out");
+      assertTrue(System.nanoTime() - started < SECONDS.toNanos(3));
+    }
+    assertEquals(FailoverState.NORMAL, primary.state());
+    assertTrue(primary.stats.counter("failover.replication_lagging").get() >= 1);
+    assertTrue(
+        primary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_REPLICATION_LAGGING")));
+  }
+
+  @Test
+  void aConfigChangeOnThePrimaryReachesTheSecondaryWhichKeepsItsIdentity() throws Exception {
+    startNormalPair(600);
+    primary
+        .config
+        .applyDocument(primaryDoc.replace("leaseTime: 3600", "leaseTime: 1800"), "api", null)
+        .get(5, SECONDS);
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> secondary.config.current().orElseThrow().config().dhcp().leaseTime() == 1800);
+    var onSecondary = secondary.config.current().orElseThrow().config();
+    assertEquals(2, onSecondary.server().id());
+    assertEquals("node2", onSecondary.server().name());
+    assertEquals("secondary", onSecondary.failover().role().label());
+    assertEquals(null, onSecondary.failover().peer());
+    assertEquals("127.0.0.3", onSecondary.dhcp().listen().toString());
+    assertEquals("127.0.0.3", onSecondary.dhcp().serverIdentifier().toString());
+  }
+
+  @Test
+  void forgedAndReplayedDatagramsOnTheWireAreDroppedAndCounted() throws Exception {
+    startNormalPair(600);
+    int heartbeatPort = primary.config.current().orElseThrow().config().failover().port() + 2;
+    FrameAuthenticator forger =
+        new FrameAuthenticator(
+            FrameAuthenticator.deriveKey("not the pairing secret"),
+            1,
+            java.time.Clock.systemUTC(),
+            new org.provisioning.common.stats.StatisticsRegistry());
+    FrameAuthenticator replayer =
+        new FrameAuthenticator(
+            FrameAuthenticator.deriveKey(SECRET),
+            1,
+            java.time.Clock.systemUTC(),
+            new org.provisioning.common.stats.StatisticsRegistry());
+    byte[] body =
+        FailoverCodec.encode(
+            new FailoverMessage.Heartbeat(
+                org.provisioning.common.config.FailoverRole.PRIMARY,
+                FailoverState.NORMAL,
+                0,
+                0,
+                0));
+    byte[] forged = forger.seal(FrameKind.HEARTBEAT, body);
+    byte[] stale = replayer.seal(FrameKind.HEARTBEAT, body, 1L); // an old counter
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress to = new InetSocketAddress("127.0.0.3", heartbeatPort);
+      socket.send(new java.net.DatagramPacket(forged, forged.length, to));
+      socket.send(new java.net.DatagramPacket(stale, stale.length, to));
+    }
+    await()
+        .atMost(5, SECONDS)
+        .until(
+            () ->
+                secondary.stats.counter("failover.dropped.bad_hmac").get() >= 1
+                    && secondary.stats.counter("failover.dropped.replay").get() >= 1);
+    assertEquals(FailoverState.NORMAL, secondary.state());
+  }
 }
