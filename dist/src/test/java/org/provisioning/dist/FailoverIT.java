@@ -205,22 +205,25 @@ class FailoverIT {
   }
 
   @Test
-  void theSecondaryServesAfterKillDashNineAndHoldsEveryAcknowledgedLease() throws Exception {
+  void afterKillDashNineTheSecondaryServesWithEveryAckedLeaseAndThePrimaryReturns()
+      throws Exception {
     survivesTheLossOfThePrimary(false);
   }
 
   @Test
-  void theSecondaryServesWhenThePrimaryIsStoppedAndHoldsEveryAcknowledgedLease() throws Exception {
+  void afterSigstopTheSecondaryServesWithEveryAckedLeaseAndThePrimaryResumes() throws Exception {
     survivesTheLossOfThePrimary(true);
   }
 
   private void survivesTheLossOfThePrimary(boolean sigstop) throws Exception {
     Path[] pair = pair();
+    Path primaryConfig = pair[0];
     Path secondaryConfig = pair[1];
     int dhcpPort = Integer.parseInt(pair[2].toString());
     Map<Integer, Ack> acked = new LinkedHashMap<>();
+    Ack fromSecondary = null;
+    int n = 0;
     try (DualRelay relay = new DualRelay(dhcpPort)) {
-      int n = 0;
       while (acked.size() < 40) {
         Ack ack = relay.bind(n++, 2_000);
         if (ack != null) {
@@ -235,7 +238,6 @@ class FailoverIT {
         primary.waitFor(10, SECONDS);
       }
       long lostAt = System.nanoTime();
-      Ack fromSecondary = null;
       while (fromSecondary == null && System.nanoTime() - lostAt < SECONDS.toNanos(5)) {
         Ack ack = relay.bind(n++, 500);
         if (ack != null && ack.server.equals(SECONDARY)) {
@@ -263,6 +265,35 @@ class FailoverIT {
     }
     assertTrue(fromPrimary >= 40, "the primary served before it was lost: " + fromPrimary);
     assertFalse(macByAddress.isEmpty());
+
+    // The primary comes back (resumed, or restarted on its journal): it learns the lease the
+    // secondary made meanwhile, then takes its role back.
+    if (sigstop) {
+      assertEquals(
+          0, new ProcessBuilder("kill", "-CONT", Long.toString(primary.pid())).start().waitFor());
+    } else {
+      primary = start(primaryConfig);
+    }
+    await()
+        .atMost(20, SECONDS)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> "NORMAL".equals(state(primaryConfig)) && "NORMAL".equals(state(secondaryConfig)));
+    Ack madeMeanwhile = fromSecondary;
+    JsonNode onPrimary =
+        api(primaryConfig, "/leases?ip=" + madeMeanwhile.address() + "&state=bound");
+    assertEquals(
+        HexFormat.ofDelimiter(":").formatHex(DualRelay.mac(madeMeanwhile.client())),
+        onPrimary.path("leases").path(0).path("mac").asText(),
+        "the primary learned the secondary's lease: " + onPrimary);
+    try (DualRelay relay = new DualRelay(dhcpPort)) {
+      Ack after = null;
+      long deadline = System.nanoTime() + SECONDS.toNanos(5);
+      while (after == null && System.nanoTime() < deadline) {
+        after = relay.bind(n++, 1_000);
+      }
+      assertTrue(after != null && after.server().equals(PRIMARY), "the primary serves again");
+    }
   }
 
   record Ack(int client, Ipv4Address address, String server) {}
