@@ -22,6 +22,7 @@ import org.provisioning.common.lease.LeaseRecord;
  * CONFIG     the config store's encoded version (JSON)
  * LEASES     count(2) then per lease: length(2) {@link LeaseRecord#encode()}
  * SYNC_DONE  coveredSeq(8)
+ * TAIL       as RECORDS
  * </pre>
  */
 final class FailoverCodec {
@@ -43,13 +44,17 @@ final class FailoverCodec {
           .putLong(h.appliedPeerSequence())
           .array();
     }
-    if (message instanceof FailoverMessage.Records r) {
+    if (message instanceof FailoverMessage.Records || message instanceof FailoverMessage.Tail) {
+      List<BusRecord> records =
+          message instanceof FailoverMessage.Records r
+              ? r.records()
+              : ((FailoverMessage.Tail) message).records();
       int size = 2;
-      for (BusRecord record : r.records()) {
+      for (BusRecord record : records) {
         size += RECORD_HEADER + record.payload().length;
       }
-      ByteBuffer out = ByteBuffer.allocate(size).putShort((short) r.records().size());
-      for (BusRecord record : r.records()) {
+      ByteBuffer out = ByteBuffer.allocate(size).putShort((short) records.size());
+      for (BusRecord record : records) {
         out.put((byte) record.origin())
             .putLong(record.sequence())
             .putLong(record.timeMillis())
@@ -109,7 +114,7 @@ final class FailoverCodec {
                     in.getLong(),
                     in.getLong(),
                     in.getLong());
-            case RECORDS -> {
+            case RECORDS, TAIL -> {
               int count = in.getShort() & 0xffff;
               List<BusRecord> records = new ArrayList<>(count);
               for (int i = 0; i < count; i++) {
@@ -125,7 +130,9 @@ final class FailoverCodec {
                 in.get(payload);
                 records.add(new BusRecord(origin, seq, time, type, payload));
               }
-              yield new FailoverMessage.Records(List.copyOf(records));
+              yield kind == FrameKind.TAIL
+                  ? new FailoverMessage.Tail(List.copyOf(records))
+                  : new FailoverMessage.Records(List.copyOf(records));
             }
             case ACK -> new FailoverMessage.Ack(in.getLong());
             case HELLO -> {

@@ -84,4 +84,12 @@ sealed interface FailoverMessage {
       return FrameKind.SYNC_DONE;
     }
   }
+
+  /** Over TCP: the records the receiver lacks, consecutive, ascending. */
+  record Tail(List<BusRecord> records) implements FailoverMessage {
+    @Override
+    public FrameKind kind() {
+      return FrameKind.TAIL;
+    }
+  }
 }

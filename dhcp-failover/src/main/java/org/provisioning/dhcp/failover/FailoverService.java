@@ -85,6 +85,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final Counter lagging;
   private final Counter resyncs;
   private final Counter conflicts;
+  private final Counter tailsSent;
+  private final Counter snapshotsSent;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean syncRunning = new AtomicBoolean();
   private final Object peerLock = new Object();
@@ -139,6 +141,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     this.lagging = stats.counter("failover.replication_lagging");
     this.resyncs = stats.counter("failover.syncs");
     this.conflicts = stats.counter("failover.conflicts");
+    this.tailsSent = stats.counter("failover.syncs.tail");
+    this.snapshotsSent = stats.counter("failover.syncs.snapshot");
     stats.gauge("failover.records.pending", backlog::pending);
     stats.gauge("failover.records.acked", backlog::acked);
     machine.addListener(this::onTransition);
@@ -443,38 +447,58 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   private void receiveRecords(int sender, List<BusRecord> records, InetAddress from) {
-    List<BusRecord> fresh = new ArrayList<>();
+    CompletableFuture<Void> applied = submitInOrder(sender, records, false);
+    if (applied == null) {
+      sendAck(from);
+      return;
+    }
+    applied.whenComplete((r, e) -> sendAck(from));
+  }
+
+  /**
+   * Hands the records that follow the last one received to the applier, in order, under the lock:
+   * the stream and a sync's tail may both carry them, and records must be journaled in sequence
+   * (the bus refuses a lower sequence after a higher one). Records already received are skipped; at
+   * a gap the rest is dropped, or, for a sync, refused.
+   *
+   * @return completes once the records are applied and journaled; null if none was new
+   */
+  private CompletableFuture<Void> submitInOrder(
+      int sender, List<BusRecord> records, boolean gapIsError) {
     synchronized (peerLock) {
+      List<BusRecord> fresh = new ArrayList<>();
       for (BusRecord record : records) {
         if (record.origin() != sender || record.sequence() <= receivedPeer) {
           continue;
         }
         if (record.sequence() != receivedPeer + 1) {
+          if (gapIsError) {
+            throw new IllegalStateException(
+                "a sync tail skips from " + receivedPeer + " to " + record.sequence());
+          }
           break; // a gap: ack what we have, the sender goes back
         }
         fresh.add(record);
         receivedPeer = record.sequence();
       }
-    }
-    if (fresh.isEmpty()) {
-      sendAck(from);
-      return;
-    }
-    long last = fresh.get(fresh.size() - 1).sequence();
-    applier
-        .applyRecords(fresh)
-        .whenComplete(
-            (r, e) -> {
-              synchronized (peerLock) {
-                if (e == null) {
-                  appliedPeer = Math.max(appliedPeer, last);
-                } else {
-                  log.warn("FAILOVER_APPLY_FAILED up_to={}: {}", last, e.toString());
-                  receivedPeer = appliedPeer;
+      if (fresh.isEmpty()) {
+        return null;
+      }
+      long last = fresh.get(fresh.size() - 1).sequence();
+      return applier
+          .applyRecords(fresh)
+          .whenComplete(
+              (r, e) -> {
+                synchronized (peerLock) {
+                  if (e == null) {
+                    appliedPeer = Math.max(appliedPeer, last);
+                  } else {
+                    log.warn("FAILOVER_APPLY_FAILED up_to={}: {}", last, e.toString());
+                    receivedPeer = appliedPeer;
+                  }
                 }
-              }
-              sendAck(from);
-            });
+              });
+    }
   }
 
   private void sendAck(InetAddress to) {
@@ -549,9 +573,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     DataInputStream in = new DataInputStream(socket.getInputStream());
     DataOutputStream out =
         new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), 65_536));
-    write(
-        out,
-        new FailoverMessage.Hello(config.role(), machine.state(), bus.highestSequenceByOrigin()));
+    write(out, new FailoverMessage.Hello(config.role(), machine.state(), holding()));
     out.flush();
     Received<FailoverMessage> hello = read(in);
     if (!(hello.message() instanceof FailoverMessage.Hello theirs)) {
@@ -587,11 +609,37 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     machine.onSyncCompleted();
   }
 
+  /**
+   * The highest sequence held of each origin: journaled, or for the partner's origin, applied from
+   * its last snapshot (held in memory and journaled as our own records).
+   */
+  private java.util.Map<Integer, Long> holding() {
+    java.util.Map<Integer, Long> held = new java.util.HashMap<>(bus.highestSequenceByOrigin());
+    synchronized (peerLock) {
+      if (peerOrigin >= 0 && appliedPeer > 0) {
+        held.merge(peerOrigin, appliedPeer, Math::max);
+      }
+    }
+    return held;
+  }
+
   /** Sends what the partner lacks of our origin; returns the sequence it covers. */
   private long sendPart(DataOutputStream out, FailoverMessage.Hello theirs) throws IOException {
     long covered = bus.lastSequence();
     long theyHave = theirs.highestByOrigin().getOrDefault(serverId, 0L);
-    if (theyHave < covered || theyHave == 0) {
+    Optional<List<BusRecord>> tail =
+        theyHave > 0 ? backlog.tail(theyHave, covered) : Optional.empty();
+    if (tail.isPresent()) {
+      List<BusRecord> records = tail.get();
+      for (int i = 0; i < records.size(); i += SNAPSHOT_BATCH) {
+        write(
+            out,
+            new FailoverMessage.Tail(
+                records.subList(i, Math.min(records.size(), i + SNAPSHOT_BATCH))));
+      }
+      tailsSent.increment();
+    } else if (theyHave < covered || theyHave == 0) {
+      snapshotsSent.increment();
       write(out, new FailoverMessage.Config(configService.snapshot()));
       List<LeaseRecord> leases = snapshotLeases();
       for (int i = 0; i < leases.size(); i += SNAPSHOT_BATCH) {
@@ -636,6 +684,21 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
               }
             });
         join(done);
+      } else if (m instanceof FailoverMessage.Tail t) {
+        synchronized (peerLock) {
+          long journaled = bus.highestSequenceByOrigin().getOrDefault(partner, 0L);
+          receivedPeer = Math.max(receivedPeer, journaled);
+          appliedPeer = Math.max(appliedPeer, journaled);
+        }
+        CompletableFuture<Void> applied;
+        try {
+          applied = submitInOrder(partner, t.records(), true);
+        } catch (IllegalStateException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+        if (applied != null) {
+          join(applied);
+        }
       } else if (m instanceof FailoverMessage.Leases l) {
         join(applier.applySnapshotLeases(l.leases(), partner));
       } else if (m instanceof FailoverMessage.SyncDone d) {

@@ -15,7 +15,13 @@ enum FrameKind {
   /** TCP: a batch of the sender's lease snapshot. */
   LEASES(6),
   /** TCP: the sender has sent everything; carries the sender's own sequence it covers. */
-  SYNC_DONE(7);
+  SYNC_DONE(7),
+  /**
+   * TCP: records of the sender's origin the receiver lacks, from the sender's backlog (a short
+   * outage needs no snapshot). A kind of its own, apart from the stream's RECORDS, so the two
+   * channels never race in the anti-replay window.
+   */
+  TAIL(8);
 
   final int code;
 

@@ -3,6 +3,7 @@ package org.provisioning.dhcp.failover;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.provisioning.common.bus.BusRecord;
@@ -81,6 +82,29 @@ final class UpdateBacklog {
   /** Whether the partner needs records we no longer hold: only a TCP resync can help. */
   synchronized boolean needsResync() {
     return overflowed || (!records.isEmpty() && records.peekFirst().sequence() > acked + 1);
+  }
+
+  /**
+   * The records after {@code after} up to {@code upTo}, if this backlog still holds every one of
+   * them: then a sync can send them instead of a snapshot.
+   */
+  synchronized Optional<List<BusRecord>> tail(long after, long upTo) {
+    if (after >= upTo) {
+      return Optional.of(List.of());
+    }
+    if (overflowed || records.isEmpty() || records.peekFirst().sequence() > after + 1) {
+      return Optional.empty();
+    }
+    if (records.peekLast().sequence() < upTo) {
+      return Optional.empty();
+    }
+    List<BusRecord> tail = new ArrayList<>();
+    for (BusRecord record : records) {
+      if (record.sequence() > after && record.sequence() <= upTo) {
+        tail.add(record);
+      }
+    }
+    return Optional.of(tail);
   }
 
   /** Go-back-N: send again from the first unacknowledged record. */

@@ -350,4 +350,27 @@ class PairTest {
                     && secondary.stats.counter("failover.dropped.replay").get() >= 1);
     assertEquals(FailoverState.NORMAL, secondary.state());
   }
+
+  @Test
+  void aShortOutageIsRepairedFromTheBacklogWithoutASnapshot() throws Exception {
+    startNormalPair(600);
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertNotNull(relay.bind(1, 5_000));
+    }
+    secondary.isolate();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Ipv4Address whileApart;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      whileApart = relay.bind(2, 5_000);
+    }
+    long snapshots = primary.stats.counter("failover.syncs.snapshot").get();
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(whileApart).isPresent());
+    assertArrayEquals(
+        DhcpRelay.mac(2), secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
+    assertTrue(primary.stats.counter("failover.syncs.tail").get() >= 1);
+    assertEquals(snapshots, primary.stats.counter("failover.syncs.snapshot").get());
+  }
 }

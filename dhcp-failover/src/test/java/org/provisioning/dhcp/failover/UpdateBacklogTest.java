@@ -91,4 +91,17 @@ class UpdateBacklogTest {
     assertTrue(backlog.nextBatch(DATAGRAM).isEmpty());
     assertTrue(backlog.needsResync());
   }
+
+  @Test
+  void givesTheTailASyncNeedsOnlyIfItHoldsAllOfIt() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 5; seq <= 9; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    assertEquals(List.of(7L, 8L, 9L), seqs(backlog.tail(6, 9).orElseThrow()));
+    assertEquals(List.of(5L, 6L), seqs(backlog.tail(4, 6).orElseThrow()));
+    assertTrue(backlog.tail(2, 9).isEmpty(), "records 3 and 4 are gone");
+    assertTrue(backlog.tail(6, 10).isEmpty(), "record 10 is not here yet");
+    assertTrue(backlog.tail(9, 9).orElseThrow().isEmpty(), "nothing lacking");
+  }
 }
