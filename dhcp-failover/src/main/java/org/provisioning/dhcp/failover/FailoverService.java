@@ -333,6 +333,14 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
             (FailoverMessage.Heartbeat)
                 FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
         learnPeer(packet.getAddress(), frame.get().sender());
+        if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
+            || h.role() == config.role()) {
+          // Two primaries (or two secondaries) would both serve (or neither): never pair them.
+          roleClash(h.role());
+          continue;
+        }
+        alerts.clear(
+            "FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
         machine.onHeartbeat(h);
         backlog.acked(h.appliedPeerSequence());
       } catch (SocketException e) {
@@ -342,6 +350,20 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       } catch (IOException | RuntimeException e) {
         log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
       }
+    }
+  }
+
+  private void roleClash(FailoverRole theirs) {
+    if (alerts.raise(
+        "FAILOVER_ROLE_CLASH",
+        serverName,
+        AlertSeverity.CRITICAL,
+        "the partner at "
+            + (peer == null ? "?" : peer.getHostAddress())
+            + " is also "
+            + theirs.label()
+            + "; its heartbeats are ignored until one of the two is reconfigured")) {
+      log.error("FAILOVER_ROLE_CLASH ours={} theirs={}", config.role().label(), theirs.label());
     }
   }
 

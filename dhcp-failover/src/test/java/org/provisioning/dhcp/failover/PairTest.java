@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -372,5 +373,26 @@ class PairTest {
         DhcpRelay.mac(2), secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
     assertTrue(primary.stats.counter("failover.syncs.tail").get() >= 1);
     assertEquals(snapshots, primary.stats.counter("failover.syncs.snapshot").get());
+  }
+
+  @Test
+  void twoPrimariesRefuseToPairAndSayWhy() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    String otherPrimary =
+        document(
+            2, "127.0.0.3", freeUdpPort("127.0.0.3"), "primary", "127.0.0.1", failoverPort, 3600);
+    secondary = new FailoverNode(dir.resolve("other"), otherPrimary, SECRET);
+    primary = startPrimary();
+    await()
+        .atMost(10, SECONDS)
+        .until(
+            () ->
+                primary.alerts.active().stream()
+                    .anyMatch(a -> a.event().equals("FAILOVER_ROLE_CLASH")));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    assertFalse(primary.failover.machine().partnerInContact());
   }
 }
