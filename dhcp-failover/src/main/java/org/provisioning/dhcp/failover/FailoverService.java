@@ -250,6 +250,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         || !running.get()) {
       return CompletableFuture.completedFuture(null);
     }
+    if (backlog.needsResync() || !machine.partnerInContact()) {
+      // The record cannot reach the partner before a sync (or the partner is gone): waiting
+      // would only add the bound to every ACK.
+      lagging.increment();
+      return CompletableFuture.completedFuture(null);
+    }
     long seq = record.sequence();
     CompletableFuture<Void> acked = backlog.whenAcked(seq);
     return acked
