@@ -173,6 +173,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
             alerts,
             stats,
             clock);
+    service.keepCountersIn(dataDir.resolve("failover.counter"));
     service.start();
     dhcp.replicateThrough(service);
     running = service;

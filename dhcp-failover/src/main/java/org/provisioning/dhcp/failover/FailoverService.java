@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private long receivedPeer = -1;
   private long appliedPeer = -1;
   private volatile ServiceState serviceState = ServiceState.NEW;
+  private CounterReservation counters;
   private volatile long lastSyncAttemptNanos;
   private DatagramSocket heartbeatSocket;
   private DatagramSocket streamSocket;
@@ -162,6 +164,15 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     return machine;
   }
 
+  /**
+   * Keeps frame counters in a file of the data directory, so that they stay above those used before
+   * a restart even if the clock went back; call before {@link #start}.
+   */
+  public void keepCountersIn(Path file) throws IOException {
+    counters = CounterReservation.open(file, auth.nowMicros());
+    auth.reserveIn(counters);
+  }
+
   @Override
   public synchronized void start() throws IOException {
     serviceState = ServiceState.STARTING;
@@ -218,6 +229,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
     serviceState = ServiceState.STOPPING;
     closeSockets();
+    if (counters != null) {
+      counters.close();
+    }
     for (Thread t : threads) {
       t.interrupt();
       try {

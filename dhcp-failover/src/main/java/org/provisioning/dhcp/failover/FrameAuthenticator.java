@@ -53,6 +53,7 @@ final class FrameAuthenticator {
   private final int serverId;
   private final Clock clock;
   private final AtomicLong lastCounter = new AtomicLong();
+  private volatile CounterReservation reservation;
   private final Map<FrameKind, Long> lastAccepted = new EnumMap<>(FrameKind.class);
   private final Counter badHmac;
   private final Counter replay;
@@ -72,11 +73,29 @@ final class FrameAuthenticator {
     return hmac(secret.getBytes(StandardCharsets.UTF_8), KEY_LABEL, 0, KEY_LABEL.length);
   }
 
+  /**
+   * Keeps counters above every one used before a restart, whatever the clock does; without one, the
+   * clock alone orders counters across restarts.
+   */
+  void reserveIn(CounterReservation reservation) {
+    this.reservation = reservation;
+    lastCounter.accumulateAndGet(reservation.floor(), Math::max);
+  }
+
   /** The next counter: the clock in microseconds, or one more than the last if the clock lags. */
   long nextCounter() {
+    long micros = nowMicros();
+    long counter = lastCounter.updateAndGet(last -> Math.max(last + 1, micros));
+    CounterReservation r = reservation;
+    if (r != null) {
+      r.used(counter);
+    }
+    return counter;
+  }
+
+  long nowMicros() {
     Instant now = clock.instant();
-    long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    return lastCounter.updateAndGet(last -> Math.max(last + 1, micros));
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
   byte[] seal(FrameKind kind, byte[] body) {

@@ -123,4 +123,28 @@ class FrameAuthenticatorTest {
         IllegalArgumentException.class,
         () -> FailoverCodec.decode(FrameKind.HEARTBEAT, java.nio.ByteBuffer.allocate(5)));
   }
+
+  @Test
+  void countersStayAboveThoseUsedBeforeARestartEvenIfTheClockWentBack(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("failover.counter");
+    FrameAuthenticator before = new FrameAuthenticator(key, 1, clock, senderStats);
+    CounterReservation reservation = CounterReservation.open(file, before.nowMicros());
+    before.reserveIn(reservation);
+    byte[] last = null;
+    for (int i = 0; i < 50; i++) {
+      clock.advance(10_000); // 500 s: past several blocks, reserved in the background
+      last = before.seal(FrameKind.HEARTBEAT, new byte[26]);
+    }
+    assertTrue(secondary.open(last, 0, last.length).isPresent());
+    reservation.close();
+
+    clock.advance(-3_600_000); // restarted with the clock an hour behind
+    FrameAuthenticator after = new FrameAuthenticator(key, 1, clock, senderStats);
+    after.reserveIn(CounterReservation.open(file, after.nowMicros()));
+    byte[] next = after.seal(FrameKind.HEARTBEAT, new byte[26]);
+    assertTrue(
+        secondary.open(next, 0, next.length).isPresent(), "not taken for a replay by the partner");
+    assertEquals(0, receiverStats.counter("failover.dropped.replay").get());
+  }
 }
