@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
@@ -48,8 +49,8 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   private final AlertCenter alerts;
   private final StatisticsRegistry stats;
   private final Clock clock;
-  private final ExecutorService restarts =
-      Executors.newSingleThreadExecutor(
+  private final ScheduledExecutorService restarts =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "failover-control");
             t.setDaemon(true);
@@ -98,7 +99,12 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   @Override
   public synchronized void start() throws IOException {
     state = ServiceState.STARTING;
-    apply(currentFailover());
+    try {
+      apply(currentFailover());
+    } catch (IOException e) {
+      // HA trouble never stops DHCP: a primary serves alone, a secondary stands by; retry.
+      startFailed(currentFailover(), e);
+    }
     config.addListener(
         version -> {
           FailoverConfig next = version.config().failover();
@@ -116,8 +122,41 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   private void applySafely(FailoverConfig next) {
     try {
       apply(next);
+      alerts.clear("FAILOVER_START_FAILED", "failover", "failover is running");
     } catch (IOException | RuntimeException e) {
-      log.error("FAILOVER_RESTART_FAILED role={}: {}", next.role().label(), e.toString(), e);
+      startFailed(next, e);
+    }
+  }
+
+  /** The sockets could not be opened (an address not up yet, a port taken): retry in 5 s. */
+  private void startFailed(FailoverConfig next, Exception e) {
+    runningConfig = null;
+    log.error(
+        "FAILOVER_START_FAILED role={} listen={}:{}: {}; retrying in 5 s",
+        next.role().label(),
+        next.listen(),
+        next.port(),
+        e.toString());
+    alerts.raise(
+        "FAILOVER_START_FAILED",
+        "failover",
+        AlertSeverity.CRITICAL,
+        "failover cannot start (" + e.getMessage() + "); retrying every 5 s");
+    if (next.role() == FailoverRole.PRIMARY) {
+      dhcp.replicateThrough(ReplicationGate.NONE);
+      dhcp.execute(() -> engine.setMode(ServingMode.BOTTOM_UP));
+    }
+    try {
+      restarts.schedule(
+          () -> {
+            if (runningConfig == null) {
+              applySafely(currentFailover());
+            }
+          },
+          5,
+          TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // stopping
     }
   }
 
@@ -173,8 +212,13 @@ public final class FailoverController implements ProvisioningService, FailoverCo
             alerts,
             stats,
             clock);
-    service.keepCountersIn(dataDir.resolve("failover.counter"));
-    service.start();
+    try {
+      service.keepCountersIn(dataDir.resolve("failover.counter"));
+      service.start();
+    } catch (IOException | RuntimeException e) {
+      service.stop();
+      throw e;
+    }
     dhcp.replicateThrough(service);
     running = service;
   }

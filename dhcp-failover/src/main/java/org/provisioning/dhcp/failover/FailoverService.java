@@ -225,6 +225,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   @Override
   public synchronized void stop() {
     if (!running.getAndSet(false)) {
+      if (counters != null) {
+        counters.close();
+      }
       return;
     }
     serviceState = ServiceState.STOPPING;
