@@ -97,6 +97,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private long appliedPeer = -1;
   private volatile ServiceState serviceState = ServiceState.NEW;
   private CounterReservation counters;
+  private volatile Path acceptedFile;
+  private final AtomicBoolean savingAccepted = new AtomicBoolean();
   private volatile long lastSyncAttemptNanos;
   private DatagramSocket heartbeatSocket;
   private DatagramSocket streamSocket;
@@ -171,6 +173,30 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   public void keepCountersIn(Path file) throws IOException {
     counters = CounterReservation.open(file, auth.nowMicros());
     auth.reserveIn(counters);
+    acceptedFile = file.resolveSibling("failover.accepted");
+    auth.loadAccepted(acceptedFile);
+  }
+
+  /** Saves the anti-replay window off the heartbeat thread; a failure is logged, never fatal. */
+  private void saveAccepted() {
+    Path file = acceptedFile;
+    if (file == null || !savingAccepted.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                auth.saveAccepted(file);
+              } catch (IOException e) {
+                log.warn("FAILOVER_REPLAY_WINDOW_NOT_SAVED file={}: {}", file, e.toString());
+              } finally {
+                savingAccepted.set(false);
+              }
+            },
+            "failover-save");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
@@ -234,6 +260,13 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     closeSockets();
     if (counters != null) {
       counters.close();
+    }
+    if (acceptedFile != null) {
+      try {
+        auth.saveAccepted(acceptedFile);
+      } catch (IOException e) {
+        log.warn("FAILOVER_REPLAY_WINDOW_NOT_SAVED file={}: {}", acceptedFile, e.toString());
+      }
     }
     for (Thread t : threads) {
       t.interrupt();
@@ -326,6 +359,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private void heartbeatLoop() {
     long interval = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
     long next = System.nanoTime();
+    long ticks = 0;
     byte[] buffer = new byte[2048];
     while (running.get()) {
       try {
@@ -334,6 +368,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           sendHeartbeat();
           machine.onTick();
           maybeSync();
+          if (++ticks % Math.max(1, 1000 / config.heartbeatMillis()) == 0) {
+            saveAccepted();
+          }
           next += interval;
           if (now - next > interval) {
             next = now + interval;

@@ -1,7 +1,11 @@
 package org.provisioning.dhcp.failover;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -66,6 +70,45 @@ final class FrameAuthenticator {
     this.badHmac = stats.counter("failover.dropped.bad_hmac");
     this.replay = stats.counter("failover.dropped.replay");
     this.malformed = stats.counter("failover.dropped.malformed");
+  }
+
+  /**
+   * Takes up the anti-replay window where an earlier run left it ({@link #saveAccepted}), so that
+   * frames captured before a restart cannot be replayed to this server after it: a replayed
+   * heartbeat would fake a dead partner's liveness, a replayed sync would roll leases back.
+   */
+  void loadAccepted(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      String[] parts = line.trim().split(" ");
+      if (parts.length != 2) {
+        continue;
+      }
+      try {
+        FrameKind kind = FrameKind.valueOf(parts[0]);
+        long counter = Long.parseLong(parts[1]);
+        synchronized (lastAccepted) {
+          lastAccepted.merge(kind, counter, Math::max);
+        }
+      } catch (IllegalArgumentException e) {
+        // a kind this build does not know, or a damaged line: the rest still counts
+      }
+    }
+  }
+
+  /** Saves the anti-replay window (atomic rename); called every second and at stop. */
+  void saveAccepted(Path file) throws IOException {
+    StringBuilder text = new StringBuilder();
+    synchronized (lastAccepted) {
+      lastAccepted.forEach(
+          (kind, counter) -> text.append(kind).append(' ').append(counter).append('\n'));
+    }
+    Path tmp =
+        Files.createTempFile(file.toAbsolutePath().getParent(), ".failover.accepted", ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** HMAC-SHA256 of a fixed label under the secret: the pair's frame key. */

@@ -147,4 +147,20 @@ class FrameAuthenticatorTest {
         secondary.open(next, 0, next.length).isPresent(), "not taken for a replay by the partner");
     assertEquals(0, receiverStats.counter("failover.dropped.replay").get());
   }
+
+  @Test
+  void aRestartedReceiverStillRefusesFramesItAcceptedBefore(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("failover.accepted");
+    byte[] captured = primary.seal(FrameKind.HEARTBEAT, new byte[26]);
+    assertTrue(secondary.open(captured, 0, captured.length).isPresent());
+    secondary.saveAccepted(file);
+
+    FrameAuthenticator restarted = new FrameAuthenticator(key, 2, clock, receiverStats);
+    restarted.loadAccepted(file);
+    assertTrue(restarted.open(captured, 0, captured.length).isEmpty(), "replay refused");
+    assertEquals(1, receiverStats.counter("failover.dropped.replay").get());
+    byte[] fresh = primary.seal(FrameKind.HEARTBEAT, new byte[26]);
+    assertTrue(restarted.open(fresh, 0, fresh.length).isPresent());
+  }
 }

@@ -371,7 +371,8 @@ class PairTest {
     await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(whileApart).isPresent());
     assertArrayEquals(
         DhcpRelay.mac(2), secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
-    assertTrue(primary.stats.counter("failover.syncs.tail").get() >= 1);
+    // From the backlog: by the sync's tail, or by the stream if it got there first; either way
+    // no snapshot.
     assertEquals(snapshots, primary.stats.counter("failover.syncs.snapshot").get());
   }
 
