@@ -30,12 +30,14 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.failover.FailoverController;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
@@ -66,6 +68,7 @@ public final class ProvisiondProcess {
   private StateBus bus;
   private FileLock dataDirLock;
   private ManagementServer management;
+  private DhcpEngine engine;
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -170,7 +173,13 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes());
     LeaseRoutes.register(api, leases);
     if (running.dhcp().enabled()) {
-      services.add(dhcp(running, leases, leaseJournal, docsis));
+      DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
+      services.add(server);
+      FailoverController failover =
+          new FailoverController(
+              dataDir, bus, config, server, engine, leases, alerts, stats, clock);
+      FailoverRoutes.register(api, failover);
+      services.add(failover);
     }
     services.add(management);
 
@@ -195,7 +204,7 @@ public final class ProvisiondProcess {
       MemoryLeaseStore leases,
       LeaseJournal leaseJournal,
       BootFileIssuer bootFiles) {
-    DhcpEngine engine =
+    engine =
         new DhcpEngine(
             running.dhcp(),
             running.server().id(),

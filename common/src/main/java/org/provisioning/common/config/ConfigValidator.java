@@ -458,6 +458,11 @@ final class ConfigValidator {
 
   private void failover(FailoverConfig failover, ServerConfig server) {
     port("failover.port", failover.port());
+    if (failover.port() > 65_533) {
+      error(
+          "failover.port",
+          failover.port() + " leaves no room for the lease stream and heartbeat (port + 1, + 2)");
+    }
     if (failover.heartbeatMillis() < 10 || failover.heartbeatMillis() > 10_000) {
       error("failover.heartbeatMillis", failover.heartbeatMillis() + " is outside 10-10000");
     }
@@ -506,7 +511,21 @@ final class ConfigValidator {
         "management");
     boolean paired = config.failover().role() != FailoverRole.STANDALONE;
     claim(owners, "tcp", paired, config.failover().listen(), config.failover().port(), "failover");
-    claim(owners, "udp", paired, config.failover().listen(), config.failover().port(), "failover");
+    // The lease stream and the heartbeat take the two UDP ports above the sync's TCP port.
+    claim(
+        owners,
+        "udp",
+        paired,
+        config.failover().listen(),
+        config.failover().port() + 1,
+        "failover");
+    claim(
+        owners,
+        "udp",
+        paired,
+        config.failover().listen(),
+        config.failover().port() + 2,
+        "failover");
   }
 
   private void claim(

@@ -167,6 +167,27 @@ class ConfigCodecTest {
   }
 
   @Test
+  void failoverClaimsTheTwoUdpPortsAboveItsTcpPort() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    tftp: {enabled: true, listen: 127.0.0.1, port: 3739}
+                    failover: {role: secondary, listen: 127.0.0.1, port: 3737}
+                    """));
+    assertEquals(
+        List.of("failover.port"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
+    ConfigException tooHigh =
+        assertThrows(
+            ConfigException.class, () -> codec.parse("failover: {role: secondary, port: 65534}\n"));
+    assertTrue(tooHigh.getMessage().contains("port + 1, + 2"), tooHigh.getMessage());
+  }
+
+  @Test
   void reportsYamlSyntaxErrorsWithLineAndColumn() {
     ConfigException e =
         assertThrows(ConfigException.class, () -> codec.parse("server:\n  name: [unclosed\n"));

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.bus.BusPublisher;
+import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.lease.LeaseRecord;
@@ -75,6 +76,7 @@ public final class DhcpServer implements ProvisioningService {
       new java.util.EnumMap<>(DhcpDecodeException.Reason.class);
   private volatile DhcpConfig config;
   private volatile ServiceState state = ServiceState.NEW;
+  private volatile ReplicationGate replication = ReplicationGate.NONE;
   private EventLoopGroup group;
   private Channel channel;
 
@@ -178,6 +180,14 @@ public final class DhcpServer implements ProvisioningService {
     state = ServiceState.STOPPED;
   }
 
+  /**
+   * Makes every reply that commits a lease wait, after the record is durable, until the gate opens
+   * (failover: the partner has the record too).
+   */
+  public void replicateThrough(ReplicationGate gate) {
+    this.replication = gate == null ? ReplicationGate.NONE : gate;
+  }
+
   /** Runs a task on the engine's thread: config changes and the peer's lease records. */
   public void execute(Runnable task) {
     if (channel != null) {
@@ -267,13 +277,16 @@ public final class DhcpServer implements ProvisioningService {
         send(request, outcome, receivedAt);
         return;
       }
-      CompletableFuture<?> durable = bus.publish(RecordType.LEASE, outcome.leaseChange().encode());
+      CompletableFuture<BusRecord> durable =
+          bus.publish(RecordType.LEASE, outcome.leaseChange().encode());
       durable.whenComplete(
           (record, e) -> {
             if (e != null) {
               journalFailed(e, outcome.leaseChange());
             } else {
-              send(request, outcome, receivedAt);
+              replication
+                  .replicated(record)
+                  .whenComplete((ignored, notReplicated) -> send(request, outcome, receivedAt));
             }
           });
     }

@@ -2,6 +2,7 @@ package org.provisioning.console.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -47,7 +48,8 @@ import picocli.CommandLine.Spec;
       Provisionctl.Alerts.class,
       Provisionctl.Leases.class,
       Provisionctl.Config.class,
-      Provisionctl.Tftp.class
+      Provisionctl.Tftp.class,
+      Provisionctl.Failover.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -482,6 +484,128 @@ public final class Provisionctl {
       private static String encode(String value) {
         return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
       }
+    }
+  }
+
+  @Command(
+      name = "failover",
+      description = "The failover pair: status, pairing and manual actions.",
+      subcommands = {
+        Failover.Status.class,
+        Failover.Secret.class,
+        Failover.Init.class,
+        Failover.Takeover.class,
+        Failover.Handback.class,
+        Failover.Leave.class
+      })
+  static final class Failover {
+    @ParentCommand Provisionctl ctl;
+
+    @Command(name = "status", description = "Role, state, partner, heartbeat age, replication.")
+    static final class Status implements Callable<Integer> {
+      @ParentCommand Failover failover;
+
+      @Override
+      public Integer call() {
+        JsonNode s = failover.ctl.call("GET", "/failover", null, Map.of());
+        print(failover.ctl.out(), s);
+        return 0;
+      }
+    }
+
+    @Command(name = "secret", description = "The pairing secret (on the secondary).")
+    static final class Secret implements Callable<Integer> {
+      @ParentCommand Failover failover;
+
+      @Override
+      public Integer call() {
+        JsonNode s = failover.ctl.call("GET", "/failover/secret", null, Map.of());
+        failover.ctl.out().println(s.path("secret").asText());
+        return 0;
+      }
+    }
+
+    @Command(name = "init", description = "Pair this server, as primary, with a secondary.")
+    static final class Init implements Callable<Integer> {
+      @ParentCommand Failover failover;
+
+      @Option(names = "--peer", required = true, description = "The secondary's failover address.")
+      String peer;
+
+      @Option(names = "--secret", required = true, description = "The secondary's pairing secret.")
+      String secret;
+
+      @Override
+      public Integer call() throws Exception {
+        ObjectNode body = failover.ctl.json.createObjectNode();
+        body.put("peer", peer);
+        body.put("secret", secret);
+        JsonNode s =
+            failover.ctl.call(
+                "POST", "/failover/init", failover.ctl.json.writeValueAsString(body), Map.of());
+        print(failover.ctl.out(), s);
+        return 0;
+      }
+    }
+
+    abstract static class Action implements Callable<Integer> {
+      @ParentCommand Failover failover;
+
+      @Option(names = "--cause", description = "Why, for the log.")
+      String cause;
+
+      abstract String path();
+
+      @Override
+      public Integer call() throws Exception {
+        ObjectNode body = failover.ctl.json.createObjectNode();
+        body.put("cause", cause == null ? "provisionctl" : cause);
+        JsonNode s =
+            failover.ctl.call("POST", path(), failover.ctl.json.writeValueAsString(body), Map.of());
+        print(failover.ctl.out(), s);
+        return 0;
+      }
+    }
+
+    @Command(name = "takeover", description = "Serve now, whatever the partner says.")
+    static final class Takeover extends Action {
+      @Override
+      String path() {
+        return "/failover/takeover";
+      }
+    }
+
+    @Command(name = "handback", description = "End a takeover; return to normal through a sync.")
+    static final class Handback extends Action {
+      @Override
+      String path() {
+        return "/failover/handback";
+      }
+    }
+
+    @Command(name = "leave", description = "Leave the pair: serve standalone.")
+    static final class Leave extends Action {
+      @Override
+      String path() {
+        return "/failover/leave";
+      }
+    }
+
+    static void print(PrintWriter out, JsonNode s) {
+      out.printf("role       %s%n", s.path("role").asText());
+      out.printf("state      %s since %s%n", s.path("state").asText(), s.path("since").asText("-"));
+      out.printf(
+          "partner    %s %s, last heartbeat %s ms ago%n",
+          s.path("partnerAddress").asText("-"),
+          s.path("partnerState").asText("-"),
+          s.path("lastHeartbeatAgeMillis").asLong());
+      out.printf(
+          "records    sent %d, acked up to %d, pending %d, lag %d%n",
+          s.path("recordsSent").asLong(),
+          s.path("recordsAcked").asLong(),
+          s.path("recordsPending").asLong(),
+          s.path("lagRecords").asLong());
+      out.printf("conflicts  %d%n", s.path("conflicts").asLong());
     }
   }
 

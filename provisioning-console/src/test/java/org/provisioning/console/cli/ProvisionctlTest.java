@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +26,13 @@ import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.control.FailoverControl;
+import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.http.ManagementServer;
 
@@ -41,6 +45,45 @@ class ProvisionctlTest {
   private ManagementServer server;
   private Path tokenFile;
   private String url;
+  private final FakeFailover failover = new FakeFailover();
+
+  /** Records what the console asks of failover. */
+  private static final class FakeFailover implements FailoverControl {
+    final List<String> calls = new ArrayList<>();
+    String role = "secondary";
+
+    @Override
+    public FailoverStatus status() {
+      return new FailoverStatus(
+          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0);
+    }
+
+    @Override
+    public Optional<String> secret() {
+      return role.equals("secondary") ? Optional.of("s3cret-s3cret-s3cret") : Optional.empty();
+    }
+
+    @Override
+    public void init(String peer, String secret) {
+      calls.add("init " + peer + " " + secret);
+      role = "primary";
+    }
+
+    @Override
+    public void takeover(String cause) {
+      calls.add("takeover " + cause);
+    }
+
+    @Override
+    public void handback(String cause) {
+      calls.add("handback " + cause);
+    }
+
+    @Override
+    public void leave(String cause) {
+      calls.add("leave " + cause);
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -78,6 +121,7 @@ class ProvisionctlTest {
               new byte[] {3, 1, 1, (byte) 255},
               "Main\n{\n\tNetworkAccess 1;\n}\n");
         });
+    FailoverRoutes.register(api, failover);
     server =
         new ManagementServer(
             api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1 << 20);
@@ -101,6 +145,36 @@ class ProvisionctlTest {
         Provisionctl.run(
             all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void failoverStatusSecretInitAndActionsGoThroughTheApi() {
+    Result status = ctl("failover", "status");
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().contains("state      NORMAL"), status.out());
+    assertTrue(status.out().contains("partner    127.0.0.3 NORMAL"), status.out());
+    assertTrue(status.out().contains("sent 40, acked up to 39, pending 1, lag 1"), status.out());
+
+    Result secret = ctl("failover", "secret");
+    assertEquals("s3cret-s3cret-s3cret" + System.lineSeparator(), secret.out());
+
+    Result init =
+        ctl("failover", "init", "--peer", "127.0.0.3", "--secret", "s3cret-s3cret-s3cret");
+    assertEquals(0, init.exit(), init.err());
+    assertTrue(init.out().contains("role       primary"), init.out());
+    Result noSecret = ctl("failover", "secret");
+    assertEquals(2, noSecret.exit(), "the secret is shown on the secondary only");
+
+    assertEquals(0, ctl("failover", "takeover", "--cause", "maintenance").exit());
+    assertEquals(0, ctl("failover", "handback").exit());
+    assertEquals(0, ctl("failover", "leave", "--cause", "decommission").exit());
+    assertEquals(
+        List.of(
+            "init 127.0.0.3 s3cret-s3cret-s3cret",
+            "takeover operator: maintenance",
+            "handback operator: provisionctl",
+            "leave operator: decommission"),
+        failover.calls);
   }
 
   @Test

@@ -1,0 +1,854 @@
+package org.provisioning.dhcp.failover;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.StateBus;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.config.FailoverConfig;
+import org.provisioning.common.config.FailoverRole;
+import org.provisioning.common.control.FailoverStatus;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.service.ProvisioningService;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.lease.LeaseStore;
+import org.provisioning.dhcp.server.ReplicationGate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server's side of a failover pair: three channels, each with its own socket and thread, around
+ * the {@link FailoverStateMachine}.
+ *
+ * <ul>
+ *   <li>TCP {@code failover.port}: sync sessions. Both send HELLO (per-origin highest sequences);
+ *       then each sends what the other lacks of its origin (its config version and a lease
+ *       snapshot) and SYNC_DONE with the sequence the snapshot covers; the stream carries the tail.
+ *       The primary opens sessions, the secondary accepts them.
+ *   <li>UDP {@code failover.port + 1}: the lease stream. Own-origin records, once durable, are
+ *       packed into datagrams of at most 1400 octets; the partner applies and journals them and
+ *       acks cumulatively; on no progress for a heartbeat interval the sender goes back to the
+ *       first unacked record. A backlog past its bound falls back to a TCP sync.
+ *   <li>UDP {@code failover.port + 2}: heartbeats every {@code heartbeatMillis} on a dedicated
+ *       thread, which also ticks the state machine.
+ * </ul>
+ *
+ * As a {@link ReplicationGate}, it holds a NORMAL primary's ACK until the secondary acked the lease
+ * record, for at most {@code max(3 x heartbeat, 100 ms)}; past that the primary goes on alone and
+ * says so ({@code FAILOVER_REPLICATION_LAGGING}).
+ */
+public final class FailoverService implements ProvisioningService, ReplicationGate {
+  private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
+  static final int BACKLOG_CAPACITY = 100_000;
+  private static final int SNAPSHOT_BATCH = 200;
+  private static final int TCP_TIMEOUT_MILLIS = 10_000;
+  private static final int MAX_TCP_FRAME = 32 << 20;
+
+  private final FailoverConfig config;
+  private final int serverId;
+  private final String serverName;
+  private final StateBus bus;
+  private final ConfigService configService;
+  private final AlertCenter alerts;
+  private final Clock clock;
+  private final FrameAuthenticator auth;
+  private final FailoverStateMachine machine;
+  private final UpdateBacklog backlog;
+  private final PeerRecordApplier applier;
+  private final PeerRecordApplier.EngineThread engineThread;
+  private final DhcpEngine engine;
+  private final LeaseStore store;
+  private final long gateMillis;
+  private final Counter sent;
+  private final Counter lagging;
+  private final Counter resyncs;
+  private final Counter conflicts;
+  private final Counter tailsSent;
+  private final Counter snapshotsSent;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean syncRunning = new AtomicBoolean();
+  private final Object peerLock = new Object();
+  private volatile InetAddress peer;
+  private volatile int peerOrigin = -1;
+  private long receivedPeer = -1;
+  private long appliedPeer = -1;
+  private volatile ServiceState serviceState = ServiceState.NEW;
+  private CounterReservation counters;
+  private volatile Path acceptedFile;
+  private final AtomicBoolean savingAccepted = new AtomicBoolean();
+  private volatile long lastSyncAttemptNanos;
+  private DatagramSocket heartbeatSocket;
+  private DatagramSocket streamSocket;
+  private ServerSocket syncSocket;
+  private final List<Thread> threads = new ArrayList<>();
+
+  public FailoverService(
+      FailoverConfig config,
+      int serverId,
+      String serverName,
+      String secret,
+      StateBus bus,
+      ConfigService configService,
+      DhcpEngine engine,
+      LeaseStore store,
+      PeerRecordApplier.EngineThread engineThread,
+      AlertCenter alerts,
+      StatisticsRegistry stats,
+      Clock clock) {
+    this.config = config;
+    this.serverId = serverId;
+    this.serverName = serverName;
+    this.bus = bus;
+    this.configService = configService;
+    this.alerts = alerts;
+    this.clock = clock;
+    this.engine = engine;
+    this.store = store;
+    this.engineThread = engineThread;
+    this.auth =
+        new FrameAuthenticator(FrameAuthenticator.deriveKey(secret), serverId, clock, stats);
+    this.peer = config.peer() == null ? null : config.peer().toInetAddress();
+    boolean paired =
+        peer != null
+            || bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
+    this.machine =
+        new FailoverStateMachine(config.role(), config.deadAfterMillis(), paired, clock, stats);
+    this.backlog = new UpdateBacklog(BACKLOG_CAPACITY, 0);
+    this.applier =
+        new PeerRecordApplier(
+            bus, configService, engine, store, engineThread, alerts, clock, stats);
+    this.gateMillis = Math.max(3L * config.heartbeatMillis(), 100L);
+    this.sent = stats.counter("failover.records.sent");
+    this.lagging = stats.counter("failover.replication_lagging");
+    this.resyncs = stats.counter("failover.syncs");
+    this.conflicts = stats.counter("failover.conflicts");
+    this.tailsSent = stats.counter("failover.syncs.tail");
+    this.snapshotsSent = stats.counter("failover.syncs.snapshot");
+    stats.gauge("failover.records.pending", backlog::pending);
+    stats.gauge("failover.records.acked", backlog::acked);
+    machine.addListener(this::onTransition);
+  }
+
+  @Override
+  public String name() {
+    return "failover";
+  }
+
+  @Override
+  public ServiceState state() {
+    return serviceState;
+  }
+
+  public FailoverStateMachine machine() {
+    return machine;
+  }
+
+  /**
+   * Keeps frame counters in a file of the data directory, so that they stay above those used before
+   * a restart even if the clock went back; call before {@link #start}.
+   */
+  public void keepCountersIn(Path file) throws IOException {
+    counters = CounterReservation.open(file, auth.nowMicros());
+    auth.reserveIn(counters);
+    acceptedFile = file.resolveSibling("failover.accepted");
+    auth.loadAccepted(acceptedFile);
+  }
+
+  /** Saves the anti-replay window off the heartbeat thread; a failure is logged, never fatal. */
+  private void saveAccepted() {
+    Path file = acceptedFile;
+    if (file == null || !savingAccepted.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                auth.saveAccepted(file);
+              } catch (IOException e) {
+                log.warn("FAILOVER_REPLAY_WINDOW_NOT_SAVED file={}: {}", file, e.toString());
+              } finally {
+                savingAccepted.set(false);
+              }
+            },
+            "failover-save");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  public synchronized void start() throws IOException {
+    serviceState = ServiceState.STARTING;
+    InetAddress listen = config.listen().toInetAddress();
+    int port = config.port();
+    try {
+      syncSocket = new ServerSocket();
+      syncSocket.setReuseAddress(true);
+      syncSocket.bind(new InetSocketAddress(listen, port));
+      streamSocket = new DatagramSocket(new InetSocketAddress(listen, port + 1));
+      streamSocket.setReceiveBufferSize(4 << 20);
+      streamSocket.setSendBufferSize(4 << 20);
+      heartbeatSocket = new DatagramSocket(new InetSocketAddress(listen, port + 2));
+    } catch (IOException e) {
+      closeSockets();
+      serviceState = ServiceState.FAILED;
+      throw e;
+    }
+    running.set(true);
+    bus.addListener(
+        record -> {
+          if (running.get() && record.origin() == serverId) {
+            backlog.add(record);
+          }
+        });
+    applyServingMode();
+    spawn("failover-heartbeat", this::heartbeatLoop, Thread.MAX_PRIORITY);
+    spawn("failover-stream-rx", this::streamReceiveLoop, Thread.NORM_PRIORITY);
+    spawn("failover-stream-tx", this::streamSendLoop, Thread.NORM_PRIORITY);
+    spawn("failover-sync-accept", this::syncAcceptLoop, Thread.NORM_PRIORITY);
+    serviceState = ServiceState.RUNNING;
+    log.info(
+        "FAILOVER_STARTED role={} listen={} tcp={} stream={} heartbeat={} peer={}",
+        config.role().label(),
+        config.listen(),
+        port,
+        port + 1,
+        port + 2,
+        peer == null ? "unknown" : peer.getHostAddress());
+  }
+
+  private void spawn(String name, Runnable loop, int priority) {
+    Thread t = new Thread(loop, name);
+    t.setDaemon(true);
+    t.setPriority(priority);
+    threads.add(t);
+    t.start();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (!running.getAndSet(false)) {
+      if (counters != null) {
+        counters.close();
+      }
+      return;
+    }
+    serviceState = ServiceState.STOPPING;
+    closeSockets();
+    if (counters != null) {
+      counters.close();
+    }
+    if (acceptedFile != null) {
+      try {
+        auth.saveAccepted(acceptedFile);
+      } catch (IOException e) {
+        log.warn("FAILOVER_REPLAY_WINDOW_NOT_SAVED file={}: {}", acceptedFile, e.toString());
+      }
+    }
+    for (Thread t : threads) {
+      t.interrupt();
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    serviceState = ServiceState.STOPPED;
+  }
+
+  private void closeSockets() {
+    for (AutoCloseable c : new AutoCloseable[] {syncSocket, streamSocket, heartbeatSocket}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing on the way out
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- replication gate
+
+  @Override
+  public CompletableFuture<Void> replicated(BusRecord record) {
+    if (machine.role() != FailoverRole.PRIMARY
+        || machine.state() != FailoverState.NORMAL
+        || !running.get()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (backlog.needsResync() || !machine.partnerInContact()) {
+      // The record cannot reach the partner before a sync (or the partner is gone): waiting
+      // would only add the bound to every ACK.
+      lagging.increment();
+      return CompletableFuture.completedFuture(null);
+    }
+    long seq = record.sequence();
+    CompletableFuture<Void> acked = backlog.whenAcked(seq);
+    return acked
+        .completeOnTimeout(null, gateMillis, TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (r, e) -> {
+              if (backlog.acked() < seq) {
+                lagging.increment();
+                log.warn(
+                    "FAILOVER_REPLICATION_LAGGING seq={} acked={} waited_ms={}; answering alone",
+                    seq,
+                    backlog.acked(),
+                    gateMillis);
+                alerts.raise(
+                    "FAILOVER_REPLICATION_LAGGING",
+                    serverName,
+                    AlertSeverity.WARNING,
+                    "the partner did not ack lease records within " + gateMillis + " ms");
+              }
+            });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private void onTransition(FailoverState from, FailoverState to, String cause) {
+    applyServingMode();
+    alerts.raise(
+        "FAILOVER_STATE",
+        serverName,
+        to == FailoverState.PARTNER_DOWN ? AlertSeverity.WARNING : AlertSeverity.INFO,
+        "failover " + from + " -> " + to + " (" + cause + ")");
+    alerts.clear("FAILOVER_STATE", serverName, "now " + to);
+    if (to == FailoverState.PARTNER_DOWN) {
+      alerts.raise(
+          "FAILOVER_PARTNER_DOWN",
+          serverName,
+          AlertSeverity.CRITICAL,
+          "partner out of contact (" + cause + "); serving alone");
+    } else if (from == FailoverState.PARTNER_DOWN) {
+      alerts.clear("FAILOVER_PARTNER_DOWN", serverName, "partner back in contact");
+    }
+  }
+
+  private void applyServingMode() {
+    var mode = machine.servingMode();
+    engineThread.execute(() -> engine.setMode(mode));
+  }
+
+  // ---------------------------------------------------------------- heartbeat channel
+
+  private void heartbeatLoop() {
+    long interval = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
+    long next = System.nanoTime();
+    long ticks = 0;
+    byte[] buffer = new byte[2048];
+    while (running.get()) {
+      try {
+        long now = System.nanoTime();
+        if (now - next >= 0) {
+          sendHeartbeat();
+          machine.onTick();
+          maybeSync();
+          if (++ticks % Math.max(1, 1000 / config.heartbeatMillis()) == 0) {
+            saveAccepted();
+          }
+          next += interval;
+          if (now - next > interval) {
+            next = now + interval;
+          }
+        }
+        int wait = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()));
+        heartbeatSocket.setSoTimeout(wait);
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        try {
+          heartbeatSocket.receive(packet);
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        Optional<FrameAuthenticator.Frame> frame =
+            auth.open(packet.getData(), packet.getOffset(), packet.getLength());
+        if (frame.isEmpty() || frame.get().kind() != FrameKind.HEARTBEAT) {
+          continue;
+        }
+        FailoverMessage.Heartbeat h =
+            (FailoverMessage.Heartbeat)
+                FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
+        learnPeer(packet.getAddress(), frame.get().sender());
+        if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
+            || h.role() == config.role()) {
+          // Two primaries (or two secondaries) would both serve (or neither): never pair them.
+          roleClash(h.role());
+          continue;
+        }
+        alerts.clear(
+            "FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
+        machine.onHeartbeat(h);
+        backlog.acked(h.appliedPeerSequence());
+      } catch (SocketException e) {
+        if (running.get()) {
+          log.warn("FAILOVER_HEARTBEAT_SOCKET_ERROR {}", e.toString());
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
+      }
+    }
+  }
+
+  private void roleClash(FailoverRole theirs) {
+    if (alerts.raise(
+        "FAILOVER_ROLE_CLASH",
+        serverName,
+        AlertSeverity.CRITICAL,
+        "the partner at "
+            + (peer == null ? "?" : peer.getHostAddress())
+            + " is also "
+            + theirs.label()
+            + "; its heartbeats are ignored until one of the two is reconfigured")) {
+      log.error("FAILOVER_ROLE_CLASH ours={} theirs={}", config.role().label(), theirs.label());
+    }
+  }
+
+  private void sendHeartbeat() throws IOException {
+    InetAddress to = peer;
+    if (to == null) {
+      return;
+    }
+    long applied;
+    synchronized (peerLock) {
+      applied = Math.max(0, appliedPeer);
+    }
+    FailoverMessage.Heartbeat h =
+        new FailoverMessage.Heartbeat(
+            config.role(), machine.state(), clock.millis(), bus.lastSequence(), applied);
+    byte[] frame = auth.seal(FrameKind.HEARTBEAT, FailoverCodec.encode(h));
+    heartbeatSocket.send(new DatagramPacket(frame, frame.length, to, config.port() + 2));
+  }
+
+  private void learnPeer(InetAddress from, int origin) {
+    if (peer == null) {
+      log.info("FAILOVER_PEER_LEARNED address={} id={}", from.getHostAddress(), origin);
+      peer = from;
+    }
+    synchronized (peerLock) {
+      if (peerOrigin != origin) {
+        peerOrigin = origin;
+        long journaled = bus.highestSequenceByOrigin().getOrDefault(origin, 0L);
+        receivedPeer = Math.max(receivedPeer, journaled);
+        appliedPeer = Math.max(appliedPeer, journaled);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- lease stream channel
+
+  private void streamSendLoop() {
+    long rto = TimeUnit.MILLISECONDS.toNanos(Math.max(20, config.heartbeatMillis()));
+    long lastAcked = backlog.acked();
+    long lastProgress = System.nanoTime();
+    int maxBody = FailoverCodec.MAX_DATAGRAM - FrameAuthenticator.OVERHEAD;
+    while (running.get()) {
+      try {
+        backlog.awaitWork(config.heartbeatMillis());
+        InetAddress to = peer;
+        if (to == null || !machine.partnerInContact() || backlog.needsResync()) {
+          continue;
+        }
+        long acked = backlog.acked();
+        long now = System.nanoTime();
+        if (acked != lastAcked) {
+          lastAcked = acked;
+          lastProgress = now;
+        } else if (backlog.pending() > 0 && now - lastProgress > rto) {
+          backlog.rewind();
+          lastProgress = now;
+        }
+        List<BusRecord> batch;
+        while (!(batch = backlog.nextBatch(maxBody)).isEmpty()) {
+          byte[] frame =
+              auth.seal(
+                  FrameKind.RECORDS, FailoverCodec.encode(new FailoverMessage.Records(batch)));
+          streamSocket.send(new DatagramPacket(frame, frame.length, to, config.port() + 1));
+          sent.add(batch.size());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (running.get()) {
+          log.warn("FAILOVER_STREAM_SEND_ERROR {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private void streamReceiveLoop() {
+    byte[] buffer = new byte[65_536];
+    while (running.get()) {
+      try {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        streamSocket.receive(packet);
+        Optional<FrameAuthenticator.Frame> opened =
+            auth.open(packet.getData(), packet.getOffset(), packet.getLength());
+        if (opened.isEmpty()) {
+          continue;
+        }
+        FrameAuthenticator.Frame frame = opened.get();
+        FailoverMessage message = FailoverCodec.decode(frame.kind(), frame.body());
+        if (message instanceof FailoverMessage.Ack ack) {
+          backlog.acked(ack.sequence());
+        } else if (message instanceof FailoverMessage.Records records) {
+          learnPeer(packet.getAddress(), frame.sender());
+          receiveRecords(frame.sender(), records.records(), packet.getAddress());
+        }
+      } catch (SocketException e) {
+        if (running.get()) {
+          log.warn("FAILOVER_STREAM_SOCKET_ERROR {}", e.toString());
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("FAILOVER_STREAM_RECEIVE_ERROR {}", e.toString());
+      }
+    }
+  }
+
+  private void receiveRecords(int sender, List<BusRecord> records, InetAddress from) {
+    CompletableFuture<Void> applied = submitInOrder(sender, records, false);
+    if (applied == null) {
+      sendAck(from);
+      return;
+    }
+    applied.whenComplete((r, e) -> sendAck(from));
+  }
+
+  /**
+   * Hands the records that follow the last one received to the applier, in order, under the lock:
+   * the stream and a sync's tail may both carry them, and records must be journaled in sequence
+   * (the bus refuses a lower sequence after a higher one). Records already received are skipped; at
+   * a gap the rest is dropped, or, for a sync, refused.
+   *
+   * @return completes once the records are applied and journaled; null if none was new
+   */
+  private CompletableFuture<Void> submitInOrder(
+      int sender, List<BusRecord> records, boolean gapIsError) {
+    synchronized (peerLock) {
+      List<BusRecord> fresh = new ArrayList<>();
+      for (BusRecord record : records) {
+        if (record.origin() != sender || record.sequence() <= receivedPeer) {
+          continue;
+        }
+        if (record.sequence() != receivedPeer + 1) {
+          if (gapIsError) {
+            throw new IllegalStateException(
+                "a sync tail skips from " + receivedPeer + " to " + record.sequence());
+          }
+          break; // a gap: ack what we have, the sender goes back
+        }
+        fresh.add(record);
+        receivedPeer = record.sequence();
+      }
+      if (fresh.isEmpty()) {
+        return null;
+      }
+      long last = fresh.get(fresh.size() - 1).sequence();
+      return applier
+          .applyRecords(fresh)
+          .whenComplete(
+              (r, e) -> {
+                synchronized (peerLock) {
+                  if (e == null) {
+                    appliedPeer = Math.max(appliedPeer, last);
+                  } else {
+                    log.warn("FAILOVER_APPLY_FAILED up_to={}: {}", last, e.toString());
+                    receivedPeer = appliedPeer;
+                  }
+                }
+              });
+    }
+  }
+
+  private void sendAck(InetAddress to) {
+    long applied;
+    synchronized (peerLock) {
+      applied = appliedPeer;
+    }
+    if (applied < 0) {
+      return;
+    }
+    byte[] frame = auth.seal(FrameKind.ACK, FailoverCodec.encode(new FailoverMessage.Ack(applied)));
+    try {
+      streamSocket.send(new DatagramPacket(frame, frame.length, to, config.port() + 1));
+    } catch (IOException e) {
+      log.debug("FAILOVER_ACK_SEND_FAILED {}", e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- sync channel
+
+  /** On the heartbeat thread: the primary opens a sync session when one is due. */
+  private void maybeSync() {
+    InetAddress to = peer;
+    if (config.role() != FailoverRole.PRIMARY
+        || to == null
+        || !machine.partnerInContact()
+        || !(machine.wantsSync() || backlog.needsResync())
+        || System.nanoTime() - lastSyncAttemptNanos < TimeUnit.MILLISECONDS.toNanos(500)
+        || !syncRunning.compareAndSet(false, true)) {
+      return;
+    }
+    lastSyncAttemptNanos = System.nanoTime();
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(to, config.port()), TCP_TIMEOUT_MILLIS);
+                socket.setSoTimeout(TCP_TIMEOUT_MILLIS);
+                socket.setTcpNoDelay(true);
+                session(socket, true);
+              } catch (IOException | RuntimeException e) {
+                log.warn("FAILOVER_SYNC_FAILED peer={}: {}", to.getHostAddress(), e.toString());
+              } finally {
+                syncRunning.set(false);
+              }
+            },
+            "failover-sync");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void syncAcceptLoop() {
+    while (running.get()) {
+      try (Socket socket = syncSocket.accept()) {
+        socket.setSoTimeout(TCP_TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        session(socket, false);
+      } catch (IOException | RuntimeException e) {
+        if (running.get()) {
+          log.warn("FAILOVER_SYNC_FAILED: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * One sync session. The client sends its part first, then reads the server's; the client ends
+   * with a second SYNC_DONE, after which the server knows its part was applied.
+   */
+  private void session(Socket socket, boolean client) throws IOException {
+    long started = System.nanoTime();
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    DataOutputStream out =
+        new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), 65_536));
+    write(out, new FailoverMessage.Hello(config.role(), machine.state(), holding()));
+    out.flush();
+    Received<FailoverMessage> hello = read(in);
+    if (!(hello.message() instanceof FailoverMessage.Hello theirs)) {
+      throw new IOException("expected HELLO, got " + hello.message().kind());
+    }
+    int partner = hello.sender();
+    learnPeer(socket.getInetAddress(), partner);
+    long covered;
+    if (client) {
+      covered = sendPart(out, theirs);
+      receivePart(in, partner);
+      // The closing frame is a SYNC_DONE, a kind only TCP carries: an ACK would race the
+      // stream's ACKs in the anti-replay window.
+      write(out, new FailoverMessage.SyncDone(covered));
+      out.flush();
+      backlog.resetTo(covered);
+    } else {
+      receivePart(in, partner);
+      covered = sendPart(out, theirs);
+      Received<FailoverMessage> end = read(in);
+      if (!(end.message() instanceof FailoverMessage.SyncDone)) {
+        throw new IOException("expected the closing SYNC_DONE, got " + end.message().kind());
+      }
+      backlog.resetTo(covered);
+    }
+    resyncs.increment();
+    log.info(
+        "FAILOVER_SYNC_DONE role={} peer={} our_seq_covered={} ms={}",
+        config.role().label(),
+        socket.getInetAddress().getHostAddress(),
+        covered,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    machine.onSyncCompleted();
+  }
+
+  /**
+   * The highest sequence held of each origin: journaled, or for the partner's origin, applied from
+   * its last snapshot (held in memory and journaled as our own records).
+   */
+  private java.util.Map<Integer, Long> holding() {
+    java.util.Map<Integer, Long> held = new java.util.HashMap<>(bus.highestSequenceByOrigin());
+    synchronized (peerLock) {
+      if (peerOrigin >= 0 && appliedPeer > 0) {
+        held.merge(peerOrigin, appliedPeer, Math::max);
+      }
+    }
+    return held;
+  }
+
+  /** Sends what the partner lacks of our origin; returns the sequence it covers. */
+  private long sendPart(DataOutputStream out, FailoverMessage.Hello theirs) throws IOException {
+    long covered = bus.lastSequence();
+    long theyHave = theirs.highestByOrigin().getOrDefault(serverId, 0L);
+    Optional<List<BusRecord>> tail =
+        theyHave > 0 ? backlog.tail(theyHave, covered) : Optional.empty();
+    if (tail.isPresent()) {
+      List<BusRecord> records = tail.get();
+      for (int i = 0; i < records.size(); i += SNAPSHOT_BATCH) {
+        write(
+            out,
+            new FailoverMessage.Tail(
+                records.subList(i, Math.min(records.size(), i + SNAPSHOT_BATCH))));
+      }
+      tailsSent.increment();
+    } else if (theyHave < covered || theyHave == 0) {
+      snapshotsSent.increment();
+      write(out, new FailoverMessage.Config(configService.snapshot()));
+      List<LeaseRecord> leases = snapshotLeases();
+      for (int i = 0; i < leases.size(); i += SNAPSHOT_BATCH) {
+        write(
+            out,
+            new FailoverMessage.Leases(
+                leases.subList(i, Math.min(leases.size(), i + SNAPSHOT_BATCH))));
+      }
+    }
+    write(out, new FailoverMessage.SyncDone(covered));
+    out.flush();
+    return covered;
+  }
+
+  private List<LeaseRecord> snapshotLeases() throws IOException {
+    CompletableFuture<List<LeaseRecord>> f = new CompletableFuture<>();
+    engineThread.execute(
+        () -> {
+          List<LeaseRecord> all = new ArrayList<>();
+          store.forEach(all::add);
+          f.complete(all);
+        });
+    try {
+      return f.get(TCP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IOException("lease snapshot failed: " + e, e);
+    }
+  }
+
+  private void receivePart(DataInputStream in, int partner) throws IOException {
+    while (true) {
+      Received<FailoverMessage> r = read(in);
+      FailoverMessage m = r.message();
+      if (m instanceof FailoverMessage.Config c) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        engineThread.execute(
+            () -> {
+              try {
+                applier.applySnapshotConfig(c.version(), partner);
+              } finally {
+                done.complete(null);
+              }
+            });
+        join(done);
+      } else if (m instanceof FailoverMessage.Tail t) {
+        synchronized (peerLock) {
+          long journaled = bus.highestSequenceByOrigin().getOrDefault(partner, 0L);
+          receivedPeer = Math.max(receivedPeer, journaled);
+          appliedPeer = Math.max(appliedPeer, journaled);
+        }
+        CompletableFuture<Void> applied;
+        try {
+          applied = submitInOrder(partner, t.records(), true);
+        } catch (IllegalStateException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+        if (applied != null) {
+          join(applied);
+        }
+      } else if (m instanceof FailoverMessage.Leases l) {
+        join(applier.applySnapshotLeases(l.leases(), partner));
+      } else if (m instanceof FailoverMessage.SyncDone d) {
+        synchronized (peerLock) {
+          receivedPeer = Math.max(receivedPeer, d.coveredSequence());
+          appliedPeer = Math.max(appliedPeer, d.coveredSequence());
+        }
+        return;
+      } else {
+        throw new IOException("unexpected " + m.kind() + " in a sync");
+      }
+    }
+  }
+
+  private static void join(CompletableFuture<?> f) throws IOException {
+    try {
+      f.get(TCP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IOException("applying the partner's snapshot failed: " + e, e);
+    }
+  }
+
+  private record Received<M>(int sender, M message) {}
+
+  private void write(DataOutputStream out, FailoverMessage message) throws IOException {
+    byte[] frame = auth.seal(message.kind(), FailoverCodec.encode(message));
+    out.writeInt(frame.length);
+    out.write(frame);
+  }
+
+  private Received<FailoverMessage> read(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < FrameAuthenticator.OVERHEAD || length > MAX_TCP_FRAME) {
+      throw new IOException("frame length " + length + " is out of bounds");
+    }
+    byte[] frame = new byte[length];
+    in.readFully(frame);
+    FrameAuthenticator.Frame opened =
+        auth.open(frame, 0, length)
+            .orElseThrow(() -> new IOException("a sync frame failed authentication"));
+    return new Received<>(opened.sender(), FailoverCodec.decode(opened.kind(), opened.body()));
+  }
+
+  // ---------------------------------------------------------------- status and control
+
+  public FailoverStatus status() {
+    PartnerState p = machine.partner();
+    long now = clock.millis();
+    long acked = backlog.acked();
+    return new FailoverStatus(
+        config.role().label(),
+        machine.state().name(),
+        Instant.ofEpochMilli(machine.sinceMillis()),
+        peer == null ? null : peer.getHostAddress(),
+        p.state() == null ? null : p.state().name(),
+        p.heard() ? now - p.heardAtMillis() : -1,
+        sent.get(),
+        acked,
+        backlog.pending(),
+        Math.max(0, bus.lastSequence() - acked),
+        conflicts.get());
+  }
+
+  public void takeover(String cause) {
+    machine.takeover(cause);
+  }
+
+  public void handback(String cause) {
+    machine.handback(cause);
+  }
+}

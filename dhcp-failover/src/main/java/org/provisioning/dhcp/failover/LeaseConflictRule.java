@@ -1,0 +1,74 @@
+package org.provisioning.dhcp.failover;
+
+import java.util.Arrays;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.dhcp.lease.ClientKey;
+
+/**
+ * Decides, the same way on both servers, which of two lease records for one address stands when the
+ * partner's record meets the local one (replication, resync and the merge after a partition).
+ *
+ * <ul>
+ *   <li>The same client: the later {@code startMillis} (the newer grant or renewal) wins; on a tie
+ *       the partner's record, which is the newer change in its journal (a release or expiry keeps
+ *       the start).
+ *   <li>Different clients, both holding the address: a conflict, both servers gave it away during a
+ *       partition. The earlier grant keeps it, ties to the lower {@code allocatedBy}, then to the
+ *       lower hardware address; the loser is NAKed at its next renewal because the engine NAKs a
+ *       renewal for an address held by someone else.
+ *   <li>Different clients, only the local one holding it: the partner's record is stale (the
+ *       address was free there), the local binding stays.
+ * </ul>
+ */
+final class LeaseConflictRule {
+
+  enum Decision {
+    /** Apply the partner's record. */
+    TAKE_PARTNERS(false),
+    /** Keep the local record; the partner's is stale. */
+    KEEP_LOCAL(false),
+    /** Two clients held the address: the partner's wins. */
+    CONFLICT_PARTNERS_WINS(true),
+    /** Two clients held the address: the local one wins. */
+    CONFLICT_LOCAL_WINS(true);
+
+    final boolean conflict;
+
+    Decision(boolean conflict) {
+      this.conflict = conflict;
+    }
+
+    boolean takesPartners() {
+      return this == TAKE_PARTNERS || this == CONFLICT_PARTNERS_WINS;
+    }
+  }
+
+  private LeaseConflictRule() {}
+
+  static Decision decide(LeaseRecord local, LeaseRecord partners, long nowMillis) {
+    if (local == null || !local.holdsAddressAt(nowMillis)) {
+      return Decision.TAKE_PARTNERS;
+    }
+    if (ClientKey.of(local).equals(ClientKey.of(partners))) {
+      return partners.startMillis() >= local.startMillis()
+          ? Decision.TAKE_PARTNERS
+          : Decision.KEEP_LOCAL;
+    }
+    if (!partners.holdsAddressAt(nowMillis)) {
+      return Decision.KEEP_LOCAL;
+    }
+    return partnersWins(local, partners)
+        ? Decision.CONFLICT_PARTNERS_WINS
+        : Decision.CONFLICT_LOCAL_WINS;
+  }
+
+  private static boolean partnersWins(LeaseRecord local, LeaseRecord partners) {
+    if (partners.startMillis() != local.startMillis()) {
+      return partners.startMillis() < local.startMillis();
+    }
+    if (partners.allocatedBy() != local.allocatedBy()) {
+      return partners.allocatedBy() < local.allocatedBy();
+    }
+    return Arrays.compareUnsigned(partners.hardwareAddress(), local.hardwareAddress()) < 0;
+  }
+}

@@ -1,0 +1,40 @@
+package org.provisioning.dhcp.failover;
+
+import org.provisioning.common.config.FailoverRole;
+
+/**
+ * What this server knows of its partner, from the partner's last authenticated heartbeat (Kea's
+ * "communication state"). Immutable; the state machine swaps it.
+ *
+ * @param heardAtMillis when (this server's clock) the last valid heartbeat arrived; for a partner
+ *     never heard, when this server started looking
+ * @param heard whether any valid heartbeat arrived since start
+ */
+record PartnerState(
+    boolean heard,
+    long heardAtMillis,
+    FailoverRole role,
+    FailoverState state,
+    long clockMillis,
+    long ownSequence,
+    long appliedOurSequence) {
+
+  static PartnerState unknown(long sinceMillis) {
+    return new PartnerState(false, sinceMillis, null, null, 0, 0, 0);
+  }
+
+  PartnerState heard(FailoverMessage.Heartbeat h, long nowMillis) {
+    return new PartnerState(
+        true,
+        nowMillis,
+        h.role(),
+        h.state(),
+        h.clockMillis(),
+        h.ownSequence(),
+        h.appliedPeerSequence());
+  }
+
+  long silentForMillis(long nowMillis) {
+    return nowMillis - heardAtMillis;
+  }
+}

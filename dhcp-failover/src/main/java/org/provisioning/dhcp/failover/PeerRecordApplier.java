@@ -1,0 +1,296 @@
+package org.provisioning.dhcp.failover;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.StateBus;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.config.ConfigVersion;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.lease.LeaseStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies what the partner sends: its bus records (stream and sync tail) and its snapshot (config
+ * and leases), on the DHCP engine's thread so that records are applied and journaled in their order
+ * and the pools follow. A lease meets the {@link LeaseConflictRule}; a config keeps this server's
+ * identity (server section; failover role, listen and peer) and meets the config rule: the higher
+ * version wins, ties to the later change, then to the lower server id.
+ */
+final class PeerRecordApplier {
+  private static final Logger log = LoggerFactory.getLogger(PeerRecordApplier.class);
+
+  /** Runs tasks on the DHCP engine's thread ({@code DhcpServer::execute}). */
+  interface EngineThread {
+    void execute(Runnable task);
+  }
+
+  private final StateBus bus;
+  private final ConfigService config;
+  private final DhcpEngine engine;
+  private final LeaseStore store;
+  private final EngineThread engineThread;
+  private final AlertCenter alerts;
+  private final Clock clock;
+  private final ObjectMapper json;
+  private final Counter conflicts;
+  private final Counter configConflicts;
+  private final Counter applied;
+
+  PeerRecordApplier(
+      StateBus bus,
+      ConfigService config,
+      DhcpEngine engine,
+      LeaseStore store,
+      EngineThread engineThread,
+      AlertCenter alerts,
+      Clock clock,
+      StatisticsRegistry stats) {
+    this.bus = bus;
+    this.config = config;
+    this.engine = engine;
+    this.store = store;
+    this.engineThread = engineThread;
+    this.alerts = alerts;
+    this.clock = clock;
+    this.json = config.codec().jsonMapper();
+    this.conflicts = stats.counter("failover.conflicts");
+    this.configConflicts = stats.counter("failover.config_conflicts");
+    this.applied = stats.counter("failover.records.applied");
+  }
+
+  /**
+   * Applies the partner's records in order and journals each after applying it. Completes once the
+   * last is durable; a record already journaled (a retransmission) counts as done.
+   */
+  CompletableFuture<Void> applyRecords(List<BusRecord> records) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    engineThread.execute(
+        () -> {
+          CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+          try {
+            for (BusRecord record : records) {
+              last = applyOne(record);
+            }
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            return;
+          }
+          last.whenComplete(
+              (r, e) -> {
+                if (e == null || stale(e)) {
+                  done.complete(null);
+                } else {
+                  done.completeExceptionally(e);
+                }
+              });
+        });
+    return done;
+  }
+
+  private static boolean stale(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof IllegalArgumentException;
+  }
+
+  /** On the engine thread. */
+  private CompletableFuture<?> applyOne(BusRecord record) {
+    applied.increment();
+    BusRecord journaled = record;
+    if (RecordType.LEASE.equals(record.type())) {
+      mergeLease(LeaseRecord.decode(record.payload()), record.origin());
+    } else if (RecordType.CONFIG.equals(record.type())) {
+      byte[] local = localised(record.payload());
+      journaled =
+          new BusRecord(
+              record.origin(), record.sequence(), record.timeMillis(), record.type(), local);
+      mergeConfig(journaled);
+    }
+    CompletableFuture<BusRecord> appended = bus.append(journaled);
+    appended.exceptionally(
+        e -> {
+          if (!stale(e)) {
+            log.error("FAILOVER_APPEND_FAILED record={}: {}", record, e.toString());
+          }
+          return null;
+        });
+    return appended;
+  }
+
+  /** Applies one lease of the partner's snapshot; a lease it changes is journaled as ours. */
+  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases, int partner) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    engineThread.execute(
+        () -> {
+          CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+          for (LeaseRecord lease : leases) {
+            LeaseRecord local = store.byAddress(lease.address()).orElse(null);
+            if (lease.equals(local)) {
+              continue;
+            }
+            if (mergeLease(lease, partner)) {
+              last = bus.publish(RecordType.LEASE, lease.encode());
+            }
+          }
+          last.whenComplete((r, e) -> done.complete(null));
+        });
+    return done;
+  }
+
+  /**
+   * On the engine thread: applies the partner's lease if the rule says so. When the local lease
+   * wins a conflict it is republished, so that our journal ends with the winner and the partner,
+   * applying the same rule to it, keeps it too.
+   *
+   * @return whether the partner's lease was applied
+   */
+  private boolean mergeLease(LeaseRecord partners, int partner) {
+    LeaseRecord local = store.byAddress(partners.address()).orElse(null);
+    LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners, clock.millis());
+    if (decision.conflict) {
+      conflicts.increment();
+      alerts.raise(
+          "FAILOVER_LEASE_CONFLICT",
+          partners.address().toString(),
+          AlertSeverity.WARNING,
+          "both servers leased "
+              + partners.address()
+              + ": kept "
+              + (decision.takesPartners() ? partners : local)
+              + ", the other client is NAKed at its next renewal");
+    }
+    if (decision.takesPartners()) {
+      engine.apply(partners);
+      return true;
+    }
+    if (decision == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+      bus.publish(RecordType.LEASE, local.encode());
+    }
+    return false;
+  }
+
+  private static void keep(ObjectNode cfg, JsonNode mine, String section, List<String> fields) {
+    ObjectNode theirs = cfg.get(section) instanceof ObjectNode o ? o : cfg.putObject(section);
+    JsonNode own = mine.get(section);
+    for (String field : fields) {
+      JsonNode value = own == null ? null : own.get(field);
+      if (value == null || value.isNull()) {
+        theirs.remove(field);
+      } else {
+        theirs.set(field, value);
+      }
+    }
+  }
+
+  /** Applies the partner's config version (a journaled CONFIG payload) if it wins. */
+  void applySnapshotConfig(byte[] payload, int partner) {
+    byte[] local = localised(payload);
+    if (local == null) {
+      return;
+    }
+    mergeConfig(new BusRecord(partner, 0, clock.millis(), RecordType.CONFIG, local));
+  }
+
+  private void mergeConfig(BusRecord record) {
+    JsonNode node;
+    try {
+      node = json.readTree(record.payload());
+    } catch (IOException e) {
+      log.warn("FAILOVER_CONFIG_UNREADABLE origin={}: {}", record.origin(), e.getMessage());
+      return;
+    }
+    long version = node.path("version").asLong();
+    Instant changedAt = Instant.parse(node.path("changedAt").asText());
+    ConfigVersion current = config.current().orElse(null);
+    if (current == null || version > current.number()) {
+      if (record.sequence() > 0) {
+        config.apply(record);
+      } else {
+        applyAsNewVersion(node, "peer-sync");
+      }
+      return;
+    }
+    if (version < current.number()
+        || sameConfig(node.path("config"), current)
+        || record.origin() == bus.originId()) {
+      return;
+    }
+    // Equal numbers, different content: both changed the config while apart.
+    boolean partnerWins =
+        version == current.number()
+            && (changedAt.isAfter(current.changedAt())
+                || (changedAt.equals(current.changedAt()) && record.origin() < bus.originId()));
+    if (version == current.number()) {
+      configConflicts.increment();
+      alerts.raise(
+          "FAILOVER_CONFIG_CONFLICT",
+          "version " + version,
+          AlertSeverity.WARNING,
+          "both servers made config version "
+              + version
+              + " while apart; "
+              + (partnerWins ? "the partner's" : "this server's")
+              + " stands, the other stays in the journal's history");
+    }
+    if (partnerWins) {
+      applyAsNewVersion(node, "peer-merge");
+    }
+  }
+
+  /** Compared as parsed configs: JSON trees differ on number types alone (3600 int vs long). */
+  private boolean sameConfig(JsonNode node, ConfigVersion current) {
+    try {
+      return config.codec().parse(json.writeValueAsString(node)).equals(current.config());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private void applyAsNewVersion(JsonNode node, String source) {
+    try {
+      config.applyDocument(json.writeValueAsString(node.path("config")), source, null);
+    } catch (Exception e) {
+      log.warn("FAILOVER_CONFIG_REFUSED source={}: {}", source, e.getMessage());
+    }
+  }
+
+  /**
+   * The partner's encoded config version with this server's identity put back: the server section
+   * and the failover role, listen and peer are local and never replicated. So are the addresses
+   * this server answers on (management section; DHCP listen, port and server identifier): two
+   * servers of a pair listen on different addresses, and a secondary must not answer with the
+   * primary's server identifier.
+   */
+  byte[] localised(byte[] payload) {
+    try {
+      ObjectNode node = (ObjectNode) json.readTree(payload);
+      ConfigVersion current = config.current().orElse(null);
+      if (current == null || !(node.get("config") instanceof ObjectNode cfg)) {
+        return payload;
+      }
+      JsonNode mine = json.valueToTree(current.config());
+      cfg.set("server", mine.get("server"));
+      cfg.set("management", mine.get("management"));
+      keep(cfg, mine, "failover", List.of("role", "listen", "peer"));
+      keep(cfg, mine, "dhcp", List.of("listen", "port", "serverIdentifier"));
+      return json.writeValueAsBytes(node);
+    } catch (IOException | ClassCastException e) {
+      log.warn("FAILOVER_CONFIG_UNREADABLE: {}", e.getMessage());
+      return payload;
+    }
+  }
+}

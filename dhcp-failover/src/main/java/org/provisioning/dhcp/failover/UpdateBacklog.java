@@ -1,0 +1,177 @@
+package org.provisioning.dhcp.failover;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.provisioning.common.bus.BusRecord;
+
+/**
+ * This server's own records not yet acknowledged by the partner (Kea's update backlog), in sequence
+ * order, bounded: past the bound the oldest are dropped and the partner must be resynchronised over
+ * TCP. Also the waiters of the replication gate, completed when the ack covers them. Thread-safe.
+ */
+final class UpdateBacklog {
+  /**
+   * The largest record streamed over UDP: above the 1400-octet target a record goes alone in one
+   * (IP-fragmented) datagram; above this, it waits for a TCP sync.
+   */
+  static final int MAX_STREAMED_RECORD = 60_000;
+
+  private final int capacity;
+  private final ArrayDeque<BusRecord> records = new ArrayDeque<>();
+  private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters =
+      new ConcurrentSkipListMap<>();
+  private long acked;
+  private long nextToSend = 1;
+  private boolean overflowed;
+
+  UpdateBacklog(int capacity, long acked) {
+    this.capacity = capacity;
+    this.acked = acked;
+    this.nextToSend = acked + 1;
+  }
+
+  /** A record of ours became durable. */
+  synchronized void add(BusRecord record) {
+    if (record.sequence() <= acked) {
+      return;
+    }
+    records.addLast(record);
+    if (records.size() > capacity) {
+      records.clear();
+      overflowed = true;
+    }
+    notifyAll();
+  }
+
+  /** The partner applied and journaled every record of ours up to {@code sequence}. */
+  void acked(long sequence) {
+    synchronized (this) {
+      if (sequence <= acked) {
+        return;
+      }
+      acked = sequence;
+      while (!records.isEmpty() && records.peekFirst().sequence() <= sequence) {
+        records.removeFirst();
+      }
+      nextToSend = Math.max(nextToSend, sequence + 1);
+      notifyAll();
+    }
+    var covered = waiters.headMap(sequence, true);
+    covered.values().forEach(f -> f.complete(null));
+    covered.clear();
+  }
+
+  /**
+   * After a sync that gave the partner our snapshot up to {@code covered}: the stream starts again
+   * after it, whatever the partner acknowledged before (it may have restarted with less).
+   */
+  synchronized void resetTo(long covered) {
+    acked = covered;
+    nextToSend = covered + 1;
+    overflowed = false;
+    while (!records.isEmpty() && records.peekFirst().sequence() <= covered) {
+      records.removeFirst();
+    }
+    notifyAll();
+  }
+
+  /** Whether the partner needs records we no longer hold: only a TCP resync can help. */
+  synchronized boolean needsResync() {
+    return overflowed || (!records.isEmpty() && records.peekFirst().sequence() > acked + 1);
+  }
+
+  /**
+   * The records after {@code after} up to {@code upTo}, if this backlog still holds every one of
+   * them: then a sync can send them instead of a snapshot.
+   */
+  synchronized Optional<List<BusRecord>> tail(long after, long upTo) {
+    if (after >= upTo) {
+      return Optional.of(List.of());
+    }
+    if (overflowed || records.isEmpty() || records.peekFirst().sequence() > after + 1) {
+      return Optional.empty();
+    }
+    if (records.peekLast().sequence() < upTo) {
+      return Optional.empty();
+    }
+    List<BusRecord> tail = new ArrayList<>();
+    for (BusRecord record : records) {
+      if (record.sequence() > after && record.sequence() <= upTo) {
+        tail.add(record);
+      }
+    }
+    return Optional.of(tail);
+  }
+
+  /** Go-back-N: send again from the first unacknowledged record. */
+  synchronized void rewind() {
+    nextToSend = acked + 1;
+  }
+
+  /** The next records to send, at most {@code maxBytes} of them encoded; empty if none. */
+  synchronized List<BusRecord> nextBatch(int maxBytes) {
+    List<BusRecord> batch = new ArrayList<>();
+    int size = 2;
+    for (BusRecord record : records) {
+      if (record.sequence() < nextToSend) {
+        continue;
+      }
+      int s = FailoverCodec.encodedSize(record);
+      if (s > MAX_STREAMED_RECORD) {
+        // Too large for one datagram (a big config document): only a TCP sync can carry it.
+        overflowed = true;
+        break;
+      }
+      if (!batch.isEmpty() && size + s > maxBytes) {
+        break;
+      }
+      batch.add(record);
+      size += s;
+      if (size > maxBytes) {
+        break;
+      }
+    }
+    if (!batch.isEmpty()) {
+      nextToSend = batch.get(batch.size() - 1).sequence() + 1;
+    }
+    return batch;
+  }
+
+  /** Waits up to {@code millis} for something new to send or an ack. */
+  synchronized void awaitWork(long millis) throws InterruptedException {
+    if (hasUnsent() && !needsResync()) {
+      return;
+    }
+    wait(Math.max(1, millis));
+  }
+
+  private boolean hasUnsent() {
+    BusRecord last = records.peekLast();
+    return last != null && last.sequence() >= nextToSend;
+  }
+
+  synchronized long acked() {
+    return acked;
+  }
+
+  synchronized int pending() {
+    return records.size();
+  }
+
+  /** Completes once the partner acked {@code sequence}. */
+  CompletableFuture<Void> whenAcked(long sequence) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    waiters.put(sequence, f);
+    synchronized (this) {
+      if (acked >= sequence) {
+        waiters.remove(sequence);
+        f.complete(null);
+      }
+    }
+    return f;
+  }
+}

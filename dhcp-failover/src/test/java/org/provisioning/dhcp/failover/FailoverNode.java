@@ -1,0 +1,105 @@
+package org.provisioning.dhcp.failover;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.bus.StateBus;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.lease.MemoryLeaseStore;
+import org.provisioning.dhcp.server.DhcpServer;
+import org.provisioning.dhcp.server.LeaseJournal;
+
+/** One server of a pair in this JVM: its own bus, config, engine, DHCP socket and failover. */
+final class FailoverNode implements AutoCloseable {
+  final StatisticsRegistry stats = new StatisticsRegistry();
+  final Clock clock = Clock.systemUTC();
+  final ConfigService config = new ConfigService(new ConfigCodec(), clock);
+  final MemoryLeaseStore leases = new MemoryLeaseStore();
+  final AlertCenter alerts = new AlertCenter(clock, 100);
+  final StateBus bus;
+  final DhcpEngine engine;
+  final DhcpServer dhcp;
+  private final String secret;
+  FailoverService failover;
+
+  FailoverNode(Path dataDir, String document, String secret) throws Exception {
+    this.secret = secret;
+    LeaseJournal journal = new LeaseJournal(leases);
+    ProvisioningConfig fromFile = config.codec().parse(document);
+    bus =
+        StateBus.open(
+            dataDir.resolve("journal"),
+            fromFile.server().id(),
+            clock,
+            stats,
+            List.of(config, journal));
+    config.attach(bus);
+    ProvisioningConfig running = config.seedFromFile(document).config();
+    engine =
+        new DhcpEngine(
+            running.dhcp(),
+            running.server().id(),
+            leases,
+            clock,
+            new DhcpStatistics(stats),
+            alerts);
+    dhcp = new DhcpServer(running.dhcp(), engine, bus, stats);
+    journal.routeTo(lease -> dhcp.execute(() -> engine.apply(lease)));
+    config.addListener(version -> dhcp.reconfigure(version.config().dhcp()));
+    failover = newFailover();
+    dhcp.replicateThrough(failover);
+    dhcp.start();
+    failover.start();
+  }
+
+  private FailoverService newFailover() {
+    ProvisioningConfig running = config.current().orElseThrow().config();
+    return new FailoverService(
+        running.failover(),
+        running.server().id(),
+        running.server().name(),
+        secret,
+        bus,
+        config,
+        engine,
+        leases,
+        dhcp::execute,
+        alerts,
+        stats,
+        clock);
+  }
+
+  /** Cuts this server off its partner: its failover stops, its DHCP server goes on as it was. */
+  void isolate() {
+    failover.stop();
+  }
+
+  /** Ends an isolation: failover starts again on the same journal. */
+  void reconnect() throws Exception {
+    failover = newFailover();
+    dhcp.replicateThrough(failover);
+    failover.start();
+  }
+
+  InetSocketAddress dhcpAddress() {
+    return dhcp.localAddress();
+  }
+
+  FailoverState state() {
+    return failover.machine().state();
+  }
+
+  @Override
+  public void close() {
+    failover.stop();
+    dhcp.stop();
+    bus.close();
+  }
+}

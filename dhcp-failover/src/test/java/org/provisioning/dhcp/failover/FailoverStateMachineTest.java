@@ -1,0 +1,159 @@
+package org.provisioning.dhcp.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.config.FailoverRole;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dhcp.engine.ServingMode;
+
+class FailoverStateMachineTest {
+  private static final long HEARTBEAT = 50;
+  private static final long DEAD_AFTER = 300;
+
+  private final ManualClock clock = new ManualClock(1_000_000);
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final List<String> log = new ArrayList<>();
+
+  private FailoverStateMachine machine(FailoverRole role) {
+    FailoverStateMachine m = new FailoverStateMachine(role, DEAD_AFTER, true, clock, stats);
+    m.addListener((from, to, cause) -> log.add(from + "->" + to));
+    return m;
+  }
+
+  private static FailoverMessage.Heartbeat from(FailoverRole role, FailoverState state) {
+    return new FailoverMessage.Heartbeat(role, state, 0, 0, 0);
+  }
+
+  /** Advances the clock one heartbeat interval at a time, ticking like the heartbeat thread. */
+  private void silence(FailoverStateMachine m, long millis) {
+    for (long t = 0; t < millis; t += HEARTBEAT) {
+      clock.advance(HEARTBEAT);
+      m.onTick();
+    }
+  }
+
+  private FailoverStateMachine normalSecondary() {
+    FailoverStateMachine m = machine(FailoverRole.SECONDARY);
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.STARTUP));
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+    return m;
+  }
+
+  @Test
+  void secondaryStandsByThroughSyncIntoNormal() {
+    FailoverStateMachine m = machine(FailoverRole.SECONDARY);
+    assertEquals(ServingMode.STANDBY, m.servingMode());
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.STARTUP));
+    assertEquals(FailoverState.SYNCING, m.state());
+    assertEquals(ServingMode.STANDBY, m.servingMode());
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertEquals(ServingMode.STANDBY, m.servingMode());
+    assertEquals(List.of("STARTUP->SYNCING", "SYNCING->NORMAL"), log);
+  }
+
+  @Test
+  void neverTakesOverWhileHeartbeatsFlow() {
+    FailoverStateMachine m = normalSecondary();
+    for (int i = 0; i < 1000; i++) {
+      clock.advance(HEARTBEAT);
+      m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
+      m.onTick();
+    }
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertTrue(m.partnerInContact());
+  }
+
+  @Test
+  void declaresThePrimaryDownAfterDeadAfterMillisOfSilenceAndServesTopDown() {
+    FailoverStateMachine m = normalSecondary();
+    silence(m, DEAD_AFTER - HEARTBEAT);
+    assertEquals(FailoverState.NORMAL, m.state(), "still within the timeout");
+    silence(m, HEARTBEAT);
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+    assertEquals(ServingMode.TOP_DOWN, m.servingMode());
+    assertFalse(m.partnerInContact());
+    assertEquals(1, stats.counter("failover.entered.partner_down").get());
+  }
+
+  @Test
+  void aReturningPrimaryRecoversBeforeTakingItsRoleBack() {
+    FailoverStateMachine secondary = normalSecondary();
+    silence(secondary, DEAD_AFTER);
+    assertEquals(FailoverState.PARTNER_DOWN, secondary.state());
+
+    FailoverStateMachine primary = machine(FailoverRole.PRIMARY);
+    assertEquals(ServingMode.STANDBY, primary.servingMode(), "a primary in STARTUP serves no one");
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.PARTNER_DOWN));
+    assertEquals(FailoverState.RECOVERING, primary.state());
+    assertEquals(ServingMode.STANDBY, primary.servingMode());
+    assertTrue(primary.wantsSync());
+
+    secondary.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.RECOVERING));
+    assertEquals(FailoverState.RECOVERING, secondary.state());
+    assertEquals(ServingMode.TOP_DOWN, secondary.servingMode(), "serves until the primary is back");
+
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.RECOVERING, primary.state(), "the secondary still serves alone");
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.RECOVERING));
+    assertEquals(FailoverState.NORMAL, primary.state());
+    assertEquals(ServingMode.BOTTOM_UP, primary.servingMode());
+
+    secondary.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
+    assertEquals(FailoverState.NORMAL, secondary.state());
+    assertEquals(ServingMode.STANDBY, secondary.servingMode());
+  }
+
+  @Test
+  void aReturningPrimaryStandsByWhenTheSecondaryAlreadyRecovers() {
+    FailoverStateMachine primary = machine(FailoverRole.PRIMARY);
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.RECOVERING));
+    assertEquals(FailoverState.RECOVERING, primary.state());
+    assertEquals(ServingMode.STANDBY, primary.servingMode());
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, primary.state());
+  }
+
+  @Test
+  void aPrimaryAloneServesAfterTheTimeoutAndResyncsWhenTheSecondaryReturns() {
+    FailoverStateMachine m = machine(FailoverRole.PRIMARY);
+    silence(m, DEAD_AFTER);
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+    assertEquals(ServingMode.BOTTOM_UP, m.servingMode());
+    m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.STARTUP));
+    assertEquals(FailoverState.SYNCING, m.state());
+    assertEquals(ServingMode.BOTTOM_UP, m.servingMode(), "the primary serves while it syncs");
+    assertTrue(m.wantsSync());
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertFalse(m.wantsSync());
+  }
+
+  @Test
+  void anUnpairedSecondaryNeverServes() {
+    FailoverStateMachine m =
+        new FailoverStateMachine(FailoverRole.SECONDARY, DEAD_AFTER, false, clock, stats);
+    silence(m, 10 * DEAD_AFTER);
+    assertEquals(FailoverState.STARTUP, m.state());
+    assertEquals(ServingMode.STANDBY, m.servingMode());
+  }
+
+  @Test
+  void takeoverHoldsAgainstHeartbeatsUntilHandback() {
+    FailoverStateMachine m = normalSecondary();
+    m.takeover("operator");
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+    m.handback("operator");
+    assertEquals(FailoverState.RECOVERING, m.state());
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
+    assertEquals(FailoverState.NORMAL, m.state());
+  }
+}

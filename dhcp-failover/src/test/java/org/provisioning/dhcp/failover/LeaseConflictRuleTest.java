@@ -1,0 +1,84 @@
+package org.provisioning.dhcp.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.failover.LeaseConflictRule.Decision;
+
+class LeaseConflictRuleTest {
+  private static final long NOW = 10_000;
+
+  private static LeaseRecord lease(int mac, LeaseState state, long start, int by) {
+    return new LeaseRecord(
+        Ipv4Address.parse("10.0.0.50"),
+        1,
+        new byte[] {0, 0, 0, 0, 0, (byte) mac},
+        null,
+        state,
+        start,
+        start + 3_600_000,
+        by,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** Both servers must reach the same outcome: what stands is the same record on each side. */
+  private static LeaseRecord standing(LeaseRecord local, LeaseRecord partners) {
+    return LeaseConflictRule.decide(local, partners, NOW).takesPartners() ? partners : local;
+  }
+
+  @Test
+  void theEarlierGrantKeepsAContestedAddressOnBothServers() {
+    LeaseRecord onPrimary = lease(1, LeaseState.BOUND, 5_000, 1);
+    LeaseRecord onSecondary = lease(2, LeaseState.BOUND, 6_000, 2);
+    assertEquals(
+        Decision.CONFLICT_LOCAL_WINS, LeaseConflictRule.decide(onPrimary, onSecondary, NOW));
+    assertEquals(
+        Decision.CONFLICT_PARTNERS_WINS, LeaseConflictRule.decide(onSecondary, onPrimary, NOW));
+    assertEquals(onPrimary, standing(onPrimary, onSecondary));
+    assertEquals(onPrimary, standing(onSecondary, onPrimary));
+  }
+
+  @Test
+  void aTieGoesToTheLowerServerIdOnBothServers() {
+    LeaseRecord a = lease(9, LeaseState.BOUND, 5_000, 1);
+    LeaseRecord b = lease(2, LeaseState.BOUND, 5_000, 2);
+    assertEquals(a, standing(a, b));
+    assertEquals(a, standing(b, a));
+  }
+
+  @Test
+  void theSameClientsLaterGrantWins() {
+    LeaseRecord older = lease(1, LeaseState.BOUND, 5_000, 1);
+    LeaseRecord renewed = lease(1, LeaseState.BOUND, 7_000, 2);
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(older, renewed, NOW));
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(renewed, older, NOW));
+  }
+
+  @Test
+  void aReleaseOfTheSameGrantIsTaken() {
+    LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 1);
+    LeaseRecord released = bound.withState(LeaseState.RELEASED, 6_000);
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, released, NOW));
+  }
+
+  @Test
+  void aStaleFreeRecordNeverUnbindsAnotherClient() {
+    LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 2);
+    LeaseRecord freed = lease(2, LeaseState.RELEASED, 4_000, 1);
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(bound, freed, NOW));
+  }
+
+  @Test
+  void anExpiredLocalLeaseIsNoConflict() {
+    LeaseRecord expired = lease(1, LeaseState.BOUND, 5_000, 1).withState(LeaseState.BOUND, 9_000);
+    LeaseRecord other = lease(2, LeaseState.BOUND, 9_500, 2);
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(expired, other, NOW));
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(null, other, NOW));
+  }
+}

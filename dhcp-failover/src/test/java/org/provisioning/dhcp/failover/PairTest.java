@@ -1,0 +1,399 @@
+package org.provisioning.dhcp.failover;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.engine.ServingMode;
+
+/**
+ * Two servers of a pair in one JVM on loopback (127.0.0.1 primary, 127.0.0.3 secondary), real
+ * sockets, real journals: replication, takeover by the secondary, and the primary's return.
+ */
+class PairTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  @TempDir Path dir;
+  private FailoverNode primary;
+  private FailoverNode secondary;
+
+  @AfterEach
+  void stop() {
+    if (primary != null) {
+      primary.close();
+    }
+    if (secondary != null) {
+      secondary.close();
+    }
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static int freeUdpPort(String address) throws IOException {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String document(
+      int id, String address, int dhcpPort, String role, String peer, int failoverPort, int lease) {
+    return document(id, address, dhcpPort, role, peer, failoverPort, lease, "127.16.0.200");
+  }
+
+  private static String document(
+      int id,
+      String address,
+      int dhcpPort,
+      String role,
+      String peer,
+      int failoverPort,
+      int lease,
+      String poolEnd) {
+    return """
+        server: {name: node%d, id: %d}
+        management: {listen: %s, port: %d}
+        dhcp:
+          enabled: true
+          listen: %s
+          port: %d
+          serverIdentifier: %s
+          leaseTime: %d
+          subnets:
+            - subnet: 127.16.0.0/16
+              relays: [127.0.0.2]
+              pools: [{range: 127.16.0.10-%s}]
+        failover:
+          role: %s
+          listen: %s
+          %s
+          port: %d
+          heartbeatMillis: 50
+          deadAfterMillis: 600
+        """
+        .formatted(
+            id,
+            id,
+            address,
+            8000 + id,
+            address,
+            dhcpPort,
+            address,
+            lease,
+            poolEnd,
+            role,
+            address,
+            peer == null ? "" : "peer: " + peer,
+            failoverPort);
+  }
+
+  private String primaryDoc;
+  private String secondaryDoc;
+
+  private FailoverNode startPrimary() throws Exception {
+    return new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET);
+  }
+
+  @Test
+  void replicatesTakesOverAndRecovers() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    int secondaryDhcp = freeUdpPort("127.0.0.3");
+    secondaryDoc = document(2, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
+
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    assertEquals(ServingMode.STANDBY, secondary.engine.mode());
+
+    // A lease made on the primary is on the secondary by the time the client has its ACK.
+    Map<Integer, Ipv4Address> made;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      made = relay.bindAll(0, 5, 5_000);
+    }
+    assertEquals(5, made.size());
+    for (Map.Entry<Integer, Ipv4Address> e : made.entrySet()) {
+      LeaseRecord onSecondary = secondary.leases.byAddress(e.getValue()).orElse(null);
+      assertNotNull(onSecondary, "replicated before the ACK: " + e.getValue());
+      assertArrayEquals(DhcpRelay.mac(e.getKey()), onSecondary.hardwareAddress());
+      assertEquals(LeaseState.BOUND, onSecondary.state());
+      assertEquals(1, onSecondary.allocatedBy());
+    }
+
+    // The primary dies: no more heartbeats. The secondary takes over and serves top-down.
+    primary.close();
+    primary = null;
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+    await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
+    Ipv4Address servedBySecondary;
+    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
+      servedBySecondary = relay.bind(100, 5_000);
+    }
+    assertEquals(Ipv4Address.parse("127.16.0.200"), servedBySecondary, "top-down");
+    // ... and the operator changes the config on the secondary meanwhile.
+    secondary
+        .config
+        .applyDocument(secondaryDoc.replace("leaseTime: 3600", "leaseTime: 7200"), "api", null)
+        .get(5, SECONDS);
+
+    // The primary returns: it learns what happened while it was away, then takes its role back.
+    primary = startPrimary();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    LeaseRecord learned = primary.leases.byAddress(servedBySecondary).orElseThrow();
+    assertArrayEquals(DhcpRelay.mac(100), learned.hardwareAddress());
+    assertEquals(2, learned.allocatedBy());
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> primary.config.current().orElseThrow().config().dhcp().leaseTime() == 7200);
+    assertEquals(
+        "127.0.0.1",
+        primary.config.current().orElseThrow().config().dhcp().listen().toString(),
+        "the primary keeps its own DHCP address");
+    await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
+    await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.STANDBY);
+
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      Ipv4Address again = relay.bind(200, 5_000);
+      assertNotNull(again);
+      assertTrue(secondary.leases.byAddress(again).isPresent(), "replicated again after recovery");
+    }
+  }
+
+  @Test
+  void mergesAPartitionInWhichBothServedTheSameAddress() throws Exception {
+    int failoverPort = freeTcpPort();
+    String onlyAddress = "127.16.0.10";
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            freeUdpPort("127.0.0.1"),
+            "primary",
+            "127.0.0.3",
+            failoverPort,
+            3600,
+            onlyAddress);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            freeUdpPort("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            onlyAddress);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+
+    // A partition: each side serves alone, and both give the pool's one address away.
+    secondary.isolate();
+    secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Ipv4Address first;
+    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
+      first = relay.bind(1, 5_000);
+    }
+    Ipv4Address second;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      second = relay.bind(2, 5_000);
+    }
+    assertEquals(Ipv4Address.parse(onlyAddress), first);
+    assertEquals(first, second, "both servers leased the one address");
+
+    // The partition heals: both keep the earlier grant, client 1's; both count the conflict.
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    await()
+        .atMost(5, SECONDS)
+        .untilAsserted(
+            () -> {
+              assertArrayEquals(
+                  DhcpRelay.mac(1),
+                  primary.leases.byAddress(first).orElseThrow().hardwareAddress());
+              assertArrayEquals(
+                  DhcpRelay.mac(1),
+                  secondary.leases.byAddress(first).orElseThrow().hardwareAddress());
+            });
+    assertTrue(primary.stats.counter("failover.conflicts").get() >= 1);
+    assertTrue(secondary.stats.counter("failover.conflicts").get() >= 1);
+    assertTrue(
+        primary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+
+    // The losing client is refused when it comes back for the address.
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertEquals(
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(2, first, 5_000));
+    }
+  }
+
+  /** Starts a NORMAL pair; the dead-partner timeout is given so tests can outrun it. */
+  private void startNormalPair(int deadAfterMillis) throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+                1,
+                "127.0.0.1",
+                freeUdpPort("127.0.0.1"),
+                "primary",
+                "127.0.0.3",
+                failoverPort,
+                3600)
+            .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600)
+            .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+  }
+
+  @Test
+  void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
+    startNormalPair(10_000);
+    secondary.isolate(); // no acks, and (for 10 s) not yet declared dead
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      long started = System.nanoTime();
+      assertNotNull(relay.bind(7, 5_000), "the ACK still goes out");
+      assertTrue(System.nanoTime() - started < SECONDS.toNanos(3));
+    }
+    assertEquals(FailoverState.NORMAL, primary.state());
+    assertTrue(primary.stats.counter("failover.replication_lagging").get() >= 1);
+    assertTrue(
+        primary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_REPLICATION_LAGGING")));
+  }
+
+  @Test
+  void aConfigChangeOnThePrimaryReachesTheSecondaryWhichKeepsItsIdentity() throws Exception {
+    startNormalPair(600);
+    primary
+        .config
+        .applyDocument(primaryDoc.replace("leaseTime: 3600", "leaseTime: 1800"), "api", null)
+        .get(5, SECONDS);
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> secondary.config.current().orElseThrow().config().dhcp().leaseTime() == 1800);
+    var onSecondary = secondary.config.current().orElseThrow().config();
+    assertEquals(2, onSecondary.server().id());
+    assertEquals("node2", onSecondary.server().name());
+    assertEquals("secondary", onSecondary.failover().role().label());
+    assertEquals(null, onSecondary.failover().peer());
+    assertEquals("127.0.0.3", onSecondary.dhcp().listen().toString());
+    assertEquals("127.0.0.3", onSecondary.dhcp().serverIdentifier().toString());
+  }
+
+  @Test
+  void forgedAndReplayedDatagramsOnTheWireAreDroppedAndCounted() throws Exception {
+    startNormalPair(600);
+    int heartbeatPort = primary.config.current().orElseThrow().config().failover().port() + 2;
+    FrameAuthenticator forger =
+        new FrameAuthenticator(
+            FrameAuthenticator.deriveKey("not the pairing secret"),
+            1,
+            java.time.Clock.systemUTC(),
+            new org.provisioning.common.stats.StatisticsRegistry());
+    FrameAuthenticator replayer =
+        new FrameAuthenticator(
+            FrameAuthenticator.deriveKey(SECRET),
+            1,
+            java.time.Clock.systemUTC(),
+            new org.provisioning.common.stats.StatisticsRegistry());
+    byte[] body =
+        FailoverCodec.encode(
+            new FailoverMessage.Heartbeat(
+                org.provisioning.common.config.FailoverRole.PRIMARY,
+                FailoverState.NORMAL,
+                0,
+                0,
+                0));
+    byte[] forged = forger.seal(FrameKind.HEARTBEAT, body);
+    byte[] stale = replayer.seal(FrameKind.HEARTBEAT, body, 1L); // an old counter
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress to = new InetSocketAddress("127.0.0.3", heartbeatPort);
+      socket.send(new java.net.DatagramPacket(forged, forged.length, to));
+      socket.send(new java.net.DatagramPacket(stale, stale.length, to));
+    }
+    await()
+        .atMost(5, SECONDS)
+        .until(
+            () ->
+                secondary.stats.counter("failover.dropped.bad_hmac").get() >= 1
+                    && secondary.stats.counter("failover.dropped.replay").get() >= 1);
+    assertEquals(FailoverState.NORMAL, secondary.state());
+  }
+
+  @Test
+  void aShortOutageIsRepairedFromTheBacklogWithoutASnapshot() throws Exception {
+    startNormalPair(600);
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertNotNull(relay.bind(1, 5_000));
+    }
+    secondary.isolate();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Ipv4Address whileApart;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      whileApart = relay.bind(2, 5_000);
+    }
+    long snapshots = primary.stats.counter("failover.syncs.snapshot").get();
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(whileApart).isPresent());
+    assertArrayEquals(
+        DhcpRelay.mac(2), secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
+    // From the backlog: by the sync's tail, or by the stream if it got there first; either way
+    // no snapshot.
+    assertEquals(snapshots, primary.stats.counter("failover.syncs.snapshot").get());
+  }
+
+  @Test
+  void twoPrimariesRefuseToPairAndSayWhy() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    String otherPrimary =
+        document(
+            2, "127.0.0.3", freeUdpPort("127.0.0.3"), "primary", "127.0.0.1", failoverPort, 3600);
+    secondary = new FailoverNode(dir.resolve("other"), otherPrimary, SECRET);
+    primary = startPrimary();
+    await()
+        .atMost(10, SECONDS)
+        .until(
+            () ->
+                primary.alerts.active().stream()
+                    .anyMatch(a -> a.event().equals("FAILOVER_ROLE_CLASH")));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    assertFalse(primary.failover.machine().partnerInContact());
+  }
+}

@@ -1,0 +1,107 @@
+package org.provisioning.dhcp.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+
+class UpdateBacklogTest {
+  private static final int DATAGRAM = FailoverCodec.MAX_DATAGRAM - FrameAuthenticator.OVERHEAD;
+
+  private static BusRecord record(long seq, int size) {
+    return new BusRecord(1, seq, seq, RecordType.LEASE, new byte[size]);
+  }
+
+  private static List<Long> seqs(List<BusRecord> batch) {
+    return batch.stream().map(BusRecord::sequence).toList();
+  }
+
+  @Test
+  void packsRecordsIntoDatagramsOfAtMost1400Octets() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 1; seq <= 100; seq++) {
+      backlog.add(record(seq, 40));
+    }
+    int sent = 0;
+    List<BusRecord> batch;
+    while (!(batch = backlog.nextBatch(DATAGRAM)).isEmpty()) {
+      byte[] body = FailoverCodec.encode(new FailoverMessage.Records(batch));
+      assertTrue(body.length + FrameAuthenticator.OVERHEAD <= 1400, "datagram " + body.length);
+      sent += batch.size();
+    }
+    assertEquals(100, sent);
+  }
+
+  @Test
+  void goesBackToTheFirstUnackedRecord() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 1; seq <= 5; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(backlog.nextBatch(DATAGRAM)));
+    assertTrue(backlog.nextBatch(DATAGRAM).isEmpty(), "all sent, none acked");
+    backlog.acked(2);
+    assertEquals(3, backlog.pending());
+    backlog.rewind();
+    assertEquals(List.of(3L, 4L, 5L), seqs(backlog.nextBatch(DATAGRAM)));
+    backlog.acked(5);
+    assertEquals(0, backlog.pending());
+  }
+
+  @Test
+  void completesGateWaitersWhenTheAckCoversThem() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    CompletableFuture<Void> three = backlog.whenAcked(3);
+    CompletableFuture<Void> five = backlog.whenAcked(5);
+    backlog.acked(4);
+    assertTrue(three.isDone());
+    assertFalse(five.isDone());
+    assertTrue(backlog.whenAcked(2).isDone(), "already acked");
+  }
+
+  @Test
+  void fallsBackToResyncPastItsBound() {
+    UpdateBacklog backlog = new UpdateBacklog(10, 0);
+    for (long seq = 1; seq <= 11; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    assertTrue(backlog.needsResync());
+    backlog.resetTo(11);
+    assertFalse(backlog.needsResync());
+    backlog.add(record(12, 10));
+    assertEquals(List.of(12L), seqs(backlog.nextBatch(DATAGRAM)));
+  }
+
+  @Test
+  void needsResyncWhenThePartnerLacksRecordsWeNoLongerHold() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    backlog.add(record(500, 10)); // restarted: older records are only in the journal
+    assertTrue(backlog.needsResync());
+  }
+
+  @Test
+  void aRecordTooLargeForADatagramWaitsForASync() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    backlog.add(record(1, UpdateBacklog.MAX_STREAMED_RECORD + 1));
+    assertTrue(backlog.nextBatch(DATAGRAM).isEmpty());
+    assertTrue(backlog.needsResync());
+  }
+
+  @Test
+  void givesTheTailASyncNeedsOnlyIfItHoldsAllOfIt() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 5; seq <= 9; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    assertEquals(List.of(7L, 8L, 9L), seqs(backlog.tail(6, 9).orElseThrow()));
+    assertEquals(List.of(5L, 6L), seqs(backlog.tail(4, 6).orElseThrow()));
+    assertTrue(backlog.tail(2, 9).isEmpty(), "records 3 and 4 are gone");
+    assertTrue(backlog.tail(6, 10).isEmpty(), "record 10 is not here yet");
+    assertTrue(backlog.tail(9, 9).orElseThrow().isEmpty(), "nothing lacking");
+  }
+}

@@ -1,0 +1,107 @@
+package org.provisioning.console.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.provisioning.common.control.FailoverControl;
+import org.provisioning.common.control.FailoverStatus;
+
+/**
+ * {@code /api/v1/failover}: the pair's status, the pairing secret (secondary only), pairing ({@code
+ * POST /failover/init {"peer": ..., "secret": ...}}) and the operator's actions ({@code POST
+ * /failover/takeover|handback|leave {"cause": ...}}).
+ */
+public final class FailoverRoutes {
+  private FailoverRoutes() {}
+
+  public static void register(ManagementApi api, FailoverControl failover) {
+    ObjectMapper json = api.json();
+    api.route("GET", "/failover", r -> ok(json, statusJson(json, failover.status())));
+    api.route(
+        "GET",
+        "/failover/secret",
+        r -> {
+          String secret =
+              failover
+                  .secret()
+                  .orElseThrow(
+                      () ->
+                          new ManagementApi.BadRequestException(
+                              "the pairing secret is shown on the secondary only"));
+          ObjectNode body = json.createObjectNode();
+          body.put("secret", secret);
+          return ok(json, body);
+        });
+    api.route(
+        "POST",
+        "/failover/init",
+        r -> {
+          JsonNode body = body(json, r);
+          String peer = body.path("peer").asText(null);
+          String secret = body.path("secret").asText(null);
+          if (peer == null || secret == null) {
+            throw new ManagementApi.BadRequestException("give both 'peer' and 'secret'");
+          }
+          try {
+            failover.init(peer, secret);
+          } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ManagementApi.BadRequestException(e.getMessage());
+          }
+          return ok(json, statusJson(json, failover.status()));
+        });
+    api.route("POST", "/failover/takeover", r -> action(json, failover, r, "takeover"));
+    api.route("POST", "/failover/handback", r -> action(json, failover, r, "handback"));
+    api.route("POST", "/failover/leave", r -> action(json, failover, r, "leave"));
+  }
+
+  private static CompletableFuture<ApiResponse> action(
+      ObjectMapper json, FailoverControl failover, ApiRequest r, String what) throws Exception {
+    JsonNode body = body(json, r);
+    String cause = "operator: " + body.path("cause").asText("via the API");
+    try {
+      switch (what) {
+        case "takeover" -> failover.takeover(cause);
+        case "handback" -> failover.handback(cause);
+        default -> failover.leave(cause);
+      }
+    } catch (IllegalStateException e) {
+      throw new ManagementApi.BadRequestException(e.getMessage());
+    }
+    return ok(json, statusJson(json, failover.status()));
+  }
+
+  private static JsonNode body(ObjectMapper json, ApiRequest r) {
+    if (r.body() == null || r.body().length == 0) {
+      return json.createObjectNode();
+    }
+    try {
+      return json.readTree(new String(r.body(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ManagementApi.BadRequestException("the body is not JSON: " + e.getMessage());
+    }
+  }
+
+  static ObjectNode statusJson(ObjectMapper json, FailoverStatus s) {
+    ObjectNode node = json.createObjectNode();
+    node.put("role", s.role());
+    node.put("state", s.state());
+    node.put("since", s.since() == null ? null : s.since().toString());
+    node.put("partnerAddress", s.partnerAddress());
+    node.put("partnerState", s.partnerState());
+    node.put("lastHeartbeatAgeMillis", s.lastHeartbeatAgeMillis());
+    node.put("recordsSent", s.recordsSent());
+    node.put("recordsAcked", s.recordsAcked());
+    node.put("recordsPending", s.recordsPending());
+    node.put("lagRecords", s.lagRecords());
+    node.put("conflicts", s.conflicts());
+    return node;
+  }
+
+  private static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body)
+      throws IOException {
+    return CompletableFuture.completedFuture(new ApiResponse(200, json.writeValueAsBytes(body)));
+  }
+}
