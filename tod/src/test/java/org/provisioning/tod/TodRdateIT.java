@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.provisioning.common.config.TodConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.OsTool;
 
 /** rdate (Debian package rdate), which nobody here wrote, asks the server over TCP and UDP. */
 class TodRdateIT {

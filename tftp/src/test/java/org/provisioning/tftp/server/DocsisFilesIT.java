@@ -29,6 +29,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.OsTool;
 import org.provisioning.tftp.docsis.DocsisFileGenerator;
 
 /**

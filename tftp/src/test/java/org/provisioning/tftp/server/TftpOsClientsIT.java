@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.config.TftpConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.OsTool;
 
 /**
  * The TFTP clients operators use, which nobody here wrote: tftp-hpa's {@code tftp} and {@code

@@ -1,4 +1,4 @@
-package org.provisioning.tod;
+package org.provisioning.common.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
  * An interop client from the operating system. A missing tool fails the test (never skips it):
  * {@code .ci/run} installs every tool the tests drive.
  */
-final class OsTool {
+public final class OsTool {
   private OsTool() {}
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
-  static Path require(String command, String debianPackage) {
+  public static Path require(String command, String debianPackage) {
     for (String dir : (System.getenv("PATH") + ":/usr/sbin:/sbin").split(File.pathSeparator)) {
       Path candidate = Path.of(dir, command);
       if (Files.isExecutable(candidate)) {
@@ -36,7 +36,7 @@ final class OsTool {
   }
 
   /** Runs the tool to completion, at most {@code seconds}, with stdout and stderr together. */
-  static Result run(Map<String, String> env, int seconds, Path tool, String... args)
+  public static Result run(Map<String, String> env, int seconds, Path tool, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(tool.toString()));
     command.addAll(List.of(args));
