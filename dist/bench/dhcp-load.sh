@@ -19,6 +19,8 @@
 #
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
 #                           [--servers "provisiond kea null"] [--no-profile]
+# --servers may add provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
+# diagnostic that separates the disk's share of the figures from the server's.
 # Bounded: each perfdhcp run is capped by the shared scripts' timeouts, each server start by 30 s,
 # each stop by 20 s; every server started is stopped by its PID, the namespace deleted, on any exit.
 set -euo pipefail
@@ -57,6 +59,7 @@ mkdir -p "$repo/dist/target"
 work=$(mktemp -d "$repo/dist/target/dhcp-load.XXXXXX")
 ns=dhcpload-$$
 pid=""
+shm=""
 inns() { ip netns exec "$ns" "$@"; }
 
 stop_server() {
@@ -71,6 +74,7 @@ cleanup() {
   stop_server
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$work"
+  [[ -z $shm ]] || rm -rf "$shm"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,7 +119,7 @@ provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/p
 write_provisiond_config() {
   mkdir -p "$work/provisiond"
   cat >"$work/provisiond/provisiond.yaml" <<EOF
-server: {name: dhcp-load, dataDir: $work/provisiond/data}
+server: {name: dhcp-load, dataDir: $1}
 dhcp:
   enabled: true
   listen: 127.0.0.1
@@ -133,8 +137,15 @@ start() {
   case $1 in
     provisiond)
       rm -rf "$work/provisiond/data"
-      write_provisiond_config
-      start_server provisiond env JAVA_OPTS="$provisiond_opts ${2:-}" \
+      write_provisiond_config "$work/provisiond/data"
+      start_server provisiond env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond-tmpfs)
+      # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
+      # nothing, shows what the disk's fsync latency does to the figures above.
+      shm=$(mktemp -d /dev/shm/dhcp-load.XXXXXX)
+      write_provisiond_config "$shm"
+      start_server provisiond-tmpfs env JAVA_OPTS="$provisiond_opts" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
     kea)
       mkdir -p /run/kea "$work/kea"
@@ -149,7 +160,7 @@ start() {
 
 measure() {
   local name=$1 r row achieved d1 d2 a m unclean=0
-  echo "== $name: warm-up ${warm_seconds} s at 4000/s"
+  echo "== $name: warm-up ${warm_seconds} s at 4000/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
   shared '^max clean' dhcp-rate.sh --running --rates 4000 --seconds "$warm_seconds" >/dev/null
   echo "== $name: rate ladder, $seconds s per step"
   printf '%8s %10s %9s %9s %9s %9s\n' offered achieved drop-DO% drop-RA% avg-ms max-ms
@@ -174,7 +185,7 @@ measure() {
   threads_cpu "$pid" >"$work/threads.before"
   cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$seconds")
   threads_cpu "$pid" >"$work/threads.after"
-  echo "${cpu_line[$name]}"
+  echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   cpu[$name]=$(sed -n 's/.*server CPU \([0-9.]*\) ms per 1,000.*/\1/p' <<<"${cpu_line[$name]}")
   local achieved_rate
   achieved_rate=$(sed -n 's/^achieved \([0-9]*\)\/s.*/\1/p' <<<"${cpu_line[$name]}")
@@ -202,13 +213,15 @@ for server in $servers; do
 done
 
 if ((profile)) && [[ " $servers " == *" provisiond "* ]]; then
-  echo "== provisiond: JFR profile of a $cpu_rate/s run ($seconds s), after the warm-up"
+  echo "== provisiond: JFR profile of a $cpu_rate/s run ($((2 * seconds)) s), after the warm-up"
   start provisiond
   shared '^max clean' dhcp-rate.sh --running --rates 4000 --seconds "$warm_seconds" >/dev/null
   jfr_file=$repo/dist/target/dhcp-load-profile.jfr
   rm -f "$jfr_file"
-  inns jcmd "$pid" JFR.start name=load settings=profile >/dev/null
-  shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$seconds"
+  # settings=default: execution samples every 20 ms at about 1 % overhead ("profile" adds
+  # allocation and lock events that cost more); twice the usual run, for enough samples.
+  inns jcmd "$pid" JFR.start name=load settings=default >/dev/null
+  shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$((2 * seconds))"
   inns jcmd "$pid" JFR.dump name=load filename="$jfr_file" >/dev/null
   stop_server
   python3 "$here/jfr-top.py" "$jfr_file" 15
