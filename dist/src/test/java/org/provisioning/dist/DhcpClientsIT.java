@@ -115,8 +115,9 @@ class DhcpClientsIT {
       client.destroyForcibly();
     }
     for (Path pidFile : daemonPidFiles) {
-      if (Files.exists(pidFile)) {
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
+      String written = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+      if (written.matches("\\d+")) {
+        long pid = Long.parseLong(written);
         // Only the dhclient that wrote this file: a pid may have been reused since it exited.
         boolean ours =
             ProcessHandle.of(pid)

@@ -3,12 +3,10 @@ package org.provisioning.dist;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The unpacked distribution that {@code package} leaves in target/provisioning-suite, run the way
@@ -25,27 +23,7 @@ final class Distribution {
   static Result run(String script, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
     command.addAll(List.of(args));
-    Path out = Files.createTempFile("dist-out", ".txt");
-    Path err = Files.createTempFile("dist-err", ".txt");
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      return new Result(
-          process.exitValue(),
-          Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    return HostTools.run(Duration.ofSeconds(60), command);
   }
 
   /** Starts provisiond in the background with its output in {@code log}. */

@@ -13,7 +13,7 @@ public final class ClientKey {
 
   private ClientKey(byte[] bytes) {
     this.bytes = bytes;
-    this.hash = Arrays.hashCode(bytes);
+    this.hash = ByteKey.hash(bytes);
   }
 
   /** The key of a client identified by option 61. */

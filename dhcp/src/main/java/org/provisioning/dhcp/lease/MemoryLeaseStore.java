@@ -1,6 +1,6 @@
 package org.provisioning.dhcp.lease;
 
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +20,8 @@ import org.provisioning.common.net.Ipv4Address;
 public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   private final Map<Integer, LeaseRecord> byAddress = new ConcurrentHashMap<>();
   private final Map<ClientKey, Integer> byClient = new ConcurrentHashMap<>();
-  private final Map<ByteBuffer, Integer> byHardware = new ConcurrentHashMap<>();
-  private final Map<ByteBuffer, Set<Integer>> byRemoteId = new ConcurrentHashMap<>();
+  private final Map<ByteKey, Integer> byHardware = new ConcurrentHashMap<>();
+  private final Map<ByteKey, Set<Integer>> byRemoteId = new ConcurrentHashMap<>();
 
   @Override
   public Optional<LeaseRecord> byAddress(Ipv4Address address) {
@@ -35,9 +35,9 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
 
   @Override
   public Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress) {
-    ByteBuffer key = ByteBuffer.wrap(hardwareAddress);
     return follow(
-        byHardware.get(key), lease -> ByteBuffer.wrap(lease.hardwareAddress()).equals(key));
+        byHardware.get(new ByteKey(hardwareAddress)),
+        lease -> Arrays.equals(lease.hardwareAddress(), hardwareAddress));
   }
 
   /** An index entry may point at an address since given to someone else: check it still fits. */
@@ -54,18 +54,18 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
     int address = lease.address().value();
     LeaseRecord previous = byAddress.put(address, lease);
     if (previous != null && previous.remoteId().length > 0) {
-      Set<Integer> held = byRemoteId.get(ByteBuffer.wrap(previous.remoteId()));
+      Set<Integer> held = byRemoteId.get(new ByteKey(previous.remoteId()));
       if (held != null) {
         held.remove(address);
       }
     }
     byClient.put(ClientKey.of(lease), address);
     if (lease.hardwareAddress().length > 0) {
-      byHardware.put(ByteBuffer.wrap(lease.hardwareAddress()), address);
+      byHardware.put(new ByteKey(lease.hardwareAddress()), address);
     }
     if (lease.remoteId().length > 0) {
       byRemoteId
-          .computeIfAbsent(ByteBuffer.wrap(lease.remoteId()), k -> ConcurrentHashMap.newKeySet())
+          .computeIfAbsent(new ByteKey(lease.remoteId()), k -> ConcurrentHashMap.newKeySet())
           .add(address);
     }
     return Optional.ofNullable(previous);
@@ -73,7 +73,7 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
 
   @Override
   public int countHeldByRemoteId(byte[] remoteId, long nowMillis, Predicate<LeaseRecord> which) {
-    Set<Integer> addresses = byRemoteId.get(ByteBuffer.wrap(remoteId));
+    Set<Integer> addresses = byRemoteId.get(new ByteKey(remoteId));
     if (addresses == null) {
       return 0;
     }
@@ -99,10 +99,9 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
     if (address != null) {
       candidates = byAddress(address).stream();
     } else if (hardwareAddress != null) {
-      ByteBuffer key = ByteBuffer.wrap(hardwareAddress);
       candidates =
           byAddress.values().stream()
-              .filter(lease -> ByteBuffer.wrap(lease.hardwareAddress()).equals(key));
+              .filter(lease -> Arrays.equals(lease.hardwareAddress(), hardwareAddress));
     } else {
       candidates = byAddress.values().stream();
     }

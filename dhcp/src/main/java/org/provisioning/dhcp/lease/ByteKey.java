@@ -1,0 +1,39 @@
+package org.provisioning.dhcp.lease;
+
+import java.util.Arrays;
+
+/**
+ * A byte string as a hash-map key (a MAC, an option 82 remote-id), hashed so that keys which differ
+ * in their last octets land apart. {@link Arrays#hashCode(byte[])} and {@link
+ * java.nio.ByteBuffer#hashCode()} are polynomials in 31: MACs that count up, as a vendor's modems
+ * do, collide about eight to a value ((a, b) and (a + 1, b - 31) in the last two octets), and the
+ * lease store's maps then search tree bins on every lookup.
+ */
+final class ByteKey {
+  private final byte[] bytes;
+  private final int hash;
+
+  ByteKey(byte[] bytes) {
+    this.bytes = bytes;
+    this.hash = hash(bytes);
+  }
+
+  /** 32-bit FNV-1a: each octet is mixed into every higher bit before the next one comes. */
+  static int hash(byte[] bytes) {
+    int h = 0x811c9dc5;
+    for (byte b : bytes) {
+      h = (h ^ (b & 0xff)) * 0x01000193;
+    }
+    return h;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ByteKey other && other.hash == hash && Arrays.equals(other.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+}

@@ -1,0 +1,45 @@
+package org.provisioning.dhcp.lease;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClientKeyTest {
+  private static final int MACS = 1 << 16;
+
+  private static byte[] mac(int n) {
+    return new byte[] {0x00, 0x10, (byte) 0x95, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+  }
+
+  @Test
+  void macsThatCountUpHashApart() {
+    Set<Integer> clientKeys = new HashSet<>();
+    Set<Integer> byteKeys = new HashSet<>();
+    Set<Integer> polynomial = new HashSet<>();
+    for (int n = 0; n < MACS; n++) {
+      clientKeys.add(ClientKey.ofHardware(1, mac(n)).hashCode());
+      byteKeys.add(new ByteKey(mac(n)).hashCode());
+      polynomial.add(Arrays.hashCode(mac(n)));
+    }
+    assertEquals(MACS, clientKeys.size(), "distinct hashes of 65,536 consecutive MACs");
+    assertEquals(MACS, byteKeys.size());
+    assertTrue(polynomial.size() < MACS / 7, "what Arrays.hashCode gives: " + polynomial.size());
+  }
+
+  @Test
+  void equalOctetsAreEqualKeysAndTheTwoKindsNeverMeet() {
+    byte[] mac = mac(7);
+    assertEquals(ClientKey.ofHardware(1, mac), ClientKey.ofHardware(1, mac.clone()));
+    assertEquals(new ByteKey(mac), new ByteKey(mac.clone()));
+    assertNotEquals(ClientKey.ofHardware(1, mac), ClientKey.ofHardware(1, mac(8)));
+    assertNotEquals(ClientKey.ofHardware(1, mac), ClientKey.ofHardware(6, mac));
+    byte[] clientId = new byte[] {1, 0x00, 0x10, (byte) 0x95, 0, 0, 7};
+    assertNotEquals(ClientKey.ofHardware(1, mac), ClientKey.ofClientId(clientId));
+    assertNotEquals(new ByteKey(mac), new ByteKey(mac(8)));
+  }
+}

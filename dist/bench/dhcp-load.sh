@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# DHCP whole-server benchmark: the packaged provisiond, ISC Kea 2.2 and the null responder
+# (../shared/bench/null-dhcp.c), measured in ONE run, one server at a time, with ISC perfdhcp as
+# the relay 127.0.0.2 in front of 127.0.0.1:67. For each server:
+#   - a rate ladder (../shared/bench/dhcp-rate.sh --running, one rate per call, stopping after two
+#     unclean steps): the highest achieved rate with < 0.1 % drops in both stages, and the average
+#     and maximum REQUEST-ACK delay at that rate;
+#   - the server's CPU time per 1,000 exchanges at a fixed 6,000/s (../shared/bench/dhcp-cpu.sh).
+# Every server is warmed first (a 10 s run, which the JVM needs; the others get it for fairness).
+# Then provisiond runs once more with a JFR recording (jcmd JFR.start/JFR.dump) over a fixed-rate
+# run, summarised as its hottest frames. A table and the ratios are printed at the end.
+#
+# Runs inside a network namespace of its own (its loopback holds 127.0.0.1 and 127.0.0.2), so no
+# other process's 127.0.0.1:67 can answer in place of the server measured. provisiond runs from
+# bin/provisiond (its own JVM flags) with its data directory under dist/target, on the real disk,
+# so every ACK waits for a real fsync. Needs root, a packaged dist
+# (./mvnw -B -q -pl dist -am package -DskipTests), and
+#   apt-get install -y kea-admin kea-dhcp4-server gcc iproute2
+#
+#   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
+#                           [--servers "provisiond kea null"] [--no-profile]
+# --servers may add provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
+# diagnostic that separates the disk's share of the figures from the server's.
+# Bounded: each perfdhcp run is capped by the shared scripts' timeouts, each server start by 30 s,
+# each stop by 20 s; every server started is stopped by its PID, the namespace deleted, on any exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+shared=${SHARED_BENCH:-$repo/../shared/bench}
+dist=$repo/dist/target/provisioning-suite
+rates="2000 4000 6000 8000 10000 12000 14000 16000 20000 24000"
+seconds=10
+cpu_rate=6000
+warm_seconds=10
+servers="provisiond kea null"
+profile=1
+while (($#)); do
+  case $1 in
+    --rates) rates=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --cpu-rate) cpu_rate=$2; shift ;;
+    --servers) servers=$2; shift ;;
+    --no-profile) profile=0 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+die() { echo "dhcp-load: $*" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || die "run as root (network namespace, port 67)"
+for tool in perfdhcp:kea-admin kea-dhcp4:kea-dhcp4-server gcc:gcc ip:iproute2 jcmd:openjdk-17-jdk-headless jfr:openjdk-17-jdk-headless; do
+  command -v "${tool%%:*}" >/dev/null || die "${tool%%:*} missing: apt-get install -y ${tool#*:}"
+done
+[[ -x $dist/bin/provisiond ]] || die "no $dist: ./mvnw -B -q -pl dist -am package -DskipTests"
+[[ -x $shared/dhcp-rate.sh && -x $shared/dhcp-cpu.sh ]] || die "no peer scripts in $shared"
+
+mkdir -p "$repo/dist/target"
+work=$(mktemp -d "$repo/dist/target/dhcp-load.XXXXXX")
+ns=dhcpload-$$
+pid=""
+shm=""
+inns() { ip netns exec "$ns" "$@"; }
+
+stop_server() {
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
+cleanup() {
+  stop_server
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$work"
+  [[ -z $shm ]] || rm -rf "$shm"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" addr add 127.0.0.2/8 dev lo
+# DHCPv4 only. Also keeps `ip addr show dev lo` short: the shared scripts test for 127.0.0.2 with
+# `ip ... | grep -q` under pipefail, which fails now and then when grep exits before ip has written
+# everything (SIGPIPE), and then they stop on "Address already assigned". See shared() below.
+inns sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1
+
+# shared SCRIPT ARGS...: a shared bench script in the namespace, tried again (up to 3 times) when
+# it printed no result line (PATTERN, the first argument), which only that race causes.
+shared() {
+  local pattern=$1 out attempt; shift
+  for attempt in 1 2 3; do
+    out=$(inns "$shared/$1" "${@:2}" 2>&1 || true)
+    grep -q "$pattern" <<<"$out" && break
+  done
+  echo "$out"
+}
+
+# start_server NAME COMMAND...: in the namespace, in the background; waits until it holds port 67.
+start_server() {
+  local name=$1; shift
+  # Not through a function: $! must be the server itself (ip, env and bin/provisiond all exec).
+  ip netns exec "$ns" "$@" >"$work/$name.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 150); do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.out" >&2; die "$name died at start"; }
+    inns ss -Hulnp 'sport = :67' | grep -q "pid=$pid," && return 0
+    sleep 0.2
+  done
+  die "$name did not bind 127.0.0.1:67 within 30 s"
+}
+
+declare -A best avg max cpu cpu_line
+provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/provisiond")
+[[ -n $provisiond_opts ]] || die "cannot read the default JAVA_OPTS from bin/provisiond"
+
+write_provisiond_config() {
+  mkdir -p "$work/provisiond"
+  cat >"$work/provisiond/provisiond.yaml" <<EOF
+server: {name: dhcp-load, dataDir: $1}
+dhcp:
+  enabled: true
+  listen: 127.0.0.1
+  port: 67
+  serverIdentifier: 127.0.0.1
+  subnets:
+    - subnet: 127.0.0.0/8
+      relays: [127.0.0.2]
+      pools:
+        - {name: load, range: 127.16.0.0-127.31.255.255}
+EOF
+}
+
+start() {
+  case $1 in
+    provisiond)
+      rm -rf "$work/provisiond/data"
+      write_provisiond_config "$work/provisiond/data"
+      start_server provisiond env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond-tmpfs)
+      # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
+      # nothing, shows what the disk's fsync latency does to the figures above.
+      shm=$(mktemp -d /dev/shm/dhcp-load.XXXXXX)
+      write_provisiond_config "$shm"
+      start_server provisiond-tmpfs env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    kea)
+      mkdir -p /run/kea "$work/kea"
+      sed "s|@DATA@|$work/kea|g" "$shared/kea-dhcp4-loopback.json" >"$work/kea/kea.json"
+      start_server kea kea-dhcp4 -c "$work/kea/kea.json" ;;
+    null)
+      gcc -O2 -o "$work/null-dhcp" "$shared/null-dhcp.c"
+      start_server null "$work/null-dhcp" 127.0.0.1 ;;
+    *) die "unknown server $1" ;;
+  esac
+}
+
+measure() {
+  local name=$1 r row achieved d1 d2 a m unclean=0
+  echo "== $name: warm-up ${warm_seconds} s at 4000/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  shared '^max clean' dhcp-rate.sh --running --rates 4000 --seconds "$warm_seconds" >/dev/null
+  echo "== $name: rate ladder, $seconds s per step"
+  printf '%8s %10s %9s %9s %9s %9s\n' offered achieved drop-DO% drop-RA% avg-ms max-ms
+  best[$name]=0; avg[$name]=?; max[$name]=?
+  for r in $rates; do
+    row=$(shared '^max clean' dhcp-rate.sh --running --rates "$r" --seconds "$seconds" |
+      grep -E '^ *[0-9]+ ' | head -1)
+    echo "$row"
+    read -r _ achieved d1 d2 a m <<<"$row"
+    if awk -v x="$d1" -v y="$d2" -v ach="$achieved" \
+         'BEGIN{exit !(x ~ /^[0-9.e-]+$/ && y ~ /^[0-9.e-]+$/ && x < 0.1 && y < 0.1 && ach > 0)}'; then
+      unclean=0
+      if awk -v a="$achieved" -v b="${best[$name]}" 'BEGIN{exit !(a > b)}'; then
+        best[$name]=$achieved; avg[$name]=$a; max[$name]=$m
+      fi
+    else
+      unclean=$((unclean + 1))
+      ((unclean < 2)) || { echo "(two unclean steps: ladder stopped)"; break; }
+    fi
+  done
+  echo "== $name: CPU at $cpu_rate/s for $seconds s"
+  threads_cpu "$pid" >"$work/threads.before"
+  cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$seconds")
+  threads_cpu "$pid" >"$work/threads.after"
+  echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+  cpu[$name]=$(sed -n 's/.*server CPU \([0-9.]*\) ms per 1,000.*/\1/p' <<<"${cpu_line[$name]}")
+  local achieved_rate
+  achieved_rate=$(sed -n 's/^achieved \([0-9]*\)\/s.*/\1/p' <<<"${cpu_line[$name]}")
+  echo "   by thread, ms of CPU per 1,000 exchanges:"
+  join "$work/threads.before" "$work/threads.after" |
+    awk -v tick="$(getconf CLK_TCK)" -v n="$((${achieved_rate:-0} * seconds))" \
+      'n > 0 && $3 > $2 { printf "   %8.1f  %s\n", ($3 - $2) * 1000 / tick / n * 1000, $1 }' |
+    sort -rn
+}
+
+# CPU ticks (user + system) per thread group of PID: pool numbers cut off the names.
+threads_cpu() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(tr ' ' _ <"$t/comm")" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)"
+  done | awk '{ sub(/(#[0-9]+|-[0-9]+(-[0-9]+)?)$/, "", $1); a[$1] += $2 } END { for (k in a) print k, a[k] }' |
+    sort
+}
+
+echo "dhcp-load: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; rates: $rates; ${seconds} s per step"
+for server in $servers; do
+  start "$server"
+  measure "$server"
+  stop_server
+done
+
+if ((profile)) && [[ " $servers " == *" provisiond "* ]]; then
+  echo "== provisiond: JFR profile of a $cpu_rate/s run ($((2 * seconds)) s), after the warm-up"
+  start provisiond
+  shared '^max clean' dhcp-rate.sh --running --rates 4000 --seconds "$warm_seconds" >/dev/null
+  jfr_file=$repo/dist/target/dhcp-load-profile.jfr
+  rm -f "$jfr_file"
+  # settings=default: execution samples every 20 ms at about 1 % overhead ("profile" adds
+  # allocation and lock events that cost more); twice the usual run, for enough samples.
+  inns jcmd "$pid" JFR.start name=load settings=default >/dev/null
+  shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$((2 * seconds))"
+  inns jcmd "$pid" JFR.dump name=load filename="$jfr_file" >/dev/null
+  stop_server
+  python3 "$here/jfr-top.py" "$jfr_file" 15
+  echo "(recording kept: $jfr_file)"
+fi
+
+echo
+echo "== DHCP load, $(date -u +%Y-%m-%d), perfdhcp on loopback, relayed via 127.0.0.2"
+printf '| %-10s | %15s | %11s | %11s | %28s |\n' server "max clean /s" "avg ms" "max ms" "CPU ms / 1,000 at $cpu_rate/s"
+printf '|%s|%s|%s|%s|%s|\n' ------------ ----------------: ------------: ------------: -----------------------------:
+for server in $servers; do
+  [[ ${best[$server]} != 0 ]] || best[$server]="none clean"
+  printf '| %-10s | %15s | %11s | %11s | %28s |\n' "$server" "${best[$server]}" "${avg[$server]}" \
+    "${max[$server]}" "${cpu[$server]:-?}"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else printf "?" }'; }
+if [[ -n ${best[provisiond]:-} ]]; then
+  [[ -n ${best[null]:-} ]] &&
+    echo "provisiond clean rate / null responder's: $(ratio "${best[provisiond]}" "${best[null]}") (target >= 0.95)"
+  [[ -n ${best[kea]:-} ]] &&
+    echo "provisiond clean rate / Kea's: $(ratio "${best[provisiond]}" "${best[kea]}")"
+  [[ -n ${cpu[kea]:-} ]] &&
+    echo "provisiond CPU per exchange / Kea's: $(ratio "${cpu[provisiond]}" "${cpu[kea]}") (target <= 0.33)"
+  [[ -n ${cpu[null]:-} ]] &&
+    echo "provisiond CPU per exchange / null responder's: $(ratio "${cpu[provisiond]}" "${cpu[null]}")"
+fi
