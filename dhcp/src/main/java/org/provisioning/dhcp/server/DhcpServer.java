@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,10 +17,12 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -76,6 +79,9 @@ public final class DhcpServer implements ProvisioningService {
       new java.util.EnumMap<>(DhcpDecodeException.Reason.class);
   private volatile DhcpConfig config;
   private volatile ServiceState state = ServiceState.NEW;
+  private final Queue<ReadyReply> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final ChannelFutureListener sendFailed;
   private volatile ReplicationGate replication = ReplicationGate.NONE;
   private EventLoopGroup group;
   private Channel channel;
@@ -91,6 +97,13 @@ public final class DhcpServer implements ProvisioningService {
     this.registry = registry;
     this.malformed = registry.counter("dhcp.dropped.malformed");
     this.sendFailures = registry.counter("dhcp.send_failures");
+    this.sendFailed =
+        f -> {
+          if (!f.isSuccess()) {
+            sendFailures.increment();
+            log.debug("DHCP_SEND_FAILED: {}", f.cause().toString());
+          }
+        };
     this.journalFailures = registry.counter("dhcp.journal_failures");
     this.latency = new LatencyHistogram(registry, "dhcp.latency_us");
     registry.gauge("dhcp.offers.pending", engine::pendingOffers);
@@ -274,7 +287,8 @@ public final class DhcpServer implements ProvisioningService {
       }
       DhcpOutcome outcome = decided.get();
       if (outcome.leaseChange() == null) {
-        send(request, outcome, receivedAt);
+        write(request, outcome, receivedAt); // flushed once per read batch
+
         return;
       }
       CompletableFuture<BusRecord> durable =
@@ -286,9 +300,16 @@ public final class DhcpServer implements ProvisioningService {
             } else {
               replication
                   .replicated(record)
-                  .whenComplete((ignored, notReplicated) -> send(request, outcome, receivedAt));
+                  .whenComplete(
+                      (ignored, notReplicated) ->
+                          release(new ReadyReply(request, outcome, receivedAt)));
             }
           });
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flush();
     }
 
     @Override
@@ -297,9 +318,41 @@ public final class DhcpServer implements ProvisioningService {
     }
   }
 
-  private void send(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
+  /**
+   * Hands a reply whose lease is durable (and replicated) to the event loop. Replies of one journal
+   * batch arrive together: one task writes them all and flushes once, instead of a task, a wake-up
+   * and a send call each.
+   */
+  private void release(ReadyReply reply) {
+    ready.add(reply);
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drainReady);
+    }
+  }
+
+  private void drainReady() {
+    drainScheduled.set(false); // before polling: a reply added after the last poll schedules anew
+    ReadyReply reply;
+    boolean wrote = false;
+    while ((reply = ready.poll()) != null) {
+      wrote |= write(reply.request(), reply.outcome(), reply.receivedAt());
+    }
+    if (wrote) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    channel.flush();
+    if (linkChannel != null) {
+      linkChannel.flush();
+    }
+  }
+
+  /** Encodes and queues a reply on its socket; the caller flushes. Event-loop thread only. */
+  private boolean write(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
     if (outcome.reply() == null) {
-      return;
+      return false;
     }
     byte[] bytes;
     try {
@@ -308,7 +361,7 @@ public final class DhcpServer implements ProvisioningService {
     } catch (DhcpEncodeException e) {
       sendFailures.increment();
       log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
-      return;
+      return false;
     }
     InetSocketAddress to =
         new InetSocketAddress(outcome.destination().toInetAddress(), outcome.destinationPort());
@@ -316,18 +369,10 @@ public final class DhcpServer implements ProvisioningService {
         linkChannel != null && outcome.destination().equals(LIMITED_BROADCAST)
             ? linkChannel
             : channel;
-    from.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to))
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                sendFailures.increment();
-                log.debug(
-                    "DHCP_SEND_FAILED to={} type={}: {}",
-                    to,
-                    outcome.reply().messageType().name().toLowerCase(Locale.ROOT),
-                    f.cause().toString());
-              }
-            });
+    from.write(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)).addListener(sendFailed);
     latency.recordNanos(System.nanoTime() - receivedAt);
+    return true;
   }
+
+  private record ReadyReply(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {}
 }
