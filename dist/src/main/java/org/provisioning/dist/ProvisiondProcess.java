@@ -39,6 +39,9 @@ import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
+import org.provisioning.dns.ddns.DdnsUpdater;
+import org.provisioning.dns.server.DnsConfigRule;
+import org.provisioning.dns.server.DnsServer;
 import org.provisioning.tftp.docsis.DocsisFileGenerator;
 import org.provisioning.tftp.docsis.DocsisTemplateRule;
 import org.provisioning.tftp.server.TftpConfigRule;
@@ -66,6 +69,7 @@ public final class ProvisiondProcess {
   private StateBus bus;
   private FileLock dataDirLock;
   private ManagementServer management;
+  private DdnsUpdater dnsUpdater;
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -77,7 +81,8 @@ public final class ProvisiondProcess {
    * TFTP roots).
    */
   public static ConfigCodec codec(Path home) {
-    return new ConfigCodec(List.of(new TftpConfigRule(home), new DocsisTemplateRule(home)));
+    return new ConfigCodec(
+        List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule()));
   }
 
   /** The installation directory: relative paths in the config are resolved against it. */
@@ -148,12 +153,15 @@ public final class ProvisiondProcess {
     TodServer tod = new TodServer(running.tod(), clock, stats);
     services.add(tftp);
     services.add(tod);
+    DnsServer dns = dns(running, leases);
+    services.add(dns);
     config.addListener(
         changed -> {
           try {
             docsis.apply(changed.config().tftp().docsis());
             tftp.apply(changed.config().tftp());
             tod.apply(changed.config().tod());
+            dns.apply(changed.config().dns());
           } catch (Exception e) {
             log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
           }
@@ -210,6 +218,28 @@ public final class ProvisiondProcess {
     return server;
   }
 
+  /**
+   * The DNS service and its DDNS side: the names of leases are not journaled but derived again at
+   * start from the bound leases the bus restored, then kept current from each durable LEASE record
+   * (the failover peer's included). Only external RFC 2136 updates depend on serving; until the
+   * failover module offers a switch, this server counts as serving.
+   */
+  private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases) throws IOException {
+    DnsServer dns = new DnsServer(running.dns(), clock, stats);
+    DdnsUpdater ddns =
+        new DdnsUpdater(dns::config, dns::zones, dns.engine().updates(), () -> true, stats, alerts);
+    bus.addListener(ddns);
+    long now = clock.millis();
+    ddns.rebuild(
+        leases
+            .find(null, null, org.provisioning.common.lease.LeaseState.BOUND, Integer.MAX_VALUE)
+            .stream()
+            .filter(lease -> lease.expiresAtMillis() > now)
+            .toList());
+    dnsUpdater = ddns;
+    return dns;
+  }
+
   /** Like the data directory, the served TFTP root of a fresh installation is made at start. */
   private void createTftpRoot(ProvisioningConfig config) throws IOException {
     if (config.tftp().enabled()) {
@@ -244,6 +274,9 @@ public final class ProvisiondProcess {
       } catch (RuntimeException e) {
         log.warn("SERVICE_STOP_FAILED service={}", services.get(i).name(), e);
       }
+    }
+    if (dnsUpdater != null) {
+      dnsUpdater.close();
     }
     if (bus != null) {
       bus.close();
