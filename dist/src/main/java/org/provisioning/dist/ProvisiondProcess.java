@@ -30,6 +30,7 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.TftpRoutes;
@@ -170,6 +171,7 @@ public final class ProvisiondProcess {
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
     TftpRoutes.register(api, docsis);
+    DnsRoutes.register(api, dns);
     management =
         new ManagementServer(
             api,
@@ -227,7 +229,8 @@ public final class ProvisiondProcess {
   private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases) throws IOException {
     DnsServer dns = new DnsServer(running.dns(), clock, stats);
     DdnsUpdater ddns =
-        new DdnsUpdater(dns::config, dns::zones, dns.engine().updates(), () -> true, stats, alerts);
+        new DdnsUpdater(
+            dns::config, dns::servedZones, dns.engine().updates(), () -> true, stats, alerts);
     bus.addListener(ddns);
     long now = clock.millis();
     ddns.rebuild(

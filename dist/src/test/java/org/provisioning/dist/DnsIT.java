@@ -143,6 +143,19 @@ class DnsIT {
                   address.toString().equals(answer("laptop.cable.example.net.", Type.A))
                       && "laptop.cable.example.net.".equals(answer(reverse, Type.PTR)));
 
+      Result zone =
+          Distribution.run(
+              "provisionctl",
+              "--config",
+              dir.resolve("provisiond.yaml").toString(),
+              "dns",
+              "zone",
+              "cable.example.net");
+      assertEquals(0, zone.exit(), zone.err());
+      assertTrue(
+          zone.out().contains("laptop.cable.example.net.") && zone.out().contains("DHCID"),
+          zone.out());
+
       Ipv4Address second = relay.bind(2, "laptop", System.currentTimeMillis() + 10_000);
       assertNotNull(second);
       assertNotEquals(address, second);

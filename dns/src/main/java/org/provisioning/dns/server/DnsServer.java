@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.control.DnsZoneView;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
  * changes ({@link #apply}); the dynamic records of a zone whose config did not change are kept.
  */
-public final class DnsServer implements ProvisioningService {
+public final class DnsServer implements ProvisioningService, DnsZoneView {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
   private final Clock clock;
@@ -78,7 +79,7 @@ public final class DnsServer implements ProvisioningService {
     return engine;
   }
 
-  public DnsZones zones() {
+  public DnsZones servedZones() {
     return zones;
   }
 
@@ -165,6 +166,28 @@ public final class DnsServer implements ProvisioningService {
 
   public synchronized InetSocketAddress localAddress() {
     return tcp == null ? null : (InetSocketAddress) tcp.localAddress();
+  }
+
+  @Override
+  public List<ZoneSummary> zones() {
+    return zones.all().stream()
+        .sorted(java.util.Comparator.comparing(z -> z.origin().toString()))
+        .map(
+            z ->
+                new ZoneSummary(
+                    z.origin().toString(), z.soa().getSerial(), z.presentation().size()))
+        .toList();
+  }
+
+  @Override
+  public java.util.Optional<List<String>> records(String zone) {
+    try {
+      return zones
+          .exactly(org.xbill.DNS.Name.fromString(zone, org.xbill.DNS.Name.root))
+          .map(org.provisioning.dns.zone.DnsZone::presentation);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   @Override
