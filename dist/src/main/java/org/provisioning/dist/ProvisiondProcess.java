@@ -26,10 +26,12 @@ import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
@@ -37,10 +39,14 @@ import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.failover.FailoverController;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
+import org.provisioning.dns.ddns.DdnsUpdater;
+import org.provisioning.dns.server.DnsConfigRule;
+import org.provisioning.dns.server.DnsServer;
 import org.provisioning.tftp.docsis.DocsisFileGenerator;
 import org.provisioning.tftp.docsis.DocsisTemplateRule;
 import org.provisioning.tftp.server.TftpConfigRule;
@@ -68,7 +74,8 @@ public final class ProvisiondProcess {
   private StateBus bus;
   private FileLock dataDirLock;
   private ManagementServer management;
-  private DhcpEngine engine;
+  private volatile DhcpEngine engine;
+  private DdnsUpdater dnsUpdater;
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -80,7 +87,8 @@ public final class ProvisiondProcess {
    * TFTP roots).
    */
   public static ConfigCodec codec(Path home) {
-    return new ConfigCodec(List.of(new TftpConfigRule(home), new DocsisTemplateRule(home)));
+    return new ConfigCodec(
+        List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule()));
   }
 
   /** The installation directory: relative paths in the config are resolved against it. */
@@ -151,12 +159,15 @@ public final class ProvisiondProcess {
     TodServer tod = new TodServer(running.tod(), clock, stats);
     services.add(tftp);
     services.add(tod);
+    DnsServer dns = dns(running, leases);
+    services.add(dns);
     config.addListener(
         changed -> {
           try {
             docsis.apply(changed.config().tftp().docsis());
             tftp.apply(changed.config().tftp());
             tod.apply(changed.config().tod());
+            dns.apply(changed.config().dns());
           } catch (Exception e) {
             log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
           }
@@ -165,6 +176,7 @@ public final class ProvisiondProcess {
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
     TftpRoutes.register(api, docsis);
+    DnsRoutes.register(api, dns);
     management =
         new ManagementServer(
             api,
@@ -219,6 +231,32 @@ public final class ProvisiondProcess {
     return server;
   }
 
+  /**
+   * The DNS service and its DDNS side: the names of leases are not journaled but derived again at
+   * start from the bound leases the bus restored, then kept current from each durable LEASE record
+   * (the failover peer's included). Only the server that answers DHCP clients sends external RFC
+   * 2136 updates: a failover secondary standing by keeps its zones current but stays quiet.
+   */
+  private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases) throws IOException {
+    DnsServer dns = new DnsServer(running.dns(), clock, stats);
+    DdnsUpdater ddns =
+        new DdnsUpdater(
+            dns::config,
+            dns::servedZones,
+            dns.engine().updates(),
+            () -> engine == null || engine.mode() != ServingMode.STANDBY,
+            stats,
+            alerts);
+    bus.addListener(ddns);
+    long now = clock.millis();
+    ddns.rebuild(
+        leases.find(null, null, LeaseState.BOUND, Integer.MAX_VALUE).stream()
+            .filter(lease -> lease.expiresAtMillis() > now)
+            .toList());
+    dnsUpdater = ddns;
+    return dns;
+  }
+
   /** Like the data directory, the served TFTP root of a fresh installation is made at start. */
   private void createTftpRoot(ProvisioningConfig config) throws IOException {
     if (config.tftp().enabled()) {
@@ -253,6 +291,9 @@ public final class ProvisiondProcess {
       } catch (RuntimeException e) {
         log.warn("SERVICE_STOP_FAILED service={}", services.get(i).name(), e);
       }
+    }
+    if (dnsUpdater != null) {
+      dnsUpdater.close();
     }
     if (bus != null) {
       bus.close();

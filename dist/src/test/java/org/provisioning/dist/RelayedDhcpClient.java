@@ -74,6 +74,54 @@ final class RelayedDhcpClient implements AutoCloseable {
     return acked;
   }
 
+  /**
+   * Binds client {@code n} alone, sending {@code hostname} as option 12 in its DISCOVER and
+   * REQUEST.
+   *
+   * @return the acknowledged address, or null if no ACK came
+   */
+  Ipv4Address bind(int n, String hostname, long deadlineMillis) throws IOException {
+    Map<Integer, Ipv4Address> offered = new HashMap<>();
+    send(
+        message(
+            n,
+            DhcpMessageType.DISCOVER,
+            DhcpOptions.builder().string(DhcpOptionCode.HOST_NAME, hostname)));
+    collect(offered, DhcpMessageType.OFFER, 1, deadlineMillis);
+    if (!offered.containsKey(n)) {
+      return null;
+    }
+    send(
+        message(
+            n,
+            DhcpMessageType.REQUEST,
+            DhcpOptions.builder()
+                .string(DhcpOptionCode.HOST_NAME, hostname)
+                .ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, offered.get(n))
+                .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, Ipv4Address.parse("127.0.0.1"))));
+    Map<Integer, Ipv4Address> acked = new HashMap<>();
+    collect(acked, DhcpMessageType.ACK, 1, deadlineMillis);
+    return acked.get(n);
+  }
+
+  /** Client {@code n} gives its address back (DHCPRELEASE, which gets no reply). */
+  void release(int n, Ipv4Address address) throws IOException {
+    send(
+        DhcpMessage.builder()
+            .op(BootOp.BOOTREQUEST)
+            .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac(n)))
+            .transactionId(n)
+            .hops(1)
+            .relayAgentAddress(relay)
+            .clientAddress(address)
+            .messageType(DhcpMessageType.RELEASE)
+            .options(
+                DhcpOptions.builder()
+                    .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, Ipv4Address.parse("127.0.0.1"))
+                    .build())
+            .build());
+  }
+
   private void collect(
       Map<Integer, Ipv4Address> into, DhcpMessageType type, int expected, long deadlineMillis)
       throws IOException {

@@ -41,7 +41,7 @@ final class ConfigValidator {
     management(config.management());
     dhcp(config.dhcp());
     tftp(config.tftp());
-    port("dns.port", config.dns().port());
+    dns(config.dns());
     tod(config.tod());
     failover(config.failover(), config.server());
     if (config.alerts().historyLimit() < 10 || config.alerts().historyLimit() > 1_000_000) {
@@ -437,6 +437,163 @@ final class ConfigValidator {
             error(path + "." + name, "has no value; give one or remove the key");
           }
         });
+  }
+
+  private static final Pattern DOMAIN =
+      Pattern.compile(
+          "(?i)([a-z0-9_]([a-z0-9_\\-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_\\-]{0,61}[a-z0-9_])?\\.?");
+  private static final Pattern NAME_PATTERN = Pattern.compile("(?i)[a-z0-9{][a-z0-9{}\\-.]*");
+
+  private void dns(DnsConfig dns) {
+    port("dns.port", dns.port());
+    within("dns.udpPayloadLimit", dns.udpPayloadLimit(), 512, 4096);
+    Set<String> keyNames = new HashSet<>();
+    for (int k = 0; k < dns.keys().size(); k++) {
+      String at = "dns.keys[" + k + "]";
+      TsigKeyConfig key = dns.keys().get(k);
+      if (key == null) {
+        error(at, "is empty; give 'name', 'algorithm' and 'secret'");
+        continue;
+      }
+      if (key.name() == null || !domain(key.name())) {
+        error(at + ".name", "'" + key.name() + "' is not a key name like ddns-key");
+      } else if (!keyNames.add(canonical(key.name()))) {
+        error(at + ".name", "'" + key.name() + "' names two keys; give each its own");
+      }
+      if (!TsigKeyConfig.ALGORITHMS.contains(key.algorithm())) {
+        error(
+            at + ".algorithm",
+            "'"
+                + key.algorithm()
+                + "' is not one of "
+                + new java.util.TreeSet<>(TsigKeyConfig.ALGORITHMS));
+      }
+      byte[] secret = null;
+      try {
+        secret =
+            key.secret() == null ? null : java.util.Base64.getDecoder().decode(key.secret().trim());
+      } catch (IllegalArgumentException e) {
+        secret = null;
+      }
+      if (secret == null || secret.length < 16) {
+        error(
+            at + ".secret",
+            "is not a base64 secret of at least 16 octets; make one with"
+                + " 'tsig-keygen -a hmac-sha256 NAME' or 'openssl rand -base64 32'");
+      }
+    }
+    Set<String> zoneNames = new HashSet<>();
+    for (int z = 0; z < dns.zones().size(); z++) {
+      String at = "dns.zones[" + z + "]";
+      DnsZoneConfig zone = dns.zones().get(z);
+      if (zone == null) {
+        error(at, "is empty; give at least 'name' and 'nameServers'");
+        continue;
+      }
+      if (zone.name() == null || !domain(zone.name())) {
+        error(at + ".name", "'" + zone.name() + "' is not a domain name like cable.example.net");
+      } else if (!zoneNames.add(canonical(zone.name()))) {
+        error(at + ".name", "'" + zone.name() + "' names two zones; give each once");
+      }
+      if (zone.servedHere() && zone.nameServers().isEmpty()) {
+        error(
+            at + ".nameServers",
+            "is empty; a served zone needs at least one NS name, e.g. ns1." + zone.name());
+      }
+      for (int n = 0; n < zone.nameServers().size(); n++) {
+        String ns = zone.nameServers().get(n);
+        if (ns == null || !domain(ns)) {
+          error(at + ".nameServers[" + n + "]", "'" + ns + "' is not a host name");
+        }
+      }
+      DnsZoneConfig.DnsSoaConfig soa = zone.soa();
+      within(at + ".soa.serial", soa.serial(), 0, 0xFFFFFFFFL);
+      within(at + ".soa.refresh", soa.refresh(), 0, Integer.MAX_VALUE);
+      within(at + ".soa.retry", soa.retry(), 0, Integer.MAX_VALUE);
+      within(at + ".soa.expire", soa.expire(), 0, Integer.MAX_VALUE);
+      within(at + ".soa.minimum", soa.minimum(), 0, Integer.MAX_VALUE);
+      within(at + ".soa.ttl", soa.ttl(), 0, Integer.MAX_VALUE);
+      if (soa.primary() != null && !domain(soa.primary())) {
+        error(at + ".soa.primary", "'" + soa.primary() + "' is not a host name");
+      }
+      if (soa.contact() != null && !domain(soa.contact())) {
+        error(
+            at + ".soa.contact",
+            "'" + soa.contact() + "' is not a domain name like hostmaster.example.net");
+      }
+      keyRefs(at + ".updateKeys", zone.updateKeys(), keyNames);
+      keyRefs(at + ".transferKeys", zone.transferKeys(), keyNames);
+      if (zone.primary() != null) {
+        if (zone.primary().address() == null) {
+          error(
+              at + ".primary.address", "is missing; give the address of the operator's DNS server");
+        }
+        port(at + ".primary.port", zone.primary().port());
+        if (zone.primary().key() != null) {
+          keyRefs(at + ".primary.key", List.of(zone.primary().key()), keyNames);
+        }
+      }
+    }
+    DdnsConfig ddns = dns.ddns();
+    if (ddns.enabled()) {
+      if (ddns.forwardZone() == null) {
+        error("dns.ddns.forwardZone", "is missing while ddns is enabled; name one of dns.zones");
+      } else if (!zoneNames.contains(canonical(ddns.forwardZone()))) {
+        error(
+            "dns.ddns.forwardZone",
+            "'"
+                + ddns.forwardZone()
+                + "' is not one of dns.zones "
+                + new java.util.TreeSet<>(zoneNames));
+      }
+    }
+    within("dns.ddns.ttl", ddns.ttl(), 0, Integer.MAX_VALUE);
+    ddns.classPatterns()
+        .forEach(
+            (cls, pattern) -> {
+              String at = "dns.ddns.classPatterns." + cls;
+              if (pattern == null || !NAME_PATTERN.matcher(pattern).matches()) {
+                error(at, "'" + pattern + "' is not a name pattern like cm-{mac}");
+                return;
+              }
+              java.util.regex.Matcher placeholder = PLACEHOLDER.matcher(pattern);
+              boolean any = false;
+              while (placeholder.find()) {
+                any = true;
+                String name = placeholder.group(1);
+                if (!name.equals("mac") && !name.equals("ip")) {
+                  error(at, "{" + name + "} is not a placeholder; use {mac} or {ip}");
+                }
+              }
+              if (!any) {
+                error(
+                    at,
+                    "'" + pattern + "' has no {mac} or {ip}, so every client would get one name");
+              }
+            });
+  }
+
+  private void keyRefs(String at, List<String> names, Set<String> keyNames) {
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name == null || !keyNames.contains(canonical(name))) {
+        error(
+            names.size() == 1 && at.endsWith(".key") ? at : at + "[" + i + "]",
+            "key '"
+                + name
+                + "' is not defined in dns.keys"
+                + (keyNames.isEmpty() ? "" : "; defined: " + new java.util.TreeSet<>(keyNames)));
+      }
+    }
+  }
+
+  private static boolean domain(String name) {
+    return name.length() <= 254 && DOMAIN.matcher(name).matches();
+  }
+
+  private static String canonical(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
   }
 
   private void tod(TodConfig tod) {

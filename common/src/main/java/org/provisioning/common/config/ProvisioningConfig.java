@@ -22,7 +22,7 @@ public record ProvisioningConfig(
             ? new DhcpConfig(null, null, null, null, null, null, null, null, null, null, null, null)
             : dhcp;
     tftp = tftp == null ? TftpConfig.defaults() : tftp;
-    dns = dns == null ? new DnsConfig(null, null, null) : dns;
+    dns = dns == null ? DnsConfig.defaults() : dns;
     tod = tod == null ? TodConfig.defaults() : tod;
     failover = failover == null ? new FailoverConfig(null, null, null, null, null, null) : failover;
     alerts = alerts == null ? new AlertsConfig(null) : alerts;

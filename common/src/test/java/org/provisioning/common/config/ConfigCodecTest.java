@@ -351,4 +351,72 @@ class ConfigCodecTest {
     assertTrue(withRule.parseAccepted(document).tftp().enabled());
     assertEquals(1069, withRule.parse("tftp: {port: 1069}").tftp().port());
   }
+
+  private static final String DNS =
+      """
+      dns:
+        enabled: true
+        port: 1053
+        keys:
+          - name: ddns-key
+            secret: c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0
+        zones:
+          - name: cable.example.net
+            nameServers: [ns1.cable.example.net]
+            records: ["ns1 A 127.0.0.1"]
+            updateKeys: [ddns-key]
+            transferKeys: [ddns-key]
+          - name: 16.172.in-addr.arpa
+            primary: {address: 127.0.0.9, key: ddns-key}
+        ddns:
+          enabled: true
+          forwardZone: cable.example.net
+          classPatterns: {cable-modem: "cm-{mac}"}
+      """;
+
+  @Test
+  void readsDnsZonesKeysAndDdns() throws ConfigException {
+    DnsConfig dns = codec.parse(DNS).dns();
+    assertEquals(2, dns.zones().size());
+    assertEquals("hmac-sha256", dns.keys().get(0).algorithm());
+    assertEquals(3600L, dns.zones().get(0).soa().refresh());
+    assertTrue(dns.zones().get(0).servedHere());
+    assertEquals(53, dns.zones().get(1).primary().port());
+    assertEquals("cm-{mac}", dns.ddns().classPatterns().get("cable-modem"));
+    assertEquals(codec.parse(DNS), codec.parse(codec.toYaml(codec.parse(DNS))));
+  }
+
+  @Test
+  void refusesBadDnsZonesKeysAndPatternsWithTheirPaths() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dns:
+                      enabled: true
+                      keys:
+                        - {name: k1, algorithm: hmac-md5, secret: "not base64!"}
+                      zones:
+                        - name: "bad..name"
+                          nameServers: [ns1.example.net]
+                        - name: example.net
+                          updateKeys: [nokey]
+                      ddns:
+                        enabled: true
+                        forwardZone: other.net
+                        classPatterns: {cm: "cm-{serial}"}
+                    """));
+    assertEquals(
+        List.of(
+            "dns.keys[0].algorithm",
+            "dns.keys[0].secret",
+            "dns.zones[0].name",
+            "dns.zones[1].nameServers",
+            "dns.zones[1].updateKeys[0]",
+            "dns.ddns.forwardZone",
+            "dns.ddns.classPatterns.cm"),
+        e.errors().stream().map(ConfigError::path).toList());
+  }
 }

@@ -58,7 +58,10 @@ public final class DhcpEngine {
   private ServingPlan plan;
   private ReplyFactory replies;
   private Set<Integer> reservedAddresses;
-  private ServingMode mode = ServingMode.BOTTOM_UP;
+
+  /** Written on the engine's thread by failover, read by others (DNS: who sends updates). */
+  private volatile ServingMode mode = ServingMode.BOTTOM_UP;
+
   private BootFileIssuer bootFiles = (lease, bootFile) -> bootFile;
 
   public DhcpEngine(

@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
       Provisionctl.Leases.class,
       Provisionctl.Config.class,
       Provisionctl.Tftp.class,
-      Provisionctl.Failover.class
+      Provisionctl.Failover.class,
+      Provisionctl.Dns.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -606,6 +607,57 @@ public final class Provisionctl {
           s.path("recordsPending").asLong(),
           s.path("lagRecords").asLong());
       out.printf("conflicts  %d%n", s.path("conflicts").asLong());
+    }
+  }
+
+  @Command(
+      name = "dns",
+      description = "Look at the zones DNS serves.",
+      subcommands = {Dns.Zones.class, Dns.Zone.class})
+  static final class Dns {
+    @ParentCommand Provisionctl ctl;
+
+    @Command(name = "zones", description = "The served zones: name, serial, records.")
+    static final class Zones implements Callable<Integer> {
+      @ParentCommand Dns dns;
+
+      @Override
+      public Integer call() throws Exception {
+        JsonNode reply = dns.ctl.call("GET", "/dns/zones", null, Map.of());
+        dns.ctl.out().printf("%-40s %10s %8s%n", "ZONE", "SERIAL", "RECORDS");
+        for (JsonNode zone : reply.path("zones")) {
+          dns.ctl
+              .out()
+              .printf(
+                  "%-40s %10d %8d%n",
+                  zone.path("name").asText(),
+                  zone.path("serial").asLong(),
+                  zone.path("records").asInt());
+        }
+        return 0;
+      }
+    }
+
+    @Command(name = "zone", description = "Every record of a zone, static and dynamic.")
+    static final class Zone implements Callable<Integer> {
+      @ParentCommand Dns dns;
+
+      @CommandLine.Parameters(index = "0", description = "The zone, e.g. cable.example.net.")
+      String name;
+
+      @Override
+      public Integer call() throws Exception {
+        JsonNode reply =
+            dns.ctl.call(
+                "GET",
+                "/dns/zone?name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8),
+                null,
+                Map.of());
+        for (JsonNode line : reply.path("records")) {
+          dns.ctl.out().println(line.asText());
+        }
+        return 0;
+      }
     }
   }
 

@@ -1,0 +1,247 @@
+package org.provisioning.dist;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dist.Distribution.Result;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The packaged provisiond's DNS: leases bound through its DHCP resolve forward and reverse within a
+ * second, a release removes both, a second client does not take a name (RFC 4703); and dig and
+ * nsupdate, which nobody here wrote, query, transfer with TSIG and update with and without a key.
+ */
+class DnsIT {
+  private static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+
+  @TempDir Path dir;
+  private Process server;
+  private int dnsPort;
+  private int dhcpPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    dnsPort = Distribution.freePort();
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      dhcpPort = socket.getLocalPort();
+    }
+    Path config =
+        Files.writeString(
+            dir.resolve("provisiond.yaml"),
+            """
+            server: {name: dns-it, dataDir: %s}
+            management: {port: %d}
+            dhcp:
+              enabled: true
+              listen: 127.0.0.1
+              port: %d
+              serverIdentifier: 127.0.0.1
+              subnets:
+                - subnet: 127.16.0.0/16
+                  relays: [127.0.0.2]
+                  pools: [{range: 127.16.0.10-127.16.0.250}]
+            dns:
+              enabled: true
+              listen: 127.0.0.1
+              port: %d
+              keys:
+                - {name: ddns-key, algorithm: hmac-sha256, secret: %s}
+              zones:
+                - name: cable.example.net
+                  nameServers: [ns1.cable.example.net]
+                  records: ["ns1 A 127.0.0.1", "www A 127.0.0.5"]
+                  updateKeys: [ddns-key]
+                  transferKeys: [ddns-key]
+                - name: 16.127.in-addr.arpa
+                  nameServers: [ns1.cable.example.net]
+              ddns:
+                enabled: true
+                forwardZone: cable.example.net
+            """
+                .formatted(
+                    dir.resolve("data"), Distribution.freePort(), dhcpPort, dnsPort, SECRET));
+    server = Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
+    await()
+        .atMost(30, SECONDS)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                !server.isAlive()
+                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
+                            .exit()
+                        == 0);
+    assertTrue(server.isAlive(), () -> "provisiond died:\n" + log());
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (server != null) {
+      server.destroy();
+      if (!server.waitFor(10, SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  private String log() {
+    try {
+      return Files.readString(dir.resolve("provisiond.log"));
+    } catch (Exception e) {
+      return "(no log)";
+    }
+  }
+
+  private Message ask(String name, int type) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", dnsPort));
+    resolver.setTimeout(Duration.ofSeconds(2));
+    return resolver.send(
+        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+  }
+
+  private String answer(String name, int type) throws Exception {
+    List<Record> answers = ask(name, type).getSection(Section.ANSWER);
+    return answers.isEmpty() ? null : answers.get(0).rdataToString();
+  }
+
+  @Test
+  void leasesResolveForwardAndReverseAndAReleaseRemovesThem() throws Exception {
+    try (RelayedDhcpClient relay =
+        new RelayedDhcpClient(
+            Ipv4Address.parse("127.0.0.2"), new InetSocketAddress("127.0.0.1", dhcpPort))) {
+      Ipv4Address address = relay.bind(1, "laptop", System.currentTimeMillis() + 10_000);
+      assertNotNull(address, "the client was acknowledged");
+      String reverse = ReverseMap.fromAddress(address.toInetAddress()).toString();
+      await()
+          .atMost(1, SECONDS)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  address.toString().equals(answer("laptop.cable.example.net.", Type.A))
+                      && "laptop.cable.example.net.".equals(answer(reverse, Type.PTR)));
+
+      Result zone =
+          Distribution.run(
+              "provisionctl",
+              "--config",
+              dir.resolve("provisiond.yaml").toString(),
+              "dns",
+              "zone",
+              "cable.example.net");
+      assertEquals(0, zone.exit(), zone.err());
+      assertTrue(
+          zone.out().contains("laptop.cable.example.net.") && zone.out().contains("DHCID"),
+          zone.out());
+
+      Ipv4Address second = relay.bind(2, "laptop", System.currentTimeMillis() + 10_000);
+      assertNotNull(second);
+      assertNotEquals(address, second);
+      String secondReverse = ReverseMap.fromAddress(second.toInetAddress()).toString();
+      // Lease changes reach DNS in order: once a third client's name resolves, the second's
+      // claim has been judged.
+      Ipv4Address third = relay.bind(3, "desktop", System.currentTimeMillis() + 10_000);
+      assertNotNull(third);
+      await()
+          .atMost(1, SECONDS)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> third.toString().equals(answer("desktop.cable.example.net.", Type.A)));
+      assertEquals(address.toString(), answer("laptop.cable.example.net.", Type.A));
+      assertEquals(Rcode.NXDOMAIN, ask(secondReverse, Type.PTR).getRcode());
+
+      relay.release(1, address);
+      await()
+          .atMost(1, SECONDS)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  ask("laptop.cable.example.net.", Type.A).getRcode() == Rcode.NXDOMAIN
+                      && ask(reverse, Type.PTR).getRcode() == Rcode.NXDOMAIN);
+    }
+  }
+
+  @Test
+  void digQueriesAndTransfersWithTsig() throws Exception {
+    String dig = HostTools.require("dig", "bind9-dnsutils");
+    String port = String.valueOf(dnsPort);
+    String a =
+        HostTools.check(dig, "@127.0.0.1", "-p", port, "+short", "www.cable.example.net", "A");
+    assertEquals("127.0.0.5", a.trim());
+    String refused = HostTools.check(dig, "@127.0.0.1", "-p", port, "www.example.com", "A");
+    assertTrue(refused.contains("status: REFUSED"), refused);
+    String nx = HostTools.check(dig, "@127.0.0.1", "-p", port, "nope.cable.example.net", "A");
+    assertTrue(nx.contains("status: NXDOMAIN") && nx.contains("SOA"), nx);
+    String axfr =
+        HostTools.check(
+            dig,
+            "@127.0.0.1",
+            "-p",
+            port,
+            "-y",
+            "hmac-sha256:ddns-key:" + SECRET,
+            "cable.example.net",
+            "AXFR");
+    assertTrue(axfr.contains("www.cable.example.net.") && !axfr.contains("failed"), axfr);
+    String unsigned = HostTools.check(dig, "@127.0.0.1", "-p", port, "cable.example.net", "AXFR");
+    assertTrue(unsigned.contains("Transfer failed"), unsigned);
+  }
+
+  @Test
+  void nsupdateWithTheKeyChangesTheZoneAndWithoutItIsRefused() throws Exception {
+    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
+    String script =
+        """
+        server 127.0.0.1 %d
+        zone cable.example.net
+        update add printer.cable.example.net 300 A 127.0.0.44
+        send
+        """
+            .formatted(dnsPort);
+    Path file = Files.writeString(dir.resolve("update.txt"), script);
+    Result signed =
+        HostTools.run(
+            Duration.ofSeconds(30),
+            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    assertEquals(0, signed.exit(), signed.err());
+    assertEquals("127.0.0.44", answer("printer.cable.example.net.", Type.A));
+
+    Path evil =
+        Files.writeString(
+            dir.resolve("evil.txt"), script.replace("printer", "evil").replace(".44", ".66"));
+    Result unsigned = HostTools.run(Duration.ofSeconds(30), List.of(nsupdate, evil.toString()));
+    assertNotEquals(0, unsigned.exit());
+    assertTrue(unsigned.err().contains("REFUSED"), unsigned.err());
+    Result wrongKey =
+        HostTools.run(
+            Duration.ofSeconds(30),
+            List.of(
+                nsupdate,
+                "-y",
+                "hmac-sha256:ddns-key:b3RoZXItb3RoZXItb3RoZXItb3RoZXI=",
+                evil.toString()));
+    assertNotEquals(0, wrongKey.exit());
+    assertEquals(Rcode.NXDOMAIN, ask("evil.cable.example.net.", Type.A).getRcode());
+  }
+}

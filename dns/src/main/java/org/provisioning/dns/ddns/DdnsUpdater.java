@@ -1,0 +1,365 @@
+package org.provisioning.dns.ddns;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.bus.BusListener;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.config.DnsZoneConfig;
+import org.provisioning.common.config.TsigKeyConfig;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dns.engine.DnsUpdateHandler;
+import org.provisioning.dns.zone.DnsZone;
+import org.provisioning.dns.zone.DnsZones;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * Keeps the names of leases in DNS. A {@link BusListener} on durable LEASE records (each carries
+ * the whole lease), so DHCP needs to know nothing of DNS: a BOUND lease gets its A, PTR and DHCID
+ * records, a RELEASED, EXPIRED or DECLINED one loses them, a renewal under a new name moves them.
+ *
+ * <p>RFC 4703 section 5.3: the forward name is added only if nobody uses it, or if its DHCID is
+ * this client's; a name owned by another client is left alone and counted as a conflict, and then
+ * no PTR is written either. Removal (section 5.5) happens only while the DHCID is still ours.
+ *
+ * <p>Work runs on one thread of its own, never the bus writer's, so DNS never delays DHCP. A zone
+ * served here is changed in place (both servers of a failover pair see every lease record, so both
+ * keep the same names); a zone with an external primary gets RFC 2136 updates signed with its key,
+ * sent only while {@code serving} says this server serves, retried with doubling backoff and
+ * alerted as {@code DNS_DDNS_UPDATE_FAILED} when they keep failing.
+ *
+ * <p>The published names live in the zones, not in the journal: at start {@link #rebuild} derives
+ * them again from the bound leases, which keeps them consistent with the leases by construction.
+ */
+public final class DdnsUpdater implements BusListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DdnsUpdater.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final Supplier<DnsConfig> config;
+  private final Supplier<DnsZones> zones;
+  private final DnsUpdateHandler handler;
+  private final BooleanSupplier serving;
+  private final AlertCenter alerts;
+  private final ScheduledExecutorService worker;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Map<Integer, Published> published = new ConcurrentHashMap<>();
+  private final Counter added;
+  private final Counter removed;
+  private final Counter conflicts;
+  private final Counter failed;
+  private final Counter retried;
+  private volatile long firstRetryMillis = 1000;
+
+  /** What a lease's address got, so a release or a new name knows what to take away. */
+  private record Published(Name name, byte[] dhcid, Name reverse) {}
+
+  public DdnsUpdater(
+      Supplier<DnsConfig> config,
+      Supplier<DnsZones> zones,
+      DnsUpdateHandler handler,
+      BooleanSupplier serving,
+      StatisticsRegistry stats,
+      AlertCenter alerts) {
+    this.config = config;
+    this.zones = zones;
+    this.handler = handler;
+    this.serving = serving;
+    this.alerts = alerts;
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "dns-ddns");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.added = stats.counter("dns.ddns.added");
+    this.removed = stats.counter("dns.ddns.removed");
+    this.conflicts = stats.counter("dns.ddns.conflict");
+    this.failed = stats.counter("dns.ddns.failed");
+    this.retried = stats.counter("dns.ddns.retried");
+    stats.gauge("dns.ddns.queue", queued::get);
+  }
+
+  /** Tests shorten the wait before the first retry. */
+  void setFirstRetry(Duration wait) {
+    this.firstRetryMillis = wait.toMillis();
+  }
+
+  @Override
+  public void onDurable(BusRecord record) {
+    if (!record.type().equals(RecordType.LEASE) || !config.get().ddns().enabled()) {
+      return;
+    }
+    LeaseRecord lease;
+    try {
+      lease = LeaseRecord.decode(record.payload());
+    } catch (IllegalArgumentException e) {
+      return; // the lease journal reports unreadable records
+    }
+    submit(() -> apply(lease));
+  }
+
+  /** Publishes the names of every bound lease again (at start: the zones begin empty). */
+  public void rebuild(List<LeaseRecord> bound) {
+    if (!config.get().ddns().enabled()) {
+      return;
+    }
+    bound.forEach(lease -> submit(() -> apply(lease)));
+  }
+
+  private void submit(Runnable task) {
+    queued.incrementAndGet();
+    worker.execute(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.warn("DNS_DDNS_TASK_FAILED", e);
+          } finally {
+            queued.decrementAndGet();
+          }
+        });
+  }
+
+  /** The number of lease changes waiting to reach DNS. */
+  public int queueDepth() {
+    return queued.get();
+  }
+
+  private void apply(LeaseRecord lease) {
+    DnsConfig dns = config.get();
+    Published before = published.get(lease.address().value());
+    if (lease.state() != LeaseState.BOUND) {
+      if (before != null) {
+        remove(dns, before);
+        published.remove(lease.address().value());
+      }
+      return;
+    }
+    Optional<Name> name = DdnsNamer.name(dns.ddns(), lease);
+    if (name.isEmpty()) {
+      return;
+    }
+    byte[] dhcid = Dhcid.rdata(lease, name.get());
+    if (before != null) {
+      if (before.name().equals(name.get()) && java.util.Arrays.equals(before.dhcid(), dhcid)) {
+        return; // a renewal under the same name: nothing changes
+      }
+      remove(dns, before);
+      published.remove(lease.address().value());
+    }
+    Name reverse = ReverseMap.fromAddress(lease.address().toInetAddress());
+    long ttl = dns.ddns().ttl();
+    Name forwardZone = zoneOf(dns, name.get()).orElse(null);
+    if (forwardZone == null) {
+      return;
+    }
+    ARecord a = new ARecord(name.get(), DClass.IN, ttl, lease.address().toInetAddress());
+    Record dhcidRecord = Dhcid.record(name.get(), ttl, dhcid);
+    // RFC 4703 section 5.3.1: add if the name is unused...
+    Update claim = new Update(forwardZone);
+    claim.absent(name.get());
+    claim.add(a);
+    claim.add(dhcidRecord);
+    int rcode = send(dns, forwardZone, claim);
+    if (rcode == Rcode.YXDOMAIN) {
+      // ...or replace the address if the DHCID says the name is this client's (section 5.3.2).
+      Update refresh = new Update(forwardZone);
+      refresh.present(Dhcid.record(name.get(), 0, dhcid));
+      refresh.delete(name.get(), Type.A);
+      refresh.add(a);
+      rcode = send(dns, forwardZone, refresh);
+      if (rcode == Rcode.NXRRSET) {
+        conflicts.increment();
+        log.info(
+            "DNS_DDNS_NAME_CONFLICT name={} address={} hw={}: owned by another client",
+            name.get(),
+            lease.address(),
+            lease.hardwareAddressText());
+        return;
+      }
+    }
+    if (rcode != Rcode.NOERROR) {
+      return;
+    }
+    added.increment();
+    // Section 5.4: the PTR of the address is this lease's, whatever was there.
+    zoneOf(dns, reverse)
+        .ifPresent(
+            reverseZone -> {
+              Update ptr = new Update(reverseZone);
+              ptr.delete(reverse, Type.PTR);
+              ptr.delete(reverse, Type.DHCID);
+              ptr.add(new PTRRecord(reverse, DClass.IN, ttl, name.get()));
+              ptr.add(Dhcid.record(reverse, ttl, dhcid));
+              send(dns, reverseZone, ptr);
+            });
+    published.put(lease.address().value(), new Published(name.get(), dhcid, reverse));
+  }
+
+  private void remove(DnsConfig dns, Published what) {
+    zoneOf(dns, what.name())
+        .ifPresent(
+            zone -> {
+              // RFC 4703 section 5.5: only while the DHCID is still ours.
+              Update release = new Update(zone);
+              release.present(Dhcid.record(what.name(), 0, what.dhcid()));
+              release.delete(what.name(), Type.A);
+              release.delete(what.name(), Type.DHCID);
+              send(dns, zone, release);
+            });
+    zoneOf(dns, what.reverse())
+        .ifPresent(
+            zone -> {
+              Update release = new Update(zone);
+              release.present(Dhcid.record(what.reverse(), 0, what.dhcid()));
+              release.delete(what.reverse(), Type.PTR);
+              release.delete(what.reverse(), Type.DHCID);
+              send(dns, zone, release);
+            });
+    removed.increment();
+  }
+
+  /** The configured zone (served or external) deepest above the name. */
+  private static Optional<Name> zoneOf(DnsConfig dns, Name name) {
+    Name best = null;
+    for (DnsZoneConfig zone : dns.zones()) {
+      try {
+        Name origin = Name.fromString(zone.name(), Name.root);
+        if (name.subdomain(origin) && (best == null || origin.labels() > best.labels())) {
+          best = origin;
+        }
+      } catch (IOException e) {
+        // reported by the config rule
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Sends one update to wherever its zone lives; the rcode, or SERVFAIL when it never arrived. */
+  private int send(DnsConfig dns, Name zoneName, Message update) {
+    Optional<DnsZone> local = zones.get().exactly(zoneName);
+    if (local.isPresent()) {
+      return handler.apply(local.get(), update);
+    }
+    DnsZoneConfig external =
+        dns.zones().stream()
+            .filter(z -> !z.servedHere() && sameName(z.name(), zoneName))
+            .findFirst()
+            .orElse(null);
+    if (external == null) {
+      return Rcode.REFUSED;
+    }
+    if (!serving.getAsBoolean()) {
+      return Rcode.NOERROR; // the serving peer sends it
+    }
+    return sendExternal(dns, external, update, 1);
+  }
+
+  private int sendExternal(DnsConfig dns, DnsZoneConfig zone, Message update, int attempt) {
+    try {
+      SimpleResolver resolver =
+          new SimpleResolver(
+              new InetSocketAddress(
+                  zone.primary().address().toInetAddress(), zone.primary().port()));
+      resolver.setTimeout(Duration.ofSeconds(2));
+      if (zone.primary().key() != null) {
+        resolver.setTSIGKey(tsig(dns, zone.primary().key()));
+      }
+      int rcode = resolver.send(update).getRcode();
+      if (rcode != Rcode.SERVFAIL) {
+        alerts.clear(
+            "DNS_DDNS_UPDATE_FAILED",
+            zone.name(),
+            "updates reach " + zone.primary().address() + " again");
+        return rcode;
+      }
+    } catch (IOException e) {
+      log.debug("DNS_DDNS_SEND_FAILED zone={} attempt={}: {}", zone.name(), attempt, e.toString());
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      failed.increment();
+      log.warn("DNS_DDNS_UPDATE_FAILED zone={} attempts={}", zone.name(), attempt);
+      alerts.raise(
+          "DNS_DDNS_UPDATE_FAILED",
+          zone.name(),
+          AlertSeverity.WARNING,
+          "DDNS updates to " + zone.primary().address() + " fail after " + attempt + " attempts");
+      return Rcode.SERVFAIL;
+    }
+    retried.increment();
+    long wait = Math.min(60_000, firstRetryMillis << (attempt - 1));
+    queued.incrementAndGet();
+    worker.schedule(
+        () -> {
+          try {
+            sendExternal(config.get(), zone, update, attempt + 1);
+          } finally {
+            queued.decrementAndGet();
+          }
+        },
+        wait,
+        TimeUnit.MILLISECONDS);
+    return Rcode.SERVFAIL;
+  }
+
+  private static boolean sameName(String configured, Name name) {
+    try {
+      return Name.fromString(configured, Name.root).equals(name);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static TSIG tsig(DnsConfig dns, String keyName) {
+    TsigKeyConfig key =
+        dns.keys().stream()
+            .filter(k -> sameName(k.name(), nameOf(keyName)))
+            .findFirst()
+            .orElseThrow();
+    return new TSIG(TSIG.algorithmToName(key.algorithm()), nameOf(keyName), key.secret());
+  }
+
+  private static Name nameOf(String text) {
+    try {
+      return Name.fromString(text, Name.root);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

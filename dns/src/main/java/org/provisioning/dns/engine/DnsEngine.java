@@ -1,0 +1,306 @@
+package org.provisioning.dns.engine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.provisioning.dns.zone.DnsKeys;
+import org.provisioning.dns.zone.DnsZone;
+import org.provisioning.dns.zone.DnsZones;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns one request into its answers: {@code List<byte[]> handle(byte[], DnsTransport)}. Most
+ * requests get one answer; an AXFR gets a stream; a message whose header cannot be read gets none
+ * (there is no ID to answer to).
+ *
+ * <p>Authoritative only (RFC 1034 section 4.3.2 without recursion): a name outside every served
+ * zone is REFUSED, never looked up elsewhere, so the server is no open resolver.
+ */
+public final class DnsEngine {
+  /** RFC 1035 section 4.2.1: UDP without EDNS0 carries at most 512 octets. */
+  static final int CLASSIC_UDP = 512;
+
+  /** RRsets per AXFR message: keeps each well under 64 KiB. */
+  private static final int TRANSFER_RRSETS_PER_MESSAGE = 200;
+
+  private final Supplier<DnsZones> zones;
+  private final Supplier<DnsKeys> keys;
+  private final DnsStatistics stats;
+  private final DnsUpdateHandler updates;
+  private volatile int udpPayloadLimit;
+
+  public DnsEngine(
+      Supplier<DnsZones> zones, Supplier<DnsKeys> keys, DnsStatistics stats, int udpPayloadLimit) {
+    this.zones = zones;
+    this.keys = keys;
+    this.stats = stats;
+    this.udpPayloadLimit = udpPayloadLimit;
+    this.updates = new DnsUpdateHandler(stats);
+  }
+
+  public void setUdpPayloadLimit(int limit) {
+    this.udpPayloadLimit = limit;
+  }
+
+  public DnsUpdateHandler updates() {
+    return updates;
+  }
+
+  /** The answers to one request, in order; empty when the request is dropped. */
+  public List<byte[]> handle(byte[] wire, DnsTransport transport) {
+    long start = System.nanoTime();
+    try {
+      return answer(wire, transport);
+    } finally {
+      stats.latency.recordNanos(System.nanoTime() - start);
+    }
+  }
+
+  private List<byte[]> answer(byte[] wire, DnsTransport transport) {
+    Message query;
+    try {
+      query = new Message(wire);
+    } catch (IOException | RuntimeException e) {
+      return formatError(wire);
+    }
+    Header header = query.getHeader();
+    if (header.getFlag(Flags.QR)) {
+      stats.malformed.increment(); // a response sent to us: answering would start a loop
+      return List.of();
+    }
+    int maxUdp = CLASSIC_UDP;
+    OPTRecord opt = query.getOPT();
+    Message response = new Message(header.getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setOpcode(header.getOpcode());
+    if (header.getFlag(Flags.RD)) {
+      response.getHeader().setFlag(Flags.RD);
+    }
+    Record question = query.getQuestion();
+    if (question != null) {
+      response.addRecord(question, Section.QUESTION);
+    }
+    if (opt != null) {
+      maxUdp = Math.max(CLASSIC_UDP, Math.min(opt.getPayloadSize(), udpPayloadLimit));
+      if (opt.getVersion() != 0) {
+        // RFC 6891 section 6.1.3: BADVERS (16) is 1 in the OPT's extended rcode, 0 in the header.
+        response.addRecord(
+            new OPTRecord(udpPayloadLimit, Rcode.BADVERS >> 4, 0), Section.ADDITIONAL);
+        stats.rcode(Rcode.BADVERS);
+        return List.of(response.toWire(maxUdp));
+      }
+      response.addRecord(new OPTRecord(udpPayloadLimit, 0, 0), Section.ADDITIONAL);
+    }
+    // RFC 8945 section 5.2: a signed request is verified before anything else.
+    TSIG key = null;
+    TSIGRecord requestTsig = query.getTSIG();
+    if (requestTsig != null) {
+      key = keys.get().find(requestTsig.getName()).orElse(null);
+      if (key == null) {
+        stats.updateRefusedIfUpdate(header.getOpcode());
+        return finish(response, Rcode.NOTAUTH, transport, maxUdp);
+      }
+      int verified = key.verify(query, wire, null);
+      if (verified != Rcode.NOERROR) {
+        stats.updateRefusedIfUpdate(header.getOpcode());
+        response.setTSIG(key, verified, requestTsig);
+        return finish(response, Rcode.NOTAUTH, transport, maxUdp);
+      }
+      response.setTSIG(key, Rcode.NOERROR, requestTsig);
+    }
+    Name keyName = key == null ? null : requestTsig.getName();
+    int opcode = header.getOpcode();
+    if (opcode == Opcode.UPDATE) {
+      return finish(response, update(query, keyName), transport, maxUdp);
+    }
+    if (opcode != Opcode.QUERY) {
+      return finish(response, Rcode.NOTIMP, transport, maxUdp);
+    }
+    if (question == null || header.getCount(Section.QUESTION) != 1) {
+      return finish(response, Rcode.FORMERR, transport, maxUdp);
+    }
+    int type = question.getType();
+    stats.query(type);
+    if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
+      return finish(response, Rcode.REFUSED, transport, maxUdp);
+    }
+    DnsZone zone = zones.get().find(question.getName()).orElse(null);
+    if (zone == null) {
+      return finish(response, Rcode.REFUSED, transport, maxUdp);
+    }
+    if (type == Type.AXFR || type == Type.IXFR) {
+      return transfer(zone, question, response, key, keyName, requestTsig, transport, maxUdp);
+    }
+    return finish(response, lookup(zone, question.getName(), type, response), transport, maxUdp);
+  }
+
+  /** RFC 1034 section 4.3.2 step 3 within one zone, following CNAMEs that stay in it. */
+  private int lookup(DnsZone zone, Name name, int type, Message response) {
+    response.getHeader().setFlag(Flags.AA);
+    for (int hops = 0; hops < 8; hops++) {
+      SetResponse found = zone.data().findRecords(name, type);
+      if (found.isSuccessful()) {
+        for (RRset set : found.answers()) {
+          addAll(response, set, Section.ANSWER);
+        }
+        return Rcode.NOERROR;
+      }
+      if (found.isCNAME()) {
+        response.addRecord(found.getCNAME(), Section.ANSWER);
+        name = found.getCNAME().getTarget();
+        if (!name.subdomain(zone.origin())) {
+          return Rcode.NOERROR;
+        }
+        continue;
+      }
+      if (found.isDelegation()) {
+        // A referral (RFC 1034 section 4.3.2 step 3b): not authoritative for the child.
+        response.getHeader().unsetFlag(Flags.AA);
+        addAll(response, found.getNS(), Section.AUTHORITY);
+        return Rcode.NOERROR;
+      }
+      // RFC 2308 section 3: negative answers carry the SOA, its TTL capped by the minimum.
+      SOARecord soa = zone.soa();
+      response.addRecord(
+          new SOARecord(
+              soa.getName(),
+              soa.getDClass(),
+              Math.min(soa.getTTL(), soa.getMinimum()),
+              soa.getHost(),
+              soa.getAdmin(),
+              soa.getSerial(),
+              soa.getRefresh(),
+              soa.getRetry(),
+              soa.getExpire(),
+              soa.getMinimum()),
+          Section.AUTHORITY);
+      return found.isNXDOMAIN() && hops == 0 ? Rcode.NXDOMAIN : Rcode.NOERROR;
+    }
+    return Rcode.NOERROR;
+  }
+
+  private static void addAll(Message response, RRset set, int section) {
+    for (Record record : set.rrs(false)) {
+      response.addRecord(record, section);
+    }
+  }
+
+  /**
+   * AXFR (RFC 5936) over TCP, to TSIG-signed requests with a key the zone lists in transferKeys.
+   * IXFR (RFC 1995) is answered with the whole zone, which section 4 of that RFC allows.
+   */
+  private List<byte[]> transfer(
+      DnsZone zone,
+      Record question,
+      Message response,
+      TSIG key,
+      Name keyName,
+      TSIGRecord requestTsig,
+      DnsTransport transport,
+      int maxUdp) {
+    if (!question.getName().equals(zone.origin()) || !zone.mayTransfer(keyName)) {
+      stats.transferRefused.increment();
+      return finish(response, Rcode.REFUSED, transport, maxUdp);
+    }
+    if (transport == DnsTransport.UDP) {
+      // An IXFR over UDP gets the SOA alone, telling the client to come back over TCP.
+      if (question.getType() == Type.IXFR) {
+        response.getHeader().setFlag(Flags.AA);
+        response.addRecord(zone.soa(), Section.ANSWER);
+        return finish(response, Rcode.NOERROR, transport, maxUdp);
+      }
+      stats.transferRefused.increment();
+      return finish(response, Rcode.FORMERR, transport, maxUdp);
+    }
+    stats.transferGranted.increment();
+    stats.rcode(Rcode.NOERROR);
+    List<RRset> sets = zone.transfer();
+    List<byte[]> messages = new ArrayList<>();
+    TSIGRecord previous = requestTsig;
+    for (int from = 0; from < sets.size(); from += TRANSFER_RRSETS_PER_MESSAGE) {
+      Message part = new Message(response.getHeader().getID());
+      part.getHeader().setFlag(Flags.QR);
+      part.getHeader().setFlag(Flags.AA);
+      if (from == 0) {
+        part.addRecord(question, Section.QUESTION);
+      }
+      for (RRset set :
+          sets.subList(from, Math.min(sets.size(), from + TRANSFER_RRSETS_PER_MESSAGE))) {
+        addAll(part, set, Section.ANSWER);
+      }
+      // RFC 8945 section 5.3.1: each message signed, the later ones chained on the prior MAC.
+      key.apply(part, Rcode.NOERROR, previous, from == 0);
+      previous = part.getTSIG();
+      messages.add(part.toWire());
+    }
+    return messages;
+  }
+
+  private int update(Message query, Name keyName) {
+    Record zoneRecord = query.getQuestion();
+    if (zoneRecord == null
+        || query.getHeader().getCount(Section.ZONE) != 1
+        || zoneRecord.getType() != Type.SOA) {
+      stats.updateRefused.increment();
+      return Rcode.FORMERR;
+    }
+    DnsZone zone = zones.get().exactly(zoneRecord.getName()).orElse(null);
+    if (zone == null) {
+      stats.updateRefused.increment();
+      return Rcode.NOTAUTH;
+    }
+    if (!zone.mayUpdate(keyName)) {
+      // The zone's update policy: only the keys it names may change it.
+      stats.updateRefused.increment();
+      return Rcode.REFUSED;
+    }
+    return updates.apply(zone, query);
+  }
+
+  private List<byte[]> finish(Message response, int rcode, DnsTransport transport, int maxUdp) {
+    response.getHeader().setRcode(rcode);
+    stats.rcode(rcode);
+    return List.of(
+        transport == DnsTransport.UDP ? response.toWire(maxUdp) : response.toWire(65535));
+  }
+
+  /** A message that does not parse gets FORMERR if its header and ID are readable (RFC 1035). */
+  private List<byte[]> formatError(byte[] wire) {
+    stats.malformed.increment();
+    if (wire.length < Header.LENGTH) {
+      stats.unanswerable.increment();
+      return List.of();
+    }
+    Header header;
+    try {
+      header = new Header(java.util.Arrays.copyOf(wire, Header.LENGTH));
+    } catch (IOException e) {
+      return List.of();
+    }
+    if (header.getFlag(Flags.QR)) {
+      return List.of();
+    }
+    Message response = new Message(header.getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setOpcode(header.getOpcode());
+    response.getHeader().setRcode(Rcode.FORMERR);
+    stats.rcode(Rcode.FORMERR);
+    return List.of(response.toWire());
+  }
+}

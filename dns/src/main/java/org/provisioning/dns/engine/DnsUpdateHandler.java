@@ -1,0 +1,187 @@
+package org.provisioning.dns.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.provisioning.dns.zone.DnsZone;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+
+/**
+ * RFC 2136 section 3 on one zone, the caller having checked the key and the policy: prerequisites
+ * (3.2), prescan (3.4.1), then the changes (3.4.2), all under the zone's lock so an update is
+ * atomic (3.7), and the SOA serial advanced once if anything changed (3.6). DDNS for the zones
+ * served here goes through the same method, so its RFC 4703 prerequisites mean the same thing.
+ */
+public final class DnsUpdateHandler {
+  private final DnsStatistics stats;
+
+  DnsUpdateHandler(DnsStatistics stats) {
+    this.stats = stats;
+  }
+
+  /** Applies the update; the rcode of the outcome (NOERROR when applied). */
+  public int apply(DnsZone zone, Message update) {
+    int rcode;
+    synchronized (zone) {
+      rcode = prerequisites(zone, update.getSection(Section.PREREQ));
+      if (rcode == Rcode.NOERROR) {
+        rcode = prescan(zone, update.getSection(Section.UPDATE));
+      }
+      if (rcode == Rcode.NOERROR && change(zone, update.getSection(Section.UPDATE))) {
+        zone.bumpSerial();
+      }
+    }
+    (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
+    return rcode;
+  }
+
+  private static int prerequisites(DnsZone zone, List<Record> prereqs) {
+    Zone data = zone.data();
+    Map<Name, Map<Integer, Set<Record>>> valueDependent = new HashMap<>();
+    for (Record rr : prereqs) {
+      if (rr.getTTL() != 0) {
+        return Rcode.FORMERR;
+      }
+      if (!rr.getName().subdomain(zone.origin())) {
+        return Rcode.NOTZONE;
+      }
+      int type = rr.getType();
+      if (rr.getDClass() == DClass.ANY) {
+        if (type == Type.ANY) {
+          if (!inUse(data, rr.getName())) {
+            return Rcode.NXDOMAIN;
+          }
+        } else if (data.findExactMatch(rr.getName(), type) == null) {
+          return Rcode.NXRRSET;
+        }
+      } else if (rr.getDClass() == DClass.NONE) {
+        if (type == Type.ANY) {
+          if (inUse(data, rr.getName())) {
+            return Rcode.YXDOMAIN;
+          }
+        } else if (data.findExactMatch(rr.getName(), type) != null) {
+          return Rcode.YXRRSET;
+        }
+      } else if (rr.getDClass() == DClass.IN) {
+        valueDependent
+            .computeIfAbsent(rr.getName(), n -> new HashMap<>())
+            .computeIfAbsent(type, t -> new HashSet<>())
+            .add(rr);
+      } else {
+        return Rcode.FORMERR;
+      }
+    }
+    for (var byName : valueDependent.entrySet()) {
+      for (var byType : byName.getValue().entrySet()) {
+        RRset existing = data.findExactMatch(byName.getKey(), byType.getKey());
+        Set<Record> have = existing == null ? Set.of() : new HashSet<>(existing.rrs(false));
+        if (!have.equals(byType.getValue())) {
+          return Rcode.NXRRSET;
+        }
+      }
+    }
+    return Rcode.NOERROR;
+  }
+
+  private static boolean inUse(Zone data, Name name) {
+    SetResponse found = data.findRecords(name, Type.ANY);
+    return found.isSuccessful() || found.isDelegation() || found.isCNAME();
+  }
+
+  private static int prescan(DnsZone zone, List<Record> changes) {
+    for (Record rr : changes) {
+      if (!rr.getName().subdomain(zone.origin())) {
+        return Rcode.NOTZONE;
+      }
+      int type = rr.getType();
+      boolean meta = Type.isRR(type) == false || type == Type.ANY;
+      if (rr.getDClass() == DClass.IN) {
+        if (meta || type == Type.AXFR || type == Type.IXFR) {
+          return Rcode.FORMERR;
+        }
+      } else if (rr.getDClass() == DClass.ANY) {
+        if (rr.getTTL() != 0 || (meta && type != Type.ANY)) {
+          return Rcode.FORMERR;
+        }
+      } else if (rr.getDClass() == DClass.NONE) {
+        if (rr.getTTL() != 0 || meta) {
+          return Rcode.FORMERR;
+        }
+      } else {
+        return Rcode.FORMERR;
+      }
+    }
+    return Rcode.NOERROR;
+  }
+
+  private static boolean change(DnsZone zone, List<Record> changes) {
+    Zone data = zone.data();
+    Name apex = zone.origin();
+    boolean changed = false;
+    for (Record rr : changes) {
+      Name name = rr.getName();
+      int type = rr.getType();
+      boolean atApex = name.equals(apex);
+      if (rr.getDClass() == DClass.IN) {
+        if (type == Type.SOA) {
+          continue; // the serial is ours to keep
+        }
+        RRset before = data.findExactMatch(name, type);
+        if (before == null || !before.rrs(false).contains(rr)) {
+          data.addRecord(rr);
+          changed = true;
+        }
+      } else if (rr.getDClass() == DClass.ANY) {
+        List<Integer> types = new ArrayList<>();
+        if (type == Type.ANY) {
+          SetResponse found = data.findRecords(name, Type.ANY);
+          if (found.isSuccessful()) {
+            found.answers().forEach(set -> types.add(set.getType()));
+          }
+        } else {
+          types.add(type);
+        }
+        for (int t : types) {
+          if (atApex && (t == Type.SOA || t == Type.NS)) {
+            continue; // RFC 2136 section 3.4.2.3
+          }
+          if (data.findExactMatch(name, t) != null) {
+            data.removeRRset(name, t);
+            changed = true;
+          }
+        }
+      } else {
+        if (type == Type.SOA) {
+          continue;
+        }
+        RRset existing = data.findExactMatch(name, type);
+        if (existing == null) {
+          continue;
+        }
+        Record target = Record.newRecord(name, type, DClass.IN, 0, rr.rdataToWireCanonical());
+        if (atApex && type == Type.NS && existing.size() == 1) {
+          continue; // never the last NS of the zone
+        }
+        for (Record have : existing.rrs(false)) {
+          if (have.equals(target)) {
+            data.removeRecord(have);
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,250 @@
+package org.provisioning.dns.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.control.DnsZoneView;
+import org.provisioning.common.service.ProvisioningService;
+import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dns.engine.DnsEngine;
+import org.provisioning.dns.engine.DnsStatistics;
+import org.provisioning.dns.engine.DnsTransport;
+import org.provisioning.dns.zone.DnsKeys;
+import org.provisioning.dns.zone.DnsZones;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
+ * changes ({@link #apply}); the dynamic records of a zone whose config did not change are kept.
+ */
+public final class DnsServer implements ProvisioningService, DnsZoneView {
+  private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+
+  private final Clock clock;
+  private final DnsStatistics stats;
+  private final DnsEngine engine;
+  private volatile DnsConfig config;
+  private volatile DnsZones zones;
+  private volatile DnsKeys keys;
+  private volatile ServiceState state = ServiceState.NEW;
+  private EventLoopGroup group;
+  private Channel tcp;
+  private Channel udp;
+
+  public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry) throws IOException {
+    this.clock = clock;
+    this.stats = new DnsStatistics(registry);
+    this.config = config;
+    this.zones = DnsZones.fromConfig(config);
+    this.keys = new DnsKeys(config.keys(), clock);
+    this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
+  }
+
+  @Override
+  public String name() {
+    return "dns";
+  }
+
+  @Override
+  public ServiceState state() {
+    return state;
+  }
+
+  public DnsEngine engine() {
+    return engine;
+  }
+
+  public DnsZones servedZones() {
+    return zones;
+  }
+
+  public DnsConfig config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (!config.enabled()) {
+      state = ServiceState.DISABLED;
+      return;
+    }
+    state = ServiceState.STARTING;
+    try {
+      group = new NioEventLoopGroup(1, new DefaultThreadFactory("dns", true));
+      InetSocketAddress address =
+          new InetSocketAddress(config.listen().toInetAddress(), config.port());
+      tcp =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                      // RFC 7766 section 8: two-octet length prefix; idle clients are let go.
+                      channel
+                          .pipeline()
+                          .addLast(new ReadTimeoutHandler(30))
+                          .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                          .addLast(new LengthFieldPrepender(2))
+                          .addLast(new TcpHandler());
+                    }
+                  })
+              .bind(address)
+              .sync()
+              .channel();
+      InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
+      udp =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .handler(new UdpHandler())
+              .bind(bound)
+              .sync()
+              .channel();
+      state = ServiceState.RUNNING;
+      log.info("DNS_STARTED address={} zones={}", bound, zones.all().size());
+    } catch (Exception e) {
+      state = ServiceState.FAILED;
+      release();
+      throw e;
+    }
+  }
+
+  /** Applies a new DNS config live; a change of address or port rebinds the sockets. */
+  public synchronized void apply(DnsConfig next) throws Exception {
+    DnsConfig previous = config;
+    if (previous.equals(next)) {
+      return;
+    }
+    DnsZones rebuilt = DnsZones.fromConfig(next);
+    // Keep the dynamic data of zones whose definition did not change.
+    List<org.provisioning.dns.zone.DnsZone> kept = new java.util.ArrayList<>();
+    for (var zone : rebuilt.all()) {
+      var old = zones.exactly(zone.origin());
+      kept.add(old.isPresent() && old.get().config().equals(zone.config()) ? old.get() : zone);
+    }
+    zones = new DnsZones(kept);
+    keys = new DnsKeys(next.keys(), clock);
+    engine.setUdpPayloadLimit(next.udpPayloadLimit());
+    config = next;
+    log.info("DNS_RECONFIGURED zones={}", kept.size());
+    boolean rebind =
+        previous.enabled() != next.enabled()
+            || !previous.listen().equals(next.listen())
+            || !previous.port().equals(next.port());
+    if (rebind && state != ServiceState.NEW) {
+      release();
+      start();
+    }
+  }
+
+  public synchronized InetSocketAddress localAddress() {
+    return tcp == null ? null : (InetSocketAddress) tcp.localAddress();
+  }
+
+  @Override
+  public List<ZoneSummary> zones() {
+    return zones.all().stream()
+        .sorted(java.util.Comparator.comparing(z -> z.origin().toString()))
+        .map(
+            z ->
+                new ZoneSummary(
+                    z.origin().toString(), z.soa().getSerial(), z.presentation().size()))
+        .toList();
+  }
+
+  @Override
+  public java.util.Optional<List<String>> records(String zone) {
+    try {
+      return zones
+          .exactly(org.xbill.DNS.Name.fromString(zone, org.xbill.DNS.Name.root))
+          .map(org.provisioning.dns.zone.DnsZone::presentation);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (state == ServiceState.STOPPED) {
+      return;
+    }
+    state = ServiceState.STOPPING;
+    release();
+    state = ServiceState.STOPPED;
+  }
+
+  private void release() {
+    if (tcp != null) {
+      tcp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      tcp = null;
+    }
+    if (udp != null) {
+      udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+      udp = null;
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      group = null;
+    }
+  }
+
+  @ChannelHandler.Sharable
+  private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      byte[] wire = ByteBufUtil.getBytes(packet.content());
+      for (byte[] answer : engine.handle(wire, DnsTransport.UDP)) {
+        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
+      }
+      ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("DNS_UDP_ERROR {}", cause.toString());
+    }
+  }
+
+  private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+      byte[] wire = ByteBufUtil.getBytes(frame);
+      for (byte[] answer : engine.handle(wire, DnsTransport.TCP)) {
+        ctx.write(Unpooled.wrappedBuffer(answer));
+      }
+      ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package org.provisioning.dns.ddns;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dns.engine.DnsEngine;
+import org.provisioning.dns.engine.DnsStatistics;
+import org.provisioning.dns.zone.DnsKeys;
+import org.provisioning.dns.zone.DnsZones;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Type;
+
+/** Lease records in, zone data out, on the updater's own thread. */
+class DdnsUpdaterTest {
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final DnsConfig config;
+  private final DnsZones zones;
+  private final DdnsUpdater updater;
+
+  DdnsUpdaterTest() throws Exception {
+    config =
+        new ConfigCodec()
+            .parse(
+                """
+                dns:
+                  enabled: true
+                  port: 1053
+                  zones:
+                    - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
+                    - {name: 16.127.in-addr.arpa, nameServers: [ns1.cable.example.net]}
+                  ddns:
+                    enabled: true
+                    forwardZone: cable.example.net
+                    classPatterns: {cable-modem: "cm-{mac}"}
+                """)
+            .dns();
+    zones = DnsZones.fromConfig(config);
+    DnsEngine engine =
+        new DnsEngine(
+            () -> zones,
+            () -> {
+              try {
+                return new DnsKeys(config.keys(), Clock.systemUTC());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            new DnsStatistics(stats),
+            1232);
+    updater =
+        new DdnsUpdater(
+            () -> config,
+            () -> zones,
+            engine.updates(),
+            () -> true,
+            stats,
+            new AlertCenter(Clock.systemUTC(), 100));
+  }
+
+  @AfterEach
+  void close() {
+    updater.close();
+  }
+
+  private static LeaseRecord lease(
+      String address, int mac, String host, String cls, LeaseState state) {
+    return new LeaseRecord(
+        Ipv4Address.parse(address),
+        1,
+        new byte[] {0, 0x11, 0x22, 0, 0, (byte) mac},
+        null,
+        state,
+        0,
+        Long.MAX_VALUE,
+        1,
+        host,
+        cls,
+        null,
+        null);
+  }
+
+  private void publish(LeaseRecord lease) {
+    updater.onDurable(new BusRecord(1, 1, 0, RecordType.LEASE, lease.encode()));
+  }
+
+  private RRset find(String name, int type) throws Exception {
+    Name n = Name.fromString(name);
+    return zones.find(n).orElseThrow().data().findExactMatch(n, type);
+  }
+
+  private void settled() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> updater.queueDepth() == 0);
+  }
+
+  @Test
+  void boundLeaseGetsForwardReverseAndDhcidAndReleaseRemovesThem() throws Exception {
+    publish(lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND));
+    settled();
+    assertEquals("127.16.0.10", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+    assertEquals(1, find("laptop.cable.example.net.", Type.DHCID).size());
+    assertEquals(
+        "laptop.cable.example.net.",
+        find("10.0.16.127.in-addr.arpa.", Type.PTR).first().rdataToString());
+    publish(lease("127.16.0.10", 1, "laptop", "", LeaseState.RELEASED));
+    settled();
+    assertNull(find("laptop.cable.example.net.", Type.A));
+    assertNull(find("laptop.cable.example.net.", Type.DHCID));
+    assertNull(find("10.0.16.127.in-addr.arpa.", Type.PTR));
+  }
+
+  @Test
+  void aSecondClientDoesNotStealTheName() throws Exception {
+    publish(lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND));
+    publish(lease("127.16.0.11", 2, "laptop", "", LeaseState.BOUND));
+    settled();
+    assertEquals("127.16.0.10", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+    assertNull(find("11.0.16.127.in-addr.arpa.", Type.PTR));
+    assertEquals(1L, stats.snapshot().get("dns.ddns.conflict"));
+    // The loser's release must not take the owner's name away.
+    publish(lease("127.16.0.11", 2, "laptop", "", LeaseState.EXPIRED));
+    settled();
+    assertEquals("127.16.0.10", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+  }
+
+  @Test
+  void theSameClientMovesItsNameToANewAddressAndANewName() throws Exception {
+    publish(lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND));
+    publish(lease("127.16.0.10", 1, "desktop", "", LeaseState.BOUND));
+    settled();
+    assertNull(find("laptop.cable.example.net.", Type.A));
+    assertEquals(
+        "desktop.cable.example.net.",
+        find("10.0.16.127.in-addr.arpa.", Type.PTR).first().rdataToString());
+  }
+
+  @Test
+  void namesModemsByTheirClassPattern() throws Exception {
+    publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));
+    settled();
+    assertEquals(
+        "127.16.0.20", find("cm-0011220000cc.cable.example.net.", Type.A).first().rdataToString());
+  }
+}

@@ -1,0 +1,252 @@
+package org.provisioning.dns.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+import org.xbill.DNS.ZoneTransferIn;
+
+/** The server on a real loopback socket, driven by dnsjava's own resolver. */
+class DnsServerTest {
+  static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+  static final String CONFIG =
+      """
+      dns:
+        enabled: true
+        port: 1053
+        keys:
+          - {name: ddns-key, secret: %s}
+          - {name: other-key, secret: b3RoZXItb3RoZXItb3RoZXItb3RoZXI=}
+        zones:
+          - name: cable.example.net
+            nameServers: [ns1.cable.example.net]
+            records:
+              - "ns1 A 127.0.0.1"
+              - "www 600 IN A 127.0.0.5"
+              - "alias CNAME www"
+              - "sub NS ns.other.example."
+      %s
+            updateKeys: [ddns-key]
+            transferKeys: [ddns-key]
+      """;
+
+  private DnsServer server;
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+
+  @BeforeEach
+  void start() throws Exception {
+    StringBuilder many = new StringBuilder();
+    for (int i = 1; i <= 60; i++) {
+      many.append("        - \"many A 127.0.1.").append(i).append("\"\n");
+    }
+    DnsConfig parsed =
+        new ConfigCodec()
+            .parse(String.format(CONFIG, SECRET, many.toString().stripTrailing()))
+            .dns();
+    DnsConfig config =
+        new DnsConfig(true, parsed.listen(), 0, parsed.zones(), parsed.keys(), parsed.ddns(), null);
+    server = new DnsServer(config, Clock.systemUTC(), stats);
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+  }
+
+  private SimpleResolver resolver() throws Exception {
+    SimpleResolver resolver = new SimpleResolver(server.localAddress());
+    resolver.setTimeout(Duration.ofSeconds(2));
+    return resolver;
+  }
+
+  private Message ask(String name, int type) throws Exception {
+    return resolver()
+        .send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+  }
+
+  @Test
+  void answersAuthoritativelyFromTheZone() throws Exception {
+    Message answer = ask("www.cable.example.net.", Type.A);
+    assertEquals(Rcode.NOERROR, answer.getRcode());
+    assertTrue(answer.getHeader().getFlag(Flags.AA));
+    Record a = answer.getSection(Section.ANSWER).get(0);
+    assertEquals("127.0.0.5", ((ARecord) a).getAddress().getHostAddress());
+    assertEquals(600, a.getTTL());
+  }
+
+  @Test
+  void followsCnameInsideTheZone() throws Exception {
+    Message answer = ask("alias.cable.example.net.", Type.A);
+    assertEquals(
+        List.of(Type.CNAME, Type.A),
+        answer.getSection(Section.ANSWER).stream().map(Record::getType).toList());
+  }
+
+  @Test
+  void nxdomainAndNodataCarryTheSoa() throws Exception {
+    Message nx = ask("nothing.cable.example.net.", Type.A);
+    assertEquals(Rcode.NXDOMAIN, nx.getRcode());
+    assertEquals(Type.SOA, nx.getSection(Section.AUTHORITY).get(0).getType());
+    Message nodata = ask("www.cable.example.net.", Type.MX);
+    assertEquals(Rcode.NOERROR, nodata.getRcode());
+    assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
+    assertEquals(Type.SOA, nodata.getSection(Section.AUTHORITY).get(0).getType());
+    assertEquals(300, nodata.getSection(Section.AUTHORITY).get(0).getTTL());
+  }
+
+  @Test
+  void refersDelegatedNamesWithoutAuthority() throws Exception {
+    Message referral = ask("host.sub.cable.example.net.", Type.A);
+    assertFalse(referral.getHeader().getFlag(Flags.AA));
+    assertEquals(Type.NS, referral.getSection(Section.AUTHORITY).get(0).getType());
+  }
+
+  @Test
+  void refusesNamesOutsideItsZonesSoItIsNoOpenResolver() throws Exception {
+    assertEquals(Rcode.REFUSED, ask("www.example.com.", Type.A).getRcode());
+    assertEquals(1L, stats.snapshot().get("dns.rcode.refused"));
+  }
+
+  @Test
+  void truncatesLargeUdpAnswersAndTheResolverRetriesOverTcp() throws Exception {
+    Message query =
+        Message.newQuery(
+            Record.newRecord(Name.fromString("many.cable.example.net."), Type.A, DClass.IN));
+    byte[] reply = rawUdp(query.toWire());
+    assertTrue(reply.length <= 512);
+    assertTrue(new Message(reply).getHeader().getFlag(Flags.TC));
+    // SimpleResolver sends EDNS0 (1280) by default; 60 A records fit in neither, so it retries on
+    // TCP.
+    Message full = ask("many.cable.example.net.", Type.A);
+    assertEquals(60, full.getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void answersEdnsWithItsOwnOpt() throws Exception {
+    SimpleResolver resolver = resolver();
+    resolver.setEDNS(0, 4096, 0, List.of());
+    Message answer =
+        resolver.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN)));
+    assertEquals(1232, answer.getOPT().getPayloadSize());
+  }
+
+  @Test
+  void survivesMalformedMessagesAndAnswersFormerrWhenTheHeaderIsReadable() throws Exception {
+    byte[] loop = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xc0, 12, 0, 1, 0, 1};
+    Message formerr = new Message(rawUdp(loop));
+    assertEquals(0x1234, formerr.getHeader().getID());
+    assertEquals(Rcode.FORMERR, formerr.getRcode());
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.send(new DatagramPacket(new byte[3], 3, server.localAddress()));
+      socket.send(new DatagramPacket(new byte[9000], 9000, server.localAddress()));
+    }
+    assertEquals(Rcode.NOERROR, ask("www.cable.example.net.", Type.A).getRcode());
+  }
+
+  @Test
+  void appliesSignedUpdatesAndRefusesOthers() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    Update update = new Update(zone);
+    update.add(Name.fromString("new", zone), Type.A, 300, "127.0.0.9");
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    assertEquals(Rcode.NOERROR, signed.send(update).getRcode());
+    assertEquals(Rcode.NOERROR, ask("new.cable.example.net.", Type.A).getRcode());
+
+    Update unsigned = new Update(zone);
+    unsigned.add(Name.fromString("evil", zone), Type.A, 300, "127.0.0.66");
+    assertEquals(Rcode.REFUSED, resolver().send(unsigned).getRcode());
+    SimpleResolver wrongKey = resolver();
+    wrongKey.setTSIGKey(
+        new TSIG(TSIG.HMAC_SHA256, "ddns-key.", "b3RoZXItb3RoZXItb3RoZXItb3RoZXI="));
+    assertEquals(Rcode.NOTAUTH, wrongKey.send(unsigned).getRcode());
+    SimpleResolver notAllowed = resolver();
+    notAllowed.setTSIGKey(
+        new TSIG(TSIG.HMAC_SHA256, "other-key.", "b3RoZXItb3RoZXItb3RoZXItb3RoZXI="));
+    assertEquals(Rcode.REFUSED, notAllowed.send(unsigned).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("evil.cable.example.net.", Type.A).getRcode());
+    assertEquals(1L, stats.snapshot().get("dns.update.accepted"));
+    assertEquals(3L, stats.snapshot().get("dns.update.refused"));
+  }
+
+  @Test
+  void honoursPrerequisites() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    Update taken = new Update(zone);
+    taken.absent(Name.fromString("www", zone));
+    taken.add(Name.fromString("www", zone), Type.A, 300, "127.0.0.99");
+    assertEquals(Rcode.YXDOMAIN, signed.send(taken).getRcode());
+    Update valueDependent = new Update(zone);
+    valueDependent.present(
+        Record.fromString(Name.fromString("www", zone), Type.A, DClass.IN, 0, "127.0.0.5", zone));
+    valueDependent.delete(Name.fromString("www", zone), Type.A);
+    assertEquals(Rcode.NOERROR, signed.send(valueDependent).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("www.cable.example.net.", Type.A).getRcode());
+    assertEquals(
+        3L,
+        ((org.xbill.DNS.SOARecord)
+                    ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
+                .getSerial()
+            + 1);
+  }
+
+  @Test
+  void transfersTheZoneToAKeyItListsOnly() throws Exception {
+    InetSocketAddress at = server.localAddress();
+    ZoneTransferIn xfr =
+        ZoneTransferIn.newAXFR(
+            Name.fromString("cable.example.net."),
+            at,
+            new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    xfr.setTimeout(Duration.ofSeconds(5));
+    xfr.run();
+    List<Record> records = new ArrayList<>(xfr.getAXFR());
+    assertEquals(Type.SOA, records.get(0).getType());
+    assertTrue(records.size() > 60);
+    ZoneTransferIn unsigned =
+        ZoneTransferIn.newAXFR(Name.fromString("cable.example.net."), at, null);
+    unsigned.setTimeout(Duration.ofSeconds(5));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        org.xbill.DNS.ZoneTransferException.class, unsigned::run);
+  }
+
+  private byte[] rawUdp(byte[] query) throws Exception {
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(2000);
+      socket.send(new DatagramPacket(query, query.length, server.localAddress()));
+      DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
+      socket.receive(reply);
+      return java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+    }
+  }
+}
