@@ -63,6 +63,12 @@ import org.slf4j.LoggerFactory;
 public final class ProvisiondProcess {
   private static final Logger log = LoggerFactory.getLogger(ProvisiondProcess.class);
 
+  /**
+   * Half a millisecond for more records to share each fsync: on a fast disk the journal otherwise
+   * fsyncs per record or two, and the fsyncs cost more CPU than the DHCP exchanges they serve.
+   */
+  private static final Duration GROUP_COMMIT_LINGER = Duration.ofNanos(500_000);
+
   private final Clock clock = Clock.systemUTC();
   private final Instant startedAt = clock.instant();
   private final StatisticsRegistry stats = new StatisticsRegistry();
@@ -146,7 +152,8 @@ public final class ProvisiondProcess {
             fromFile.server().id(),
             clock,
             stats,
-            List.of(config, leaseJournal));
+            List.of(config, leaseJournal),
+            StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     config.attach(bus);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();

@@ -33,6 +33,9 @@ final class JournalWriter {
   /** A batch is written once it reaches this size even if more requests are queued. */
   private static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
+  /** A batch this large shares its fsync well enough: lingering for more would only add delay. */
+  private static final int LINGER_ENOUGH_RECORDS = 64;
+
   sealed interface Request {}
 
   record Publish(
@@ -58,6 +61,7 @@ final class JournalWriter {
   private final int origin;
   private final List<BusListener> listeners;
   private final long snapshotEveryRecords;
+  private final long lingerNanos;
   private final Runnable snapshotDue;
   private final Thread thread;
 
@@ -93,11 +97,13 @@ final class JournalWriter {
       List<BusListener> listeners,
       StatisticsRegistry stats,
       long snapshotEveryRecords,
+      long lingerNanos,
       Runnable snapshotDue) {
     this.journal = journal;
     this.origin = origin;
     this.listeners = listeners;
     this.snapshotEveryRecords = snapshotEveryRecords;
+    this.lingerNanos = lingerNanos;
     this.snapshotDue = snapshotDue;
     this.assigned = new HashMap<>(highestSequences);
     this.durable = new ConcurrentHashMap<>(highestSequences);
@@ -144,7 +150,8 @@ final class JournalWriter {
       }
       pending.add(request);
       depth = pending.size();
-      if (pending.size() == 1) {
+      // The first request wakes the writer; a full batch, a roll or a stop ends its linger.
+      if (pending.size() == 1 || pending.size() == LINGER_ENOUGH_RECORDS || !isRecord) {
         queued.signal();
       }
     } finally {
@@ -250,6 +257,7 @@ final class JournalWriter {
       while (pending.isEmpty()) {
         queued.awaitUninterruptibly();
       }
+      linger();
       ArrayList<Request> taken = pending;
       pending = spare;
       spare = null;
@@ -257,6 +265,29 @@ final class JournalWriter {
       return taken;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Lets more records join the batch before its fsync, up to {@code lingerNanos}; called with the
+   * lock held. Not when a stop or a roll waits, nor once the batch is large.
+   */
+  private void linger() {
+    if (lingerNanos == 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + lingerNanos;
+    long left;
+    while (pending.size() < LINGER_ENOUGH_RECORDS
+        && !(pending.get(pending.size() - 1) instanceof Stop)
+        && !(pending.get(pending.size() - 1) instanceof Roll)
+        && (left = deadline - System.nanoTime()) > 0) {
+      try {
+        queued.awaitNanos(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

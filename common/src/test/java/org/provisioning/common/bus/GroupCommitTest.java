@@ -160,4 +160,41 @@ class GroupCommitTest {
     }
     assertEquals(1, heard.size(), "listeners hear only the durable record");
   }
+
+  @Test
+  void lingerGathersRecordsPublishedMeanwhileIntoOneFsync() throws Exception {
+    try (StateBus bus =
+        StateBus.open(
+            dir,
+            ORIGIN,
+            clock,
+            stats,
+            List.of(new KeyValueStore()),
+            StateBus.Options.defaults().withGroupCommitLinger(java.time.Duration.ofMillis(100)))) {
+      List<CompletableFuture<BusRecord>> futures = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        futures.add(publish(bus, i));
+      }
+      for (CompletableFuture<BusRecord> future : futures) {
+        future.get(10, SECONDS);
+      }
+      assertEquals(1, stat("bus.journal.fsyncs"));
+      assertEquals(64, stat("bus.journal.records"));
+    }
+  }
+
+  @Test
+  void aLoneRecordIsWrittenOnceTheLingerEnds() throws Exception {
+    try (StateBus bus =
+        StateBus.open(
+            dir,
+            ORIGIN,
+            clock,
+            stats,
+            List.of(new KeyValueStore()),
+            StateBus.Options.defaults().withGroupCommitLinger(java.time.Duration.ofMillis(20)))) {
+      publish(bus, 1).get(10, SECONDS);
+      assertEquals(1, stat("bus.journal.fsyncs"));
+    }
+  }
 }
