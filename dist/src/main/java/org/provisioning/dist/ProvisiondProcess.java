@@ -23,9 +23,11 @@ import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
+import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
+import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
@@ -174,7 +176,12 @@ public final class ProvisiondProcess {
             docsis.apply(changed.config().tftp().docsis());
             tftp.apply(changed.config().tftp());
             tod.apply(changed.config().tod());
+            DnsConfig dnsBefore = dns.config();
             dns.apply(changed.config().dns());
+            if (!dnsBefore.equals(changed.config().dns())) {
+              // Rebuilt zones hold their static records only: put the leases' names back.
+              dnsUpdater.republish(boundLeases(leases));
+            }
           } catch (Exception e) {
             log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
           }
@@ -255,13 +262,17 @@ public final class ProvisiondProcess {
             stats,
             alerts);
     bus.addListener(ddns);
-    long now = clock.millis();
-    ddns.rebuild(
-        leases.find(null, null, LeaseState.BOUND, Integer.MAX_VALUE).stream()
-            .filter(lease -> lease.expiresAtMillis() > now)
-            .toList());
+    ddns.rebuild(boundLeases(leases));
     dnsUpdater = ddns;
     return dns;
+  }
+
+  /** The leases whose names DNS publishes: bound and not yet expired. */
+  private List<LeaseRecord> boundLeases(MemoryLeaseStore leases) {
+    long now = clock.millis();
+    return leases.find(null, null, LeaseState.BOUND, Integer.MAX_VALUE).stream()
+        .filter(lease -> lease.expiresAtMillis() > now)
+        .toList();
   }
 
   /** Like the data directory, the served TFTP root of a fresh installation is made at start. */

@@ -137,6 +137,18 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     bound.forEach(lease -> submit(() -> apply(lease)));
   }
 
+  /**
+   * Publishes every bound lease's names again after the zones were rebuilt (a config change
+   * replaces a zone with its static records only). What this updater believed published is
+   * forgotten first, on its own thread, so no add is skipped as "already there"; names still in
+   * place are refreshed by their DHCID (RFC 4703), so a republish is harmless when nothing was
+   * lost.
+   */
+  public void republish(List<LeaseRecord> bound) {
+    submit(published::clear);
+    rebuild(bound);
+  }
+
   private void submit(Runnable task) {
     queued.incrementAndGet();
     worker.execute(

@@ -29,7 +29,7 @@ import org.xbill.DNS.Type;
 class DdnsUpdaterTest {
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final DnsConfig config;
-  private final DnsZones zones;
+  private volatile DnsZones zones;
   private final DdnsUpdater updater;
 
   DdnsUpdaterTest() throws Exception {
@@ -154,5 +154,24 @@ class DdnsUpdaterTest {
     settled();
     assertEquals(
         "127.16.0.20", find("cm-0011220000cc.cable.example.net.", Type.A).first().rdataToString());
+  }
+
+  @Test
+  void republishRestoresNamesAfterTheZonesAreRebuiltByAConfigChange() throws Exception {
+    LeaseRecord laptop = lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND);
+    publish(laptop);
+    settled();
+    zones = DnsZones.fromConfig(config); // what a config change does: static records only
+    assertNull(find("laptop.cable.example.net.", Type.A));
+    updater.republish(java.util.List.of(laptop));
+    settled();
+    assertEquals("127.16.0.10", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+    assertEquals(
+        "laptop.cable.example.net.",
+        find("10.0.16.127.in-addr.arpa.", Type.PTR).first().rdataToString());
+    updater.republish(java.util.List.of(laptop));
+    settled();
+    assertEquals(
+        1, find("laptop.cable.example.net.", Type.A).size(), "a second republish is harmless");
   }
 }
