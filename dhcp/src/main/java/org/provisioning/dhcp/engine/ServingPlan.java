@@ -1,6 +1,5 @@
 package org.provisioning.dhcp.engine;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +15,7 @@ import org.provisioning.common.config.SubnetConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Subnet;
 import org.provisioning.dhcp.alloc.AddressPool;
+import org.provisioning.dhcp.lease.ByteKey;
 
 /**
  * The DHCP config compiled for serving: subnets indexed by relay address, pools with their usage
@@ -30,9 +30,9 @@ final class ServingPlan {
   final List<DeviceClass> classes = new ArrayList<>();
   private final Map<String, DeviceClass> classesByName = new HashMap<>();
   private final Map<Integer, List<SubnetPlan>> byRelay = new HashMap<>();
-  private final Map<ByteBuffer, Reservation> byMac = new HashMap<>();
-  private final Map<ByteBuffer, Reservation> byClientId = new HashMap<>();
-  private final Map<ByteBuffer, Reservation> byRemoteId = new HashMap<>();
+  private final Map<ByteKey, Reservation> byMac = new HashMap<>();
+  private final Map<ByteKey, Reservation> byClientId = new HashMap<>();
+  private final Map<ByteKey, Reservation> byRemoteId = new HashMap<>();
   private final Map<Integer, Reservation> byAddress = new HashMap<>();
 
   ServingPlan(DhcpConfig config) {
@@ -68,25 +68,28 @@ final class ServingPlan {
         byRelay.computeIfAbsent(relay.value(), r -> new ArrayList<>()).add(subnet);
       }
     }
-    for (ReservationConfig config1 : config.reservations()) {
+    for (ReservationConfig reservationConfig : config.reservations()) {
       Reservation reservation =
           new Reservation(
-              config1.address(),
-              config1.hostname(),
-              config1.clientClass() == null ? null : classesByName.get(config1.clientClass()),
-              config1.blocked(),
-              config1.options());
-      if (config1.mac() != null) {
-        byMac.put(ByteBuffer.wrap(Octets.parseHex(config1.mac())), reservation);
+              reservationConfig.address(),
+              reservationConfig.hostname(),
+              reservationConfig.clientClass() == null
+                  ? null
+                  : classesByName.get(reservationConfig.clientClass()),
+              reservationConfig.blocked(),
+              reservationConfig.options());
+      if (reservationConfig.mac() != null) {
+        byMac.put(new ByteKey(Octets.parseHex(reservationConfig.mac())), reservation);
       }
-      if (config1.clientId() != null) {
-        byClientId.put(ByteBuffer.wrap(Octets.parseHex(config1.clientId())), reservation);
+      if (reservationConfig.clientId() != null) {
+        byClientId.put(new ByteKey(Octets.parseHex(reservationConfig.clientId())), reservation);
       }
-      if (config1.remoteId() != null) {
-        byRemoteId.put(ByteBuffer.wrap(Octets.parseHexOrText(config1.remoteId())), reservation);
+      if (reservationConfig.remoteId() != null) {
+        byRemoteId.put(
+            new ByteKey(Octets.parseHexOrText(reservationConfig.remoteId())), reservation);
       }
-      if (config1.address() != null) {
-        byAddress.put(config1.address().value(), reservation);
+      if (reservationConfig.address() != null) {
+        byAddress.put(reservationConfig.address().value(), reservation);
       }
     }
   }
@@ -133,19 +136,19 @@ final class ServingPlan {
 
   /** The reservation of a client: by MAC, then client id, then its relay's remote-id. */
   Reservation reservationFor(byte[] mac, byte[] clientId, byte[] remoteId) {
-    Reservation found = mac.length > 0 ? byMac.get(ByteBuffer.wrap(mac)) : null;
+    Reservation found = mac.length > 0 ? byMac.get(new ByteKey(mac)) : null;
     if (found == null && clientId.length > 0) {
-      found = byClientId.get(ByteBuffer.wrap(clientId));
+      found = byClientId.get(new ByteKey(clientId));
     }
     if (found == null && remoteId != null && !byRemoteId.isEmpty()) {
-      found = byRemoteId.get(ByteBuffer.wrap(remoteId));
+      found = byRemoteId.get(new ByteKey(remoteId));
     }
     return found;
   }
 
   /** The reservation of the modem whose MAC a CMTS put in option 82 remote-id. */
   Reservation reservationOfModem(byte[] remoteId) {
-    return remoteId == null ? null : byMac.get(ByteBuffer.wrap(remoteId));
+    return remoteId == null ? null : byMac.get(new ByteKey(remoteId));
   }
 
   Reservation reservationOfAddress(Ipv4Address address) {

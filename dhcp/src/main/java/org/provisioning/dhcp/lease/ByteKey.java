@@ -9,11 +9,11 @@ import java.util.Arrays;
  * do, collide about eight to a value ((a, b) and (a + 1, b - 31) in the last two octets), and the
  * lease store's maps then search tree bins on every lookup.
  */
-final class ByteKey {
+public final class ByteKey {
   private final byte[] bytes;
   private final int hash;
 
-  ByteKey(byte[] bytes) {
+  public ByteKey(byte[] bytes) {
     this.bytes = bytes;
     this.hash = hash(bytes);
   }
