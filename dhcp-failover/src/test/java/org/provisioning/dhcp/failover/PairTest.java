@@ -396,4 +396,56 @@ class PairTest {
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     assertFalse(primary.failover.machine().partnerInContact());
   }
+
+  /**
+   * Restarts in every order (the secondary, the primary, both with the primary first, both with the
+   * secondary first): each time the pair reaches NORMAL by itself, with no operator action, and a
+   * lease made after it is on both servers.
+   */
+  @Test
+  void restartsInEveryOrderReturnToNormalByThemselves() throws Exception {
+    startNormalPair(600);
+    int client = 100;
+    client = bindAndCheckReplicated(client);
+
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    client = bindAndCheckReplicated(awaitNormal(client));
+
+    primary.close();
+    primary = startPrimary();
+    client = bindAndCheckReplicated(awaitNormal(client));
+
+    primary.close();
+    secondary.close();
+    primary = startPrimary();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    client = bindAndCheckReplicated(awaitNormal(client));
+
+    primary.close();
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    bindAndCheckReplicated(awaitNormal(client));
+  }
+
+  private int awaitNormal(int client) {
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(15, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    assertEquals(ServingMode.STANDBY, secondary.engine.mode());
+    return client;
+  }
+
+  /** Binds one client through the primary; its lease must be on the secondary too. */
+  private int bindAndCheckReplicated(int client) throws Exception {
+    Ipv4Address address;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      address = relay.bind(client, 5_000);
+    }
+    assertNotNull(address, "client " + client + " bound through the primary");
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+    assertArrayEquals(
+        DhcpRelay.mac(client), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
+    return client + 1;
+  }
 }
