@@ -15,6 +15,9 @@ import java.time.Instant;
  * @param recordsAcked highest own sequence the partner acknowledged
  * @param recordsPending own records waiting for the partner's ack
  * @param lagRecords how many of our records the partner lacks (our last sequence minus its ack)
+ * @param clockSkewMillis the partner's clock minus ours, from its last heartbeat (one-way delay
+ *     included, well under a millisecond on a headend's link); 0 if never heard. Leases are timed
+ *     by the serving server's own clock, so skew is shown and alerted, never a reason to stop.
  */
 public record FailoverStatus(
     String role,
@@ -27,4 +30,5 @@ public record FailoverStatus(
     long recordsAcked,
     long recordsPending,
     long lagRecords,
-    long conflicts) {}
+    long conflicts,
+    long clockSkewMillis) {}

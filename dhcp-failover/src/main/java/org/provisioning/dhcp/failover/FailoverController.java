@@ -262,7 +262,8 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         0,
         0,
         0,
-        stats.counter("failover.conflicts").get());
+        stats.counter("failover.conflicts").get(),
+        0);
   }
 
   @Override

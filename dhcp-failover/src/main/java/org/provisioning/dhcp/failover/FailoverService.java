@@ -64,6 +64,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
   static final int BACKLOG_CAPACITY = 100_000;
   private static final int SNAPSHOT_BATCH = 200;
+
+  /** Clocks further apart than this are alerted (Kea stops HA at 60 s; we only say so). */
+  static final long CLOCK_SKEW_ALERT_MILLIS = 10_000;
+
   private static final int TCP_TIMEOUT_MILLIS = 10_000;
   private static final int MAX_TCP_FRAME = 32 << 20;
 
@@ -403,6 +407,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
             "FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
         machine.onHeartbeat(h);
         backlog.acked(h.appliedPeerSequence());
+        judgeClockSkew(machine.partner().clockSkewMillis());
       } catch (SocketException e) {
         if (running.get()) {
           log.warn("FAILOVER_HEARTBEAT_SOCKET_ERROR {}", e.toString());
@@ -826,6 +831,27 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   // ---------------------------------------------------------------- status and control
 
+  /**
+   * Skew between the two clocks is measured on every heartbeat, shown in the status and alerted
+   * past {@value #CLOCK_SKEW_ALERT_MILLIS} ms (cleared under half of it). It never stops failover:
+   * each server times its leases by its own clock.
+   */
+  private void judgeClockSkew(long skewMillis) {
+    long magnitude = Math.abs(skewMillis);
+    if (magnitude > CLOCK_SKEW_ALERT_MILLIS) {
+      if (alerts.raise(
+          "FAILOVER_CLOCK_SKEW",
+          serverName,
+          AlertSeverity.WARNING,
+          "the partner's clock is " + skewMillis + " ms from ours; check NTP on both servers")) {
+        log.warn("FAILOVER_CLOCK_SKEW skew_ms={}", skewMillis);
+      }
+    } else if (magnitude < CLOCK_SKEW_ALERT_MILLIS / 2) {
+      alerts.clear(
+          "FAILOVER_CLOCK_SKEW", serverName, "the clocks agree within " + magnitude + " ms");
+    }
+  }
+
   public FailoverStatus status() {
     PartnerState p = machine.partner();
     long now = clock.millis();
@@ -841,7 +867,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         acked,
         backlog.pending(),
         Math.max(0, bus.lastSequence() - acked),
-        conflicts.get());
+        conflicts.get(),
+        p.clockSkewMillis());
   }
 
   public void takeover(String cause) {

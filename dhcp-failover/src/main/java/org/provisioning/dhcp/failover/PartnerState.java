@@ -34,6 +34,11 @@ record PartnerState(
         h.appliedPeerSequence());
   }
 
+  /** The partner's clock minus ours when its last heartbeat arrived; 0 if never heard. */
+  long clockSkewMillis() {
+    return heard ? clockMillis - heardAtMillis : 0;
+  }
+
   long silentForMillis(long nowMillis) {
     return nowMillis - heardAtMillis;
   }

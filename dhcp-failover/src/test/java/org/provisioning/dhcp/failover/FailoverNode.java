@@ -19,10 +19,10 @@ import org.provisioning.dhcp.server.LeaseJournal;
 /** One server of a pair in this JVM: its own bus, config, engine, DHCP socket and failover. */
 final class FailoverNode implements AutoCloseable {
   final StatisticsRegistry stats = new StatisticsRegistry();
-  final Clock clock = Clock.systemUTC();
-  final ConfigService config = new ConfigService(new ConfigCodec(), clock);
+  final Clock clock;
+  final ConfigService config;
   final MemoryLeaseStore leases = new MemoryLeaseStore();
-  final AlertCenter alerts = new AlertCenter(clock, 100);
+  final AlertCenter alerts;
   final StateBus bus;
   final DhcpEngine engine;
   final DhcpServer dhcp;
@@ -30,7 +30,15 @@ final class FailoverNode implements AutoCloseable {
   FailoverService failover;
 
   FailoverNode(Path dataDir, String document, String secret) throws Exception {
+    this(dataDir, document, secret, Clock.systemUTC());
+  }
+
+  /** A server whose clock may be set apart from its partner's. */
+  FailoverNode(Path dataDir, String document, String secret, Clock clock) throws Exception {
     this.secret = secret;
+    this.clock = clock;
+    this.config = new ConfigService(new ConfigCodec(), clock);
+    this.alerts = new AlertCenter(clock, 100);
     LeaseJournal journal = new LeaseJournal(leases);
     ProvisioningConfig fromFile = config.codec().parse(document);
     bus =

@@ -448,4 +448,31 @@ class PairTest {
         DhcpRelay.mac(client), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
     return client + 1;
   }
+
+  @Test
+  void clockSkewIsShownAndAlertedButNeverStopsThePair() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    secondary =
+        new FailoverNode(
+            dir.resolve("secondary"),
+            secondaryDoc,
+            SECRET,
+            java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(90)));
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+
+    long skew = primary.failover.status().clockSkewMillis();
+    assertTrue(skew > 89_000 && skew < 91_000, "the secondary's clock is 90 s ahead: " + skew);
+    assertTrue(secondary.failover.status().clockSkewMillis() < -89_000);
+    assertTrue(
+        primary.alerts.active().stream().anyMatch(a -> a.event().equals("FAILOVER_CLOCK_SKEW")));
+    bindAndCheckReplicated(200); // and the pair keeps working
+    assertEquals(FailoverState.NORMAL, primary.state());
+  }
 }

@@ -97,6 +97,7 @@ public final class FailoverRoutes {
     node.put("recordsPending", s.recordsPending());
     node.put("lagRecords", s.lagRecords());
     node.put("conflicts", s.conflicts());
+    node.put("clockSkewMillis", s.clockSkewMillis());
     return node;
   }
 

@@ -607,6 +607,7 @@ public final class Provisionctl {
           s.path("recordsPending").asLong(),
           s.path("lagRecords").asLong());
       out.printf("conflicts  %d%n", s.path("conflicts").asLong());
+      out.printf("clock      partner %+d ms from ours%n", s.path("clockSkewMillis").asLong());
     }
   }
 

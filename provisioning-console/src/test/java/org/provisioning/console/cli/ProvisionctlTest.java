@@ -55,7 +55,7 @@ class ProvisionctlTest {
     @Override
     public FailoverStatus status() {
       return new FailoverStatus(
-          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0);
+          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0, -3);
     }
 
     @Override
@@ -154,6 +154,7 @@ class ProvisionctlTest {
     assertTrue(status.out().contains("state      NORMAL"), status.out());
     assertTrue(status.out().contains("partner    127.0.0.3 NORMAL"), status.out());
     assertTrue(status.out().contains("sent 40, acked up to 39, pending 1, lag 1"), status.out());
+    assertTrue(status.out().contains("clock      partner -3 ms from ours"), status.out());
 
     Result secret = ctl("failover", "secret");
     assertEquals("s3cret-s3cret-s3cret" + System.lineSeparator(), secret.out());
