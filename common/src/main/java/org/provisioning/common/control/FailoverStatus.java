@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param clockSkewMillis the partner's clock minus ours, from its last heartbeat (one-way delay
  *     included, well under a millisecond on a headend's link); 0 if never heard. Leases are timed
  *     by the serving server's own clock, so skew is shown and alerted, never a reason to stop.
+ * @param lagMillis how long the oldest record the partner has not acked has waited; 0 if none
  */
 public record FailoverStatus(
     String role,
@@ -31,4 +32,5 @@ public record FailoverStatus(
     long recordsPending,
     long lagRecords,
     long conflicts,
-    long clockSkewMillis) {}
+    long clockSkewMillis,
+    long lagMillis) {}

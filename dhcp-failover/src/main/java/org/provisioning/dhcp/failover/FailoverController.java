@@ -263,6 +263,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         0,
         0,
         stats.counter("failover.conflicts").get(),
+        0,
         0);
   }
 

@@ -854,6 +854,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   public FailoverStatus status() {
     PartnerState p = machine.partner();
+    long oldest = backlog.oldestUnackedMillis();
     long now = clock.millis();
     long acked = backlog.acked();
     return new FailoverStatus(
@@ -868,7 +869,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         backlog.pending(),
         Math.max(0, bus.lastSequence() - acked),
         conflicts.get(),
-        p.clockSkewMillis());
+        p.clockSkewMillis(),
+        oldest < 0 ? 0 : Math.max(0, now - oldest));
   }
 
   public void takeover(String cause) {

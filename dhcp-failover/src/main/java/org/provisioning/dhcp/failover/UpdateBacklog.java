@@ -162,6 +162,12 @@ final class UpdateBacklog {
     return records.size();
   }
 
+  /** When the oldest record the partner has not acked was made, or -1 if none waits. */
+  synchronized long oldestUnackedMillis() {
+    BusRecord oldest = records.peekFirst();
+    return oldest == null ? -1 : oldest.timeMillis();
+  }
+
   /** Completes once the partner acked {@code sequence}. */
   CompletableFuture<Void> whenAcked(long sequence) {
     CompletableFuture<Void> f = new CompletableFuture<>();

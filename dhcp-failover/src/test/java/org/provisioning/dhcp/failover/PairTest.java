@@ -288,6 +288,8 @@ class PairTest {
     }
     assertEquals(FailoverState.NORMAL, primary.state());
     assertTrue(primary.stats.counter("failover.replication_lagging").get() >= 1);
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().lagMillis() >= 100);
+    assertTrue(primary.failover.status().lagRecords() >= 1);
     assertTrue(
         primary.alerts.active().stream()
             .anyMatch(a -> a.event().equals("FAILOVER_REPLICATION_LAGGING")));

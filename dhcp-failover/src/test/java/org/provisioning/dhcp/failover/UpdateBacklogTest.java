@@ -104,4 +104,18 @@ class UpdateBacklogTest {
     assertTrue(backlog.tail(6, 10).isEmpty(), "record 10 is not here yet");
     assertTrue(backlog.tail(9, 9).orElseThrow().isEmpty(), "nothing lacking");
   }
+
+  @Test
+  void knowsWhenTheOldestUnackedRecordWasMade() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    assertEquals(-1, backlog.oldestUnackedMillis());
+    for (long seq = 1; seq <= 3; seq++) {
+      backlog.add(record(seq, 10)); // made at time = seq
+    }
+    assertEquals(1, backlog.oldestUnackedMillis());
+    backlog.acked(2);
+    assertEquals(3, backlog.oldestUnackedMillis());
+    backlog.acked(3);
+    assertEquals(-1, backlog.oldestUnackedMillis());
+  }
 }

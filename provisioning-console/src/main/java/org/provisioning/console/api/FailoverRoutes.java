@@ -98,6 +98,7 @@ public final class FailoverRoutes {
     node.put("lagRecords", s.lagRecords());
     node.put("conflicts", s.conflicts());
     node.put("clockSkewMillis", s.clockSkewMillis());
+    node.put("lagMillis", s.lagMillis());
     return node;
   }
 

@@ -601,11 +601,12 @@ public final class Provisionctl {
           s.path("partnerState").asText("-"),
           s.path("lastHeartbeatAgeMillis").asLong());
       out.printf(
-          "records    sent %d, acked up to %d, pending %d, lag %d%n",
+          "records    sent %d, acked up to %d, pending %d, lag %d (%d ms)%n",
           s.path("recordsSent").asLong(),
           s.path("recordsAcked").asLong(),
           s.path("recordsPending").asLong(),
-          s.path("lagRecords").asLong());
+          s.path("lagRecords").asLong(),
+          s.path("lagMillis").asLong());
       out.printf("conflicts  %d%n", s.path("conflicts").asLong());
       out.printf("clock      partner %+d ms from ours%n", s.path("clockSkewMillis").asLong());
     }

@@ -55,7 +55,7 @@ class ProvisionctlTest {
     @Override
     public FailoverStatus status() {
       return new FailoverStatus(
-          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0, -3);
+          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0, -3, 7);
     }
 
     @Override
@@ -153,7 +153,8 @@ class ProvisionctlTest {
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("state      NORMAL"), status.out());
     assertTrue(status.out().contains("partner    127.0.0.3 NORMAL"), status.out());
-    assertTrue(status.out().contains("sent 40, acked up to 39, pending 1, lag 1"), status.out());
+    assertTrue(
+        status.out().contains("sent 40, acked up to 39, pending 1, lag 1 (7 ms)"), status.out());
     assertTrue(status.out().contains("clock      partner -3 ms from ours"), status.out());
 
     Result secret = ctl("failover", "secret");
