@@ -477,4 +477,73 @@ class PairTest {
     bindAndCheckReplicated(200); // and the pair keeps working
     assertEquals(FailoverState.NORMAL, primary.state());
   }
+
+  /**
+   * A partition with the pool filled to 60 %: the two servers allocate from opposite ends, so after
+   * the heal no address is bound to two clients, no conflict is counted, and every lease is on both
+   * servers.
+   */
+  @Test
+  void aPartitionAtSixtyPercentLeavesNoAddressBoundTwice() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            freeUdpPort("127.0.0.1"),
+            "primary",
+            "127.0.0.3",
+            failoverPort,
+            3600,
+            "127.16.0.19");
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            freeUdpPort("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            "127.16.0.19");
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+
+    secondary.isolate();
+    secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Map<Integer, Ipv4Address> bySecondary;
+    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
+      bySecondary = relay.bindAll(300, 303, 5_000);
+    }
+    Map<Integer, Ipv4Address> byPrimary;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      byPrimary = relay.bindAll(400, 403, 5_000);
+    }
+    assertEquals(3, bySecondary.size());
+    assertEquals(3, byPrimary.size());
+
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    Map<Integer, Ipv4Address> all = new java.util.HashMap<>(bySecondary);
+    all.putAll(byPrimary);
+    assertEquals(6, new java.util.HashSet<>(all.values()).size(), "six clients, six addresses");
+    await()
+        .atMost(5, SECONDS)
+        .untilAsserted(
+            () -> {
+              for (Map.Entry<Integer, Ipv4Address> e : all.entrySet()) {
+                for (FailoverNode node : java.util.List.of(primary, secondary)) {
+                  LeaseRecord lease = node.leases.byAddress(e.getValue()).orElseThrow();
+                  assertArrayEquals(DhcpRelay.mac(e.getKey()), lease.hardwareAddress());
+                  assertEquals(LeaseState.BOUND, lease.state());
+                }
+              }
+            });
+    assertEquals(0, primary.stats.counter("failover.conflicts").get());
+    assertEquals(0, secondary.stats.counter("failover.conflicts").get());
+  }
 }
