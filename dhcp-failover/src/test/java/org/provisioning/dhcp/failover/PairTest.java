@@ -185,32 +185,8 @@ class PairTest {
 
   @Test
   void mergesAPartitionInWhichBothServedTheSameAddress() throws Exception {
-    int failoverPort = freeTcpPort();
     String onlyAddress = "127.16.0.10";
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            freeUdpPort("127.0.0.1"),
-            "primary",
-            "127.0.0.3",
-            failoverPort,
-            3600,
-            onlyAddress);
-    secondaryDoc =
-        document(
-            2,
-            "127.0.0.3",
-            freeUdpPort("127.0.0.3"),
-            "secondary",
-            null,
-            failoverPort,
-            3600,
-            onlyAddress);
-    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
-    primary = startPrimary();
-    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
-    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    startNormalPair(600, onlyAddress, java.time.Clock.systemUTC());
 
     // A partition: each side serves alone, and both give the pool's one address away.
     secondary.isolate();
@@ -257,6 +233,15 @@ class PairTest {
 
   /** Starts a NORMAL pair; the dead-partner timeout is given so tests can outrun it. */
   private void startNormalPair(int deadAfterMillis) throws Exception {
+    startNormalPair(deadAfterMillis, "127.16.0.200", java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Starts a NORMAL pair whose pool is 127.16.0.10 to {@code poolEnd}, the secondary on its own
+   * clock (set apart to test skew).
+   */
+  private void startNormalPair(int deadAfterMillis, String poolEnd, java.time.Clock secondaryClock)
+      throws Exception {
     int failoverPort = freeTcpPort();
     primaryDoc =
         document(
@@ -266,12 +251,21 @@ class PairTest {
                 "primary",
                 "127.0.0.3",
                 failoverPort,
-                3600)
+                3600,
+                poolEnd)
             .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
     secondaryDoc =
-        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600)
+        document(
+                2,
+                "127.0.0.3",
+                freeUdpPort("127.0.0.3"),
+                "secondary",
+                null,
+                failoverPort,
+                3600,
+                poolEnd)
             .replace("deadAfterMillis: 600", "deadAfterMillis: " + deadAfterMillis);
-    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, secondaryClock);
     primary = startPrimary();
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
@@ -453,21 +447,10 @@ class PairTest {
 
   @Test
   void clockSkewIsShownAndAlertedButNeverStopsThePair() throws Exception {
-    int failoverPort = freeTcpPort();
-    primaryDoc =
-        document(
-            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
-    secondaryDoc =
-        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
-    secondary =
-        new FailoverNode(
-            dir.resolve("secondary"),
-            secondaryDoc,
-            SECRET,
-            java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(90)));
-    primary = startPrimary();
-    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
-    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    startNormalPair(
+        600,
+        "127.16.0.200",
+        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(90)));
 
     long skew = primary.failover.status().clockSkewMillis();
     assertTrue(skew > 89_000 && skew < 91_000, "the secondary's clock is 90 s ahead: " + skew);
@@ -485,31 +468,7 @@ class PairTest {
    */
   @Test
   void aPartitionAtSixtyPercentLeavesNoAddressBoundTwice() throws Exception {
-    int failoverPort = freeTcpPort();
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            freeUdpPort("127.0.0.1"),
-            "primary",
-            "127.0.0.3",
-            failoverPort,
-            3600,
-            "127.16.0.19");
-    secondaryDoc =
-        document(
-            2,
-            "127.0.0.3",
-            freeUdpPort("127.0.0.3"),
-            "secondary",
-            null,
-            failoverPort,
-            3600,
-            "127.16.0.19");
-    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
-    primary = startPrimary();
-    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
-    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    startNormalPair(600, "127.16.0.19", java.time.Clock.systemUTC());
 
     secondary.isolate();
     secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
