@@ -148,7 +148,12 @@ public final class ProvisiondProcess {
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
 
-    MemoryLeaseStore leases = new MemoryLeaseStore();
+    long poolAddresses =
+        fromFile.dhcp().subnets().stream()
+            .flatMap(subnet -> subnet.pools().stream())
+            .mapToLong(pool -> pool.range().size())
+            .sum();
+    MemoryLeaseStore leases = new MemoryLeaseStore(poolAddresses);
     LeaseJournal leaseJournal = new LeaseJournal(leases);
     bus =
         StateBus.open(

@@ -18,10 +18,28 @@ import org.provisioning.common.net.Ipv4Address;
  * it here at start-up. Concurrent maps let the console read while the engine writes.
  */
 public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
-  private final Map<Integer, LeaseRecord> byAddress = new ConcurrentHashMap<>();
-  private final Map<ClientKey, Integer> byClient = new ConcurrentHashMap<>();
-  private final Map<ByteKey, Integer> byHardware = new ConcurrentHashMap<>();
+  /** Above this, indexes grow as leases arrive rather than being allocated up front. */
+  private static final int MAX_PRESIZED_LEASES = 1 << 22;
+
+  private final Map<Integer, LeaseRecord> byAddress;
+  private final Map<ClientKey, Integer> byClient;
+  private final Map<ByteKey, Integer> byHardware;
   private final Map<ByteKey, Set<Integer>> byRemoteId = new ConcurrentHashMap<>();
+
+  public MemoryLeaseStore() {
+    this(16);
+  }
+
+  /**
+   * Indexes sized for {@code expectedLeases} (the pools' addresses, at most 4M) up front: a store
+   * filling under load would otherwise rehash each index at every doubling, on the engine's thread.
+   */
+  public MemoryLeaseStore(long expectedLeases) {
+    int capacity = (int) Math.max(16, Math.min(expectedLeases, MAX_PRESIZED_LEASES));
+    byAddress = new ConcurrentHashMap<>(capacity);
+    byClient = new ConcurrentHashMap<>(capacity);
+    byHardware = new ConcurrentHashMap<>(capacity);
+  }
 
   @Override
   public Optional<LeaseRecord> byAddress(Ipv4Address address) {
