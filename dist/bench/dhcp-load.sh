@@ -21,6 +21,12 @@
 #                           [--servers "provisiond kea null"] [--no-profile]
 # --servers may add provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's.
+# Failover pairs (primary 127.0.0.1, secondary 127.0.0.3; perfdhcp drives the primary; CPU is the
+# two servers' sum):
+#   provisiond-pair  two provisiond paired with `provisionctl failover init`: every ACK durable
+#                    on the primary's disk and in the secondary before it leaves
+#   kea-pair         ISC Kea's hot-standby pair (../shared/bench/kea-ha-pair.sh, heartbeat 1 s)
+#   dist/bench/dhcp-load.sh --servers "provisiond-pair kea-pair kea" --no-profile
 # Bounded: each perfdhcp run is capped by the shared scripts' timeouts, each server start by 30 s,
 # each stop by 20 s; every server started is stopped by its PID, the namespace deleted, on any exit.
 set -euo pipefail
@@ -59,16 +65,21 @@ mkdir -p "$repo/dist/target"
 work=$(mktemp -d "$repo/dist/target/dhcp-load.XXXXXX")
 ns=dhcpload-$$
 pid=""
+partner_pid="" # the secondary of a pair
 shm=""
 inns() { ip netns exec "$ns" "$@"; }
 
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 stop_server() {
-  [[ -n $pid ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  [[ -z $pid ]] || stop_pid "$pid"
+  [[ -z $partner_pid ]] || stop_pid "$partner_pid"
   pid=""
+  partner_pid=""
 }
 cleanup() {
   stop_server
@@ -104,27 +115,41 @@ start_server() {
   # Not through a function: $! must be the server itself (ip, env and bin/provisiond all exec).
   ip netns exec "$ns" "$@" >"$work/$name.out" 2>&1 &
   pid=$!
+  await_port "$name" "$pid"
+}
+# await_port NAME PID: until PID holds port 67 (for at most 30 s).
+await_port() {
   for _ in $(seq 150); do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.out" >&2; die "$name died at start"; }
-    inns ss -Hulnp 'sport = :67' | grep -q "pid=$pid," && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$work/$1.out" >&2; die "$1 died at start"; }
+    inns ss -Hulnp 'sport = :67' | grep -q "pid=$2," && return 0
     sleep 0.2
   done
-  die "$name did not bind 127.0.0.1:67 within 30 s"
+  die "$1 did not bind port 67 within 30 s"
+}
+# await WHAT COMMAND...: runs COMMAND every 0.2 s until it succeeds, for at most 30 s.
+await() {
+  local what=$1; shift
+  for _ in $(seq 150); do "$@" && return 0; sleep 0.2; done
+  die "$what: not within 30 s"
 }
 
-declare -A best avg max cpu cpu_line
+declare -A best avg max cpu cpu_at cpu_line
 provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/provisiond")
 [[ -n $provisiond_opts ]] || die "cannot read the default JAVA_OPTS from bin/provisiond"
 
+# write_provisiond_config NAME DATA_DIR [ADDRESS ID ROLE]: the config of one server (of a pair).
 write_provisiond_config() {
-  mkdir -p "$work/provisiond"
-  cat >"$work/provisiond/provisiond.yaml" <<EOF
-server: {name: dhcp-load, dataDir: $1}
+  local name=$1 data=$2 address=${3:-127.0.0.1} id=${4:-1} role=${5:-standalone}
+  mkdir -p "$work/$name"
+  cat >"$work/$name/provisiond.yaml" <<EOF
+server: {name: $name, id: $id, dataDir: $data}
+management: {listen: $address, port: 8067}
+failover: {role: $role, listen: $address, port: 6470}
 dhcp:
   enabled: true
-  listen: 127.0.0.1
+  listen: $address
   port: 67
-  serverIdentifier: 127.0.0.1
+  serverIdentifier: $address
   subnets:
     - subnet: 127.0.0.0/8
       relays: [127.0.0.2]
@@ -133,20 +158,48 @@ dhcp:
 EOF
 }
 
+ctl() { local name=$1; shift; inns "$dist/bin/provisionctl" --config "$work/$name/provisiond.yaml" "$@"; }
+pair_normal() {
+  ctl primary failover status | grep -q 'state *NORMAL' &&
+    ctl secondary failover status | grep -q 'state *NORMAL'
+}
+kea_pair_formed() { grep -q 'to HOT-STANDBY' "$work/kea-pair/server1.log" 2>/dev/null; }
+
 start() {
   case $1 in
     provisiond)
       rm -rf "$work/provisiond/data"
-      write_provisiond_config "$work/provisiond/data"
+      write_provisiond_config provisiond "$work/provisiond/data"
       start_server provisiond env JAVA_OPTS="$provisiond_opts" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
     provisiond-tmpfs)
       # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
       # nothing, shows what the disk's fsync latency does to the figures above.
       shm=$(mktemp -d /dev/shm/dhcp-load.XXXXXX)
-      write_provisiond_config "$shm"
+      write_provisiond_config provisiond "$shm"
       start_server provisiond-tmpfs env JAVA_OPTS="$provisiond_opts" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond-pair)
+      rm -rf "$work/primary" "$work/secondary"
+      write_provisiond_config secondary "$work/secondary/data" 127.0.0.3 2 secondary
+      write_provisiond_config primary "$work/primary/data" 127.0.0.1 1 standalone
+      start_server secondary env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/secondary/provisiond.yaml"
+      partner_pid=$pid
+      start_server primary env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/primary/provisiond.yaml"
+      local secret
+      secret=$(ctl secondary failover secret | tr -d '[:space:]')
+      ctl primary failover init --peer 127.0.0.3 --secret "$secret" >/dev/null
+      await "provisiond pair in NORMAL" pair_normal ;;
+    kea-pair)
+      rm -rf "$work/kea-pair"
+      inns "$shared/kea-ha-pair.sh" "$work/kea-pair" heartbeat-delay=1000 max-response-delay=2000 \
+        max-unacked-clients=0 >/dev/null
+      pid=$(cat "$work/kea-pair/server1.pid")
+      partner_pid=$(cat "$work/kea-pair/server2.pid")
+      await_port kea-pair "$pid"
+      await "kea pair in HOT-STANDBY" kea_pair_formed ;;
     kea)
       mkdir -p /run/kea "$work/kea"
       sed "s|@DATA@|$work/kea|g" "$shared/kea-dhcp4-loopback.json" >"$work/kea/kea.json"
@@ -181,15 +234,19 @@ measure() {
       ((unclean < 2)) || { echo "(two unclean steps: ladder stopped)"; break; }
     fi
   done
-  echo "== $name: CPU at $cpu_rate/s for $seconds s"
+  # Kea's pair collapses above about 2,000/s: its CPU is read at 1,500/s, as in ../shared/bench.
+  local rate=$cpu_rate
+  [[ $name != kea-pair ]] || ((rate <= 1500)) || rate=1500
+  cpu_at[$name]=$rate
+  echo "== $name: CPU at $rate/s for $seconds s"
   threads_cpu "$pid" >"$work/threads.before"
-  cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$seconds")
+  cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid${partner_pid:+,$partner_pid}" "$rate" "$seconds")
   threads_cpu "$pid" >"$work/threads.after"
   echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   cpu[$name]=$(sed -n 's/.*server CPU \([0-9.]*\) ms per 1,000.*/\1/p' <<<"${cpu_line[$name]}")
   local achieved_rate
   achieved_rate=$(sed -n 's/^achieved \([0-9]*\)\/s.*/\1/p' <<<"${cpu_line[$name]}")
-  echo "   by thread, ms of CPU per 1,000 exchanges:"
+  echo "   by thread${partner_pid:+ of the primary}, ms of CPU per 1,000 exchanges:"
   join "$work/threads.before" "$work/threads.after" |
     awk -v tick="$(getconf CLK_TCK)" -v n="$((${achieved_rate:-0} * seconds))" \
       'n > 0 && $3 > $2 { printf "   %8.1f  %s\n", ($3 - $2) * 1000 / tick / n * 1000, $1 }' |
@@ -230,12 +287,12 @@ fi
 
 echo
 echo "== DHCP load, $(date -u +%Y-%m-%d), perfdhcp on loopback, relayed via 127.0.0.2"
-printf '| %-10s | %15s | %11s | %11s | %28s |\n' server "max clean /s" "avg ms" "max ms" "CPU ms / 1,000 at $cpu_rate/s"
-printf '|%s|%s|%s|%s|%s|\n' ------------ ----------------: ------------: ------------: -----------------------------:
+printf '| %-15s | %15s | %11s | %11s | %24s |\n' server "max clean /s" "avg ms" "max ms" "CPU ms / 1,000 (at /s)"
+printf '|%s|%s|%s|%s|%s|\n' ----------------- ----------------: ------------: ------------: -------------------------:
 for server in $servers; do
   [[ ${best[$server]} != 0 ]] || best[$server]="none clean"
-  printf '| %-10s | %15s | %11s | %11s | %28s |\n' "$server" "${best[$server]}" "${avg[$server]}" \
-    "${max[$server]}" "${cpu[$server]:-?}"
+  printf '| %-15s | %15s | %11s | %11s | %24s |\n' "$server" "${best[$server]}" "${avg[$server]}" \
+    "${max[$server]}" "${cpu[$server]:-?} (${cpu_at[$server]:-?})"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else printf "?" }'; }
 if [[ -n ${best[provisiond]:-} ]]; then
@@ -247,4 +304,12 @@ if [[ -n ${best[provisiond]:-} ]]; then
     echo "provisiond CPU per exchange / Kea's: $(ratio "${cpu[provisiond]}" "${cpu[kea]}") (target <= 0.33)"
   [[ -n ${cpu[null]:-} ]] &&
     echo "provisiond CPU per exchange / null responder's: $(ratio "${cpu[provisiond]}" "${cpu[null]}")"
+fi
+if [[ -n ${best[provisiond-pair]:-} ]]; then
+  [[ -n ${best[kea-pair]:-} ]] &&
+    echo "provisiond pair clean rate / Kea pair's: $(ratio "${best[provisiond-pair]}" "${best[kea-pair]}") (target >= 4)"
+  [[ -n ${cpu[kea]:-} ]] &&
+    echo "provisiond pair CPU per exchange / Kea single's: $(ratio "${cpu[provisiond-pair]}" "${cpu[kea]}") (target <= 1)"
+  [[ -n ${cpu[kea-pair]:-} ]] &&
+    echo "provisiond pair CPU per exchange / Kea pair's: $(ratio "${cpu[provisiond-pair]}" "${cpu[kea-pair]}")"
 fi
