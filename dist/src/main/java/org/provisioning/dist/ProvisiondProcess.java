@@ -31,6 +31,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.DnsRoutes;
@@ -147,6 +148,7 @@ public final class ProvisiondProcess {
     createTftpRoot(fromFile);
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
+    ProcessStatistics.register(stats);
 
     long poolAddresses =
         fromFile.dhcp().subnets().stream()

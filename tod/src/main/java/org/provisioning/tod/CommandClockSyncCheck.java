@@ -30,6 +30,7 @@ final class CommandClockSyncCheck implements ClockSyncCheck {
 
   CommandClockSyncCheck(List<String> command, int everySeconds, StatisticsRegistry stats) {
     this.command = List.copyOf(command);
+    stats.declare(TodServer.STATISTICS);
     this.failures = stats.counter("tod.sync.check_failed");
     this.checker =
         Executors.newSingleThreadScheduledExecutor(

@@ -1,5 +1,8 @@
 package org.provisioning.tod;
 
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -20,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,6 +31,7 @@ import org.provisioning.common.config.TodConfig;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +64,26 @@ public final class TodServer implements ProvisioningService {
   private Channel tcp;
   private Channel udp;
 
+  /** Every statistic of the time service. */
+  static final List<StatisticDefinition> STATISTICS =
+      List.of(
+          counter(
+              "tod.{transport}.served",
+              "requests",
+              "RFC 868 time requests answered, by transport."),
+          counter(
+              "tod.{transport}.withheld",
+              "requests",
+              "Time requests left unanswered because the clock is not synchronised."),
+          gauge(
+              "tod.clock.synchronised",
+              "boolean",
+              "1 while the host clock is synchronised (or the check is off), else 0."),
+          counter(
+              "tod.sync.check_failed",
+              "checks",
+              "Clock synchronisation checks whose command failed or timed out."));
+
   /** A server that checks the clock with the configured command. */
   public TodServer(TodConfig config, Clock clock, StatisticsRegistry stats) {
     this(
@@ -83,6 +108,7 @@ public final class TodServer implements ProvisioningService {
     this.clock = clock;
     this.stats = stats;
     this.syncChecks = syncChecks;
+    stats.declare(STATISTICS);
     this.tcpServed = stats.counter("tod.tcp.served");
     this.tcpWithheld = stats.counter("tod.tcp.withheld");
     this.udpServed = stats.counter("tod.udp.served");

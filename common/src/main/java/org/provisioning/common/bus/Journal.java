@@ -107,6 +107,7 @@ final class Journal implements Closeable {
       StatisticsRegistry stats,
       Consumer<BusRecord> replay)
       throws IOException {
+    BusStatistics.declare(stats);
     List<Path> segments = new ArrayList<>();
     long expected = firstSegment;
     for (var e : listSegments(directory).tailMap(firstSegment, true).entrySet()) {

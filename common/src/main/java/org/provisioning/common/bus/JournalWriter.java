@@ -107,6 +107,7 @@ final class JournalWriter {
     this.snapshotDue = snapshotDue;
     this.assigned = new HashMap<>(highestSequences);
     this.durable = new ConcurrentHashMap<>(highestSequences);
+    BusStatistics.declare(stats);
     this.records = stats.counter("bus.journal.records");
     this.bytes = stats.counter("bus.journal.bytes");
     this.fsyncs = stats.counter("bus.journal.fsyncs");

@@ -77,6 +77,7 @@ final class SnapshotStore {
   private final StatisticsRegistry stats;
 
   SnapshotStore(Path directory, Clock clock, StatisticsRegistry stats) {
+    BusStatistics.declare(stats);
     this.directory = directory;
     this.clock = clock;
     this.stats = stats;

@@ -207,7 +207,7 @@ public final class StateBus implements BusPublisher, AutoCloseable {
       throw new IllegalArgumentException("origin " + originId + " is not 0-255");
     }
     Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(stats, "stats");
+    BusStatistics.declare(Objects.requireNonNull(stats, "stats"));
     Objects.requireNonNull(options, "options");
     List<BusParticipant> parts = List.copyOf(participants);
     Map<RecordType, BusParticipant> byType = byType(parts);

@@ -1,5 +1,6 @@
 package org.provisioning.common.stats;
 
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,6 +12,18 @@ public final class LatencyHistogram {
   private static final long[] BOUNDS_US = {
     50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000
   };
+
+  /** The upper bounds of the buckets, in microseconds (the last bucket is unbounded). */
+  public static List<Long> bounds() {
+    return java.util.Arrays.stream(BOUNDS_US).boxed().toList();
+  }
+
+  /** True for the last segment of one of a histogram's statistics: le_N, count or sum_us. */
+  static boolean isSeriesSuffix(String segment) {
+    return segment.equals("count")
+        || segment.equals("sum_us")
+        || (segment.startsWith("le_") && segment.substring(3).chars().allMatch(Character::isDigit));
+  }
 
   private final LongAdder[] buckets = new LongAdder[BOUNDS_US.length + 1];
   private final LongAdder sumMicros = new LongAdder();

@@ -77,7 +77,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     this.engine = engine;
     this.store = store;
     this.alerts = alerts;
-    this.stats = stats;
+    this.stats = FailoverStatistics.declare(stats);
     this.clock = clock;
     if (currentFailover().role() != FailoverRole.STANDALONE) {
       // Until the partner is found, a member of a pair serves no one (STARTUP).

@@ -145,6 +145,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         new PeerRecordApplier(
             bus, configService, engine, store, engineThread, alerts, clock, stats);
     this.gateMillis = Math.max(3L * config.heartbeatMillis(), 100L);
+    FailoverStatistics.declare(stats);
     this.sent = stats.counter("failover.records.sent");
     this.lagging = stats.counter("failover.replication_lagging");
     this.resyncs = stats.counter("failover.syncs");

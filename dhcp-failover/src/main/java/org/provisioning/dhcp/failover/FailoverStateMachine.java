@@ -61,6 +61,7 @@ public final class FailoverStateMachine {
     this.deadAfterMillis = deadAfterMillis;
     this.paired = paired;
     this.clock = Objects.requireNonNull(clock);
+    FailoverStatistics.declare(stats);
     this.transitions = stats.counter("failover.transitions");
     for (FailoverState s : FailoverState.values()) {
       entered.put(s, stats.counter("failover.entered." + s.name().toLowerCase()));

@@ -67,6 +67,7 @@ final class FrameAuthenticator {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
     this.serverId = serverId;
     this.clock = clock;
+    FailoverStatistics.declare(stats);
     this.badHmac = stats.counter("failover.dropped.bad_hmac");
     this.replay = stats.counter("failover.dropped.replay");
     this.malformed = stats.counter("failover.dropped.malformed");

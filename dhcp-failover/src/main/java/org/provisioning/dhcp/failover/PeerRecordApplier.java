@@ -68,6 +68,7 @@ final class PeerRecordApplier {
     this.alerts = alerts;
     this.clock = clock;
     this.json = config.codec().jsonMapper();
+    FailoverStatistics.declare(stats);
     this.conflicts = stats.counter("failover.conflicts");
     this.configConflicts = stats.counter("failover.config_conflicts");
     this.applied = stats.counter("failover.records.applied");

@@ -18,6 +18,7 @@ import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.dhcp.alloc.AddressAllocator;
 import org.provisioning.dhcp.engine.ServingPlan.PoolPlan;
 import org.provisioning.dhcp.engine.ServingPlan.Reservation;
@@ -88,7 +89,7 @@ public final class DhcpEngine {
     ServingPlan next = new ServingPlan(config);
     if (plan != null) {
       for (PoolPlan pool : plan.pools) {
-        stats.registry().removeAll("dhcp.pool." + pool.pool().name() + ".");
+        stats.registry().removeAll(poolStatisticsPrefix(pool));
       }
     }
     plan = next;
@@ -115,8 +116,13 @@ public final class DhcpEngine {
     }
   }
 
+  /** A pool's statistics: its name, or its range if it has none, as one name segment. */
+  private static String poolStatisticsPrefix(PoolPlan plan) {
+    return "dhcp.pool." + StatisticDefinition.labelValue(plan.pool().name()) + ".";
+  }
+
   private void registerPoolGauges(PoolPlan plan) {
-    String prefix = "dhcp.pool." + plan.pool().name() + ".";
+    String prefix = poolStatisticsPrefix(plan);
     var registry = stats.registry();
     registry.gauge(prefix + "size", () -> plan.pool().size());
     registry.gauge(prefix + "used", () -> plan.pool().usedCount());

@@ -1,10 +1,16 @@
 package org.provisioning.dhcp.engine;
 
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+import static org.provisioning.common.stats.StatisticDefinition.histogram;
+
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dhcp.message.DhcpMessageType;
 
@@ -14,6 +20,39 @@ import org.provisioning.dhcp.message.DhcpMessageType;
  * dhcp.dropped.<reason>}, {@code dhcp.leases.<state>}.
  */
 public final class DhcpStatistics {
+  /** Every statistic of the DHCP server, the engine's and the socket's. */
+  public static final List<StatisticDefinition> DEFINITIONS =
+      List.of(
+          counter("dhcp.received.{type}", "messages", "DHCP messages received, by message type."),
+          counter("dhcp.sent.{type}", "messages", "DHCP replies sent, by message type."),
+          counter(
+              "dhcp.dropped.{reason}",
+              "messages",
+              "DHCP messages dropped without a reply, by reason (malformed, not for this server,"
+                  + " pool full, standing by...)."),
+          counter(
+              "dhcp.decode_errors.{reason}",
+              "messages",
+              "Malformed DHCP packets, by what was wrong with them."),
+          counter("dhcp.send_failures", "messages", "Replies the socket could not send or encode."),
+          counter(
+              "dhcp.journal_failures",
+              "messages",
+              "Lease changes the state bus could not make durable (no reply was sent)."),
+          gauge("dhcp.leases.{state}", "leases", "Leases in the store, by state."),
+          gauge(
+              "dhcp.offers.pending", "offers", "Addresses offered and held for their client now."),
+          histogram(
+              "dhcp.latency_us",
+              "Time from a request's arrival to its reply's sending, durable commit included."),
+          gauge("dhcp.pool.{pool}.size", "addresses", "Addresses in the pool."),
+          gauge("dhcp.pool.{pool}.used", "addresses", "Addresses of the pool in use."),
+          gauge("dhcp.pool.{pool}.free", "addresses", "Addresses of the pool free to offer."),
+          gauge(
+              "dhcp.pool.{pool}.utilisation_percent",
+              "percent",
+              "Share of the pool's addresses in use."));
+
   private final StatisticsRegistry registry;
   private final Map<DhcpMessageType, Counter> received = new EnumMap<>(DhcpMessageType.class);
   private final Map<DhcpMessageType, Counter> sent = new EnumMap<>(DhcpMessageType.class);
@@ -21,6 +60,7 @@ public final class DhcpStatistics {
   private final long[] leasesByState = new long[LeaseState.values().length + 1];
 
   public DhcpStatistics(StatisticsRegistry registry) {
+    registry.declare(DEFINITIONS);
     this.registry = registry;
     for (DhcpMessageType type : DhcpMessageType.values()) {
       received.put(type, registry.counter("dhcp.received." + type.name().toLowerCase(Locale.ROOT)));

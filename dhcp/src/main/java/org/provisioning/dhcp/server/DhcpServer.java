@@ -41,6 +41,7 @@ import org.provisioning.dhcp.codec.DhcpEncoder;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpOutcome;
 import org.provisioning.dhcp.engine.DhcpRequestContext;
+import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,7 @@ public final class DhcpServer implements ProvisioningService {
     this.engine = engine;
     this.bus = bus;
     this.registry = registry;
+    registry.declare(DhcpStatistics.DEFINITIONS);
     this.malformed = registry.counter("dhcp.dropped.malformed");
     this.sendFailures = registry.counter("dhcp.send_failures");
     this.sendFailed =

@@ -25,6 +25,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dns.engine.DnsStatistics;
 import org.provisioning.dns.engine.DnsUpdateHandler;
 import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.DnsZones;
@@ -102,6 +103,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    stats.declare(DnsStatistics.DEFINITIONS);
     this.added = stats.counter("dns.ddns.added");
     this.removed = stats.counter("dns.ddns.removed");
     this.conflicts = stats.counter("dns.ddns.conflict");

@@ -1,10 +1,16 @@
 package org.provisioning.dns.engine;
 
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+import static org.provisioning.common.stats.StatisticDefinition.histogram;
+
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.LatencyHistogram;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -15,6 +21,35 @@ import org.xbill.DNS.Type;
  * dns.transfer.<granted|refused>} and the {@code dns.latency} histogram.
  */
 public final class DnsStatistics {
+  /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
+  public static final List<StatisticDefinition> DEFINITIONS =
+      List.of(
+          counter("dns.query.{type}", "queries", "DNS queries received, by query type."),
+          counter("dns.rcode.{rcode}", "responses", "DNS responses sent, by response code."),
+          counter(
+              "dns.dropped.{reason}",
+              "messages",
+              "DNS messages dropped without an answer (malformed, no readable header...)."),
+          counter(
+              "dns.update.{result}",
+              "updates",
+              "RFC 2136 updates accepted or refused (key, policy, prerequisites)."),
+          counter(
+              "dns.transfer.{result}", "transfers", "Zone transfers (AXFR) granted or refused."),
+          histogram("dns.latency", "Time to answer a DNS message."),
+          counter("dns.ddns.added", "names", "Names (A, PTR, DHCID) added for DHCP leases."),
+          counter("dns.ddns.removed", "names", "Names removed for released or expired leases."),
+          counter(
+              "dns.ddns.conflict",
+              "names",
+              "Names not taken because another client holds them (RFC 4703)."),
+          counter(
+              "dns.ddns.failed",
+              "updates",
+              "Dynamic updates to an external DNS server that failed (retried with backoff)."),
+          counter("dns.ddns.retried", "updates", "Dynamic updates tried again."),
+          gauge("dns.ddns.queue", "updates", "Dynamic DNS changes waiting to be made."));
+
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, Counter> byRcode = new ConcurrentHashMap<>();
@@ -27,6 +62,7 @@ public final class DnsStatistics {
   final LatencyHistogram latency;
 
   public DnsStatistics(StatisticsRegistry registry) {
+    registry.declare(DEFINITIONS);
     this.registry = registry;
     this.updateAccepted = registry.counter("dns.update.accepted");
     this.updateRefused = registry.counter("dns.update.refused");

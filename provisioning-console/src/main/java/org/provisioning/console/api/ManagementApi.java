@@ -51,6 +51,7 @@ public final class ManagementApi {
     this.json = config.codec().jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
     route("GET", "/status", r -> ok(statusJson(status.status())));
     route("GET", "/stats", r -> ok(statsJson(stats, r.queryParameter("prefix"))));
+    route("GET", "/stats/described", r -> ok(describedJson(stats, r.queryParameter("prefix"))));
     route("GET", "/alerts", r -> ok(alertsJson(alerts)));
     route("GET", "/config", r -> ok(configJson(config)));
     route("PUT", "/config", r -> putConfig(config, r));
@@ -172,6 +173,39 @@ public final class ManagementApi {
                 body.put(name, value);
               }
             });
+    return body;
+  }
+
+  /**
+   * Every statistic with what it is: {@code statistics} (name, value, kind, unit, help, labels) and
+   * {@code definitions} (every declared pattern, whether registered now or not).
+   */
+  private ObjectNode describedJson(StatisticsRegistry stats, String prefix) {
+    ObjectNode body = json.createObjectNode();
+    var statistics = body.putArray("statistics");
+    for (StatisticsRegistry.Statistic s : stats.statistics()) {
+      if (prefix == null || s.name().startsWith(prefix)) {
+        ObjectNode node = statistics.addObject();
+        node.put("name", s.name());
+        node.put("value", s.value());
+        node.put("family", s.definition().family());
+        node.put("kind", s.definition().kind().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("unit", s.definition().unit());
+        node.put("help", s.definition().help());
+        ObjectNode labels = node.putObject("labels");
+        s.labels().forEach(labels::put);
+      }
+    }
+    var definitions = body.putArray("definitions");
+    for (var d : stats.definitions()) {
+      if (prefix == null || d.pattern().startsWith(prefix)) {
+        ObjectNode node = definitions.addObject();
+        node.put("pattern", d.pattern());
+        node.put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("unit", d.unit());
+        node.put("help", d.help());
+      }
+    }
     return body;
   }
 

@@ -30,6 +30,7 @@ import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.FailoverRoutes;
@@ -189,6 +190,10 @@ class ProvisionctlTest {
 
   @Test
   void statsPrintsNameValueLines() {
+    stats.declare(
+        List.of(
+            StatisticDefinition.counter("tftp.requests", "requests", "TFTP requests."),
+            StatisticDefinition.counter("dhcp.received.{type}", "messages", "DHCP received.")));
     stats.counter("tftp.requests").add(7);
     stats.counter("dhcp.received.discover").add(2);
     Result result = ctl("stats", "--prefix", "tftp.");

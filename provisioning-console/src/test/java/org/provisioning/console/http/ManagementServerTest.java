@@ -36,6 +36,7 @@ import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
@@ -126,6 +127,8 @@ class ManagementServerTest {
 
   @Test
   void showsStatusStatsAndAlerts() throws Exception {
+    stats.declare(
+        List.of(StatisticDefinition.counter("dhcp.received.{type}", "messages", "DHCP received.")));
     stats.counter("dhcp.received.discover").add(3);
     alerts.raise(
         "DHCP_POOL_HIGH_WATER_WARNING", "127.16.0.0/16", AlertSeverity.WARNING, "81 % used");

@@ -34,6 +34,7 @@ import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.tftp.engine.TftpFileResolver;
 import org.provisioning.tftp.engine.TftpResolution;
+import org.provisioning.tftp.engine.TftpStatistics;
 import org.provisioning.tftp.engine.TransferSource;
 import org.provisioning.tftp.message.TftpErrorCode;
 import org.slf4j.Logger;
@@ -115,6 +116,7 @@ public final class DocsisFileGenerator
     this.leases = leases;
     this.clock = clock;
     this.stats = stats;
+    stats.declare(TftpStatistics.DEFINITIONS);
     this.generated = stats.counter("tftp.docsis.generated");
     this.cacheHits = stats.counter("tftp.docsis.cache_hits");
     apply(config);

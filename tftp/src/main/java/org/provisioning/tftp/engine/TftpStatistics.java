@@ -1,9 +1,13 @@
 package org.provisioning.tftp.engine;
 
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 
 /**
@@ -12,6 +16,53 @@ import org.provisioning.common.stats.StatisticsRegistry;
  * datagrams dropped by reason. The active-transfer gauge is the server's.
  */
 public final class TftpStatistics {
+  /** Every statistic of the TFTP service, DOCSIS file generation included. */
+  public static final List<StatisticDefinition> DEFINITIONS =
+      List.of(
+          StatisticDefinition.counter(
+              "tftp.requests.{kind}",
+              "requests",
+              "TFTP requests received: read, write, or a duplicate of one in progress."),
+          StatisticDefinition.counter(
+              "tftp.transfers.completed", "transfers", "Transfers that ended successfully."),
+          StatisticDefinition.counter(
+              "tftp.transfers.failed.{reason}",
+              "transfers",
+              "Transfers that failed, by reason (timeout, error from the client...)."),
+          gauge("tftp.transfers.active", "transfers", "Transfers in progress now."),
+          StatisticDefinition.counter(
+              "tftp.bytes.{direction}", "bytes", "File octets sent or received."),
+          StatisticDefinition.counter(
+              "tftp.retransmits", "packets", "DATA packets sent again after a timeout."),
+          StatisticDefinition.counter(
+              "tftp.acks.duplicate", "packets", "Duplicate ACKs received (and ignored)."),
+          StatisticDefinition.counter(
+              "tftp.options.{option}",
+              "requests",
+              "Requests using an RFC 2347 option (blksize, tsize, timeout, windowsize...)."),
+          StatisticDefinition.counter(
+              "tftp.refused.{reason}",
+              "requests",
+              "Requests refused with an error packet, by reason (not found, access...)."),
+          StatisticDefinition.counter(
+              "tftp.dropped.{reason}",
+              "packets",
+              "Datagrams dropped without an answer, by reason (malformed...)."),
+          StatisticDefinition.counter(
+              "tftp.docsis.generated",
+              "files",
+              "DOCSIS config files built (template, per-modem values, CM and CMTS MIC)."),
+          StatisticDefinition.counter(
+              "tftp.docsis.cache_hits", "files", "DOCSIS config files served from the cache."),
+          StatisticDefinition.counter(
+              "tftp.docsis.tickets_issued",
+              "tickets",
+              "Per-lease boot file names issued into DHCP ACKs (anti-theft)."),
+          StatisticDefinition.counter(
+              "tftp.docsis.tickets_full",
+              "tickets",
+              "Boot file names not issued because the ticket table was full."));
+
   private final StatisticsRegistry registry;
   private final ConcurrentMap<String, Counter> byName = new ConcurrentHashMap<>();
   final Counter readRequests;
@@ -23,6 +74,7 @@ public final class TftpStatistics {
   final Counter duplicateAcks;
 
   public TftpStatistics(StatisticsRegistry registry) {
+    registry.declare(DEFINITIONS);
     this.registry = registry;
     readRequests = registry.counter("tftp.requests.read");
     writeRequests = registry.counter("tftp.requests.write");

@@ -1,0 +1,53 @@
+package org.provisioning.dhcp.failover;
+
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
+import java.util.List;
+import org.provisioning.common.stats.StatisticDefinition;
+import org.provisioning.common.stats.StatisticsRegistry;
+
+/** Every statistic of failover: replication, sync, states, conflicts, frames dropped. */
+public final class FailoverStatistics {
+  public static final List<StatisticDefinition> DEFINITIONS =
+      List.of(
+          counter("failover.records.sent", "records", "Own bus records sent on the lease stream."),
+          gauge(
+              "failover.records.acked",
+              "records",
+              "Highest own record the partner has acknowledged."),
+          gauge(
+              "failover.records.pending",
+              "records",
+              "Records sent and not yet acknowledged by the partner (replication backlog)."),
+          counter("failover.records.applied", "records", "Partner records applied to this server."),
+          counter(
+              "failover.replication_lagging",
+              "events",
+              "Times an ACK left without the partner's acknowledgement (bound passed)."),
+          counter("failover.syncs", "syncs", "TCP syncs and resyncs sent to the partner."),
+          counter(
+              "failover.syncs.tail", "syncs", "Syncs that sent only the journal tail it missed."),
+          counter("failover.syncs.snapshot", "syncs", "Syncs that sent a whole lease snapshot."),
+          counter(
+              "failover.conflicts",
+              "leases",
+              "Addresses found given to two clients after a partition (resolved by the rule)."),
+          counter(
+              "failover.config_conflicts",
+              "versions",
+              "Config versions made on both servers during a partition (the older discarded)."),
+          counter("failover.transitions", "transitions", "Failover state changes."),
+          counter("failover.entered.{state}", "transitions", "Times this server entered a state."),
+          counter(
+              "failover.dropped.{reason}",
+              "frames",
+              "Failover frames dropped: bad HMAC, replayed, malformed."));
+
+  private FailoverStatistics() {}
+
+  static StatisticsRegistry declare(StatisticsRegistry stats) {
+    stats.declare(DEFINITIONS);
+    return stats;
+  }
+}
