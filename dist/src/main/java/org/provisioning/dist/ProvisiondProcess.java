@@ -147,7 +147,8 @@ public final class ProvisiondProcess {
     Files.createDirectories(dataDir);
     createTftpRoot(fromFile);
     dataDirLock = lock(dataDir);
-    alerts = new AlertCenter(clock, fromFile.alerts().historyLimit());
+    alerts = new AlertCenter(fromFile.server().name(), clock, fromFile.alerts().historyLimit());
+    alerts.registerStatistics(stats);
     ProcessStatistics.register(stats);
 
     long poolAddresses =

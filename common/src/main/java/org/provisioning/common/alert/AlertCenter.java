@@ -1,77 +1,198 @@
 package org.provisioning.common.alert;
 
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
  * The alerts of the process: which conditions are active now, and a bounded history of the ones
- * raised and cleared. Raising an active alert again only updates its message, so a condition that
- * persists (a full pool hit by every DISCOVER) is one alert, not a flood.
+ * raised and cleared. Raising an active alert again only updates its message and count, so a
+ * condition that persists (a full pool hit by every DISCOVER) is one alert, not a flood. Every
+ * raise, clear and acknowledgement is logged under the event name and passed to the listeners
+ * (e-mail, SNMP, the consoles' streams).
  */
 public final class AlertCenter {
   private static final Logger log = LoggerFactory.getLogger(AlertCenter.class);
 
+  private final String server;
   private final Clock clock;
   private final int historyLimit;
+  private final Map<String, AlertType> types = new TreeMap<>();
   private final Map<String, Alert> active = new LinkedHashMap<>();
   private final Deque<Alert> history = new ArrayDeque<>();
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+  private long lastId;
+  private Counter raised = new Counter();
+  private Counter cleared = new Counter();
+  private Counter acknowledged = new Counter();
 
   public AlertCenter(Clock clock, int historyLimit) {
+    this("provisiond", clock, historyLimit);
+  }
+
+  /**
+   * @param server this server's name, carried by every alert it raises
+   */
+  public AlertCenter(String server, Clock clock, int historyLimit) {
+    this.server = server;
     this.clock = clock;
     this.historyLimit = historyLimit;
+  }
+
+  public String server() {
+    return server;
   }
 
   public void addListener(AlertListener listener) {
     listeners.add(listener);
   }
 
+  public void removeListener(AlertListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Declares kinds of alerts (again is harmless; the same event declared otherwise is not). */
+  public synchronized void declare(Collection<AlertType> declared) {
+    for (AlertType type : declared) {
+      AlertType existing = types.putIfAbsent(type.event(), type);
+      if (existing != null && !existing.equals(type)) {
+        types.put(type.event(), existing);
+        throw new IllegalArgumentException("alert " + type.event() + " declared twice, otherwise");
+      }
+    }
+  }
+
+  /** Every declared kind of alert, by event name. */
+  public synchronized List<AlertType> types() {
+    return List.copyOf(types.values());
+  }
+
+  /** Counts alerts raised, cleared and acknowledged, and shows how many are active. */
+  public void registerStatistics(StatisticsRegistry registry) {
+    registry.declare(
+        List.of(
+            counter("alerts.raised", "alerts", "Alerts raised (repeats of an active one aside)."),
+            counter("alerts.cleared", "alerts", "Alerts cleared."),
+            counter("alerts.acknowledged", "alerts", "Alerts acknowledged by an operator."),
+            gauge("alerts.active.{severity}", "alerts", "Alerts active now, by severity.")));
+    raised = registry.counter("alerts.raised");
+    cleared = registry.counter("alerts.cleared");
+    acknowledged = registry.counter("alerts.acknowledged");
+    for (AlertSeverity severity : AlertSeverity.values()) {
+      registry.gauge(
+          "alerts.active." + severity.name().toLowerCase(Locale.ROOT), () -> activeCount(severity));
+    }
+  }
+
   /** Raises the condition; returns true if it was not already active. */
-  public boolean raise(String event, String subject, AlertSeverity severity, String message) {
+  public boolean raise(AlertType type, String object, String message) {
     Alert alert;
     synchronized (this) {
-      Alert previous = active.get(event + "/" + subject);
+      types.putIfAbsent(type.event(), type);
+      Instant now = clock.instant();
+      Alert previous = active.get(Alert.key(type.event(), object));
       if (previous != null) {
-        active.put(
-            previous.key(),
-            new Alert(event, subject, severity, message, previous.raisedAt(), null));
+        active.put(previous.key(), previous.raisedAgain(message, now));
         return false;
       }
-      alert = new Alert(event, subject, severity, message, clock.instant(), null);
+      alert = new Alert(++lastId, type, server, object, message, now, now, 0, null, null, null);
       active.put(alert.key(), alert);
       remember(alert);
     }
-    log.atLevel(severity == AlertSeverity.INFO ? Level.INFO : Level.WARN)
-        .log("{} subject={} severity={} {}", event, subject, severity, message);
-    listeners.forEach(l -> l.onAlert(alert));
+    raised.increment();
+    log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
+        .log(
+            "{} id={} object={} severity={} {}",
+            type.event(),
+            alert.id(),
+            object,
+            type.severity(),
+            message);
+    tell(alert, AlertListener.Change.RAISED);
     return true;
   }
 
+  /**
+   * Raises an event by name: its declared type if there is one, else one made up on the spot (the
+   * service from the name's first word). For callers not yet holding an {@link AlertType}.
+   */
+  public boolean raise(String event, String object, AlertSeverity severity, String message) {
+    return raise(typeOf(event, severity), object, message);
+  }
+
   /** Clears the condition if it is active; returns true if it was. */
-  public boolean clear(String event, String subject, String message) {
-    Alert cleared;
+  public boolean clear(AlertType type, String object, String message) {
+    return clear(type.event(), object, message);
+  }
+
+  /** Clears the condition if it is active; returns true if it was. */
+  public boolean clear(String event, String object, String message) {
+    Alert done;
     synchronized (this) {
-      Alert previous = active.remove(event + "/" + subject);
+      Alert previous = active.remove(Alert.key(event, object));
       if (previous == null) {
         return false;
       }
-      cleared =
-          new Alert(
-              event, subject, previous.severity(), message, previous.raisedAt(), clock.instant());
-      remember(cleared);
+      done = previous.cleared(message, clock.instant());
+      replaceInHistory(done);
     }
-    log.info("{}_CLEARED subject={} {}", event, subject, message);
-    listeners.forEach(l -> l.onAlert(cleared));
+    cleared.increment();
+    log.info("{}_CLEARED id={} object={} {}", event, done.id(), object, message);
+    tell(done, AlertListener.Change.CLEARED);
     return true;
+  }
+
+  /**
+   * Acknowledges an alert, active or in history: an operator has seen it. Returns the alert as
+   * acknowledged, or empty if no alert has that id (or it is already acknowledged).
+   */
+  public Optional<Alert> acknowledge(long id, String by) {
+    Alert done;
+    synchronized (this) {
+      Alert found = find(id);
+      if (found == null || found.acknowledged()) {
+        return Optional.empty();
+      }
+      done = found.acknowledged(by, clock.instant());
+      if (done.active()) {
+        active.put(done.key(), done);
+      }
+      replaceInHistory(done);
+    }
+    acknowledged.increment();
+    log.info("{}_ACKNOWLEDGED id={} object={} by={}", done.event(), id, done.object(), by);
+    tell(done, AlertListener.Change.ACKNOWLEDGED);
+    return Optional.of(done);
+  }
+
+  /**
+   * Acknowledges the active alert of that event and object, if any: how an acknowledgement made on
+   * the failover partner (where the same condition has its own alert and id) is applied here.
+   */
+  public Optional<Alert> acknowledge(String event, String object, String by) {
+    Alert match;
+    synchronized (this) {
+      match = active.get(Alert.key(event, object));
+    }
+    return match == null ? Optional.empty() : acknowledge(match.id(), by);
   }
 
   public synchronized List<Alert> active() {
@@ -83,10 +204,78 @@ public final class AlertCenter {
     return List.copyOf(new ArrayList<>(history));
   }
 
+  public synchronized Optional<Alert> byId(long id) {
+    return Optional.ofNullable(find(id));
+  }
+
+  private synchronized long activeCount(AlertSeverity severity) {
+    return active.values().stream().filter(a -> a.severity() == severity).count();
+  }
+
+  private AlertType typeOf(String event, AlertSeverity severity) {
+    synchronized (this) {
+      AlertType declared = types.get(event);
+      if (declared != null && declared.severity() == severity) {
+        return declared;
+      }
+    }
+    String service = event.contains("_") ? event.substring(0, event.indexOf('_')) : event;
+    return new AlertType(
+        event,
+        severity,
+        service.toLowerCase(Locale.ROOT),
+        "See the message.",
+        "See the message and the log of this server.");
+  }
+
+  private Alert find(long id) {
+    for (Alert a : active.values()) {
+      if (a.id() == id) {
+        return a;
+      }
+    }
+    for (Alert a : history) {
+      if (a.id() == id) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private void tell(Alert alert, AlertListener.Change change) {
+    for (AlertListener listener : listeners) {
+      try {
+        listener.onAlert(alert, change);
+      } catch (RuntimeException e) {
+        // A channel's bug must not stop the others, nor the service that raised the alert.
+        log.error("ALERT_LISTENER_FAILED listener={} event={}", listener, alert.event(), e);
+      }
+    }
+  }
+
+  /** History holds one entry per alert: its latest state. */
   private void remember(Alert alert) {
     history.addFirst(alert);
     while (history.size() > historyLimit) {
       history.removeLast();
+    }
+  }
+
+  private void replaceInHistory(Alert alert) {
+    boolean replaced = false;
+    List<Alert> updated = new ArrayList<>(history.size());
+    for (Alert a : history) {
+      if (a.id() == alert.id()) {
+        updated.add(alert);
+        replaced = true;
+      } else {
+        updated.add(a);
+      }
+    }
+    history.clear();
+    history.addAll(updated);
+    if (!replaced) {
+      remember(alert);
     }
   }
 }

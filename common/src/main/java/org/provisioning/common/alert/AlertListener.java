@@ -1,7 +1,19 @@
 package org.provisioning.common.alert;
 
-/** Told of every alert raised or cleared: e-mail, SNMP traps and console pop-ups hang here. */
+/**
+ * Told of every alert raised, cleared or acknowledged (not of repeats of an active one, which only
+ * update its message and count). Called on the thread that raised it: a listener that does I/O
+ * (e-mail, SNMP, a console's stream) must hand the alert to a queue of its own and return.
+ */
 @FunctionalInterface
 public interface AlertListener {
-  void onAlert(Alert alert);
+
+  /** What happened to the alert. */
+  enum Change {
+    RAISED,
+    CLEARED,
+    ACKNOWLEDGED
+  }
+
+  void onAlert(Alert alert, Change change);
 }

@@ -37,7 +37,7 @@ class PoolTest {
       clients.add(bind(i));
     }
     assertEquals(List.of(HighWaterMarks.CRITICAL, HighWaterMarks.WARNING), activeEvents());
-    assertEquals("local", server.alerts.active().get(0).subject());
+    assertEquals("local", server.alerts.active().get(0).object());
 
     release(clients.remove(clients.size() - 1)); // 70 %, under 80 - 5
     assertEquals(List.of(HighWaterMarks.WARNING), activeEvents(), "critical clears under 75 %");

@@ -41,7 +41,7 @@ class RestartTest {
 
     assertTrue(
         after.alerts.active().stream()
-            .anyMatch(a -> a.event().equals(HighWaterMarks.WARNING) && a.subject().equals("local")),
+            .anyMatch(a -> a.event().equals(HighWaterMarks.WARNING) && a.object().equals("local")),
         () -> "active alerts: " + after.alerts.active());
   }
 }

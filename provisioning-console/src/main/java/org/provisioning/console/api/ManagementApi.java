@@ -8,13 +8,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.ConfigException;
@@ -52,7 +50,7 @@ public final class ManagementApi {
     route("GET", "/status", r -> ok(statusJson(status.status())));
     route("GET", "/stats", r -> ok(statsJson(stats, r.queryParameter("prefix"))));
     route("GET", "/stats/described", r -> ok(describedJson(stats, r.queryParameter("prefix"))));
-    route("GET", "/alerts", r -> ok(alertsJson(alerts)));
+    AlertRoutes.register(this, alerts);
     route("GET", "/config", r -> ok(configJson(config)));
     route("PUT", "/config", r -> putConfig(config, r));
     route("POST", "/config/check", r -> checkConfig(config, r));
@@ -207,25 +205,6 @@ public final class ManagementApi {
       }
     }
     return body;
-  }
-
-  private ObjectNode alertsJson(AlertCenter alerts) {
-    ObjectNode body = json.createObjectNode();
-    addAlerts(body.putArray("active"), alerts.active());
-    addAlerts(body.putArray("history"), alerts.history());
-    return body;
-  }
-
-  private void addAlerts(ArrayNode array, List<Alert> alerts) {
-    for (Alert alert : alerts) {
-      ObjectNode node = array.addObject();
-      node.put("event", alert.event());
-      node.put("subject", alert.subject());
-      node.put("severity", alert.severity().name().toLowerCase());
-      node.put("message", alert.message());
-      node.put("raisedAt", alert.raisedAt().toString());
-      node.put("clearedAt", alert.clearedAt() == null ? null : alert.clearedAt().toString());
-    }
   }
 
   private ObjectNode configJson(ConfigService config) {

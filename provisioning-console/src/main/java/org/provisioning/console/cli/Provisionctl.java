@@ -261,16 +261,28 @@ public final class Provisionctl {
     }
   }
 
-  @Command(name = "alerts", description = "Active alerts, then the recent history.")
+  @Command(
+      name = "alerts",
+      description = "Active alerts, then the recent history; 'alerts ack ID' acknowledges one.",
+      subcommands = {Alerts.Ack.class})
   static final class Alerts implements Callable<Integer> {
     @ParentCommand Provisionctl ctl;
 
+    @Option(names = "--state", description = "active, cleared or all (the default).")
+    String state;
+
     @Override
     public Integer call() {
-      JsonNode alerts = ctl.call("GET", "/alerts", null, Map.of());
+      String query =
+          state == null
+              ? ""
+              : "?state=" + java.net.URLEncoder.encode(state, StandardCharsets.UTF_8);
+      JsonNode alerts = ctl.call("GET", "/alerts" + query, null, Map.of());
       PrintWriter out = ctl.out();
-      out.println(alerts.path("active").isEmpty() ? "no active alerts" : "active:");
-      print(out, alerts.path("active"));
+      if (alerts.has("active")) {
+        out.println(alerts.path("active").isEmpty() ? "no active alerts" : "active:");
+        print(out, alerts.path("active"));
+      }
       if (!alerts.path("history").isEmpty()) {
         out.println("history:");
         print(out, alerts.path("history"));
@@ -278,18 +290,45 @@ public final class Provisionctl {
       return 0;
     }
 
-    private static void print(PrintWriter out, JsonNode alerts) {
+    static void print(PrintWriter out, JsonNode alerts) {
       for (JsonNode alert : alerts) {
         out.printf(
-            "  %s %-8s %s %s: %s%s%n",
+            "  #%d %s %-8s %s %s: %s%s%s%n",
+            alert.path("id").asLong(),
             alert.path("raisedAt").asText(),
             alert.path("severity").asText(),
             alert.path("event").asText(),
-            alert.path("subject").asText(),
+            alert.path("object").asText(),
             alert.path("message").asText(),
             alert.path("clearedAt").isNull()
                 ? ""
-                : " (cleared " + alert.path("clearedAt").asText() + ")");
+                : " (cleared " + alert.path("clearedAt").asText() + ")",
+            alert.path("acknowledgedBy").isNull()
+                ? ""
+                : " (acknowledged by " + alert.path("acknowledgedBy").asText() + ")");
+      }
+    }
+
+    @Command(name = "ack", description = "Acknowledge an alert: you have seen it.")
+    static final class Ack implements Callable<Integer> {
+      @ParentCommand Alerts alerts;
+
+      @Parameters(paramLabel = "ID", description = "The alert's number (#12 in 'alerts').")
+      long id;
+
+      @Option(names = "--by", description = "Who acknowledges (default: the login name).")
+      String by;
+
+      @Override
+      public Integer call() throws Exception {
+        ObjectNode body = alerts.ctl.json.createObjectNode();
+        body.put("id", id);
+        body.put("by", by != null ? by : System.getProperty("user.name", "provisionctl"));
+        JsonNode alert =
+            alerts.ctl.call(
+                "POST", "/alerts/ack", alerts.ctl.json.writeValueAsString(body), Map.of());
+        print(alerts.ctl.out(), alerts.ctl.json.createArrayNode().add(alert));
+        return 0;
       }
     }
   }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.alert.AlertType;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
@@ -42,6 +44,7 @@ class ProvisionctlTest {
   @TempDir Path dir;
   private final List<BusRecord> journal = new ArrayList<>();
   private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final AlertCenter alerts = new AlertCenter("alpha", Clock.systemUTC(), 10);
   private ConfigService config;
   private ManagementServer server;
   private Path tokenFile;
@@ -109,7 +112,7 @@ class ProvisionctlTest {
                     Duration.ofMinutes(61),
                     Map.of("management", ServiceState.RUNNING)),
             stats,
-            new AlertCenter(Clock.systemUTC(), 10),
+            alerts,
             config);
     org.provisioning.console.api.TftpRoutes.register(
         api,
@@ -186,6 +189,32 @@ class ProvisionctlTest {
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().startsWith("alpha  version test  up 1h1m"), status.out());
     assertTrue(status.out().contains("management   running"), status.out());
+  }
+
+  @Test
+  void alertsListsAndAcknowledges() {
+    alerts.raise(
+        new AlertType(
+            "FAILOVER_PARTNER_DOWN",
+            AlertSeverity.CRITICAL,
+            "failover",
+            "The partner is out of contact.",
+            "Check the partner server and the link between them."),
+        "failover partner 127.0.0.3",
+        "no heartbeat for 300 ms");
+    long id = alerts.active().get(0).id();
+    Result listed = ctl("alerts", "--state", "active");
+    assertEquals(0, listed.exit(), listed.err());
+    assertTrue(listed.out().contains("#" + id + " "), listed.out());
+    assertTrue(
+        listed.out().contains("FAILOVER_PARTNER_DOWN failover partner 127.0.0.3"), listed.out());
+
+    Result acked = ctl("alerts", "ack", Long.toString(id), "--by", "noc-bob");
+    assertEquals(0, acked.exit(), acked.err());
+    assertTrue(acked.out().contains("(acknowledged by noc-bob)"), acked.out());
+    assertEquals("noc-bob", alerts.active().get(0).acknowledgedBy());
+    Result again = ctl("alerts", "ack", Long.toString(id));
+    assertTrue(again.exit() != 0 && again.err().contains("already acknowledged"), again.err());
   }
 
   @Test

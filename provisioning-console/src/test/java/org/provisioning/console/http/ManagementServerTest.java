@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.alert.AlertType;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
@@ -141,6 +142,43 @@ class ManagementServerTest {
     assertEquals(3, body(authed("GET", "/stats", null)).path("dhcp.received.discover").asLong());
     JsonNode active = body(authed("GET", "/alerts", null)).path("active");
     assertEquals("DHCP_POOL_HIGH_WATER_WARNING", active.get(0).path("event").asText());
+  }
+
+  @Test
+  void acknowledgesAlertsAndFiltersThemByState() throws Exception {
+    AlertType full =
+        new AlertType(
+            "DHCP_POOL_HIGH_WATER_CRITICAL",
+            AlertSeverity.CRITICAL,
+            "dhcp",
+            "The pool is nearly full.",
+            "Add addresses to the pool.");
+    alerts.declare(List.of(full));
+    alerts.raise(full, "dhcp.subnets[cm].pools[0]", "96 % used");
+    alerts.raise(full, "dhcp.subnets[cpe].pools[0]", "97 % used");
+    alerts.clear(full, "dhcp.subnets[cpe].pools[0]", "80 % used");
+    long id = alerts.active().get(0).id();
+
+    HttpResponse<String> ack =
+        authed("POST", "/alerts/ack", "{\"id\": " + id + ", \"by\": \"noc-alice\"}");
+    assertEquals(200, ack.statusCode(), ack.body());
+    assertEquals("noc-alice", body(ack).path("acknowledgedBy").asText());
+    JsonNode active = body(authed("GET", "/alerts?state=active", null));
+    assertEquals(1, active.path("active").size(), active.toString());
+    assertEquals(
+        "Add addresses to the pool.", active.path("active").get(0).path("action").asText());
+    assertEquals("noc-alice", active.path("active").get(0).path("acknowledgedBy").asText());
+    assertTrue(active.path("history").isMissingNode(), active.toString());
+    JsonNode cleared = body(authed("GET", "/alerts?state=cleared", null)).path("history");
+    assertEquals(1, cleared.size(), cleared.toString());
+    assertEquals("dhcp.subnets[cpe].pools[0]", cleared.get(0).path("object").asText());
+
+    assertEquals(400, authed("POST", "/alerts/ack", "{\"id\": " + id + "}").statusCode());
+    assertEquals(400, authed("POST", "/alerts/ack", "{\"id\": 999}").statusCode());
+    assertEquals(400, authed("POST", "/alerts/ack", "{}").statusCode());
+    assertEquals(400, authed("GET", "/alerts?state=maybe", null).statusCode());
+    JsonNode types = body(authed("GET", "/alerts/types", null)).path("types");
+    assertEquals("The pool is nearly full.", types.get(0).path("meaning").asText());
   }
 
   @Test

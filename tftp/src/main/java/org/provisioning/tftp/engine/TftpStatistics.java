@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.tftp.codec.TftpDecodeException;
 
 /**
  * The counters of the TFTP service, under {@code tftp.}: requests by kind, transfers completed and
@@ -83,6 +84,17 @@ public final class TftpStatistics {
     bytesReceived = registry.counter("tftp.bytes.received");
     retransmits = registry.counter("tftp.retransmits");
     duplicateAcks = registry.counter("tftp.acks.duplicate");
+    // At zero from the start, so that monitoring sees every known reason before it first happens.
+    for (TransferFailure failure : TransferFailure.values()) {
+      counter("transfers.failed", failure.name());
+    }
+    for (TftpDecodeException.Reason reason : TftpDecodeException.Reason.values()) {
+      counter("dropped", reason.statName());
+    }
+    for (String option : List.of("blksize", "tsize", "timeout", "windowsize")) {
+      counter("options", option);
+    }
+    duplicateRequests();
   }
 
   public StatisticsRegistry registry() {
