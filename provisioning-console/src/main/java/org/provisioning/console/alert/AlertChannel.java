@@ -1,0 +1,215 @@
+package org.provisioning.console.alert;
+
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.alert.Alert;
+import org.provisioning.common.alert.AlertListener;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One delivery channel (e-mail, SNMP traps, syslog): a filter (minimum severity, event names), a
+ * bounded queue and a thread of its own, so that a slow or dead receiver never blocks the service
+ * that raised the alert, nor any other channel. Failed deliveries are retried with doubling backoff
+ * up to a bound; alerts arriving faster than {@code maxPerMinute} are sent together as one batch (a
+ * digest) instead of one each. Full queue: the newest alert is dropped and counted. Counters:
+ * {@code alerts.channel.<name>.sent|failed|retried|dropped}, gauge {@code .queue}.
+ */
+public final class AlertChannel implements AlertListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AlertChannel.class);
+
+  /** The statistics every channel keeps, labelled with its name. */
+  public static final List<org.provisioning.common.stats.StatisticDefinition> STATISTICS =
+      List.of(
+          counter(
+              "alerts.channel.{channel}.sent",
+              "deliveries",
+              "Deliveries (single alerts or digests) a channel's receiver accepted."),
+          counter(
+              "alerts.channel.{channel}.failed",
+              "attempts",
+              "Delivery attempts that failed (receiver down, refused, timed out)."),
+          counter(
+              "alerts.channel.{channel}.retried",
+              "attempts",
+              "Delivery attempts made again after a failure."),
+          counter(
+              "alerts.channel.{channel}.dropped",
+              "alerts",
+              "Alerts a channel gave up on: its queue was full or every retry failed."),
+          gauge(
+              "alerts.channel.{channel}.queue", "alerts", "Alerts waiting in a channel's queue."));
+
+  /**
+   * What a channel takes and how hard it tries.
+   *
+   * @param minSeverity alerts below this are not sent
+   * @param events if not empty, only these event names are sent
+   * @param maxPerMinute past this many deliveries in a minute, queued alerts go out as one digest
+   * @param retries attempts after the first before a delivery is given up
+   * @param firstBackoff wait before the first retry; doubled each time, at most a minute
+   */
+  public record Policy(
+      AlertSeverity minSeverity,
+      Set<String> events,
+      int maxPerMinute,
+      int retries,
+      Duration firstBackoff) {}
+
+  private final String name;
+  private final Policy policy;
+  private final AlertSender sender;
+  private final BlockingQueue<AlertSender.Delivery> queue;
+  private final Thread thread;
+  private final Counter sent;
+  private final Counter failed;
+  private final Counter retried;
+  private final Counter dropped;
+  private final long rateWindowNanos;
+  private final long[] recentSends;
+  private int recentIndex;
+  private volatile boolean closed;
+
+  public AlertChannel(
+      String name, Policy policy, AlertSender sender, int capacity, StatisticsRegistry stats) {
+    this(name, policy, sender, capacity, stats, Duration.ofMinutes(1));
+  }
+
+  /** With {@code maxPerMinute} counted over another window: tests of storms take less long. */
+  AlertChannel(
+      String name,
+      Policy policy,
+      AlertSender sender,
+      int capacity,
+      StatisticsRegistry stats,
+      Duration rateWindow) {
+    this.rateWindowNanos = rateWindow.toNanos();
+    this.name = name;
+    this.policy = policy;
+    this.sender = sender;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.recentSends = new long[Math.max(1, policy.maxPerMinute())];
+    stats.declare(STATISTICS);
+    String prefix = "alerts.channel." + name + ".";
+    this.sent = stats.counter(prefix + "sent");
+    this.failed = stats.counter(prefix + "failed");
+    this.retried = stats.counter(prefix + "retried");
+    this.dropped = stats.counter(prefix + "dropped");
+    stats.gauge(prefix + "queue", queue::size);
+    this.thread = new Thread(this::run, "alerts-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void onAlert(Alert alert, Change change) {
+    if (closed || !wanted(alert)) {
+      return;
+    }
+    if (!queue.offer(new AlertSender.Delivery(alert, change))) {
+      dropped.increment();
+      log.warn(
+          "ALERT_CHANNEL_QUEUE_FULL channel={} event={} id={}", name, alert.event(), alert.id());
+    }
+  }
+
+  private boolean wanted(Alert alert) {
+    return alert.severity().compareTo(policy.minSeverity()) >= 0
+        && (policy.events().isEmpty() || policy.events().contains(alert.event()));
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        AlertSender.Delivery first = queue.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
+          continue;
+        }
+        List<AlertSender.Delivery> batch = new ArrayList<>();
+        batch.add(first);
+        if (overRate()) {
+          // A storm: wait out the minute's budget, then send everything queued meanwhile at once.
+          sleepUntilUnderRate();
+          queue.drainTo(batch);
+        }
+        deliver(batch);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
+    Duration backoff = policy.firstBackoff();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        sender.send(List.copyOf(batch));
+        sent.increment();
+        recentSends[recentIndex] = System.nanoTime();
+        recentIndex = (recentIndex + 1) % recentSends.length;
+        return;
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        failed.increment();
+        if (attempt >= policy.retries() || closed) {
+          dropped.add(batch.size());
+          log.warn(
+              "ALERT_CHANNEL_GAVE_UP channel={} alerts={} attempts={} error={}",
+              name,
+              batch.size(),
+              attempt + 1,
+              e.toString());
+          return;
+        }
+        log.info(
+            "ALERT_CHANNEL_RETRY channel={} in={} ms error={}",
+            name,
+            backoff.toMillis(),
+            e.toString());
+        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        retried.increment();
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                ? Duration.ofMinutes(1)
+                : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** True if maxPerMinute deliveries were made within the last minute (the rate window). */
+  private boolean overRate() {
+    long oldest = recentSends[recentIndex];
+    return oldest != 0 && System.nanoTime() - oldest < rateWindowNanos;
+  }
+
+  private void sleepUntilUnderRate() throws InterruptedException {
+    long oldest = recentSends[recentIndex];
+    long wait = rateWindowNanos - (System.nanoTime() - oldest);
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+  }
+
+  /** Stops the channel's thread; alerts still queued are not sent. */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

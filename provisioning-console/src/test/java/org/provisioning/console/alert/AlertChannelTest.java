@@ -1,0 +1,105 @@
+package org.provisioning.console.alert;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.alert.AlertType;
+import org.provisioning.common.stats.StatisticsRegistry;
+
+class AlertChannelTest {
+  private static final AlertType FULL =
+      new AlertType("DHCP_POOL_FULL", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add addresses.");
+  private static final AlertType INFO =
+      new AlertType("FAILOVER_STATE", AlertSeverity.INFO, "failover", "State.", "Nothing.");
+
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final AlertCenter alerts = new AlertCenter("alpha", Clock.systemUTC(), 10_000);
+  private AlertChannel channel;
+
+  @AfterEach
+  void close() {
+    channel.close();
+  }
+
+  private AlertChannel open(AlertChannel.Policy policy, AlertSender sender, Duration window) {
+    channel = new AlertChannel("test", policy, sender, 100, stats, window);
+    alerts.addListener(channel);
+    return channel;
+  }
+
+  private long stat(String name) {
+    return stats.snapshot().get("alerts.channel.test." + name);
+  }
+
+  @Test
+  void retriesWithBackoffUntilTheReceiverTakesIt() {
+    AtomicInteger attempts = new AtomicInteger();
+    List<AlertSender.Delivery> delivered = new CopyOnWriteArrayList<>();
+    open(
+        new AlertChannel.Policy(AlertSeverity.WARNING, Set.of(), 10, 5, Duration.ofMillis(10)),
+        batch -> {
+          if (attempts.incrementAndGet() < 3) {
+            throw new java.io.IOException("connection refused");
+          }
+          delivered.addAll(batch);
+        },
+        Duration.ofMinutes(1));
+    alerts.raise(INFO, "pair", "below the channel's severity");
+    alerts.raise(FULL, "pool", "100 % used");
+    await().atMost(Duration.ofSeconds(10)).until(() -> stat("sent") == 1);
+    assertEquals(1, delivered.size());
+    assertEquals("DHCP_POOL_FULL", delivered.get(0).alert().event());
+    assertEquals(2, stat("failed"));
+    assertEquals(2, stat("retried"));
+  }
+
+  @Test
+  void aDeadReceiverCostsTheCallerNothingAndIsCounted() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    open(
+        new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 10, 1, Duration.ofMillis(1)),
+        batch -> {
+          hold.await(); // a receiver that hangs
+          throw new java.io.IOException("timed out");
+        },
+        Duration.ofMinutes(1));
+    long started = System.nanoTime();
+    for (int i = 0; i < 300; i++) {
+      alerts.raise(FULL, "pool " + i, "full");
+    }
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2_000);
+    assertTrue(stat("dropped") >= 300 - 100 - 1, () -> "dropped " + stat("dropped"));
+    hold.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> stat("failed") >= 2);
+  }
+
+  @Test
+  void aStormBecomesABoundedNumberOfDigests() {
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    open(
+        new AlertChannel.Policy(
+            AlertSeverity.INFO, Set.of("DHCP_POOL_FULL"), 3, 0, Duration.ofMillis(1)),
+        batch -> batchSizes.add(batch.size()),
+        Duration.ofMillis(500));
+    for (int i = 0; i < 90; i++) {
+      alerts.raise(FULL, "pool " + i, "full");
+      alerts.raise(INFO, "pair " + i, "not in the channel's events");
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> batchSizes.stream().mapToInt(Integer::intValue).sum() == 90);
+    assertTrue(batchSizes.size() <= 6, () -> "deliveries " + batchSizes);
+  }
+}
