@@ -44,6 +44,7 @@ import org.provisioning.common.net.Ipv4Subnet;
 public final class ConfigCodec {
   private final ObjectMapper yaml;
   private final ObjectMapper json;
+  private final ObjectMapper masking;
   private final List<ConfigRule> rules;
 
   /** A codec that judges documents by their content alone. */
@@ -77,6 +78,28 @@ public final class ConfigCodec {
             .addModule(addresses)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+    this.masking = json.copy().setAnnotationIntrospector(new SecretMasking());
+  }
+
+  /** Serialises every {@link Secret} value as {@link #MASK}, a null one as null. */
+  private static final class SecretMasking
+      extends com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector {
+    @Override
+    public Object findSerializer(com.fasterxml.jackson.databind.introspect.Annotated a) {
+      if (a.hasAnnotation(Secret.class)) {
+        return new com.fasterxml.jackson.databind.ser.std.StdSerializer<Object>(Object.class) {
+          @Override
+          public void serialize(
+              Object value,
+              com.fasterxml.jackson.core.JsonGenerator gen,
+              com.fasterxml.jackson.databind.SerializerProvider provider)
+              throws IOException {
+            gen.writeString(MASK);
+          }
+        };
+      }
+      return super.findSerializer(a);
+    }
   }
 
   /**
@@ -165,6 +188,77 @@ public final class ConfigCodec {
   /** A JSON mapper that knows the config's value types, for embedding config in API replies. */
   public ObjectMapper jsonMapper() {
     return json;
+  }
+
+  /** What a {@link Secret} value is shown as. */
+  public static final String MASK = "********";
+
+  /** The config as a JSON tree for people to read: every {@link Secret} value is {@link #MASK}. */
+  public JsonNode maskedTree(ProvisioningConfig config) {
+    return masking.valueToTree(config);
+  }
+
+  /**
+   * The document with every {@link #MASK} that stands where a {@link Secret} of {@code running} is
+   * replaced by the running value, as JSON: a config read with secrets masked, edited and sent back
+   * keeps its secrets. A document that is not a JSON or YAML mapping is returned unchanged (parsing
+   * it reports why).
+   */
+  public String restoreSecrets(String document, ProvisioningConfig running) {
+    JsonNode incoming;
+    try {
+      incoming = yaml.readTree(document);
+    } catch (JsonProcessingException e) {
+      return document;
+    }
+    if (incoming == null || !incoming.isObject()) {
+      return document;
+    }
+    if (!restore(incoming, json.valueToTree(running), masking.valueToTree(running))) {
+      return document;
+    }
+    try {
+      return json.writeValueAsString(incoming);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree cannot fail to serialise", e);
+    }
+  }
+
+  /** Walks the three trees in step; returns true if it replaced something. */
+  private static boolean restore(JsonNode incoming, JsonNode plain, JsonNode masked) {
+    boolean replaced = false;
+    if (incoming instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      for (var it = object.fields(); it.hasNext(); ) {
+        var field = it.next();
+        JsonNode p = plain.path(field.getKey());
+        JsonNode m = masked.path(field.getKey());
+        if (isMaskedSecret(field.getValue(), p, m)) {
+          field.setValue(p);
+          replaced = true;
+        } else {
+          replaced |= restore(field.getValue(), p, m);
+        }
+      }
+    } else if (incoming instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (isMaskedSecret(array.get(i), plain.path(i), masked.path(i))) {
+          array.set(i, plain.path(i));
+          replaced = true;
+        } else {
+          replaced |= restore(array.get(i), plain.path(i), masked.path(i));
+        }
+      }
+    }
+    return replaced;
+  }
+
+  private static boolean isMaskedSecret(JsonNode incoming, JsonNode plain, JsonNode masked) {
+    return incoming.isTextual()
+        && incoming.asText().equals(MASK)
+        && masked.isTextual()
+        && masked.asText().equals(MASK)
+        && !plain.isMissingNode()
+        && !plain.equals(masked);
   }
 
   private static <T> void scalar(SimpleModule module, Class<T> type, Function<String, T> parser) {

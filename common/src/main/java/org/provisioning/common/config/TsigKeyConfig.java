@@ -8,7 +8,7 @@ import java.util.Set;
  * @param algorithm {@code hmac-sha256} (the default), {@code hmac-sha224}, {@code hmac-sha384},
  *     {@code hmac-sha512} or {@code hmac-sha1}
  */
-public record TsigKeyConfig(String name, String algorithm, String secret) {
+public record TsigKeyConfig(String name, String algorithm, @Secret String secret) {
   public static final Set<String> ALGORITHMS =
       Set.of("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512");
 

@@ -106,7 +106,7 @@ public final class ManagementApi {
   }
 
   private CompletableFuture<ApiResponse> putConfig(ConfigService config, ApiRequest request) {
-    String document = utf8(request.body());
+    String document = withRunningSecrets(config, utf8(request.body()));
     Long expected = parseIfMatch(request.ifMatch());
     try {
       return config
@@ -125,9 +125,17 @@ public final class ManagementApi {
     }
   }
 
+  /** GET shows secrets masked; a document sent back with the mask keeps the running secrets. */
+  private static String withRunningSecrets(ConfigService config, String document) {
+    return config
+        .current()
+        .map(running -> config.codec().restoreSecrets(document, running.config()))
+        .orElse(document);
+  }
+
   private CompletableFuture<ApiResponse> checkConfig(ConfigService config, ApiRequest request) {
     try {
-      config.codec().parse(utf8(request.body()));
+      config.codec().parse(withRunningSecrets(config, utf8(request.body())));
       ObjectNode body = json.createObjectNode();
       body.put("ok", true);
       return ok(body);
@@ -214,7 +222,7 @@ public final class ManagementApi {
     body.put("version", version.number());
     body.put("source", version.source());
     body.put("changedAt", version.changedAt().toString());
-    body.set("config", json.valueToTree(version.config()));
+    body.set("config", config.codec().maskedTree(version.config()));
     return body;
   }
 

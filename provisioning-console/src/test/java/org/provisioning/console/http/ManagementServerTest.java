@@ -182,6 +182,32 @@ class ManagementServerTest {
   }
 
   @Test
+  void showsSecretsMaskedAndKeepsThemWhenTheMaskComesBack() throws Exception {
+    String secret = "c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+    HttpResponse<String> put =
+        authed(
+            "PUT",
+            "/config",
+            "{\"server\": {\"name\": \"alpha\"}, \"dns\": {\"keys\": [{\"name\": \"ddns-key\","
+                + " \"algorithm\": \"hmac-sha256\", \"secret\": \""
+                + secret
+                + "\"}]}}");
+    assertEquals(200, put.statusCode(), put.body());
+    HttpResponse<String> get = authed("GET", "/config", null);
+    assertFalse(get.body().contains(secret), get.body());
+    JsonNode shown = body(get).path("config");
+    assertEquals("********", shown.path("dns").path("keys").get(0).path("secret").asText());
+
+    // Edit something else and send the document back as shown: the key survives.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) shown.path("server")).put("name", "beta");
+    HttpResponse<String> back = authed("PUT", "/config", json.writeValueAsString(shown));
+    assertEquals(200, back.statusCode(), back.body());
+    var running = config.current().orElseThrow().config();
+    assertEquals("beta", running.server().name());
+    assertEquals(secret, running.dns().keys().get(0).secret());
+  }
+
+  @Test
   void appliesAValidConfigChange() throws Exception {
     HttpResponse<String> put =
         authed(
