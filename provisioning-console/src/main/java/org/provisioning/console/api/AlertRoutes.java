@@ -12,12 +12,14 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.alert.AlertType;
 
 /**
  * {@code /api/v1/alerts}: active alerts and history ({@code ?state=active|cleared|all}),
  * acknowledgement ({@code POST /alerts/ack {"id": 12, "by": "noc-alice"}}) and the reference of
- * every kind of alert ({@code GET /alerts/types}).
+ * every kind of alert ({@code GET /alerts/types}), and a live stream of alert changes for the
+ * consoles ({@code GET /alerts/stream}, server-sent events named raised, cleared, acknowledged).
  */
 public final class AlertRoutes {
   private AlertRoutes() {}
@@ -26,6 +28,18 @@ public final class AlertRoutes {
     ObjectMapper json = api.json();
     api.route("GET", "/alerts", r -> ok(json, alertsJson(json, alerts, r.queryParameter("state"))));
     api.route("GET", "/alerts/types", r -> ok(json, typesJson(json, alerts.types())));
+    api.stream(
+        "/alerts/stream",
+        sink -> {
+          AlertListener listener =
+              (alert, change) ->
+                  sink.accept(
+                      EventStream.frame(
+                          change.name().toLowerCase(Locale.ROOT),
+                          alertJson(json.createObjectNode(), alert).toString()));
+          alerts.addListener(listener);
+          return () -> alerts.removeListener(listener);
+        });
     api.route(
         "POST",
         "/alerts/ack",

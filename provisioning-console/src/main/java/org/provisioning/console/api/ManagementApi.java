@@ -38,6 +38,7 @@ public final class ManagementApi {
   private final ApiToken token;
   private final ObjectMapper json;
   private final Map<String, Map<String, ApiHandler>> routes = new ConcurrentHashMap<>();
+  private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
 
   public ManagementApi(
       ApiToken token,
@@ -59,6 +60,19 @@ public final class ManagementApi {
   /** Adds a route under {@code /api/v1}; services add theirs through the composition root. */
   public void route(String method, String path, ApiHandler handler) {
     routes.computeIfAbsent(PREFIX + path, p -> new ConcurrentHashMap<>()).put(method, handler);
+  }
+
+  /** Adds an event stream, {@code GET} under {@code /api/v1}, authenticated like every route. */
+  public void stream(String path, EventStream stream) {
+    streams.put(PREFIX + path, stream);
+  }
+
+  /** The event stream a request asks for, if it is a GET of one with a valid token. */
+  public java.util.Optional<EventStream> streamFor(ApiRequest request) {
+    if (!request.method().equals("GET") || !token.admits(request.authorization())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(streams.get(stripTrailingSlash(request.path())));
   }
 
   public ObjectMapper json() {

@@ -204,6 +204,50 @@ public final class Provisionctl {
     return spec.commandLine().getOut();
   }
 
+  /**
+   * Reads an event stream of the API, handing each event's name and JSON data to {@code each},
+   * until the server closes it or {@code maxEvents} have come.
+   */
+  void follow(String path, long maxEvents, java.util.function.BiConsumer<String, JsonNode> each) {
+    ProvisioningConfig config = serverConfig();
+    String base = baseUrl(config);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/v1" + path))
+            .header("Authorization", "Bearer " + token(config))
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new CliFailure(UNREACHABLE, "cannot reach provisiond at " + base + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(UNREACHABLE, "interrupted");
+    }
+    if (response.statusCode() != 200) {
+      throw new CliFailure(UNREACHABLE, base + path + " answered HTTP " + response.statusCode());
+    }
+    String event = "message";
+    long seen = 0;
+    try (java.util.stream.Stream<String> lines = response.body()) {
+      for (var it = lines.iterator(); it.hasNext() && seen < maxEvents; ) {
+        String line = it.next();
+        if (line.startsWith("event: ")) {
+          event = line.substring("event: ".length());
+        } else if (line.startsWith("data: ")) {
+          try {
+            each.accept(event, json.readTree(line.substring("data: ".length())));
+          } catch (IOException e) {
+            throw new CliFailure(UNREACHABLE, "the stream sent data that is not JSON: " + line);
+          }
+          seen++;
+        }
+      }
+    }
+  }
+
   /** A failure to report in one line (or a list of config errors) with its exit code. */
   static final class CliFailure extends RuntimeException {
     final int exitCode;
@@ -271,6 +315,17 @@ public final class Provisionctl {
     @Option(names = "--state", description = "active, cleared or all (the default).")
     String state;
 
+    @Option(
+        names = "--follow",
+        description = "Then print every alert raised, cleared or acknowledged, as it happens.")
+    boolean follow;
+
+    @Option(
+        names = "--max-events",
+        description = "With --follow: stop after this many (default: never).",
+        hidden = true)
+    long maxEvents = Long.MAX_VALUE;
+
     @Override
     public Integer call() {
       String query =
@@ -286,6 +341,18 @@ public final class Provisionctl {
       if (!alerts.path("history").isEmpty()) {
         out.println("history:");
         print(out, alerts.path("history"));
+      }
+      if (follow) {
+        out.println("following (Ctrl-C to stop):");
+        out.flush();
+        ctl.follow(
+            "/alerts/stream",
+            maxEvents,
+            (event, data) -> {
+              out.print(event + ":");
+              print(out, ctl.json.createArrayNode().add(data));
+              out.flush();
+            });
       }
       return 0;
     }

@@ -12,11 +12,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -30,6 +33,7 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.console.api.ApiRequest;
 import org.provisioning.console.api.ApiResponse;
+import org.provisioning.console.api.EventStream;
 import org.provisioning.console.api.ManagementApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagementServer implements ProvisioningService {
   private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
+
+  /** Open event streams (consoles watching alerts) at most; more are refused with 503. */
+  private static final int MAX_STREAMS = 64;
+
+  private final java.util.concurrent.atomic.AtomicInteger openStreams =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private final ManagementApi api;
   private final InetSocketAddress address;
@@ -135,6 +145,11 @@ public final class ManagementServer implements ProvisioningService {
               request.headers().get(HttpHeaderNames.AUTHORIZATION),
               request.headers().get(HttpHeaderNames.IF_MATCH),
               body);
+      var stream = api.streamFor(apiRequest);
+      if (stream.isPresent()) {
+        startStream(ctx, stream.get());
+        return;
+      }
       api.handle(apiRequest)
           .whenComplete(
               (response, e) ->
@@ -153,6 +168,56 @@ public final class ManagementServer implements ProvisioningService {
           ctx.channel().remoteAddress(),
           cause.toString());
       ctx.close();
+    }
+
+    /**
+     * Answers with a never-ending {@code text/event-stream}: a frame per event, a comment every 15
+     * s so idle proxies and clients keep the connection. A client too slow to read misses events
+     * (counted in the log) rather than growing the server's memory.
+     */
+    private void startStream(ChannelHandlerContext ctx, EventStream stream) {
+      if (openStreams.incrementAndGet() > MAX_STREAMS) {
+        openStreams.decrementAndGet();
+        respond(ctx, new ApiResponse(503, json("too many open event streams")), false);
+        return;
+      }
+      ctx.pipeline().remove(ReadTimeoutHandler.class);
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+          .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+      HttpUtil.setTransferEncodingChunked(head, true);
+      Channel client = ctx.channel();
+      client.writeAndFlush(head);
+      java.util.function.Consumer<String> sink =
+          frame -> {
+            if (client.isWritable()) {
+              client.writeAndFlush(
+                  new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+            } else {
+              log.debug("MANAGEMENT_STREAM_SLOW remote={}: event dropped", client.remoteAddress());
+            }
+          };
+      AutoCloseable subscription = stream.subscribe(sink);
+      var keepalive =
+          ctx.executor()
+              .scheduleAtFixedRate(
+                  () -> sink.accept(": keepalive\n\n"),
+                  15,
+                  15,
+                  java.util.concurrent.TimeUnit.SECONDS);
+      client
+          .closeFuture()
+          .addListener(
+              f -> {
+                keepalive.cancel(false);
+                openStreams.decrementAndGet();
+                try {
+                  subscription.close();
+                } catch (Exception e) {
+                  log.warn("MANAGEMENT_STREAM_CLOSE_FAILED {}", e.toString());
+                }
+              });
     }
 
     private void respond(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {

@@ -218,6 +218,30 @@ class ProvisionctlTest {
   }
 
   @Test
+  void alertsFollowPrintsAlertsAsTheyHappen() throws Exception {
+    AlertType lost =
+        new AlertType(
+            "FAILOVER_PARTNER_DOWN",
+            AlertSeverity.CRITICAL,
+            "failover",
+            "The partner is out of contact.",
+            "Check the partner.");
+    var followed =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> ctl("alerts", "--follow", "--max-events", "2"));
+    // Raise until the stream, once connected, has carried two of them.
+    for (int i = 0; !followed.isDone() && i < 100; i++) {
+      alerts.raise(lost, "partner " + i, "no heartbeat");
+      Thread.sleep(100); // pacing the raises, not waiting for a result
+    }
+    Result result = followed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(0, result.exit(), result.err());
+    assertTrue(result.out().contains("following"), result.out());
+    assertTrue(result.out().contains("raised:  #"), result.out());
+    assertTrue(result.out().contains("FAILOVER_PARTNER_DOWN partner "), result.out());
+  }
+
+  @Test
   void statsPrintsNameValueLines() {
     stats.declare(
         List.of(

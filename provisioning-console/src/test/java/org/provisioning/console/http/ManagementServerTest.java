@@ -177,6 +177,12 @@ class ManagementServerTest {
     assertEquals(400, authed("POST", "/alerts/ack", "{\"id\": 999}").statusCode());
     assertEquals(400, authed("POST", "/alerts/ack", "{}").statusCode());
     assertEquals(400, authed("GET", "/alerts?state=maybe", null).statusCode());
+    assertEquals(
+        401,
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/alerts/stream")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
     JsonNode types = body(authed("GET", "/alerts/types", null)).path("types");
     assertEquals("The pool is nearly full.", types.get(0).path("meaning").asText());
   }
