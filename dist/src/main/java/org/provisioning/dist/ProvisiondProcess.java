@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
@@ -167,6 +168,7 @@ public final class ProvisiondProcess {
             List.of(config, leaseJournal),
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     config.attach(bus);
+    bus.addListener(new AlertAcknowledgements(alerts, bus));
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
     createTftpRoot(running);

@@ -39,6 +39,7 @@ public final class AlertCenter {
   private final Map<String, Alert> active = new LinkedHashMap<>();
   private final Deque<Alert> history = new ArrayDeque<>();
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile java.util.function.Consumer<Alert> operatorAcknowledgements = alert -> {};
   private long lastId;
   private Counter raised = new Counter();
   private Counter cleared = new Counter();
@@ -160,11 +161,22 @@ public final class AlertCenter {
     return true;
   }
 
+  /** Told of every acknowledgement an operator makes here (by id), not of replicated ones. */
+  public void onOperatorAcknowledgement(java.util.function.Consumer<Alert> sink) {
+    this.operatorAcknowledgements = sink;
+  }
+
   /**
    * Acknowledges an alert, active or in history: an operator has seen it. Returns the alert as
    * acknowledged, or empty if no alert has that id (or it is already acknowledged).
    */
   public Optional<Alert> acknowledge(long id, String by) {
+    Optional<Alert> done = acknowledgeOnly(id, by);
+    done.ifPresent(operatorAcknowledgements);
+    return done;
+  }
+
+  private Optional<Alert> acknowledgeOnly(long id, String by) {
     Alert done;
     synchronized (this) {
       Alert found = find(id);
@@ -192,7 +204,7 @@ public final class AlertCenter {
     synchronized (this) {
       match = active.get(Alert.key(event, object));
     }
-    return match == null ? Optional.empty() : acknowledge(match.id(), by);
+    return match == null ? Optional.empty() : acknowledgeOnly(match.id(), by);
   }
 
   public synchronized List<Alert> active() {

@@ -1,0 +1,55 @@
+package org.provisioning.common.alert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.bus.BusPublisher;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+
+class AlertAcknowledgementsTest {
+  private static final AlertType FULL =
+      new AlertType("DHCP_POOL_FULL", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add addresses.");
+
+  /** A bus that journals what it is given; records from another origin come from the partner. */
+  private static final class Bus implements BusPublisher {
+    final List<BusRecord> published = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<BusRecord> publish(RecordType type, byte[] payload) {
+      BusRecord record = new BusRecord(1, published.size() + 1, 0, type, payload);
+      published.add(record);
+      return CompletableFuture.completedFuture(record);
+    }
+  }
+
+  @Test
+  void anAcknowledgementMadeOnOneServerAcknowledgesTheSameConditionOnTheOther() {
+    Bus primaryBus = new Bus();
+    AlertCenter primary = new AlertCenter("primary", Clock.systemUTC(), 10);
+    AlertAcknowledgements primaryAcks = new AlertAcknowledgements(primary, primaryBus);
+    AlertCenter secondary = new AlertCenter("secondary", Clock.systemUTC(), 10);
+    AlertAcknowledgements secondaryAcks = new AlertAcknowledgements(secondary, new Bus());
+    secondary.raise(FULL, "dhcp.subnets[cm].pools[0]", "secondary's own, first");
+    primary.raise(FULL, "dhcp.subnets[cm].pools[0]", "96 % used");
+    secondary.raise(FULL, "dhcp.subnets[cpe].pools[0]", "another condition");
+
+    primary.acknowledge(primary.active().get(0).id(), "noc-alice");
+    assertEquals(1, primaryBus.published.size());
+    BusRecord ack = primaryBus.published.get(0);
+    assertEquals(RecordType.ALERT_ACK, ack.type());
+
+    primaryAcks.onDurable(ack); // our own record, durable: nothing more happens
+    secondaryAcks.onDurable(ack); // replicated to the partner
+    Alert mirrored = secondary.active().get(0);
+    assertEquals("noc-alice", mirrored.acknowledgedBy());
+    assertEquals(1, mirrored.id());
+    assertNull(secondary.active().get(1).acknowledgedBy());
+    assertEquals(1, primaryBus.published.size()); // no echo
+  }
+}
