@@ -50,6 +50,8 @@ final class PeerRecordApplier {
   private final Counter conflicts;
   private final Counter configConflicts;
   private final Counter applied;
+  private final Counter refused;
+  private final Counter staleRecords;
 
   PeerRecordApplier(
       StateBus bus,
@@ -72,6 +74,8 @@ final class PeerRecordApplier {
     this.conflicts = stats.counter("failover.conflicts");
     this.configConflicts = stats.counter("failover.config_conflicts");
     this.applied = stats.counter("failover.records.applied");
+    this.refused = stats.counter("failover.records.refused");
+    this.staleRecords = stats.counter("failover.records.stale");
   }
 
   /**
@@ -108,18 +112,33 @@ final class PeerRecordApplier {
     return cause instanceof IllegalArgumentException;
   }
 
-  /** On the engine thread. */
+  /**
+   * On the engine thread. The partner's record is journaled whether it is applied or refused, so
+   * that its sequence stays contiguous here and the partner's stream moves on. A refusal by the
+   * lease rule journals the local lease again after it, since replay at start-up applies records in
+   * journal order and the last record for an address must be the one that stands. A record that
+   * cannot be applied at all (a format this build cannot read) is refused, counted and alerted:
+   * never a reason to stall the stream, and never one to take over from a partner that answers.
+   */
   private CompletableFuture<?> applyOne(BusRecord record) {
     applied.increment();
     BusRecord journaled = record;
-    if (RecordType.LEASE.equals(record.type())) {
-      mergeLease(LeaseRecord.decode(record.payload()), record.origin());
-    } else if (RecordType.CONFIG.equals(record.type())) {
-      byte[] local = localised(record.payload());
-      journaled =
-          new BusRecord(
-              record.origin(), record.sequence(), record.timeMillis(), record.type(), local);
-      mergeConfig(journaled);
+    LeaseRecord kept = null;
+    try {
+      if (RecordType.LEASE.equals(record.type())) {
+        Merge merge = mergeLease(LeaseRecord.decode(record.payload()));
+        if (merge.keepsLocal()) {
+          kept = merge.local();
+        }
+      } else if (RecordType.CONFIG.equals(record.type())) {
+        byte[] local = localised(record.payload());
+        journaled =
+            new BusRecord(
+                record.origin(), record.sequence(), record.timeMillis(), record.type(), local);
+        mergeConfig(journaled);
+      }
+    } catch (RuntimeException e) {
+      refuse(record, e);
     }
     CompletableFuture<BusRecord> appended = bus.append(journaled);
     appended.exceptionally(
@@ -129,7 +148,46 @@ final class PeerRecordApplier {
           }
           return null;
         });
+    if (kept != null) {
+      LeaseRecord winner = kept;
+      bus.publish(RecordType.LEASE, winner.encode())
+          .exceptionally(
+              e -> {
+                log.error("FAILOVER_APPEND_FAILED kept={}: {}", winner, e.toString());
+                return null;
+              });
+    }
     return appended;
+  }
+
+  private void refuse(BusRecord record, RuntimeException e) {
+    refused.increment();
+    boolean raised =
+        alerts.raise(
+            "FAILOVER_RECORD_REFUSED",
+            "origin " + record.origin(),
+            AlertSeverity.WARNING,
+            "a "
+                + record.type()
+                + " record from the partner cannot be applied here ("
+                + e.getMessage()
+                + "); it is journaled as it came and skipped: check that both servers run the"
+                + " same version");
+    if (raised) {
+      log.warn(
+          "FAILOVER_RECORD_REFUSED origin={} seq={} type={}: {}",
+          record.origin(),
+          record.sequence(),
+          record.type(),
+          e.toString());
+    } else {
+      log.debug(
+          "FAILOVER_RECORD_REFUSED origin={} seq={} type={}: {}",
+          record.origin(),
+          record.sequence(),
+          record.type(),
+          e.toString());
+    }
   }
 
   /** Applies one lease of the partner's snapshot; a lease it changes is journaled as ours. */
@@ -143,8 +201,12 @@ final class PeerRecordApplier {
             if (lease.equals(local)) {
               continue;
             }
-            if (mergeLease(lease, partner)) {
+            Merge merge = mergeLease(lease);
+            if (merge.decision().takesPartners()) {
               last = bus.publish(RecordType.LEASE, lease.encode());
+            } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+              // The partner must learn it lost: it applies the same rule to our record.
+              last = bus.publish(RecordType.LEASE, merge.local().encode());
             }
           }
           last.whenComplete((r, e) -> done.complete(null));
@@ -152,14 +214,20 @@ final class PeerRecordApplier {
     return done;
   }
 
+  /** What the rule decided, and the local lease it was weighed against (null if none). */
+  private record Merge(LeaseConflictRule.Decision decision, LeaseRecord local) {
+    boolean keepsLocal() {
+      return !decision.takesPartners();
+    }
+  }
+
   /**
-   * On the engine thread: applies the partner's lease if the rule says so. When the local lease
-   * wins a conflict it is republished, so that our journal ends with the winner and the partner,
-   * applying the same rule to it, keeps it too.
-   *
-   * @return whether the partner's lease was applied
+   * On the engine thread: applies the partner's lease if the rule says so; counts and alerts a
+   * conflict, counts a stale record. Journaling is the caller's: the local lease that stands must
+   * end up after the partner's record in our journal (so a restart's replay keeps it) and reach the
+   * partner (which, applying the same rule to it, keeps it too).
    */
-  private boolean mergeLease(LeaseRecord partners, int partner) {
+  private Merge mergeLease(LeaseRecord partners) {
     LeaseRecord local = store.byAddress(partners.address()).orElse(null);
     LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners, clock.millis());
     if (decision.conflict) {
@@ -173,15 +241,13 @@ final class PeerRecordApplier {
               + ": kept "
               + (decision.takesPartners() ? partners : local)
               + ", the other client is NAKed at its next renewal");
+    } else if (decision == LeaseConflictRule.Decision.KEEP_LOCAL) {
+      staleRecords.increment();
     }
     if (decision.takesPartners()) {
       engine.apply(partners);
-      return true;
     }
-    if (decision == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
-      bus.publish(RecordType.LEASE, local.encode());
-    }
-    return false;
+    return new Merge(decision, local);
   }
 
   private static void keep(ObjectNode cfg, JsonNode mine, String section, List<String> fields) {

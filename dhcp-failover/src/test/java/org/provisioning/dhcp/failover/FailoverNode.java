@@ -4,11 +4,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
@@ -94,6 +98,18 @@ final class FailoverNode implements AutoCloseable {
     failover = newFailover();
     dhcp.replicateThrough(failover);
     failover.start();
+  }
+
+  /** A lease this server made itself: applied, then journaled as its own record. */
+  void ownLease(LeaseRecord lease) throws Exception {
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    dhcp.execute(
+        () -> {
+          engine.apply(lease);
+          applied.complete(null);
+        });
+    applied.get(5, TimeUnit.SECONDS);
+    bus.publish(RecordType.LEASE, lease.encode()).get(5, TimeUnit.SECONDS);
   }
 
   InetSocketAddress dhcpAddress() {

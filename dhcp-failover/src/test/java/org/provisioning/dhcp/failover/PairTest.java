@@ -505,4 +505,150 @@ class PairTest {
     assertEquals(0, primary.stats.counter("failover.conflicts").get());
     assertEquals(0, secondary.stats.counter("failover.conflicts").get());
   }
+
+  /** A lease bound now, granted {@code agoMillis} ago by {@code server}, held for an hour more. */
+  private static LeaseRecord lease(
+      String address, int client, LeaseState state, long agoMillis, int server) {
+    long now = System.currentTimeMillis();
+    return new LeaseRecord(
+        Ipv4Address.parse(address),
+        1,
+        DhcpRelay.mac(client),
+        null,
+        state,
+        now - agoMillis,
+        now + 3_600_000,
+        server,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static long counter(FailoverNode node, String name) {
+    return node.stats.counter(name).get();
+  }
+
+  /** Neither server ever went to PARTNER_DOWN, and each serves as NORMAL says. */
+  private void assertNoTakeover() {
+    assertEquals(FailoverState.NORMAL, primary.state());
+    assertEquals(FailoverState.NORMAL, secondary.state());
+    assertEquals(0, counter(primary, "failover.entered.partner_down"), "no false takeover");
+    assertEquals(0, counter(secondary, "failover.entered.partner_down"), "no false takeover");
+    assertEquals(ServingMode.BOTTOM_UP, primary.engine.mode());
+    assertEquals(ServingMode.STANDBY, secondary.engine.mode());
+  }
+
+  /**
+   * The secondary holds an address for another client when the primary's lease record for it
+   * arrives: it refuses the record, by the conflict rule (the earlier grant keeps the address). The
+   * refusal is counted on both servers, both end with the winner, the losing client is NAKed at its
+   * next renewal, and the pair never leaves NORMAL: a partner that answers but refuses a record is
+   * not a dead partner.
+   */
+  @Test
+  void aPartnerThatRefusesALeaseRecordByTheConflictRuleIsNotADeadPartner() throws Exception {
+    startNormalPair(600);
+    Ipv4Address contested = Ipv4Address.parse("127.16.0.10");
+    LeaseRecord holder = lease("127.16.0.10", 900, LeaseState.BOUND, 60_000, 2);
+    // Only the secondary knows this lease (the primary never heard of it).
+    secondary.dhcp.execute(() -> secondary.engine.apply(holder));
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(contested).isPresent());
+
+    Ipv4Address granted;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      granted = relay.bind(1, 5_000);
+    }
+    assertEquals(
+        contested, granted, "the primary, bottom-up, grants the lowest address it sees free");
+
+    await()
+        .atMost(5, SECONDS)
+        .untilAsserted(
+            () -> {
+              for (FailoverNode node : java.util.List.of(primary, secondary)) {
+                LeaseRecord kept = node.leases.byAddress(contested).orElseThrow();
+                assertArrayEquals(DhcpRelay.mac(900), kept.hardwareAddress(), "the earlier grant");
+                assertEquals(1, counter(node, "failover.conflicts"));
+                assertEquals(1, node.failover.status().conflicts());
+              }
+            });
+    assertTrue(
+        secondary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertNoTakeover();
+
+    // The losing client is NAKed when it comes back for the address, and gets another one.
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertEquals(
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(1, contested, 5_000));
+    }
+    bindAndCheckReplicated(1);
+    assertNoTakeover();
+
+    // The refusal outlives a restart: the secondary's journal replay ends with the kept lease.
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    assertArrayEquals(
+        DhcpRelay.mac(900), secondary.leases.byAddress(contested).orElseThrow().hardwareAddress());
+    awaitNormal(0);
+  }
+
+  /**
+   * The primary sends a lease record the secondary cannot read (a lease format this build does not
+   * know, as in a rolling upgrade): the secondary refuses it, counts it, journals it as it came and
+   * acks past it, so the stream goes on; no takeover.
+   */
+  @Test
+  void aRecordThePartnerCannotReadIsRefusedCountedAndPassed() throws Exception {
+    startNormalPair(600);
+    byte[] unreadable = lease("127.16.0.99", 901, LeaseState.BOUND, 0, 1).encode();
+    unreadable[0] = 99; // a lease record format from the future
+    primary.bus.publish(org.provisioning.common.bus.RecordType.LEASE, unreadable).get(5, SECONDS);
+
+    bindAndCheckReplicated(2); // the stream is not stuck behind the refused record
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertEquals(1, counter(secondary, "failover.records.refused"));
+    assertTrue(
+        secondary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_RECORD_REFUSED")));
+    assertNoTakeover();
+  }
+
+  /**
+   * A stale record (the partner says another client released an address the secondary holds) is
+   * refused without a conflict; the refusal outlives a restart of the secondary, whose journal
+   * replay must not bring the refused record back over the lease it kept.
+   */
+  @Test
+  void aRefusedStaleRecordStaysRefusedAfterARestart() throws Exception {
+    startNormalPair(600);
+    Ipv4Address address = Ipv4Address.parse("127.16.0.50");
+    LeaseRecord held = lease("127.16.0.50", 902, LeaseState.BOUND, 60_000, 2);
+    // The secondary's own lease, journaled and replicated: both servers hold it.
+    secondary.ownLease(held);
+    await().atMost(5, SECONDS).until(() -> primary.leases.byAddress(address).isPresent());
+
+    // A record that crossed it: the primary's word that another client released the address.
+    LeaseRecord stale =
+        lease("127.16.0.50", 903, LeaseState.BOUND, 120_000, 1)
+            .withState(LeaseState.RELEASED, System.currentTimeMillis() - 60_000);
+    primary
+        .bus
+        .publish(org.provisioning.common.bus.RecordType.LEASE, stale.encode())
+        .get(5, SECONDS);
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertArrayEquals(
+        DhcpRelay.mac(902), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
+
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    LeaseRecord afterRestart = secondary.leases.byAddress(address).orElseThrow();
+    assertArrayEquals(DhcpRelay.mac(902), afterRestart.hardwareAddress(), "still the kept lease");
+    assertEquals(LeaseState.BOUND, afterRestart.state());
+    awaitNormal(0);
+    assertArrayEquals(
+        DhcpRelay.mac(902), primary.leases.byAddress(address).orElseThrow().hardwareAddress());
+  }
 }
