@@ -114,11 +114,21 @@ final class PeerRecordApplier {
 
   /**
    * On the engine thread. The partner's record is journaled whether it is applied or refused, so
-   * that its sequence stays contiguous here and the partner's stream moves on. A refusal by the
-   * lease rule journals the local lease again after it, since replay at start-up applies records in
-   * journal order and the last record for an address must be the one that stands. A record that
-   * cannot be applied at all (a format this build cannot read) is refused, counted and alerted:
-   * never a reason to stall the stream, and never one to take over from a partner that answers.
+   * that its sequence stays contiguous here and the partner's stream moves on; replay at start-up
+   * applies records in journal order, so the last record for an address must be the lease that
+   * stands:
+   *
+   * <ul>
+   *   <li>a stale record (the rule keeps the local lease, no conflict) is journaled under its
+   *       sequence with the local lease as its payload, and nothing goes back: the partner's state
+   *       is newer than that record (a snapshot page ahead of the stream) or the partner learns
+   *       ours from our own stream, and echoing it could roll back a change the partner made since;
+   *   <li>a conflict the local lease wins is journaled as it came, then the local lease again as
+   *       our own record, so that the partner, applying the same rule to it, keeps it too;
+   *   <li>a record that cannot be applied at all (a format this build cannot read) is journaled as
+   *       it came, refused, counted and alerted: never a reason to stall the stream, and never one
+   *       to take over from a partner that answers.
+   * </ul>
    */
   private CompletableFuture<?> applyOne(BusRecord record) {
     applied.increment();
@@ -127,7 +137,15 @@ final class PeerRecordApplier {
     try {
       if (RecordType.LEASE.equals(record.type())) {
         Merge merge = mergeLease(LeaseRecord.decode(record.payload()));
-        if (merge.keepsLocal()) {
+        if (merge.decision() == LeaseConflictRule.Decision.KEEP_LOCAL) {
+          journaled =
+              new BusRecord(
+                  record.origin(),
+                  record.sequence(),
+                  record.timeMillis(),
+                  record.type(),
+                  merge.local().encode());
+        } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
           kept = merge.local();
         }
       } else if (RecordType.CONFIG.equals(record.type())) {
@@ -215,17 +233,11 @@ final class PeerRecordApplier {
   }
 
   /** What the rule decided, and the local lease it was weighed against (null if none). */
-  private record Merge(LeaseConflictRule.Decision decision, LeaseRecord local) {
-    boolean keepsLocal() {
-      return !decision.takesPartners();
-    }
-  }
+  private record Merge(LeaseConflictRule.Decision decision, LeaseRecord local) {}
 
   /**
    * On the engine thread: applies the partner's lease if the rule says so; counts and alerts a
-   * conflict, counts a stale record. Journaling is the caller's: the local lease that stands must
-   * end up after the partner's record in our journal (so a restart's replay keeps it) and reach the
-   * partner (which, applying the same rule to it, keeps it too).
+   * conflict, counts a stale record. Journaling is the caller's (see {@link #applyOne}).
    */
   private Merge mergeLease(LeaseRecord partners) {
     LeaseRecord local = store.byAddress(partners.address()).orElse(null);
