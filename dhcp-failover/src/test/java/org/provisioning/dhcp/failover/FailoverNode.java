@@ -31,6 +31,7 @@ final class FailoverNode implements AutoCloseable {
   final DhcpEngine engine;
   final DhcpServer dhcp;
   private final String secret;
+  private final Path dataDir;
   FailoverService failover;
 
   FailoverNode(Path dataDir, String document, String secret) throws Exception {
@@ -40,6 +41,7 @@ final class FailoverNode implements AutoCloseable {
   /** A server whose clock may be set apart from its partner's. */
   FailoverNode(Path dataDir, String document, String secret, Clock clock) throws Exception {
     this.secret = secret;
+    this.dataDir = dataDir;
     this.clock = clock;
     this.config = new ConfigService(new ConfigCodec(), clock);
     this.alerts = new AlertCenter(clock, 100);
@@ -73,19 +75,22 @@ final class FailoverNode implements AutoCloseable {
 
   private FailoverService newFailover() {
     ProvisioningConfig running = config.current().orElseThrow().config();
-    return new FailoverService(
-        running.failover(),
-        running.server().id(),
-        running.server().name(),
-        secret,
-        bus,
-        config,
-        engine,
-        leases,
-        dhcp::execute,
-        alerts,
-        stats,
-        clock);
+    FailoverService service =
+        new FailoverService(
+            running.failover(),
+            running.server().id(),
+            running.server().name(),
+            secret,
+            bus,
+            config,
+            engine,
+            leases,
+            dhcp::execute,
+            alerts,
+            stats,
+            clock);
+    service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
+    return service;
   }
 
   /** Cuts this server off its partner: its failover stops, its DHCP server goes on as it was. */
@@ -110,6 +115,22 @@ final class FailoverNode implements AutoCloseable {
         });
     applied.get(5, TimeUnit.SECONDS);
     bus.publish(RecordType.LEASE, lease.encode()).get(5, TimeUnit.SECONDS);
+  }
+
+  /** Many leases this server made itself, applied in one go, journaled as its own records. */
+  void ownLeases(List<LeaseRecord> many) throws Exception {
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    dhcp.execute(
+        () -> {
+          many.forEach(engine::apply);
+          applied.complete(null);
+        });
+    applied.get(5, TimeUnit.SECONDS);
+    CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+    for (LeaseRecord lease : many) {
+      last = bus.publish(RecordType.LEASE, lease.encode());
+    }
+    last.get(30, TimeUnit.SECONDS);
   }
 
   InetSocketAddress dhcpAddress() {

@@ -651,4 +651,124 @@ class PairTest {
     assertArrayEquals(
         DhcpRelay.mac(902), primary.leases.byAddress(address).orElseThrow().hardwareAddress());
   }
+
+  /**
+   * A snapshot sync broken halfway is taken up where it stopped, not from the beginning: once after
+   * the secondary restarted meanwhile (its resume point is in its data directory), once by the same
+   * running pair. Progress shows in both servers' status while the sync is under way or
+   * interrupted, and the primary serves DHCP meanwhile.
+   */
+  @Test
+  void aSyncBrokenHalfwayResumesWhereItStoppedWhileDhcpIsServed() throws Exception {
+    int total = 20_000;
+    int failoverPort = freeTcpPort();
+    String poolEnd = "127.16.79.255"; // 20,470 addresses
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            freeUdpPort("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600,
+            poolEnd);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            freeUdpPort("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            poolEnd);
+    try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
+      // The primary serves alone, and holds 20,000 leases when the secondary arrives empty.
+      primary = startPrimary();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+      int first = Ipv4Address.parse("127.16.0.10").value();
+      java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        many.add(
+            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
+      }
+      primary.ownLeases(many);
+
+      // The first session breaks after about 300 KB of its 760.
+      link.cutSyncAfter(300_000);
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      await().atMost(15, SECONDS).until(link::syncCut);
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(secondary.failover.status().syncReceiving(), "interrupted"));
+      long firstStop = secondary.failover.status().syncReceiving().done();
+      assertTrue(firstStop > 0 && firstStop < total / 2, "stopped partway: " + firstStop);
+      assertEquals(firstStop, secondary.leases.size(), "every lease counted is applied");
+      assertEquals(total, secondary.failover.status().syncReceiving().total());
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(primary.failover.status().syncSending(), "interrupted"));
+      assertEquals(total, primary.failover.status().syncSending().total());
+
+      // DHCP is served meanwhile.
+      Ipv4Address duringSync;
+      try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+        duringSync = relay.bind(1, 5_000);
+      }
+      assertNotNull(duringSync, "the primary answers while the sync is interrupted");
+
+      // The secondary restarts: its resume point survives, and the next session (which breaks
+      // in turn) takes up after it.
+      secondary.close();
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      assertEquals(firstStop, secondary.failover.status().syncReceiving().done());
+      link.cutSyncAfter(200_000);
+      link.healSync();
+      await().atMost(15, SECONDS).until(link::syncCut);
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(secondary.failover.status().syncReceiving(), "interrupted"));
+      var second = secondary.failover.status().syncReceiving();
+      assertEquals(firstStop, second.resumedFrom(), "resumed where the first session stopped");
+      assertTrue(second.done() > firstStop && second.done() < total, "stopped again: " + second);
+      assertEquals(
+          second.done() - firstStop,
+          counter(secondary, "failover.sync.leases_received"),
+          "the second session carried only what the first had not");
+
+      // The same pair, no restart: the third session ends it.
+      link.healSync();
+      awaitNormal(0);
+      var last = secondary.failover.status().syncReceiving();
+      assertEquals(second.done(), last.resumedFrom(), "resumed where the second session stopped");
+      assertEquals(total, last.done());
+      assertEquals("done", last.state());
+      assertEquals(1, counter(primary, "failover.syncs.snapshot"), "one snapshot, never retaken");
+      assertEquals(2, counter(primary, "failover.syncs.resumed"));
+      assertEquals(
+          total - firstStop,
+          counter(secondary, "failover.sync.leases_received"),
+          "the last session carried only the rest");
+      await()
+          .atMost(5, SECONDS)
+          .untilAsserted(
+              () ->
+                  primary.leases.forEach(
+                      lease ->
+                          assertArrayEquals(
+                              lease.hardwareAddress(),
+                              secondary
+                                  .leases
+                                  .byAddress(lease.address())
+                                  .orElseThrow(() -> new AssertionError("missing " + lease))
+                                  .hardwareAddress())));
+      assertEquals(total + 1, secondary.leases.size(), "the snapshot and the lease made meanwhile");
+    }
+  }
+
+  private static boolean progress(
+      org.provisioning.common.control.FailoverStatus.SyncProgress p, String state) {
+    return p != null && p.state().equals(state);
+  }
 }
