@@ -715,6 +715,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       syncSession(socket, client);
       outgoing = null; // the partner has all of it
       sending.end(true);
+      engineThread.execute(applier::forgetPartnerSnapshot);
     } finally {
       sending.end(false);
       receiving.end(false);
@@ -905,7 +906,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   /**
    * Takes a lease snapshot on the engine's thread, with the sequence it covers read there too: the
-   * leases are those of that moment, and the records after it follow the snapshot.
+   * leases are those of that moment, and the records after it follow the snapshot. Leases that
+   * stand here as the partner's own snapshot gave them are left out: it has them.
    */
   private LeaseSnapshot takeSnapshot() throws IOException {
     long started = System.nanoTime();
@@ -916,7 +918,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
             long covered = bus.lastSequence();
             byte[] configVersion = configService.snapshot();
             List<LeaseRecord> all = new ArrayList<>(store.size() + 16);
-            store.forEach(all::add);
+            store.forEach(
+                lease -> {
+                  if (!applier.cameFromPartnerSnapshot(lease)) {
+                    all.add(lease);
+                  }
+                });
             f.complete(new LeaseSnapshot(covered, configVersion, all.toArray(new LeaseRecord[0])));
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
@@ -994,7 +1001,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           incomingSync.received += l.leases().size();
           incomingSync.pages.add(
               new Page(
-                  applier.applySnapshotLeases(l.leases(), partner),
+                  applier.applySnapshotLeases(l.leases()),
                   l.leases().get(l.leases().size() - 1).address().value(),
                   incomingSync.received,
                   l.leases().size()));

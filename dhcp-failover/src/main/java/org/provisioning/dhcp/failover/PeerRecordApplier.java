@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.provisioning.common.alert.AlertCenter;
@@ -52,6 +55,10 @@ final class PeerRecordApplier {
   private final Counter applied;
   private final Counter refused;
   private final Counter staleRecords;
+
+  /** Leases as the partner's snapshot gave them, by identity; the engine thread's. */
+  private final Set<LeaseRecord> fromPartnerSnapshot =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   PeerRecordApplier(
       StateBus bus,
@@ -208,8 +215,13 @@ final class PeerRecordApplier {
     }
   }
 
-  /** Applies one lease of the partner's snapshot; a lease it changes is journaled as ours. */
-  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases, int partner) {
+  /**
+   * Applies a page of the partner's snapshot; a lease it changes is journaled as ours (so that it
+   * survives a restart). Each lease that then stands here as the partner sent it is remembered (by
+   * identity, so a later change by the engine is not), and left out of our own snapshot to the
+   * partner: it already has it, and a fresh secondary would otherwise send a whole snapshot back.
+   */
+  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     engineThread.execute(
         () -> {
@@ -217,10 +229,12 @@ final class PeerRecordApplier {
           for (LeaseRecord lease : leases) {
             LeaseRecord local = store.byAddress(lease.address()).orElse(null);
             if (lease.equals(local)) {
+              fromPartnerSnapshot.add(local);
               continue;
             }
             Merge merge = mergeLease(lease);
             if (merge.decision().takesPartners()) {
+              fromPartnerSnapshot.add(lease);
               last = bus.publish(RecordType.LEASE, lease.encode());
             } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
               // The partner must learn it lost: it applies the same rule to our record.
@@ -230,6 +244,19 @@ final class PeerRecordApplier {
           last.whenComplete((r, e) -> done.complete(null));
         });
     return done;
+  }
+
+  /**
+   * On the engine thread: whether this lease, as it stands in the store, is one the partner's
+   * snapshot gave us (or confirmed) since {@link #forgetPartnerSnapshot}.
+   */
+  boolean cameFromPartnerSnapshot(LeaseRecord lease) {
+    return fromPartnerSnapshot.contains(lease);
+  }
+
+  /** On the engine thread: a sync session completed; the partner has our part too. */
+  void forgetPartnerSnapshot() {
+    fromPartnerSnapshot.clear();
   }
 
   /** What the rule decided, and the local lease it was weighed against (null if none). */

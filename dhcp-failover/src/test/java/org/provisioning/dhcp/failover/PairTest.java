@@ -767,6 +767,33 @@ class PairTest {
     }
   }
 
+  /**
+   * A fresh secondary that took the primary's snapshot sends none of those leases back in its own
+   * part of the session: the primary has them (a whole second snapshot used to go back).
+   */
+  @Test
+  void aFreshSecondarySendsNoneOfThePrimarysLeasesBack() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      many.add(lease("127.16.0." + (10 + i), 20_000 + i, LeaseState.BOUND, 1_000, 1));
+    }
+    primary.ownLeases(many);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    awaitNormal(0);
+    assertEquals(150, counter(secondary, "failover.sync.leases_received"));
+    assertEquals(150, secondary.leases.size());
+    assertEquals(0, counter(secondary, "failover.sync.leases_sent"), "nothing echoed back");
+    assertEquals(0, counter(primary, "failover.sync.leases_received"));
+  }
+
   private static boolean progress(
       org.provisioning.common.control.FailoverStatus.SyncProgress p, String state) {
     return p != null && p.state().equals(state);
