@@ -424,6 +424,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       try {
         long now = System.nanoTime();
         if (now - next >= 0) {
+          // Heartbeats that arrived while this thread was not running (a busy or starved
+          // process) count before the partner is judged: our own stall is not its silence.
+          drainHeartbeats(buffer);
           sendHeartbeat();
           machine.onTick();
           maybeSync();
@@ -443,26 +446,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         } catch (SocketTimeoutException e) {
           continue;
         }
-        Optional<FrameAuthenticator.Frame> frame =
-            auth.open(packet.getData(), packet.getOffset(), packet.getLength());
-        if (frame.isEmpty() || frame.get().kind() != FrameKind.HEARTBEAT) {
-          continue;
-        }
-        FailoverMessage.Heartbeat h =
-            (FailoverMessage.Heartbeat)
-                FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
-        learnPeer(packet.getAddress(), frame.get().sender());
-        if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
-            || h.role() == config.role()) {
-          // Two primaries (or two secondaries) would both serve (or neither): never pair them.
-          roleClash(h.role());
-          continue;
-        }
-        alerts.clear(
-            "FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
-        machine.onHeartbeat(h);
-        backlog.acked(h.appliedPeerSequence());
-        judgeClockSkew(machine.partner().clockSkewMillis());
+        onHeartbeatDatagram(packet);
       } catch (SocketException e) {
         if (running.get()) {
           log.warn("FAILOVER_HEARTBEAT_SOCKET_ERROR {}", e.toString());
@@ -471,6 +455,45 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
       }
     }
+  }
+
+  /** Takes in every heartbeat already queued on the socket, waiting at most a millisecond. */
+  private void drainHeartbeats(byte[] buffer) throws IOException {
+    heartbeatSocket.setSoTimeout(1);
+    for (int i = 0; i < 64; i++) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        heartbeatSocket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        return;
+      }
+      try {
+        onHeartbeatDatagram(packet);
+      } catch (RuntimeException e) {
+        log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
+      }
+    }
+  }
+
+  private void onHeartbeatDatagram(DatagramPacket packet) {
+    Optional<FrameAuthenticator.Frame> frame =
+        auth.open(packet.getData(), packet.getOffset(), packet.getLength());
+    if (frame.isEmpty() || frame.get().kind() != FrameKind.HEARTBEAT) {
+      return;
+    }
+    FailoverMessage.Heartbeat h =
+        (FailoverMessage.Heartbeat) FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
+    learnPeer(packet.getAddress(), frame.get().sender());
+    if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
+        || h.role() == config.role()) {
+      // Two primaries (or two secondaries) would both serve (or neither): never pair them.
+      roleClash(h.role());
+      return;
+    }
+    alerts.clear("FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
+    machine.onHeartbeat(h);
+    backlog.acked(h.appliedPeerSequence());
+    judgeClockSkew(machine.partner().clockSkewMillis());
   }
 
   private void roleClash(FailoverRole theirs) {
