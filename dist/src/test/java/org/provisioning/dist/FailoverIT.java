@@ -353,6 +353,14 @@ class FailoverIT {
       Path primaryConfig = pair[0];
       Path secondaryConfig = pair[1];
       int dhcpPort = Integer.parseInt(pair[2].toString());
+      // The pairing's sync shows in the status, through the API and provisionctl.
+      JsonNode received = api(secondaryConfig, "/failover").path("sync").path("receiving");
+      assertEquals("snapshot", received.path("kind").asText(), received.toString());
+      assertEquals("done", received.path("state").asText(), received.toString());
+      Result ctlStatus =
+          Distribution.run(
+              "provisionctl", "--config", secondaryConfig.toString(), "failover", "status");
+      assertTrue(ctlStatus.out().contains("sync       receiving snapshot"), ctlStatus.out());
 
       // Subnet A at 60 %: two clients before the cut, five on each side during it.
       Map<Integer, Ack> subnetA = new LinkedHashMap<>();
