@@ -971,7 +971,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private record Page(CompletableFuture<Void> applied, int lastAddress, long received, int size) {}
 
   /** The partner's snapshot this session receives. */
-  private static final class Incoming {
+  private static final class Reception {
     boolean snapshot;
     long covered;
     long total;
@@ -981,14 +981,14 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   private void receivePart(DataInputStream in, int partner) throws IOException {
-    Incoming incomingSync = new Incoming();
+    Reception reception = new Reception();
     boolean whole = false;
     try {
       while (true) {
         Received<FailoverMessage> r = read(in);
         FailoverMessage m = r.message();
         if (m instanceof FailoverMessage.SyncStart start) {
-          startReceiving(start, partner, incomingSync);
+          startReceiving(start, partner, reception);
         } else if (m instanceof FailoverMessage.Config c) {
           CompletableFuture<Void> done = new CompletableFuture<>();
           engineThread.execute(
@@ -1015,31 +1015,28 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           if (applied != null) {
             join(applied);
           }
-          incomingSync.received += t.records().size();
-          receiving.advance(incomingSync.received);
+          reception.received += t.records().size();
+          receiving.advance(reception.received);
         } else if (m instanceof FailoverMessage.Leases l) {
           if (l.leases().isEmpty()) {
             continue;
           }
-          incomingSync.received += l.leases().size();
-          incomingSync.pages.add(
+          reception.received += l.leases().size();
+          reception.pages.add(
               new Page(
                   applier.applySnapshotLeases(l.leases()),
                   l.leases().get(l.leases().size() - 1).address().value(),
-                  incomingSync.received,
+                  reception.received,
                   l.leases().size()));
-          settle(incomingSync, partner, PAGES_IN_FLIGHT);
+          settle(reception, partner, PAGES_IN_FLIGHT);
         } else if (m instanceof FailoverMessage.SyncDone d) {
-          settle(incomingSync, partner, 0);
-          if (incomingSync.snapshot) {
+          settle(reception, partner, 0);
+          if (reception.snapshot) {
             setIncoming(
                 new SyncResumeFile.Point(
                     new FailoverMessage.Resume(
-                        partner,
-                        incomingSync.covered,
-                        incomingSync.lastAddress,
-                        incomingSync.received),
-                    incomingSync.total,
+                        partner, reception.covered, reception.lastAddress, reception.received),
+                    reception.total,
                     true));
           } else {
             forgetUnfinishedSnapshot(); // the partner no longer holds it
@@ -1059,7 +1056,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       if (!whole) {
         // Broken: what was handed to the applier is still applied; count it in the resume point.
         try {
-          settle(incomingSync, partner, 0);
+          settle(reception, partner, 0);
         } catch (IOException | RuntimeException e) {
           log.debug("FAILOVER_SYNC_SETTLE_FAILED {}", e.toString());
         }
@@ -1067,7 +1064,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
   }
 
-  private void startReceiving(FailoverMessage.SyncStart start, int partner, Incoming sync)
+  private void startReceiving(FailoverMessage.SyncStart start, int partner, Reception sync)
       throws IOException {
     if (start.snapshot()) {
       FailoverMessage.Resume mine = resumePoint();
@@ -1108,7 +1105,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * Waits for the oldest snapshot pages until at most {@code inFlight} are still being applied, and
    * moves the resume point past every page applied and journaled.
    */
-  private void settle(Incoming sync, int partner, int inFlight) throws IOException {
+  private void settle(Reception sync, int partner, int inFlight) throws IOException {
     while (!sync.pages.isEmpty()
         && (sync.pages.size() > inFlight || sync.pages.peekFirst().applied().isDone())) {
       Page page = sync.pages.peekFirst();
