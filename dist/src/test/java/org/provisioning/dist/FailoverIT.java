@@ -450,7 +450,7 @@ class FailoverIT {
         java.util.Set<String> alerted = new java.util.TreeSet<>();
         for (JsonNode alert : api(config, "/alerts").path("history")) {
           if (alert.path("event").asText().equals("FAILOVER_LEASE_CONFLICT")) {
-            alerted.add(alert.path("subject").asText());
+            alerted.add(alert.path("object").asText());
           }
         }
         assertEquals(givenTwice, alerted, "alerted for exactly the addresses given twice");
