@@ -75,7 +75,20 @@ class FailoverIT {
     }
   }
 
+  private static final String ONE_BIG_POOL =
+      """
+          - subnet: 127.16.0.0/16
+            relays: [127.0.0.2]
+            pools: [{range: 127.16.0.10-127.16.3.250}]
+      """;
+
   private Path config(String name, int id, String address, String role, int dhcpPort, int fo)
+      throws IOException {
+    return config(name, id, address, role, dhcpPort, fo, ONE_BIG_POOL);
+  }
+
+  private Path config(
+      String name, int id, String address, String role, int dhcpPort, int fo, String subnets)
       throws IOException {
     Path home = Files.createDirectories(dir.resolve(name));
     return Files.writeString(
@@ -89,9 +102,7 @@ class FailoverIT {
           port: %d
           serverIdentifier: %s
           subnets:
-            - subnet: 127.16.0.0/16
-              relays: [127.0.0.2]
-              pools: [{range: 127.16.0.10-127.16.3.250}]
+        %s
         failover:
           role: %s
           listen: %s
@@ -108,6 +119,7 @@ class FailoverIT {
                 address,
                 dhcpPort,
                 address,
+                subnets.stripTrailing(),
                 role,
                 address,
                 fo));
@@ -170,10 +182,19 @@ class FailoverIT {
 
   /** Starts both, pairs them the way an operator does, and waits for NORMAL on both sides. */
   private Path[] pair() throws Exception {
+    return pair(SECONDARY, Distribution.freePort(), ONE_BIG_POOL);
+  }
+
+  /**
+   * Starts both and pairs them, the primary with {@code peer} as its partner's address (the
+   * secondary's, or a {@link FailoverLink} in between).
+   */
+  private Path[] pair(String peer, int failoverPort, String subnets) throws Exception {
     int dhcpPort = freeUdpPort();
-    int failoverPort = Distribution.freePort();
-    Path secondaryConfig = config("secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort);
-    Path primaryConfig = config("primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort);
+    Path secondaryConfig =
+        config("secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets);
+    Path primaryConfig =
+        config("primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets);
     secondary = start(secondaryConfig);
     primary = start(primaryConfig);
 
@@ -192,7 +213,7 @@ class FailoverIT {
             "failover",
             "init",
             "--peer",
-            SECONDARY,
+            peer,
             "--secret",
             secret.out().strip());
     assertEquals(0, init.exit(), init.err());
@@ -296,19 +317,258 @@ class FailoverIT {
     }
   }
 
+  /** Subnet A (relay 127.0.0.2) has 20 addresses, subnet B (relay 127.0.0.4) 10. */
+  private static final String TWO_SMALL_POOLS =
+      """
+          - subnet: 127.16.0.0/16
+            relays: [127.0.0.2]
+            pools: [{range: 127.16.0.10-127.16.0.29}]
+          - subnet: 127.17.0.0/16
+            relays: [127.0.0.4]
+            pools: [{range: 127.17.0.10-127.17.0.19}]
+      """;
+
+  private static final Ipv4Address RELAY_B = Ipv4Address.parse("127.0.0.4");
+
+  /**
+   * Only the failover link is cut (a {@link FailoverLink} carries it; the DHCP sockets stay
+   * reachable): each server gets relayed DHCP traffic and serves alone, the primary bottom-up, the
+   * secondary top-down.
+   *
+   * <ul>
+   *   <li>Subnet A filled to 60 % during the cut: after the heal no address is bound to two
+   *       clients, no conflict is counted, and both servers hold the same twelve leases.
+   *   <li>Subnet B filled to 100 % during a second cut (twelve clients, ten addresses): after the
+   *       heal the two addresses both servers gave away are found as conflicts, counted (failover
+   *       status, stats, alerts naming exactly those two addresses) and resolved the same way on
+   *       both servers (the earlier grant keeps the address); the losers are NAKed.
+   * </ul>
+   */
+  @Test
+  void aCutFailoverLinkLeavesNoAddressBoundTwiceAndSettlesTheConflictsOfAFullPool()
+      throws Exception {
+    int failoverPort = Distribution.freePort();
+    try (FailoverLink link = new FailoverLink(PRIMARY, SECONDARY, failoverPort)) {
+      Path[] pair = pair(FailoverLink.FRONT, failoverPort, TWO_SMALL_POOLS);
+      Path primaryConfig = pair[0];
+      Path secondaryConfig = pair[1];
+      int dhcpPort = Integer.parseInt(pair[2].toString());
+      // The pairing's sync shows in the status, through the API and provisionctl.
+      JsonNode received = api(secondaryConfig, "/failover").path("sync").path("receiving");
+      assertEquals("snapshot", received.path("kind").asText(), received.toString());
+      assertEquals("done", received.path("state").asText(), received.toString());
+      Result ctlStatus =
+          Distribution.run(
+              "provisionctl", "--config", secondaryConfig.toString(), "failover", "status");
+      assertTrue(ctlStatus.out().contains("sync       receiving snapshot"), ctlStatus.out());
+
+      // Subnet A at 60 %: two clients before the cut, five on each side during it.
+      Map<Integer, Ack> subnetA = new LinkedHashMap<>();
+      try (DualRelay relay = new DualRelay(dhcpPort)) {
+        for (int n = 1000; n < 1002; n++) {
+          subnetA.put(n, acked(relay.bind(n, 2_000), PRIMARY));
+        }
+        cut(link, primaryConfig, secondaryConfig);
+        for (int n = 1002; n < 1007; n++) {
+          subnetA.put(n, acked(relay.bindVia(PRIMARY, n, 2_000), PRIMARY));
+        }
+        for (int n = 1007; n < 1012; n++) {
+          subnetA.put(n, acked(relay.bindVia(SECONDARY, n, 2_000), SECONDARY));
+        }
+      }
+      assertEquals(12, subnetA.values().stream().map(Ack::address).distinct().count());
+      heal(link, primaryConfig, secondaryConfig);
+      await()
+          .atMost(10, SECONDS)
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                Map<String, String> onPrimary = bound(primaryConfig, "127.16.");
+                assertEquals(onPrimary, bound(secondaryConfig, "127.16."), "the same on both");
+                assertEquals(12, onPrimary.size());
+                for (Ack ack : subnetA.values()) {
+                  assertEquals(mac(ack.client()), onPrimary.get(ack.address().toString()));
+                }
+              });
+      assertEquals(0, api(primaryConfig, "/failover").path("conflicts").asLong(), "no conflict");
+      assertEquals(0, api(secondaryConfig, "/failover").path("conflicts").asLong(), "no conflict");
+
+      // Subnet B at 100 %: six clients on each side of a second cut, for ten addresses. The
+      // secondary (top-down from .19) grants first, so where the two meet (.15, .14) its clients
+      // hold the earlier grants.
+      Map<Integer, Ack> subnetB = new LinkedHashMap<>();
+      cut(link, primaryConfig, secondaryConfig);
+      try (DualRelay relay = new DualRelay(dhcpPort, RELAY_B)) {
+        for (int n = 2000; n < 2006; n++) {
+          subnetB.put(n, acked(relay.bindVia(SECONDARY, n, 2_000), SECONDARY));
+        }
+        for (int n = 2006; n < 2012; n++) {
+          subnetB.put(n, acked(relay.bindVia(PRIMARY, n, 2_000), PRIMARY));
+        }
+      }
+      Map<String, java.util.List<Ack>> byAddress = new java.util.TreeMap<>();
+      subnetB
+          .values()
+          .forEach(
+              a ->
+                  byAddress
+                      .computeIfAbsent(a.address().toString(), k -> new java.util.ArrayList<>())
+                      .add(a));
+      assertEquals(10, byAddress.size(), "the pool is full");
+      java.util.Set<String> givenTwice = new java.util.TreeSet<>();
+      byAddress.forEach(
+          (address, acks) -> {
+            if (acks.size() > 1) {
+              givenTwice.add(address);
+            }
+          });
+      assertEquals(java.util.Set.of("127.17.0.14", "127.17.0.15"), givenTwice);
+
+      heal(link, primaryConfig, secondaryConfig);
+      await()
+          .atMost(10, SECONDS)
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                Map<String, String> onPrimary = bound(primaryConfig, "127.17.");
+                assertEquals(onPrimary, bound(secondaryConfig, "127.17."), "the same on both");
+                assertEquals(10, onPrimary.size());
+                assertEquals(10, new java.util.HashSet<>(onPrimary.values()).size());
+                byAddress.forEach(
+                    (address, acks) ->
+                        assertEquals(
+                            mac(acks.get(0).client()), // the earlier grant
+                            onPrimary.get(address),
+                            address));
+              });
+      for (Path config : new Path[] {primaryConfig, secondaryConfig}) {
+        JsonNode status = api(config, "/failover");
+        assertTrue(status.path("conflicts").asLong() >= 2, status.toString());
+        assertEquals(
+            status.path("conflicts").asLong(),
+            api(config, "/stats?prefix=failover.conflicts").path("failover.conflicts").asLong());
+        java.util.Set<String> alerted = new java.util.TreeSet<>();
+        for (JsonNode alert : api(config, "/alerts").path("history")) {
+          if (alert.path("event").asText().equals("FAILOVER_LEASE_CONFLICT")) {
+            alerted.add(alert.path("object").asText());
+          }
+        }
+        assertEquals(givenTwice, alerted, "alerted for exactly the addresses given twice");
+      }
+      try (DualRelay relay = new DualRelay(dhcpPort, RELAY_B)) {
+        for (String address : givenTwice) {
+          Ack loser = byAddress.get(address).get(1);
+          assertEquals(
+              DhcpMessageType.NAK,
+              relay.reboot(loser.client(), loser.address(), 2_000),
+              "the losing client of " + address + " is NAKed at its next renewal");
+        }
+      }
+      assertTrue(link.dropped() > 0);
+    }
+  }
+
+  private static Ack acked(Ack ack, String by) {
+    assertTrue(ack != null, "a client went unanswered while the link was cut");
+    assertEquals(by, ack.server());
+    return ack;
+  }
+
+  private static String mac(int client) {
+    return HexFormat.ofDelimiter(":").formatHex(DualRelay.mac(client));
+  }
+
+  /** The bound leases a server shows through its API, address to MAC, for addresses so prefixed. */
+  private Map<String, String> bound(Path config, String prefix) throws Exception {
+    Map<String, String> macByAddress = new java.util.TreeMap<>();
+    for (JsonNode lease : api(config, "/leases?state=bound&limit=5000").path("leases")) {
+      String ip = lease.path("ip").asText();
+      if (ip.startsWith(prefix)) {
+        assertEquals(null, macByAddress.put(ip, lease.path("mac").asText()), "one lease per " + ip);
+      }
+    }
+    return macByAddress;
+  }
+
+  private void cut(FailoverLink link, Path primaryConfig, Path secondaryConfig) {
+    link.cut();
+    await()
+        .atMost(5, SECONDS)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                "PARTNER_DOWN".equals(state(primaryConfig))
+                    && "PARTNER_DOWN".equals(state(secondaryConfig)));
+  }
+
+  private void heal(FailoverLink link, Path primaryConfig, Path secondaryConfig) {
+    link.heal();
+    await()
+        .atMost(15, SECONDS)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> "NORMAL".equals(state(primaryConfig)) && "NORMAL".equals(state(secondaryConfig)));
+  }
+
   record Ack(int client, Ipv4Address address, String server) {}
 
   /** A relay agent with two helper addresses: every request goes to both servers. */
   static final class DualRelay implements AutoCloseable {
     private final DatagramSocket socket;
     private final int port;
+    private final Ipv4Address relay;
     private final DhcpEncoder encoder = new DhcpEncoder();
     private final DhcpDecoder decoder = new DhcpDecoder();
+    private String[] servers = {PRIMARY, SECONDARY};
 
     DualRelay(int port) throws IOException {
+      this(port, RELAY);
+    }
+
+    /** A relay agent at another address (giaddr), for another subnet. */
+    DualRelay(int port, Ipv4Address relay) throws IOException {
       this.port = port;
-      this.socket = new DatagramSocket(new InetSocketAddress(RELAY.toInetAddress(), port));
+      this.relay = relay;
+      this.socket = new DatagramSocket(new InetSocketAddress(relay.toInetAddress(), port));
       this.socket.setSoTimeout(50);
+    }
+
+    /** DORA through one helper address only: the client is served by that server or by none. */
+    Ack bindVia(String server, int n, long timeoutMillis) throws IOException {
+      String[] both = servers;
+      servers = new String[] {server};
+      try {
+        return bind(n, timeoutMillis);
+      } finally {
+        servers = both;
+      }
+    }
+
+    /**
+     * An INIT-REBOOT REQUEST (RFC 2131 §4.3.2) for {@code address}, to both servers: the first
+     * reply's type, or null if none came.
+     */
+    DhcpMessageType reboot(int n, Ipv4Address address, long timeoutMillis) throws IOException {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      send(
+          message(
+              n,
+              DhcpMessageType.REQUEST,
+              DhcpOptions.builder().ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)));
+      byte[] buffer = new byte[1500];
+      while (System.currentTimeMillis() < deadline) {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        try {
+          socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        DhcpMessage reply = decoder.decode(buffer, 0, packet.getLength());
+        if (reply.transactionId() == n) {
+          return reply.messageType();
+        }
+      }
+      return null;
     }
 
     static byte[] mac(int n) {
@@ -360,7 +620,7 @@ class FailoverIT {
           .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac(n)))
           .transactionId(n)
           .hops(1)
-          .relayAgentAddress(RELAY)
+          .relayAgentAddress(relay)
           .messageType(type)
           .options(options.build())
           .build();
@@ -368,7 +628,7 @@ class FailoverIT {
 
     private void send(DhcpMessage message) throws IOException {
       byte[] bytes = encoder.encode(message);
-      for (String server : new String[] {PRIMARY, SECONDARY}) {
+      for (String server : servers) {
         socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(server, port)));
       }
     }

@@ -19,6 +19,9 @@ import java.time.Instant;
  *     included, well under a millisecond on a headend's link); 0 if never heard. Leases are timed
  *     by the serving server's own clock, so skew is shown and alerted, never a reason to stop.
  * @param lagMillis how long the oldest record the partner has not acked has waited; 0 if none
+ * @param syncSending the last sync this server sent the partner (lease snapshot or record tail),
+ *     null if none yet
+ * @param syncReceiving the last sync this server received from the partner, null if none yet
  */
 public record FailoverStatus(
     String role,
@@ -33,4 +36,57 @@ public record FailoverStatus(
     long lagRecords,
     long conflicts,
     long clockSkewMillis,
-    long lagMillis) {}
+    long lagMillis,
+    SyncProgress syncSending,
+    SyncProgress syncReceiving) {
+
+  /** A status with no sync to show. */
+  public FailoverStatus(
+      String role,
+      String state,
+      Instant since,
+      String partnerAddress,
+      String partnerState,
+      long lastHeartbeatAgeMillis,
+      long recordsSent,
+      long recordsAcked,
+      long recordsPending,
+      long lagRecords,
+      long conflicts,
+      long clockSkewMillis,
+      long lagMillis) {
+    this(
+        role,
+        state,
+        since,
+        partnerAddress,
+        partnerState,
+        lastHeartbeatAgeMillis,
+        recordsSent,
+        recordsAcked,
+        recordsPending,
+        lagRecords,
+        conflicts,
+        clockSkewMillis,
+        lagMillis,
+        null,
+        null);
+  }
+
+  /**
+   * How far a sync has got. A snapshot that a broken session left half done is taken up where it
+   * stopped by the next session ({@code resumedFrom}).
+   *
+   * @param kind {@code snapshot} (config and leases) or {@code tail} (journal records)
+   * @param done leases (or records) sent or applied so far, those of the broken sessions this one
+   *     resumes included
+   * @param total how many the whole sync holds
+   * @param resumedFrom how many a broken session had already delivered when this one took it up; 0
+   *     if this one started from the beginning
+   * @param state {@code running}, {@code done}, or {@code interrupted} (taken up at the next
+   *     session)
+   * @param started when the session carrying it now (or last) started
+   */
+  public record SyncProgress(
+      String kind, long done, long total, long resumedFrom, String state, Instant started) {}
+}

@@ -18,11 +18,13 @@ import org.provisioning.common.lease.LeaseRecord;
  * HEARTBEAT  role(1) state(1) clockMillis(8) ownSeq(8) appliedPeerSeq(8)
  * RECORDS    count(2) then per record: origin(1) seq(8) timeMillis(8) type(2) length(4) payload
  * ACK        seq(8)
- * HELLO      role(1) state(1) count(2) then per origin: origin(1) highestSeq(8)
+ * HELLO      role(1) state(1) count(2) then per origin: origin(1) highestSeq(8);
+ *            then the resume point: origin(1) covered(8) afterAddress(4) received(8)
  * CONFIG     the config store's encoded version (JSON)
  * LEASES     count(2) then per lease: length(2) {@link LeaseRecord#encode()}
  * SYNC_DONE  coveredSeq(8)
  * TAIL       as RECORDS
+ * SYNC_START snapshot(1) covered(8) total(8) from(8)
  * </pre>
  */
 final class FailoverCodec {
@@ -69,12 +71,25 @@ final class FailoverCodec {
     }
     if (message instanceof FailoverMessage.Hello h) {
       ByteBuffer out =
-          ByteBuffer.allocate(4 + 9 * h.highestByOrigin().size())
+          ByteBuffer.allocate(4 + 9 * h.highestByOrigin().size() + 21)
               .put((byte) h.role().ordinal())
               .put((byte) h.state().code())
               .putShort((short) h.highestByOrigin().size());
       h.highestByOrigin().forEach((origin, seq) -> out.put((byte) (int) origin).putLong(seq));
+      FailoverMessage.Resume r = h.resume();
+      out.put((byte) r.origin())
+          .putLong(r.covered())
+          .putInt(r.afterAddress())
+          .putLong(r.received());
       return out.array();
+    }
+    if (message instanceof FailoverMessage.SyncStart s) {
+      return ByteBuffer.allocate(25)
+          .put((byte) (s.snapshot() ? 1 : 0))
+          .putLong(s.covered())
+          .putLong(s.total())
+          .putLong(s.from())
+          .array();
     }
     if (message instanceof FailoverMessage.Config c) {
       return c.version().clone();
@@ -143,7 +158,10 @@ final class FailoverCodec {
               for (int i = 0; i < count; i++) {
                 highest.put(in.get() & 0xff, in.getLong());
               }
-              yield new FailoverMessage.Hello(role, state, Map.copyOf(highest));
+              FailoverMessage.Resume resume =
+                  new FailoverMessage.Resume(
+                      in.get() & 0xff, in.getLong(), in.getInt(), in.getLong());
+              yield new FailoverMessage.Hello(role, state, Map.copyOf(highest), resume);
             }
             case CONFIG -> {
               byte[] bytes = new byte[in.remaining()];
@@ -161,6 +179,9 @@ final class FailoverCodec {
               yield new FailoverMessage.Leases(List.copyOf(leases));
             }
             case SYNC_DONE -> new FailoverMessage.SyncDone(in.getLong());
+            case SYNC_START ->
+                new FailoverMessage.SyncStart(
+                    in.get() != 0, in.getLong(), in.getLong(), in.getLong());
           };
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " stray octets after " + kind);

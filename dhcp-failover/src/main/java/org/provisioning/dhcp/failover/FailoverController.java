@@ -214,6 +214,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
             clock);
     try {
       service.keepCountersIn(dataDir.resolve("failover.counter"));
+      service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
       service.start();
     } catch (IOException | RuntimeException e) {
       service.stop();

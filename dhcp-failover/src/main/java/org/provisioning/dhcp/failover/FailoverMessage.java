@@ -47,12 +47,57 @@ sealed interface FailoverMessage {
     }
   }
 
-  /** Opens a TCP sync session, both ways. */
-  record Hello(FailoverRole role, FailoverState state, Map<Integer, Long> highestByOrigin)
+  /**
+   * Opens a TCP sync session, both ways.
+   *
+   * @param resume how far the sender got in applying the receiver's lease snapshot when an earlier
+   *     session broke, so that the receiver can send the rest instead of all of it again
+   */
+  record Hello(
+      FailoverRole role, FailoverState state, Map<Integer, Long> highestByOrigin, Resume resume)
       implements FailoverMessage {
+    Hello(FailoverRole role, FailoverState state, Map<Integer, Long> highestByOrigin) {
+      this(role, state, highestByOrigin, Resume.NONE);
+    }
+
     @Override
     public FrameKind kind() {
       return FrameKind.HELLO;
+    }
+  }
+
+  /**
+   * A broken snapshot's resume point, as its receiver holds it.
+   *
+   * @param origin whose snapshot it is (the server that sent it)
+   * @param covered the sequence the snapshot covers, which names it: a snapshot the sender no
+   *     longer holds cannot be resumed
+   * @param afterAddress every lease up to this address (unsigned order) is applied and journaled
+   * @param received how many leases that is
+   */
+  record Resume(int origin, long covered, int afterAddress, long received) {
+    static final Resume NONE = new Resume(0, 0, 0, 0);
+
+    boolean any() {
+      return covered > 0 && received > 0;
+    }
+  }
+
+  /**
+   * Opens what the sender sends in a sync: a lease snapshot (config, then leases in address order)
+   * or a tail of records.
+   *
+   * @param snapshot a snapshot, else a tail
+   * @param covered the sender's sequence it covers
+   * @param total how many leases (or records) the whole of it holds
+   * @param from how many of them the receiver already has from a broken session: sending starts
+   *     after them
+   */
+  record SyncStart(boolean snapshot, long covered, long total, long from)
+      implements FailoverMessage {
+    @Override
+    public FrameKind kind() {
+      return FrameKind.SYNC_START;
     }
   }
 

@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,10 +45,15 @@ import org.slf4j.LoggerFactory;
  * the {@link FailoverStateMachine}.
  *
  * <ul>
- *   <li>TCP {@code failover.port}: sync sessions. Both send HELLO (per-origin highest sequences);
- *       then each sends what the other lacks of its origin (its config version and a lease
- *       snapshot) and SYNC_DONE with the sequence the snapshot covers; the stream carries the tail.
- *       The primary opens sessions, the secondary accepts them.
+ *   <li>TCP {@code failover.port}: sync sessions. Both send HELLO (per-origin highest sequences,
+ *       and how far a broken session got in the other's snapshot); then each sends what the other
+ *       lacks of its origin: the journal tail from its backlog, or its config version and a lease
+ *       snapshot in pages of {@value #SNAPSHOT_PAGE} leases in address order, then SYNC_DONE with
+ *       the sequence it covers; the stream carries what follows. A snapshot is kept until the
+ *       partner has it all, so a session that breaks is taken up after the last page the partner
+ *       applied (its resume point is in its data directory, so a restart of the receiver does not
+ *       lose it). Progress in both directions shows in the status. The primary opens sessions, the
+ *       secondary accepts them.
  *   <li>UDP {@code failover.port + 1}: the lease stream. Own-origin records, once durable, are
  *       packed into datagrams of at most 1400 octets; the partner applies and journals them and
  *       acks cumulatively; on no progress for a heartbeat interval the sender goes back to the
@@ -63,7 +69,18 @@ import org.slf4j.LoggerFactory;
 public final class FailoverService implements ProvisioningService, ReplicationGate {
   private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
   static final int BACKLOG_CAPACITY = 100_000;
-  private static final int SNAPSHOT_BATCH = 200;
+
+  /** Records per TAIL frame. */
+  private static final int TAIL_BATCH = 200;
+
+  /** Leases per LEASES frame of a snapshot: about 45 KB. */
+  static final int SNAPSHOT_PAGE = 1_000;
+
+  /**
+   * Snapshot pages a receiver applies at once: it reads on while earlier pages are journaled, and
+   * stops reading (so TCP holds the sender back) past this many.
+   */
+  private static final int PAGES_IN_FLIGHT = 8;
 
   /** Clocks further apart than this are alerted (Kea stops HA at 60 s; we only say so). */
   static final long CLOCK_SKEW_ALERT_MILLIS = 10_000;
@@ -92,6 +109,21 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final Counter conflicts;
   private final Counter tailsSent;
   private final Counter snapshotsSent;
+  private final Counter snapshotsResumed;
+  private final Counter syncLeasesSent;
+  private final Counter syncLeasesReceived;
+  private final SyncMeter sending;
+  private final SyncMeter receiving;
+
+  /** The snapshot being sent, kept while the partner may lack part of it. */
+  private volatile LeaseSnapshot outgoing;
+
+  private final Object resumeLock = new Object();
+
+  /** How far we got in the partner's snapshot; guarded by {@link #resumeLock}. */
+  private SyncResumeFile.Point incoming;
+
+  private volatile SyncResumeFile resumeFile;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean syncRunning = new AtomicBoolean();
   private final Object peerLock = new Object();
@@ -152,6 +184,11 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     this.conflicts = stats.counter("failover.conflicts");
     this.tailsSent = stats.counter("failover.syncs.tail");
     this.snapshotsSent = stats.counter("failover.syncs.snapshot");
+    this.snapshotsResumed = stats.counter("failover.syncs.resumed");
+    this.syncLeasesSent = stats.counter("failover.sync.leases_sent");
+    this.syncLeasesReceived = stats.counter("failover.sync.leases_received");
+    this.sending = new SyncMeter(clock);
+    this.receiving = new SyncMeter(clock);
     stats.gauge("failover.records.pending", backlog::pending);
     stats.gauge("failover.records.acked", backlog::acked);
     machine.addListener(this::onTransition);
@@ -180,6 +217,23 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     auth.reserveIn(counters);
     acceptedFile = file.resolveSibling("failover.accepted");
     auth.loadAccepted(acceptedFile);
+  }
+
+  /**
+   * Keeps the resume point of the partner's lease snapshot in a file of the data directory, so that
+   * a sync broken by a restart of this server is taken up where it stopped; call before {@link
+   * #start}.
+   */
+  public void keepSyncResumeIn(Path file) {
+    SyncResumeFile f = new SyncResumeFile(file);
+    Optional<SyncResumeFile.Point> point = f.load();
+    synchronized (resumeLock) {
+      resumeFile = f;
+      incoming = point.orElse(null);
+    }
+    point
+        .filter(p -> !p.complete())
+        .ifPresent(p -> receiving.interrupted(p.resume().received(), p.total()));
   }
 
   /** Saves the anti-replay window off the heartbeat thread; a failure is logged, never fatal. */
@@ -370,6 +424,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       try {
         long now = System.nanoTime();
         if (now - next >= 0) {
+          // Heartbeats that arrived while this thread was not running (a busy or starved
+          // process) count before the partner is judged: our own stall is not its silence.
+          drainHeartbeats(buffer);
           sendHeartbeat();
           machine.onTick();
           maybeSync();
@@ -389,26 +446,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         } catch (SocketTimeoutException e) {
           continue;
         }
-        Optional<FrameAuthenticator.Frame> frame =
-            auth.open(packet.getData(), packet.getOffset(), packet.getLength());
-        if (frame.isEmpty() || frame.get().kind() != FrameKind.HEARTBEAT) {
-          continue;
-        }
-        FailoverMessage.Heartbeat h =
-            (FailoverMessage.Heartbeat)
-                FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
-        learnPeer(packet.getAddress(), frame.get().sender());
-        if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
-            || h.role() == config.role()) {
-          // Two primaries (or two secondaries) would both serve (or neither): never pair them.
-          roleClash(h.role());
-          continue;
-        }
-        alerts.clear(
-            "FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
-        machine.onHeartbeat(h);
-        backlog.acked(h.appliedPeerSequence());
-        judgeClockSkew(machine.partner().clockSkewMillis());
+        onHeartbeatDatagram(packet);
       } catch (SocketException e) {
         if (running.get()) {
           log.warn("FAILOVER_HEARTBEAT_SOCKET_ERROR {}", e.toString());
@@ -417,6 +455,45 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
       }
     }
+  }
+
+  /** Takes in every heartbeat already queued on the socket, waiting at most a millisecond. */
+  private void drainHeartbeats(byte[] buffer) throws IOException {
+    heartbeatSocket.setSoTimeout(1);
+    for (int i = 0; i < 64; i++) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        heartbeatSocket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        return;
+      }
+      try {
+        onHeartbeatDatagram(packet);
+      } catch (RuntimeException e) {
+        log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
+      }
+    }
+  }
+
+  private void onHeartbeatDatagram(DatagramPacket packet) {
+    Optional<FrameAuthenticator.Frame> frame =
+        auth.open(packet.getData(), packet.getOffset(), packet.getLength());
+    if (frame.isEmpty() || frame.get().kind() != FrameKind.HEARTBEAT) {
+      return;
+    }
+    FailoverMessage.Heartbeat h =
+        (FailoverMessage.Heartbeat) FailoverCodec.decode(FrameKind.HEARTBEAT, frame.get().body());
+    learnPeer(packet.getAddress(), frame.get().sender());
+    if (h.role() != FailoverRole.PRIMARY && h.role() != FailoverRole.SECONDARY
+        || h.role() == config.role()) {
+      // Two primaries (or two secondaries) would both serve (or neither): never pair them.
+      roleClash(h.role());
+      return;
+    }
+    alerts.clear("FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
+    machine.onHeartbeat(h);
+    backlog.acked(h.appliedPeerSequence());
+    judgeClockSkew(machine.partner().clockSkewMillis());
   }
 
   private void roleClash(FailoverRole theirs) {
@@ -457,9 +534,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     synchronized (peerLock) {
       if (peerOrigin != origin) {
         peerOrigin = origin;
-        long journaled = bus.highestSequenceByOrigin().getOrDefault(origin, 0L);
-        receivedPeer = Math.max(receivedPeer, journaled);
-        appliedPeer = Math.max(appliedPeer, journaled);
+        long held = heldOf(origin);
+        receivedPeer = Math.max(receivedPeer, held);
+        appliedPeer = Math.max(appliedPeer, held);
       }
     }
   }
@@ -657,11 +734,23 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * with a second SYNC_DONE, after which the server knows its part was applied.
    */
   private void session(Socket socket, boolean client) throws IOException {
+    try {
+      syncSession(socket, client);
+      outgoing = null; // the partner has all of it
+      sending.end(true);
+      engineThread.execute(applier::forgetPartnerSnapshot);
+    } finally {
+      sending.end(false);
+      receiving.end(false);
+    }
+  }
+
+  private void syncSession(Socket socket, boolean client) throws IOException {
     long started = System.nanoTime();
     DataInputStream in = new DataInputStream(socket.getInputStream());
     DataOutputStream out =
         new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), 65_536));
-    write(out, new FailoverMessage.Hello(config.role(), machine.state(), holding()));
+    write(out, new FailoverMessage.Hello(config.role(), machine.state(), holding(), resumePoint()));
     out.flush();
     Received<FailoverMessage> hello = read(in);
     if (!(hello.message() instanceof FailoverMessage.Hello theirs)) {
@@ -708,96 +797,329 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         held.merge(peerOrigin, appliedPeer, Math::max);
       }
     }
+    synchronized (resumeLock) {
+      if (incoming != null && incoming.complete()) {
+        held.merge(incoming.resume().origin(), incoming.resume().covered(), Math::max);
+      }
+    }
     return held;
   }
 
-  /** Sends what the partner lacks of our origin; returns the sequence it covers. */
-  private long sendPart(DataOutputStream out, FailoverMessage.Hello theirs) throws IOException {
-    long covered = bus.lastSequence();
-    long theyHave = theirs.highestByOrigin().getOrDefault(serverId, 0L);
-    Optional<List<BusRecord>> tail =
-        theyHave > 0 ? backlog.tail(theyHave, covered) : Optional.empty();
-    if (tail.isPresent()) {
-      List<BusRecord> records = tail.get();
-      for (int i = 0; i < records.size(); i += SNAPSHOT_BATCH) {
-        write(
-            out,
-            new FailoverMessage.Tail(
-                records.subList(i, Math.min(records.size(), i + SNAPSHOT_BATCH))));
-      }
-      tailsSent.increment();
-    } else if (theyHave < covered || theyHave == 0) {
-      snapshotsSent.increment();
-      write(out, new FailoverMessage.Config(configService.snapshot()));
-      List<LeaseRecord> leases = snapshotLeases();
-      for (int i = 0; i < leases.size(); i += SNAPSHOT_BATCH) {
-        write(
-            out,
-            new FailoverMessage.Leases(
-                leases.subList(i, Math.min(leases.size(), i + SNAPSHOT_BATCH))));
+  /**
+   * The highest sequence of {@code origin} held here: journaled, or covered by a snapshot of it
+   * applied whole (its leases are journaled as our own records).
+   */
+  private long heldOf(int origin) {
+    long held = bus.highestSequenceByOrigin().getOrDefault(origin, 0L);
+    synchronized (resumeLock) {
+      if (incoming != null && incoming.complete() && incoming.resume().origin() == origin) {
+        held = Math.max(held, incoming.resume().covered());
       }
     }
-    write(out, new FailoverMessage.SyncDone(covered));
-    out.flush();
-    return covered;
+    return held;
   }
 
-  private List<LeaseRecord> snapshotLeases() throws IOException {
-    CompletableFuture<List<LeaseRecord>> f = new CompletableFuture<>();
+  /** The resume point of the partner's snapshot a broken session left, or none. */
+  private FailoverMessage.Resume resumePoint() {
+    synchronized (resumeLock) {
+      return incoming != null && !incoming.complete()
+          ? incoming.resume()
+          : FailoverMessage.Resume.NONE;
+    }
+  }
+
+  private void forgetUnfinishedSnapshot() {
+    SyncResumeFile file;
+    synchronized (resumeLock) {
+      if (incoming == null || incoming.complete()) {
+        return;
+      }
+      incoming = null;
+      file = resumeFile;
+    }
+    if (file != null) {
+      file.clear();
+    }
+  }
+
+  private void setIncoming(SyncResumeFile.Point point) {
+    SyncResumeFile file;
+    synchronized (resumeLock) {
+      incoming = point;
+      file = resumeFile;
+    }
+    if (file != null) {
+      file.save(point);
+    }
+  }
+
+  /**
+   * Sends what the partner lacks of our origin: the records after what it holds, if our backlog
+   * still has them all, else a lease snapshot. A snapshot goes in pages in address order; one that
+   * a broken session left half sent is taken up after the last lease the partner applied (its HELLO
+   * says which), as long as we still hold that snapshot and every record since it, which the stream
+   * sends after it. Returns the sequence it covers.
+   */
+  private long sendPart(DataOutputStream out, FailoverMessage.Hello theirs) throws IOException {
+    long now = bus.lastSequence();
+    long theyHave = theirs.highestByOrigin().getOrDefault(serverId, 0L);
+    Optional<List<BusRecord>> tail = theyHave > 0 ? backlog.tail(theyHave, now) : Optional.empty();
+    if (tail.isPresent()) {
+      outgoing = null;
+      List<BusRecord> records = tail.get();
+      if (!records.isEmpty()) {
+        write(out, new FailoverMessage.SyncStart(false, now, records.size(), 0));
+        sending.start(false, records.size(), 0);
+        for (int i = 0; i < records.size(); i += TAIL_BATCH) {
+          int to = Math.min(records.size(), i + TAIL_BATCH);
+          write(out, new FailoverMessage.Tail(records.subList(i, to)));
+          sending.advance(to);
+        }
+        tailsSent.increment();
+      }
+      write(out, new FailoverMessage.SyncDone(now));
+      out.flush();
+      return now;
+    }
+    if (theyHave >= now && theyHave > 0) {
+      if (outgoing != null) {
+        outgoing = null; // a broken session had delivered it all after all
+        sending.complete();
+      }
+      write(out, new FailoverMessage.SyncDone(now));
+      out.flush();
+      return now;
+    }
+    LeaseSnapshot snapshot = outgoing;
+    FailoverMessage.Resume resume = theirs.resume();
+    int from = 0;
+    if (snapshot != null
+        && resume.any()
+        && resume.origin() == serverId
+        && resume.covered() == snapshot.covered()
+        && backlog.holdsEverythingAfter(snapshot.covered())
+        && snapshot.indexAfter(resume.afterAddress()) == resume.received()) {
+      from = (int) resume.received();
+      snapshotsResumed.increment();
+      log.info(
+          "FAILOVER_SYNC_RESUMED covered={} from={} total={}",
+          snapshot.covered(),
+          from,
+          snapshot.size());
+    } else {
+      snapshot = takeSnapshot();
+      outgoing = snapshot;
+      snapshotsSent.increment();
+    }
+    write(out, new FailoverMessage.SyncStart(true, snapshot.covered(), snapshot.size(), from));
+    sending.start(true, snapshot.size(), from);
+    if (from == 0) {
+      write(out, new FailoverMessage.Config(snapshot.config()));
+    }
+    for (int i = from; i < snapshot.size(); i += SNAPSHOT_PAGE) {
+      List<LeaseRecord> page = snapshot.page(i, SNAPSHOT_PAGE);
+      write(out, new FailoverMessage.Leases(page));
+      syncLeasesSent.add(page.size());
+      sending.advance(i + page.size());
+    }
+    write(out, new FailoverMessage.SyncDone(snapshot.covered()));
+    out.flush();
+    return snapshot.covered();
+  }
+
+  /**
+   * Takes a lease snapshot on the engine's thread, with the sequence it covers read there too: the
+   * leases are those of that moment, and the records after it follow the snapshot. Leases that
+   * stand here as the partner's own snapshot gave them are left out: it has them.
+   */
+  private LeaseSnapshot takeSnapshot() throws IOException {
+    long started = System.nanoTime();
+    CompletableFuture<LeaseSnapshot> f = new CompletableFuture<>();
     engineThread.execute(
         () -> {
-          List<LeaseRecord> all = new ArrayList<>();
-          store.forEach(all::add);
-          f.complete(all);
+          try {
+            long covered = bus.lastSequence();
+            byte[] configVersion = configService.snapshot();
+            List<LeaseRecord> all = new ArrayList<>(store.size() + 16);
+            store.forEach(
+                lease -> {
+                  if (!applier.cameFromPartnerSnapshot(lease)) {
+                    all.add(lease);
+                  }
+                });
+            f.complete(new LeaseSnapshot(covered, configVersion, all.toArray(new LeaseRecord[0])));
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
         });
+    LeaseSnapshot taken;
     try {
-      return f.get(TCP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      taken = f.get(TCP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IOException("lease snapshot failed: " + e, e);
     }
+    LeaseSnapshot sorted = LeaseSnapshot.sorted(taken.covered(), taken.config(), taken.leases());
+    log.info(
+        "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} ms={}",
+        sorted.covered(),
+        sorted.size(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return sorted;
+  }
+
+  /** Snapshot pages handed to the applier, oldest first, with the resume point each completes. */
+  private record Page(CompletableFuture<Void> applied, int lastAddress, long received, int size) {}
+
+  /** The partner's snapshot this session receives. */
+  private static final class Reception {
+    boolean snapshot;
+    long covered;
+    long total;
+    long received;
+    int lastAddress;
+    final ArrayDeque<Page> pages = new ArrayDeque<>();
   }
 
   private void receivePart(DataInputStream in, int partner) throws IOException {
-    while (true) {
-      Received<FailoverMessage> r = read(in);
-      FailoverMessage m = r.message();
-      if (m instanceof FailoverMessage.Config c) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        engineThread.execute(
-            () -> {
-              try {
-                applier.applySnapshotConfig(c.version(), partner);
-              } finally {
-                done.complete(null);
-              }
-            });
-        join(done);
-      } else if (m instanceof FailoverMessage.Tail t) {
-        synchronized (peerLock) {
-          long journaled = bus.highestSequenceByOrigin().getOrDefault(partner, 0L);
-          receivedPeer = Math.max(receivedPeer, journaled);
-          appliedPeer = Math.max(appliedPeer, journaled);
+    Reception reception = new Reception();
+    boolean whole = false;
+    try {
+      while (true) {
+        Received<FailoverMessage> r = read(in);
+        FailoverMessage m = r.message();
+        if (m instanceof FailoverMessage.SyncStart start) {
+          startReceiving(start, partner, reception);
+        } else if (m instanceof FailoverMessage.Config c) {
+          CompletableFuture<Void> done = new CompletableFuture<>();
+          engineThread.execute(
+              () -> {
+                try {
+                  applier.applySnapshotConfig(c.version(), partner);
+                } finally {
+                  done.complete(null);
+                }
+              });
+          join(done);
+        } else if (m instanceof FailoverMessage.Tail t) {
+          synchronized (peerLock) {
+            long held = heldOf(partner);
+            receivedPeer = Math.max(receivedPeer, held);
+            appliedPeer = Math.max(appliedPeer, held);
+          }
+          CompletableFuture<Void> applied;
+          try {
+            applied = submitInOrder(partner, t.records(), true);
+          } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+          }
+          if (applied != null) {
+            join(applied);
+          }
+          reception.received += t.records().size();
+          receiving.advance(reception.received);
+        } else if (m instanceof FailoverMessage.Leases l) {
+          if (l.leases().isEmpty()) {
+            continue;
+          }
+          reception.received += l.leases().size();
+          reception.pages.add(
+              new Page(
+                  applier.applySnapshotLeases(l.leases()),
+                  l.leases().get(l.leases().size() - 1).address().value(),
+                  reception.received,
+                  l.leases().size()));
+          settle(reception, partner, PAGES_IN_FLIGHT);
+        } else if (m instanceof FailoverMessage.SyncDone d) {
+          settle(reception, partner, 0);
+          if (reception.snapshot) {
+            setIncoming(
+                new SyncResumeFile.Point(
+                    new FailoverMessage.Resume(
+                        partner, reception.covered, reception.lastAddress, reception.received),
+                    reception.total,
+                    true));
+          } else {
+            forgetUnfinishedSnapshot(); // the partner no longer holds it
+          }
+          synchronized (peerLock) {
+            receivedPeer = Math.max(receivedPeer, d.coveredSequence());
+            appliedPeer = Math.max(appliedPeer, d.coveredSequence());
+          }
+          whole = true;
+          receiving.end(true);
+          return;
+        } else {
+          throw new IOException("unexpected " + m.kind() + " in a sync");
         }
-        CompletableFuture<Void> applied;
-        try {
-          applied = submitInOrder(partner, t.records(), true);
-        } catch (IllegalStateException e) {
-          throw new IOException(e.getMessage(), e);
-        }
-        if (applied != null) {
-          join(applied);
-        }
-      } else if (m instanceof FailoverMessage.Leases l) {
-        join(applier.applySnapshotLeases(l.leases(), partner));
-      } else if (m instanceof FailoverMessage.SyncDone d) {
-        synchronized (peerLock) {
-          receivedPeer = Math.max(receivedPeer, d.coveredSequence());
-          appliedPeer = Math.max(appliedPeer, d.coveredSequence());
-        }
-        return;
-      } else {
-        throw new IOException("unexpected " + m.kind() + " in a sync");
       }
+    } finally {
+      if (!whole) {
+        // Broken: what was handed to the applier is still applied; count it in the resume point.
+        try {
+          settle(reception, partner, 0);
+        } catch (IOException | RuntimeException e) {
+          log.debug("FAILOVER_SYNC_SETTLE_FAILED {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private void startReceiving(FailoverMessage.SyncStart start, int partner, Reception sync)
+      throws IOException {
+    if (start.snapshot()) {
+      FailoverMessage.Resume mine = resumePoint();
+      if (start.from() > 0
+          && (mine.origin() != partner
+              || mine.covered() != start.covered()
+              || mine.received() != start.from())) {
+        forgetUnfinishedSnapshot();
+        throw new IOException(
+            "the partner resumes its snapshot "
+                + start.covered()
+                + " at "
+                + start.from()
+                + " but we hold "
+                + mine);
+      }
+      sync.snapshot = true;
+      sync.covered = start.covered();
+      sync.total = start.total();
+      sync.lastAddress = start.from() > 0 ? mine.afterAddress() : 0;
+      if (start.from() == 0) {
+        setIncoming(
+            new SyncResumeFile.Point(
+                new FailoverMessage.Resume(partner, start.covered(), 0, 0), start.total(), false));
+      } else {
+        log.info(
+            "FAILOVER_SYNC_RESUMING covered={} from={} total={}",
+            start.covered(),
+            start.from(),
+            start.total());
+      }
+    }
+    sync.received = start.from();
+    receiving.start(start.snapshot(), start.total(), start.from());
+  }
+
+  /**
+   * Waits for the oldest snapshot pages until at most {@code inFlight} are still being applied, and
+   * moves the resume point past every page applied and journaled.
+   */
+  private void settle(Reception sync, int partner, int inFlight) throws IOException {
+    while (!sync.pages.isEmpty()
+        && (sync.pages.size() > inFlight || sync.pages.peekFirst().applied().isDone())) {
+      Page page = sync.pages.peekFirst();
+      join(page.applied());
+      sync.pages.removeFirst();
+      sync.lastAddress = page.lastAddress();
+      syncLeasesReceived.add(page.size());
+      receiving.advance(page.received());
+      setIncoming(
+          new SyncResumeFile.Point(
+              new FailoverMessage.Resume(
+                  partner, sync.covered, page.lastAddress(), page.received()),
+              sync.total,
+              false));
     }
   }
 
@@ -871,7 +1193,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         Math.max(0, bus.lastSequence() - acked),
         conflicts.get(),
         p.clockSkewMillis(),
-        oldest < 0 ? 0 : Math.max(0, now - oldest));
+        oldest < 0 ? 0 : Math.max(0, now - oldest),
+        sending.get(),
+        receiving.get());
   }
 
   public void takeover(String cause) {

@@ -22,6 +22,15 @@ public final class FailoverStatistics {
               "Records sent and not yet acknowledged by the partner (replication backlog)."),
           counter("failover.records.applied", "records", "Partner records applied to this server."),
           counter(
+              "failover.records.refused",
+              "records",
+              "Partner records this server cannot apply (a format it cannot read): journaled as"
+                  + " they came, skipped, acked."),
+          counter(
+              "failover.records.stale",
+              "records",
+              "Partner lease records older than the lease held here: the local lease stands."),
+          counter(
               "failover.replication_lagging",
               "events",
               "Times an ACK left without the partner's acknowledgement (bound passed)."),
@@ -29,6 +38,15 @@ public final class FailoverStatistics {
           counter(
               "failover.syncs.tail", "syncs", "Syncs that sent only the journal tail it missed."),
           counter("failover.syncs.snapshot", "syncs", "Syncs that sent a whole lease snapshot."),
+          counter(
+              "failover.syncs.resumed",
+              "syncs",
+              "Syncs that took up a snapshot a broken session left, after its last page applied."),
+          counter("failover.sync.leases_sent", "leases", "Snapshot leases sent to the partner."),
+          counter(
+              "failover.sync.leases_received",
+              "leases",
+              "Snapshot leases from the partner applied and journaled here."),
           counter(
               "failover.conflicts",
               "leases",

@@ -21,7 +21,9 @@ enum FrameKind {
    * outage needs no snapshot). A kind of its own, apart from the stream's RECORDS, so the two
    * channels never race in the anti-replay window.
    */
-  TAIL(8);
+  TAIL(8),
+  /** TCP: what the sender is about to send (snapshot or tail, size, where a resume starts). */
+  SYNC_START(9);
 
   final int code;
 

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.provisioning.common.alert.AlertCenter;
@@ -50,6 +53,12 @@ final class PeerRecordApplier {
   private final Counter conflicts;
   private final Counter configConflicts;
   private final Counter applied;
+  private final Counter refused;
+  private final Counter staleRecords;
+
+  /** Leases as the partner's snapshot gave them, by identity; the engine thread's. */
+  private final Set<LeaseRecord> fromPartnerSnapshot =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   PeerRecordApplier(
       StateBus bus,
@@ -72,6 +81,8 @@ final class PeerRecordApplier {
     this.conflicts = stats.counter("failover.conflicts");
     this.configConflicts = stats.counter("failover.config_conflicts");
     this.applied = stats.counter("failover.records.applied");
+    this.refused = stats.counter("failover.records.refused");
+    this.staleRecords = stats.counter("failover.records.stale");
   }
 
   /**
@@ -108,18 +119,51 @@ final class PeerRecordApplier {
     return cause instanceof IllegalArgumentException;
   }
 
-  /** On the engine thread. */
+  /**
+   * On the engine thread. The partner's record is journaled whether it is applied or refused, so
+   * that its sequence stays contiguous here and the partner's stream moves on; replay at start-up
+   * applies records in journal order, so the last record for an address must be the lease that
+   * stands:
+   *
+   * <ul>
+   *   <li>a stale record (the rule keeps the local lease, no conflict) is journaled under its
+   *       sequence with the local lease as its payload, and nothing goes back: the partner's state
+   *       is newer than that record (a snapshot page ahead of the stream) or the partner learns
+   *       ours from our own stream, and echoing it could roll back a change the partner made since;
+   *   <li>a conflict the local lease wins is journaled as it came, then the local lease again as
+   *       our own record, so that the partner, applying the same rule to it, keeps it too;
+   *   <li>a record that cannot be applied at all (a format this build cannot read) is journaled as
+   *       it came, refused, counted and alerted: never a reason to stall the stream, and never one
+   *       to take over from a partner that answers.
+   * </ul>
+   */
   private CompletableFuture<?> applyOne(BusRecord record) {
     applied.increment();
     BusRecord journaled = record;
-    if (RecordType.LEASE.equals(record.type())) {
-      mergeLease(LeaseRecord.decode(record.payload()), record.origin());
-    } else if (RecordType.CONFIG.equals(record.type())) {
-      byte[] local = localised(record.payload());
-      journaled =
-          new BusRecord(
-              record.origin(), record.sequence(), record.timeMillis(), record.type(), local);
-      mergeConfig(journaled);
+    LeaseRecord kept = null;
+    try {
+      if (RecordType.LEASE.equals(record.type())) {
+        Merge merge = mergeLease(LeaseRecord.decode(record.payload()));
+        if (merge.decision() == LeaseConflictRule.Decision.KEEP_LOCAL) {
+          journaled =
+              new BusRecord(
+                  record.origin(),
+                  record.sequence(),
+                  record.timeMillis(),
+                  record.type(),
+                  merge.local().encode());
+        } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+          kept = merge.local();
+        }
+      } else if (RecordType.CONFIG.equals(record.type())) {
+        byte[] local = localised(record.payload());
+        journaled =
+            new BusRecord(
+                record.origin(), record.sequence(), record.timeMillis(), record.type(), local);
+        mergeConfig(journaled);
+      }
+    } catch (RuntimeException e) {
+      refuse(record, e);
     }
     CompletableFuture<BusRecord> appended = bus.append(journaled);
     appended.exceptionally(
@@ -129,11 +173,55 @@ final class PeerRecordApplier {
           }
           return null;
         });
+    if (kept != null) {
+      LeaseRecord winner = kept;
+      bus.publish(RecordType.LEASE, winner.encode())
+          .exceptionally(
+              e -> {
+                log.error("FAILOVER_APPEND_FAILED kept={}: {}", winner, e.toString());
+                return null;
+              });
+    }
     return appended;
   }
 
-  /** Applies one lease of the partner's snapshot; a lease it changes is journaled as ours. */
-  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases, int partner) {
+  private void refuse(BusRecord record, RuntimeException e) {
+    refused.increment();
+    boolean raised =
+        alerts.raise(
+            "FAILOVER_RECORD_REFUSED",
+            "origin " + record.origin(),
+            AlertSeverity.WARNING,
+            "a "
+                + record.type()
+                + " record from the partner cannot be applied here ("
+                + e.getMessage()
+                + "); it is journaled as it came and skipped: check that both servers run the"
+                + " same version");
+    if (raised) {
+      log.warn(
+          "FAILOVER_RECORD_REFUSED origin={} seq={} type={}: {}",
+          record.origin(),
+          record.sequence(),
+          record.type(),
+          e.toString());
+    } else {
+      log.debug(
+          "FAILOVER_RECORD_REFUSED origin={} seq={} type={}: {}",
+          record.origin(),
+          record.sequence(),
+          record.type(),
+          e.toString());
+    }
+  }
+
+  /**
+   * Applies a page of the partner's snapshot; a lease it changes is journaled as ours (so that it
+   * survives a restart). Each lease that then stands here as the partner sent it is remembered (by
+   * identity, so a later change by the engine is not), and left out of our own snapshot to the
+   * partner: it already has it, and a fresh secondary would otherwise send a whole snapshot back.
+   */
+  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     engineThread.execute(
         () -> {
@@ -141,10 +229,16 @@ final class PeerRecordApplier {
           for (LeaseRecord lease : leases) {
             LeaseRecord local = store.byAddress(lease.address()).orElse(null);
             if (lease.equals(local)) {
+              fromPartnerSnapshot.add(local);
               continue;
             }
-            if (mergeLease(lease, partner)) {
+            Merge merge = mergeLease(lease);
+            if (merge.decision().takesPartners()) {
+              fromPartnerSnapshot.add(lease);
               last = bus.publish(RecordType.LEASE, lease.encode());
+            } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+              // The partner must learn it lost: it applies the same rule to our record.
+              last = bus.publish(RecordType.LEASE, merge.local().encode());
             }
           }
           last.whenComplete((r, e) -> done.complete(null));
@@ -153,13 +247,26 @@ final class PeerRecordApplier {
   }
 
   /**
-   * On the engine thread: applies the partner's lease if the rule says so. When the local lease
-   * wins a conflict it is republished, so that our journal ends with the winner and the partner,
-   * applying the same rule to it, keeps it too.
-   *
-   * @return whether the partner's lease was applied
+   * On the engine thread: whether this lease, as it stands in the store, is one the partner's
+   * snapshot gave us (or confirmed) since {@link #forgetPartnerSnapshot}.
    */
-  private boolean mergeLease(LeaseRecord partners, int partner) {
+  boolean cameFromPartnerSnapshot(LeaseRecord lease) {
+    return fromPartnerSnapshot.contains(lease);
+  }
+
+  /** On the engine thread: a sync session completed; the partner has our part too. */
+  void forgetPartnerSnapshot() {
+    fromPartnerSnapshot.clear();
+  }
+
+  /** What the rule decided, and the local lease it was weighed against (null if none). */
+  private record Merge(LeaseConflictRule.Decision decision, LeaseRecord local) {}
+
+  /**
+   * On the engine thread: applies the partner's lease if the rule says so; counts and alerts a
+   * conflict, counts a stale record. Journaling is the caller's (see {@link #applyOne}).
+   */
+  private Merge mergeLease(LeaseRecord partners) {
     LeaseRecord local = store.byAddress(partners.address()).orElse(null);
     LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners, clock.millis());
     if (decision.conflict) {
@@ -173,15 +280,13 @@ final class PeerRecordApplier {
               + ": kept "
               + (decision.takesPartners() ? partners : local)
               + ", the other client is NAKed at its next renewal");
+    } else if (decision == LeaseConflictRule.Decision.KEEP_LOCAL) {
+      staleRecords.increment();
     }
     if (decision.takesPartners()) {
       engine.apply(partners);
-      return true;
     }
-    if (decision == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
-      bus.publish(RecordType.LEASE, local.encode());
-    }
-    return false;
+    return new Merge(decision, local);
   }
 
   private static void keep(ObjectNode cfg, JsonNode mine, String section, List<String> fields) {

@@ -28,6 +28,9 @@ final class UpdateBacklog {
   private long nextToSend = 1;
   private boolean overflowed;
 
+  /** The highest sequence dropped by an overflow; 0 if none was. */
+  private long droppedUpTo;
+
   UpdateBacklog(int capacity, long acked) {
     this.capacity = capacity;
     this.acked = acked;
@@ -43,6 +46,7 @@ final class UpdateBacklog {
     if (records.size() > capacity) {
       records.clear();
       overflowed = true;
+      droppedUpTo = record.sequence();
     }
     notifyAll();
   }
@@ -105,6 +109,15 @@ final class UpdateBacklog {
       }
     }
     return Optional.of(tail);
+  }
+
+  /**
+   * Whether every record of ours after {@code sequence} is still here, so that the stream can
+   * deliver them after a snapshot that covers {@code sequence}.
+   */
+  synchronized boolean holdsEverythingAfter(long sequence) {
+    BusRecord first = records.peekFirst();
+    return droppedUpTo <= sequence && (first == null || first.sequence() <= sequence + 1);
   }
 
   /** Go-back-N: send again from the first unacknowledged record. */

@@ -4,11 +4,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
@@ -27,6 +31,7 @@ final class FailoverNode implements AutoCloseable {
   final DhcpEngine engine;
   final DhcpServer dhcp;
   private final String secret;
+  private final Path dataDir;
   FailoverService failover;
 
   FailoverNode(Path dataDir, String document, String secret) throws Exception {
@@ -36,6 +41,7 @@ final class FailoverNode implements AutoCloseable {
   /** A server whose clock may be set apart from its partner's. */
   FailoverNode(Path dataDir, String document, String secret, Clock clock) throws Exception {
     this.secret = secret;
+    this.dataDir = dataDir;
     this.clock = clock;
     this.config = new ConfigService(new ConfigCodec(), clock);
     this.alerts = new AlertCenter(clock, 100);
@@ -69,19 +75,22 @@ final class FailoverNode implements AutoCloseable {
 
   private FailoverService newFailover() {
     ProvisioningConfig running = config.current().orElseThrow().config();
-    return new FailoverService(
-        running.failover(),
-        running.server().id(),
-        running.server().name(),
-        secret,
-        bus,
-        config,
-        engine,
-        leases,
-        dhcp::execute,
-        alerts,
-        stats,
-        clock);
+    FailoverService service =
+        new FailoverService(
+            running.failover(),
+            running.server().id(),
+            running.server().name(),
+            secret,
+            bus,
+            config,
+            engine,
+            leases,
+            dhcp::execute,
+            alerts,
+            stats,
+            clock);
+    service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
+    return service;
   }
 
   /** Cuts this server off its partner: its failover stops, its DHCP server goes on as it was. */
@@ -94,6 +103,34 @@ final class FailoverNode implements AutoCloseable {
     failover = newFailover();
     dhcp.replicateThrough(failover);
     failover.start();
+  }
+
+  /** A lease this server made itself: applied, then journaled as its own record. */
+  void ownLease(LeaseRecord lease) throws Exception {
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    dhcp.execute(
+        () -> {
+          engine.apply(lease);
+          applied.complete(null);
+        });
+    applied.get(5, TimeUnit.SECONDS);
+    bus.publish(RecordType.LEASE, lease.encode()).get(5, TimeUnit.SECONDS);
+  }
+
+  /** Many leases this server made itself, applied in one go, journaled as its own records. */
+  void ownLeases(List<LeaseRecord> many) throws Exception {
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    dhcp.execute(
+        () -> {
+          many.forEach(engine::apply);
+          applied.complete(null);
+        });
+    applied.get(5, TimeUnit.SECONDS);
+    CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+    for (LeaseRecord lease : many) {
+      last = bus.publish(RecordType.LEASE, lease.encode());
+    }
+    last.get(30, TimeUnit.SECONDS);
   }
 
   InetSocketAddress dhcpAddress() {

@@ -43,6 +43,15 @@ class FrameAuthenticatorTest {
         new FailoverMessage.Hello(
             FailoverRole.SECONDARY, FailoverState.STARTUP, Map.of(1, 10L, 2, 20L));
     assertEquals(hello, roundTrip(hello));
+    FailoverMessage.Hello resuming =
+        new FailoverMessage.Hello(
+            FailoverRole.SECONDARY,
+            FailoverState.SYNCING,
+            Map.of(2, 20L),
+            new FailoverMessage.Resume(1, 5_000, 0xc0a80101, 123_456));
+    assertEquals(resuming, roundTrip(resuming));
+    FailoverMessage.SyncStart start = new FailoverMessage.SyncStart(true, 5_000, 1_000_000, 500);
+    assertEquals(start, roundTrip(start));
 
     BusRecord record = new BusRecord(1, 12, 34, RecordType.LEASE, new byte[] {1, 2, 3});
     FailoverMessage.Records records =

@@ -505,4 +505,297 @@ class PairTest {
     assertEquals(0, primary.stats.counter("failover.conflicts").get());
     assertEquals(0, secondary.stats.counter("failover.conflicts").get());
   }
+
+  /** A lease bound now, granted {@code agoMillis} ago by {@code server}, held for an hour more. */
+  private static LeaseRecord lease(
+      String address, int client, LeaseState state, long agoMillis, int server) {
+    long now = System.currentTimeMillis();
+    return new LeaseRecord(
+        Ipv4Address.parse(address),
+        1,
+        DhcpRelay.mac(client),
+        null,
+        state,
+        now - agoMillis,
+        now + 3_600_000,
+        server,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static long counter(FailoverNode node, String name) {
+    return node.stats.counter(name).get();
+  }
+
+  /** Neither server ever went to PARTNER_DOWN, and each serves as NORMAL says. */
+  private void assertNoTakeover() {
+    assertEquals(FailoverState.NORMAL, primary.state());
+    assertEquals(FailoverState.NORMAL, secondary.state());
+    assertEquals(0, counter(primary, "failover.entered.partner_down"), "no false takeover");
+    assertEquals(0, counter(secondary, "failover.entered.partner_down"), "no false takeover");
+    assertEquals(ServingMode.BOTTOM_UP, primary.engine.mode());
+    assertEquals(ServingMode.STANDBY, secondary.engine.mode());
+  }
+
+  /**
+   * The secondary holds an address for another client when the primary's lease record for it
+   * arrives: it refuses the record, by the conflict rule (the earlier grant keeps the address). The
+   * refusal is counted on both servers, both end with the winner, the losing client is NAKed at its
+   * next renewal, and the pair never leaves NORMAL: a partner that answers but refuses a record is
+   * not a dead partner.
+   */
+  @Test
+  void aPartnerThatRefusesALeaseRecordByTheConflictRuleIsNotADeadPartner() throws Exception {
+    startNormalPair(600);
+    Ipv4Address contested = Ipv4Address.parse("127.16.0.10");
+    LeaseRecord holder = lease("127.16.0.10", 900, LeaseState.BOUND, 60_000, 2);
+    // Only the secondary knows this lease (the primary never heard of it).
+    secondary.dhcp.execute(() -> secondary.engine.apply(holder));
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(contested).isPresent());
+
+    Ipv4Address granted;
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      granted = relay.bind(1, 5_000);
+    }
+    assertEquals(
+        contested, granted, "the primary, bottom-up, grants the lowest address it sees free");
+
+    await()
+        .atMost(5, SECONDS)
+        .untilAsserted(
+            () -> {
+              for (FailoverNode node : java.util.List.of(primary, secondary)) {
+                LeaseRecord kept = node.leases.byAddress(contested).orElseThrow();
+                assertArrayEquals(DhcpRelay.mac(900), kept.hardwareAddress(), "the earlier grant");
+                assertEquals(1, counter(node, "failover.conflicts"));
+                assertEquals(1, node.failover.status().conflicts());
+              }
+            });
+    assertTrue(
+        secondary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertNoTakeover();
+
+    // The losing client is NAKed when it comes back for the address, and gets another one.
+    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+      assertEquals(
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(1, contested, 5_000));
+    }
+    bindAndCheckReplicated(1);
+    assertNoTakeover();
+
+    // The refusal outlives a restart: the secondary's journal replay ends with the kept lease.
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    assertArrayEquals(
+        DhcpRelay.mac(900), secondary.leases.byAddress(contested).orElseThrow().hardwareAddress());
+    awaitNormal(0);
+  }
+
+  /**
+   * The primary sends a lease record the secondary cannot read (a lease format this build does not
+   * know, as in a rolling upgrade): the secondary refuses it, counts it, journals it as it came and
+   * acks past it, so the stream goes on; no takeover.
+   */
+  @Test
+  void aRecordThePartnerCannotReadIsRefusedCountedAndPassed() throws Exception {
+    startNormalPair(600);
+    byte[] unreadable = lease("127.16.0.99", 901, LeaseState.BOUND, 0, 1).encode();
+    unreadable[0] = 99; // a lease record format from the future
+    primary.bus.publish(org.provisioning.common.bus.RecordType.LEASE, unreadable).get(5, SECONDS);
+
+    bindAndCheckReplicated(2); // the stream is not stuck behind the refused record
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertEquals(1, counter(secondary, "failover.records.refused"));
+    assertTrue(
+        secondary.alerts.active().stream()
+            .anyMatch(a -> a.event().equals("FAILOVER_RECORD_REFUSED")));
+    assertNoTakeover();
+  }
+
+  /**
+   * A stale record (the partner says another client released an address the secondary holds) is
+   * refused without a conflict; the refusal outlives a restart of the secondary, whose journal
+   * replay must not bring the refused record back over the lease it kept.
+   */
+  @Test
+  void aRefusedStaleRecordStaysRefusedAfterARestart() throws Exception {
+    startNormalPair(600);
+    Ipv4Address address = Ipv4Address.parse("127.16.0.50");
+    LeaseRecord held = lease("127.16.0.50", 902, LeaseState.BOUND, 60_000, 2);
+    // The secondary's own lease, journaled and replicated: both servers hold it.
+    secondary.ownLease(held);
+    await().atMost(5, SECONDS).until(() -> primary.leases.byAddress(address).isPresent());
+
+    // A record that crossed it: the primary's word that another client released the address.
+    LeaseRecord stale =
+        lease("127.16.0.50", 903, LeaseState.BOUND, 120_000, 1)
+            .withState(LeaseState.RELEASED, System.currentTimeMillis() - 60_000);
+    primary
+        .bus
+        .publish(org.provisioning.common.bus.RecordType.LEASE, stale.encode())
+        .get(5, SECONDS);
+    await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
+    assertArrayEquals(
+        DhcpRelay.mac(902), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
+
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    LeaseRecord afterRestart = secondary.leases.byAddress(address).orElseThrow();
+    assertArrayEquals(DhcpRelay.mac(902), afterRestart.hardwareAddress(), "still the kept lease");
+    assertEquals(LeaseState.BOUND, afterRestart.state());
+    awaitNormal(0);
+    assertArrayEquals(
+        DhcpRelay.mac(902), primary.leases.byAddress(address).orElseThrow().hardwareAddress());
+  }
+
+  /**
+   * A snapshot sync broken halfway is taken up where it stopped, not from the beginning: once after
+   * the secondary restarted meanwhile (its resume point is in its data directory), once by the same
+   * running pair. Progress shows in both servers' status while the sync is under way or
+   * interrupted, and the primary serves DHCP meanwhile.
+   */
+  @Test
+  void aSyncBrokenHalfwayResumesWhereItStoppedWhileDhcpIsServed() throws Exception {
+    int total = 20_000;
+    int failoverPort = freeTcpPort();
+    String poolEnd = "127.16.79.255"; // 20,470 addresses
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            freeUdpPort("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600,
+            poolEnd);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            freeUdpPort("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            poolEnd);
+    try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
+      // The primary serves alone, and holds 20,000 leases when the secondary arrives empty.
+      primary = startPrimary();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+      int first = Ipv4Address.parse("127.16.0.10").value();
+      java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        many.add(
+            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
+      }
+      primary.ownLeases(many);
+
+      // The first session breaks after about 300 KB of its 760.
+      link.cutSyncAfter(300_000);
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      await().atMost(15, SECONDS).until(link::syncCut);
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(secondary.failover.status().syncReceiving(), "interrupted"));
+      long firstStop = secondary.failover.status().syncReceiving().done();
+      assertTrue(firstStop > 0 && firstStop < total / 2, "stopped partway: " + firstStop);
+      assertEquals(firstStop, secondary.leases.size(), "every lease counted is applied");
+      assertEquals(total, secondary.failover.status().syncReceiving().total());
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(primary.failover.status().syncSending(), "interrupted"));
+      assertEquals(total, primary.failover.status().syncSending().total());
+
+      // DHCP is served meanwhile.
+      Ipv4Address duringSync;
+      try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+        duringSync = relay.bind(1, 5_000);
+      }
+      assertNotNull(duringSync, "the primary answers while the sync is interrupted");
+
+      // The secondary restarts: its resume point survives, and the next session (which breaks
+      // in turn) takes up after it.
+      secondary.close();
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      assertEquals(firstStop, secondary.failover.status().syncReceiving().done());
+      link.cutSyncAfter(200_000);
+      link.healSync();
+      await().atMost(15, SECONDS).until(link::syncCut);
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(secondary.failover.status().syncReceiving(), "interrupted"));
+      var second = secondary.failover.status().syncReceiving();
+      assertEquals(firstStop, second.resumedFrom(), "resumed where the first session stopped");
+      assertTrue(second.done() > firstStop && second.done() < total, "stopped again: " + second);
+      assertEquals(
+          second.done() - firstStop,
+          counter(secondary, "failover.sync.leases_received"),
+          "the second session carried only what the first had not");
+
+      // The same pair, no restart: the third session ends it.
+      link.healSync();
+      awaitNormal(0);
+      var last = secondary.failover.status().syncReceiving();
+      assertEquals(second.done(), last.resumedFrom(), "resumed where the second session stopped");
+      assertEquals(total, last.done());
+      assertEquals("done", last.state());
+      assertEquals(1, counter(primary, "failover.syncs.snapshot"), "one snapshot, never retaken");
+      assertEquals(2, counter(primary, "failover.syncs.resumed"));
+      assertEquals(
+          total - firstStop,
+          counter(secondary, "failover.sync.leases_received"),
+          "the last session carried only the rest");
+      await()
+          .atMost(5, SECONDS)
+          .untilAsserted(
+              () ->
+                  primary.leases.forEach(
+                      lease ->
+                          assertArrayEquals(
+                              lease.hardwareAddress(),
+                              secondary
+                                  .leases
+                                  .byAddress(lease.address())
+                                  .orElseThrow(() -> new AssertionError("missing " + lease))
+                                  .hardwareAddress())));
+      assertEquals(total + 1, secondary.leases.size(), "the snapshot and the lease made meanwhile");
+    }
+  }
+
+  /**
+   * A fresh secondary that took the primary's snapshot sends none of those leases back in its own
+   * part of the session: the primary has them (a whole second snapshot used to go back).
+   */
+  @Test
+  void aFreshSecondarySendsNoneOfThePrimarysLeasesBack() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      many.add(lease("127.16.0." + (10 + i), 20_000 + i, LeaseState.BOUND, 1_000, 1));
+    }
+    primary.ownLeases(many);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    awaitNormal(0);
+    assertEquals(150, counter(secondary, "failover.sync.leases_received"));
+    assertEquals(150, secondary.leases.size());
+    assertEquals(0, counter(secondary, "failover.sync.leases_sent"), "nothing echoed back");
+    assertEquals(0, counter(primary, "failover.sync.leases_received"));
+  }
+
+  private static boolean progress(
+      org.provisioning.common.control.FailoverStatus.SyncProgress p, String state) {
+    return p != null && p.state().equals(state);
+  }
 }

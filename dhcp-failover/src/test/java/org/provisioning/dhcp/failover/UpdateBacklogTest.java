@@ -118,4 +118,22 @@ class UpdateBacklogTest {
     backlog.acked(3);
     assertEquals(-1, backlog.oldestUnackedMillis());
   }
+
+  @Test
+  void knowsWhetherItStillHoldsEveryRecordAfterASnapshot() {
+    UpdateBacklog backlog = new UpdateBacklog(3, 0);
+    for (long seq = 1; seq <= 4; seq++) {
+      backlog.add(record(seq, 10)); // the fourth overflows: 1-4 are dropped
+    }
+    assertFalse(backlog.holdsEverythingAfter(2), "records after 2 were dropped");
+    assertTrue(backlog.holdsEverythingAfter(4), "a snapshot taken after the overflow");
+    backlog.add(record(5, 10));
+    backlog.add(record(6, 10));
+    assertTrue(backlog.holdsEverythingAfter(4));
+    assertTrue(backlog.holdsEverythingAfter(5));
+    assertFalse(backlog.holdsEverythingAfter(3));
+    backlog.acked(5);
+    assertTrue(backlog.holdsEverythingAfter(5));
+    assertFalse(backlog.holdsEverythingAfter(4), "5 is gone: acked");
+  }
 }

@@ -99,7 +99,24 @@ public final class FailoverRoutes {
     node.put("conflicts", s.conflicts());
     node.put("clockSkewMillis", s.clockSkewMillis());
     node.put("lagMillis", s.lagMillis());
+    ObjectNode sync = node.putObject("sync");
+    putSync(sync, "sending", s.syncSending());
+    putSync(sync, "receiving", s.syncReceiving());
     return node;
+  }
+
+  private static void putSync(ObjectNode sync, String name, FailoverStatus.SyncProgress p) {
+    if (p == null) {
+      sync.putNull(name);
+      return;
+    }
+    ObjectNode node = sync.putObject(name);
+    node.put("kind", p.kind());
+    node.put("done", p.done());
+    node.put("total", p.total());
+    node.put("resumedFrom", p.resumedFrom());
+    node.put("state", p.state());
+    node.put("started", p.started() == null ? null : p.started().toString());
   }
 
   private static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body)

@@ -715,6 +715,25 @@ public final class Provisionctl {
           s.path("lagMillis").asLong());
       out.printf("conflicts  %d%n", s.path("conflicts").asLong());
       out.printf("clock      partner %+d ms from ours%n", s.path("clockSkewMillis").asLong());
+      for (String direction : new String[] {"sending", "receiving"}) {
+        JsonNode p = s.path("sync").path(direction);
+        if (p.isObject()) {
+          out.printf(
+              "sync       %s %s %d/%d (%d%%), %s%s, started %s%n",
+              direction,
+              p.path("kind").asText(),
+              p.path("done").asLong(),
+              p.path("total").asLong(),
+              p.path("total").asLong() == 0
+                  ? 100
+                  : 100 * p.path("done").asLong() / p.path("total").asLong(),
+              p.path("state").asText(),
+              p.path("resumedFrom").asLong() > 0
+                  ? ", resumed at " + p.path("resumedFrom").asLong()
+                  : "",
+              p.path("started").asText("-"));
+        }
+      }
     }
   }
 

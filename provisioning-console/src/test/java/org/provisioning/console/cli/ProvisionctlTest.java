@@ -59,7 +59,22 @@ class ProvisionctlTest {
     @Override
     public FailoverStatus status() {
       return new FailoverStatus(
-          role, "NORMAL", Instant.EPOCH, "127.0.0.3", "NORMAL", 12, 40, 39, 1, 1, 0, -3, 7);
+          role,
+          "NORMAL",
+          Instant.EPOCH,
+          "127.0.0.3",
+          "NORMAL",
+          12,
+          40,
+          39,
+          1,
+          1,
+          0,
+          -3,
+          7,
+          null,
+          new FailoverStatus.SyncProgress(
+              "snapshot", 500_000, 1_000_000, 200_000, "running", Instant.EPOCH));
     }
 
     @Override
@@ -157,6 +172,12 @@ class ProvisionctlTest {
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("state      NORMAL"), status.out());
     assertTrue(status.out().contains("partner    127.0.0.3 NORMAL"), status.out());
+    assertTrue(
+        status
+            .out()
+            .contains(
+                "sync       receiving snapshot 500000/1000000 (50%), running, resumed at 200000"),
+        status.out());
     assertTrue(
         status.out().contains("sent 40, acked up to 39, pending 1, lag 1 (7 ms)"), status.out());
     assertTrue(status.out().contains("clock      partner -3 ms from ours"), status.out());

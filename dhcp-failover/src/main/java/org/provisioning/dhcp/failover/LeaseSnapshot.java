@@ -1,0 +1,51 @@
+package org.provisioning.dhcp.failover;
+
+import java.util.Arrays;
+import java.util.List;
+import org.provisioning.common.lease.LeaseRecord;
+
+/**
+ * A lease snapshot a server sends its partner: taken once on the engine's thread, as of one
+ * sequence of the sender's origin, then sent page by page in address order. The sender keeps it
+ * while the partner lacks part of it, so that a session that breaks halfway is taken up by the next
+ * one after the last lease the partner applied, not from the beginning.
+ *
+ * @param covered the sender's sequence the snapshot covers; it names the snapshot
+ * @param config the sender's config version as its config store encodes it
+ */
+record LeaseSnapshot(long covered, byte[] config, LeaseRecord[] leases) {
+
+  /**
+   * Sorts the leases (in place) by address, unsigned: the order pages go in and resumes count in.
+   */
+  static LeaseSnapshot sorted(long covered, byte[] config, LeaseRecord[] leases) {
+    Arrays.sort(
+        leases, (a, b) -> Integer.compareUnsigned(a.address().value(), b.address().value()));
+    return new LeaseSnapshot(covered, config, leases);
+  }
+
+  int size() {
+    return leases.length;
+  }
+
+  /** The leases from index {@code from}, at most {@code max} of them. */
+  List<LeaseRecord> page(int from, int max) {
+    return Arrays.asList(leases).subList(from, Math.min(leases.length, from + max));
+  }
+
+  /** The index of the first lease whose address is above {@code address} (unsigned order). */
+  int indexAfter(int address) {
+    long key = Integer.toUnsignedLong(address);
+    int low = 0;
+    int high = leases.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (Integer.toUnsignedLong(leases[mid].address().value()) <= key) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+}
