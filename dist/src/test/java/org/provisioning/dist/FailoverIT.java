@@ -268,6 +268,22 @@ class FailoverIT {
       assertTrue(fromSecondary != null, "the secondary answered within 5 s");
       assertEquals("PARTNER_DOWN", state(secondaryConfig));
     }
+    // The operator changes the config on the secondary while it serves alone.
+    String running =
+        Distribution.run("provisionctl", "--config", secondaryConfig.toString(), "config", "get")
+            .out();
+    assertTrue(running.contains("leaseTime: 3600"), running);
+    Path changed = dir.resolve("changed-on-secondary.yaml");
+    Files.writeString(changed, running.replace("leaseTime: 3600", "leaseTime: 7200"));
+    var set =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            secondaryConfig.toString(),
+            "config",
+            "set",
+            changed.toString());
+    assertEquals(0, set.exit(), set.out() + set.err());
 
     JsonNode leases = api(secondaryConfig, "/leases?state=bound&limit=5000");
     Map<String, String> macByAddress = new HashMap<>();
@@ -300,6 +316,12 @@ class FailoverIT {
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> "NORMAL".equals(state(primaryConfig)) && "NORMAL".equals(state(secondaryConfig)));
+    await()
+        .atMost(10, SECONDS)
+        .until(
+            () ->
+                api(primaryConfig, "/config").path("config").path("dhcp").path("leaseTime").asInt(),
+            leaseTime -> leaseTime == 7200);
     Ack madeMeanwhile = fromSecondary;
     JsonNode onPrimary =
         api(primaryConfig, "/leases?ip=" + madeMeanwhile.address() + "&state=bound");
