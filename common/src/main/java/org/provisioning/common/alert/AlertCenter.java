@@ -139,6 +139,27 @@ public final class AlertCenter {
     return raise(typeOf(event, severity), object, message);
   }
 
+  /**
+   * Tells the listeners again of a condition that is still active (a partner out of contact for
+   * hours), with a new message; returns false if it is not active.
+   */
+  public boolean remind(AlertType type, String object, String message) {
+    Alert reminded;
+    synchronized (this) {
+      Alert previous = active.get(Alert.key(type.event(), object));
+      if (previous == null) {
+        return false;
+      }
+      reminded = previous.raisedAgain(message, clock.instant());
+      active.put(reminded.key(), reminded);
+      replaceInHistory(reminded);
+    }
+    log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
+        .log("{}_REMINDER id={} object={} {}", type.event(), reminded.id(), object, message);
+    tell(reminded, AlertListener.Change.REMINDED);
+    return true;
+  }
+
   /** Clears the condition if it is active; returns true if it was. */
   public boolean clear(AlertType type, String object, String message) {
     return clear(type.event(), object, message);

@@ -11,7 +11,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.config.DeviceRole;
 import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.lease.BootFileIssuer;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DhcpEngine {
   private static final Logger log = LoggerFactory.getLogger(DhcpEngine.class);
-  static final String POOL_EXHAUSTED = "DHCP_POOL_EXHAUSTED";
+  static final String POOL_EXHAUSTED = DhcpAlerts.POOL_EXHAUSTED.event();
 
   private final int serverId;
   private final LeaseStore store;
@@ -55,6 +54,10 @@ public final class DhcpEngine {
   private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
   private final Map<Integer, Offer> offersByAddress = new HashMap<>();
   private final ArrayDeque<Offer> offerQueue = new ArrayDeque<>();
+
+  /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
+  private final java.util.Set<String> exhausted = new java.util.HashSet<>();
+
   private final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
   private ServingPlan plan;
   private ReplyFactory replies;
@@ -128,6 +131,9 @@ public final class DhcpEngine {
     registry.gauge(prefix + "used", () -> plan.pool().usedCount());
     registry.gauge(prefix + "free", () -> plan.pool().size() - plan.pool().usedCount());
     registry.gauge(prefix + "utilisation_percent", () -> plan.pool().utilisationPercent());
+    registry.gauge(prefix + "warning_percent", plan::warningPercent);
+    registry.gauge(prefix + "critical_percent", plan::criticalPercent);
+    registry.gauge(prefix + "high_water_level", () -> highWater.level(plan));
   }
 
   /**
@@ -206,15 +212,24 @@ public final class DhcpEngine {
       return drop(DropReason.RESERVATION_UNAVAILABLE);
     }
     if (choice == null) {
+      String where = subnetsPath(subnets);
       alerts.raise(
-          POOL_EXHAUSTED,
-          poolsLabel(subnets),
-          AlertSeverity.CRITICAL,
+          DhcpAlerts.POOL_EXHAUSTED,
+          where,
           "no free address for a client of class "
               + className(client.deviceClass)
               + " behind "
-              + link(request));
+              + link(request)
+              + " in "
+              + poolsLabel(subnets));
+      exhausted.add(where);
       return drop(DropReason.POOL_EXHAUSTED);
+    }
+    if (!exhausted.isEmpty() && exhausted.remove(subnetsPath(subnets))) {
+      alerts.clear(
+          DhcpAlerts.POOL_EXHAUSTED,
+          subnetsPath(subnets),
+          "an address was offered again behind " + link(request));
     }
     holdOffer(client.facts.key(), choice, now);
     DhcpMessage offer =
@@ -759,6 +774,15 @@ public final class DhcpEngine {
 
   private static String className(DeviceClass cls) {
     return cls == null ? "(none)" : cls.name();
+  }
+
+  /** The subnets' config paths: {@code dhcp.subnets[0]} or {@code dhcp.subnets[0,3]}. */
+  private static String subnetsPath(List<SubnetPlan> subnets) {
+    StringBuilder path = new StringBuilder("dhcp.subnets[");
+    for (int i = 0; i < subnets.size(); i++) {
+      path.append(i == 0 ? "" : ",").append(subnets.get(i).index());
+    }
+    return path.append(']').toString();
   }
 
   private static String poolsLabel(List<SubnetPlan> subnets) {

@@ -51,7 +51,17 @@ public final class DhcpStatistics {
           gauge(
               "dhcp.pool.{pool}.utilisation_percent",
               "percent",
-              "Share of the pool's addresses in use."));
+              "Share of the pool's addresses in use."),
+          gauge(
+              "dhcp.pool.{pool}.warning_percent", "percent", "The pool's warning high-water mark."),
+          gauge(
+              "dhcp.pool.{pool}.critical_percent",
+              "percent",
+              "The pool's critical high-water mark."),
+          gauge(
+              "dhcp.pool.{pool}.high_water_level",
+              "level",
+              "Which mark the pool is at: 0 under both, 1 warning, 2 critical."));
 
   private final StatisticsRegistry registry;
   private final Map<DhcpMessageType, Counter> received = new EnumMap<>(DhcpMessageType.class);

@@ -1,18 +1,17 @@
 package org.provisioning.dhcp.engine;
 
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.dhcp.engine.ServingPlan.PoolPlan;
 
 /**
  * The two high-water marks of every pool. A mark is raised when use reaches it and cleared only
  * when use falls {@value #HYSTERESIS_PERCENT} points below it, so a pool hovering at the mark does
- * not flood the operator. Event names: {@code DHCP_POOL_HIGH_WATER_WARNING} and {@code
- * DHCP_POOL_HIGH_WATER_CRITICAL}, subject the pool's name.
+ * not flood the operator: {@link DhcpAlerts#POOL_HIGH_WATER_WARNING} and {@link
+ * DhcpAlerts#POOL_HIGH_WATER_CRITICAL}, for the pool's config path.
  */
 final class HighWaterMarks {
-  static final String WARNING = "DHCP_POOL_HIGH_WATER_WARNING";
-  static final String CRITICAL = "DHCP_POOL_HIGH_WATER_CRITICAL";
+  static final String WARNING = DhcpAlerts.POOL_HIGH_WATER_WARNING.event();
+  static final String CRITICAL = DhcpAlerts.POOL_HIGH_WATER_CRITICAL.event();
   static final int HYSTERESIS_PERCENT = 5;
 
   private final AlertCenter alerts;
@@ -22,6 +21,12 @@ final class HighWaterMarks {
 
   HighWaterMarks(AlertCenter alerts) {
     this.alerts = alerts;
+    alerts.declare(DhcpAlerts.ALL);
+  }
+
+  /** The level a pool is at: 0 under both marks, 1 warning, 2 critical. */
+  int level(PoolPlan plan) {
+    return plan.index() < levels.length ? levels[plan.index()] : 0;
   }
 
   void reset(int poolCount) {
@@ -60,38 +65,41 @@ final class HighWaterMarks {
   }
 
   private void announce(PoolPlan plan, int from, int to, int used, int size) {
-    String subject = plan.pool().name();
+    String object = plan.configPath();
+    String pool = plan.pool().name();
     String usage =
         used + " of " + size + " addresses in use (" + (100L * used / Math.max(size, 1)) + " %)";
     if (to == 2) {
       alerts.raise(
-          CRITICAL,
-          subject,
-          AlertSeverity.CRITICAL,
+          DhcpAlerts.POOL_HIGH_WATER_CRITICAL,
+          object,
           "pool "
-              + subject
+              + pool
               + " reached its critical mark of "
               + plan.criticalPercent()
               + " %: "
               + usage);
     } else if (from == 2) {
       alerts.clear(
-          CRITICAL, subject, "pool " + subject + " is back under its critical mark: " + usage);
+          DhcpAlerts.POOL_HIGH_WATER_CRITICAL,
+          object,
+          "pool " + pool + " is back under its critical mark: " + usage);
     }
     if (to >= 1 && from == 0) {
       alerts.raise(
-          WARNING,
-          subject,
-          AlertSeverity.WARNING,
+          DhcpAlerts.POOL_HIGH_WATER_WARNING,
+          object,
           "pool "
-              + subject
+              + pool
               + " reached its warning mark of "
               + plan.warningPercent()
               + " %: "
               + usage);
     } else if (to == 0 && from >= 1) {
       alerts.clear(
-          WARNING, subject, "pool " + subject + " is back under its warning mark: " + usage);
+          DhcpAlerts.POOL_HIGH_WATER_WARNING,
+          object,
+          "pool " + pool + " is back under its warning mark: " + usage);
     }
   }
 }

@@ -181,7 +181,13 @@ final class ServingPlan {
       Ipv4Subnet subnet,
       DhcpOptionsConfig options,
       long leaseTime,
-      List<PoolPlan> pools) {}
+      List<PoolPlan> pools) {
+
+    /** Where the subnet is in the config: {@code dhcp.subnets[0]}. */
+    String configPath() {
+      return "dhcp.subnets[" + index + "]";
+    }
+  }
 
   record PoolPlan(
       int index,
@@ -190,6 +196,11 @@ final class ServingPlan {
       Set<String> classes,
       int warningPercent,
       int criticalPercent) {
+
+    /** Where the pool is in the config: {@code dhcp.subnets[0].pools[1]}. */
+    String configPath() {
+      return subnet.configPath() + ".pools[" + subnet.pools().indexOf(this) + "]";
+    }
 
     boolean serves(DeviceClass cls) {
       return classes.isEmpty() || (cls != null && classes.contains(cls.name()));

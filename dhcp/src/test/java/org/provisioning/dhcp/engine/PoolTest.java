@@ -1,6 +1,7 @@
 package org.provisioning.dhcp.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ class PoolTest {
       clients.add(bind(i));
     }
     assertEquals(List.of(HighWaterMarks.CRITICAL, HighWaterMarks.WARNING), activeEvents());
-    assertEquals("local", server.alerts.active().get(0).object());
+    assertEquals("dhcp.subnets[3].pools[0]", server.alerts.active().get(0).object());
+    assertTrue(server.alerts.active().get(0).message().contains("pool local"));
 
     release(clients.remove(clients.size() - 1)); // 70 %, under 80 - 5
     assertEquals(List.of(HighWaterMarks.WARNING), activeEvents(), "critical clears under 75 %");
@@ -60,8 +62,9 @@ class PoolTest {
 
   @Test
   void fullPoolAnswersNothingAndRaisesTheCriticalAlert() {
+    List<Client> clients = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      bind(i);
+      clients.add(bind(i));
     }
     Client late = server.client("02:00:00:00:02:00");
     assertTrue(server.send(late.discover()).isEmpty(), "no offer, no exception");
@@ -69,6 +72,15 @@ class PoolTest {
     assertTrue(activeEvents().contains(DhcpEngine.POOL_EXHAUSTED), activeEvents().toString());
     assertTrue(activeEvents().contains(HighWaterMarks.CRITICAL));
     assertEquals(100, server.counter("dhcp.pool.local.utilisation_percent"));
+    assertEquals(2, server.counter("dhcp.pool.local.high_water_level"));
+
+    // An address comes free and is offered again: the exhaustion is over, the marks stay.
+    release(clients.get(0));
+    assertFalse(server.send(late.discover()).isEmpty());
+    assertFalse(activeEvents().contains(DhcpEngine.POOL_EXHAUSTED), activeEvents().toString());
+    assertTrue(
+        server.alerts.history().stream()
+            .anyMatch(a -> a.event().equals(DhcpEngine.POOL_EXHAUSTED) && !a.active()));
   }
 
   @Test

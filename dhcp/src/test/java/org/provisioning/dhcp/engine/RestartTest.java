@@ -41,7 +41,10 @@ class RestartTest {
 
     assertTrue(
         after.alerts.active().stream()
-            .anyMatch(a -> a.event().equals(HighWaterMarks.WARNING) && a.object().equals("local")),
+            .anyMatch(
+                a ->
+                    a.event().equals(HighWaterMarks.WARNING)
+                        && a.object().equals("dhcp.subnets[3].pools[0]")),
         () -> "active alerts: " + after.alerts.active());
   }
 }
