@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
@@ -78,6 +77,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     this.store = store;
     this.alerts = alerts;
     this.stats = FailoverStatistics.declare(stats);
+    alerts.declare(FailoverAlerts.ALL);
     this.clock = clock;
     if (currentFailover().role() != FailoverRole.STANDALONE) {
       // Until the partner is found, a member of a pair serves no one (STARTUP).
@@ -122,7 +122,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   private void applySafely(FailoverConfig next) {
     try {
       apply(next);
-      alerts.clear("FAILOVER_START_FAILED", "failover", "failover is running");
+      alerts.clear(FailoverAlerts.START_FAILED, FailoverAlerts.OBJECT, "failover is running");
     } catch (IOException | RuntimeException e) {
       startFailed(next, e);
     }
@@ -138,9 +138,8 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         next.port(),
         e.toString());
     alerts.raise(
-        "FAILOVER_START_FAILED",
-        "failover",
-        AlertSeverity.CRITICAL,
+        FailoverAlerts.START_FAILED,
+        FailoverAlerts.OBJECT,
         "failover cannot start (" + e.getMessage() + "); retrying every 5 s");
     if (next.role() == FailoverRole.PRIMARY) {
       dhcp.replicateThrough(ReplicationGate.NONE);

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigService;
@@ -91,6 +90,13 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final FailoverConfig config;
   private final int serverId;
   private final String serverName;
+
+  // Lasting conditions, judged once a second on the heartbeat thread (see judgeLastingConditions).
+  private volatile long partnerLostMillis;
+  private volatile long remindedMillis;
+  private long authFailuresSeen;
+  private long authFailedMillis;
+  private volatile boolean laggingAlerted;
   private final StateBus bus;
   private final ConfigService configService;
   private final AlertCenter alerts;
@@ -379,10 +385,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
                     backlog.acked(),
                     gateMillis);
                 alerts.raise(
-                    "FAILOVER_REPLICATION_LAGGING",
-                    serverName,
-                    AlertSeverity.WARNING,
+                    FailoverAlerts.REPLICATION_LAGGING,
+                    FailoverAlerts.OBJECT,
                     "the partner did not ack lease records within " + gateMillis + " ms");
+                laggingAlerted = true;
               }
             });
   }
@@ -392,19 +398,22 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private void onTransition(FailoverState from, FailoverState to, String cause) {
     applyServingMode();
     alerts.raise(
-        "FAILOVER_STATE",
-        serverName,
-        to == FailoverState.PARTNER_DOWN ? AlertSeverity.WARNING : AlertSeverity.INFO,
+        FailoverAlerts.STATE,
+        FailoverAlerts.OBJECT,
         "failover " + from + " -> " + to + " (" + cause + ")");
-    alerts.clear("FAILOVER_STATE", serverName, "now " + to);
+    alerts.clear(FailoverAlerts.STATE, FailoverAlerts.OBJECT, "now " + to);
     if (to == FailoverState.PARTNER_DOWN) {
+      partnerLostMillis = clock.millis();
+      remindedMillis = partnerLostMillis;
       alerts.raise(
-          "FAILOVER_PARTNER_DOWN",
-          serverName,
-          AlertSeverity.CRITICAL,
-          "partner out of contact (" + cause + "); serving alone");
+          FailoverAlerts.PARTNER_DOWN,
+          FailoverAlerts.OBJECT,
+          "partner " + partnerName() + " out of contact (" + cause + "); serving alone");
     } else if (from == FailoverState.PARTNER_DOWN) {
-      alerts.clear("FAILOVER_PARTNER_DOWN", serverName, "partner back in contact");
+      alerts.clear(
+          FailoverAlerts.PARTNER_DOWN,
+          FailoverAlerts.OBJECT,
+          "partner " + partnerName() + " back in contact");
     }
   }
 
@@ -432,6 +441,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           maybeSync();
           if (++ticks % Math.max(1, 1000 / config.heartbeatMillis()) == 0) {
             saveAccepted();
+            judgeLastingConditions();
           }
           next += interval;
           if (now - next > interval) {
@@ -490,17 +500,76 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       roleClash(h.role());
       return;
     }
-    alerts.clear("FAILOVER_ROLE_CLASH", serverName, "the partner's role is " + h.role().label());
+    alerts.clear(
+        FailoverAlerts.ROLE_CLASH,
+        FailoverAlerts.OBJECT,
+        "the partner's role is " + h.role().label());
     machine.onHeartbeat(h);
     backlog.acked(h.appliedPeerSequence());
     judgeClockSkew(machine.partner().clockSkewMillis());
   }
 
+  /** How often a partner still out of contact is alerted again. */
+  private static final long PARTNER_DOWN_REMINDER_MILLIS = TimeUnit.MINUTES.toMillis(15);
+
+  /** How long without an authentication failure clears FAILOVER_AUTH_FAILED. */
+  private static final long AUTH_QUIET_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
+  /**
+   * Once a second, on the heartbeat thread: a partner still out of contact is alerted again (a
+   * secondary down for weeks must not go unnoticed), authentication failures on the failover ports
+   * are alerted and cleared once quiet, and a replication lag that has caught up is cleared.
+   */
+  private void judgeLastingConditions() {
+    long now = clock.millis();
+    if (machine.state() == FailoverState.PARTNER_DOWN
+        && now - remindedMillis >= PARTNER_DOWN_REMINDER_MILLIS) {
+      remindedMillis = now;
+      alerts.remind(
+          FailoverAlerts.PARTNER_DOWN,
+          FailoverAlerts.OBJECT,
+          "partner "
+              + partnerName()
+              + " out of contact for "
+              + java.time.Duration.ofMillis(now - partnerLostMillis).toMinutes()
+              + " min; serving alone");
+    }
+    long failures = auth.failures();
+    if (failures > authFailuresSeen) {
+      alerts.raise(
+          FailoverAlerts.AUTH_FAILED,
+          FailoverAlerts.OBJECT,
+          (failures - authFailuresSeen)
+              + " frame(s) on the failover ports failed authentication in the last second ("
+              + failures
+              + " since start)");
+      authFailuresSeen = failures;
+      authFailedMillis = now;
+    } else if (authFailedMillis != 0 && now - authFailedMillis >= AUTH_QUIET_MILLIS) {
+      authFailedMillis = 0;
+      alerts.clear(
+          FailoverAlerts.AUTH_FAILED,
+          FailoverAlerts.OBJECT,
+          "no authentication failure for " + AUTH_QUIET_MILLIS / 60_000 + " min");
+    }
+    if (laggingAlerted && backlog.pending() == 0) {
+      laggingAlerted = false;
+      alerts.clear(
+          FailoverAlerts.REPLICATION_LAGGING,
+          FailoverAlerts.OBJECT,
+          "the partner has acknowledged every record");
+    }
+  }
+
+  private String partnerName() {
+    InetAddress p = peer;
+    return p == null ? "(not yet heard)" : p.getHostAddress();
+  }
+
   private void roleClash(FailoverRole theirs) {
     if (alerts.raise(
-        "FAILOVER_ROLE_CLASH",
-        serverName,
-        AlertSeverity.CRITICAL,
+        FailoverAlerts.ROLE_CLASH,
+        FailoverAlerts.OBJECT,
         "the partner at "
             + (peer == null ? "?" : peer.getHostAddress())
             + " is also "
@@ -1163,15 +1232,16 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     long magnitude = Math.abs(skewMillis);
     if (magnitude > CLOCK_SKEW_ALERT_MILLIS) {
       if (alerts.raise(
-          "FAILOVER_CLOCK_SKEW",
-          serverName,
-          AlertSeverity.WARNING,
+          FailoverAlerts.CLOCK_SKEW,
+          FailoverAlerts.OBJECT,
           "the partner's clock is " + skewMillis + " ms from ours; check NTP on both servers")) {
         log.warn("FAILOVER_CLOCK_SKEW skew_ms={}", skewMillis);
       }
     } else if (magnitude < CLOCK_SKEW_ALERT_MILLIS / 2) {
       alerts.clear(
-          "FAILOVER_CLOCK_SKEW", serverName, "the clocks agree within " + magnitude + " ms");
+          FailoverAlerts.CLOCK_SKEW,
+          FailoverAlerts.OBJECT,
+          "the clocks agree within " + magnitude + " ms");
     }
   }
 

@@ -163,6 +163,11 @@ final class FrameAuthenticator {
     return frame;
   }
 
+  /** Frames refused so far: malformed, forged or replayed. */
+  long failures() {
+    return malformed.get() + badHmac.get() + replay.get();
+  }
+
   /** Authenticates a received frame; empty if it is malformed, forged or replayed (counted). */
   Optional<Frame> open(byte[] data, int offset, int length) {
     if (length < OVERHEAD || data[offset] != 'P' || data[offset + 1] != 'F') {

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.bus.StateBus;
@@ -189,9 +188,8 @@ final class PeerRecordApplier {
     refused.increment();
     boolean raised =
         alerts.raise(
-            "FAILOVER_RECORD_REFUSED",
+            FailoverAlerts.RECORD_REFUSED,
             "origin " + record.origin(),
-            AlertSeverity.WARNING,
             "a "
                 + record.type()
                 + " record from the partner cannot be applied here ("
@@ -272,9 +270,8 @@ final class PeerRecordApplier {
     if (decision.conflict) {
       conflicts.increment();
       alerts.raise(
-          "FAILOVER_LEASE_CONFLICT",
+          FailoverAlerts.LEASE_CONFLICT,
           partners.address().toString(),
-          AlertSeverity.WARNING,
           "both servers leased "
               + partners.address()
               + ": kept "
@@ -343,9 +340,8 @@ final class PeerRecordApplier {
     if (version == current.number()) {
       configConflicts.increment();
       alerts.raise(
-          "FAILOVER_CONFIG_CONFLICT",
-          "version " + version,
-          AlertSeverity.WARNING,
+          FailoverAlerts.CONFIG_CONFLICT,
+          "config version " + version,
           "both servers made config version "
               + version
               + " while apart; "

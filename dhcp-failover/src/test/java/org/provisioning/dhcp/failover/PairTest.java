@@ -346,6 +346,14 @@ class PairTest {
                 secondary.stats.counter("failover.dropped.bad_hmac").get() >= 1
                     && secondary.stats.counter("failover.dropped.replay").get() >= 1);
     assertEquals(FailoverState.NORMAL, secondary.state());
+    // ... and the operator hears of it, without a takeover.
+    await()
+        .atMost(5, SECONDS)
+        .until(
+            () ->
+                secondary.alerts.active().stream()
+                    .anyMatch(a -> a.type() == FailoverAlerts.AUTH_FAILED));
+    assertEquals(FailoverState.NORMAL, secondary.state());
   }
 
   @Test
