@@ -140,8 +140,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   }
 
   /**
-   * Publishes every bound lease's names again after the zones were rebuilt (a config change
-   * replaces a zone with its static records only). What this updater believed published is
+   * Publishes every bound lease's names again after the zones were rebuilt (a config change to a
+   * zone's data replaces it with its static records only). What this updater believed published is
    * forgotten first, on its own thread, so no add is skipped as "already there"; names still in
    * place are refreshed by their DHCID (RFC 4703), so a republish is harmless when nothing was
    * lost.

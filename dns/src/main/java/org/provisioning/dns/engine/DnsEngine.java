@@ -231,6 +231,7 @@ public final class DnsEngine {
     stats.transferGranted.increment();
     stats.rcode(Rcode.NOERROR);
     List<RRset> sets = zone.transfer();
+    sets.add(sets.get(0)); // RFC 5936 section 2.2: the SOA begins and ends the transfer
     List<byte[]> messages = new ArrayList<>();
     TSIGRecord previous = requestTsig;
     for (int from = 0; from < sets.size(); from += TRANSFER_RRSETS_PER_MESSAGE) {

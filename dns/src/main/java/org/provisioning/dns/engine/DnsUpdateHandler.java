@@ -39,8 +39,12 @@ public final class DnsUpdateHandler {
       if (rcode == Rcode.NOERROR) {
         rcode = prescan(zone, update.getSection(Section.UPDATE));
       }
-      if (rcode == Rcode.NOERROR && change(zone, update.getSection(Section.UPDATE))) {
-        zone.bumpSerial();
+      if (rcode == Rcode.NOERROR) {
+        try {
+          change(zone, update.getSection(Section.UPDATE));
+        } finally {
+          zone.commit(); // one serial step for the whole update, and only if something changed
+        }
       }
     }
     (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
@@ -126,10 +130,9 @@ public final class DnsUpdateHandler {
     return Rcode.NOERROR;
   }
 
-  private static boolean change(DnsZone zone, List<Record> changes) {
+  private static void change(DnsZone zone, List<Record> changes) {
     Zone data = zone.data();
     Name apex = zone.origin();
-    boolean changed = false;
     for (Record rr : changes) {
       Name name = rr.getName();
       int type = rr.getType();
@@ -140,8 +143,7 @@ public final class DnsUpdateHandler {
         }
         RRset before = data.findExactMatch(name, type);
         if (before == null || !before.rrs(false).contains(rr)) {
-          data.addRecord(rr);
-          changed = true;
+          zone.add(rr);
         }
       } else if (rr.getDClass() == DClass.ANY) {
         List<Integer> types = new ArrayList<>();
@@ -158,8 +160,7 @@ public final class DnsUpdateHandler {
             continue; // RFC 2136 section 3.4.2.3
           }
           if (data.findExactMatch(name, t) != null) {
-            data.removeRRset(name, t);
-            changed = true;
+            zone.removeRRset(name, t);
           }
         }
       } else {
@@ -176,12 +177,10 @@ public final class DnsUpdateHandler {
         }
         for (Record have : existing.rrs(false)) {
           if (have.equals(target)) {
-            data.removeRecord(have);
-            changed = true;
+            zone.remove(have);
           }
         }
       }
     }
-    return changed;
   }
 }

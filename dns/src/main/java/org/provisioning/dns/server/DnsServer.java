@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
- * changes ({@link #apply}); the dynamic records of a zone whose config did not change are kept.
+ * changes ({@link #apply}); a zone whose data (SOA, NS, static records) is configured as before is
+ * kept with its dynamic records and only takes the new policy.
  */
 public final class DnsServer implements ProvisioningService, DnsZoneView {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
@@ -60,7 +61,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     this.clock = clock;
     this.stats = new DnsStatistics(registry);
     this.config = config;
-    this.zones = DnsZones.fromConfig(config);
+    this.zones = DnsZones.fromConfig(config, clock);
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
   }
@@ -142,18 +143,12 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     if (previous.equals(next)) {
       return;
     }
-    DnsZones rebuilt = DnsZones.fromConfig(next);
-    // Keep the dynamic data of zones whose definition did not change.
-    List<org.provisioning.dns.zone.DnsZone> kept = new java.util.ArrayList<>();
-    for (var zone : rebuilt.all()) {
-      var old = zones.exactly(zone.origin());
-      kept.add(old.isPresent() && old.get().config().equals(zone.config()) ? old.get() : zone);
-    }
-    zones = new DnsZones(kept);
+    // Zones whose data is configured as before keep their dynamic records.
+    zones = DnsZones.fromConfig(next, clock, zones);
     keys = new DnsKeys(next.keys(), clock);
     engine.setUdpPayloadLimit(next.udpPayloadLimit());
     config = next;
-    log.info("DNS_RECONFIGURED zones={}", kept.size());
+    log.info("DNS_RECONFIGURED zones={}", zones.all().size());
     boolean rebind =
         previous.enabled() != next.enabled()
             || !previous.listen().equals(next.listen())

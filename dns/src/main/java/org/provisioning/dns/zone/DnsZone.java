@@ -1,10 +1,17 @@
 package org.provisioning.dns.zone;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.provisioning.common.config.DnsZoneConfig;
 import org.xbill.DNS.DClass;
@@ -20,32 +27,88 @@ import org.xbill.DNS.Zone;
 
 /**
  * One served zone: dnsjava's {@link Zone} holds the data (lookups, AXFR order), this adds the
- * update policy and the serial. Reads go straight to the dnsjava zone, which synchronises them;
- * changes hold this object's lock across check-and-change (RFC 2136 section 3.7: an update is
- * atomic) and bump the SOA serial once per change.
+ * policy (update and transfer keys, secondaries to notify), the serial and the history of changes.
+ *
+ * <p>Reads go straight to the dnsjava zone, which synchronises them. Changes hold this object's
+ * lock across check-and-change (RFC 2136 section 3.7: an update is atomic): {@link #add}, {@link
+ * #remove} and {@link #removeRRset} change the data, {@link #commit} then advances the serial once,
+ * keeps the difference for IXFR (RFC 1995), bumps {@link #version} (which invalidates cached
+ * answers) and tells the change listener (NOTIFY, RFC 1996).
+ *
+ * <p>Serials follow BIND's "unixtime" method: a change sets the serial to the current Unix time, or
+ * to the old serial + 1 when that is higher (RFC 1982 arithmetic). Zone data is rebuilt from the
+ * config and the leases at every start, so a serial that merely counted changes would start again
+ * from the configured value and fall behind what the secondaries hold, and they would never
+ * transfer again; the clock keeps it ahead across restarts.
  */
 public final class DnsZone {
-  private final Zone zone;
-  private final DnsZoneConfig config;
-  private final Set<Name> updateKeys;
-  private final Set<Name> transferKeys;
+  /** Deltas kept for IXFR, and the records they may hold in all. */
+  static final int HISTORY_DELTAS = 4096;
 
-  private DnsZone(Zone zone, DnsZoneConfig config) throws TextParseException {
+  static final int HISTORY_RECORDS = 200_000;
+
+  private final Zone zone;
+  private final Clock clock;
+  private final DnsZoneHistory history;
+  private volatile Policy policy;
+  private volatile long version;
+  private volatile Consumer<DnsZone> listener = zone -> {};
+
+  /** The RRsets touched since the last commit, as they were before: guarded by this. */
+  private final Map<RRsetKey, List<Record>> before = new LinkedHashMap<>();
+
+  private record RRsetKey(Name name, int type) {}
+
+  /** What the config says about who may do what; replaced whole when only that changes. */
+  private record Policy(DnsZoneConfig config, Set<Name> updateKeys, Set<Name> transferKeys) {
+    static Policy of(DnsZoneConfig config) throws TextParseException {
+      return new Policy(config, names(config.updateKeys()), names(config.transferKeys()));
+    }
+  }
+
+  private DnsZone(Zone zone, DnsZoneConfig config, Clock clock, DnsZoneHistory history)
+      throws TextParseException {
     this.zone = zone;
-    this.config = config;
-    this.updateKeys = names(config.updateKeys());
-    this.transferKeys = names(config.transferKeys());
+    this.clock = clock;
+    this.history = history;
+    this.policy = Policy.of(config);
   }
 
   /**
-   * The zone from its config: SOA, NS and the static records.
+   * The zone from its config: SOA, NS and the static records, its serial the configured one or the
+   * current Unix time, whichever is higher.
    *
    * @throws IOException if a name or record does not parse (the config rule reports these first)
    */
-  public static DnsZone fromConfig(DnsZoneConfig config) throws IOException {
+  public static DnsZone fromConfig(DnsZoneConfig config, Clock clock) throws IOException {
+    return fromConfig(config, clock, null);
+  }
+
+  /**
+   * The zone from its config, replacing {@code previous} (null if none): the serial moves on from
+   * the previous one, and the history keeps the previous changes plus one delta from the previous
+   * data to the new, so a secondary can still follow by IXFR.
+   */
+  public static DnsZone fromConfig(DnsZoneConfig config, Clock clock, DnsZone previous)
+      throws IOException {
     Name origin = absolute(config.name(), Name.root);
     DnsZoneConfig.DnsSoaConfig soa = config.soa();
     long ttl = soa.ttl();
+    long now = unixSeconds(clock);
+    long serial = soa.serial();
+    if (serialGreater(now, serial)) {
+      serial = now;
+    }
+    List<RRset> previousData = null;
+    if (previous != null) {
+      synchronized (previous) {
+        previousData = previous.transfer();
+        long next = nextSerial(previous.soa().getSerial(), now);
+        if (serialGreater(next, serial)) {
+          serial = next;
+        }
+      }
+    }
     List<Record> records = new ArrayList<>();
     Name primary =
         soa.primary() != null
@@ -62,7 +125,7 @@ public final class DnsZone {
             ttl,
             primary,
             contact,
-            soa.serial(),
+            serial,
             soa.refresh(),
             soa.retry(),
             soa.expire(),
@@ -71,7 +134,23 @@ public final class DnsZone {
       records.add(new NSRecord(origin, DClass.IN, ttl, absolute(ns, origin)));
     }
     records.addAll(staticRecords(config, origin, ttl));
-    return new DnsZone(new Zone(origin, records.toArray(new Record[0])), config);
+    DnsZoneHistory history = new DnsZoneHistory(HISTORY_DELTAS, HISTORY_RECORDS);
+    DnsZone built =
+        new DnsZone(new Zone(origin, records.toArray(new Record[0])), config, clock, history);
+    if (previous != null && previous.origin().equals(origin)) {
+      synchronized (previous) {
+        history.appendAll(previous.history);
+      }
+      List<Record> was = withoutSoa(previousData);
+      List<Record> is = withoutSoa(built.transfer());
+      history.append(
+          new DnsZoneHistory.Delta(
+              (SOARecord) previousData.get(0).first(),
+              built.soa(),
+              missingFrom(is, was),
+              missingFrom(was, is)));
+    }
+    return built;
   }
 
   /** Parses the zone's static records in zone-file syntax, relative to the zone. */
@@ -106,40 +185,141 @@ public final class DnsZone {
     }
   }
 
+  /**
+   * Whether two configs of a zone give it the same data (name, SOA, NS, static records), so that a
+   * change between them touches only the policy and the zone can keep its data and dynamic names.
+   */
+  public static boolean sameData(DnsZoneConfig a, DnsZoneConfig b) {
+    return Objects.equals(a.name(), b.name())
+        && Objects.equals(a.soa(), b.soa())
+        && a.nameServers().equals(b.nameServers())
+        && a.records().equals(b.records());
+  }
+
   static Name absolute(String name, Name origin) throws TextParseException {
     return Name.fromString(name, origin);
   }
 
   private static Set<Name> names(List<String> keys) throws TextParseException {
-    Set<Name> names = new java.util.HashSet<>();
+    Set<Name> names = new HashSet<>();
     for (String key : keys) {
       names.add(Name.fromString(key, Name.root));
     }
-    return names;
+    return Set.copyOf(names);
   }
 
   public Name origin() {
     return zone.getOrigin();
   }
 
+  /** The data, for reading; changes go through {@link #add}, {@link #remove}, {@link #commit}. */
   public Zone data() {
     return zone;
   }
 
   public DnsZoneConfig config() {
-    return config;
+    return policy.config();
+  }
+
+  /** Takes a config whose data is the same ({@link #sameData}): new keys or secondaries only. */
+  public void reconfigure(DnsZoneConfig config) throws TextParseException {
+    if (!sameData(policy.config(), config)) {
+      throw new IllegalArgumentException("the zone's data changed; build it again");
+    }
+    this.policy = Policy.of(config);
   }
 
   public SOARecord soa() {
     return zone.getSOA();
   }
 
+  /**
+   * Advances with every committed change; an answer computed at one version is stale at another.
+   */
+  public long version() {
+    return version;
+  }
+
+  /** Called after every committed change, on the changing thread, with the zone's lock held. */
+  public void onChange(Consumer<DnsZone> listener) {
+    this.listener = Objects.requireNonNull(listener);
+  }
+
   public boolean mayUpdate(Name key) {
-    return key != null && updateKeys.contains(key);
+    return key != null && policy.updateKeys().contains(key);
   }
 
   public boolean mayTransfer(Name key) {
-    return key != null && transferKeys.contains(key);
+    return key != null && policy.transferKeys().contains(key);
+  }
+
+  /** Adds a record (RRset semantics: an equal one is not added twice). Caller holds the lock. */
+  public void add(Record record) {
+    touch(record.getName(), record.getRRsetType());
+    zone.addRecord(record);
+  }
+
+  /** Removes a record equal to this one (TTL aside). Caller holds the lock. */
+  public void remove(Record record) {
+    touch(record.getName(), record.getRRsetType());
+    zone.removeRecord(record);
+  }
+
+  /** Removes a whole RRset. Caller holds the lock. */
+  public void removeRRset(Name name, int type) {
+    touch(name, type);
+    zone.removeRRset(name, type);
+  }
+
+  private void touch(Name name, int type) {
+    if (!Thread.holdsLock(this)) {
+      throw new IllegalStateException("changes to " + origin() + " must hold its lock");
+    }
+    before.computeIfAbsent(new RRsetKey(name, type), k -> records(zone.findExactMatch(name, type)));
+  }
+
+  /**
+   * Ends a change: if the data differs from before the first {@link #add}/{@link #remove} since the
+   * last commit, the serial advances once (RFC 2136 section 3.6), the difference joins the history
+   * and the listener hears of it. Caller holds the lock.
+   *
+   * @return whether anything changed
+   */
+  public boolean commit() {
+    if (!Thread.holdsLock(this)) {
+      throw new IllegalStateException("changes to " + origin() + " must hold its lock");
+    }
+    List<Record> deleted = new ArrayList<>();
+    List<Record> added = new ArrayList<>();
+    for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
+      List<Record> was = touched.getValue();
+      List<Record> is =
+          records(zone.findExactMatch(touched.getKey().name(), touched.getKey().type()));
+      deleted.addAll(missingFrom(is, was));
+      added.addAll(missingFrom(was, is));
+    }
+    before.clear();
+    if (deleted.isEmpty() && added.isEmpty()) {
+      return false;
+    }
+    SOARecord from = zone.getSOA();
+    SOARecord to = withSerial(from, nextSerial(from.getSerial(), unixSeconds(clock)));
+    zone.addRecord(to);
+    history.append(new DnsZoneHistory.Delta(from, to, deleted, added));
+    version++;
+    listener.accept(this);
+    return true;
+  }
+
+  /**
+   * The deltas from {@code serial} to the current serial, oldest first; empty when the history does
+   * not reach back to it. Caller holds the lock (so the SOA and the deltas agree).
+   */
+  public Optional<List<DnsZoneHistory.Delta>> changesSince(long serial) {
+    if (serial == soa().getSerial()) {
+      return Optional.of(List.of());
+    }
+    return history.since(serial);
   }
 
   /** The RRsets in AXFR order: SOA first (not repeated at the end; the caller adds it). */
@@ -147,6 +327,10 @@ public final class DnsZone {
     List<RRset> sets = new ArrayList<>();
     for (Iterator<RRset> it = zone.AXFR(); it.hasNext(); ) {
       sets.add(it.next());
+    }
+    // dnsjava's AXFR iterator ends with the SOA again
+    if (sets.size() > 1 && sets.get(sets.size() - 1).getType() == Type.SOA) {
+      sets.remove(sets.size() - 1);
     }
     return sets;
   }
@@ -157,29 +341,89 @@ public final class DnsZone {
     for (RRset set : transfer()) {
       set.rrs(false).forEach(r -> lines.add(r.toString()));
     }
-    // AXFR order ends with the SOA again
-    if (lines.size() > 1 && lines.get(lines.size() - 1).equals(lines.get(0))) {
-      lines.remove(lines.size() - 1);
-    }
     return lines;
   }
 
-  /** Replaces the SOA with its serial advanced (RFC 1982 arithmetic). Caller holds the lock. */
-  public synchronized void bumpSerial() {
-    SOARecord soa = zone.getSOA();
-    long next = (soa.getSerial() + 1) & 0xFFFFFFFFL;
-    zone.addRecord(
-        new SOARecord(
-            soa.getName(),
-            soa.getDClass(),
-            soa.getTTL(),
-            soa.getHost(),
-            soa.getAdmin(),
-            next,
-            soa.getRefresh(),
-            soa.getRetry(),
-            soa.getExpire(),
-            soa.getMinimum()));
+  /** The number of records, SOA included. */
+  public synchronized int size() {
+    int size = 0;
+    for (RRset set : transfer()) {
+      size += set.size();
+    }
+    return size;
+  }
+
+  /** RFC 1982 section 3.2: whether serial {@code a} is greater than {@code b}. */
+  public static boolean serialGreater(long a, long b) {
+    a &= 0xFFFFFFFFL;
+    b &= 0xFFFFFFFFL;
+    return (a < b && b - a > 0x80000000L) || (a > b && a - b < 0x80000000L);
+  }
+
+  /** The serial after {@code current}: now, or current + 1 if that is greater. */
+  static long nextSerial(long current, long now) {
+    long plusOne = (current + 1) & 0xFFFFFFFFL;
+    return serialGreater(now, plusOne) ? now & 0xFFFFFFFFL : plusOne;
+  }
+
+  private static long unixSeconds(Clock clock) {
+    return (clock.millis() / 1000) & 0xFFFFFFFFL;
+  }
+
+  private static SOARecord withSerial(SOARecord soa, long serial) {
+    return new SOARecord(
+        soa.getName(),
+        soa.getDClass(),
+        soa.getTTL(),
+        soa.getHost(),
+        soa.getAdmin(),
+        serial,
+        soa.getRefresh(),
+        soa.getRetry(),
+        soa.getExpire(),
+        soa.getMinimum());
+  }
+
+  private static List<Record> records(RRset set) {
+    return set == null ? List.of() : new ArrayList<>(set.rrs(false));
+  }
+
+  private static List<Record> withoutSoa(List<RRset> sets) {
+    List<Record> records = new ArrayList<>();
+    for (RRset set : sets) {
+      if (set.getType() != Type.SOA) {
+        records.addAll(set.rrs(false));
+      }
+    }
+    return records;
+  }
+
+  /** The records of {@code from} that {@code in} lacks, a different TTL counting as lacking. */
+  private static List<Record> missingFrom(List<Record> in, List<Record> from) {
+    Set<Exact> have = new HashSet<>();
+    in.forEach(r -> have.add(new Exact(r)));
+    List<Record> missing = new ArrayList<>();
+    for (Record r : from) {
+      if (!have.contains(new Exact(r))) {
+        missing.add(r);
+      }
+    }
+    return missing;
+  }
+
+  /** A record compared with its TTL (dnsjava's equality ignores the TTL). */
+  private record Exact(Record record) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Exact other
+          && record.equals(other.record)
+          && record.getTTL() == other.record.getTTL();
+    }
+
+    @Override
+    public int hashCode() {
+      return record.hashCode() * 31 + Long.hashCode(record.getTTL());
+    }
   }
 
   @Override
@@ -187,7 +431,7 @@ public final class DnsZone {
     return "DnsZone["
         + origin()
         + " keys="
-        + updateKeys.stream().map(Name::toString).collect(Collectors.joining(","))
+        + policy.updateKeys().stream().map(Name::toString).collect(Collectors.joining(","))
         + "]";
   }
 }

@@ -1,6 +1,7 @@
 package org.provisioning.dns.zone;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,36 @@ public final class DnsZones {
   }
 
   /** The served zones of a config; zones with an external primary are not served. */
-  public static DnsZones fromConfig(DnsConfig config) throws IOException {
+  public static DnsZones fromConfig(DnsConfig config, Clock clock) throws IOException {
+    return fromConfig(config, clock, null);
+  }
+
+  /**
+   * The served zones of a new config, replacing {@code previous} (null at start). A zone whose data
+   * is configured as before is kept with its dynamic records, taking the new policy (keys,
+   * secondaries); a zone whose data changed is built again from the config, its serial and history
+   * carried on from the one it replaces.
+   */
+  public static DnsZones fromConfig(DnsConfig config, Clock clock, DnsZones previous)
+      throws IOException {
     List<DnsZone> served = new java.util.ArrayList<>();
+    Map<DnsZone, DnsZoneConfig> kept = new java.util.LinkedHashMap<>();
     for (DnsZoneConfig zone : config.zones()) {
-      if (zone.servedHere()) {
-        served.add(DnsZone.fromConfig(zone));
+      if (!zone.servedHere()) {
+        continue;
       }
+      Name origin = Name.fromString(zone.name(), Name.root);
+      DnsZone old = previous == null ? null : previous.zones.get(origin);
+      if (old != null && DnsZone.sameData(old.config(), zone)) {
+        kept.put(old, zone);
+        served.add(old);
+      } else {
+        served.add(DnsZone.fromConfig(zone, clock, old));
+      }
+    }
+    // Only once every zone has been built: a failure above leaves the running zones as they were.
+    for (Map.Entry<DnsZone, DnsZoneConfig> zone : kept.entrySet()) {
+      zone.getKey().reconfigure(zone.getValue());
     }
     return new DnsZones(served);
   }

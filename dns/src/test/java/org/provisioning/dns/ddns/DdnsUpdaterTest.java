@@ -49,7 +49,7 @@ class DdnsUpdaterTest {
                     classPatterns: {cable-modem: "cm-{mac}"}
                 """)
             .dns();
-    zones = DnsZones.fromConfig(config);
+    zones = DnsZones.fromConfig(config, Clock.systemUTC());
     DnsEngine engine =
         new DnsEngine(
             () -> zones,
@@ -161,7 +161,8 @@ class DdnsUpdaterTest {
     LeaseRecord laptop = lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND);
     publish(laptop);
     settled();
-    zones = DnsZones.fromConfig(config); // what a config change does: static records only
+    // what a restart or a change of the zone data does: static records only
+    zones = DnsZones.fromConfig(config, Clock.systemUTC());
     assertNull(find("laptop.cable.example.net.", Type.A));
     updater.republish(java.util.List.of(laptop));
     settled();

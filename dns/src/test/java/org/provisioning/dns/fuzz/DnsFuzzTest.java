@@ -39,7 +39,7 @@ class DnsFuzzTest {
                         transferKeys: [k]
                   """)
               .dns();
-      DnsZones zones = DnsZones.fromConfig(config);
+      DnsZones zones = DnsZones.fromConfig(config, Clock.systemUTC());
       DnsKeys keys = new DnsKeys(config.keys(), Clock.systemUTC());
       return new DnsEngine(
           () -> zones, () -> keys, new DnsStatistics(new StatisticsRegistry()), 1232);
