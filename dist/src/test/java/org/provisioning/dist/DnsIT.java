@@ -42,10 +42,14 @@ class DnsIT {
   private Process server;
   private int dnsPort;
   private int dhcpPort;
+  private DatagramSocket secondary;
 
   @BeforeEach
   void start() throws Exception {
     dnsPort = Distribution.freePort();
+    // A secondary of cable.example.net, as far as NOTIFY goes: a socket the test reads.
+    secondary = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+    secondary.setSoTimeout(10_000);
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       dhcpPort = socket.getLocalPort();
     }
@@ -76,6 +80,7 @@ class DnsIT {
                   records: ["ns1 A 127.0.0.1", "www A 127.0.0.5"]
                   updateKeys: [ddns-key]
                   transferKeys: [ddns-key]
+                  alsoNotify: [{address: 127.0.0.1, port: %d}]
                 - name: 16.127.in-addr.arpa
                   nameServers: [ns1.cable.example.net]
               ddns:
@@ -83,7 +88,12 @@ class DnsIT {
                 forwardZone: cable.example.net
             """
                 .formatted(
-                    dir.resolve("data"), Distribution.freePort(), dhcpPort, dnsPort, SECRET));
+                    dir.resolve("data"),
+                    Distribution.freePort(),
+                    dhcpPort,
+                    dnsPort,
+                    SECRET,
+                    secondary.getLocalPort()));
     server = Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
     await()
         .atMost(30, SECONDS)
@@ -99,6 +109,9 @@ class DnsIT {
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (secondary != null) {
+      secondary.close();
+    }
     if (server != null) {
       server.destroy();
       if (!server.waitFor(10, SECONDS)) {
@@ -243,5 +256,56 @@ class DnsIT {
                 evil.toString()));
     assertNotEquals(0, wrongKey.exit());
     assertEquals(Rcode.NXDOMAIN, ask("evil.cable.example.net.", Type.A).getRcode());
+  }
+
+  @Test
+  void notifiesItsSecondaryOfAnUpdateAndAnswersDigsNotify() throws Exception {
+    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
+    String dig = HostTools.require("dig", "bind9-dnsutils");
+    Path file =
+        Files.writeString(
+            dir.resolve("update.txt"),
+            """
+            server 127.0.0.1 %d
+            zone cable.example.net
+            update add notified.cable.example.net 300 A 127.0.0.45
+            send
+            """
+                .formatted(dnsPort));
+    Result signed =
+        HostTools.run(
+            Duration.ofSeconds(30),
+            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    assertEquals(0, signed.exit(), signed.err());
+    long serial =
+        ((org.xbill.DNS.SOARecord)
+                ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
+            .getSerial();
+    // The NOTIFY sent at start (and its retransmissions) may come first; answer each as a
+    // secondary would, until one carries the serial the update made.
+    long notified = -1;
+    while (notified != serial) {
+      java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[4096], 4096);
+      secondary.receive(packet);
+      Message notify = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+      assertEquals(org.xbill.DNS.Opcode.NOTIFY, notify.getHeader().getOpcode());
+      assertEquals(Name.fromString("cable.example.net."), notify.getQuestion().getName());
+      notified = ((org.xbill.DNS.SOARecord) notify.getSection(Section.ANSWER).get(0)).getSerial();
+      Message response = new Message(notify.getHeader().getID());
+      response.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+      response.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+      response.addRecord(notify.getQuestion(), Section.QUESTION);
+      byte[] wire = response.toWire();
+      secondary.send(new java.net.DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+    }
+
+    String port = String.valueOf(dnsPort);
+    String served =
+        HostTools.check(
+            dig, "@127.0.0.1", "-p", port, "+opcode=notify", "cable.example.net", "SOA");
+    assertTrue(served.contains("opcode: NOTIFY, status: NOERROR"), served);
+    String other =
+        HostTools.check(dig, "@127.0.0.1", "-p", port, "+opcode=notify", "example.com", "SOA");
+    assertTrue(other.contains("opcode: NOTIFY, status: NOTAUTH"), other);
   }
 }

@@ -523,6 +523,18 @@ final class ConfigValidator {
       }
       keyRefs(at + ".updateKeys", zone.updateKeys(), keyNames);
       keyRefs(at + ".transferKeys", zone.transferKeys(), keyNames);
+      for (int n = 0; n < zone.alsoNotify().size(); n++) {
+        String target = at + ".alsoNotify[" + n + "]";
+        DnsZoneConfig.DnsNotifyConfig notify = zone.alsoNotify().get(n);
+        if (notify == null || notify.address() == null) {
+          error(target + ".address", "is missing; give the address of a secondary server");
+        } else if (!zone.servedHere()) {
+          error(target, "is for served zones; this one's primary notifies its own secondaries");
+        }
+        if (notify != null) {
+          port(target + ".port", notify.port());
+        }
+      }
       if (zone.primary() != null) {
         if (zone.primary().address() == null) {
           error(

@@ -14,6 +14,8 @@ import java.util.List;
  * @param updateKeys TSIG keys allowed to send RFC 2136 updates to this zone; empty refuses every
  *     update (the update policy)
  * @param transferKeys TSIG keys allowed to transfer the zone (AXFR/IXFR); empty refuses transfers
+ * @param alsoNotify the secondaries told by NOTIFY (RFC 1996) whenever the zone changes, so they
+ *     transfer it at once instead of at their next SOA refresh
  * @param primary the operator's server that owns this zone; null when this server serves it
  */
 public record DnsZoneConfig(
@@ -23,6 +25,7 @@ public record DnsZoneConfig(
     List<String> records,
     List<String> updateKeys,
     List<String> transferKeys,
+    List<DnsNotifyConfig> alsoNotify,
     DnsPrimaryConfig primary) {
 
   public DnsZoneConfig {
@@ -31,6 +34,10 @@ public record DnsZoneConfig(
     records = copy(records);
     updateKeys = copy(updateKeys);
     transferKeys = copy(transferKeys);
+    alsoNotify =
+        alsoNotify == null
+            ? List.of()
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(alsoNotify));
   }
 
   /** Whether this server answers for the zone (it has no external primary). */
@@ -68,6 +75,13 @@ public record DnsZoneConfig(
       expire = expire == null ? 604800L : expire;
       minimum = minimum == null ? 300L : minimum;
       ttl = ttl == null ? 3600L : ttl;
+    }
+  }
+
+  /** A secondary server of a served zone, sent NOTIFY over UDP (RFC 1996 section 3.1). */
+  public record DnsNotifyConfig(org.provisioning.common.net.Ipv4Address address, Integer port) {
+    public DnsNotifyConfig {
+      port = port == null ? 53 : port;
     }
   }
 

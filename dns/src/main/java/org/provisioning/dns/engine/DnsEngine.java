@@ -129,6 +129,9 @@ public final class DnsEngine {
     if (opcode == Opcode.UPDATE) {
       return finish(response, update(query, keyName), transport, maxUdp);
     }
+    if (opcode == Opcode.NOTIFY) {
+      return finish(response, notified(question, header, response), transport, maxUdp);
+    }
     if (opcode != Opcode.QUERY) {
       return finish(response, Rcode.NOTIMP, transport, maxUdp);
     }
@@ -251,6 +254,26 @@ public final class DnsEngine {
       messages.add(part.toWire());
     }
     return messages;
+  }
+
+  /**
+   * A NOTIFY (RFC 1996) sent to us. This server is the primary of every zone it serves, so there is
+   * nothing to transfer: the NOTIFY is acknowledged (section 4.7: the question echoed, AA) as BIND
+   * does for its primary zones. One for a zone not served here gets NOTAUTH, a malformed one
+   * FORMERR (section 3.7: one question, of type SOA).
+   */
+  private int notified(Record question, Header header, Message response) {
+    stats.notifyReceived.increment();
+    if (question == null
+        || header.getCount(Section.QUESTION) != 1
+        || question.getType() != Type.SOA) {
+      return Rcode.FORMERR;
+    }
+    if (zones.get().exactly(question.getName()).isEmpty()) {
+      return Rcode.NOTAUTH;
+    }
+    response.getHeader().setFlag(Flags.AA);
+    return Rcode.NOERROR;
   }
 
   private int update(Message query, Name keyName) {

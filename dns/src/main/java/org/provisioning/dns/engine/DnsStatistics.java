@@ -18,7 +18,8 @@ import org.xbill.DNS.Type;
 /**
  * The DNS counters: {@code dns.query.<type>}, {@code dns.rcode.<rcode>}, {@code
  * dns.dropped.<reason>}, {@code dns.update.accepted}, {@code dns.update.refused}, {@code
- * dns.transfer.<granted|refused>} and the {@code dns.latency} histogram.
+ * dns.transfer.<granted|refused>}, {@code dns.notify.received} and the {@code dns.latency}
+ * histogram.
  */
 public final class DnsStatistics {
   /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
@@ -48,7 +49,12 @@ public final class DnsStatistics {
               "updates",
               "Dynamic updates to an external DNS server that failed (retried with backoff)."),
           counter("dns.ddns.retried", "updates", "Dynamic updates tried again."),
-          gauge("dns.ddns.queue", "updates", "Dynamic DNS changes waiting to be made."));
+          gauge("dns.ddns.queue", "updates", "Dynamic DNS changes waiting to be made."),
+          counter(
+              "dns.notify.{result}",
+              "messages",
+              "NOTIFY (RFC 1996) sent to secondaries, answered, refused or given up by them,"
+                  + " and received from others."));
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
@@ -57,6 +63,7 @@ public final class DnsStatistics {
   final Counter updateRefused;
   final Counter transferGranted;
   final Counter transferRefused;
+  final Counter notifyReceived;
   final Counter malformed;
   final Counter unanswerable;
   final LatencyHistogram latency;
@@ -68,6 +75,7 @@ public final class DnsStatistics {
     this.updateRefused = registry.counter("dns.update.refused");
     this.transferGranted = registry.counter("dns.transfer.granted");
     this.transferRefused = registry.counter("dns.transfer.refused");
+    this.notifyReceived = registry.counter("dns.notify.received");
     this.malformed = registry.counter("dns.dropped.malformed");
     this.unanswerable = registry.counter("dns.dropped.no_header");
     this.latency = new LatencyHistogram(registry, "dns.latency");

@@ -23,9 +23,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.config.DnsZoneConfig;
 import org.provisioning.common.control.DnsZoneView;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
@@ -33,7 +36,9 @@ import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.engine.DnsEngine;
 import org.provisioning.dns.engine.DnsStatistics;
 import org.provisioning.dns.engine.DnsTransport;
+import org.provisioning.dns.notify.DnsNotifier;
 import org.provisioning.dns.zone.DnsKeys;
+import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.DnsZones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,8 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private volatile DnsZones zones;
   private volatile DnsKeys keys;
   private volatile ServiceState state = ServiceState.NEW;
+  private volatile DnsNotifier notifier;
+  private DnsNotifier.Timing notifyTiming = DnsNotifier.Timing.defaults();
   private EventLoopGroup group;
   private Channel tcp;
   private Channel udp;
@@ -62,8 +69,34 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     this.stats = new DnsStatistics(registry);
     this.config = config;
     this.zones = DnsZones.fromConfig(config, clock);
+    listen(zones);
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
+  }
+
+  /** Tests shorten the NOTIFY retransmission timing; takes effect at the next start. */
+  synchronized void setNotifyTiming(DnsNotifier.Timing timing) {
+    this.notifyTiming = timing;
+  }
+
+  /** Where NOTIFY messages are sent from, while running (tests). */
+  InetSocketAddress notifySource() {
+    DnsNotifier current = notifier;
+    return current == null ? null : current.localAddress();
+  }
+
+  /** Every committed change of a zone reaches the notifier (which is there while running). */
+  private void listen(DnsZones set) {
+    for (DnsZone zone : set.all()) {
+      zone.onChange(this::changed);
+    }
+  }
+
+  private void changed(DnsZone zone) {
+    DnsNotifier current = notifier;
+    if (current != null) {
+      current.zoneChanged(zone);
+    }
   }
 
   @Override
@@ -128,6 +161,9 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
               .bind(bound)
               .sync()
               .channel();
+      notifier = new DnsNotifier(config.listen().toInetAddress(), notifyTiming, stats.registry());
+      // RFC 1996 section 4: a primary that (re)loads its zones tells their secondaries.
+      zones.all().forEach(notifier::zoneChanged);
       state = ServiceState.RUNNING;
       log.info("DNS_STARTED address={} zones={}", bound, zones.all().size());
     } catch (Exception e) {
@@ -144,7 +180,12 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
       return;
     }
     // Zones whose data is configured as before keep their dynamic records.
-    zones = DnsZones.fromConfig(next, clock, zones);
+    DnsZones before = zones;
+    Map<DnsZone, List<DnsZoneConfig.DnsNotifyConfig>> notifiedBefore = new HashMap<>();
+    before.all().forEach(zone -> notifiedBefore.put(zone, zone.config().alsoNotify()));
+    DnsZones after = DnsZones.fromConfig(next, clock, before);
+    listen(after);
+    zones = after;
     keys = new DnsKeys(next.keys(), clock);
     engine.setUdpPayloadLimit(next.udpPayloadLimit());
     config = next;
@@ -155,7 +196,14 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
             || !previous.port().equals(next.port());
     if (rebind && state != ServiceState.NEW) {
       release();
-      start();
+      start(); // notifies every zone
+      return;
+    }
+    // Rebuilt zones have new data and serials; kept zones with new secondaries tell them.
+    for (DnsZone zone : after.all()) {
+      if (!zone.config().alsoNotify().equals(notifiedBefore.get(zone))) {
+        changed(zone);
+      }
     }
   }
 
@@ -179,7 +227,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     try {
       return zones
           .exactly(org.xbill.DNS.Name.fromString(zone, org.xbill.DNS.Name.root))
-          .map(org.provisioning.dns.zone.DnsZone::presentation);
+          .map(DnsZone::presentation);
     } catch (IOException e) {
       return java.util.Optional.empty();
     }
@@ -196,6 +244,10 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   }
 
   private void release() {
+    if (notifier != null) {
+      notifier.close();
+      notifier = null;
+    }
     if (tcp != null) {
       tcp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
       tcp = null;

@@ -1,0 +1,236 @@
+package org.provisioning.dns.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.dns.notify.DnsNotifier;
+import org.provisioning.dns.zone.DnsZone;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * RFC 1996 both ways: the server NOTIFYs a secondary (a plain socket reading with dnsjava's {@link
+ * Message}) when a zone loads or changes, retransmits until answered; and it answers NOTIFYs it
+ * receives.
+ */
+class DnsNotifyTest {
+  private static final String SECRET = DnsServerTest.SECRET;
+  private static final Name ZONE = name("cable.example.net.");
+
+  private final StatisticsRegistry stats = new StatisticsRegistry();
+  private DatagramSocket secondary;
+  private DnsServer server;
+
+  private static Name name(String text) {
+    try {
+      return Name.fromString(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private String yaml(String records) {
+    return """
+        dns:
+          enabled: true
+          listen: 127.0.0.1
+          port: 1053
+          keys: [{name: ddns-key, secret: %s}]
+          zones:
+            - name: cable.example.net
+              nameServers: [ns1.cable.example.net]
+              records: [%s]
+              updateKeys: [ddns-key]
+              alsoNotify: [{address: 127.0.0.1, port: %d}]
+            - name: quiet.example.net
+              nameServers: [ns1.cable.example.net]
+        """
+        .formatted(SECRET, records, secondary.getLocalPort());
+  }
+
+  private DnsConfig config(String records) throws Exception {
+    DnsConfig parsed = new ConfigCodec().parse(yaml(records)).dns();
+    return new DnsConfig(
+        true, parsed.listen(), 0, parsed.zones(), parsed.keys(), parsed.ddns(), null);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    secondary = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    secondary.setSoTimeout(5000);
+  }
+
+  private void startServer(Duration firstRetry, int retransmissions) throws Exception {
+    server = new DnsServer(config("\"www A 127.0.0.5\""), Clock.systemUTC(), stats);
+    server.setNotifyTiming(new DnsNotifier.Timing(firstRetry, retransmissions, Duration.ZERO));
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+    secondary.close();
+  }
+
+  /** One NOTIFY as the secondary sees it, with where it came from. */
+  private record Received(Message message, InetSocketAddress from) {}
+
+  private Received receive() throws Exception {
+    DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+    secondary.receive(packet);
+    return new Received(
+        new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength())),
+        (InetSocketAddress) packet.getSocketAddress());
+  }
+
+  private void answer(Received notify, int rcode) throws Exception {
+    Message response = new Message(notify.message().getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setOpcode(Opcode.NOTIFY);
+    response.getHeader().setRcode(rcode);
+    response.addRecord(notify.message().getQuestion(), Section.QUESTION);
+    byte[] wire = response.toWire();
+    secondary.send(new DatagramPacket(wire, wire.length, notify.from()));
+  }
+
+  private static long serialOf(Message notify) {
+    return ((SOARecord) notify.getSection(Section.ANSWER).get(0)).getSerial();
+  }
+
+  private long counter(String name) {
+    return stats.snapshot().getOrDefault(name, 0L);
+  }
+
+  @Test
+  void notifiesItsSecondaryWhenItStartsAndStopsOnceAnswered() throws Exception {
+    startServer(Duration.ofMillis(300), 5);
+    Received notify = receive();
+    Message message = notify.message();
+    assertEquals(Opcode.NOTIFY, message.getHeader().getOpcode());
+    assertTrue(message.getHeader().getFlag(Flags.AA));
+    assertEquals(ZONE, message.getQuestion().getName());
+    assertEquals(Type.SOA, message.getQuestion().getType());
+    assertEquals(
+        server.servedZones().exactly(ZONE).orElseThrow().soa().getSerial(), serialOf(message));
+    assertEquals(InetAddress.getLoopbackAddress(), notify.from().getAddress());
+    assertEquals(server.notifySource(), notify.from());
+    answer(notify, Rcode.NOERROR);
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
+    secondary.setSoTimeout(1000); // three retry periods: nothing more comes
+    org.junit.jupiter.api.Assertions.assertThrows(SocketTimeoutException.class, this::receive);
+    assertEquals(1, counter("dns.notify.sent"), "quiet.example.net names no secondary");
+  }
+
+  @Test
+  void notifiesTheNewSerialAfterAnUpdate() throws Exception {
+    startServer(Duration.ofMillis(300), 5);
+    Received atStart = receive();
+    answer(atStart, Rcode.NOERROR);
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
+
+    Update update = new Update(ZONE);
+    update.add(name("new.cable.example.net."), Type.A, 300, "127.0.0.9");
+    SimpleResolver resolver = new SimpleResolver(server.localAddress());
+    resolver.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    assertEquals(Rcode.NOERROR, resolver.send(update).getRcode());
+
+    Received afterUpdate = receive();
+    long serial = serialOf(afterUpdate.message());
+    assertTrue(DnsZone.serialGreater(serial, serialOf(atStart.message())));
+    assertEquals(server.servedZones().exactly(ZONE).orElseThrow().soa().getSerial(), serial);
+    answer(afterUpdate, Rcode.NOERROR);
+  }
+
+  @Test
+  void notifiesAfterAConfigChangeOfTheZoneData() throws Exception {
+    startServer(Duration.ofMillis(300), 5);
+    Received atStart = receive();
+    answer(atStart, Rcode.NOERROR);
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
+    server.apply(config("\"www A 127.0.0.6\""));
+    Received afterChange = receive();
+    assertTrue(DnsZone.serialGreater(serialOf(afterChange.message()), serialOf(atStart.message())));
+  }
+
+  @Test
+  void retransmitsWithTheSameIdUntilTheSecondaryAnswers() throws Exception {
+    startServer(Duration.ofMillis(200), 5);
+    Received first = receive();
+    Received second = receive();
+    Received third = receive();
+    int id = first.message().getHeader().getID();
+    assertEquals(id, second.message().getHeader().getID());
+    assertEquals(id, third.message().getHeader().getID());
+    answer(third, Rcode.NOERROR);
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
+    assertEquals(3, counter("dns.notify.sent"));
+    assertEquals(0, counter("dns.notify.failed"));
+  }
+
+  @Test
+  void givesUpAfterItsRetransmissionsAndCountsIt() throws Exception {
+    startServer(Duration.ofMillis(50), 2);
+    receive();
+    receive();
+    receive();
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.failed") == 1);
+    assertEquals(3, counter("dns.notify.sent"), "one NOTIFY and two retransmissions");
+  }
+
+  @Test
+  void aRefusingSecondaryEndsTheRoundAndIsCounted() throws Exception {
+    startServer(Duration.ofMillis(300), 5);
+    answer(receive(), Rcode.NOTAUTH);
+    await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.refused") == 1);
+  }
+
+  @Test
+  void answersNotifyForItsZonesAndRefusesOthers() throws Exception {
+    startServer(Duration.ofSeconds(5), 0);
+    SimpleResolver resolver = new SimpleResolver(server.localAddress());
+    resolver.setTimeout(Duration.ofSeconds(2));
+    Message served = resolver.send(notify("cable.example.net.", Type.SOA));
+    assertEquals(Rcode.NOERROR, served.getRcode());
+    assertEquals(Opcode.NOTIFY, served.getHeader().getOpcode());
+    assertTrue(served.getHeader().getFlag(Flags.AA));
+    assertEquals(ZONE, served.getQuestion().getName());
+    assertEquals(Rcode.NOTAUTH, resolver.send(notify("example.com.", Type.SOA)).getRcode());
+    assertEquals(Rcode.FORMERR, resolver.send(notify("cable.example.net.", Type.A)).getRcode());
+    assertEquals(3, counter("dns.notify.received"));
+  }
+
+  private static Message notify(String zone, int type) {
+    Message message = Message.newQuery(Record.newRecord(name(zone), type, DClass.IN));
+    message.getHeader().setOpcode(Opcode.NOTIFY);
+    message.getHeader().unsetFlag(Flags.RD);
+    message.getHeader().setFlag(Flags.AA);
+    return message;
+  }
+}
