@@ -33,7 +33,8 @@ import org.xbill.DNS.Type;
 /**
  * The packaged provisiond's DNS: leases bound through its DHCP resolve forward and reverse within a
  * second, a release removes both, a second client does not take a name (RFC 4703); and dig and
- * nsupdate, which nobody here wrote, query, transfer with TSIG and update with and without a key.
+ * nsupdate, which nobody here wrote, query, transfer (AXFR, IXFR) with TSIG, update with and
+ * without a key and send NOTIFY; a socket standing in for a secondary receives NOTIFY.
  */
 class DnsIT {
   private static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
@@ -77,7 +78,9 @@ class DnsIT {
               zones:
                 - name: cable.example.net
                   nameServers: [ns1.cable.example.net]
-                  records: ["ns1 A 127.0.0.1", "www A 127.0.0.5"]
+                  # the TXT records outweigh the IXFR test's changes (a larger IXFR is sent whole)
+                  records: ["ns1 A 127.0.0.1", "www A 127.0.0.5", "t1 TXT a", "t2 TXT b",
+                            "t3 TXT c", "t4 TXT d", "t5 TXT e", "t6 TXT f", "t7 TXT g"]
                   updateKeys: [ddns-key]
                   transferKeys: [ddns-key]
                   alsoNotify: [{address: 127.0.0.1, port: %d}]
@@ -307,5 +310,64 @@ class DnsIT {
     String other =
         HostTools.check(dig, "@127.0.0.1", "-p", port, "+opcode=notify", "example.com", "SOA");
     assertTrue(other.contains("opcode: NOTIFY, status: NOTAUTH"), other);
+  }
+
+  @Test
+  void digIxfrGetsOnlyTheChangesSinceItsSerial() throws Exception {
+    String dig = HostTools.require("dig", "bind9-dnsutils");
+    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
+    String port = String.valueOf(dnsPort);
+    String key = "hmac-sha256:ddns-key:" + SECRET;
+    String soa =
+        HostTools.check(dig, "@127.0.0.1", "-p", port, "+short", "cable.example.net", "SOA");
+    long before = Long.parseLong(soa.trim().split("\\s+")[2]);
+    Path file =
+        Files.writeString(
+            dir.resolve("update.txt"),
+            """
+            server 127.0.0.1 %d
+            zone cable.example.net
+            update add printer.cable.example.net 300 A 127.0.0.44
+            send
+            update delete www.cable.example.net A
+            send
+            """
+                .formatted(dnsPort));
+    Result updated =
+        HostTools.run(Duration.ofSeconds(30), List.of(nsupdate, "-y", key, file.toString()));
+    assertEquals(0, updated.exit(), updated.err());
+
+    String ixfr =
+        HostTools.check(
+            dig, "@127.0.0.1", "-p", port, "-y", key, "cable.example.net", "IXFR=" + before);
+    assertTrue(!ixfr.contains("failed") && ixfr.contains("printer.cable.example.net."), ixfr);
+    List<String> answers = records(ixfr);
+    // Current SOA, then per update the old SOA, deletions, the new SOA, additions; current SOA.
+    assertEquals(
+        List.of("SOA", "SOA", "SOA", "A", "SOA", "A", "SOA", "SOA"),
+        answers.stream().map(l -> l.split("\\s+")[3]).toList(),
+        ixfr);
+    assertTrue(answers.get(4).startsWith("cable.example.net."), ixfr);
+    assertTrue(answers.get(5).startsWith("www.cable.example.net."), "www deleted: " + ixfr);
+    assertTrue(!ixfr.contains("ns1.cable.example.net.\t"), "no unchanged record: " + ixfr);
+
+    String current = answers.get(0).split("\\s+")[6]; // the serial field of the SOA
+    String upToDate =
+        HostTools.check(
+            dig, "@127.0.0.1", "-p", port, "-y", key, "cable.example.net", "IXFR=" + current);
+    assertEquals(
+        List.of("SOA"), records(upToDate).stream().map(l -> l.split("\\s+")[3]).toList(), upToDate);
+    String unsigned =
+        HostTools.check(dig, "@127.0.0.1", "-p", port, "cable.example.net", "IXFR=" + before);
+    assertTrue(unsigned.contains("Transfer failed"), unsigned);
+  }
+
+  /** The records dig printed: no comments, no blank lines, no TSIG. */
+  private static List<String> records(String digOutput) {
+    return digOutput
+        .lines()
+        .filter(l -> !l.isBlank() && !l.startsWith(";"))
+        .filter(l -> !l.split("\\s+")[3].equals("TSIG"))
+        .toList();
   }
 }

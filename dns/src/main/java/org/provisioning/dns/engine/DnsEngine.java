@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.provisioning.dns.zone.DnsKeys;
 import org.provisioning.dns.zone.DnsZone;
+import org.provisioning.dns.zone.DnsZoneHistory;
 import org.provisioning.dns.zone.DnsZones;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -36,8 +37,11 @@ public final class DnsEngine {
   /** RFC 1035 section 4.2.1: UDP without EDNS0 carries at most 512 octets. */
   static final int CLASSIC_UDP = 512;
 
-  /** RRsets per AXFR message: keeps each well under 64 KiB. */
-  private static final int TRANSFER_RRSETS_PER_MESSAGE = 200;
+  /**
+   * Uncompressed octets of records per transfer message: with the last record (at most 64 KiB
+   * itself only in theory) each stays well under the 64 KiB a TCP message may hold.
+   */
+  private static final int TRANSFER_MESSAGE_OCTETS = 16_000;
 
   private final Supplier<DnsZones> zones;
   private final Supplier<DnsKeys> keys;
@@ -148,7 +152,7 @@ public final class DnsEngine {
       return finish(response, Rcode.REFUSED, transport, maxUdp);
     }
     if (type == Type.AXFR || type == Type.IXFR) {
-      return transfer(zone, question, response, key, keyName, requestTsig, transport, maxUdp);
+      return transfer(zone, query, response, key, keyName, requestTsig, transport, maxUdp);
     }
     return finish(response, lookup(zone, question.getName(), type, response), transport, maxUdp);
   }
@@ -205,51 +209,148 @@ public final class DnsEngine {
   }
 
   /**
-   * AXFR (RFC 5936) over TCP, to TSIG-signed requests with a key the zone lists in transferKeys.
-   * IXFR (RFC 1995) is answered with the whole zone, which section 4 of that RFC allows.
+   * Zone transfers, to TSIG-signed requests with a key the zone lists in transferKeys: AXFR (RFC
+   * 5936) over TCP; IXFR (RFC 1995) over TCP, or over UDP when the answer fits.
    */
   private List<byte[]> transfer(
       DnsZone zone,
-      Record question,
+      Message query,
       Message response,
       TSIG key,
       Name keyName,
       TSIGRecord requestTsig,
       DnsTransport transport,
       int maxUdp) {
+    Record question = query.getQuestion();
     if (!question.getName().equals(zone.origin()) || !zone.mayTransfer(keyName)) {
       stats.transferRefused.increment();
       return finish(response, Rcode.REFUSED, transport, maxUdp);
     }
+    if (question.getType() == Type.IXFR) {
+      return incremental(zone, query, response, key, requestTsig, transport, maxUdp);
+    }
     if (transport == DnsTransport.UDP) {
-      // An IXFR over UDP gets the SOA alone, telling the client to come back over TCP.
-      if (question.getType() == Type.IXFR) {
-        response.getHeader().setFlag(Flags.AA);
-        response.addRecord(zone.soa(), Section.ANSWER);
-        return finish(response, Rcode.NOERROR, transport, maxUdp);
-      }
       stats.transferRefused.increment();
       return finish(response, Rcode.FORMERR, transport, maxUdp);
     }
     stats.transferGranted.increment();
     stats.rcode(Rcode.NOERROR);
-    List<RRset> sets = zone.transfer();
-    sets.add(sets.get(0)); // RFC 5936 section 2.2: the SOA begins and ends the transfer
+    return stream(question, response, whole(zone), key, requestTsig);
+  }
+
+  /**
+   * IXFR (RFC 1995 section 4). The client's serial comes in the authority section's SOA. A client
+   * as new as this server, or newer, gets the current SOA alone; one whose serial starts a kept
+   * delta gets the difference sequences (current SOA, then per change the old SOA, what was
+   * deleted, the new SOA, what was added, then the current SOA again), unless they would be larger
+   * than the zone; any other gets the whole zone, AXFR-style. Over UDP (section 2) an answer that
+   * does not fit one datagram is replaced by the current SOA alone, which sends the client to TCP.
+   */
+  private List<byte[]> incremental(
+      DnsZone zone,
+      Message query,
+      Message response,
+      TSIG key,
+      TSIGRecord requestTsig,
+      DnsTransport transport,
+      int maxUdp) {
+    SOARecord client = null;
+    for (Record record : query.getSection(Section.AUTHORITY)) {
+      if (record instanceof SOARecord soa && soa.getName().equals(zone.origin())) {
+        client = soa;
+      }
+    }
+    if (client == null) {
+      stats.transferRefused.increment();
+      return finish(response, Rcode.FORMERR, transport, maxUdp);
+    }
+    stats.transferGranted.increment();
+    List<Record> records;
+    SOARecord current;
+    synchronized (zone) {
+      current = zone.soa();
+      if (!DnsZone.serialGreater(current.getSerial(), client.getSerial())) {
+        records = List.of(current);
+        stats.ixfrCurrent.increment();
+      } else {
+        records =
+            zone.changesSince(client.getSerial()).map(d -> sequences(current, d)).orElse(null);
+        if (records == null || records.size() >= zone.size()) {
+          records = whole(zone);
+          stats.ixfrFull.increment();
+        } else {
+          stats.ixfrIncremental.increment();
+        }
+      }
+    }
+    stats.rcode(Rcode.NOERROR);
+    if (transport == DnsTransport.UDP) {
+      Message single = new Message(response.getHeader().getID());
+      single.getHeader().setFlag(Flags.QR);
+      single.getHeader().setFlag(Flags.AA);
+      single.getHeader().setOpcode(Opcode.QUERY);
+      single.addRecord(query.getQuestion(), Section.QUESTION);
+      records.forEach(r -> single.addRecord(r, Section.ANSWER));
+      key.apply(single, Rcode.NOERROR, requestTsig);
+      byte[] wire = single.toWire();
+      if (wire.length <= maxUdp) {
+        return List.of(wire);
+      }
+      response.getHeader().setFlag(Flags.AA);
+      response.getHeader().setRcode(Rcode.NOERROR);
+      response.addRecord(current, Section.ANSWER);
+      return List.of(response.toWire(maxUdp));
+    }
+    return stream(query.getQuestion(), response, records, key, requestTsig);
+  }
+
+  /** RFC 1995 section 4: the difference sequences, framed by the current SOA. */
+  private static List<Record> sequences(SOARecord current, List<DnsZoneHistory.Delta> deltas) {
+    List<Record> records = new ArrayList<>();
+    records.add(current);
+    for (DnsZoneHistory.Delta delta : deltas) {
+      records.add(delta.from());
+      records.addAll(delta.deleted());
+      records.add(delta.to());
+      records.addAll(delta.added());
+    }
+    records.add(current);
+    return records;
+  }
+
+  /** The zone in AXFR order: the SOA, every other record, the SOA again (RFC 5936 section 2.2). */
+  private static List<Record> whole(DnsZone zone) {
+    List<Record> records = new ArrayList<>();
+    for (RRset set : zone.transfer()) {
+      records.addAll(set.rrs(false));
+    }
+    records.add(records.get(0));
+    return records;
+  }
+
+  /**
+   * A transfer's records over TCP in as many messages as it takes, each well under 64 KiB, each
+   * signed, the later ones chained on the MAC before them (RFC 8945 section 5.3.1).
+   */
+  private static List<byte[]> stream(
+      Record question, Message response, List<Record> records, TSIG key, TSIGRecord requestTsig) {
     List<byte[]> messages = new ArrayList<>();
     TSIGRecord previous = requestTsig;
-    for (int from = 0; from < sets.size(); from += TRANSFER_RRSETS_PER_MESSAGE) {
+    int next = 0;
+    while (next < records.size() || messages.isEmpty()) {
       Message part = new Message(response.getHeader().getID());
       part.getHeader().setFlag(Flags.QR);
       part.getHeader().setFlag(Flags.AA);
-      if (from == 0) {
+      if (messages.isEmpty()) {
         part.addRecord(question, Section.QUESTION);
       }
-      for (RRset set :
-          sets.subList(from, Math.min(sets.size(), from + TRANSFER_RRSETS_PER_MESSAGE))) {
-        addAll(part, set, Section.ANSWER);
+      int octets = 0;
+      while (next < records.size() && (octets == 0 || octets < TRANSFER_MESSAGE_OCTETS)) {
+        Record record = records.get(next++);
+        part.addRecord(record, Section.ANSWER);
+        octets += record.toWire(Section.ANSWER).length;
       }
-      // RFC 8945 section 5.3.1: each message signed, the later ones chained on the prior MAC.
-      key.apply(part, Rcode.NOERROR, previous, from == 0);
+      key.apply(part, Rcode.NOERROR, previous, messages.isEmpty());
       previous = part.getTSIG();
       messages.add(part.toWire());
     }

@@ -18,8 +18,8 @@ import org.xbill.DNS.Type;
 /**
  * The DNS counters: {@code dns.query.<type>}, {@code dns.rcode.<rcode>}, {@code
  * dns.dropped.<reason>}, {@code dns.update.accepted}, {@code dns.update.refused}, {@code
- * dns.transfer.<granted|refused>}, {@code dns.notify.received} and the {@code dns.latency}
- * histogram.
+ * dns.transfer.<granted|refused>}, {@code dns.transfer.ixfr.<incremental|full|current>}, {@code
+ * dns.notify.received} and the {@code dns.latency} histogram.
  */
 public final class DnsStatistics {
   /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
@@ -36,7 +36,9 @@ public final class DnsStatistics {
               "updates",
               "RFC 2136 updates accepted or refused (key, policy, prerequisites)."),
           counter(
-              "dns.transfer.{result}", "transfers", "Zone transfers (AXFR) granted or refused."),
+              "dns.transfer.{result}",
+              "transfers",
+              "Zone transfers (AXFR, IXFR) granted or refused."),
           histogram("dns.latency", "Time to answer a DNS message."),
           counter("dns.ddns.added", "names", "Names (A, PTR, DHCID) added for DHCP leases."),
           counter("dns.ddns.removed", "names", "Names removed for released or expired leases."),
@@ -54,7 +56,11 @@ public final class DnsStatistics {
               "dns.notify.{result}",
               "messages",
               "NOTIFY (RFC 1996) sent to secondaries, answered, refused or given up by them,"
-                  + " and received from others."));
+                  + " and received from others."),
+          counter(
+              "dns.transfer.ixfr.{answer}",
+              "transfers",
+              "IXFR answers (RFC 1995): incremental, the whole zone, or the SOA alone (current)."));
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
@@ -63,6 +69,9 @@ public final class DnsStatistics {
   final Counter updateRefused;
   final Counter transferGranted;
   final Counter transferRefused;
+  final Counter ixfrIncremental;
+  final Counter ixfrFull;
+  final Counter ixfrCurrent;
   final Counter notifyReceived;
   final Counter malformed;
   final Counter unanswerable;
@@ -75,6 +84,9 @@ public final class DnsStatistics {
     this.updateRefused = registry.counter("dns.update.refused");
     this.transferGranted = registry.counter("dns.transfer.granted");
     this.transferRefused = registry.counter("dns.transfer.refused");
+    this.ixfrIncremental = registry.counter("dns.transfer.ixfr.incremental");
+    this.ixfrFull = registry.counter("dns.transfer.ixfr.full");
+    this.ixfrCurrent = registry.counter("dns.transfer.ixfr.current");
     this.notifyReceived = registry.counter("dns.notify.received");
     this.malformed = registry.counter("dns.dropped.malformed");
     this.unanswerable = registry.counter("dns.dropped.no_header");
