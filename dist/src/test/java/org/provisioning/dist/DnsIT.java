@@ -243,6 +243,22 @@ class DnsIT {
     assertEquals(0, signed.exit(), signed.err());
     assertEquals("127.0.0.44", answer("printer.cable.example.net.", Type.A));
 
+    // RFC 2136 section 3.4.2.2: a CNAME beside the A is ignored, the update still succeeds.
+    Path cname =
+        Files.writeString(
+            dir.resolve("cname.txt"),
+            script.replace(
+                "update add printer.cable.example.net 300 A 127.0.0.44",
+                "update add printer.cable.example.net 300 CNAME www.cable.example.net."));
+    Result ignored =
+        HostTools.run(
+            Duration.ofSeconds(30),
+            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, cname.toString()));
+    assertEquals(0, ignored.exit(), ignored.err());
+    assertEquals(Rcode.NOERROR, ask("printer.cable.example.net.", Type.CNAME).getRcode());
+    assertTrue(ask("printer.cable.example.net.", Type.CNAME).getSection(Section.ANSWER).isEmpty());
+    assertEquals("127.0.0.44", answer("printer.cable.example.net.", Type.A));
+
     Path evil =
         Files.writeString(
             dir.resolve("evil.txt"), script.replace("printer", "evil").replace(".44", ".66"));

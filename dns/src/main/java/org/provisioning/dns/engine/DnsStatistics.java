@@ -18,8 +18,9 @@ import org.xbill.DNS.Type;
 /**
  * The DNS counters: {@code dns.query.<type>}, {@code dns.rcode.<rcode>}, {@code
  * dns.dropped.<reason>}, {@code dns.update.accepted}, {@code dns.update.refused}, {@code
- * dns.transfer.<granted|refused>}, {@code dns.transfer.ixfr.<incremental|full|current>}, {@code
- * dns.notify.received} and the {@code dns.latency} histogram.
+ * dns.update.ignored.cname}, {@code dns.transfer.<granted|refused>}, {@code
+ * dns.transfer.ixfr.<incremental|full|current>}, {@code dns.notify.received} and the {@code
+ * dns.latency} histogram.
  */
 public final class DnsStatistics {
   /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
@@ -60,13 +61,18 @@ public final class DnsStatistics {
           counter(
               "dns.transfer.ixfr.{answer}",
               "transfers",
-              "IXFR answers (RFC 1995): incremental, the whole zone, or the SOA alone (current)."));
+              "IXFR answers (RFC 1995): incremental, the whole zone, or the SOA alone (current)."),
+          counter(
+              "dns.update.ignored.cname",
+              "records",
+              "Update records ignored because they would put a CNAME beside other data."));
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, Counter> byRcode = new ConcurrentHashMap<>();
   final Counter updateAccepted;
   final Counter updateRefused;
+  final Counter updateCnameIgnored;
   final Counter transferGranted;
   final Counter transferRefused;
   final Counter ixfrIncremental;
@@ -82,6 +88,7 @@ public final class DnsStatistics {
     this.registry = registry;
     this.updateAccepted = registry.counter("dns.update.accepted");
     this.updateRefused = registry.counter("dns.update.refused");
+    this.updateCnameIgnored = registry.counter("dns.update.ignored.cname");
     this.transferGranted = registry.counter("dns.transfer.granted");
     this.transferRefused = registry.counter("dns.transfer.refused");
     this.ixfrIncremental = registry.counter("dns.transfer.ixfr.incremental");

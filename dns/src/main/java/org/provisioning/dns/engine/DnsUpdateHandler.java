@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.provisioning.dns.zone.DnsZone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -25,6 +27,7 @@ import org.xbill.DNS.Zone;
  * served here goes through the same method, so its RFC 4703 prerequisites mean the same thing.
  */
 public final class DnsUpdateHandler {
+  private static final Logger log = LoggerFactory.getLogger(DnsUpdateHandler.class);
   private final DnsStatistics stats;
 
   DnsUpdateHandler(DnsStatistics stats) {
@@ -104,6 +107,21 @@ public final class DnsUpdateHandler {
     return found.isSuccessful() || found.isDelegation() || found.isCNAME();
   }
 
+  /** Whether the name holds data a CNAME may not sit beside (anything but RRSIG and NSEC). */
+  private static boolean otherThanCname(Zone data, Name name) {
+    SetResponse found = data.findRecords(name, Type.ANY);
+    if (found.isSuccessful()) {
+      return found.answers().stream()
+          .anyMatch(set -> set.getType() != Type.CNAME && !DnsZone.mayJoinCname(set.getType()));
+    }
+    return data.findExactMatch(name, Type.NS) != null; // a delegation point
+  }
+
+  /** Whether adding this type at the name would put it beside a CNAME. */
+  private static boolean cnameBesides(Zone data, Name name, int type) {
+    return !DnsZone.mayJoinCname(type) && data.findExactMatch(name, Type.CNAME) != null;
+  }
+
   private static int prescan(DnsZone zone, List<Record> changes) {
     for (Record rr : changes) {
       if (!rr.getName().subdomain(zone.origin())) {
@@ -130,7 +148,7 @@ public final class DnsUpdateHandler {
     return Rcode.NOERROR;
   }
 
-  private static void change(DnsZone zone, List<Record> changes) {
+  private void change(DnsZone zone, List<Record> changes) {
     Zone data = zone.data();
     Name apex = zone.origin();
     for (Record rr : changes) {
@@ -141,7 +159,23 @@ public final class DnsUpdateHandler {
         if (type == Type.SOA) {
           continue; // the serial is ours to keep
         }
+        if (type == Type.CNAME ? otherThanCname(data, name) : cnameBesides(data, name, type)) {
+          // RFC 2136 section 3.4.2.2 (and RFC 2181 section 10.1): a CNAME is alone at its name;
+          // the update RR that would break that is ignored, the rest of the update applies.
+          stats.updateCnameIgnored.increment();
+          log.info(
+              "DNS_UPDATE_CNAME_CONFLICT zone={} name={} type={}: ignored, {}",
+              zone.origin(),
+              name,
+              Type.string(type),
+              type == Type.CNAME ? "the name has other data" : "the name has a CNAME");
+          continue;
+        }
         RRset before = data.findExactMatch(name, type);
+        if (type == Type.CNAME && before != null && !before.rrs(false).contains(rr)) {
+          zone.removeRRset(name, Type.CNAME); // one CNAME per name: the new one replaces it
+          before = null;
+        }
         if (before == null || !before.rrs(false).contains(rr)) {
           zone.add(rr);
         }

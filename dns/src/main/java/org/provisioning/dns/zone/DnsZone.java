@@ -353,6 +353,15 @@ public final class DnsZone {
     return size;
   }
 
+  /**
+   * Whether a record of this type may share its name with a CNAME: only DNSSEC's RRSIG and NSEC
+   * (RFC 4035 section 2.5); anything else beside a CNAME breaks RFC 1034 section 3.6.2 and RFC 2181
+   * section 10.1.
+   */
+  public static boolean mayJoinCname(int type) {
+    return type == Type.RRSIG || type == Type.NSEC;
+  }
+
   /** RFC 1982 section 3.2: whether serial {@code a} is greater than {@code b}. */
   public static boolean serialGreater(long a, long b) {
     a &= 0xFFFFFFFFL;
