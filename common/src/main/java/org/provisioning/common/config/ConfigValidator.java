@@ -447,6 +447,8 @@ final class ConfigValidator {
   private void dns(DnsConfig dns) {
     port("dns.port", dns.port());
     within("dns.udpPayloadLimit", dns.udpPayloadLimit(), 512, 4096);
+    within("dns.maxTcpConnections", dns.maxTcpConnections(), 1, 65535);
+    within("dns.tcpIdleSeconds", dns.tcpIdleSeconds(), 1, 3600);
     Set<String> keyNames = new HashSet<>();
     for (int k = 0; k < dns.keys().size(); k++) {
       String at = "dns.keys[" + k + "]";

@@ -13,6 +13,10 @@ import org.provisioning.common.net.Ipv4Address;
  * @param ddns how DHCP leases become names
  * @param udpPayloadLimit the largest UDP answer sent to an EDNS0 client (RFC 6891); larger answers
  *     are truncated (TC) so the client retries over TCP
+ * @param maxTcpConnections TCP connections open at once; a new one beyond closes the one idle the
+ *     longest, so a flood of idle connections cannot lock clients out (RFC 7766 section 10)
+ * @param tcpIdleSeconds a TCP connection that completes no message for this long is closed (RFC
+ *     7766 section 6.2.3)
  */
 public record DnsConfig(
     Boolean enabled,
@@ -21,7 +25,9 @@ public record DnsConfig(
     List<DnsZoneConfig> zones,
     List<TsigKeyConfig> keys,
     DdnsConfig ddns,
-    Integer udpPayloadLimit) {
+    Integer udpPayloadLimit,
+    Integer maxTcpConnections,
+    Integer tcpIdleSeconds) {
 
   public DnsConfig {
     enabled = enabled != null && enabled;
@@ -37,10 +43,12 @@ public record DnsConfig(
             : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(keys));
     ddns = ddns == null ? DdnsConfig.defaults() : ddns;
     udpPayloadLimit = udpPayloadLimit == null ? 1232 : udpPayloadLimit;
+    maxTcpConnections = maxTcpConnections == null ? 256 : maxTcpConnections;
+    tcpIdleSeconds = tcpIdleSeconds == null ? 10 : tcpIdleSeconds;
   }
 
   /** The DNS service with every default: disabled, no zones. */
   public static DnsConfig defaults() {
-    return new DnsConfig(null, null, null, null, null, null, null);
+    return new DnsConfig(null, null, null, null, null, null, null, null, null);
   }
 }

@@ -65,7 +65,16 @@ public final class DnsStatistics {
           counter(
               "dns.update.ignored.cname",
               "records",
-              "Update records ignored because they would put a CNAME beside other data."));
+              "Update records ignored because they would put a CNAME beside other data."),
+          gauge("dns.tcp.connections", "connections", "DNS TCP connections open now."),
+          counter(
+              "dns.tcp.evicted",
+              "connections",
+              "TCP connections closed to make room: the one idle the longest, at the limit."),
+          counter(
+              "dns.tcp.idle_closed",
+              "connections",
+              "TCP connections closed after completing no message for the idle time."));
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();

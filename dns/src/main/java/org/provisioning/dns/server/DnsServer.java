@@ -18,7 +18,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,6 +53,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private final Clock clock;
   private final DnsStatistics stats;
   private final DnsEngine engine;
+  private final DnsTcpConnections tcpConnections;
   private volatile DnsConfig config;
   private volatile DnsZones zones;
   private volatile DnsKeys keys;
@@ -72,6 +72,8 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     listen(zones);
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
+    this.tcpConnections =
+        new DnsTcpConnections(config.maxTcpConnections(), config.tcpIdleSeconds(), registry);
   }
 
   /** Tests shorten the NOTIFY retransmission timing; takes effect at the next start. */
@@ -140,11 +142,12 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                      // RFC 7766 section 8: two-octet length prefix; idle clients are let go.
+                      // RFC 7766 section 8: two-octet length prefix; connections bounded and
+                      // idle ones let go (sections 6.2.3, 10).
                       channel
                           .pipeline()
-                          .addLast(new ReadTimeoutHandler(30))
                           .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                          .addLast(tcpConnections.handler())
                           .addLast(new LengthFieldPrepender(2))
                           .addLast(new TcpHandler());
                     }
@@ -188,6 +191,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     zones = after;
     keys = new DnsKeys(next.keys(), clock);
     engine.setUdpPayloadLimit(next.udpPayloadLimit());
+    tcpConnections.limit(next.maxTcpConnections(), next.tcpIdleSeconds());
     config = next;
     log.info("DNS_RECONFIGURED zones={}", zones.all().size());
     boolean rebind =

@@ -37,6 +37,19 @@ class DnsConfigRuleTest {
         errors("      alsoNotify: [{port: 53}, {address: 127.0.0.2, port: 70000}]"));
   }
 
+  @Test
+  void tcpLimitsMustBePositive() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                new ConfigCodec()
+                    .parse("dns: {enabled: true, maxTcpConnections: 0, tcpIdleSeconds: 0}"));
+    assertEquals(
+        List.of("dns.maxTcpConnections", "dns.tcpIdleSeconds"),
+        e.errors().stream().map(ConfigError::path).toList());
+  }
+
   private static List<ConfigError> recordErrors(String... records) {
     String document =
         """

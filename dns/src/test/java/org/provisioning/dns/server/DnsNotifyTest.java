@@ -75,8 +75,7 @@ class DnsNotifyTest {
 
   private DnsConfig config(String records) throws Exception {
     DnsConfig parsed = new ConfigCodec().parse(yaml(records)).dns();
-    return new DnsConfig(
-        true, parsed.listen(), 0, parsed.zones(), parsed.keys(), parsed.ddns(), null);
+    return DnsServerTest.onAnyPort(parsed);
   }
 
   @BeforeEach

@@ -70,15 +70,27 @@ class DnsServerTest {
         new ConfigCodec()
             .parse(String.format(CONFIG, SECRET, many.toString().stripTrailing()))
             .dns();
-    DnsConfig config =
-        new DnsConfig(true, parsed.listen(), 0, parsed.zones(), parsed.keys(), parsed.ddns(), null);
-    server = new DnsServer(config, Clock.systemUTC(), stats);
+    server = new DnsServer(onAnyPort(parsed), Clock.systemUTC(), stats);
     server.start();
   }
 
   @AfterEach
   void stop() {
     server.stop();
+  }
+
+  /** The config with port 0 (which the config rules refuse): the system picks a free port. */
+  static DnsConfig onAnyPort(DnsConfig parsed) {
+    return new DnsConfig(
+        parsed.enabled(),
+        parsed.listen(),
+        0,
+        parsed.zones(),
+        parsed.keys(),
+        parsed.ddns(),
+        parsed.udpPayloadLimit(),
+        parsed.maxTcpConnections(),
+        parsed.tcpIdleSeconds());
   }
 
   private SimpleResolver resolver() throws Exception {

@@ -76,8 +76,7 @@ class DnsTransferTest {
                 """
                     .formatted(SECRET, records))
             .dns();
-    return new DnsConfig(
-        true, parsed.listen(), 0, parsed.zones(), parsed.keys(), parsed.ddns(), null);
+    return DnsServerTest.onAnyPort(parsed);
   }
 
   @BeforeEach

@@ -1,0 +1,133 @@
+package org.provisioning.dns.server;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the DNS service's TCP connections bounded (RFC 7766 sections 6.2.3 and 10): at most {@code
+ * maxTcpConnections} are open, and one that completes no message for {@code tcpIdleSeconds} is
+ * closed. Idle means no whole message: a client that trickles a byte at a time is as idle as one
+ * that sends nothing. A connection beyond the limit closes the open one idle the longest (one that
+ * is still being written to, an AXFR to a slow reader, is spared), rather than being refused: a
+ * flood of idle connections then costs its sender the oldest of its own connections, while a real
+ * client, which sends its query at once, gets its answer.
+ */
+final class DnsTcpConnections {
+  private static final Logger log = LoggerFactory.getLogger(DnsTcpConnections.class);
+
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private final Counter evicted;
+  private final Counter idleClosed;
+  private volatile int max;
+  private volatile long idleNanos;
+
+  DnsTcpConnections(int max, int idleSeconds, StatisticsRegistry stats) {
+    this.evicted = stats.counter("dns.tcp.evicted");
+    this.idleClosed = stats.counter("dns.tcp.idle_closed");
+    stats.gauge("dns.tcp.connections", open::size);
+    limit(max, idleSeconds);
+  }
+
+  /** New limits apply to connections from now on and to the next idle check of open ones. */
+  void limit(int max, int idleSeconds) {
+    this.max = max;
+    this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  /** The handler for one new connection: after the frame decoder, so each read is a message. */
+  ChannelHandler handler() {
+    return new Connection();
+  }
+
+  private final class Connection extends ChannelInboundHandlerAdapter {
+    private volatile long lastMessage = System.nanoTime();
+    private volatile ChannelHandlerContext ctx;
+    private ScheduledFuture<?> idleCheck;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+      lastMessage = System.nanoTime();
+      open.add(this);
+      if (open.size() > max) {
+        evictFor(this);
+      }
+      checkIdleIn(idleNanos);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+      lastMessage = System.nanoTime();
+      ctx.fireChannelRead(message);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      open.remove(this);
+      if (idleCheck != null) {
+        idleCheck.cancel(false);
+      }
+      ctx.fireChannelInactive();
+    }
+
+    private void checkIdleIn(long nanos) {
+      idleCheck = ctx.executor().schedule(this::checkIdle, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+      if (!ctx.channel().isOpen()) {
+        return;
+      }
+      long idle = System.nanoTime() - lastMessage;
+      if (idle >= idleNanos && !writing()) {
+        idleClosed.increment();
+        ctx.close();
+      } else {
+        checkIdleIn(Math.max(idleNanos - idle, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+    }
+
+    /** Whether answers are still queued for the client (a transfer to a slow reader). */
+    boolean writing() {
+      ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+      return buffer != null && buffer.totalPendingWriteBytes() > 0;
+    }
+  }
+
+  /** Closes the connection idle the longest to make room for {@code newcomer}. */
+  private void evictFor(Connection newcomer) {
+    Connection oldest = null;
+    for (Connection connection : open) {
+      if (connection != newcomer
+          && connection.ctx != null
+          && !connection.writing()
+          && (oldest == null || connection.lastMessage - oldest.lastMessage < 0)) {
+        oldest = connection;
+      }
+    }
+    Connection victim = oldest == null ? newcomer : oldest;
+    open.remove(victim);
+    evicted.increment();
+    log.debug(
+        "DNS_TCP_EVICTED remote={} open={} max={}",
+        victim.ctx.channel().remoteAddress(),
+        open.size(),
+        max);
+    victim.ctx.close();
+  }
+}
