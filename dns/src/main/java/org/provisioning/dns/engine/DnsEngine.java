@@ -80,6 +80,9 @@ public final class DnsEngine {
     Message query;
     try {
       query = new Message(wire);
+      // dnsjava keeps a query with TC set that ends early partly parsed: its header then counts
+      // records its sections lack, and getTSIG() throws. Such a message is malformed too.
+      query.getTSIG();
     } catch (IOException | RuntimeException e) {
       return formatError(wire);
     }
