@@ -47,6 +47,7 @@ public final class DnsEngine {
   private final Supplier<DnsKeys> keys;
   private final DnsStatistics stats;
   private final DnsUpdateHandler updates;
+  private final DnsAnswerCache cache = new DnsAnswerCache();
   private volatile int udpPayloadLimit;
 
   public DnsEngine(
@@ -70,13 +71,43 @@ public final class DnsEngine {
   public List<byte[]> handle(byte[] wire, DnsTransport transport) {
     long start = System.nanoTime();
     try {
-      return answer(wire, transport);
+      DnsZones served = zones.get();
+      int limit = udpPayloadLimit;
+      DnsAnswerCache.Question plain = DnsAnswerCache.Question.parse(wire);
+      if (plain != null) {
+        int maxUdp =
+            transport == DnsTransport.TCP
+                ? 65535
+                : plain.ednsPayload() < 0
+                    ? CLASSIC_UDP
+                    : Math.max(CLASSIC_UDP, Math.min(plain.ednsPayload(), limit));
+        byte[] kept = cache.answer(wire, plain, served, limit, maxUdp);
+        if (kept != null) {
+          stats.cacheHits.increment();
+          return List.of(kept);
+        }
+      }
+      return answer(wire, transport, plain, served, limit);
     } finally {
       stats.latency.recordNanos(System.nanoTime() - start);
     }
   }
 
-  private List<byte[]> answer(byte[] wire, DnsTransport transport) {
+  /** The answers as the full way gives them, the cache neither read nor filled (tests). */
+  List<byte[]> handleUncached(byte[] wire, DnsTransport transport) {
+    return answer(wire, transport, null, zones.get(), udpPayloadLimit);
+  }
+
+  /**
+   * The full way: dnsjava parses the request and renders the answer. {@code plain} is the request's
+   * question if the answer cache may keep the answer (else null).
+   */
+  private List<byte[]> answer(
+      byte[] wire,
+      DnsTransport transport,
+      DnsAnswerCache.Question plain,
+      DnsZones served,
+      int payloadLimit) {
     Message query;
     try {
       query = new Message(wire);
@@ -104,15 +135,14 @@ public final class DnsEngine {
       response.addRecord(question, Section.QUESTION);
     }
     if (opt != null) {
-      maxUdp = Math.max(CLASSIC_UDP, Math.min(opt.getPayloadSize(), udpPayloadLimit));
+      maxUdp = Math.max(CLASSIC_UDP, Math.min(opt.getPayloadSize(), payloadLimit));
       if (opt.getVersion() != 0) {
         // RFC 6891 section 6.1.3: BADVERS (16) is 1 in the OPT's extended rcode, 0 in the header.
-        response.addRecord(
-            new OPTRecord(udpPayloadLimit, Rcode.BADVERS >> 4, 0), Section.ADDITIONAL);
+        response.addRecord(new OPTRecord(payloadLimit, Rcode.BADVERS >> 4, 0), Section.ADDITIONAL);
         stats.rcode(Rcode.BADVERS);
         return List.of(response.toWire(maxUdp));
       }
-      response.addRecord(new OPTRecord(udpPayloadLimit, 0, 0), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(payloadLimit, 0, 0), Section.ADDITIONAL);
     }
     // RFC 8945 section 5.2: a signed request is verified before anything else.
     TSIG key = null;
@@ -150,14 +180,34 @@ public final class DnsEngine {
     if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
       return finish(response, Rcode.REFUSED, transport, maxUdp);
     }
-    DnsZone zone = zones.get().find(question.getName()).orElse(null);
+    DnsZone zone = served.find(question.getName()).orElse(null);
     if (zone == null) {
       return finish(response, Rcode.REFUSED, transport, maxUdp);
     }
     if (type == Type.AXFR || type == Type.IXFR) {
       return transfer(zone, query, response, key, keyName, requestTsig, transport, maxUdp);
     }
-    return finish(response, lookup(zone, question.getName(), type, response), transport, maxUdp);
+    long version = zone.version(); // read before the data: a change meanwhile makes this stale
+    int rcode = lookup(zone, question.getName(), type, response);
+    if (plain == null) {
+      return finish(response, rcode, transport, maxUdp);
+    }
+    response.getHeader().setRcode(rcode);
+    stats.rcode(rcode);
+    byte[] whole = response.toWire(65535);
+    cache.keep(
+        plain,
+        whole,
+        served,
+        zone,
+        version,
+        payloadLimit,
+        stats.queryCounter(type),
+        stats.rcodeCounter(rcode));
+    if (transport == DnsTransport.TCP || whole.length <= maxUdp) {
+      return List.of(whole);
+    }
+    return List.of(response.toWire(maxUdp));
   }
 
   /** RFC 1034 section 4.3.2 step 3 within one zone, following CNAMEs that stay in it. */

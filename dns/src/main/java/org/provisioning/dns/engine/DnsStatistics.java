@@ -19,8 +19,8 @@ import org.xbill.DNS.Type;
  * The DNS counters: {@code dns.query.<type>}, {@code dns.rcode.<rcode>}, {@code
  * dns.dropped.<reason>}, {@code dns.update.accepted}, {@code dns.update.refused}, {@code
  * dns.update.ignored.cname}, {@code dns.transfer.<granted|refused>}, {@code
- * dns.transfer.ixfr.<incremental|full|current>}, {@code dns.notify.received} and the {@code
- * dns.latency} histogram.
+ * dns.transfer.ixfr.<incremental|full|current>}, {@code dns.notify.received}, {@code
+ * dns.answer_cache.hits} and the {@code dns.latency} histogram.
  */
 public final class DnsStatistics {
   /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
@@ -74,7 +74,11 @@ public final class DnsStatistics {
           counter(
               "dns.tcp.idle_closed",
               "connections",
-              "TCP connections closed after completing no message for the idle time."));
+              "TCP connections closed after completing no message for the idle time."),
+          counter(
+              "dns.answer_cache.hits",
+              "queries",
+              "Queries answered from kept wire answers, without parsing or lookup."));
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
@@ -88,6 +92,7 @@ public final class DnsStatistics {
   final Counter ixfrFull;
   final Counter ixfrCurrent;
   final Counter notifyReceived;
+  final Counter cacheHits;
   final Counter malformed;
   final Counter unanswerable;
   final LatencyHistogram latency;
@@ -104,6 +109,7 @@ public final class DnsStatistics {
     this.ixfrFull = registry.counter("dns.transfer.ixfr.full");
     this.ixfrCurrent = registry.counter("dns.transfer.ixfr.current");
     this.notifyReceived = registry.counter("dns.notify.received");
+    this.cacheHits = registry.counter("dns.answer_cache.hits");
     this.malformed = registry.counter("dns.dropped.malformed");
     this.unanswerable = registry.counter("dns.dropped.no_header");
     this.latency = new LatencyHistogram(registry, "dns.latency");
@@ -114,15 +120,21 @@ public final class DnsStatistics {
   }
 
   void query(int type) {
-    byType
-        .computeIfAbsent(type, t -> registry.counter("dns.query." + label(Type.string(t))))
-        .increment();
+    queryCounter(type).increment();
   }
 
   void rcode(int rcode) {
-    byRcode
-        .computeIfAbsent(rcode, r -> registry.counter("dns.rcode." + label(Rcode.string(r))))
-        .increment();
+    rcodeCounter(rcode).increment();
+  }
+
+  Counter queryCounter(int type) {
+    return byType.computeIfAbsent(
+        type, t -> registry.counter("dns.query." + label(Type.string(t))));
+  }
+
+  Counter rcodeCounter(int rcode) {
+    return byRcode.computeIfAbsent(
+        rcode, r -> registry.counter("dns.rcode." + label(Rcode.string(r))));
   }
 
   void updateRefusedIfUpdate(int opcode) {
