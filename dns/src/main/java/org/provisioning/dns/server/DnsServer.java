@@ -9,8 +9,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
@@ -22,6 +28,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements ProvisioningService, DnsZoneView {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
+  /** Event loops (and UDP sockets) at most: beyond this the engine, not the loops, is the limit. */
+  private static final int MAX_LOOPS = 4;
+
   private final Clock clock;
   private final DnsStatistics stats;
   private final DnsEngine engine;
@@ -62,7 +72,8 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private DnsNotifier.Timing notifyTiming = DnsNotifier.Timing.defaults();
   private EventLoopGroup group;
   private Channel tcp;
-  private Channel udp;
+  private final List<Channel> udp = new ArrayList<>();
+  private final UdpHandler udpHandler = new UdpHandler();
 
   public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry) throws IOException {
     this.clock = clock;
@@ -131,13 +142,20 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     }
     state = ServiceState.STARTING;
     try {
-      group = new NioEventLoopGroup(1, new DefaultThreadFactory("dns", true));
+      // Epoll where the platform has it: UDP then gets one socket per event loop on the same port
+      // (SO_REUSEPORT), so the kernel spreads queries over the loops; NIO (one UDP socket) where
+      // it does not.
+      boolean epoll = Epoll.isAvailable();
+      int loops = Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+      DefaultThreadFactory threads = new DefaultThreadFactory("dns", true);
+      group =
+          epoll ? new EpollEventLoopGroup(loops, threads) : new NioEventLoopGroup(loops, threads);
       InetSocketAddress address =
           new InetSocketAddress(config.listen().toInetAddress(), config.port());
       tcp =
           new ServerBootstrap()
               .group(group)
-              .channel(NioServerSocketChannel.class)
+              .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -156,19 +174,30 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
               .sync()
               .channel();
       InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
-      udp =
-          new Bootstrap()
-              .group(group)
-              .channel(NioDatagramChannel.class)
-              .handler(new UdpHandler())
-              .bind(bound)
-              .sync()
-              .channel();
+      int sockets = epoll ? loops : 1;
+      for (int i = 0; i < sockets; i++) {
+        Bootstrap bootstrap =
+            new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(udpHandler);
+        if (epoll) {
+          bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        udp.add(bootstrap.bind(bound).sync().channel());
+      }
       notifier = new DnsNotifier(config.listen().toInetAddress(), notifyTiming, stats.registry());
       // RFC 1996 section 4: a primary that (re)loads its zones tells their secondaries.
       zones.all().forEach(notifier::zoneChanged);
       state = ServiceState.RUNNING;
-      log.info("DNS_STARTED address={} zones={}", bound, zones.all().size());
+      log.info(
+          "DNS_STARTED address={} zones={} transport={} udp_sockets={}",
+          bound,
+          zones.all().size(),
+          epoll ? "epoll" : "nio",
+          sockets);
     } catch (Exception e) {
       state = ServiceState.FAILED;
       release();
@@ -256,10 +285,10 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
       tcp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
       tcp = null;
     }
-    if (udp != null) {
-      udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-      udp = null;
+    for (Channel channel : udp) {
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    udp.clear();
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;
@@ -267,6 +296,10 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   }
 
   @ChannelHandler.Sharable
+  /**
+   * Answers each datagram as it comes; the answers go out together when the read batch ends, so one
+   * system call (sendmmsg with epoll) carries many.
+   */
   private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -274,6 +307,10 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
       for (byte[] answer : engine.handle(wire, DnsTransport.UDP)) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
       }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
       ctx.flush();
     }
 

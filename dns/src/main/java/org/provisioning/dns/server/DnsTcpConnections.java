@@ -62,10 +62,7 @@ final class DnsTcpConnections {
     public void channelActive(ChannelHandlerContext ctx) {
       this.ctx = ctx;
       lastMessage = System.nanoTime();
-      open.add(this);
-      if (open.size() > max) {
-        evictFor(this);
-      }
+      admit(this);
       checkIdleIn(idleNanos);
       ctx.fireChannelActive();
     }
@@ -109,7 +106,17 @@ final class DnsTcpConnections {
     }
   }
 
-  /** Closes the connection idle the longest to make room for {@code newcomer}. */
+  /**
+   * Counts a new connection in, closing the one idle the longest if that makes too many. One
+   * connection at a time: the event loops accept in parallel, and two must not pick one victim.
+   */
+  private synchronized void admit(Connection newcomer) {
+    open.add(newcomer);
+    if (open.size() > max) {
+      evictFor(newcomer);
+    }
+  }
+
   private void evictFor(Connection newcomer) {
     Connection oldest = null;
     for (Connection connection : open) {
