@@ -109,6 +109,16 @@ class DnsNotifyTest {
         (InetSocketAddress) packet.getSocketAddress());
   }
 
+  /** The next NOTIFY with a newer serial, past retransmissions of the one answered before. */
+  private Received receiveNewerThan(long serial) throws Exception {
+    while (true) {
+      Received notify = receive();
+      if (DnsZone.serialGreater(serialOf(notify.message()), serial)) {
+        return notify;
+      }
+    }
+  }
+
   private void answer(Received notify, int rcode) throws Exception {
     Message response = new Message(notify.message().getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
@@ -142,9 +152,24 @@ class DnsNotifyTest {
     assertEquals(server.notifySource(), notify.from());
     answer(notify, Rcode.NOERROR);
     await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
-    secondary.setSoTimeout(1000); // three retry periods: nothing more comes
-    org.junit.jupiter.api.Assertions.assertThrows(SocketTimeoutException.class, this::receive);
-    assertEquals(1, counter("dns.notify.sent"), "quiet.example.net names no secondary");
+    long sent = counter("dns.notify.sent");
+    // Three retry periods without another NOTIFY: the round is over.
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> counter("dns.notify.sent") == sent);
+    // Whatever came meanwhile (a retransmission sent before the answer arrived) is that NOTIFY:
+    // quiet.example.net names no secondary.
+    secondary.setSoTimeout(200);
+    try {
+      while (true) {
+        Message more = receive().message();
+        assertEquals(ZONE, more.getQuestion().getName());
+        assertEquals(message.getHeader().getID(), more.getHeader().getID());
+      }
+    } catch (SocketTimeoutException drained) {
+      // nothing more
+    }
   }
 
   @Test
@@ -160,7 +185,7 @@ class DnsNotifyTest {
     resolver.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
     assertEquals(Rcode.NOERROR, resolver.send(update).getRcode());
 
-    Received afterUpdate = receive();
+    Received afterUpdate = receiveNewerThan(serialOf(atStart.message()));
     long serial = serialOf(afterUpdate.message());
     assertTrue(DnsZone.serialGreater(serial, serialOf(atStart.message())));
     assertEquals(server.servedZones().exactly(ZONE).orElseThrow().soa().getSerial(), serial);
@@ -174,7 +199,7 @@ class DnsNotifyTest {
     answer(atStart, Rcode.NOERROR);
     await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
     server.apply(config("\"www A 127.0.0.6\""));
-    Received afterChange = receive();
+    Received afterChange = receiveNewerThan(serialOf(atStart.message()));
     assertTrue(DnsZone.serialGreater(serialOf(afterChange.message()), serialOf(atStart.message())));
   }
 
@@ -189,7 +214,7 @@ class DnsNotifyTest {
     assertEquals(id, third.message().getHeader().getID());
     answer(third, Rcode.NOERROR);
     await().atMost(Duration.ofSeconds(5)).until(() -> counter("dns.notify.answered") == 1);
-    assertEquals(3, counter("dns.notify.sent"));
+    assertTrue(counter("dns.notify.sent") >= 3, "two retransmissions before the answer");
     assertEquals(0, counter("dns.notify.failed"));
   }
 
