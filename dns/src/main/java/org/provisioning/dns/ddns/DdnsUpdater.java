@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.bus.BusListener;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -104,6 +103,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               return thread;
             });
     stats.declare(DnsStatistics.DEFINITIONS);
+    alerts.declare(DnsAlerts.ALL);
     this.added = stats.counter("dns.ddns.added");
     this.removed = stats.counter("dns.ddns.removed");
     this.conflicts = stats.counter("dns.ddns.conflict");
@@ -313,8 +313,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       int rcode = resolver.send(update).getRcode();
       if (rcode != Rcode.SERVFAIL) {
         alerts.clear(
-            "DNS_DDNS_UPDATE_FAILED",
-            zone.name(),
+            DnsAlerts.DDNS_UPDATE_FAILED,
+            DnsAlerts.zonePath(zone.name()),
             "updates reach " + zone.primary().address() + " again");
         return rcode;
       }
@@ -325,9 +325,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       failed.increment();
       log.warn("DNS_DDNS_UPDATE_FAILED zone={} attempts={}", zone.name(), attempt);
       alerts.raise(
-          "DNS_DDNS_UPDATE_FAILED",
-          zone.name(),
-          AlertSeverity.WARNING,
+          DnsAlerts.DDNS_UPDATE_FAILED,
+          DnsAlerts.zonePath(zone.name()),
           "DDNS updates to " + zone.primary().address() + " fail after " + attempt + " attempts");
       return Rcode.SERVFAIL;
     }
