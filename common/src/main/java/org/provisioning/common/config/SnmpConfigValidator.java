@@ -36,8 +36,20 @@ final class SnmpConfigValidator {
     }
     severity(at + ".minSeverity", snmp.minSeverity());
     events(at + ".events", snmp.events());
+    Set<String> receivers = new HashSet<>();
     for (int i = 0; i < snmp.traps().size(); i++) {
-      receiver(at + ".traps[" + i + "]", snmp.traps().get(i));
+      SnmpTrapReceiverConfig receiver = snmp.traps().get(i);
+      receiver(at + ".traps[" + i + "]", receiver);
+      if (receiver != null
+          && receiver.address() != null
+          && !receivers.add(receiver.address() + ":" + receiver.port())) {
+        error.accept(
+            at + ".traps[" + i + "].port",
+            receiver.address()
+                + ":"
+                + receiver.port()
+                + " is listed twice; list each receiver once");
+      }
     }
     agent(at + ".agent", snmp.agent());
   }

@@ -116,6 +116,7 @@ class SnmpConfigTest {
             "alerts.snmp.events[0]",
             "alerts.snmp.traps[0].user",
             "alerts.snmp.traps[1].user",
+            "alerts.snmp.traps[1].port",
             "alerts.snmp.traps[2].address",
             "alerts.snmp.traps[2].community",
             "alerts.snmp.traps[3].port",
