@@ -25,4 +25,14 @@ public record MibSources(
     Supplier<Optional<FailoverStatus>> failover,
     Supplier<List<Alert>> activeAlerts,
     Supplier<String> serverName,
-    String description) {}
+    String description) {
+
+  /** Every pool of a config, in the order of its subnets. */
+  public static List<PoolConfig> pools(org.provisioning.common.config.ProvisioningConfig config) {
+    return config.dhcp().subnets().stream()
+        .filter(java.util.Objects::nonNull)
+        .flatMap(subnet -> subnet.pools().stream())
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+}
