@@ -117,6 +117,8 @@ final class MibView {
     values.put(SuiteMib.ENGINE_MAX_MESSAGE_SIZE, new Integer32(engine.maxMessageSize()));
     counters.standard().forEach((oid, c) -> values.put(oid, new Counter32(c.get() & GAUGE32_MAX)));
 
+    // The failover status first: reading it may register a statistic, which the table then has.
+    Optional<FailoverStatus> failover = sources.failover().get();
     Map<String, Long> byName = new HashMap<>();
     int rows = 0;
     for (Statistic statistic : sources.stats().statistics()) {
@@ -128,7 +130,7 @@ final class MibView {
     }
     values.put(scalar(SuiteMib.STAT_COUNT), new Gauge32(rows));
     pools(values, byName);
-    failover(values);
+    failover(values, failover);
     return new MibSnapshot(values, objects);
   }
 
@@ -194,8 +196,7 @@ final class MibView {
     return warning ? SuiteMib.POOL_WARNING : SuiteMib.POOL_NORMAL;
   }
 
-  private void failover(NavigableMap<OID, Variable> values) {
-    Optional<FailoverStatus> found = sources.failover().get();
+  private void failover(NavigableMap<OID, Variable> values, Optional<FailoverStatus> found) {
     FailoverStatus status = found.orElse(null);
     int role = status == null ? 1 : roleCode(status.role());
     int state = status == null ? 6 : stateCode(status.state());
