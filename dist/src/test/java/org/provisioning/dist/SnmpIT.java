@@ -49,6 +49,10 @@ class SnmpIT {
   private static final String MIB = "PROVISIONING-SUITE-MIB";
   private static final String COMMUNITY = "ro-community-1";
   private static final String TRAP_COMMUNITY = "nms-community-1";
+
+  /** provisiond's engine ID for server.name snmp-it: enterprise 32473, format 4, the name. */
+  private static final String ENGINE_ID = "80007ed904" + "736e6d702d6974";
+
   private static final Pattern STAT_ROW =
       Pattern.compile("^" + MIB + "::psStat(\\w+)\\.'([^']+)' = (.*)$");
 
@@ -88,7 +92,8 @@ class SnmpIT {
   void snmptrapdDecodesAV2cTrapAndAV3InformWhenAPoolCrossesItsCriticalMark() throws Exception {
     int trapPort = freeUdpPort();
     int informPort = freeUdpPort();
-    Path trapLog = startSnmptrapd(trapPort, informPort);
+    int v3TrapPort = freeUdpPort();
+    Path trapLog = startSnmptrapd(trapPort, informPort, v3TrapPort);
     int dhcpPort = freeUdpPort();
     Path config =
         config(
@@ -103,8 +108,12 @@ class SnmpIT {
                     inform: true
                     user: {name: nmsuser, authProtocol: sha256, authKey: nms-auth-pass,
                            privProtocol: aes128, privKey: nms-priv-pass}
+                  - address: 127.0.0.1
+                    port: %d
+                    version: v3
+                    user: {name: trapuser, authKey: trap-auth-pass, privKey: trap-priv-pass}
             """
-                .formatted(trapPort, TRAP_COMMUNITY, informPort));
+                .formatted(trapPort, TRAP_COMMUNITY, informPort, v3TrapPort));
     startServer(config);
 
     // 10 addresses, critical at 80 %: the eighth lease crosses it.
@@ -117,14 +126,17 @@ class SnmpIT {
     await()
         .atMost(20, SECONDS)
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> critical(notifications(trapLog)).size() >= 2);
+        .until(() -> critical(notifications(trapLog)).size() >= 3);
     List<Notification> critical = critical(notifications(trapLog));
     Notification trap = byPort(critical, trapPort);
     Notification inform = byPort(critical, informPort);
+    Notification v3Trap = byPort(critical, v3TrapPort);
     assertTrue(
         trap.header().contains("TRAP2, SNMP v2c, community " + TRAP_COMMUNITY), trap.header());
     assertTrue(inform.header().contains("INFORM, SNMP v3, user nmsuser"), inform.header());
-    for (Notification n : List.of(trap, inform)) {
+    // A v3 trap's authority is provisiond: snmptrapd knows the user under its engine ID.
+    assertTrue(v3Trap.header().contains("TRAP2, SNMP v3, user trapuser"), v3Trap.header());
+    for (Notification n : List.of(trap, inform, v3Trap)) {
       Map<String, String> v = n.varbinds();
       assertEquals("OID: " + MIB + "::psAlertRaised", v.get("SNMPv2-MIB::snmpTrapOID.0"), n.text());
       assertEquals("INTEGER: critical(3)", v.get(MIB + "::psAlertSeverity.0"), n.text());
@@ -287,7 +299,7 @@ class SnmpIT {
   /** snmptrapd's output per notification: the header (transport, security), then its varbinds. */
   record Notification(String header, Map<String, String> varbinds, String text) {}
 
-  private Path startSnmptrapd(int trapPort, int informPort) throws Exception {
+  private Path startSnmptrapd(int trapPort, int informPort, int v3TrapPort) throws Exception {
     String snmptrapd = HostTools.require("snmptrapd", "snmptrapd");
     Path conf =
         Files.writeString(
@@ -296,8 +308,10 @@ class SnmpIT {
             authCommunity log %s
             createUser nmsuser SHA-256 nms-auth-pass AES nms-priv-pass
             authUser log nmsuser priv
+            createUser -e 0x%s trapuser SHA-256 trap-auth-pass AES trap-priv-pass
+            authUser log trapuser priv
             """
-                .formatted(TRAP_COMMUNITY));
+                .formatted(TRAP_COMMUNITY, ENGINE_ID));
     Path log = dir.resolve("snmptrapd.log");
     List<String> command = new ArrayList<>(List.of(snmptrapd, "-f", "-C", "-c", conf.toString()));
     command.addAll(
@@ -311,7 +325,12 @@ class SnmpIT {
             "SNMPv2-MIB:" + MIB,
             "-F",
             "NOTIFICATION %b %P\n%V\n%v\nEND\n",
-            "udp:127.0.0.1:" + trapPort + ",udp:127.0.0.1:" + informPort));
+            "udp:127.0.0.1:"
+                + trapPort
+                + ",udp:127.0.0.1:"
+                + informPort
+                + ",udp:127.0.0.1:"
+                + v3TrapPort));
     Process process =
         HostTools.start(command, dir.resolve("snmptrapd.out"), dir.resolve("snmptrapd.err"));
     started.add(process);

@@ -156,6 +156,8 @@ public final class SnmpService implements ProvisioningService {
   private SnmpEngine bootedEngine() throws IOException {
     if (engine == null) {
       engine = SnmpEngine.boot(SnmpEngine.engineId(config.engineId(), serverName), bootsFile);
+      // What a manager receiving v3 traps configures its user under (snmptrapd: createUser -e).
+      log.info("SNMP_ENGINE id={} boots={}", engine.idHex(), engine.boots());
     }
     return engine;
   }
