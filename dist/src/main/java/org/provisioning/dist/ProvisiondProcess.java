@@ -175,8 +175,8 @@ public final class ProvisiondProcess {
     ProvisioningConfig running = version.config();
     createTftpRoot(running);
     // Before the services: alerts they raise while being built (a pool restored above its mark)
-    // reach the trap receivers too.
-    SnmpService snmp = snmp(running, dataDir);
+    // reach the trap receivers too. First in the list, so stopped last.
+    services.add(snmp(running, dataDir));
 
     DocsisFileGenerator docsis =
         new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
@@ -225,7 +225,6 @@ public final class ProvisiondProcess {
       services.add(failover);
       failoverControl = failover;
     }
-    services.add(snmp);
     services.add(management);
 
     for (ProvisioningService service : services) {

@@ -91,7 +91,14 @@ public final class SnmpService implements ProvisioningService {
       state = ServiceState.FAILED;
       throw e;
     }
-    state = ServiceState.RUNNING;
+    state = configuredState();
+  }
+
+  /** Running while it has receivers or an agent, disabled when alerts.snmp asks for neither. */
+  private ServiceState configuredState() {
+    return config.traps().isEmpty() && !config.agent().enabled()
+        ? ServiceState.DISABLED
+        : ServiceState.RUNNING;
   }
 
   /**
@@ -103,7 +110,7 @@ public final class SnmpService implements ProvisioningService {
     }
     Set<String> kept = new HashSet<>();
     next.traps().forEach(r -> kept.add(SnmpTrapSender.channelName(r)));
-    boolean wasRunning = state == ServiceState.RUNNING;
+    boolean started = state == ServiceState.RUNNING || state == ServiceState.DISABLED;
     closeAll();
     for (Receiver gone : List.copyOf(receivers)) {
       if (!kept.contains(gone.name())) {
@@ -119,8 +126,9 @@ public final class SnmpService implements ProvisioningService {
     engine = null;
     try {
       openReceivers();
-      if (wasRunning) {
+      if (started) {
         openAgent();
+        state = configuredState();
       }
       log.info("SNMP_RECONFIGURED receivers={} agent={}", receivers.size(), agent != null);
     } catch (IOException | RuntimeException e) {

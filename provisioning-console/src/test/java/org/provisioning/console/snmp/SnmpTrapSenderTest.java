@@ -261,6 +261,30 @@ class SnmpTrapSenderTest {
   }
 
   @Test
+  void appliesAConfigChangeLiveWithTheEngineBootCountOneHigher() throws Exception {
+    int port = startManager();
+    startService();
+    assertEquals(org.provisioning.common.service.ServiceState.DISABLED, service.state());
+    assertTrue(service.engine().isEmpty(), "no SNMP configured, no engine booted");
+
+    SnmpAgentConfig agent =
+        new SnmpAgentConfig(true, Ipv4Address.parse("127.0.0.1"), 0, "ro-community", null);
+    service.apply(new SnmpConfig(null, "warning", null, List.of(v2cTrap(port)), agent), "alpha");
+    assertEquals(org.provisioning.common.service.ServiceState.RUNNING, service.state());
+    assertEquals(1, service.engine().orElseThrow().boots());
+    assertTrue(service.agentAddress().isPresent(), "the agent answers now");
+    alerts.raise(CRITICAL, "cm-north", "critical");
+    assertEquals(SuiteMib.ALERT_RAISED, next().getPDU().get(1).getVariable());
+
+    String channel = "alerts.channel." + SnmpTrapSender.channelName(v2cTrap(port)) + ".sent";
+    service.apply(new SnmpConfig(null, "warning", null, List.of(), agent), "alpha");
+    assertEquals(2, service.engine().orElseThrow().boots(), "a new engine clock, one boot more");
+    assertTrue(!stats.snapshot().containsKey(channel), "a removed receiver's counters go too");
+    alerts.clear(CRITICAL, "cm-north", "cleared");
+    assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "nothing to a removed receiver");
+  }
+
+  @Test
   void theEngineBootCountGrowsAtEveryStart() throws IOException {
     byte[] id = SnmpEngine.engineId(null, "headend-1");
     assertEquals("80007ed90468656164656e642d31", SnmpEngine.engineIdHex(id));
