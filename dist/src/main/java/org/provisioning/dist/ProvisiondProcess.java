@@ -26,6 +26,7 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseRecord;
@@ -41,6 +42,8 @@ import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.console.snmp.MibSources;
+import org.provisioning.console.snmp.SnmpService;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
@@ -88,6 +91,7 @@ public final class ProvisiondProcess {
   private ManagementServer management;
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
+  private volatile FailoverControl failoverControl;
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -172,6 +176,9 @@ public final class ProvisiondProcess {
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
     createTftpRoot(running);
+    // Before the services: alerts they raise while being built (a pool restored above its mark)
+    // reach the trap receivers too. First in the list, so stopped last.
+    services.add(snmp(running, dataDir));
 
     DocsisFileGenerator docsis =
         new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
@@ -218,6 +225,7 @@ public final class ProvisiondProcess {
               dataDir, bus, config, server, engine, leases, alerts, stats, clock);
       FailoverRoutes.register(api, failover);
       services.add(failover);
+      failoverControl = failover;
     }
     services.add(management);
 
@@ -231,6 +239,31 @@ public final class ProvisiondProcess {
         version.number(),
         dataDir,
         status().services());
+  }
+
+  /**
+   * SNMP traps and informs for alerts, and the agent when enabled, re-made when {@code alerts.snmp}
+   * changes. The agent reads the registry, the running config's pools and the failover status.
+   */
+  private SnmpService snmp(ProvisioningConfig running, Path dataDir) throws IOException {
+    MibSources sources =
+        new MibSources(
+            stats,
+            () -> config.current().map(v -> MibSources.pools(v.config())).orElse(List.of()),
+            () -> java.util.Optional.ofNullable(failoverControl).map(FailoverControl::status),
+            alerts::active,
+            () -> config.current().map(v -> v.config().server().name()).orElse("provisiond"),
+            "provisiond " + version() + ", broadband provisioning server");
+    SnmpService snmp =
+        new SnmpService(
+            running.alerts().snmp(),
+            running.server().name(),
+            dataDir.resolve("snmp-engine-boots"),
+            alerts,
+            sources,
+            stats);
+    config.addListener(v -> snmp.apply(v.config().alerts().snmp(), v.config().server().name()));
+    return snmp;
   }
 
   /**

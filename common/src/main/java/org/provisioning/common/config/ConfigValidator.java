@@ -47,6 +47,7 @@ final class ConfigValidator {
     if (config.alerts().historyLimit() < 10 || config.alerts().historyLimit() > 1_000_000) {
       error("alerts.historyLimit", config.alerts().historyLimit() + " is outside 10-1000000");
     }
+    SnmpConfigValidator.validate(config.alerts().snmp(), this::error);
     listenersApart(config);
     return errors;
   }
@@ -680,6 +681,8 @@ final class ConfigValidator {
         config.management().listen(),
         config.management().port(),
         "management");
+    SnmpAgentConfig agent = config.alerts().snmp().agent();
+    claim(owners, "udp", agent.enabled(), agent.listen(), agent.port(), "alerts.snmp.agent");
     boolean paired = config.failover().role() != FailoverRole.STANDALONE;
     claim(owners, "tcp", paired, config.failover().listen(), config.failover().port(), "failover");
     // The lease stream and the heartbeat take the two UDP ports above the sync's TCP port.

@@ -25,6 +25,6 @@ public record ProvisioningConfig(
     dns = dns == null ? DnsConfig.defaults() : dns;
     tod = tod == null ? TodConfig.defaults() : tod;
     failover = failover == null ? new FailoverConfig(null, null, null, null, null, null) : failover;
-    alerts = alerts == null ? new AlertsConfig(null) : alerts;
+    alerts = alerts == null ? new AlertsConfig(null, null) : alerts;
   }
 }
