@@ -251,7 +251,6 @@ public final class ProvisiondProcess {
             stats,
             () -> config.current().map(v -> MibSources.pools(v.config())).orElse(List.of()),
             () -> java.util.Optional.ofNullable(failoverControl).map(FailoverControl::status),
-            alerts::active,
             () -> config.current().map(v -> v.config().server().name()).orElse("provisiond"),
             "provisiond " + version() + ", broadband provisioning server");
     SnmpService snmp =

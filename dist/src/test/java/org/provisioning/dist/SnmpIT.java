@@ -142,7 +142,7 @@ class SnmpIT {
       assertEquals("INTEGER: critical(3)", v.get(MIB + "::psAlertSeverity.0"), n.text());
       assertEquals("STRING: snmp-it", v.get(MIB + "::psAlertServer.0"), n.text());
       assertEquals("STRING: dhcp", v.get(MIB + "::psAlertService.0"), n.text());
-      assertEquals("STRING: cm-north", v.get(MIB + "::psAlertObject.0"), n.text());
+      assertEquals("STRING: dhcp.subnets[0].pools[0]", v.get(MIB + "::psAlertObject.0"), n.text());
       assertTrue(
           v.get(MIB + "::psAlertMessage.0").contains("reached its critical mark of 80 %"),
           n.text());

@@ -3,7 +3,6 @@ package org.provisioning.console.snmp;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.provisioning.common.alert.Alert;
 import org.provisioning.common.config.PoolConfig;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -15,7 +14,6 @@ import org.provisioning.common.stats.StatisticsRegistry;
  * @param stats every statistic, the pools' use included ({@code dhcp.pool.NAME.*})
  * @param pools the DHCP pools of the running config (empty when DHCP is off)
  * @param failover the failover status, empty when this server runs no failover
- * @param activeAlerts the active alerts, for the pools' high-water state
  * @param serverName {@code server.name}, the agent's sysName
  * @param description sysDescr: product and version
  */
@@ -23,7 +21,6 @@ public record MibSources(
     StatisticsRegistry stats,
     Supplier<List<PoolConfig>> pools,
     Supplier<Optional<FailoverStatus>> failover,
-    Supplier<List<Alert>> activeAlerts,
     Supplier<String> serverName,
     String description) {
 

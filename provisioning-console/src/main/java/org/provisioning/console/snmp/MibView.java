@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.provisioning.common.alert.Alert;
 import org.provisioning.common.config.PoolConfig;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.stats.StatisticDefinition;
@@ -36,8 +35,6 @@ import org.snmp4j.smi.Variable;
  */
 final class MibView {
   // The DHCP server's high-water alerts (module dhcp, HighWaterMarks): their object is the pool.
-  static final String POOL_WARNING_EVENT = "DHCP_POOL_HIGH_WATER_WARNING";
-  static final String POOL_CRITICAL_EVENT = "DHCP_POOL_HIGH_WATER_CRITICAL";
 
   private static final long GAUGE32_MAX = 0xffff_ffffL;
   private static final int TEXT_MAX = 1024;
@@ -156,7 +153,6 @@ final class MibView {
   }
 
   private void pools(NavigableMap<OID, Variable> values, Map<String, Long> stats) {
-    List<Alert> active = sources.activeAlerts().get();
     for (PoolConfig pool : sources.pools().get()) {
       String name = pool.label();
       String prefix = "dhcp.pool." + StatisticDefinition.labelValue(name) + ".";
@@ -175,25 +171,21 @@ final class MibView {
       values.put(implied(SuiteMib.POOL_WARNING_MARK, name), new Integer32(pool.warningPercent()));
       values.put(implied(SuiteMib.POOL_CRITICAL_MARK, name), new Integer32(pool.criticalPercent()));
       values.put(
-          implied(SuiteMib.POOL_STATE, name), new Integer32(poolLevel(name, size, free, active)));
+          implied(SuiteMib.POOL_STATE, name),
+          new Integer32(
+              poolLevel(size, free, stats.getOrDefault(prefix + "high_water_level", 0L))));
     }
   }
 
-  /** Full when no address is free; else the highest active high-water alert of the pool. */
-  static int poolLevel(String pool, long size, long free, List<Alert> active) {
+  /** Full when no address is free; else the high-water mark the DHCP server says it is at. */
+  static int poolLevel(long size, long free, long highWaterLevel) {
     if (size > 0 && free <= 0) {
       return SuiteMib.POOL_FULL;
     }
-    boolean warning = false;
-    for (Alert alert : active) {
-      if (alert.object().equals(pool)) {
-        if (alert.event().equals(POOL_CRITICAL_EVENT)) {
-          return SuiteMib.POOL_CRITICAL;
-        }
-        warning |= alert.event().equals(POOL_WARNING_EVENT);
-      }
+    if (highWaterLevel >= 2) {
+      return SuiteMib.POOL_CRITICAL;
     }
-    return warning ? SuiteMib.POOL_WARNING : SuiteMib.POOL_NORMAL;
+    return highWaterLevel == 1 ? SuiteMib.POOL_WARNING : SuiteMib.POOL_NORMAL;
   }
 
   private void failover(NavigableMap<OID, Variable> values, Optional<FailoverStatus> found) {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.config.PoolConfig;
 import org.provisioning.common.config.SnmpAgentConfig;
 import org.provisioning.common.config.SnmpUserConfig;
@@ -51,6 +50,7 @@ class SnmpAgentTest {
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final AlertCenter alerts = new AlertCenter("alpha", Clock.systemUTC(), 100);
   private final AtomicLong used = new AtomicLong(3);
+  private final AtomicLong highWaterLevel = new AtomicLong();
   private SnmpEngine engine;
   private SnmpAgent agent;
   private SnmpTestClient client;
@@ -66,12 +66,14 @@ class SnmpAgentTest {
             gauge("dhcp.pool.{pool}.used", "addresses", "Addresses in use."),
             gauge("dhcp.pool.{pool}.free", "addresses", "Addresses free."),
             gauge("dhcp.pool.{pool}.utilisation_percent", "percent", "Share in use."),
+            gauge("dhcp.pool.{pool}.high_water_level", "level", "Mark reached."),
             gauge("test.signed", "milliseconds", "A gauge that can be negative.")));
     stats.counter("dhcp.received.discover").add(7);
     stats.gauge("dhcp.pool.cm-north.size", () -> 10);
     stats.gauge("dhcp.pool.cm-north.used", used::get);
     stats.gauge("dhcp.pool.cm-north.free", () -> 10 - used.get());
     stats.gauge("dhcp.pool.cm-north.utilisation_percent", () -> used.get() * 10);
+    stats.gauge("dhcp.pool.cm-north.high_water_level", highWaterLevel::get);
     stats.gauge("test.signed", () -> -1234);
     PoolConfig pool =
         new PoolConfig("cm-north", Ipv4Range.parse("127.16.0.10-127.16.0.19"), null, 80, 95);
@@ -95,7 +97,6 @@ class SnmpAgentTest {
             stats,
             () -> List.of(pool),
             () -> Optional.of(failover),
-            alerts::active,
             () -> "alpha",
             "provisiond test");
     engine = SnmpEngine.boot(SnmpEngine.engineId(null, "alpha"), dir.resolve("boots"));
@@ -129,8 +130,7 @@ class SnmpAgentTest {
 
   @Test
   void answersGetOfPoolsStatisticsAndFailoverOverV2c() throws IOException {
-    alerts.raise(
-        MibView.POOL_CRITICAL_EVENT, "cm-north", AlertSeverity.CRITICAL, "pool is 95 % used");
+    highWaterLevel.set(2);
     PDU response =
         client.request(
             client.v2c(COMMUNITY),

@@ -174,8 +174,7 @@ class SnmpTrapSenderTest {
             "alpha",
             dir.resolve("snmp-engine-boots"),
             alerts,
-            new MibSources(
-                stats, List::of, java.util.Optional::empty, alerts::active, () -> "alpha", "t"),
+            new MibSources(stats, List::of, java.util.Optional::empty, () -> "alpha", "t"),
             stats);
     service.start();
   }
