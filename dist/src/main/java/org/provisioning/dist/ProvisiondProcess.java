@@ -38,8 +38,10 @@ import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.MetricsRoutes;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.console.metrics.PrometheusExposition;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
@@ -201,6 +203,11 @@ public final class ProvisiondProcess {
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
     TftpRoutes.register(api, docsis);
     DnsRoutes.register(api, dns);
+    MetricsRoutes.register(
+        api,
+        new PrometheusExposition(stats, alerts::server),
+        () ->
+            config.current().map(v -> v.config().management().metricsTokenRequired()).orElse(true));
     management =
         new ManagementServer(
             api,
