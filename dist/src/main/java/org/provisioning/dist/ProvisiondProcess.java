@@ -16,14 +16,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.config.EmailAlertsConfig;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
@@ -33,6 +36,8 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.console.alert.ConfiguredChannel;
+import org.provisioning.console.alert.EmailSender;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
@@ -89,6 +94,7 @@ public final class ProvisiondProcess {
   private ManagementServer management;
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
+  private final List<ConfiguredChannel<?>> alertChannels = new ArrayList<>();
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -199,6 +205,7 @@ public final class ProvisiondProcess {
           }
         });
 
+    alertChannels(running);
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
     TftpRoutes.register(api, docsis);
@@ -284,6 +291,22 @@ public final class ProvisiondProcess {
     return dns;
   }
 
+  /**
+   * The alert channels of the config's alerts section, each on its own queue and thread, kept in
+   * step with config changes. Mail is told of raised and cleared alerts, not acknowledgements.
+   */
+  private void alertChannels(ProvisioningConfig running) {
+    ConfiguredChannel<EmailAlertsConfig> email =
+        new ConfiguredChannel<>(
+            "email",
+            Set.of(AlertListener.Change.RAISED, AlertListener.Change.CLEARED),
+            c -> EmailSender.channel(c, stats));
+    email.apply(running.alerts().email());
+    alerts.addListener(email);
+    config.addListener(changed -> email.apply(changed.config().alerts().email()));
+    alertChannels.add(email);
+  }
+
   /** The leases whose names DNS publishes: bound and not yet expired. */
   private List<LeaseRecord> boundLeases(MemoryLeaseStore leases) {
     long now = clock.millis();
@@ -330,6 +353,7 @@ public final class ProvisiondProcess {
     if (dnsUpdater != null) {
       dnsUpdater.close();
     }
+    alertChannels.forEach(ConfiguredChannel::close);
     if (bus != null) {
       bus.close();
     }
