@@ -28,6 +28,7 @@ import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.EmailAlertsConfig;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.config.SyslogAlertsConfig;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseRecord;
@@ -38,6 +39,7 @@ import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.alert.ConfiguredChannel;
 import org.provisioning.console.alert.EmailSender;
+import org.provisioning.console.alert.SyslogSender;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
@@ -293,7 +295,8 @@ public final class ProvisiondProcess {
 
   /**
    * The alert channels of the config's alerts section, each on its own queue and thread, kept in
-   * step with config changes. Mail is told of raised and cleared alerts, not acknowledgements.
+   * step with config changes. Mail is told of raised and cleared alerts, syslog of acknowledgements
+   * too.
    */
   private void alertChannels(ProvisioningConfig running) {
     ConfiguredChannel<EmailAlertsConfig> email =
@@ -305,6 +308,13 @@ public final class ProvisiondProcess {
     alerts.addListener(email);
     config.addListener(changed -> email.apply(changed.config().alerts().email()));
     alertChannels.add(email);
+    ConfiguredChannel<SyslogAlertsConfig> syslog =
+        new ConfiguredChannel<>(
+            "syslog", Set.of(AlertListener.Change.values()), c -> SyslogSender.channel(c, stats));
+    syslog.apply(running.alerts().syslog());
+    alerts.addListener(syslog);
+    config.addListener(changed -> syslog.apply(changed.config().alerts().syslog()));
+    alertChannels.add(syslog);
   }
 
   /** The leases whose names DNS publishes: bound and not yet expired. */
