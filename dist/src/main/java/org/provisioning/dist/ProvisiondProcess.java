@@ -159,6 +159,8 @@ public final class ProvisiondProcess {
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(fromFile.server().name(), clock, fromFile.alerts().historyLimit());
     alerts.registerStatistics(stats);
+    alerts.declare(Declarations.alertTypes());
+    stats.declare(Declarations.statistics());
     ProcessStatistics.register(stats);
 
     long poolAddresses =

@@ -167,5 +167,26 @@ class MetricsIT {
         names.size() >= 200,
         "a default-config provisiond has " + names.size() + " statistics, fewer than 200");
     assertEquals(List.of(), withoutHelp, "statistics without a help text");
+
+    // Everything the server declares is in docs/statistics.md, which lists Declarations.
+    Set<String> documented = new HashSet<>();
+    Declarations.statistics().forEach(d -> documented.add(d.pattern()));
+    List<String> undocumented = new ArrayList<>();
+    for (JsonNode d : described.path("definitions")) {
+      if (!documented.contains(d.path("pattern").asText())) {
+        undocumented.add(d.path("pattern").asText());
+      }
+    }
+    assertEquals(
+        List.of(),
+        undocumented,
+        "declared by the server but missing from Declarations (and so from docs/statistics.md)");
+    Set<String> events = new HashSet<>();
+    Declarations.alertTypes().forEach(t -> events.add(t.event()));
+    for (JsonNode t : json.readTree(server.get("/api/v1/alerts/types").body()).path("types")) {
+      assertTrue(
+          events.contains(t.path("event").asText()),
+          t.path("event").asText() + " is not in Declarations (nor in docs/alerts.md)");
+    }
   }
 }
