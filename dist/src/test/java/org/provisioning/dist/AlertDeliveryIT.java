@@ -51,7 +51,9 @@ class AlertDeliveryIT {
 
   @Test
   void failoverThatCannotStartIsMailedAndSentToSyslog() throws Exception {
-    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    ServerSetup smtp = new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort();
+    smtp.setServerStartupTimeout(15_000);
+    greenMail = new GreenMail(smtp);
     greenMail.start();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

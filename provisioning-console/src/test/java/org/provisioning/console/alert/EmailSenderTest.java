@@ -65,7 +65,9 @@ class EmailSenderTest {
   }
 
   private GreenMail startGreenMail(String protocol) {
-    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", protocol).dynamicPort());
+    ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol).dynamicPort();
+    setup.setServerStartupTimeout(15_000); // loading its TLS key takes a while on a busy machine
+    greenMail = new GreenMail(setup);
     greenMail.start();
     return greenMail;
   }
