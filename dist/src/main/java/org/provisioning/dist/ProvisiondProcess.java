@@ -16,16 +16,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.config.EmailAlertsConfig;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.config.SyslogAlertsConfig;
 import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
@@ -35,13 +39,18 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.console.alert.ConfiguredChannel;
+import org.provisioning.console.alert.EmailSender;
+import org.provisioning.console.alert.SyslogSender;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.MetricsRoutes;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
+import org.provisioning.console.metrics.PrometheusExposition;
 import org.provisioning.console.snmp.MibSources;
 import org.provisioning.console.snmp.SnmpService;
 import org.provisioning.dhcp.engine.DhcpEngine;
@@ -92,6 +101,7 @@ public final class ProvisiondProcess {
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
   private volatile FailoverControl failoverControl;
+  private final List<ConfiguredChannel<?>> alertChannels = new ArrayList<>();
 
   private ProvisiondProcess(Path home) {
     this.home = home;
@@ -154,6 +164,8 @@ public final class ProvisiondProcess {
     dataDirLock = lock(dataDir);
     alerts = new AlertCenter(fromFile.server().name(), clock, fromFile.alerts().historyLimit());
     alerts.registerStatistics(stats);
+    alerts.declare(Declarations.alertTypes());
+    stats.declare(Declarations.statistics());
     ProcessStatistics.register(stats);
 
     long poolAddresses =
@@ -206,10 +218,16 @@ public final class ProvisiondProcess {
           }
         });
 
+    alertChannels(running);
     ManagementApi api =
         new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
     TftpRoutes.register(api, docsis);
     DnsRoutes.register(api, dns);
+    MetricsRoutes.register(
+        api,
+        new PrometheusExposition(stats, alerts::server),
+        () ->
+            config.current().map(v -> v.config().management().metricsTokenRequired()).orElse(true));
     management =
         new ManagementServer(
             api,
@@ -311,6 +329,30 @@ public final class ProvisiondProcess {
     return dns;
   }
 
+  /**
+   * The alert channels of the config's alerts section, each on its own queue and thread, kept in
+   * step with config changes. Mail is told of raised and cleared alerts, syslog of acknowledgements
+   * too.
+   */
+  private void alertChannels(ProvisioningConfig running) {
+    ConfiguredChannel<EmailAlertsConfig> email =
+        new ConfiguredChannel<>(
+            "email",
+            Set.of(AlertListener.Change.RAISED, AlertListener.Change.CLEARED),
+            c -> EmailSender.channel(c, stats));
+    email.apply(running.alerts().email());
+    alerts.addListener(email);
+    config.addListener(changed -> email.apply(changed.config().alerts().email()));
+    alertChannels.add(email);
+    ConfiguredChannel<SyslogAlertsConfig> syslog =
+        new ConfiguredChannel<>(
+            "syslog", Set.of(AlertListener.Change.values()), c -> SyslogSender.channel(c, stats));
+    syslog.apply(running.alerts().syslog());
+    alerts.addListener(syslog);
+    config.addListener(changed -> syslog.apply(changed.config().alerts().syslog()));
+    alertChannels.add(syslog);
+  }
+
   /** The leases whose names DNS publishes: bound and not yet expired. */
   private List<LeaseRecord> boundLeases(MemoryLeaseStore leases) {
     long now = clock.millis();
@@ -357,6 +399,7 @@ public final class ProvisiondProcess {
     if (dnsUpdater != null) {
       dnsUpdater.close();
     }
+    alertChannels.forEach(ConfiguredChannel::close);
     if (bus != null) {
       bus.close();
     }

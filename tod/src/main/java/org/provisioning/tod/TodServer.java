@@ -65,7 +65,7 @@ public final class TodServer implements ProvisioningService {
   private Channel udp;
 
   /** Every statistic of the time service. */
-  static final List<StatisticDefinition> STATISTICS =
+  public static final List<StatisticDefinition> STATISTICS =
       List.of(
           counter(
               "tod.{transport}.served",

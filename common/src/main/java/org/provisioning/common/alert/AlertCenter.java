@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,14 +87,17 @@ public final class AlertCenter {
     return List.copyOf(types.values());
   }
 
+  /** The alert center's own statistics. */
+  public static final List<StatisticDefinition> STATISTICS =
+      List.of(
+          counter("alerts.raised", "alerts", "Alerts raised (repeats of an active one aside)."),
+          counter("alerts.cleared", "alerts", "Alerts cleared."),
+          counter("alerts.acknowledged", "alerts", "Alerts acknowledged by an operator."),
+          gauge("alerts.active.{severity}", "alerts", "Alerts active now, by severity."));
+
   /** Counts alerts raised, cleared and acknowledged, and shows how many are active. */
   public void registerStatistics(StatisticsRegistry registry) {
-    registry.declare(
-        List.of(
-            counter("alerts.raised", "alerts", "Alerts raised (repeats of an active one aside)."),
-            counter("alerts.cleared", "alerts", "Alerts cleared."),
-            counter("alerts.acknowledged", "alerts", "Alerts acknowledged by an operator."),
-            gauge("alerts.active.{severity}", "alerts", "Alerts active now, by severity.")));
+    registry.declare(STATISTICS);
     raised = registry.counter("alerts.raised");
     cleared = registry.counter("alerts.cleared");
     acknowledged = registry.counter("alerts.acknowledged");
@@ -248,8 +252,13 @@ public final class AlertCenter {
   private AlertType typeOf(String event, AlertSeverity severity) {
     synchronized (this) {
       AlertType declared = types.get(event);
-      if (declared != null && declared.severity() == severity) {
-        return declared;
+      if (declared != null) {
+        // Raised at another severity than declared (a state change that is worse this time):
+        // the declared meaning and action still hold.
+        return declared.severity() == severity
+            ? declared
+            : new AlertType(
+                event, severity, declared.service(), declared.meaning(), declared.action());
       }
     }
     String service = event.contains("_") ? event.substring(0, event.indexOf('_')) : event;

@@ -8,8 +8,9 @@ import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 
 /** The state bus's statistics: its journal, snapshots and replay. */
-final class BusStatistics {
-  static final List<StatisticDefinition> DEFINITIONS =
+public final class BusStatistics {
+  /** Every statistic of the state bus. */
+  public static final List<StatisticDefinition> DEFINITIONS =
       List.of(
           counter("bus.journal.records", "records", "Records written to the journal."),
           counter("bus.journal.bytes", "bytes", "Octets written to the journal."),

@@ -108,6 +108,10 @@ final class Journal implements Closeable {
       Consumer<BusRecord> replay)
       throws IOException {
     BusStatistics.declare(stats);
+    // At zero from the start: a torn tail or a new segment shows as a change, not a new name.
+    stats.counter("bus.journal.tail_truncated");
+    stats.counter("bus.journal.truncated_bytes");
+    stats.counter("bus.journal.segments_rolled");
     List<Path> segments = new ArrayList<>();
     long expected = firstSegment;
     for (var e : listSegments(directory).tailMap(firstSegment, true).entrySet()) {

@@ -78,6 +78,7 @@ final class SnapshotStore {
 
   SnapshotStore(Path directory, Clock clock, StatisticsRegistry stats) {
     BusStatistics.declare(stats);
+    stats.counter("bus.snapshot.corrupt"); // at zero from the start
     this.directory = directory;
     this.clock = clock;
     this.stats = stats;

@@ -48,6 +48,8 @@ final class ConfigValidator {
       error("alerts.historyLimit", config.alerts().historyLimit() + " is outside 10-1000000");
     }
     SnmpConfigValidator.validate(config.alerts().snmp(), this::error);
+    emailAlerts(config.alerts().email());
+    syslogAlerts(config.alerts().syslog());
     listenersApart(config);
     return errors;
   }
@@ -650,6 +652,85 @@ final class ConfigValidator {
     }
     if (failover.peer() != null && failover.peer().equals(failover.listen())) {
       error("failover.peer", failover.peer() + " is this server's own failover address");
+    }
+  }
+
+  private static final Pattern MAIL_ADDRESS =
+      Pattern.compile("[^@\\s<>()\\[\\],;:\"]+@[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?");
+  private static final Pattern EVENT_NAME = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)*");
+  private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+
+  private void emailAlerts(EmailAlertsConfig email) {
+    if (email == null) {
+      return;
+    }
+    String at = "alerts.email";
+    if (email.host() == null || email.host().isBlank()) {
+      error(at + ".host", "is missing; name the SMTP server (the operator's mail relay)");
+    }
+    port(at + ".port", email.port());
+    if ((email.username() == null) != (email.password() == null)) {
+      error(
+          email.username() == null ? at + ".username" : at + ".password",
+          "is missing; SMTP authentication needs both username and password, or neither");
+    }
+    if (email.password() != null && email.security() == EmailAlertsConfig.SmtpSecurity.NONE) {
+      error(
+          at + ".security",
+          "is none while a password is set: it would cross the network in clear; use starttls"
+              + " or smtps");
+    }
+    if (email.from() == null || !MAIL_ADDRESS.matcher(email.from()).matches()) {
+      error(
+          at + ".from", "'" + email.from() + "' is not a mail address like provisiond@example.net");
+    }
+    if (email.to().isEmpty()) {
+      error(at + ".to", "is empty; give at least one recipient");
+    }
+    for (int i = 0; i < email.to().size(); i++) {
+      String to = email.to().get(i);
+      if (to == null || !MAIL_ADDRESS.matcher(to).matches()) {
+        error(at + ".to[" + i + "]", "'" + to + "' is not a mail address like noc@example.net");
+      }
+    }
+    severity(at + ".minSeverity", email.minSeverity());
+    eventNames(at + ".events", email.events());
+    within(at + ".maxPerMinute", email.maxPerMinute(), 1, 10_000);
+    within(at + ".timeoutMillis", email.timeoutMillis(), 100, 300_000);
+  }
+
+  private void syslogAlerts(SyslogAlertsConfig syslog) {
+    if (syslog == null) {
+      return;
+    }
+    String at = "alerts.syslog";
+    if (syslog.host() == null || syslog.host().isBlank()) {
+      error(at + ".host", "is missing; name the syslog collector");
+    }
+    port(at + ".port", syslog.port());
+    if (syslog.facilityCode() < 0) {
+      error(
+          at + ".facility",
+          "'" + syslog.facility() + "' is not one of " + SyslogAlertsConfig.FACILITIES);
+    }
+    severity(at + ".minSeverity", syslog.minSeverity());
+    eventNames(at + ".events", syslog.events());
+  }
+
+  private void severity(String path, String severity) {
+    if (!SEVERITIES.contains(severity)) {
+      error(path, "'" + severity + "' is not one of " + SEVERITIES);
+    }
+  }
+
+  private void eventNames(String path, List<String> events) {
+    for (int i = 0; i < events.size(); i++) {
+      String event = events.get(i);
+      if (event == null || !EVENT_NAME.matcher(event).matches()) {
+        error(
+            path + "[" + i + "]",
+            "'" + event + "' is not an event name like DHCP_POOL_HIGH_WATER_CRITICAL");
+      }
     }
   }
 

@@ -16,7 +16,7 @@ public record ProvisioningConfig(
 
   public ProvisioningConfig {
     server = server == null ? new ServerConfig(null, null, null) : server;
-    management = management == null ? new ManagementConfig(null, null, null) : management;
+    management = management == null ? new ManagementConfig(null, null, null, null) : management;
     dhcp =
         dhcp == null
             ? new DhcpConfig(null, null, null, null, null, null, null, null, null, null, null, null)
@@ -25,6 +25,6 @@ public record ProvisioningConfig(
     dns = dns == null ? DnsConfig.defaults() : dns;
     tod = tod == null ? TodConfig.defaults() : tod;
     failover = failover == null ? new FailoverConfig(null, null, null, null, null, null) : failover;
-    alerts = alerts == null ? new AlertsConfig(null, null) : alerts;
+    alerts = alerts == null ? new AlertsConfig(null, null, null, null) : alerts;
   }
 }

@@ -131,6 +131,7 @@ public final class DhcpEngine {
     registry.gauge(prefix + "used", () -> plan.pool().usedCount());
     registry.gauge(prefix + "free", () -> plan.pool().size() - plan.pool().usedCount());
     registry.gauge(prefix + "utilisation_percent", () -> plan.pool().utilisationPercent());
+    registry.gauge(prefix + "peak_used", () -> highWater.peak(plan));
     registry.gauge(prefix + "warning_percent", plan::warningPercent);
     registry.gauge(prefix + "critical_percent", plan::criticalPercent);
     registry.gauge(prefix + "high_water_level", () -> highWater.level(plan));

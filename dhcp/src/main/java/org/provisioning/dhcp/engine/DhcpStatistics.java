@@ -53,15 +53,21 @@ public final class DhcpStatistics {
               "percent",
               "Share of the pool's addresses in use."),
           gauge(
-              "dhcp.pool.{pool}.warning_percent", "percent", "The pool's warning high-water mark."),
+              "dhcp.pool.{pool}.peak_used",
+              "addresses",
+              "The most addresses of the pool in use at once since the config was applied."),
+          gauge(
+              "dhcp.pool.{pool}.warning_percent",
+              "percent",
+              "The pool's warning high-water mark (warningPercent)."),
           gauge(
               "dhcp.pool.{pool}.critical_percent",
               "percent",
-              "The pool's critical high-water mark."),
+              "The pool's critical high-water mark (criticalPercent)."),
           gauge(
               "dhcp.pool.{pool}.high_water_level",
               "level",
-              "Which mark the pool is at: 0 under both, 1 warning, 2 critical."));
+              "Which high-water mark the pool is at: 0 under both, 1 warning, 2 critical."));
 
   private final StatisticsRegistry registry;
   private final Map<DhcpMessageType, Counter> received = new EnumMap<>(DhcpMessageType.class);

@@ -19,18 +19,29 @@ final class HighWaterMarks {
   /** Per pool index: 0 none, 1 warning, 2 critical. */
   private int[] levels = new int[0];
 
+  /** Per pool index: the most addresses in use at once since the config was last applied. */
+  private int[] peaks = new int[0];
+
   HighWaterMarks(AlertCenter alerts) {
     this.alerts = alerts;
     alerts.declare(DhcpAlerts.ALL);
   }
 
-  /** The level a pool is at: 0 under both marks, 1 warning, 2 critical. */
-  int level(PoolPlan plan) {
-    return plan.index() < levels.length ? levels[plan.index()] : 0;
-  }
-
   void reset(int poolCount) {
     levels = java.util.Arrays.copyOf(levels, poolCount);
+    peaks = new int[poolCount];
+  }
+
+  /** The pool's mark now: 0 under both, 1 warning, 2 critical (read from any thread). */
+  int level(PoolPlan plan) {
+    int[] current = levels;
+    return plan.index() < current.length ? current[plan.index()] : 0;
+  }
+
+  /** The most addresses of the pool in use at once since the config was applied. */
+  int peak(PoolPlan plan) {
+    int[] current = peaks;
+    return plan.index() < current.length ? current[plan.index()] : 0;
   }
 
   /** Re-judges a pool after its use changed. */
@@ -38,6 +49,9 @@ final class HighWaterMarks {
     int used = plan.pool().usedCount();
     int size = plan.pool().size();
     int level = levels[plan.index()];
+    if (used > peaks[plan.index()]) {
+      peaks[plan.index()] = used;
+    }
     int next;
     if (reached(used, size, plan.criticalPercent())
         || (level == 2 && !below(used, size, plan.criticalPercent()))) {

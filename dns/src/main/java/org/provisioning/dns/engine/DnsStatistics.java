@@ -113,7 +113,46 @@ public final class DnsStatistics {
     this.malformed = registry.counter("dns.dropped.malformed");
     this.unanswerable = registry.counter("dns.dropped.no_header");
     this.latency = new LatencyHistogram(registry, "dns.latency");
+    // At zero from the start, so monitoring sees the usual types and codes before they happen.
+    for (int type : KNOWN_TYPES) {
+      byType.computeIfAbsent(type, t -> registry.counter("dns.query." + label(Type.string(t))));
+    }
+    for (int rcode : KNOWN_RCODES) {
+      byRcode.computeIfAbsent(rcode, r -> registry.counter("dns.rcode." + label(Rcode.string(r))));
+    }
   }
+
+  /** The query types a provisioning DNS sees: lookups, updates' DHCID, transfers. */
+  private static final int[] KNOWN_TYPES = {
+    Type.A,
+    Type.AAAA,
+    Type.PTR,
+    Type.SOA,
+    Type.NS,
+    Type.CNAME,
+    Type.MX,
+    Type.TXT,
+    Type.SRV,
+    Type.DHCID,
+    Type.ANY,
+    Type.AXFR,
+    Type.IXFR
+  };
+
+  /** The response codes of RFC 1035 and RFC 2136 that this server can answer with. */
+  private static final int[] KNOWN_RCODES = {
+    Rcode.NOERROR,
+    Rcode.FORMERR,
+    Rcode.SERVFAIL,
+    Rcode.NXDOMAIN,
+    Rcode.NOTIMP,
+    Rcode.REFUSED,
+    Rcode.YXDOMAIN,
+    Rcode.YXRRSET,
+    Rcode.NXRRSET,
+    Rcode.NOTAUTH,
+    Rcode.NOTZONE
+  };
 
   public StatisticsRegistry registry() {
     return registry;

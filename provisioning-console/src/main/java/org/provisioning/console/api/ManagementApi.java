@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.ConfigException;
@@ -39,6 +40,7 @@ public final class ManagementApi {
   private final ObjectMapper json;
   private final Map<String, Map<String, ApiHandler>> routes = new ConcurrentHashMap<>();
   private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
+  private final Map<String, BooleanSupplier> tokenRequired = new ConcurrentHashMap<>();
 
   public ManagementApi(
       ApiToken token,
@@ -75,12 +77,26 @@ public final class ManagementApi {
     return java.util.Optional.ofNullable(streams.get(stripTrailingSlash(request.path())));
   }
 
+  /**
+   * Adds a route at a path of its own, outside {@code /api/v1} ({@code GET /metrics}), that needs
+   * the API token only while {@code tokenRequired} says so (asked at every request, so a config
+   * change applies at once).
+   */
+  public void routeAt(
+      String method, String path, BooleanSupplier tokenRequired, ApiHandler handler) {
+    routes.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).put(method, handler);
+    this.tokenRequired.put(method + " " + path, tokenRequired);
+  }
+
   public ObjectMapper json() {
     return json;
   }
 
   public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-    if (!token.admits(request.authorization())) {
+    BooleanSupplier needsToken =
+        tokenRequired.get(request.method() + " " + stripTrailingSlash(request.path()));
+    boolean open = needsToken != null && !needsToken.getAsBoolean();
+    if (!open && !token.admits(request.authorization())) {
       return CompletableFuture.completedFuture(
           error(
               401,

@@ -22,9 +22,9 @@ import org.snmp4j.smi.OID;
  * snmp.agent.usm.*}) and served at its standard OID, so a message dropped for a bad community or a
  * wrong key is visible in the API, Prometheus and SNMP alike.
  */
-final class AgentCounters implements CounterListener {
+public final class AgentCounters implements CounterListener {
 
-  static final List<StatisticDefinition> STATISTICS =
+  public static final List<StatisticDefinition> STATISTICS =
       List.of(
           counter(
               "snmp.agent.in.{counter}",

@@ -69,6 +69,18 @@ public final class DocsisFileGenerator
   private static final long TEMPLATE_CHECK_MILLIS = 1000;
   private static final int MAX_TICKETS = 200_000;
 
+  /** Why a DOCSIS file is refused, counted as {@code tftp.refused.docsis_<reason>}. */
+  private static final List<String> REFUSALS =
+      List.of(
+          "mac_mismatch",
+          "no_lease",
+          "no_mac",
+          "ticket_expired",
+          "ticket_wrong_address",
+          "ticket_used",
+          "ticket_unknown_file",
+          "render_failed");
+
   private final Path home;
   private final LeaseLookup leases;
   private final Clock clock;
@@ -119,6 +131,12 @@ public final class DocsisFileGenerator
     stats.declare(TftpStatistics.DEFINITIONS);
     this.generated = stats.counter("tftp.docsis.generated");
     this.cacheHits = stats.counter("tftp.docsis.cache_hits");
+    // At zero from the start, so monitoring sees every reason before it first happens.
+    stats.counter("tftp.docsis.tickets_issued");
+    stats.counter("tftp.docsis.tickets_full");
+    for (String reason : REFUSALS) {
+      stats.counter("tftp.refused.docsis_" + reason);
+    }
     apply(config);
   }
 

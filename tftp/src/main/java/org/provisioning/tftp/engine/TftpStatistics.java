@@ -64,6 +64,24 @@ public final class TftpStatistics {
               "tickets",
               "Boot file names not issued because the ticket table was full."));
 
+  /**
+   * The reasons a request is refused with a TFTP error, from the request handler and the served
+   * root (a path outside it: dotdot, absolute, nul, symlink); DOCSIS files add theirs.
+   */
+  static final List<String> REFUSALS =
+      List.of(
+          "not_found",
+          "unreadable",
+          "dotdot",
+          "absolute",
+          "nul",
+          "symlink",
+          "mail_mode",
+          "netascii",
+          "write",
+          "too_large",
+          "unwritable");
+
   private final StatisticsRegistry registry;
   private final ConcurrentMap<String, Counter> byName = new ConcurrentHashMap<>();
   final Counter readRequests;
@@ -93,6 +111,9 @@ public final class TftpStatistics {
     }
     for (String option : List.of("blksize", "tsize", "timeout", "windowsize")) {
       counter("options", option);
+    }
+    for (String reason : REFUSALS) {
+      counter("refused", reason);
     }
     duplicateRequests();
   }

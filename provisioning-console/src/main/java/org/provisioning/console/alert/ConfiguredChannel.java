@@ -1,0 +1,64 @@
+package org.provisioning.console.alert;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.provisioning.common.alert.Alert;
+import org.provisioning.common.alert.AlertListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The channel of one config section ({@code alerts.email}, {@code alerts.syslog}), kept in step
+ * with the running config: a changed section replaces the channel (the old one's queue is dropped),
+ * a removed one closes it. Listens to the alert center once, for as long as the process runs, and
+ * passes on only the changes its channel wants (mail: raised and cleared, not acknowledgements).
+ *
+ * @param <C> the section's config record; null means the channel is off
+ */
+public final class ConfiguredChannel<C> implements AlertListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConfiguredChannel.class);
+
+  private final String name;
+  private final Set<Change> changes;
+  private final Function<C, AlertChannel> factory;
+  private C config;
+  private volatile AlertChannel channel;
+
+  /**
+   * @param changes the changes the channel is told of
+   * @param factory makes the channel of a section; called on every change of it
+   */
+  public ConfiguredChannel(String name, Set<Change> changes, Function<C, AlertChannel> factory) {
+    this.name = name;
+    this.changes = Set.copyOf(changes);
+    this.factory = factory;
+  }
+
+  /** Takes the section as now configured; a section equal to the running one changes nothing. */
+  public synchronized void apply(C next) {
+    if (Objects.equals(config, next) && (next == null) == (channel == null)) {
+      return;
+    }
+    AlertChannel previous = channel;
+    channel = next == null ? null : factory.apply(next);
+    config = next;
+    if (previous != null) {
+      previous.close();
+    }
+    log.info("ALERT_CHANNEL_CONFIGURED channel={} state={}", name, next == null ? "off" : "on");
+  }
+
+  @Override
+  public void onAlert(Alert alert, Change change) {
+    AlertChannel current = channel;
+    if (current != null && changes.contains(change)) {
+      current.onAlert(alert, change);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    apply(null);
+  }
+}

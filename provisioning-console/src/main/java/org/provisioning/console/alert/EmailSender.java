@@ -1,0 +1,125 @@
+package org.provisioning.console.alert;
+
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.config.EmailAlertsConfig;
+import org.provisioning.common.config.EmailAlertsConfig.SmtpSecurity;
+import org.provisioning.common.stats.StatisticsRegistry;
+
+/**
+ * Sends alert mails through the operator's SMTP server with Jakarta Mail (Eclipse Angus): one
+ * plain-text mail per alert, or one digest for a batch (see {@link AlertMail}), to every recipient
+ * at once. A new connection per mail: alerts are rare, and an idle SMTP connection would be closed
+ * by the server anyway. With STARTTLS the upgrade is required (never a silent fall-back to clear
+ * text); with STARTTLS and SMTPS the server's certificate must be trusted by the JVM and name the
+ * host. Called on its channel's thread only; a failure throws and the channel retries.
+ */
+public final class EmailSender implements AlertSender {
+  /** Deliveries after the first before a mail is given up. */
+  static final int RETRIES = 5;
+
+  /** Wait before the first retry; doubled each time (2, 4, 8, 16, 32 s). */
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+
+  /** Alerts a channel holds while its SMTP server is slow or down; more are dropped and counted. */
+  static final int QUEUE_CAPACITY = 10_000;
+
+  private final EmailAlertsConfig config;
+  private final String protocol;
+  private final Session session;
+  private final InternetAddress from;
+  private final InternetAddress[] to;
+
+  public EmailSender(EmailAlertsConfig config) {
+    this(config, new Properties());
+  }
+
+  /**
+   * @param extra session properties added last (tests trust GreenMail's self-signed certificate
+   *     this way)
+   */
+  EmailSender(EmailAlertsConfig config, Properties extra) {
+    this.config = config;
+    this.protocol = config.security() == SmtpSecurity.SMTPS ? "smtps" : "smtp";
+    String p = "mail." + protocol + ".";
+    Properties properties = new Properties();
+    String timeout = Integer.toString(config.timeoutMillis());
+    properties.setProperty(p + "connectiontimeout", timeout);
+    properties.setProperty(p + "timeout", timeout);
+    properties.setProperty(p + "writetimeout", timeout);
+    properties.setProperty(p + "auth", Boolean.toString(config.username() != null));
+    if (config.security() == SmtpSecurity.STARTTLS) {
+      properties.setProperty(p + "starttls.enable", "true");
+      properties.setProperty(p + "starttls.required", "true");
+    }
+    if (config.security() != SmtpSecurity.NONE) {
+      properties.setProperty(p + "ssl.checkserveridentity", "true");
+    }
+    properties.putAll(extra);
+    this.session = Session.getInstance(properties);
+    try {
+      this.from = new InternetAddress(config.from(), true);
+      this.to = new InternetAddress[config.to().size()];
+      for (int i = 0; i < to.length; i++) {
+        to[i] = new InternetAddress(config.to().get(i), true);
+      }
+    } catch (AddressException e) {
+      throw new IllegalArgumentException("alerts.email: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The e-mail channel of a config: alerts at or above its minimum severity, of its events, at most
+   * {@code maxPerMinute} mails a minute (then digests), retried with backoff, counted as {@code
+   * alerts.channel.email.*}.
+   */
+  public static AlertChannel channel(EmailAlertsConfig config, StatisticsRegistry stats) {
+    return new AlertChannel(
+        "email", policy(config), new EmailSender(config), QUEUE_CAPACITY, stats);
+  }
+
+  static AlertChannel.Policy policy(EmailAlertsConfig config) {
+    return new AlertChannel.Policy(
+        AlertSeverity.valueOf(config.minSeverity().toUpperCase(java.util.Locale.ROOT)),
+        Set.copyOf(config.events()),
+        config.maxPerMinute(),
+        RETRIES,
+        FIRST_BACKOFF);
+  }
+
+  @Override
+  public void send(List<Delivery> batch) throws MessagingException {
+    AlertMail.Text text =
+        batch.size() == 1 ? AlertMail.single(batch.get(0)) : AlertMail.digest(batch);
+    MimeMessage message = new MimeMessage(session);
+    message.setFrom(from);
+    message.setRecipients(Message.RecipientType.TO, to);
+    message.setSubject(text.subject(), "UTF-8");
+    message.setText(text.body(), "UTF-8");
+    message.setSentDate(new Date());
+    message.setHeader(
+        "X-Provisioning-Event", batch.size() == 1 ? batch.get(0).alert().event() : "DIGEST");
+    message.setHeader("X-Provisioning-Server", batch.get(0).alert().server());
+    message.saveChanges();
+    try (Transport transport = session.getTransport(protocol)) {
+      transport.connect(config.host(), config.port(), config.username(), config.password());
+      transport.sendMessage(message, to);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmailSender[" + protocol + "://" + config.host() + ":" + config.port() + "]";
+  }
+}
