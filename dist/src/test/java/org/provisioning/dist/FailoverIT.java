@@ -33,7 +33,7 @@ import org.provisioning.dist.ProvisiondPair.Server;
  * secondary), driven by a relay that sends every request to both, as a CMTS with two helper
  * addresses does ({@link DualRelay}). The primary is killed (-9) or stopped (SIGSTOP) under load:
  * the secondary must answer, and hold every lease the primary acknowledged. The pair is set up by
- * {@link ProvisiondPair}.
+ * {@link ProvisiondPair}, which the soak benchmark ({@link FailoverSoak}) shares.
  */
 class FailoverIT {
   private static final String PRIMARY = ProvisiondPair.PRIMARY;
