@@ -85,7 +85,7 @@ public final class FailoverSoak {
   private final long seed;
   private final long t0 = System.nanoTime();
   private final Instant wallStart = Instant.now();
-  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
   private final List<double[]> loadAverages = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean chaosOver;
   private ProvisiondPair pair;
@@ -639,7 +639,7 @@ public final class FailoverSoak {
       throws IOException {
     PrintSummary out = new PrintSummary();
     out.section("events");
-    events.forEach(out::line);
+    new ArrayList<>(events).forEach(e -> out.line(stamp(e.atMillis()) + " " + e.what()));
     out.section("failover states seen by polling twice a second");
     sampler.transitions.forEach(out::line);
 
@@ -874,8 +874,11 @@ public final class FailoverSoak {
         .forEach(
             g ->
                 out.line(
-                    "  %5d ms from %s; the driver itself sent nothing for %d ms of it",
-                    g[1], stamp(g[0]), driverSilence(began, g[0], g[0] + g[1])));
+                    "  %5d ms from %s (driver silent %d ms of it); %s",
+                    g[1],
+                    stamp(g[0]),
+                    driverSilence(began, g[0], g[0] + g[1]),
+                    cause(g[0], g[1], loadStart)));
 
     boolean passed =
         normal
@@ -973,10 +976,36 @@ public final class FailoverSoak {
         CLOCK.format(wallStart.plusMillis(atMillis)));
   }
 
+  /** What the soak did (or saw) and when, from the start of the run. */
+  private record Event(long atMillis, String what) {}
+
   private void event(String what) {
-    String line = stamp(millis()) + " " + what;
-    events.add(line);
-    System.out.println(line);
+    long at = millis();
+    events.add(new Event(at, what));
+    System.out.println(stamp(at) + " " + what);
+  }
+
+  /**
+   * What came just before a stretch without ACKs: the load's start, or the last event at most 20 s
+   * before it ended.
+   */
+  private String cause(long from, long length, long loadStart) {
+    if (from == loadStart) {
+      return "the first ACKs of the run";
+    }
+    Event last = null;
+    for (Event e : new ArrayList<>(events)) {
+      if (e.atMillis() <= from + length && e.atMillis() >= from - 20_000) {
+        last = e;
+      }
+    }
+    if (last == null) {
+      return "no event in the 20 s before";
+    }
+    long after = from - last.atMillis();
+    return after >= 0
+        ? String.format(Locale.ROOT, "%.1f s after: %s", after / 1000.0, last.what())
+        : String.format(Locale.ROOT, "%.1f s into it: %s", -after / 1000.0, last.what());
   }
 
   /** Sleeps until {@code atMillis} into the run; false if the chaos ended first. */
