@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The unpacked distribution that {@code package} leaves in target/provisioning-suite, run the way
+ * The unpacked distribution that {@code package} leaves in target/provisioning-suite (or where the
+ * system property {@code provisioning.home} points, for a program run from elsewhere), run the way
  * an operator runs it: its bin/ scripts as child processes.
  */
 final class Distribution {
-  static final Path HOME = Path.of("target", "provisioning-suite").toAbsolutePath();
+  static final Path HOME =
+      Path.of(System.getProperty("provisioning.home", "target/provisioning-suite"))
+          .toAbsolutePath();
 
   private Distribution() {}
 
