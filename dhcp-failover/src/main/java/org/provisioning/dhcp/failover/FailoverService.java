@@ -290,6 +290,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           }
         });
     applyServingMode();
+    machine.listening();
     spawn("failover-heartbeat", this::heartbeatLoop, Thread.MAX_PRIORITY);
     spawn("failover-stream-rx", this::streamReceiveLoop, Thread.NORM_PRIORITY);
     spawn("failover-stream-tx", this::streamSendLoop, Thread.NORM_PRIORITY);

@@ -116,6 +116,17 @@ public final class FailoverStateMachine {
     handlers.get(state).onPartnerHeard();
   }
 
+  /**
+   * The heartbeat socket listens from now: a partner not heard yet is given the whole {@code
+   * deadAfterMillis} from here, not from when this machine was built (a slow start would otherwise
+   * judge the partner dead after listening for less than that).
+   */
+  public synchronized void listening() {
+    if (!partner.heard()) {
+      partner = PartnerState.unknown(clock.millis());
+    }
+  }
+
   /** Called every heartbeat interval: where the dead-partner timer fires. */
   public synchronized void onTick() {
     if (paired && partner.silentForMillis(clock.millis()) >= deadAfterMillis) {
