@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,10 @@ import org.provisioning.console.api.RoutePolicy;
 /**
  * Audits every change the API accepts, whatever its route, so that a route added later is audited
  * without anyone remembering to: each request that is not a read and was answered under 400 becomes
- * an {@link AuditEntry}. A config change carries the diff of the running config before and after,
- * secrets masked; any other change the fields it was sent (passwords, secrets, tokens and keys
- * masked) and its query. The answer leaves once the entry is journaled.
+ * an {@link AuditEntry}. It shows the query and the fields it was sent (passwords, secrets, tokens
+ * and keys masked), and when the running config changed meanwhile (PUT /config, a reload, failover
+ * pairing) the diff of the config before and after by config path, secrets masked. The answer
+ * leaves once the entry is journaled.
  */
 final class AuditRecorder implements ApiAudit {
   private static final String P = ManagementApi.PREFIX;
@@ -62,8 +64,7 @@ final class AuditRecorder implements ApiAudit {
     if (RoutePolicy.isRead(request.method()) || NOT_HERE.contains(route)) {
       return handler.handle(request);
     }
-    ConfigVersion before =
-        route.equals("PUT " + P + "/config") ? config.current().orElse(null) : null;
+    ConfigVersion before = config.current().orElse(null);
     String server = serverName(config);
     return handler
         .handle(request)
@@ -78,25 +79,30 @@ final class AuditRecorder implements ApiAudit {
 
   private AuditEntry entry(
       String server, ApiRequest request, ApiResponse response, ConfigVersion before) {
-    String summary;
-    String detail;
-    if (before != null) {
-      ConfigVersion after = config.current().orElse(before);
+    // The whole document of a config change is its diff; any other change shows what it was sent.
+    String fields = request.path().equals(P + "/config") ? "" : fields(request);
+    String summary = fields.isEmpty() ? "" : firstLine(fields);
+    List<String> detail = new ArrayList<>();
+    if (!fields.isEmpty()) {
+      detail.add(fields);
+    }
+    ConfigVersion after = config.current().orElse(null);
+    if (before != null && after != null && after.number() != before.number()) {
+      // Whatever the route (PUT /config, a reload, failover pairing), a config change shows as
+      // the diff of the running config.
       ConfigCodec codec = config.codec();
       List<String> diff =
           ConfigDiff.between(codec.maskedTree(before.config()), codec.maskedTree(after.config()));
       summary =
-          "config version "
+          (summary.isEmpty() ? "" : summary + "; ")
+              + "config version "
               + before.number()
               + " -> "
               + after.number()
               + " ("
               + diff.size()
               + (diff.size() == 1 ? " change)" : " changes)");
-      detail = String.join("\n", diff);
-    } else {
-      detail = fields(request);
-      summary = detail.isEmpty() ? "" : firstLine(detail);
+      detail.addAll(diff);
     }
     return entry(
         clock,
@@ -105,7 +111,7 @@ final class AuditRecorder implements ApiAudit {
         request.method() + " " + request.path(),
         response.status(),
         summary,
-        detail);
+        String.join("\n", detail));
   }
 
   static AuditEntry entry(

@@ -142,8 +142,13 @@ final class ConsoleFixture implements AutoCloseable {
           }
 
           @Override
-          public void init(String peer, String secret) {
+          public void init(String peer, String secret) throws Exception {
             serviceCalls.incrementAndGet();
+            // As the real one does: the pairing is a config change.
+            config
+                .applyDocument(
+                    CONFIG + "failover: {role: primary, peer: " + peer + "}\n", "api", null)
+                .join();
           }
 
           @Override

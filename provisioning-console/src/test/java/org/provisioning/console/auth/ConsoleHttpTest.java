@@ -405,6 +405,24 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void aChangeOfAnyRouteThatChangesTheConfigIsAuditedWithTheDiffAndItsSecretsMasked()
+      throws Exception {
+    HttpResponse<String> init =
+        console.withToken(
+            "POST", "/failover/init", "{\"peer\": \"127.0.0.2\", \"secret\": \"pairing-s3cret\"}");
+    assertEquals(200, init.statusCode(), init.body());
+    JsonNode entry = console.body(console.withToken("GET", "/audit", null)).path("entries").get(0);
+    assertEquals("POST /api/v1/failover/init", entry.path("action").asText());
+    assertEquals(
+        "{\"peer\":\"127.0.0.2\",\"secret\":\"********\"}; config version 1 -> 2 (2 changes)",
+        entry.path("summary").asText());
+    List<String> detail = new ArrayList<>();
+    entry.path("detail").forEach(line -> detail.add(line.asText()));
+    assertTrue(detail.contains("failover.role: \"standalone\" -> \"primary\""), detail.toString());
+    assertFalse(entry.toString().contains("pairing-s3cret"), entry.toString());
+  }
+
+  @Test
   void anAdminManagesUsersAndPasswordsNeverShow() throws Exception {
     HttpResponse<String> added =
         console.withToken(
