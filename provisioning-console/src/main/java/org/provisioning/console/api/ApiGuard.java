@@ -23,8 +23,21 @@ public interface ApiGuard {
     }
 
     public static Admission refuse(int status, String message) {
-      String body = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-      return new Admission(null, new ApiResponse(status, body.getBytes(StandardCharsets.UTF_8)));
+      // The message may hold the request's path: every character a JSON string cannot hold raw
+      // is escaped.
+      StringBuilder body = new StringBuilder("{\"error\":\"");
+      for (char c : message.toCharArray()) {
+        if (c == '"' || c == '\\') {
+          body.append('\\').append(c);
+        } else if (c < 0x20) {
+          body.append(String.format("\\u%04x", (int) c));
+        } else {
+          body.append(c);
+        }
+      }
+      body.append("\"}");
+      return new Admission(
+          null, new ApiResponse(status, body.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     public boolean admitted() {

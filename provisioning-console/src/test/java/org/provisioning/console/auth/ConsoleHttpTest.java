@@ -295,6 +295,10 @@ class ConsoleHttpTest {
             .as(olga, "PUT", "/users", "{\"name\": \"olga\", \"role\": \"admin\"}")
             .statusCode());
     assertEquals(0, console.serviceCalls.get());
+    HttpResponse<String> odd = console.as(olga, "POST", "/users/%22%0A%5C", "{}");
+    assertEquals(403, odd.statusCode());
+    assertTrue(
+        console.body(odd).path("error").asText().contains("/users/\"\n\\"), "JSON: " + odd.body());
     console.addUser("ada", Role.ADMIN);
     assertEquals(
         200, console.as(console.login("ada"), "POST", "/failover/takeover", "{}").statusCode());
