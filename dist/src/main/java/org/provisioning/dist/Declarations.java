@@ -9,6 +9,7 @@ import org.provisioning.common.bus.BusStatistics;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.alert.AlertChannel;
+import org.provisioning.console.auth.ConsoleAlerts;
 import org.provisioning.console.snmp.AgentCounters;
 import org.provisioning.dhcp.engine.DhcpAlerts;
 import org.provisioning.dhcp.engine.DhcpStatistics;
@@ -49,6 +50,7 @@ public final class Declarations {
     types.addAll(DhcpAlerts.ALL);
     types.addAll(FailoverAlerts.ALL);
     types.addAll(DnsAlerts.ALL);
+    types.addAll(ConsoleAlerts.ALL);
     types.sort(Comparator.comparing(AlertType::event));
     return List.copyOf(types);
   }

@@ -49,10 +49,12 @@ import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.MetricsRoutes;
 import org.provisioning.console.api.TftpRoutes;
+import org.provisioning.console.auth.ConsoleAccess;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.console.metrics.PrometheusExposition;
 import org.provisioning.console.snmp.MibSources;
 import org.provisioning.console.snmp.SnmpService;
+import org.provisioning.console.tls.ManagementTls;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
@@ -98,6 +100,7 @@ public final class ProvisiondProcess {
   private StateBus bus;
   private FileLock dataDirLock;
   private ManagementServer management;
+  private ConsoleAccess console;
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
   private volatile FailoverControl failoverControl;
@@ -175,15 +178,20 @@ public final class ProvisiondProcess {
             .sum();
     MemoryLeaseStore leases = new MemoryLeaseStore(poolAddresses);
     LeaseJournal leaseJournal = new LeaseJournal(leases);
+    console = new ConsoleAccess(clock); // console users and the audit log live on the bus too
     bus =
         StateBus.open(
             dataDir.resolve("journal"),
             fromFile.server().id(),
             clock,
             stats,
-            List.of(config, leaseJournal),
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(config, leaseJournal),
+                    console.participants().stream())
+                .toList(),
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     config.attach(bus);
+    console.attach(bus);
     bus.addListener(new AlertAcknowledgements(alerts, bus));
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
@@ -219,8 +227,12 @@ public final class ProvisiondProcess {
         });
 
     alertChannels(running);
-    ManagementApi api =
-        new ManagementApi(ApiToken.loadOrCreate(dataDir), this::status, stats, alerts, config);
+    ApiToken token = ApiToken.loadOrCreate(dataDir);
+    ManagementApi api = new ManagementApi(token, this::status, stats, alerts, config);
+    var tls =
+        ManagementTls.forListener(
+            running.management(), running.server().name(), home, dataDir, clock);
+    console.install(api, token, alerts, config, running.management().login(), tls.isPresent());
     TftpRoutes.register(api, docsis);
     DnsRoutes.register(api, dns);
     MetricsRoutes.register(
@@ -233,7 +245,8 @@ public final class ProvisiondProcess {
             api,
             new InetSocketAddress(
                 running.management().listen().toInetAddress(), running.management().port()),
-            running.management().maxBodyBytes());
+            running.management().maxBodyBytes(),
+            tls.orElse(null));
     LeaseRoutes.register(api, leases);
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
@@ -400,6 +413,9 @@ public final class ProvisiondProcess {
       dnsUpdater.close();
     }
     alertChannels.forEach(ConfiguredChannel::close);
+    if (console != null) {
+      console.close();
+    }
     if (bus != null) {
       bus.close();
     }

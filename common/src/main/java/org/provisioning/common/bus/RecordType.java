@@ -23,6 +23,12 @@ public final class RecordType {
   /** An operator's acknowledgement of an alert. */
   public static final RecordType ALERT_ACK = define(4, "ALERT_ACK");
 
+  /** A console user's whole state after a change (created, role or password changed, removed). */
+  public static final RecordType USER = define(5, "USER");
+
+  /** One entry of the audit log: who changed what through the management API, when, from where. */
+  public static final RecordType AUDIT = define(6, "AUDIT");
+
   private final short code;
   private final String name;
 

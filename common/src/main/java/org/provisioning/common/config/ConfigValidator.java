@@ -73,6 +73,7 @@ final class ConfigValidator {
     if (management.maxBodyBytes() < 1024 || management.maxBodyBytes() > 64 << 20) {
       error("management.maxBodyBytes", management.maxBodyBytes() + " is outside 1024-67108864");
     }
+    ManagementSecurityValidator.validate(management, this::error);
   }
 
   private void dhcp(DhcpConfig dhcp) {

@@ -16,7 +16,8 @@ public record ProvisioningConfig(
 
   public ProvisioningConfig {
     server = server == null ? new ServerConfig(null, null, null) : server;
-    management = management == null ? new ManagementConfig(null, null, null, null) : management;
+    management =
+        management == null ? new ManagementConfig(null, null, null, null, null, null) : management;
     dhcp =
         dhcp == null
             ? new DhcpConfig(null, null, null, null, null, null, null, null, null, null, null, null)

@@ -50,7 +50,9 @@ public final class AlertRoutes {
                 "give the alert's 'id' (a number, from GET /api/v1/alerts)");
           }
           long id = body.path("id").asLong();
-          String by = body.path("by").asText("api");
+          // A browser session acknowledges as its user; the token's holder says who it is.
+          ApiPrincipal who = r.principal();
+          String by = who != null && who.viaSession() ? who.name() : body.path("by").asText("api");
           Alert acknowledged =
               alerts
                   .acknowledge(id, by)

@@ -1,6 +1,7 @@
 package org.provisioning.console.api;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Map;
  * @param query decoded query parameters
  * @param authorization the {@code Authorization} header, or null
  * @param ifMatch the {@code If-Match} header, or null
+ * @param headers every header by lower-case name (repeated ones joined), for cookies and CSRF
+ * @param remoteAddress where the request came from ({@code 192.0.2.7:50312}), or null
+ * @param principal who sent it, once the guard admitted it; null before, and on public routes
  */
 public record ApiRequest(
     String method,
@@ -17,10 +21,37 @@ public record ApiRequest(
     Map<String, List<String>> query,
     String authorization,
     String ifMatch,
-    byte[] body) {
+    byte[] body,
+    Map<String, String> headers,
+    String remoteAddress,
+    ApiPrincipal principal) {
+
+  public ApiRequest {
+    headers = headers == null ? Map.of() : headers;
+  }
+
+  public ApiRequest(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      String authorization,
+      String ifMatch,
+      byte[] body) {
+    this(method, path, query, authorization, ifMatch, body, Map.of(), null, null);
+  }
 
   public String queryParameter(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** A header's value, or null. */
+  public String header(String name) {
+    return headers.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public ApiRequest withPrincipal(ApiPrincipal who) {
+    return new ApiRequest(
+        method, path, query, authorization, ifMatch, body, headers, remoteAddress, who);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes of {@code /api/v1}: JSON in, JSON out, every request authenticated by the API token.
+ * The routes of {@code /api/v1}: JSON in, JSON out, every request admitted by the {@link ApiGuard}
+ * (the API token, or a console user's session) for the role its route needs ({@link RoutePolicy}).
  * Bad input always gets a 4xx with a message a person can act on; a 500 means a bug here, and its
  * details go to the log, never to the client.
  */
@@ -36,8 +38,9 @@ public final class ManagementApi {
   private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
   public static final String PREFIX = "/api/v1";
 
-  private final ApiToken token;
   private final ObjectMapper json;
+  private volatile ApiGuard guard;
+  private volatile ApiAudit audit = ApiAudit.NONE;
   private final Map<String, Map<String, ApiHandler>> routes = new ConcurrentHashMap<>();
   private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> tokenRequired = new ConcurrentHashMap<>();
@@ -48,7 +51,7 @@ public final class ManagementApi {
       StatisticsRegistry stats,
       AlertCenter alerts,
       ConfigService config) {
-    this.token = token;
+    this.guard = ApiGuard.token(token);
     this.json = config.codec().jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
     route("GET", "/status", r -> ok(statusJson(status.status())));
     route("GET", "/stats", r -> ok(statsJson(stats, r.queryParameter("prefix"))));
@@ -69,12 +72,33 @@ public final class ManagementApi {
     streams.put(PREFIX + path, stream);
   }
 
-  /** The event stream a request asks for, if it is a GET of one with a valid token. */
+  /** The event stream a request asks for, if it is a GET of one by a caller the guard admits. */
   public java.util.Optional<EventStream> streamFor(ApiRequest request) {
-    if (!request.method().equals("GET") || !token.admits(request.authorization())) {
+    String path = stripTrailingSlash(request.path());
+    if (!request.method().equals("GET")
+        || !streams.containsKey(path)
+        || !guard.admit(request, RoutePolicy.required("GET", path)).admitted()) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.ofNullable(streams.get(stripTrailingSlash(request.path())));
+    return java.util.Optional.ofNullable(streams.get(path));
+  }
+
+  /** Replaces the token-only guard (the console's users, sessions and CSRF tokens). */
+  public void guard(ApiGuard newGuard) {
+    this.guard = java.util.Objects.requireNonNull(newGuard);
+  }
+
+  /** Records every admitted request through {@code newAudit} (the console's audit log). */
+  public void audit(ApiAudit newAudit) {
+    this.audit = java.util.Objects.requireNonNull(newAudit);
+  }
+
+  /** Every route and stream, as {@code "METHOD /api/v1/path"} (or its own path), sorted. */
+  public java.util.SortedSet<String> routes() {
+    java.util.SortedSet<String> all = new java.util.TreeSet<>();
+    routes.forEach((path, byMethod) -> byMethod.keySet().forEach(m -> all.add(m + " " + path)));
+    streams.keySet().forEach(path -> all.add("GET " + path));
+    return all;
   }
 
   /**
@@ -93,17 +117,18 @@ public final class ManagementApi {
   }
 
   public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-    BooleanSupplier needsToken =
-        tokenRequired.get(request.method() + " " + stripTrailingSlash(request.path()));
+    String path = stripTrailingSlash(request.path());
+    // A route outside /api/v1 (GET /metrics) may be open while its supplier says so.
+    BooleanSupplier needsToken = tokenRequired.get(request.method() + " " + path);
     boolean open = needsToken != null && !needsToken.getAsBoolean();
-    if (!open && !token.admits(request.authorization())) {
-      return CompletableFuture.completedFuture(
-          error(
-              401,
-              "missing or wrong API token; send 'Authorization: Bearer <token>' with the"
-                  + " token from the api-token file in the server's data directory"));
+    ApiGuard.Admission admission =
+        guard.admit(
+            request, open ? Optional.empty() : RoutePolicy.required(request.method(), path));
+    if (!admission.admitted()) {
+      return CompletableFuture.completedFuture(admission.refusal());
     }
-    Map<String, ApiHandler> byMethod = routes.get(stripTrailingSlash(request.path()));
+    ApiRequest admitted = request.withPrincipal(admission.principal());
+    Map<String, ApiHandler> byMethod = routes.get(path);
     if (byMethod == null) {
       return CompletableFuture.completedFuture(
           error(404, "no such resource " + request.path() + "; see " + PREFIX + "/status"));
@@ -117,7 +142,7 @@ public final class ManagementApi {
               String.join(", ", new TreeMap<>(byMethod).keySet())));
     }
     try {
-      return handler.handle(request).exceptionally(e -> failure(request, e));
+      return audit.around(admitted, handler).exceptionally(e -> failure(request, e));
     } catch (Exception e) {
       return CompletableFuture.completedFuture(failure(request, e));
     }

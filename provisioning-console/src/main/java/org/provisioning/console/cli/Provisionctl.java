@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.tls.ManagementTls;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +52,10 @@ import picocli.CommandLine.Spec;
       Provisionctl.Config.class,
       Provisionctl.Tftp.class,
       Provisionctl.Failover.class,
-      Provisionctl.Dns.class
+      Provisionctl.Dns.class,
+      UserCommands.class,
+      AuditCommand.class,
+      TlsCommand.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -67,11 +72,21 @@ public final class Provisionctl {
   @Option(names = "--token-file", description = "API token file (default: dataDir/api-token).")
   Path tokenFile;
 
+  @Option(
+      names = "--tls-fingerprint",
+      description =
+          "Trust the server's HTTPS certificate with this SHA-256 fingerprint (default: the"
+              + " certificate in the server's data directory, else the CAs the JDK trusts).")
+  String tlsFingerprint;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private HttpClient http;
+  InputStream stdin = System.in;
+
+  /** The SHA-256 fingerprint of the certificate the server last answered with; null on HTTP. */
+  String servedFingerprint;
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
@@ -84,7 +99,14 @@ public final class Provisionctl {
 
   /** Runs one command; the entry point for tests, which capture what it prints. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Provisionctl());
+    return run(args, out, err, System.in);
+  }
+
+  /** Runs one command reading {@code in} as its standard input (passwords for --password-stdin). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in) {
+    Provisionctl ctl = new Provisionctl();
+    ctl.stdin = in;
+    CommandLine cli = new CommandLine(ctl);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -125,7 +147,41 @@ public final class Provisionctl {
     if (url != null) {
       return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
-    return "http://" + config.management().listen() + ":" + config.management().port();
+    var listen = config.management().listen();
+    // A wildcard listener is reached on loopback from this machine.
+    String host = listen.toInetAddress().isAnyLocalAddress() ? "127.0.0.1" : listen.toString();
+    return (config.management().tlsRequired() ? "https" : "http")
+        + "://"
+        + host
+        + ":"
+        + config.management().port();
+  }
+
+  /** The HTTP client; for https, trusting the server's certificate as {@link CliTls} says. */
+  HttpClient http(ProvisioningConfig config, String base) {
+    if (http == null && !base.startsWith("https:")) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    } else if (http == null) {
+      Path certificate =
+          ManagementTls.certificateFile(
+                  config.management(), home(), config.server().dataDirectory(home()))
+              .orElse(
+                  config
+                      .server()
+                      .dataDirectory(home())
+                      .resolve(ManagementTls.DIRECTORY)
+                      .resolve(ManagementTls.CERTIFICATE_FILE));
+      try {
+        http =
+            HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(CliTls.context(certificate, tlsFingerprint))
+                .build();
+      } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+        throw new CliFailure(UNREACHABLE, "cannot set up HTTPS: " + e.getMessage());
+      }
+    }
+    return http;
   }
 
   String token(ProvisioningConfig config) {
@@ -159,6 +215,7 @@ public final class Provisionctl {
         HttpRequest.newBuilder(URI.create(base + "/api/v1" + path))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token(config))
+            .header("X-Provisionctl-User", System.getProperty("user.name", "unknown"))
             .method(
                 method,
                 body == null
@@ -167,7 +224,20 @@ public final class Provisionctl {
     headers.forEach(request::header);
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      response = http(config, base).send(request.build(), HttpResponse.BodyHandlers.ofString());
+      servedFingerprint =
+          response
+              .sslSession()
+              .map(
+                  session -> {
+                    try {
+                      return org.provisioning.console.tls.TlsMaterial.fingerprint(
+                          (java.security.cert.X509Certificate) session.getPeerCertificates()[0]);
+                    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                      return null;
+                    }
+                  })
+              .orElse(null);
     } catch (ConnectException e) {
       throw new CliFailure(
           UNREACHABLE,
@@ -219,7 +289,7 @@ public final class Provisionctl {
             .build();
     HttpResponse<java.util.stream.Stream<String>> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+      response = http(config, base).send(request, HttpResponse.BodyHandlers.ofLines());
     } catch (IOException e) {
       throw new CliFailure(UNREACHABLE, "cannot reach provisiond at " + base + ": " + e);
     } catch (InterruptedException e) {
@@ -279,6 +349,7 @@ public final class Provisionctl {
         Map.Entry<String, JsonNode> service = it.next();
         out.printf("  %-12s %s%n", service.getKey(), service.getValue().asText());
       }
+      out.println(TlsCommand.describe(ctl.servedFingerprint));
       return 0;
     }
   }

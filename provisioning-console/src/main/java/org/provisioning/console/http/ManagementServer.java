@@ -35,13 +35,15 @@ import org.provisioning.console.api.ApiRequest;
 import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.EventStream;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.tls.TlsMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves the {@link ManagementApi} over HTTP/1.1. Netty's aggregator enforces the body limit (413
  * before the body is read when the client announces its length); a request the HTTP decoder cannot
- * read gets a 400.
+ * read gets a 400. Off loopback it serves HTTPS only ({@link TlsMaterial}); every reply carries the
+ * {@link SecurityHeaders}.
  */
 public final class ManagementServer implements ProvisioningService {
   private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
@@ -55,14 +57,25 @@ public final class ManagementServer implements ProvisioningService {
   private final ManagementApi api;
   private final InetSocketAddress address;
   private final int maxBodyBytes;
+  private final TlsMaterial tls;
   private volatile ServiceState state = ServiceState.NEW;
   private EventLoopGroup group;
   private Channel channel;
 
   public ManagementServer(ManagementApi api, InetSocketAddress address, int maxBodyBytes) {
+    this(api, address, maxBodyBytes, null);
+  }
+
+  /**
+   * @param tls what to serve HTTPS with; null for plain HTTP, which only a loopback address may
+   *     serve
+   */
+  public ManagementServer(
+      ManagementApi api, InetSocketAddress address, int maxBodyBytes, TlsMaterial tls) {
     this.api = api;
     this.address = address;
     this.maxBodyBytes = maxBodyBytes;
+    this.tls = tls;
   }
 
   @Override
@@ -83,6 +96,14 @@ public final class ManagementServer implements ProvisioningService {
   @Override
   public synchronized void start() throws InterruptedException {
     state = ServiceState.STARTING;
+    if (tls == null && !address.getAddress().isLoopbackAddress()) {
+      state = ServiceState.FAILED;
+      throw new IllegalStateException(
+          "the management API serves plain HTTP on loopback only; "
+              + address
+              + " needs a certificate (HTTPS)");
+    }
+    io.netty.handler.ssl.SslContext sslContext = tls == null ? null : sslContext(tls);
     group = new NioEventLoopGroup(1, new DefaultThreadFactory("management-http"));
     try {
       channel =
@@ -93,11 +114,15 @@ public final class ManagementServer implements ProvisioningService {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      if (sslContext != null) {
+                        ch.pipeline().addLast(new HttpsOnlyHandler(sslContext, "api"));
+                      }
                       ch.pipeline()
                           .addLast(new ReadTimeoutHandler(60))
                           .addLast(new HttpServerCodec(4096, 8192, 8192))
+                          .addLast(tls == null ? SecurityHeaders.PLAIN : SecurityHeaders.TLS)
                           .addLast(new HttpObjectAggregator(maxBodyBytes))
-                          .addLast(new ApiHandler());
+                          .addLast("api", new ApiHandler());
                     }
                   })
               .bind(address)
@@ -109,7 +134,24 @@ public final class ManagementServer implements ProvisioningService {
       throw e;
     }
     state = ServiceState.RUNNING;
-    log.info("MANAGEMENT_API_LISTENING address={}", localAddress());
+    log.info(
+        "MANAGEMENT_API_LISTENING address={} scheme={}{}",
+        localAddress(),
+        tls == null ? "http" : "https",
+        tls == null ? "" : " sha256=" + tls.fingerprint());
+  }
+
+  /** TLS 1.2 and 1.3 only, by the JDK's own provider (no native library to ship). */
+  private static io.netty.handler.ssl.SslContext sslContext(TlsMaterial tls) {
+    try {
+      return io.netty.handler.ssl.SslContextBuilder.forServer(
+              tls.key(), tls.chain().toArray(java.security.cert.X509Certificate[]::new))
+          .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("the management certificate cannot be used: " + e, e);
+    }
   }
 
   @Override
@@ -144,7 +186,10 @@ public final class ManagementServer implements ProvisioningService {
               uri.parameters(),
               request.headers().get(HttpHeaderNames.AUTHORIZATION),
               request.headers().get(HttpHeaderNames.IF_MATCH),
-              body);
+              body,
+              headers(request),
+              remote(ctx),
+              null);
       var stream = api.streamFor(apiRequest);
       if (stream.isPresent()) {
         startStream(ctx, stream.get());
@@ -233,12 +278,29 @@ public final class ManagementServer implements ProvisioningService {
       if (response.allow() != null) {
         http.headers().set(HttpHeaderNames.ALLOW, response.allow());
       }
+      response.headers().forEach(http.headers()::set);
       if (keepAlive) {
         http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         ctx.writeAndFlush(http);
       } else {
         ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    /** Headers by lower-case name; a repeated one joined as HTTP allows ({@code ;} for cookies). */
+    private static java.util.Map<String, String> headers(FullHttpRequest request) {
+      java.util.Map<String, String> all = new java.util.HashMap<>();
+      for (java.util.Map.Entry<String, String> header : request.headers()) {
+        String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+        all.merge(name, header.getValue(), (a, b) -> a + (name.equals("cookie") ? "; " : ", ") + b);
+      }
+      return all;
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+      return ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+          ? remote.getAddress().getHostAddress() + ":" + remote.getPort()
+          : String.valueOf(ctx.channel().remoteAddress());
     }
 
     private byte[] json(String message) {

@@ -1,0 +1,240 @@
+package org.provisioning.console.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.provisioning.common.config.ConfigService;
+import org.provisioning.console.api.ApiPrincipal;
+import org.provisioning.console.api.ApiRequest;
+import org.provisioning.console.api.ApiResponse;
+import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.ManagementApi.BadRequestException;
+
+/**
+ * {@code /api/v1/session}: a browser's login ({@code POST {"name", "password"}}: sets the session
+ * cookie and returns the CSRF token), who is logged in ({@code GET}), logout ({@code DELETE}), and
+ * a user's own new password ({@code POST /session/password {"current", "password"}}). A login
+ * always makes a new session and ends the one the browser had (no session fixation). Password
+ * hashes are computed on a small executor of their own, never on the HTTP thread.
+ */
+final class SessionRoutes {
+  private final Replies replies;
+  private final UserStore users;
+  private final SessionStore sessions;
+  private final LoginThrottle throttle;
+  private final PasswordHasher hasher;
+  private final PasswordWork hashing;
+  private final AuditLog audit;
+  private final ConfigService config;
+  private final Clock clock;
+  private final boolean tls;
+
+  SessionRoutes(
+      Replies replies,
+      UserStore users,
+      SessionStore sessions,
+      LoginThrottle throttle,
+      PasswordHasher hasher,
+      PasswordWork hashing,
+      AuditLog audit,
+      ConfigService config,
+      Clock clock,
+      boolean tls) {
+    this.replies = replies;
+    this.users = users;
+    this.sessions = sessions;
+    this.throttle = throttle;
+    this.hasher = hasher;
+    this.hashing = hashing;
+    this.audit = audit;
+    this.config = config;
+    this.clock = clock;
+    this.tls = tls;
+  }
+
+  void register(ManagementApi api) {
+    api.route("POST", "/session", this::login);
+    api.route("GET", "/session", this::whoAmI);
+    api.route("DELETE", "/session", this::logout);
+    api.route("POST", "/session/password", this::changeOwnPassword);
+  }
+
+  private CompletableFuture<ApiResponse> login(ApiRequest request) {
+    String type = request.header("content-type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      // A form on another site can post text/plain or a form, never JSON without CORS.
+      return CompletableFuture.completedFuture(
+          replies.error(415, "send the login as JSON (Content-Type: application/json)"));
+    }
+    JsonNode body = replies.body(request);
+    String name = Replies.text(body, "name", true).strip();
+    String password = Replies.text(body, "password", true);
+    if (name.isEmpty() || name.length() > 64) {
+      throw new BadRequestException("give the user's 'name'");
+    }
+    LoginThrottle.Verdict verdict = throttle.check(name);
+    if (verdict instanceof LoginThrottle.Locked locked) {
+      long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());
+      return CompletableFuture.completedFuture(
+          replies
+              .error(
+                  429,
+                  "too many failed logins for '"
+                      + name
+                      + "': locked until "
+                      + locked.until()
+                      + "; an admin can unlock it by setting a new password")
+              .withHeader("Retry-After", Long.toString(seconds)));
+    }
+    if (verdict instanceof LoginThrottle.SlowDown slow) {
+      return CompletableFuture.completedFuture(
+          replies
+              .error(429, "too many failed logins in a row; wait before trying again")
+              .withHeader(
+                  "Retry-After",
+                  Long.toString(Math.max(1, (slow.retryAfter().toMillis() + 999) / 1000))));
+    }
+    return onHashing(
+        () -> {
+          Optional<ConsoleUser> user = users.find(name);
+          if (user.isPresent() && hasher.verify(password, user.get().passwordHash())) {
+            return user;
+          }
+          if (user.isEmpty()) {
+            hasher.verifyNothing(password);
+          }
+          return Optional.<ConsoleUser>empty();
+        },
+        user -> {
+          if (user.isPresent()) {
+            throttle.succeeded(name);
+            return loggedIn(request, user.get(), true);
+          }
+          Duration delay =
+              throttle.failed(name, users.find(name).isPresent(), request.remoteAddress());
+          ApiResponse refused = replies.error(401, "wrong user name or password");
+          return delay.isZero()
+              ? CompletableFuture.completedFuture(refused)
+              : CompletableFuture.supplyAsync(
+                  () -> refused,
+                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+        });
+  }
+
+  /** Ends the browser's old session, makes a new one, audits it, and answers with the cookie. */
+  private CompletableFuture<ApiResponse> loggedIn(
+      ApiRequest request, ConsoleUser user, boolean auditLogin) {
+    sessions.end(SessionCookie.read(request.header("cookie"), tls));
+    SessionStore.Created created =
+        sessions.create(user.name(), user.passwordHash(), request.remoteAddress());
+    ObjectNode body = sessionJson(user.name(), user.role().lowerCase(), ApiPrincipal.VIA_SESSION);
+    body.put("csrfToken", created.session().csrfToken());
+    ApiRequest as =
+        request.withPrincipal(new ApiPrincipal(user.name(), user.role(), ApiPrincipal.VIA_SESSION));
+    ApiResponse response =
+        replies.reply(200, body).withHeader("Set-Cookie", SessionCookie.set(created.id(), tls));
+    if (!auditLogin) {
+      return CompletableFuture.completedFuture(response);
+    }
+    return audit
+        .record(
+            AuditRecorder.entry(
+                clock,
+                AuditRecorder.serverName(config),
+                as,
+                "login",
+                200,
+                "login as " + user.role().lowerCase(),
+                ""))
+        .handle((r, e) -> response);
+  }
+
+  private CompletableFuture<ApiResponse> whoAmI(ApiRequest request) {
+    ApiPrincipal who = request.principal();
+    ObjectNode body = sessionJson(who.name(), who.role().lowerCase(), who.via());
+    if (who.viaSession()) {
+      sessions
+          .use(SessionCookie.read(request.header("cookie"), tls))
+          .ifPresent(s -> body.put("csrfToken", s.csrfToken()));
+    }
+    return replies.ok(body);
+  }
+
+  private CompletableFuture<ApiResponse> logout(ApiRequest request) {
+    ApiPrincipal who = request.principal();
+    if (!who.viaSession()) {
+      throw new BadRequestException("no session to end: the API token logs nothing in or out");
+    }
+    sessions.end(SessionCookie.read(request.header("cookie"), tls));
+    ApiResponse response =
+        replies
+            .reply(200, replies.object().put("ok", true))
+            .withHeader("Set-Cookie", SessionCookie.clear(tls));
+    return audit
+        .record(
+            AuditRecorder.entry(
+                clock, AuditRecorder.serverName(config), request, "logout", 200, "logout", ""))
+        .handle((r, e) -> response);
+  }
+
+  /** A user's own new password; the session goes on under a new id (the old one is over). */
+  private CompletableFuture<ApiResponse> changeOwnPassword(ApiRequest request) {
+    ApiPrincipal who = request.principal();
+    if (!who.viaSession()) {
+      throw new BadRequestException(
+          "the API token has no password of its own; set a user's with PUT /api/v1/users");
+    }
+    JsonNode body = replies.body(request);
+    String current = Replies.text(body, "current", true);
+    String password = Replies.text(body, "password", true);
+    try {
+      PasswordHasher.checkAcceptable(who.name(), password);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e.getMessage());
+    }
+    return onHashing(
+        () -> {
+          ConsoleUser user = users.find(who.name()).orElse(null);
+          if (user == null || !hasher.verify(current, user.passwordHash())) {
+            return null;
+          }
+          Instant now = clock.instant();
+          return new ConsoleUser(
+              user.name(),
+              user.role(),
+              hasher.hash(password),
+              user.createdAt(),
+              now,
+              user.name(),
+              false);
+        },
+        changed -> {
+          if (changed == null) {
+            return CompletableFuture.completedFuture(
+                replies.error(403, "the current password is wrong"));
+          }
+          return users.save(changed).thenCompose(u -> loggedIn(request, u, false));
+        });
+  }
+
+  private ObjectNode sessionJson(String name, String role, String via) {
+    ObjectNode body = replies.object();
+    body.put("name", name);
+    body.put("role", role);
+    body.put("via", via);
+    body.put("idleTimeoutSeconds", sessions.idleTimeout().toSeconds());
+    return body;
+  }
+
+  private <T> CompletableFuture<ApiResponse> onHashing(
+      java.util.function.Supplier<T> work,
+      java.util.function.Function<T, CompletableFuture<ApiResponse>> then) {
+    return hashing.run(work, then);
+  }
+}
