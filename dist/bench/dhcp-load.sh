@@ -20,7 +20,11 @@
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
 #                           [--servers "provisiond kea null"] [--no-profile]
 # --servers may add provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
-# diagnostic that separates the disk's share of the figures from the server's.
+# diagnostic that separates the disk's share of the figures from the server's; and
+# provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
+# informs go to a port nobody answers, with the pool's marks at 1 % and 2 % so that alerts are raised
+# as the load starts and their deliveries fail and are retried throughout (the channels' counters
+# are printed): beside plain provisiond, it shows what dead receivers cost DHCP.
 # Failover pairs (primary 127.0.0.1, secondary 127.0.0.3; perfdhcp drives the primary; CPU is the
 # two servers' sum):
 #   provisiond-pair  two provisiond paired with `provisionctl failover init`: every ACK durable
@@ -137,9 +141,11 @@ declare -A best avg max cpu cpu_at cpu_line
 provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/provisiond")
 [[ -n $provisiond_opts ]] || die "cannot read the default JAVA_OPTS from bin/provisiond"
 
-# write_provisiond_config NAME DATA_DIR [ADDRESS ID ROLE]: the config of one server (of a pair).
+# write_provisiond_config NAME DATA_DIR [ADDRESS ID ROLE [POOL_EXTRA [EXTRA_YAML]]]: the config of
+# one server (of a pair); POOL_EXTRA adds keys to the pool, EXTRA_YAML top-level sections.
 write_provisiond_config() {
   local name=$1 data=$2 address=${3:-127.0.0.1} id=${4:-1} role=${5:-standalone}
+  local pool_extra=${6:-} extra=${7:-}
   mkdir -p "$work/$name"
   cat >"$work/$name/provisiond.yaml" <<EOF
 server: {name: $name, id: $id, dataDir: $data}
@@ -154,7 +160,8 @@ dhcp:
     - subnet: 127.0.0.0/8
       relays: [127.0.0.2]
       pools:
-        - {name: load, range: 127.16.0.0-127.31.255.255}
+        - {name: load, range: 127.16.0.0-127.31.255.255$pool_extra}
+$extra
 EOF
 }
 
@@ -178,6 +185,19 @@ start() {
       shm=$(mktemp -d /dev/shm/dhcp-load.XXXXXX)
       write_provisiond_config provisiond "$shm"
       start_server provisiond-tmpfs env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond-deadchannels)
+      rm -rf "$work/provisiond/data"
+      write_provisiond_config provisiond "$work/provisiond/data" 127.0.0.1 1 standalone \
+        ", warningPercent: 1, criticalPercent: 2" "$(cat <<'EOY'
+alerts:
+  email: {host: 127.0.0.1, port: 9, security: none, from: provisiond@load.example.net, to: [noc@example.net], minSeverity: info}
+  snmp:
+    minSeverity: info
+    traps: [{address: 127.0.0.1, port: 9, version: v2c, community: load, inform: true}]
+EOY
+)"
+      start_server provisiond-deadchannels env JAVA_OPTS="$provisiond_opts" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
     provisiond-pair)
       rm -rf "$work/primary" "$work/secondary"
@@ -243,6 +263,10 @@ measure() {
   cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid${partner_pid:+,$partner_pid}" "$rate" "$seconds")
   threads_cpu "$pid" >"$work/threads.after"
   echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+  if [[ $name == provisiond-deadchannels ]]; then
+    echo "   alert channels (receivers dead):"
+    ctl provisiond stats --prefix alerts. | sed 's/^/   /'
+  fi
   cpu[$name]=$(sed -n 's/.*server CPU \([0-9.]*\) ms per 1,000.*/\1/p' <<<"${cpu_line[$name]}")
   local achieved_rate
   achieved_rate=$(sed -n 's/^achieved \([0-9]*\)\/s.*/\1/p' <<<"${cpu_line[$name]}")
