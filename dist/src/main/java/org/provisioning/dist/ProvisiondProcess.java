@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
@@ -40,6 +41,7 @@ import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.ReloadRoutes;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.http.ManagementServer;
 import org.provisioning.console.snmp.MibSources;
@@ -85,6 +87,8 @@ public final class ProvisiondProcess {
   private final ConfigService config;
   private final List<ProvisioningService> services = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+  private Path configFile;
   private AlertCenter alerts;
   private StateBus bus;
   private FileLock dataDirLock;
@@ -134,7 +138,20 @@ public final class ProvisiondProcess {
    * @throws ConfigException if the document is invalid; nothing is started then
    */
   public static ProvisiondProcess start(Path home, String document) throws Exception {
+    return start(home, document, null);
+  }
+
+  /**
+   * Starts a server on the config file it was given, which {@code provisionctl config reload}
+   * (systemd's {@code ExecReload}) makes it read again; tells systemd when it is ready.
+   *
+   * @param configFile the file {@code document} was read from; null for the embedded default
+   * @throws ConfigException if the document is invalid; nothing is started then
+   */
+  public static ProvisiondProcess start(Path home, String document, Path configFile)
+      throws Exception {
     ProvisiondProcess process = new ProvisiondProcess(home);
+    process.configFile = configFile;
     try {
       process.open(document);
     } catch (Exception e) {
@@ -217,6 +234,7 @@ public final class ProvisiondProcess {
                 running.management().listen().toInetAddress(), running.management().port()),
             running.management().maxBodyBytes());
     LeaseRoutes.register(api, leases);
+    ReloadRoutes.register(api, this::reloadConfigFile);
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
       services.add(server);
@@ -239,6 +257,31 @@ public final class ProvisiondProcess {
         version.number(),
         dataDir,
         status().services());
+    systemd.ready("serving, config version " + version.number());
+  }
+
+  /** The config file read again and applied if it changed, as {@code --check-config} checks it. */
+  private CompletableFuture<ConfigVersion> reloadConfigFile() throws IOException, ConfigException {
+    if (configFile == null) {
+      throw new IllegalStateException(
+          "provisiond was started without a config file (on its embedded default): nothing to"
+              + " reload; start it with --config FILE");
+    }
+    String document = Files.readString(configFile, StandardCharsets.UTF_8);
+    systemd.reloading();
+    try {
+      return config
+          .reloadFile(document)
+          .whenComplete(
+              (v, e) ->
+                  systemd.ready(
+                      "serving, config version "
+                          + config.current().map(ConfigVersion::number).orElse(0L)));
+    } catch (ConfigException | RuntimeException e) {
+      log.warn("CONFIG_RELOAD_REFUSED file={}: {}", configFile, e.getMessage());
+      systemd.ready("serving, config file refused at reload");
+      throw e;
+    }
   }
 
   /**
@@ -347,6 +390,7 @@ public final class ProvisiondProcess {
     if (stopped.getCount() == 0) {
       return;
     }
+    systemd.stopping();
     for (int i = services.size() - 1; i >= 0; i--) {
       try {
         services.get(i).stop();
@@ -368,6 +412,7 @@ public final class ProvisiondProcess {
       }
     }
     log.info("PROVISIOND_STOPPED");
+    systemd.close();
     stopped.countDown();
   }
 

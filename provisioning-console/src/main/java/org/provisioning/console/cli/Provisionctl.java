@@ -453,7 +453,7 @@ public final class Provisionctl {
   @Command(
       name = "config",
       description = "Show, change or check the running config.",
-      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class})
+      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class, ConfigReload.class})
   static final class Config {
     @ParentCommand Provisionctl ctl;
 
