@@ -23,6 +23,7 @@ import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
+import org.provisioning.common.config.ConfigRule;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
@@ -107,8 +108,12 @@ public final class ProvisiondProcess {
    * TFTP roots).
    */
   public static ConfigCodec codec(Path home) {
-    return new ConfigCodec(
-        List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule()));
+    return new ConfigCodec(rules(home));
+  }
+
+  /** The services' rules on a config, those on this installation's files included. */
+  static List<ConfigRule> rules(Path home) {
+    return List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule());
   }
 
   /** The installation directory: relative paths in the config are resolved against it. */

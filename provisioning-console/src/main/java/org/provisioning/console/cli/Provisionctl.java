@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
       Provisionctl.Config.class,
       Provisionctl.Tftp.class,
       Provisionctl.Failover.class,
-      Provisionctl.Dns.class
+      Provisionctl.Dns.class,
+      Setup.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -104,8 +105,13 @@ public final class Provisionctl {
   }
 
   /** The server's config as the CLI needs it: its API address and its data directory. */
-  private ProvisioningConfig serverConfig() {
-    Path file = configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
+  /** The server's config file: --config, or conf/provisiond.yaml of this installation. */
+  Path configPath() {
+    return configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
+  }
+
+  ProvisioningConfig serverConfig() {
+    Path file = configPath();
     if (!Files.exists(file)) {
       if (configFile != null) {
         throw new CliFailure(UNREACHABLE, "config file " + file + " does not exist");
