@@ -2,6 +2,7 @@ package org.provisioning.dist;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -20,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.backup.BackupFormat;
+import org.provisioning.common.backup.BackupHeader;
+import org.provisioning.common.backup.BackupWriter;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
@@ -38,6 +42,7 @@ import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.BackupRoutes;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
@@ -240,6 +245,7 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes());
     LeaseRoutes.register(api, leases);
     ReloadRoutes.register(api, this::reloadConfigFile);
+    BackupRoutes.register(api, out -> writeBackup(out, dataDir, leases));
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
       services.add(server);
@@ -263,6 +269,41 @@ public final class ProvisiondProcess {
         dataDir,
         status().services());
     systemd.ready("serving, config version " + version.number());
+  }
+
+  /**
+   * A backup file: the state bus's files after a fresh snapshot (every lease acknowledged before is
+   * in them), the config file this server runs on and its pairing secret.
+   */
+  private void writeBackup(OutputStream out, Path dataDir, MemoryLeaseStore leases)
+      throws IOException {
+    ConfigVersion running = config.current().orElseThrow();
+    BackupWriter writer =
+        new BackupWriter(
+            out,
+            new BackupHeader(
+                BackupFormat.VERSION,
+                clock.instant(),
+                running.config().server().name(),
+                running.config().server().id(),
+                version(),
+                running.number(),
+                boundLeases(leases).size()));
+    List<String> files = new ArrayList<>();
+    bus.backup(
+        (name, file) -> {
+          writer.add("journal/" + name, file);
+          files.add(name);
+        });
+    if (configFile != null && Files.isRegularFile(configFile)) {
+      writer.add(BackupFormat.CONFIG_ENTRY, Files.readAllBytes(configFile));
+    }
+    Path secret = dataDir.resolve("failover.secret");
+    if (Files.isRegularFile(secret)) {
+      writer.add("data/failover.secret", secret);
+    }
+    writer.finish();
+    log.info("BACKUP_TAKEN config={} journal_files={}", running.number(), files);
   }
 
   /** The config file read again and applied if it changed, as {@code --check-config} checks it. */

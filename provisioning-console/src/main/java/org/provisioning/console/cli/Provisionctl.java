@@ -51,7 +51,9 @@ import picocli.CommandLine.Spec;
       Provisionctl.Tftp.class,
       Provisionctl.Failover.class,
       Provisionctl.Dns.class,
-      Setup.class
+      Setup.class,
+      Backup.class,
+      Restore.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;

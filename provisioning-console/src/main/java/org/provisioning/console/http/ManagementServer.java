@@ -227,7 +227,11 @@ public final class ManagementServer implements ProvisioningService {
               HttpResponseStatus.valueOf(response.status()),
               Unpooled.wrappedBuffer(response.body()));
       http.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+          .set(
+              HttpHeaderNames.CONTENT_TYPE,
+              response.contentType() != null
+                  ? response.contentType()
+                  : HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
           .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length)
           .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
       if (response.allow() != null) {
