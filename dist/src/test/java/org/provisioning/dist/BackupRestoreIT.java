@@ -10,6 +10,10 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.console.api.ApiToken;
 import org.provisioning.dist.Distribution.Result;
 
 /**
@@ -68,7 +73,7 @@ class BackupRestoreIT {
         Files.writeString(
             dir.resolve("original.yaml"),
             document.formatted(dir.resolve("data"), managementPort, dhcpPort));
-    server = start(original);
+    server = start(original, dir.resolve("data"), managementPort);
 
     Map<Integer, Ipv4Address> acked = new ConcurrentHashMap<>();
     AtomicBoolean loading = new AtomicBoolean(true);
@@ -135,7 +140,7 @@ class BackupRestoreIT {
             "--keep-config",
             backup.toString());
     assertEquals(0, restored.exit(), restored.out() + restored.err());
-    server = start(fresh);
+    server = start(fresh, dir.resolve("fresh-data"), managementPort);
     Result leases =
         Distribution.run(
             "provisionctl",
@@ -162,20 +167,30 @@ class BackupRestoreIT {
     }
   }
 
-  private Process start(Path config) throws Exception {
+  /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
+  private Process start(Path config, Path data, int managementPort) throws Exception {
     Path log = dir.resolve(config.getFileName() + ".log");
     Process process = Distribution.start(log, "--config", config.toString());
     await()
         .atMost(30, SECONDS)
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
+        .ignoreExceptions()
+        .until(() -> !process.isAlive() || answers(data, managementPort));
     assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
     return process;
+  }
+
+  private static boolean answers(Path data, int port) throws Exception {
+    String token = ApiToken.read(data.resolve(ApiToken.FILE_NAME)).value();
+    return HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/status"))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode()
+        == 200;
   }
 
   private static String read(Path file) {

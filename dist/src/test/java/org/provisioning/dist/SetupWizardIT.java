@@ -7,20 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.console.api.ApiToken;
 import org.provisioning.dist.Distribution.Result;
 
 /**
@@ -33,6 +42,9 @@ import org.provisioning.dist.Distribution.Result;
 class SetupWizardIT {
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
+  private final Map<Path, Integer> apiPorts = new HashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -133,12 +145,13 @@ class SetupWizardIT {
     await()
         .atMost(10, SECONDS)
         .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
         .until(
             () ->
-                Distribution.run("provisionctl", "--config", secondary.toString(), "leases")
-                    .out()
-                    .lines()
-                    .anyMatch(l -> l.startsWith(leased + " ") && l.contains(mac)));
+                api(secondary, "/leases?mac=" + mac)
+                    .path("leases")
+                    .findValuesAsText("ip")
+                    .contains(leased.toString()));
   }
 
   /** A fresh installation's config: the distribution's default, where the wizard starts from. */
@@ -167,7 +180,7 @@ class SetupWizardIT {
                 "--data-dir",
                 config.resolveSibling("data").toString(),
                 "--management-port",
-                Integer.toString(Distribution.freePort())));
+                Integer.toString(apiPort(config))));
     args.addAll(ports);
     args.addAll(List.of(answers));
     return Distribution.run("provisionctl", args.toArray(String[]::new));
@@ -192,20 +205,45 @@ class SetupWizardIT {
     await()
         .atMost(30, SECONDS)
         .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
+        .ignoreExceptions()
+        .until(() -> !process.isAlive() || api(config, "/status").has("services"));
     assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
     assertFalse(read(log).contains("FAILOVER_NOT_PAIRED"), () -> read(log));
   }
 
-  private static boolean normal(Path config) throws Exception {
-    Result status =
-        Distribution.run("provisionctl", "--config", config.toString(), "failover", "status");
-    return status.exit() == 0 && status.out().contains("state      NORMAL");
+  private boolean normal(Path config) {
+    try {
+      return "NORMAL".equals(api(config, "/failover").path("state").asText());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** The API port of the server whose config this is, chosen once. */
+  private int apiPort(Path config) throws IOException {
+    Integer port = apiPorts.get(config);
+    if (port == null) {
+      port = Distribution.freePort();
+      apiPorts.put(config, port);
+    }
+    return port;
+  }
+
+  /** GET on a server's API, as provisionctl does but without a JVM start per call. */
+  private JsonNode api(Path config, String path) throws Exception {
+    String address =
+        config.getParent().getFileName().toString().equals("secondary") ? "127.0.0.3" : "127.0.0.1";
+    String token = ApiToken.read(config.resolveSibling("data").resolve(ApiToken.FILE_NAME)).value();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + address + ":" + apiPort(config) + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return json.readTree(response.body());
   }
 
   private static String read(Path file) {

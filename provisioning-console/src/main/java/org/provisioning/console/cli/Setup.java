@@ -152,6 +152,11 @@ final class Setup implements Callable<Integer> {
   boolean print;
 
   @Option(
+      names = "--restart",
+      description = "Then restart the provisiond service (systemctl) to run on the new config.")
+  boolean restart;
+
+  @Option(
       names = {"--non-interactive", "-y"},
       description = "Never ask: a missing answer takes its default, or fails.")
   boolean nonInteractive;
@@ -334,6 +339,9 @@ final class Setup implements Callable<Integer> {
       }
     }
     out.println();
+    if (restart) {
+      return restartService();
+    }
     out.println(
         "Start the server on it: systemctl restart provisiond (or bin/provisiond --config "
             + target
@@ -367,6 +375,22 @@ final class Setup implements Callable<Integer> {
     } else if (node instanceof ArrayNode array) {
       array.forEach(Setup::withoutNulls);
     }
+  }
+
+  /** systemctl restart provisiond, its output passed through; exit 1 when it fails. */
+  private int restartService() throws IOException, InterruptedException {
+    out.println("systemctl restart provisiond");
+    out.flush();
+    Process systemctl =
+        new ProcessBuilder("systemctl", "restart", "provisiond").inheritIO().start();
+    if (systemctl.waitFor() != 0) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.UNREACHABLE,
+          "systemctl restart provisiond failed; see journalctl -u provisiond (the config is"
+              + " written)");
+    }
+    out.println("provisiond runs on the new config");
+    return 0;
   }
 
   /** The config being replaced, or the defaults when there is none or it cannot be read. */
