@@ -106,12 +106,12 @@ public final class Provisionctl {
     return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
   }
 
-  /** The server's config as the CLI needs it: its API address and its data directory. */
   /** The server's config file: --config, or conf/provisiond.yaml of this installation. */
   Path configPath() {
     return configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
   }
 
+  /** The server's config as the CLI needs it: its API address and its data directory. */
   ProvisioningConfig serverConfig() {
     Path file = configPath();
     if (!Files.exists(file)) {
