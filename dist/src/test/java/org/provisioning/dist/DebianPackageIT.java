@@ -87,6 +87,8 @@ class DebianPackageIT {
       if (!userExisted) {
         HostTools.run(Duration.ofSeconds(10), List.of("userdel", PACKAGE));
         HostTools.run(Duration.ofSeconds(10), List.of("groupdel", PACKAGE));
+        // What the JVMs run as that user left (systemd's PrivateTmp would have taken it away).
+        HostTools.run(Duration.ofSeconds(10), List.of("rm", "-rf", "/tmp/hsperfdata_" + PACKAGE));
       }
     }
   }
