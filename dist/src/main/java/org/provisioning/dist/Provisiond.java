@@ -115,7 +115,7 @@ public final class Provisiond {
     }
     ProvisiondProcess process;
     try {
-      process = ProvisiondProcess.start(ProvisiondProcess.home(), document);
+      process = ProvisiondProcess.start(ProvisiondProcess.home(), document, configFile);
     } catch (ConfigException e) {
       err.println("provisiond: refusing to start, the config is invalid:");
       e.errors().forEach(error -> err.println("  " + error));

@@ -2,6 +2,7 @@ package org.provisioning.dist;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,13 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertListener;
+import org.provisioning.common.backup.BackupFormat;
+import org.provisioning.common.backup.BackupHeader;
+import org.provisioning.common.backup.BackupWriter;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
+import org.provisioning.common.config.ConfigRule;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.common.config.DnsConfig;
@@ -43,11 +49,13 @@ import org.provisioning.console.alert.ConfiguredChannel;
 import org.provisioning.console.alert.EmailSender;
 import org.provisioning.console.alert.SyslogSender;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.BackupRoutes;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.MetricsRoutes;
+import org.provisioning.console.api.ReloadRoutes;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.auth.ConsoleAccess;
 import org.provisioning.console.http.ManagementServer;
@@ -96,6 +104,8 @@ public final class ProvisiondProcess {
   private final ConfigService config;
   private final List<ProvisioningService> services = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+  private Path configFile;
   private AlertCenter alerts;
   private StateBus bus;
   private FileLock dataDirLock;
@@ -116,8 +126,12 @@ public final class ProvisiondProcess {
    * TFTP roots).
    */
   public static ConfigCodec codec(Path home) {
-    return new ConfigCodec(
-        List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule()));
+    return new ConfigCodec(rules(home));
+  }
+
+  /** The services' rules on a config, those on this installation's files included. */
+  static List<ConfigRule> rules(Path home) {
+    return List.of(new TftpConfigRule(home), new DocsisTemplateRule(home), new DnsConfigRule());
   }
 
   /** The installation directory: relative paths in the config are resolved against it. */
@@ -147,7 +161,20 @@ public final class ProvisiondProcess {
    * @throws ConfigException if the document is invalid; nothing is started then
    */
   public static ProvisiondProcess start(Path home, String document) throws Exception {
+    return start(home, document, null);
+  }
+
+  /**
+   * Starts a server on the config file it was given, which {@code provisionctl config reload}
+   * (systemd's {@code ExecReload}) makes it read again; tells systemd when it is ready.
+   *
+   * @param configFile the file {@code document} was read from; null for the embedded default
+   * @throws ConfigException if the document is invalid; nothing is started then
+   */
+  public static ProvisiondProcess start(Path home, String document, Path configFile)
+      throws Exception {
     ProvisiondProcess process = new ProvisiondProcess(home);
+    process.configFile = configFile;
     try {
       process.open(document);
     } catch (Exception e) {
@@ -248,6 +275,8 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes(),
             tls.orElse(null));
     LeaseRoutes.register(api, leases);
+    ReloadRoutes.register(api, this::reloadConfigFile);
+    BackupRoutes.register(api, out -> writeBackup(out, dataDir, leases));
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
       services.add(server);
@@ -270,6 +299,66 @@ public final class ProvisiondProcess {
         version.number(),
         dataDir,
         status().services());
+    systemd.ready("serving, config version " + version.number());
+  }
+
+  /**
+   * A backup file: the state bus's files after a fresh snapshot (every lease acknowledged before is
+   * in them), the config file this server runs on and its pairing secret.
+   */
+  private void writeBackup(OutputStream out, Path dataDir, MemoryLeaseStore leases)
+      throws IOException {
+    ConfigVersion running = config.current().orElseThrow();
+    BackupWriter writer =
+        new BackupWriter(
+            out,
+            new BackupHeader(
+                BackupFormat.VERSION,
+                clock.instant(),
+                running.config().server().name(),
+                running.config().server().id(),
+                version(),
+                running.number(),
+                boundLeases(leases).size()));
+    List<String> files = new ArrayList<>();
+    bus.backup(
+        (name, file) -> {
+          writer.add("journal/" + name, file);
+          files.add(name);
+        });
+    if (configFile != null && Files.isRegularFile(configFile)) {
+      writer.add(BackupFormat.CONFIG_ENTRY, Files.readAllBytes(configFile));
+    }
+    Path secret = dataDir.resolve("failover.secret");
+    if (Files.isRegularFile(secret)) {
+      writer.add("data/failover.secret", secret);
+    }
+    writer.finish();
+    log.info("BACKUP_TAKEN config={} journal_files={}", running.number(), files);
+  }
+
+  /** The config file read again and applied if it changed, as {@code --check-config} checks it. */
+  private CompletableFuture<ConfigVersion> reloadConfigFile() throws IOException, ConfigException {
+    if (configFile == null) {
+      throw new IllegalStateException(
+          "provisiond was started without a config file (on its embedded default): nothing to"
+              + " reload; start it with --config FILE");
+    }
+    String document = Files.readString(configFile, StandardCharsets.UTF_8);
+    systemd.reloading();
+    try {
+      return config
+          .reloadFile(document)
+          .whenComplete(
+              (v, e) ->
+                  systemd.ready(
+                      "serving, config version "
+                          + config.current().map(ConfigVersion::number).orElse(0L)));
+    } catch (ConfigException | RuntimeException e) {
+      log.warn("CONFIG_RELOAD_REFUSED file={}: {}", configFile, e.getMessage());
+      systemd.ready("serving, config file refused at reload");
+      throw e;
+    }
   }
 
   /**
@@ -402,6 +491,7 @@ public final class ProvisiondProcess {
     if (stopped.getCount() == 0) {
       return;
     }
+    systemd.stopping();
     for (int i = services.size() - 1; i >= 0; i--) {
       try {
         services.get(i).stop();
@@ -427,6 +517,7 @@ public final class ProvisiondProcess {
       }
     }
     log.info("PROVISIOND_STOPPED");
+    systemd.close();
     stopped.countDown();
   }
 

@@ -49,11 +49,17 @@ final class RelayedDhcpClient implements AutoCloseable {
    * @return the address each acknowledged client got, by client number
    */
   Map<Integer, Ipv4Address> bindAll(int count, int window, long deadlineMillis) throws IOException {
+    return bindRange(0, count, window, deadlineMillis);
+  }
+
+  /** Runs DISCOVER-OFFER-REQUEST-ACK for clients from..to-1, a window at a time. */
+  Map<Integer, Ipv4Address> bindRange(int from, int to, int window, long deadlineMillis)
+      throws IOException {
     Map<Integer, Ipv4Address> acked = new LinkedHashMap<>();
-    for (int start = 0;
-        start < count && System.currentTimeMillis() < deadlineMillis;
+    for (int start = from;
+        start < to && System.currentTimeMillis() < deadlineMillis;
         start += window) {
-      int end = Math.min(count, start + window);
+      int end = Math.min(to, start + window);
       Map<Integer, Ipv4Address> offered = new HashMap<>();
       for (int n = start; n < end; n++) {
         send(message(n, DhcpMessageType.DISCOVER, DhcpOptions.builder()));

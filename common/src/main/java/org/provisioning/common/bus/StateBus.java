@@ -423,6 +423,34 @@ public final class StateBus implements BusPublisher, AutoCloseable {
     }
   }
 
+  /** Receives the files of a backup, one at a time, while they cannot change or go away. */
+  @FunctionalInterface
+  public interface BackupSink {
+    void accept(String fileName, Path file) throws IOException;
+  }
+
+  /**
+   * Takes a snapshot, then hands {@code sink} every file that a bus opened on a copy of them needs,
+   * while no snapshot can delete any: the snapshots kept and the closed journal segments (the state
+   * as of the new snapshot, and the history back to the one before). Every record durable before
+   * the call is in them; records published meanwhile go to the segment the snapshot opened, which
+   * is not handed over. A bus opened in a folder holding only these files comes back to that state.
+   *
+   * @throws IllegalStateException if the bus is closed, or when called from a listener
+   */
+  public void backup(BackupSink sink) throws IOException {
+    synchronized (snapshotLock) {
+      snapshot();
+      NavigableMap<Long, Path> kept = snapshots.list();
+      for (Path snapshot : kept.values()) {
+        sink.accept(snapshot.getFileName().toString(), snapshot);
+      }
+      for (Path segment : Journal.listSegments(directory).headMap(kept.lastKey()).values()) {
+        sink.accept(segment.getFileName().toString(), segment);
+      }
+    }
+  }
+
   private void takeSnapshot() throws IOException {
     synchronized (snapshotLock) {
       long started = System.nanoTime();

@@ -91,6 +91,32 @@ public final class ConfigService implements BusParticipant {
   }
 
   /**
+   * Re-reads the config file of a running server ({@code systemctl reload}): validated as at
+   * start-up, refused like an API change when it touches a field that needs a restart. A file
+   * unchanged since it was last applied changes nothing, so a later API change stays running, as it
+   * would across a restart.
+   *
+   * @throws ConfigException with every error; the running config stays
+   */
+  public CompletableFuture<ConfigVersion> reloadFile(String document) throws ConfigException {
+    String digest = sha256(document);
+    ProvisioningConfig config = codec.parse(document);
+    ConfigVersion now = current;
+    if (now != null) {
+      if (digest.equals(now.fileDigest())) {
+        log.info(
+            "CONFIG_KEPT version={} (config file unchanged since it was applied)", now.number());
+        return CompletableFuture.completedFuture(now);
+      }
+      List<ConfigError> errors = restartOnlyChanges(now.config(), config);
+      if (!errors.isEmpty()) {
+        throw new ConfigException(errors);
+      }
+    }
+    return apply(config, "file", digest, null);
+  }
+
+  /**
    * Validates a document and, if it is valid, applies it.
    *
    * @param expectedVersion if not null, the change is refused unless this is the current version

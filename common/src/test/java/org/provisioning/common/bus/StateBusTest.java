@@ -338,4 +338,27 @@ class StateBusTest {
     }
     assertTrue(Files.exists(nested.resolve(Journal.segmentName(1))));
   }
+
+  @Test
+  void aBusOpenedOnTheBackupFilesHasEveryRecordDurableBeforeTheBackup(@TempDir Path copy)
+      throws IOException {
+    KeyValueStore store = new KeyValueStore();
+    try (StateBus bus = open(store)) {
+      for (int i = 0; i < 50; i++) {
+        store.put(bus, "k" + i, "v" + i).join();
+      }
+      bus.snapshot();
+      store.put(bus, "after-snapshot", "yes").join();
+      bus.backup((name, file) -> Files.copy(file, copy.resolve(name)));
+      store.put(bus, "after-backup", "not in it").join();
+    }
+    KeyValueStore restored = new KeyValueStore();
+    try (StateBus bus =
+        StateBus.open(copy, ORIGIN, clock, new StatisticsRegistry(), List.of(restored))) {
+      assertEquals("v49", restored.values().get("k49"));
+      assertEquals("yes", restored.values().get("after-snapshot"));
+      assertEquals(null, restored.values().get("after-backup"));
+      assertEquals(51, bus.lastSequence());
+    }
+  }
 }

@@ -125,4 +125,39 @@ class ConfigServiceTest {
     assertEquals(1, change.join().number());
     assertEquals(List.of(1L), heard);
   }
+
+  @Test
+  void reloadAppliesAnEditedFileAndRecordsItAsTheFileApplied() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    ConfigVersion reloaded = service.reloadFile("server: {name: two}\n").join();
+    assertEquals(2, reloaded.number());
+    assertEquals("file", reloaded.source());
+
+    ConfigVersion kept = restarted().seedFromFile("server: {name: two}\n");
+    assertEquals(2, kept.number(), "the reloaded file is the one applied: a restart keeps it");
+  }
+
+  @Test
+  void reloadOfAnUnchangedFileKeepsALaterApiChange() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\n", "api", null).join();
+    ConfigVersion kept = service.reloadFile(FILE).join();
+    assertEquals(2, kept.number());
+    assertEquals(2, journal.size());
+  }
+
+  @Test
+  void reloadRefusesAnInvalidFileOrARestartOnlyChange() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    assertThrows(ConfigException.class, () -> service.reloadFile("server: {id: 999}\n"));
+    ConfigException moved =
+        assertThrows(
+            ConfigException.class,
+            () -> service.reloadFile("server: {name: one, dataDir: elsewhere}\n"));
+    assertEquals("server.dataDir", moved.errors().get(0).path());
+    assertEquals(1, service.current().orElseThrow().number());
+  }
 }

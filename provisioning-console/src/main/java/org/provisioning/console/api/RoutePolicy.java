@@ -40,6 +40,9 @@ public final class RoutePolicy {
     if (path.equals(P + "/failover/secret")) {
       return Optional.of(Role.ADMIN);
     }
+    if (path.equals(P + "/backup")) {
+      return Optional.of(Role.ADMIN); // a backup holds every user's password hash
+    }
     if ((path.equals(P + "/failover") || path.startsWith(P + "/failover/")) && !read) {
       return Optional.of(Role.ADMIN);
     }

@@ -55,7 +55,10 @@ import picocli.CommandLine.Spec;
       Provisionctl.Dns.class,
       UserCommands.class,
       AuditCommand.class,
-      TlsCommand.class
+      TlsCommand.class,
+      Setup.class,
+      Backup.class,
+      Restore.class
     })
 public final class Provisionctl {
   static final int UNREACHABLE = 1;
@@ -125,9 +128,14 @@ public final class Provisionctl {
     return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
   }
 
+  /** The server's config file: --config, or conf/provisiond.yaml of this installation. */
+  Path configPath() {
+    return configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
+  }
+
   /** The server's config as the CLI needs it: its API address and its data directory. */
-  private ProvisioningConfig serverConfig() {
-    Path file = configFile != null ? configFile : home().resolve("conf/provisiond.yaml");
+  ProvisioningConfig serverConfig() {
+    Path file = configPath();
     if (!Files.exists(file)) {
       if (configFile != null) {
         throw new CliFailure(UNREACHABLE, "config file " + file + " does not exist");
@@ -524,7 +532,7 @@ public final class Provisionctl {
   @Command(
       name = "config",
       description = "Show, change or check the running config.",
-      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class})
+      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class, ConfigReload.class})
   static final class Config {
     @ParentCommand Provisionctl ctl;
 

@@ -1,0 +1,203 @@
+package org.provisioning.dist;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.console.api.ApiToken;
+import org.provisioning.dist.Distribution.Result;
+
+/**
+ * {@code provisionctl backup} while a relay keeps binding clients through the packaged provisiond,
+ * then {@code provisionctl restore} into a fresh data folder: the server started on it holds every
+ * lease acknowledged before the backup began, by address and MAC. A backup with one byte changed is
+ * refused and changes nothing.
+ */
+class BackupRestoreIT {
+  @TempDir Path dir;
+  private Process server;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (server != null) {
+      server.destroyForcibly();
+      server.waitFor(10, SECONDS);
+    }
+  }
+
+  @Test
+  void restoreOnAFreshDataFolderHoldsEveryLeaseAckedBeforeTheBackup() throws Exception {
+    int dhcpPort;
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      dhcpPort = socket.getLocalPort();
+    }
+    String document =
+        """
+        server: {name: backed-up, dataDir: %s}
+        management: {port: %d}
+        dhcp:
+          enabled: true
+          listen: 127.0.0.1
+          port: %d
+          serverIdentifier: 127.0.0.1
+          subnets:
+            - subnet: 127.16.0.0/16
+              relays: [127.0.0.2]
+              pools: [{range: 127.16.0.10-127.16.31.250}]
+        """;
+    int managementPort = Distribution.freePort();
+    Path original =
+        Files.writeString(
+            dir.resolve("original.yaml"),
+            document.formatted(dir.resolve("data"), managementPort, dhcpPort));
+    server = start(original, dir.resolve("data"), managementPort);
+
+    Map<Integer, Ipv4Address> acked = new ConcurrentHashMap<>();
+    AtomicBoolean loading = new AtomicBoolean(true);
+    AtomicReference<Throwable> loadFailure = new AtomicReference<>();
+    Thread load =
+        new Thread(
+            () -> {
+              try (RelayedDhcpClient relay =
+                  new RelayedDhcpClient(
+                      Ipv4Address.parse("127.0.0.2"),
+                      new InetSocketAddress("127.0.0.1", dhcpPort))) {
+                for (int n = 0; loading.get() && n < 7_000; n += 25) {
+                  acked.putAll(relay.bindRange(n, n + 25, 25, System.currentTimeMillis() + 10_000));
+                }
+              } catch (Throwable e) {
+                loadFailure.set(e);
+              }
+            },
+            "dhcp-load");
+    load.start();
+    await().atMost(60, SECONDS).until(() -> acked.size() >= 300 || !load.isAlive());
+    Map<Integer, Ipv4Address> beforeBackup = new HashMap<>(acked);
+    assertTrue(
+        beforeBackup.size() >= 300, "clients bound before the backup: " + beforeBackup.size());
+    Path backup = dir.resolve("under-load.backup");
+    Result taken =
+        Distribution.run(
+            "provisionctl", "--config", original.toString(), "backup", backup.toString());
+    int duringBackup = acked.size() - beforeBackup.size();
+    loading.set(false);
+    load.join(30_000);
+    assertEquals(null, loadFailure.get(), "the load ran");
+    assertEquals(0, taken.exit(), taken.out() + taken.err());
+    assertTrue(duringBackup > 0, "clients were bound while the backup was taken");
+    server.destroy();
+    assertTrue(server.waitFor(30, SECONDS));
+
+    Path fresh =
+        Files.writeString(
+            dir.resolve("fresh.yaml"),
+            document.formatted(dir.resolve("fresh-data"), managementPort, dhcpPort));
+    Path damaged = dir.resolve("damaged.backup");
+    byte[] bytes = Files.readAllBytes(backup);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.write(damaged, bytes);
+    Result refused =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            fresh.toString(),
+            "restore",
+            "--keep-config",
+            damaged.toString());
+    assertEquals(2, refused.exit(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("damaged"), refused.err());
+    assertFalse(Files.exists(dir.resolve("fresh-data")), "a refused restore changes nothing");
+
+    Result restored =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            fresh.toString(),
+            "restore",
+            "--keep-config",
+            backup.toString());
+    assertEquals(0, restored.exit(), restored.out() + restored.err());
+    server = start(fresh, dir.resolve("fresh-data"), managementPort);
+    Result leases =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            fresh.toString(),
+            "leases",
+            "--state",
+            "bound",
+            "--limit",
+            "10000");
+    assertEquals(0, leases.exit(), leases.err());
+    Map<String, String> macByAddress = new HashMap<>();
+    leases
+        .out()
+        .lines()
+        .map(line -> line.trim().split("\\s+"))
+        .filter(columns -> columns.length >= 2 && columns[0].startsWith("127."))
+        .forEach(columns -> macByAddress.put(columns[0], columns[1]));
+    for (Map.Entry<Integer, Ipv4Address> ack : beforeBackup.entrySet()) {
+      assertEquals(
+          HexFormat.ofDelimiter(":").formatHex(RelayedDhcpClient.mac(ack.getKey())),
+          macByAddress.get(ack.getValue().toString()),
+          "lease of client " + ack.getKey() + " acknowledged before the backup");
+    }
+  }
+
+  /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
+  private Process start(Path config, Path data, int managementPort) throws Exception {
+    Path log = dir.resolve(config.getFileName() + ".log");
+    Process process = Distribution.start(log, "--config", config.toString());
+    await()
+        .atMost(30, SECONDS)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> !process.isAlive() || answers(data, managementPort));
+    assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
+    return process;
+  }
+
+  private static boolean answers(Path data, int port) throws Exception {
+    String token = ApiToken.read(data.resolve(ApiToken.FILE_NAME)).value();
+    return HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/status"))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode()
+        == 200;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(none)";
+    }
+  }
+}

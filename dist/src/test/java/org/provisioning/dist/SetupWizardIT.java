@@ -1,0 +1,256 @@
+package org.provisioning.dist;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.console.api.ApiToken;
+import org.provisioning.dist.Distribution.Result;
+
+/**
+ * {@code provisionctl setup} driven by flags alone, as a script drives it: on the distribution's
+ * default config it writes a secondary (127.0.0.3) that prints its pairing secret and a primary
+ * (127.0.0.1) given that secret; both pass {@code --check-config}, and the two packaged servers
+ * started on them pair on loopback (NORMAL on both sides) and the secondary holds the lease a
+ * relayed client gets from the primary. An invalid answer writes nothing.
+ */
+class SetupWizardIT {
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+  private final Map<Path, Integer> apiPorts = new HashMap<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    for (Process process : started) {
+      process.destroyForcibly();
+      process.waitFor(10, SECONDS);
+    }
+  }
+
+  @Test
+  void flagsMakeAPrimaryAndASecondaryThatPairWithEachOther() throws Exception {
+    int dhcpPort;
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      dhcpPort = socket.getLocalPort();
+    }
+    List<String> ports =
+        List.of(
+            "--dhcp-port", Integer.toString(dhcpPort),
+            "--tftp-port", Integer.toString(Distribution.freePort()),
+            "--dns-port", Integer.toString(Distribution.freePort()),
+            "--tod-port", Integer.toString(Distribution.freePort()),
+            "--failover-port", Integer.toString(Distribution.freePort()));
+
+    Path secondary = installedConfig("secondary");
+    Result wizard =
+        setup(
+            secondary,
+            ports,
+            "--name",
+            "headend-b",
+            "--role",
+            "secondary",
+            "--address",
+            "127.0.0.3",
+            "--management-listen",
+            "127.0.0.3");
+    assertEquals(0, wizard.exit(), wizard.out() + wizard.err());
+    String secret = secretPrinted(wizard.out());
+
+    Path primary = installedConfig("primary");
+    String before = Files.readString(primary);
+    Result refused =
+        setup(
+            primary,
+            ports,
+            "--name",
+            "headend-a",
+            "--role",
+            "primary",
+            "--address",
+            "127.0.0.1",
+            "--peer",
+            "127.0.0.3",
+            "--secret",
+            secret,
+            "--pool",
+            "127.99.0.1-127.99.0.9");
+    assertEquals(2, refused.exit(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("lies in none of the subnets"), refused.err());
+    assertEquals(before, Files.readString(primary), "an invalid answer writes nothing");
+
+    wizard =
+        setup(
+            primary,
+            ports,
+            "--name",
+            "headend-a",
+            "--role",
+            "primary",
+            "--address",
+            "127.0.0.1",
+            "--peer",
+            "127.0.0.3",
+            "--secret",
+            secret);
+    assertEquals(0, wizard.exit(), wizard.out() + wizard.err());
+    assertTrue(wizard.out().contains("Paired with the secondary 127.0.0.3"), wizard.out());
+    for (Path config : List.of(primary, secondary)) {
+      Result check = Distribution.run("provisiond", "--check-config", config.toString());
+      assertEquals("ok", check.out().strip(), check.err());
+    }
+
+    start(secondary);
+    start(primary);
+    await()
+        .atMost(30, SECONDS)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> normal(primary) && normal(secondary));
+
+    Ipv4Address leased;
+    try (RelayedDhcpClient relay =
+        new RelayedDhcpClient(
+            Ipv4Address.parse("127.0.0.2"), new InetSocketAddress("127.0.0.1", dhcpPort))) {
+      leased = relay.bind(7, "cm-7", System.currentTimeMillis() + 10_000);
+    }
+    assertNotNull(leased, "the primary answered a relayed client");
+    String mac = HexFormat.ofDelimiter(":").formatHex(RelayedDhcpClient.mac(7));
+    await()
+        .atMost(10, SECONDS)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () ->
+                api(secondary, "/leases?mac=" + mac)
+                    .path("leases")
+                    .findValuesAsText("ip")
+                    .contains(leased.toString()));
+  }
+
+  /** A fresh installation's config: the distribution's default, where the wizard starts from. */
+  private Path installedConfig(String name) throws IOException {
+    Path home = Files.createDirectories(dir.resolve(name));
+    return Files.copy(
+        Distribution.HOME.resolve("conf/provisiond.yaml"), home.resolve("provisiond.yaml"));
+  }
+
+  private Result setup(Path config, List<String> ports, String... answers) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config",
+                config.toString(),
+                "setup",
+                "--non-interactive",
+                "--relay",
+                "127.0.0.2",
+                "--subnet",
+                "127.16.0.0/16",
+                "--pool",
+                "127.16.0.10-127.16.3.250",
+                "--domain",
+                "cable.example.net",
+                "--data-dir",
+                config.resolveSibling("data").toString(),
+                "--management-port",
+                Integer.toString(apiPort(config))));
+    args.addAll(ports);
+    args.addAll(List.of(answers));
+    return Distribution.run("provisionctl", args.toArray(String[]::new));
+  }
+
+  private static String secretPrinted(String out) {
+    List<String> lines = out.lines().toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      if (lines.get(i).contains("pairing secret, for the primary")) {
+        String secret = lines.get(i + 1).strip();
+        assertTrue(secret.matches("[0-9a-f]{64}"), secret);
+        return secret;
+      }
+    }
+    throw new AssertionError("the secondary's wizard printed no pairing secret:\n" + out);
+  }
+
+  private void start(Path config) throws Exception {
+    Path log = config.resolveSibling("provisiond.log");
+    Process process = Distribution.start(log, "--config", config.toString());
+    started.add(process);
+    await()
+        .atMost(30, SECONDS)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> !process.isAlive() || api(config, "/status").has("services"));
+    assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
+    assertFalse(read(log).contains("FAILOVER_NOT_PAIRED"), () -> read(log));
+  }
+
+  private boolean normal(Path config) {
+    try {
+      return "NORMAL".equals(api(config, "/failover").path("state").asText());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** The API port of the server whose config this is, chosen once. */
+  private int apiPort(Path config) throws IOException {
+    Integer port = apiPorts.get(config);
+    if (port == null) {
+      port = Distribution.freePort();
+      apiPorts.put(config, port);
+    }
+    return port;
+  }
+
+  /** GET on a server's API, as provisionctl does but without a JVM start per call. */
+  private JsonNode api(Path config, String path) throws Exception {
+    String address =
+        config.getParent().getFileName().toString().equals("secondary") ? "127.0.0.3" : "127.0.0.1";
+    String token = ApiToken.read(config.resolveSibling("data").resolve(ApiToken.FILE_NAME)).value();
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + address + ":" + apiPort(config) + "/api/v1" + path))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return json.readTree(response.body());
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(none)";
+    }
+  }
+}
