@@ -155,6 +155,17 @@ final class SnapshotStore {
         throw new CorruptSnapshotException("bad_magic");
       }
       byte version = in.get();
+      if (version > VERSION) {
+        // Whole (its CRC holds) but from a newer release: setting it aside would lose its state,
+        // and a downgraded server would start without it. Refuse to start instead.
+        throw new IOException(
+            path
+                + " was written by a newer release (snapshot format "
+                + version
+                + "; this release reads "
+                + VERSION
+                + "): run that release again, or restore a backup made by this one");
+      }
       if (version != VERSION) {
         throw new CorruptSnapshotException("unknown_version " + version);
       }

@@ -123,6 +123,26 @@ class SnapshotTest {
   }
 
   @Test
+  void refusesToStartOnASnapshotFromANewerReleaseAndLeavesItInPlace() throws IOException {
+    try (StateBus bus = open()) {
+      put(bus, store, 0, 5);
+      bus.snapshot();
+    }
+    Path file = snapshotFile(2);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[4] = 2; // the format version, after the magic: a newer release's snapshot...
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue()); // ...and whole
+    Files.write(file, bytes);
+
+    IOException refused = assertThrows(IOException.class, this::open);
+    assertTrue(refused.getMessage().contains("written by a newer release"), refused.getMessage());
+    assertTrue(Files.exists(file), "not set aside: its state would be lost");
+    assertEquals(0, stat("bus.snapshot.corrupt"));
+  }
+
+  @Test
   void fallsBackToThePreviousSnapshotWhenTheNewestIsCorrupt() throws IOException {
     try (StateBus bus = open()) {
       put(bus, store, 0, 5);
