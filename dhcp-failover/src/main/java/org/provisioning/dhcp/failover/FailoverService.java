@@ -664,6 +664,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           continue;
         }
         FrameAuthenticator.Frame frame = opened.get();
+        machine.onPartnerAlive();
         FailoverMessage message = FailoverCodec.decode(frame.kind(), frame.body());
         if (message instanceof FailoverMessage.Ack ack) {
           backlog.acked(ack.sequence());
@@ -1219,6 +1220,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     FrameAuthenticator.Frame opened =
         auth.open(frame, 0, length)
             .orElseThrow(() -> new IOException("a sync frame failed authentication"));
+    machine.onPartnerAlive();
     return new Received<>(opened.sender(), FailoverCodec.decode(opened.kind(), opened.body()));
   }
 

@@ -127,6 +127,15 @@ public final class FailoverStateMachine {
     }
   }
 
+  /**
+   * Any other authenticated frame from the partner (a lease-stream datagram, a sync frame) is proof
+   * of life too: a partner busy sending a large sync, whose heartbeats are late, is not dead. A
+   * hung or dead one sends nothing on any channel.
+   */
+  public synchronized void onPartnerAlive() {
+    partner = partner.alive(clock.millis());
+  }
+
   /** Called every heartbeat interval: where the dead-partner timer fires. */
   public synchronized void onTick() {
     if (paired && partner.silentForMillis(clock.millis()) >= deadAfterMillis) {

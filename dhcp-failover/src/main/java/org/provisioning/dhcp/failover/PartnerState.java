@@ -23,6 +23,23 @@ record PartnerState(
     return new PartnerState(false, sinceMillis, null, null, 0, 0, 0);
   }
 
+  /**
+   * The partner proved itself alive by another authenticated frame (lease stream, sync): its
+   * silence restarts from now, what it last said of itself stays. A partner never heard stays so.
+   */
+  PartnerState alive(long nowMillis) {
+    return heard
+        ? new PartnerState(
+            true,
+            Math.max(heardAtMillis, nowMillis),
+            role,
+            state,
+            clockMillis,
+            ownSequence,
+            appliedOurSequence)
+        : this;
+  }
+
   PartnerState heard(FailoverMessage.Heartbeat h, long nowMillis) {
     return new PartnerState(
         true,

@@ -83,6 +83,19 @@ class FailoverStateMachineTest {
   }
 
   @Test
+  void aPartnerWhoseHeartbeatsAreLateButWhoSendsSyncOrStreamFramesIsNotDead() {
+    FailoverStateMachine m = normalSecondary();
+    for (int i = 0; i < 3 * DEAD_AFTER / HEARTBEAT; i++) {
+      clock.advance(HEARTBEAT);
+      m.onPartnerAlive(); // a sync page or a lease-stream datagram, no heartbeat
+      m.onTick();
+    }
+    assertEquals(FailoverState.NORMAL, m.state());
+    silence(m, DEAD_AFTER); // nothing at all: dead, as before
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+  }
+
+  @Test
   void aReturningPrimaryRecoversBeforeTakingItsRoleBack() {
     FailoverStateMachine secondary = normalSecondary();
     silence(secondary, DEAD_AFTER);
