@@ -47,8 +47,8 @@ import org.provisioning.dist.Distribution.Result;
  * runtime with no JDK on the PATH, binds ports 67, 69, 53 and 37, sends READY=1 over
  * $NOTIFY_SOCKET, answers {@code provisionctl status} and a relayed DHCP exchange, reloads through
  * {@code ExecReload} (and refuses an invalid file) and stops cleanly on SIGTERM. An upgrade to the
- * same package rebuilt with a higher version keeps the edited config and the leases; remove keeps
- * the data, purge deletes it. The package is purged whatever happens.
+ * same package rebuilt with a higher version keeps the edited config, the leases and a console
+ * user; remove keeps the data, purge deletes it. The package is purged whatever happens.
  */
 class DebianPackageIT {
   private static final String PACKAGE = "provisiond";
@@ -170,6 +170,18 @@ class DebianPackageIT {
     assertTrue(log.contains("PROVISIOND_STARTED"), "the log file has the start:\n" + log);
 
     reloadsThroughExecReload(unit, edited);
+    Result userAdded =
+        HostTools.run(
+            Duration.ofSeconds(60),
+            List.of(
+                "/usr/bin/env",
+                "-i",
+                "PATH=" + tools,
+                "/bin/sh",
+                "-c",
+                "printf 'upgrade-keeps-me-42\\n' | /usr/bin/provisionctl user add noc-admin"
+                    + " --role admin --password-stdin"));
+    assertEquals(0, userAdded.exit(), userAdded.out() + userAdded.err());
     stopWithSigterm();
 
     // Upgrade to the same package rebuilt with a higher version.
@@ -181,6 +193,9 @@ class DebianPackageIT {
     assertEquals(token, Files.readString(DATA.resolve("api-token")));
     server = startAsService(unit, tools);
     assertLeasesBound(tools, acked);
+    Result users = provisionctl(tools, "user", "list");
+    assertEquals(0, users.exit(), users.err());
+    assertTrue(users.out().contains("noc-admin"), "the console user survives:\n" + users.out());
     stopWithSigterm();
 
     HostTools.check("dpkg", "--remove", PACKAGE);
