@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertListener;
@@ -26,8 +23,11 @@ public final class AlertRoutes {
 
   public static void register(ManagementApi api, AlertCenter alerts) {
     ObjectMapper json = api.json();
-    api.route("GET", "/alerts", r -> ok(json, alertsJson(json, alerts, r.queryParameter("state"))));
-    api.route("GET", "/alerts/types", r -> ok(json, typesJson(json, alerts.types())));
+    api.route(
+        "GET",
+        "/alerts",
+        r -> JsonRoutes.ok(json, alertsJson(json, alerts, r.queryParameter("state"))));
+    api.route("GET", "/alerts/types", r -> JsonRoutes.ok(json, typesJson(json, alerts.types())));
     api.stream(
         "/alerts/stream",
         sink -> {
@@ -44,7 +44,7 @@ public final class AlertRoutes {
         "POST",
         "/alerts/ack",
         r -> {
-          JsonNode body = body(json, r);
+          JsonNode body = JsonRoutes.body(json, r);
           if (!body.path("id").canConvertToLong()) {
             throw new ManagementApi.BadRequestException(
                 "give the alert's 'id' (a number, from GET /api/v1/alerts)");
@@ -62,7 +62,7 @@ public final class AlertRoutes {
                               alerts.byId(id).isPresent()
                                   ? "alert " + id + " is already acknowledged"
                                   : "no alert " + id + " (GET /api/v1/alerts lists them)"));
-          return ok(json, alertJson(json.createObjectNode(), acknowledged));
+          return JsonRoutes.ok(json, alertJson(json.createObjectNode(), acknowledged));
         });
   }
 
@@ -127,21 +127,5 @@ public final class AlertRoutes {
 
   private static String text(Instant at) {
     return at == null ? null : at.toString();
-  }
-
-  private static JsonNode body(ObjectMapper json, ApiRequest r) {
-    if (r.body() == null || r.body().length == 0) {
-      return json.createObjectNode();
-    }
-    try {
-      return json.readTree(new String(r.body(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ManagementApi.BadRequestException("the body is not JSON: " + e.getMessage());
-    }
-  }
-
-  private static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body)
-      throws IOException {
-    return CompletableFuture.completedFuture(new ApiResponse(200, json.writeValueAsBytes(body)));
   }
 }

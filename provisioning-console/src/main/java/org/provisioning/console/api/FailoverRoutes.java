@@ -3,8 +3,6 @@ package org.provisioning.console.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.FailoverStatus;
@@ -19,7 +17,7 @@ public final class FailoverRoutes {
 
   public static void register(ManagementApi api, FailoverControl failover) {
     ObjectMapper json = api.json();
-    api.route("GET", "/failover", r -> ok(json, statusJson(json, failover.status())));
+    api.route("GET", "/failover", r -> JsonRoutes.ok(json, statusJson(json, failover.status())));
     api.route(
         "GET",
         "/failover/secret",
@@ -33,13 +31,13 @@ public final class FailoverRoutes {
                               "the pairing secret is shown on the secondary only"));
           ObjectNode body = json.createObjectNode();
           body.put("secret", secret);
-          return ok(json, body);
+          return JsonRoutes.ok(json, body);
         });
     api.route(
         "POST",
         "/failover/init",
         r -> {
-          JsonNode body = body(json, r);
+          JsonNode body = JsonRoutes.body(json, r);
           String peer = body.path("peer").asText(null);
           String secret = body.path("secret").asText(null);
           if (peer == null || secret == null) {
@@ -50,7 +48,7 @@ public final class FailoverRoutes {
           } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ManagementApi.BadRequestException(e.getMessage());
           }
-          return ok(json, statusJson(json, failover.status()));
+          return JsonRoutes.ok(json, statusJson(json, failover.status()));
         });
     api.route("POST", "/failover/takeover", r -> action(json, failover, r, "takeover"));
     api.route("POST", "/failover/handback", r -> action(json, failover, r, "handback"));
@@ -59,7 +57,7 @@ public final class FailoverRoutes {
 
   private static CompletableFuture<ApiResponse> action(
       ObjectMapper json, FailoverControl failover, ApiRequest r, String what) throws Exception {
-    JsonNode body = body(json, r);
+    JsonNode body = JsonRoutes.body(json, r);
     String cause = "operator: " + body.path("cause").asText("via the API");
     try {
       switch (what) {
@@ -70,18 +68,7 @@ public final class FailoverRoutes {
     } catch (IllegalStateException e) {
       throw new ManagementApi.BadRequestException(e.getMessage());
     }
-    return ok(json, statusJson(json, failover.status()));
-  }
-
-  private static JsonNode body(ObjectMapper json, ApiRequest r) {
-    if (r.body() == null || r.body().length == 0) {
-      return json.createObjectNode();
-    }
-    try {
-      return json.readTree(new String(r.body(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ManagementApi.BadRequestException("the body is not JSON: " + e.getMessage());
-    }
+    return JsonRoutes.ok(json, statusJson(json, failover.status()));
   }
 
   static ObjectNode statusJson(ObjectMapper json, FailoverStatus s) {
@@ -117,10 +104,5 @@ public final class FailoverRoutes {
     node.put("resumedFrom", p.resumedFrom());
     node.put("state", p.state());
     node.put("started", p.started() == null ? null : p.started().toString());
-  }
-
-  private static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body)
-      throws IOException {
-    return CompletableFuture.completedFuture(new ApiResponse(200, json.writeValueAsBytes(body)));
   }
 }
