@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.alert.AlertCenter;
-import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.dhcp.engine.DhcpAlerts;
 import org.slf4j.LoggerFactory;
 
 /** The log appender's RFC 5424 datagrams, received on a loopback UDP socket. */
@@ -38,7 +38,7 @@ class Rfc5424SyslogAppenderTest {
       alertLog.addAppender(appender);
       try {
         new AlertCenter("headend-1", Clock.systemUTC(), 10)
-            .raise("DHCP_POOL_EXHAUSTED", "cm-north", AlertSeverity.CRITICAL, "no free address");
+            .raise(DhcpAlerts.POOL_EXHAUSTED, "cm-north", "no free address");
         DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
         collector.receive(packet);
         String message =

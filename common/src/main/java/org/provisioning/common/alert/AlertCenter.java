@@ -136,14 +136,6 @@ public final class AlertCenter {
   }
 
   /**
-   * Raises an event by name: its declared type if there is one, else one made up on the spot (the
-   * service from the name's first word). For callers not yet holding an {@link AlertType}.
-   */
-  public boolean raise(String event, String object, AlertSeverity severity, String message) {
-    return raise(typeOf(event, severity), object, message);
-  }
-
-  /**
    * Tells the listeners again of a condition that is still active (a partner out of contact for
    * hours), with a new message; returns false if it is not active.
    */
@@ -247,27 +239,6 @@ public final class AlertCenter {
 
   private synchronized long activeCount(AlertSeverity severity) {
     return active.values().stream().filter(a -> a.severity() == severity).count();
-  }
-
-  private AlertType typeOf(String event, AlertSeverity severity) {
-    synchronized (this) {
-      AlertType declared = types.get(event);
-      if (declared != null) {
-        // Raised at another severity than declared (a state change that is worse this time):
-        // the declared meaning and action still hold.
-        return declared.severity() == severity
-            ? declared
-            : new AlertType(
-                event, severity, declared.service(), declared.meaning(), declared.action());
-      }
-    }
-    String service = event.contains("_") ? event.substring(0, event.indexOf('_')) : event;
-    return new AlertType(
-        event,
-        severity,
-        service.toLowerCase(Locale.ROOT),
-        "See the message.",
-        "See the message and the log of this server.");
   }
 
   private Alert find(long id) {

@@ -145,7 +145,10 @@ class EmailSenderTest {
         POOL_CRITICAL,
         "dhcp.subnets[cm-north].pools[0]",
         "pool cm-north reached its critical mark of 95 %: 950 of 1000 addresses in use (95 %)");
-    alerts.raise("DHCP_POOL_HIGH_WATER_WARNING", "x", AlertSeverity.INFO, "below minSeverity");
+    alerts.raise(
+        new AlertType("DHCP_POOL_HIGH_WATER_WARNING", AlertSeverity.INFO, "dhcp", "Low.", "None."),
+        "x",
+        "below minSeverity");
 
     awaitMails(server, 2); // two recipients, one copy each
     MimeMessage mail = server.getReceivedMessages()[0];

@@ -118,8 +118,14 @@ class SyslogSenderTest {
               null,
               "warning",
               List.of("FAILOVER_PARTNER_DOWN")));
-      alerts.raise("DNS_DDNS_UPDATE_FAILED", "zone", AlertSeverity.WARNING, "other event");
-      alerts.raise("FAILOVER_PARTNER_DOWN", "x", AlertSeverity.INFO, "below the minimum");
+      alerts.raise(
+          new AlertType("DNS_DDNS_UPDATE_FAILED", AlertSeverity.WARNING, "dns", "Other.", "None."),
+          "zone",
+          "other event");
+      alerts.raise(
+          new AlertType("FAILOVER_PARTNER_DOWN", AlertSeverity.INFO, "failover", "Low.", "None."),
+          "x",
+          "below the minimum");
       alerts.raise(PARTNER_DOWN, "y", "this one");
       byte[] buffer = new byte[8192];
       DatagramPacket packet = new DatagramPacket(buffer, buffer.length);

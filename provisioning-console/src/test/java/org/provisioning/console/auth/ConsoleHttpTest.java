@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.alert.AlertType;
 import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.Role;
 import org.provisioning.console.api.RoutePolicy;
@@ -204,7 +205,10 @@ class ConsoleHttpTest {
   void aViewerGets403FromEveryChangingRouteAndNothingChanges() throws Exception {
     console.addUser("victor", Role.VIEWER);
     Browser victor = console.login("victor");
-    console.alerts.raise("DHCP_POOL_EXHAUSTED", "dhcp.subnets[0]", AlertSeverity.CRITICAL, "full");
+    console.alerts.raise(
+        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some."),
+        "dhcp.subnets[0]",
+        "full");
     long alertId = console.alerts.active().get(0).id();
     long version = console.configVersion();
     int journaled = console.journal.size();

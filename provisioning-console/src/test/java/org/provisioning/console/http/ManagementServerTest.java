@@ -132,7 +132,10 @@ class ManagementServerTest {
         List.of(StatisticDefinition.counter("dhcp.received.{type}", "messages", "DHCP received.")));
     stats.counter("dhcp.received.discover").add(3);
     alerts.raise(
-        "DHCP_POOL_HIGH_WATER_WARNING", "127.16.0.0/16", AlertSeverity.WARNING, "81 % used");
+        new AlertType(
+            "DHCP_POOL_HIGH_WATER_WARNING", AlertSeverity.WARNING, "dhcp", "Nearly full.", "Plan."),
+        "127.16.0.0/16",
+        "81 % used");
 
     JsonNode status = body(authed("GET", "/status", null));
     assertEquals("alpha", status.path("server").asText());
