@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.dhcp.message.DhcpMessageType;
 import org.provisioning.dist.Distribution.Result;
 import org.provisioning.dist.DualRelay.Ack;

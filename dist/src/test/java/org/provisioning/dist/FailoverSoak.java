@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.message.DhcpMessageType;
 import org.provisioning.dist.DualRelay.Reply;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.dist.Distribution.Result;
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.dhcp.engine.ServingMode;
 
 /**

@@ -1,4 +1,4 @@
-package org.provisioning.dhcp.failover;
+package org.provisioning.common.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,14 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * datagram and closes every TCP connection (new ones are closed at once); a heal forwards again. A
  * sync cut breaks the TCP sync session alone, after a given number of octets toward the secondary,
  * and refuses new sessions until healed; heartbeats and the lease stream go on. Loopback only.
- * (dist has the same forwarder for two processes, without the sync cut.)
  */
-final class FailoverLink implements AutoCloseable {
+public final class FailoverLink implements AutoCloseable {
   /** The address the primary pairs with. */
-  static final String FRONT = "127.0.0.5";
+  public static final String FRONT = "127.0.0.5";
 
   /** The address the secondary sees the primary's frames come from. */
-  static final String BACK = "127.0.0.6";
+  public static final String BACK = "127.0.0.6";
 
   private final InetAddress primary;
   private final InetAddress secondary;
@@ -50,7 +49,7 @@ final class FailoverLink implements AutoCloseable {
   private volatile boolean syncCut;
   private volatile boolean closed;
 
-  FailoverLink(String primary, String secondary, int port) throws IOException {
+  public FailoverLink(String primary, String secondary, int port) throws IOException {
     this.primary = InetAddress.getByName(primary);
     this.secondary = InetAddress.getByName(secondary);
     this.port = port;
@@ -71,14 +70,14 @@ final class FailoverLink implements AutoCloseable {
   }
 
   /** Cuts the link: nothing passes, either way, until {@link #heal}. */
-  void cut() {
+  public void cut() {
     cut = true;
     for (Socket s : connections) {
       closeQuietly(s);
     }
   }
 
-  void heal() {
+  public void heal() {
     cut = false;
   }
 
@@ -86,22 +85,22 @@ final class FailoverLink implements AutoCloseable {
    * Breaks the next sync session to reach {@code octets} toward the secondary (counted from the
    * start of the session), once, and refuses sync sessions from then on until {@link #healSync}.
    */
-  void cutSyncAfter(long octets) {
+  public void cutSyncAfter(long octets) {
     syncCutAfter = octets;
   }
 
   /** Whether a sync cut has broken a session. */
-  boolean syncCut() {
+  public boolean syncCut() {
     return syncCut;
   }
 
   /** Lets sync sessions through again (a cut armed by {@link #cutSyncAfter} stays armed). */
-  void healSync() {
+  public void healSync() {
     syncCut = false;
   }
 
   /** Datagrams and connections dropped by cuts so far. */
-  long dropped() {
+  public long dropped() {
     return dropped.get();
   }
 
