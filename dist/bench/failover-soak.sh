@@ -62,5 +62,5 @@ mkdir -p "$work"
 trap finish EXIT
 trap 'exit 130' INT TERM
 java -XX:+UseZGC -Xmx1g -Dprovisioning.home="$home" \
-  -cp "$root/dist/target/test-classes:$home/lib/*:$(cat "$deps")" \
+  -cp "$root/dist/target/test-classes:$root/common/target/test-classes:$home/lib/*:$(cat "$deps")" \
   org.provisioning.dist.FailoverSoak "$work" "$minutes" "$rate" $seed
