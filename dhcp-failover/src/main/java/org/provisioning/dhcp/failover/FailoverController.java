@@ -201,7 +201,6 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         new FailoverService(
             next,
             version.config().server().id(),
-            version.config().server().name(),
             secret,
             bus,
             config,

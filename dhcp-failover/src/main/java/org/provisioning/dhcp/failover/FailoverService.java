@@ -89,7 +89,6 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   private final FailoverConfig config;
   private final int serverId;
-  private final String serverName;
 
   // Lasting conditions, judged once a second on the heartbeat thread (see judgeLastingConditions).
   private volatile long partnerLostMillis;
@@ -150,7 +149,6 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   public FailoverService(
       FailoverConfig config,
       int serverId,
-      String serverName,
       String secret,
       StateBus bus,
       ConfigService configService,
@@ -162,7 +160,6 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       Clock clock) {
     this.config = config;
     this.serverId = serverId;
-    this.serverName = serverName;
     this.bus = bus;
     this.configService = configService;
     this.alerts = alerts;

@@ -79,7 +79,6 @@ final class FailoverNode implements AutoCloseable {
         new FailoverService(
             running.failover(),
             running.server().id(),
-            running.server().name(),
             secret,
             bus,
             config,
