@@ -63,6 +63,7 @@ import org.provisioning.console.metrics.PrometheusExposition;
 import org.provisioning.console.snmp.MibSources;
 import org.provisioning.console.snmp.SnmpService;
 import org.provisioning.console.tls.ManagementTls;
+import org.provisioning.console.web.ConsoleTree;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
@@ -275,6 +276,14 @@ public final class ProvisiondProcess {
             running.management().maxBodyBytes(),
             tls.orElse(null));
     LeaseRoutes.register(api, leases);
+    new ConsoleTree(
+            api.json(),
+            config,
+            stats,
+            alerts,
+            this::status,
+            () -> java.util.Optional.ofNullable(failoverControl).map(FailoverControl::status))
+        .register(api);
     ReloadRoutes.register(api, this::reloadConfigFile);
     BackupRoutes.register(api, out -> writeBackup(out, dataDir, leases));
     if (running.dhcp().enabled()) {

@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /** JSON in and out for the routes whose body is optional (an empty one reads as {@code {}}). */
-final class JsonRoutes {
+public final class JsonRoutes {
   private JsonRoutes() {}
 
   /** The request's body as JSON; an empty body is an empty object, anything else not JSON a 400. */
-  static JsonNode body(ObjectMapper json, ApiRequest r) {
+  public static JsonNode body(ObjectMapper json, ApiRequest r) {
     if (r.body() == null || r.body().length == 0) {
       return json.createObjectNode();
     }
@@ -23,7 +23,8 @@ final class JsonRoutes {
   }
 
   /** 200 with the body as JSON. */
-  static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body) throws IOException {
+  public static CompletableFuture<ApiResponse> ok(ObjectMapper json, JsonNode body)
+      throws IOException {
     return CompletableFuture.completedFuture(new ApiResponse(200, json.writeValueAsBytes(body)));
   }
 }

@@ -36,6 +36,7 @@ import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.EventStream;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.tls.TlsMaterial;
+import org.provisioning.console.web.ConsolePages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class ManagementServer implements ProvisioningService {
   private final InetSocketAddress address;
   private final int maxBodyBytes;
   private final TlsMaterial tls;
+  private final ConsolePages pages = new ConsolePages();
   private volatile ServiceState state = ServiceState.NEW;
   private EventLoopGroup group;
   private Channel channel;
@@ -177,6 +179,10 @@ public final class ManagementServer implements ProvisioningService {
         return;
       }
       QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+      if (uri.path().equals("/") || ConsolePages.isConsolePath(uri.path())) {
+        servePage(ctx, request, uri.path(), keepAlive);
+        return;
+      }
       byte[] body = new byte[request.content().readableBytes()];
       request.content().readBytes(body);
       ApiRequest apiRequest =
@@ -265,6 +271,61 @@ public final class ManagementServer implements ProvisioningService {
               });
     }
 
+    /**
+     * The console's static files: no session needed (they hold no data; their scripts call the API,
+     * which checks it), revalidated by ETag at every load so an upgrade shows at once.
+     */
+    private void servePage(
+        ChannelHandlerContext ctx, FullHttpRequest request, String path, boolean keepAlive) {
+      String method = request.method().name();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        respond(ctx, new ApiResponse(405, json(method + " is not allowed on " + path)), keepAlive);
+        return;
+      }
+      if (!path.startsWith(ConsolePages.ROOT)) {
+        FullHttpResponse redirect =
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND);
+        redirect
+            .headers()
+            .set(HttpHeaderNames.LOCATION, ConsolePages.ROOT)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        finish(ctx, redirect, keepAlive);
+        return;
+      }
+      var file = pages.find(path);
+      if (file.isEmpty()) {
+        respond(
+            ctx,
+            new ApiResponse(404, ConsolePages.notFound(path), null, "text/plain; charset=utf-8"),
+            keepAlive);
+        return;
+      }
+      boolean unchanged =
+          file.get().etag().equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+      FullHttpResponse http =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              unchanged ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,
+              unchanged || method.equals("HEAD")
+                  ? Unpooled.EMPTY_BUFFER
+                  : Unpooled.wrappedBuffer(file.get().body()));
+      http.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, file.get().contentType())
+          .set(HttpHeaderNames.ETAG, file.get().etag())
+          .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, unchanged ? 0 : file.get().body().length);
+      finish(ctx, http, keepAlive);
+    }
+
+    private void finish(ChannelHandlerContext ctx, FullHttpResponse http, boolean keepAlive) {
+      if (keepAlive) {
+        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(http);
+      } else {
+        ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
     private void respond(ChannelHandlerContext ctx, ApiResponse response, boolean keepAlive) {
       FullHttpResponse http =
           new DefaultFullHttpResponse(
@@ -279,12 +340,7 @@ public final class ManagementServer implements ProvisioningService {
         http.headers().set(HttpHeaderNames.ALLOW, response.allow());
       }
       response.headers().forEach(http.headers()::set);
-      if (keepAlive) {
-        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        ctx.writeAndFlush(http);
-      } else {
-        ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
-      }
+      finish(ctx, http, keepAlive);
     }
 
     /** Headers by lower-case name; a repeated one joined as HTTP allows ({@code ;} for cookies). */

@@ -1,0 +1,155 @@
+package org.provisioning.dist;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The packaged provisiond for the console's tests: plain HTTP on loopback, DHCP on loopback with
+ * the subnets a test gives, console users made with {@code provisionctl user add} as an operator
+ * makes them, and the API token for what a test checks behind the browser's back.
+ */
+final class ConsoleServer implements AutoCloseable {
+  final Path dir;
+  final Path config;
+  final int managementPort;
+  final int dhcpPort;
+  private final Process process;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ConsoleServer(Path dir, Path config, int managementPort, int dhcpPort, Process process) {
+    this.dir = dir;
+    this.config = config;
+    this.managementPort = managementPort;
+    this.dhcpPort = dhcpPort;
+    this.process = process;
+  }
+
+  /**
+   * Starts provisiond named {@code name} with {@code dhcpSections}: YAML lines under {@code dhcp:}
+   * (classes, subnets), indented by two spaces.
+   */
+  static ConsoleServer start(Path dir, String name, String dhcpSections) throws IOException {
+    int managementPort = Distribution.freePort();
+    int dhcpPort;
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      dhcpPort = socket.getLocalPort();
+    }
+    Files.createDirectories(dir);
+    Path config =
+        Files.writeString(
+            dir.resolve("provisiond.yaml"),
+            """
+            server: {name: %s, dataDir: %s}
+            management: {port: %d}
+            dhcp:
+              enabled: true
+              listen: 127.0.0.1
+              port: %d
+              serverIdentifier: 127.0.0.1
+            %s
+            """
+                .formatted(name, dir.resolve("data"), managementPort, dhcpPort, dhcpSections));
+    Process process =
+        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
+    ConsoleServer server = new ConsoleServer(dir, config, managementPort, dhcpPort, process);
+    try {
+      await()
+          .atMost(30, SECONDS)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> !process.isAlive() || server.api("GET", "/status", null).statusCode() == 200);
+    } catch (RuntimeException e) {
+      server.close();
+      throw new AssertionError("provisiond did not answer in 30 s:\n" + server.log(), e);
+    }
+    if (!process.isAlive()) {
+      throw new AssertionError("provisiond died at start:\n" + server.log());
+    }
+    return server;
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
+  /** Adds a console user the way an operator does, the password on provisionctl's stdin. */
+  void addUser(String name, String role, String password) throws Exception {
+    Process ctl =
+        new ProcessBuilder(
+                List.of(
+                    Distribution.HOME.resolve("bin/provisionctl").toString(),
+                    "--config",
+                    config.toString(),
+                    "user",
+                    "add",
+                    name,
+                    "--role",
+                    role,
+                    "--password-stdin"))
+            .redirectErrorStream(true)
+            .start();
+    try (OutputStream in = ctl.getOutputStream()) {
+      in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!ctl.waitFor(60, SECONDS) || ctl.exitValue() != 0) {
+      throw new AssertionError("provisionctl user add " + name + " failed: " + out);
+    }
+  }
+
+  /** A call to /api/v1 with the API token. */
+  HttpResponse<String> api(String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base() + "/api/v1" + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token())
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String token() throws IOException {
+    return Files.readString(dir.resolve("data/api-token")).strip();
+  }
+
+  String log() {
+    try {
+      return Files.readString(dir.resolve("provisiond.log"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, SECONDS)) {
+        process.destroyForcibly().waitFor(10, SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
