@@ -89,7 +89,7 @@ public final class ConsoleTree {
           fact(self, "role", f.role());
           fact(self, "failover state", f.state());
           fact(self, "lag", f.lagRecords() + " records");
-          if (f.state().contains("standby")) {
+          if (!serving(f)) {
             self.put("note", "standby: answers no client while its partner is active");
           }
         });
@@ -98,10 +98,10 @@ public final class ConsoleTree {
         .forEach(
             (name, state) -> {
               ObjectNode service = child(self, name, name, "service");
-              boolean running = state.name().equals("RUNNING");
-              service.put("state", running ? "ok" : "off");
+              boolean up = state.name().equals("RUNNING");
+              service.put("state", up ? "ok" : "off");
               fact(service, "state", state.name().toLowerCase(Locale.ROOT));
-              if (!running) {
+              if (!up) {
                 return;
               }
               switch (name) {
@@ -238,6 +238,15 @@ public final class ConsoleTree {
   private static boolean under(Alert alert, String id) {
     String object = alert.object() == null ? "" : alert.object();
     return object.equals(id) || object.startsWith(id + ".") || object.startsWith(id + "[");
+  }
+
+  /** Whether a server in this failover status answers DHCP clients (as the pages say it). */
+  static boolean serving(FailoverStatus f) {
+    return switch (f.role()) {
+      case "primary" -> f.state().equals("NORMAL") || f.state().equals("PARTNER_DOWN");
+      case "secondary" -> f.state().equals("PARTNER_DOWN") || f.state().equals("RECOVERING");
+      default -> true;
+    };
   }
 
   private static String worse(String a, String b) {
