@@ -189,19 +189,30 @@ async function refreshFrame(banner, badge) {
   }
   try {
     const failover = await api("/failover");
-    const standby = String(failover.state).includes("standby");
+    const standby = !serving(failover);
     banner.hidden = !standby;
     if (standby) {
       show(
         banner,
-        "This server is the standby: it answers no client. The active server is ",
+        "This server is not serving clients now (" + failover.role + ", " + failover.state + "). " +
+          "The active server is ",
         h("strong", {}, failover.partnerAddress || "its partner"),
-        " (" + (failover.partnerState || "unknown") + ")."
+        " (" + (failover.partnerState || "state unknown") + ")."
       );
     }
   } catch (e) {
     banner.hidden = true; // no DHCP failover on this server
   }
+}
+
+/** Whether a server in this failover status answers DHCP clients. */
+export function serving(failover) {
+  const states = {
+    standalone: ["STANDALONE"],
+    primary: ["NORMAL", "PARTNER_DOWN"],
+    secondary: ["PARTNER_DOWN", "RECOVERING"],
+  };
+  return (states[failover.role] || []).includes(failover.state);
 }
 
 function setBadge(badge, count) {
@@ -267,6 +278,7 @@ function popup(popups, alert) {
   );
   popups.prepend(box);
   while (popups.children.length > 5) popups.lastChild.remove();
+  if (alert.severity === "info") setTimeout(close, 8000); // news; warnings wait for a person
 }
 
 /** A table from rows of cells; headers as the first argument. */

@@ -58,6 +58,10 @@ final class ConsoleBrowser implements AutoCloseable {
             "--lang=en-US",
             "--window-size=1280,800",
             "--user-data-dir=" + profile));
+    org.openqa.selenium.logging.LoggingPreferences logs =
+        new org.openqa.selenium.logging.LoggingPreferences();
+    logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(DRIVER.toString()))
@@ -86,8 +90,27 @@ final class ConsoleBrowser implements AutoCloseable {
   }
 
   WebElement waitFor(By by, Duration atMost) {
-    return new WebDriverWait(driver, atMost)
-        .until(ExpectedConditions.visibilityOfElementLocated(by));
+    try {
+      return new WebDriverWait(driver, atMost)
+          .until(ExpectedConditions.visibilityOfElementLocated(by));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("waited " + atMost.toMillis() + " ms for " + by + diagnostics(), e);
+    }
+  }
+
+  /** What the page showed and the browser logged, for a failure message; a screenshot too. */
+  String diagnostics() {
+    StringBuilder text = new StringBuilder("\nat ").append(driver.getCurrentUrl());
+    try {
+      text.append("\npage text:\n").append(driver.findElement(By.tagName("body")).getText());
+      for (var entry : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+        text.append("\nconsole: ").append(entry.getMessage());
+      }
+      text.append("\nscreenshot: ").append(screenshot("failure-" + System.nanoTime()));
+    } catch (RuntimeException | IOException e) {
+      text.append("\n(no more: ").append(e).append(')');
+    }
+    return text.toString();
   }
 
   /** Waits until the element's text holds {@code text}. */

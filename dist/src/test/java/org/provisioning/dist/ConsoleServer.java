@@ -4,18 +4,15 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The packaged provisiond for the console's tests: plain HTTP on loopback, DHCP on loopback with
@@ -89,27 +86,7 @@ final class ConsoleServer implements AutoCloseable {
 
   /** Adds a console user the way an operator does, the password on provisionctl's stdin. */
   void addUser(String name, String role, String password) throws Exception {
-    Process ctl =
-        new ProcessBuilder(
-                List.of(
-                    Distribution.HOME.resolve("bin/provisionctl").toString(),
-                    "--config",
-                    config.toString(),
-                    "user",
-                    "add",
-                    name,
-                    "--role",
-                    role,
-                    "--password-stdin"))
-            .redirectErrorStream(true)
-            .start();
-    try (OutputStream in = ctl.getOutputStream()) {
-      in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    String out = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!ctl.waitFor(60, SECONDS) || ctl.exitValue() != 0) {
-      throw new AssertionError("provisionctl user add " + name + " failed: " + out);
-    }
+    Distribution.addUser(config, name, role, password);
   }
 
   /** A call to /api/v1 with the API token. */

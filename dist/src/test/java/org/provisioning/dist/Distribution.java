@@ -3,10 +3,12 @@ package org.provisioning.dist;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The unpacked distribution that {@code package} leaves in target/provisioning-suite (or where the
@@ -27,6 +29,55 @@ final class Distribution {
     List<String> command = new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
     command.addAll(List.of(args));
     return HostTools.run(Duration.ofSeconds(60), command);
+  }
+
+  /**
+   * Runs a bin/ script with {@code input} on its standard input (a password, never an argument).
+   */
+  static Result runWithInput(String input, String script, String... args)
+      throws IOException, InterruptedException {
+    Path in = Files.createTempFile("stdin", ".txt");
+    Path out = Files.createTempFile("stdout", ".txt");
+    try {
+      Files.writeString(in, input);
+      List<String> command =
+          new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
+      command.addAll(List.of(args));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectInput(in.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+      }
+      return new Result(process.exitValue(), Files.readString(out), "");
+    } finally {
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** Adds a console user as an operator does: {@code provisionctl user add}, password on stdin. */
+  static void addUser(Path config, String name, String role, String password)
+      throws IOException, InterruptedException {
+    Result added =
+        runWithInput(
+            password + "\n",
+            "provisionctl",
+            "--config",
+            config.toString(),
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin");
+    if (added.exit() != 0) {
+      throw new AssertionError("provisionctl user add " + name + " failed: " + added.out());
+    }
   }
 
   /** Starts provisiond in the background with its output in {@code log}. */

@@ -60,6 +60,14 @@ final class ProvisiondPair implements AutoCloseable {
     this.link = link;
   }
 
+  /**
+   * Starts both servers, the secondary with {@code failover.role: secondary} and the primary
+   * standalone, and leaves the pairing to the test (the console's two steps).
+   */
+  static ProvisiondPair startUnpaired(Path dir, String subnets) throws Exception {
+    return start(dir, subnets, false, false);
+  }
+
   /** Starts a pair serving {@code subnets} (YAML list items), talking to each other directly. */
   static ProvisiondPair start(Path dir, String subnets) throws Exception {
     return start(dir, subnets, false);
@@ -71,6 +79,11 @@ final class ProvisiondPair implements AutoCloseable {
    * partner's address and the failover traffic runs through a {@link #link()}.
    */
   static ProvisiondPair start(Path dir, String subnets, boolean throughLink) throws Exception {
+    return start(dir, subnets, throughLink, true);
+  }
+
+  private static ProvisiondPair start(Path dir, String subnets, boolean throughLink, boolean pair)
+      throws Exception {
     int dhcpPort = freeUdpPort();
     int failoverPort = Distribution.freePort();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
@@ -79,14 +92,16 @@ final class ProvisiondPair implements AutoCloseable {
             dir, "secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets);
     Server primary =
         Server.configure(dir, "primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets);
-    ProvisiondPair pair = new ProvisiondPair(primary, secondary, dhcpPort, link);
+    ProvisiondPair servers = new ProvisiondPair(primary, secondary, dhcpPort, link);
     try {
       secondary.start();
       primary.start();
-      pair.form(throughLink ? FailoverLink.FRONT : SECONDARY);
-      return pair;
+      if (pair) {
+        servers.form(throughLink ? FailoverLink.FRONT : SECONDARY);
+      }
+      return servers;
     } catch (Exception | Error e) {
-      pair.close();
+      servers.close();
       throw e;
     }
   }
@@ -327,6 +342,17 @@ final class ProvisiondPair implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of("--config", config.toString()));
       command.addAll(List.of(args));
       return Distribution.run("provisionctl", command.toArray(String[]::new));
+    }
+
+    /** Adds a console user, as an operator does with provisionctl. */
+    void addUser(String user, String role, String password)
+        throws IOException, InterruptedException {
+      Distribution.addUser(config, user, role, password);
+    }
+
+    /** The console's root: {@code http://ADDRESS:PORT}. */
+    String consoleBase() {
+      return "http://" + address + ":" + managementPort;
     }
 
     /** GET /api/v1{@code path}, answered within 5 s with 200, as JSON. */
