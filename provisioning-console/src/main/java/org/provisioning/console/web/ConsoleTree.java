@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -223,21 +224,30 @@ public final class ConsoleTree {
 
   /**
    * Sets each node's {@code alerts}: the active alerts whose object is the node or lies under it;
-   * the pair and the server count every active alert, whatever its object.
+   * the pair and the server count every active alert, whatever its object. Each alert is counted
+   * once for every ancestor of its object path, so the cost is alerts times path depth, not alerts
+   * times nodes (2,000 alerts over 3,000 nodes at a headend with 1,000 pools).
    */
-  private static void countAlerts(ObjectNode node, List<Alert> active) {
-    String id = node.path("id").asText();
-    boolean everything = id.equals("pair") || id.equals("server");
-    node.put(
-        "alerts", everything ? active.size() : active.stream().filter(a -> under(a, id)).count());
-    for (var child : node.get("children")) {
-      countAlerts((ObjectNode) child, active);
+  private static void countAlerts(ObjectNode root, List<Alert> active) {
+    Map<String, Integer> byPath = new HashMap<>();
+    for (Alert alert : active) {
+      String object = alert.object() == null ? "" : alert.object();
+      for (int i = 1; i <= object.length(); i++) {
+        if (i == object.length() || object.charAt(i) == '.' || object.charAt(i) == '[') {
+          byPath.merge(object.substring(0, i), 1, Integer::sum);
+        }
+      }
     }
+    setCounts(root, byPath, active.size());
   }
 
-  private static boolean under(Alert alert, String id) {
-    String object = alert.object() == null ? "" : alert.object();
-    return object.equals(id) || object.startsWith(id + ".") || object.startsWith(id + "[");
+  private static void setCounts(ObjectNode node, Map<String, Integer> byPath, int all) {
+    String id = node.path("id").asText();
+    boolean everything = id.equals("pair") || id.equals("server");
+    node.put("alerts", everything ? all : byPath.getOrDefault(id, 0));
+    for (var child : node.get("children")) {
+      setCounts((ObjectNode) child, byPath, all);
+    }
   }
 
   /** Whether a server in this failover status answers DHCP clients (as the pages say it). */
