@@ -224,6 +224,8 @@ public final class ProvisiondProcess {
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
     createTftpRoot(running);
+    // The first console admin provisionctl setup asked for, before anyone can log in.
+    console.createRequestedAdmin(dataDir, running.server().name());
     // Before the services: alerts they raise while being built (a pool restored above its mark)
     // reach the trap receivers too. First in the list, so stopped last.
     services.add(snmp(running, dataDir));

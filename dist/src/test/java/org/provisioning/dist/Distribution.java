@@ -1,8 +1,10 @@
 package org.provisioning.dist;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,32 +33,33 @@ final class Distribution {
     return HostTools.run(Duration.ofSeconds(60), command);
   }
 
-  /**
-   * Runs a bin/ script with {@code input} on its standard input (a password, never an argument).
-   */
+  /** Runs a bin/ script to completion (bounded) with {@code input} as its standard input. */
   static Result runWithInput(String input, String script, String... args)
       throws IOException, InterruptedException {
-    Path in = Files.createTempFile("stdin", ".txt");
-    Path out = Files.createTempFile("stdout", ".txt");
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("dist-out", ".txt");
+    Path err = Files.createTempFile("dist-err", ".txt");
     try {
-      Files.writeString(in, input);
-      List<String> command =
-          new ArrayList<>(List.of(HOME.resolve("bin").resolve(script).toString()));
-      command.addAll(List.of(args));
       Process process =
           new ProcessBuilder(command)
-              .redirectInput(in.toFile())
-              .redirectErrorStream(true)
               .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
               .start();
+      try (OutputStream stdin = process.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
       }
-      return new Result(process.exitValue(), Files.readString(out), "");
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
-      Files.deleteIfExists(in);
       Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
   }
 
@@ -76,7 +79,8 @@ final class Distribution {
             role,
             "--password-stdin");
     if (added.exit() != 0) {
-      throw new AssertionError("provisionctl user add " + name + " failed: " + added.out());
+      throw new AssertionError(
+          "provisionctl user add " + name + " failed: " + added.out() + added.err());
     }
   }
 

@@ -83,12 +83,7 @@ final class DualRelay implements AutoCloseable {
    */
   DhcpMessageType reboot(int n, Ipv4Address address, long timeoutMillis) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    send(
-        message(
-            n,
-            DhcpMessageType.REQUEST,
-            DhcpOptions.builder().ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)),
-        BOTH);
+    rebootRequest(n, address);
     while (System.currentTimeMillis() < deadline) {
       Reply reply = receive();
       if (reply != null && reply.message().transactionId() == n) {
@@ -96,6 +91,19 @@ final class DualRelay implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Sends client {@code n}'s INIT-REBOOT REQUEST for {@code address} to both servers (again, for a
+   * retransmission): a client that holds a lease asking for it again.
+   */
+  void rebootRequest(int n, Ipv4Address address) throws IOException {
+    send(
+        message(
+            n,
+            DhcpMessageType.REQUEST,
+            DhcpOptions.builder().ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)),
+        BOTH);
   }
 
   /** Sends client {@code n}'s DISCOVER to both servers (again, for a retransmission). */

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.auth.FirstAdmin;
 import org.provisioning.dist.Distribution.Result;
 
 /**
@@ -38,8 +40,15 @@ import org.provisioning.dist.Distribution.Result;
  * (127.0.0.1) given that secret; both pass {@code --check-config}, and the two packaged servers
  * started on them pair on loopback (NORMAL on both sides) and the secondary holds the lease a
  * relayed client gets from the primary. An invalid answer writes nothing.
+ *
+ * <p>The primary's wizard is also given its first console admin ({@code --admin}, the password in a
+ * file): that admin logs in through {@code POST /api/v1/session} once the primary runs. A password
+ * too weak is refused before anything is written, with the very line {@code provisionctl user add}
+ * prints for it.
  */
 class SetupWizardIT {
+  private static final String ADA_PASSWORD = "ada's long password";
+
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
   private final Map<Path, Integer> apiPorts = new HashMap<>();
@@ -86,6 +95,18 @@ class SetupWizardIT {
 
     Path primary = installedConfig("primary");
     String before = Files.readString(primary);
+    List<String> primaryAnswers =
+        List.of(
+            "--name",
+            "headend-a",
+            "--role",
+            "primary",
+            "--address",
+            "127.0.0.1",
+            "--peer",
+            "127.0.0.3",
+            "--secret",
+            secret);
     Result refused =
         setup(
             primary,
@@ -106,22 +127,42 @@ class SetupWizardIT {
     assertTrue(refused.err().contains("lies in none of the subnets"), refused.err());
     assertEquals(before, Files.readString(primary), "an invalid answer writes nothing");
 
-    wizard =
-        setup(
+    Path adminRequest = primary.resolveSibling("data").resolve(FirstAdmin.FILE_NAME);
+    Result weak =
+        setupWithInput(
+            "short pw\n",
             primary,
             ports,
-            "--name",
-            "headend-a",
-            "--role",
-            "primary",
-            "--address",
-            "127.0.0.1",
-            "--peer",
-            "127.0.0.3",
-            "--secret",
-            secret);
+            primaryAnswers,
+            "--admin",
+            "ada",
+            "--admin-password-stdin");
+    assertEquals(2, weak.exit(), weak.out() + weak.err());
+    String weakRefusal = weak.err().strip();
+    assertTrue(weakRefusal.contains("the password needs at least"), weakRefusal);
+    assertEquals(before, Files.readString(primary), "a weak admin password writes nothing");
+    assertFalse(Files.exists(adminRequest), "a weak admin password asks for no admin");
+
+    Path passwordFile = Files.writeString(dir.resolve("ada.password"), ADA_PASSWORD + "\n");
+    wizard =
+        setupWithInput(
+            "",
+            primary,
+            ports,
+            primaryAnswers,
+            "--admin",
+            "ada",
+            "--admin-password-file",
+            passwordFile.toString());
     assertEquals(0, wizard.exit(), wizard.out() + wizard.err());
     assertTrue(wizard.out().contains("Paired with the secondary 127.0.0.3"), wizard.out());
+    assertTrue(
+        wizard.out().contains("The console admin 'ada' is added when provisiond starts"),
+        wizard.out());
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(adminRequest)));
+    assertFalse(
+        Files.readString(adminRequest).contains(ADA_PASSWORD), "only the password's hash waits");
     for (Path config : List.of(primary, secondary)) {
       Result check = Distribution.run("provisiond", "--check-config", config.toString());
       assertEquals("ok", check.out().strip(), check.err());
@@ -133,6 +174,44 @@ class SetupWizardIT {
         .atMost(30, SECONDS)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> normal(primary) && normal(secondary));
+
+    // The primary made the admin at its start: it logs in, and the audit log says who made it.
+    assertFalse(Files.exists(adminRequest), "provisiond took the admin request");
+    HttpResponse<String> login =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + apiPort(primary) + "/api/v1/session"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        json.createObjectNode()
+                            .put("name", "ada")
+                            .put("password", ADA_PASSWORD)
+                            .toString()))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, login.statusCode(), login.body());
+    assertEquals("admin", json.readTree(login.body()).path("role").asText(), login.body());
+    JsonNode audit = api(primary, "/audit").path("entries");
+    assertTrue(
+        audit.findValuesAsText("summary").stream()
+            .anyMatch(line -> line.contains("added ada (admin)")),
+        audit.toString());
+    Result userAdd =
+        Distribution.runWithInput(
+            "short pw\n",
+            "provisionctl",
+            "--config",
+            primary.toString(),
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "viewer",
+            "--password-stdin");
+    assertEquals(2, userAdd.exit(), userAdd.out() + userAdd.err());
+    assertEquals(userAdd.err().strip(), weakRefusal, "the wizard refuses as user add does");
 
     Ipv4Address leased;
     try (RelayedDhcpClient relay =
@@ -162,6 +241,12 @@ class SetupWizardIT {
   }
 
   private Result setup(Path config, List<String> ports, String... answers) throws Exception {
+    return setupWithInput("", config, ports, List.of(answers));
+  }
+
+  private Result setupWithInput(
+      String input, Path config, List<String> ports, List<String> answers, String... more)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -182,8 +267,9 @@ class SetupWizardIT {
                 "--management-port",
                 Integer.toString(apiPort(config))));
     args.addAll(ports);
-    args.addAll(List.of(answers));
-    return Distribution.run("provisionctl", args.toArray(String[]::new));
+    args.addAll(answers);
+    args.addAll(List.of(more));
+    return Distribution.runWithInput(input, "provisionctl", args.toArray(String[]::new));
   }
 
   private static String secretPrinted(String out) {

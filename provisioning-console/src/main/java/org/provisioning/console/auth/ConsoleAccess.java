@@ -1,5 +1,6 @@
 package org.provisioning.console.auth;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,16 @@ public final class ConsoleAccess implements AutoCloseable {
   public void attach(BusPublisher bus, int origin) {
     users.attach(bus, origin);
     audit.attach(bus, origin);
+  }
+
+  /**
+   * Adds the first console admin that {@code provisionctl setup} left in {@code dataDir} for this
+   * start ({@link FirstAdmin}); once attached, before the API listens.
+   *
+   * @param server this server's name, for the audit entry
+   */
+  public void createRequestedAdmin(Path dataDir, String server) {
+    FirstAdmin.createIfRequested(dataDir, users, audit, clock, server);
   }
 
   public UserStore users() {

@@ -70,6 +70,23 @@ public final class PasswordHasher {
   }
 
   /**
+   * Whether {@code stored} has the form {@link #hash} gives, so that {@link #verify} can use it.
+   */
+  public static boolean wellFormed(String stored) {
+    String[] parts = stored == null ? new String[0] : stored.split("\\$");
+    if (parts.length != 4 || !parts[0].equals(SCHEME)) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(parts[1]) > 0
+          && Base64.getDecoder().decode(parts[2]).length == SALT_BYTES
+          && Base64.getDecoder().decode(parts[3]).length == HASH_BITS / 8;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
    * Does the work of one verification and throws it away: a login for a name that does not exist
    * takes as long as one for a name that does, so timing does not tell names apart.
    */

@@ -25,6 +25,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,9 @@ import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
 import org.provisioning.common.net.Ipv4Subnet;
+import org.provisioning.console.auth.ConsoleUser;
+import org.provisioning.console.auth.FirstAdmin;
+import org.provisioning.console.auth.PasswordHasher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -56,6 +60,13 @@ import picocli.CommandLine.ParentCommand;
  *
  * <p>A secondary gets its pairing secret here, printed for the primary; a primary given the
  * secondary's address and secret stores the secret and is paired from its first start.
+ *
+ * <p>A primary (or standalone server) may be given its first console admin: the password is read as
+ * {@code provisionctl user add} reads it (never an argument: asked twice without echo, or the first
+ * line of a file or of standard input) and refused with the same message when it is too weak. The
+ * server is not running on this config yet, so the admin is handed to it as a {@link FirstAdmin}
+ * request in its data folder (the password's hash, owner-only), which provisiond turns into the
+ * user at its next start, {@code --restart} or not.
  */
 @Command(
     name = "setup",
@@ -112,6 +123,25 @@ final class Setup implements Callable<Integer> {
       names = "--secret",
       description = "Primary: the secondary's pairing secret (provisionctl failover secret there).")
   String secret;
+
+  @Option(
+      names = "--admin",
+      description =
+          "Primary or standalone: the first console admin's name; provisiond adds it (role admin)"
+              + " when it starts on this config. Its password: --admin-password-file,"
+              + " --admin-password-stdin, or asked twice on the terminal; never an argument.")
+  String admin;
+
+  @Option(
+      names = "--admin-password-file",
+      paramLabel = "FILE",
+      description = "The admin's password: the first line of FILE.")
+  Path adminPasswordFile;
+
+  @Option(
+      names = "--admin-password-stdin",
+      description = "The admin's password: the first line of standard input.")
+  boolean adminPasswordStdin;
 
   @Option(names = "--id", description = "1-255; default 1, or 2 on a secondary.")
   Integer id;
@@ -246,6 +276,8 @@ final class Setup implements Callable<Integer> {
     } else if (peer != null) {
       partner = Ipv4Address.parse(peer);
     }
+    String adminName = adminName(failoverRole);
+    String adminPassword = adminName == null ? null : adminPassword(adminName);
 
     ObjectNode server = object(doc, "server");
     server.put("name", serverName).put("id", serverId);
@@ -304,6 +336,12 @@ final class Setup implements Callable<Integer> {
             + document;
     if (print) {
       out.print(yaml);
+      if (adminName != null) {
+        ctl.spec
+            .commandLine()
+            .getErr()
+            .println("(--print writes nothing: the console admin " + adminName + " is not added)");
+      }
       return 0;
     }
     Path data = config.server().dataDirectory(home);
@@ -329,7 +367,7 @@ final class Setup implements Callable<Integer> {
     } else if (failoverRole == FailoverRole.PRIMARY) {
       out.println();
       if (pairingSecret != null) {
-        storeSecret(data, pairingSecret);
+        storeOwnerOnly(data, SECRET_FILE, pairingSecret.strip() + "\n");
         out.println(
             "Paired with the secondary " + partner + ": the secret is stored in " + data + ".");
       } else {
@@ -338,9 +376,35 @@ final class Setup implements Callable<Integer> {
         out.println("  provisionctl failover init --peer SECONDARY-ADDRESS --secret SECRET");
       }
     }
+    Path adminRequest = null;
+    if (adminName != null) {
+      adminRequest =
+          storeOwnerOnly(
+              data,
+              FirstAdmin.FILE_NAME,
+              FirstAdmin.request(adminName, new PasswordHasher().hash(adminPassword)));
+      out.println();
+      out.println(
+          "The console admin '"
+              + adminName
+              + "' is added when provisiond starts on this config (its password's hash waits in "
+              + adminRequest
+              + " until then).");
+    }
     out.println();
     if (restart) {
-      return restartService();
+      int exit = restartService();
+      if (adminRequest != null) {
+        out.println(
+            Files.exists(adminRequest)
+                ? "provisiond has not added the console admin '"
+                    + adminName
+                    + "': journalctl -u provisiond says why (CONSOLE_FIRST_ADMIN_*)"
+                : "provisiond has taken the console admin '"
+                    + adminName
+                    + "' (provisionctl user list shows the users)");
+      }
+      return exit;
     }
     out.println(
         "Start the server on it: systemctl restart provisiond (or bin/provisiond --config "
@@ -467,6 +531,139 @@ final class Setup implements Callable<Integer> {
     }
     ObjectNode ddns = object(dns, "ddns");
     ddns.put("forwardZone", zone);
+  }
+
+  /**
+   * The first console admin's name: {@code --admin}, or asked on a primary or standalone server
+   * (Enter: none); null for none. A secondary takes its users from the primary.
+   */
+  private String adminName(FailoverRole failoverRole) {
+    if (admin == null && (adminPasswordFile != null || adminPasswordStdin)) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID, "an admin password needs --admin NAME, the admin's name");
+    }
+    if (failoverRole == FailoverRole.SECONDARY) {
+      if (admin != null) {
+        throw new Provisionctl.CliFailure(
+            Provisionctl.INVALID,
+            "--admin: a secondary gets its console users from the primary; give --admin to the"
+                + " primary's setup");
+      }
+      return null;
+    }
+    return ask(
+        "The first console admin's name (Enter: none now; provisionctl user add makes one later)",
+        "--admin",
+        admin,
+        "",
+        text -> text.isEmpty() ? null : ConsoleUser.checkName(text));
+  }
+
+  /**
+   * The admin's password, read as {@code provisionctl user add} reads one and refused with its
+   * message when {@link PasswordHasher#checkAcceptable} refuses it: from the file or standard input
+   * the flags name (a refusal ends the command), else asked twice on the terminal without echo
+   * (asked again after a refusal).
+   */
+  private String adminPassword(String name) {
+    if (adminPasswordFile != null && adminPasswordStdin) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID, "give --admin-password-file or --admin-password-stdin, not both");
+    }
+    if (adminPasswordFile != null || adminPasswordStdin) {
+      if (adminPasswordStdin && in != null && console == null) {
+        throw new Provisionctl.CliFailure(
+            Provisionctl.INVALID,
+            "--interactive reads the answers from standard input: give the password with"
+                + " --admin-password-file");
+      }
+      String password = adminPasswordFile != null ? passwordFromFile() : passwordFromStdin();
+      try {
+        PasswordHasher.checkAcceptable(name, password);
+      } catch (IllegalArgumentException e) {
+        throw new Provisionctl.CliFailure(Provisionctl.INVALID, e.getMessage());
+      }
+      return password;
+    }
+    if (in == null) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID,
+          "give the password of --admin "
+              + name
+              + " with --admin-password-file FILE or --admin-password-stdin (never as an"
+              + " argument)");
+    }
+    while (true) {
+      char[] first = readSecret("Password for " + name + ": ");
+      char[] second = readSecret("The same again: ");
+      try {
+        if (!Arrays.equals(first, second)) {
+          out.println("  the two passwords differ");
+          continue;
+        }
+        String password = new String(first);
+        try {
+          PasswordHasher.checkAcceptable(name, password);
+          return password;
+        } catch (IllegalArgumentException e) {
+          out.println("  " + e.getMessage());
+        }
+      } finally {
+        Arrays.fill(first, '\0');
+        Arrays.fill(second, '\0');
+      }
+    }
+  }
+
+  /** One password line: without echo on a terminal; from the answers' input otherwise. */
+  private char[] readSecret(String prompt) {
+    char[] line;
+    if (console != null) {
+      line = console.readPassword("%s", prompt);
+    } else {
+      out.print(prompt);
+      out.flush();
+      try {
+        String text = in.readLine();
+        line = text == null ? null : text.toCharArray();
+      } catch (IOException e) {
+        throw new Provisionctl.CliFailure(Provisionctl.INVALID, "cannot read the password: " + e);
+      }
+    }
+    if (line == null) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID, "no password given; nothing was written");
+    }
+    return line;
+  }
+
+  private String passwordFromFile() {
+    try (BufferedReader reader = Files.newBufferedReader(adminPasswordFile)) {
+      String line = reader.readLine();
+      if (line == null || line.isEmpty()) {
+        throw new Provisionctl.CliFailure(
+            Provisionctl.INVALID, "no password on the first line of " + adminPasswordFile);
+      }
+      return line;
+    } catch (IOException e) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID,
+          "cannot read --admin-password-file " + adminPasswordFile + ": " + e);
+    }
+  }
+
+  private String passwordFromStdin() {
+    try {
+      String line =
+          new BufferedReader(new InputStreamReader(ctl.stdin, StandardCharsets.UTF_8)).readLine();
+      if (line == null || line.isEmpty()) {
+        throw new Provisionctl.CliFailure(Provisionctl.INVALID, "no password on standard input");
+      }
+      return line;
+    } catch (IOException e) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID, "cannot read standard input: " + e.getMessage());
+    }
   }
 
   /** {@code 1.10.in-addr.arpa} for 10.1.0.0/16; null for a prefix that is not 8, 16 or 24. */
@@ -670,25 +867,28 @@ final class Setup implements Callable<Integer> {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     String created = HexFormat.of().formatHex(bytes);
-    storeSecret(data, created);
+    storeOwnerOnly(data, SECRET_FILE, created + "\n");
     return created;
   }
 
-  /** Writes the secret owner-only, owned like the data folder (the service user's, as root). */
-  private static void storeSecret(Path data, String value) throws IOException {
+  /**
+   * Writes a file of the data folder owner-only, owned like the folder (the service user's, as
+   * root), atomically.
+   */
+  private static Path storeOwnerOnly(Path data, String fileName, String content)
+      throws IOException {
     Files.createDirectories(data);
-    Path temporary = data.resolve(SECRET_FILE + ".tmp");
+    Path temporary = data.resolve(fileName + ".tmp");
     Files.deleteIfExists(temporary);
     Files.createFile(
         temporary,
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temporary, value.strip() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(temporary, content, StandardCharsets.UTF_8);
     copyOwnership(data, temporary);
+    Path file = data.resolve(fileName);
     Files.move(
-        temporary,
-        data.resolve(SECRET_FILE),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return file;
   }
 
   /** Gives {@code to} the owner and group of {@code from}; as a user other than root, keeps its. */

@@ -62,7 +62,8 @@ class ConsoleTreeTest {
         """);
     stats.declare(
         List.of(
-            StatisticDefinition.gauge("dhcp.pool.{pool}.size", "addresses", "Addresses in the pool."),
+            StatisticDefinition.gauge(
+                "dhcp.pool.{pool}.size", "addresses", "Addresses in the pool."),
             StatisticDefinition.gauge("dhcp.pool.{pool}.used", "addresses", "Addresses in use.")));
     stats.gauge("dhcp.pool.cm.size", () -> 10);
     stats.gauge("dhcp.pool.cm.used", () -> 9);
