@@ -71,6 +71,23 @@ final class ProvisiondPair implements AutoCloseable {
    * partner's address and the failover traffic runs through a {@link #link()}.
    */
   static ProvisiondPair start(Path dir, String subnets, boolean throughLink) throws Exception {
+    ProvisiondPair pair = startUnpaired(dir, subnets, throughLink);
+    try {
+      pair.form();
+      return pair;
+    } catch (Exception | Error e) {
+      pair.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts both servers, the secondary with {@code failover.role: secondary} and the primary still
+   * standalone, without pairing them: what the primary holds before {@link #form} (users, audit
+   * entries) reaches the secondary only through the initial sync.
+   */
+  static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
+      throws Exception {
     int dhcpPort = freeUdpPort();
     int failoverPort = Distribution.freePort();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
@@ -83,7 +100,6 @@ final class ProvisiondPair implements AutoCloseable {
     try {
       secondary.start();
       primary.start();
-      pair.form(throughLink ? FailoverLink.FRONT : SECONDARY);
       return pair;
     } catch (Exception | Error e) {
       pair.close();
@@ -92,7 +108,8 @@ final class ProvisiondPair implements AutoCloseable {
   }
 
   /** Pairs the two the way an operator does, and waits for NORMAL on both sides. */
-  private void form(String peer) throws Exception {
+  void form() throws Exception {
+    String peer = link != null ? FailoverLink.FRONT : SECONDARY;
     Result secret = secondary.ctl("failover", "secret");
     if (secret.exit() != 0) {
       throw new IllegalStateException("provisionctl failover secret: " + secret.err());
@@ -356,6 +373,25 @@ final class ProvisiondPair implements AutoCloseable {
                 + response.body());
       }
       return JSON.readTree(response.body());
+    }
+
+    /**
+     * Sends {@code method /api/v1path} with a JSON body, with the API token unless {@code
+     * withToken} is false (a login), and returns the response whatever its status.
+     */
+    HttpResponse<String> send(String method, String path, String json, boolean withToken)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create("http://" + address + ":" + managementPort + "/api/v1" + path))
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(10))
+              .method(method, HttpRequest.BodyPublishers.ofString(json));
+      if (withToken) {
+        String token = ApiToken.read(dataDir().resolve(ApiToken.FILE_NAME)).value();
+        request.header("Authorization", "Bearer " + token);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Its failover state, or "unreachable" when its API does not answer within 5 s. */
