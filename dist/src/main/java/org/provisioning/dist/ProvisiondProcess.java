@@ -220,7 +220,10 @@ public final class ProvisiondProcess {
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     config.attach(bus);
     console.attach(bus);
-    bus.addListener(new AlertAcknowledgements(alerts, bus));
+    AlertAcknowledgements acknowledgements = new AlertAcknowledgements(alerts, bus);
+    bus.addListener(acknowledgements);
+    // The failover sync by snapshot carries them whole, like the console's users and audit log.
+    bus.addReplicatedState(acknowledgements);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
     createTftpRoot(running);

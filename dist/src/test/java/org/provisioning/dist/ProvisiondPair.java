@@ -60,14 +60,6 @@ final class ProvisiondPair implements AutoCloseable {
     this.link = link;
   }
 
-  /**
-   * Starts both servers, the secondary with {@code failover.role: secondary} and the primary
-   * standalone, and leaves the pairing to the test (the console's two steps).
-   */
-  static ProvisiondPair startUnpaired(Path dir, String subnets) throws Exception {
-    return start(dir, subnets, false, false);
-  }
-
   /** Starts a pair serving {@code subnets} (YAML list items), talking to each other directly. */
   static ProvisiondPair start(Path dir, String subnets) throws Exception {
     return start(dir, subnets, false);
@@ -79,10 +71,27 @@ final class ProvisiondPair implements AutoCloseable {
    * partner's address and the failover traffic runs through a {@link #link()}.
    */
   static ProvisiondPair start(Path dir, String subnets, boolean throughLink) throws Exception {
-    return start(dir, subnets, throughLink, true);
+    ProvisiondPair pair = startUnpaired(dir, subnets, throughLink);
+    try {
+      pair.form();
+      return pair;
+    } catch (Exception | Error e) {
+      pair.close();
+      throw e;
+    }
   }
 
-  private static ProvisiondPair start(Path dir, String subnets, boolean throughLink, boolean pair)
+  /** {@link #startUnpaired(Path, String, boolean)} talking directly: the console pairs them. */
+  static ProvisiondPair startUnpaired(Path dir, String subnets) throws Exception {
+    return startUnpaired(dir, subnets, false);
+  }
+
+  /**
+   * Starts both servers, the secondary with {@code failover.role: secondary} and the primary still
+   * standalone, without pairing them: what the primary holds before {@link #form} (users, audit
+   * entries) reaches the secondary only through the initial sync.
+   */
+  static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
       throws Exception {
     int dhcpPort = freeUdpPort();
     int failoverPort = Distribution.freePort();
@@ -92,22 +101,20 @@ final class ProvisiondPair implements AutoCloseable {
             dir, "secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets);
     Server primary =
         Server.configure(dir, "primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets);
-    ProvisiondPair servers = new ProvisiondPair(primary, secondary, dhcpPort, link);
+    ProvisiondPair pair = new ProvisiondPair(primary, secondary, dhcpPort, link);
     try {
       secondary.start();
       primary.start();
-      if (pair) {
-        servers.form(throughLink ? FailoverLink.FRONT : SECONDARY);
-      }
-      return servers;
+      return pair;
     } catch (Exception | Error e) {
-      servers.close();
+      pair.close();
       throw e;
     }
   }
 
   /** Pairs the two the way an operator does, and waits for NORMAL on both sides. */
-  private void form(String peer) throws Exception {
+  void form() throws Exception {
+    String peer = link != null ? FailoverLink.FRONT : SECONDARY;
     Result secret = secondary.ctl("failover", "secret");
     if (secret.exit() != 0) {
       throw new IllegalStateException("provisionctl failover secret: " + secret.err());
@@ -382,6 +389,25 @@ final class ProvisiondPair implements AutoCloseable {
                 + response.body());
       }
       return JSON.readTree(response.body());
+    }
+
+    /**
+     * Sends {@code method /api/v1path} with a JSON body, with the API token unless {@code
+     * withToken} is false (a login), and returns the response whatever its status.
+     */
+    HttpResponse<String> send(String method, String path, String json, boolean withToken)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create("http://" + address + ":" + managementPort + "/api/v1" + path))
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(10))
+              .method(method, HttpRequest.BodyPublishers.ofString(json));
+      if (withToken) {
+        String token = ApiToken.read(dataDir().resolve(ApiToken.FILE_NAME)).value();
+        request.header("Authorization", "Bearer " + token);
+      }
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Its failover state, or "unreachable" when its API does not answer within 5 s. */

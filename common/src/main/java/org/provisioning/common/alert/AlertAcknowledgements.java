@@ -6,10 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.provisioning.common.bus.BusListener;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +22,12 @@ import org.slf4j.LoggerFactory;
  * published as an {@link RecordType#ALERT_ACK} record (event, object, who), which the failover
  * stream carries like every record; a durable ALERT_ACK, ours or the partner's, acknowledges the
  * alert of the same event and object in this server's {@link AlertCenter}, where the same condition
- * has its own alert and id. Applying our own record again changes nothing.
+ * has its own alert and id. Applying our own record again changes nothing. When the failover syncs
+ * by snapshot, the acknowledgements of the alerts active here go whole to the partner ({@link
+ * ReplicatedState}), so that an alert acknowledged before the pair formed, or while it was apart,
+ * is acknowledged on both.
  */
-public final class AlertAcknowledgements implements BusListener {
+public final class AlertAcknowledgements implements BusListener, ReplicatedState {
   private static final Logger log = LoggerFactory.getLogger(AlertAcknowledgements.class);
 
   private final AlertCenter alerts;
@@ -47,13 +54,51 @@ public final class AlertAcknowledgements implements BusListener {
     if (!RecordType.ALERT_ACK.equals(record.type())) {
       return;
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record.payload()))) {
+    try {
+      acknowledge(record.payload());
+    } catch (IOException e) {
+      log.warn("ALERT_ACK_UNREADABLE record={}: {}", record, e.toString());
+    }
+  }
+
+  /** Acknowledges the active alert of the payload's event and object; whether one was unacked. */
+  private boolean acknowledge(byte[] payload) throws IOException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
       String event = in.readUTF();
       String object = in.readUTF();
       String by = in.readUTF();
-      alerts.acknowledge(event, object, by);
+      return alerts.acknowledge(event, object, by).isPresent();
+    }
+  }
+
+  @Override
+  public Set<RecordType> types() {
+    return Set.of(RecordType.ALERT_ACK);
+  }
+
+  /** The acknowledgements of the alerts active here: those are what the partner may lack. */
+  @Override
+  public List<Entry> entries() {
+    List<Entry> acks = new ArrayList<>();
+    for (Alert alert : alerts.active()) {
+      if (alert.acknowledged()) {
+        acks.add(new Entry(RecordType.ALERT_ACK, encode(alert)));
+      }
+    }
+    return acks;
+  }
+
+  /** Acknowledges the alert of the same event and object here, if one is active and unacked. */
+  @Override
+  public boolean merge(Entry entry) {
+    if (!RecordType.ALERT_ACK.equals(entry.type())) {
+      return false;
+    }
+    try {
+      return acknowledge(entry.payload());
     } catch (IOException e) {
-      log.warn("ALERT_ACK_UNREADABLE record={}: {}", record, e.toString());
+      log.warn("ALERT_ACK_UNREADABLE from the partner's state: {}", e.toString());
+      return false;
     }
   }
 

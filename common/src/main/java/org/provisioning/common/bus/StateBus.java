@@ -123,6 +123,7 @@ public final class StateBus implements BusPublisher, AutoCloseable {
   private final Map<String, byte[]> orphanSections;
   private final FileChannel lockChannel;
   private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ReplicatedState> replicated = new CopyOnWriteArrayList<>();
   private final Object snapshotLock = new Object();
   private final ExecutorService snapshotExecutor;
   private final AtomicBoolean autoSnapshotQueued = new AtomicBoolean();
@@ -146,6 +147,11 @@ public final class StateBus implements BusPublisher, AutoCloseable {
     this.originId = originId;
     this.clock = clock;
     this.participants = participants;
+    for (BusParticipant p : participants) {
+      if (p instanceof ReplicatedState state) {
+        addReplicatedState(state);
+      }
+    }
     this.journal = journal;
     this.snapshots = snapshots;
     this.orphanSections = orphanSections;
@@ -379,6 +385,32 @@ public final class StateBus implements BusPublisher, AutoCloseable {
   /** Tells the listener of every record made durable from now on, in journal order. */
   public void addListener(BusListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Adds state that the failover sync must carry whole to a partner that lacks it (a participant
+   * that is a {@link ReplicatedState} is added when the bus opens).
+   *
+   * @throws IllegalArgumentException if a type it claims is claimed already
+   */
+  public synchronized void addReplicatedState(ReplicatedState state) {
+    Objects.requireNonNull(state, "state");
+    for (ReplicatedState held : replicated) {
+      for (RecordType type : state.types()) {
+        if (held.types().contains(type)) {
+          throw new IllegalArgumentException("record type " + type + " is replicated twice");
+        }
+      }
+    }
+    replicated.add(state);
+  }
+
+  /**
+   * Every state besides config and leases that a failover partner must hold: what the sync by
+   * snapshot carries (see {@link ReplicatedState}).
+   */
+  public List<ReplicatedState> replicatedStates() {
+    return List.copyOf(replicated);
   }
 
   /** The highest sequence of this server's origin that is durable; 0 before the first. */

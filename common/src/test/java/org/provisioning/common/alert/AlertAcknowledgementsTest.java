@@ -52,4 +52,46 @@ class AlertAcknowledgementsTest {
     assertNull(secondary.active().get(1).acknowledgedBy());
     assertEquals(1, primaryBus.published.size()); // no echo
   }
+
+  /**
+   * The failover's sync by snapshot: the acknowledgements of the alerts active on one server,
+   * merged into the other, acknowledge the same conditions there once, and publish nothing.
+   */
+  @Test
+  void theAcknowledgementsOfActiveAlertsMergeIntoThePartnerOnce() {
+    Bus primaryBus = new Bus();
+    AlertCenter primary = new AlertCenter("primary", Clock.systemUTC(), 10);
+    AlertAcknowledgements primaryAcks = new AlertAcknowledgements(primary, primaryBus);
+    Bus secondaryBus = new Bus();
+    AlertCenter secondary = new AlertCenter("secondary", Clock.systemUTC(), 10);
+    AlertAcknowledgements secondaryAcks = new AlertAcknowledgements(secondary, secondaryBus);
+    primary.raise(FULL, "dhcp.subnets[cm].pools[0]", "acknowledged, then cleared");
+    primary.acknowledge(primary.active().get(0).id(), "noc-bob");
+    primary.clear(FULL, "dhcp.subnets[cm].pools[0]", "freed");
+    primary.raise(FULL, "dhcp.subnets[cpe].pools[0]", "96 % used");
+    primary.acknowledge(primary.active().get(0).id(), "noc-alice");
+    primary.raise(FULL, "dhcp.subnets[voip].pools[0]", "not acknowledged");
+    secondary.raise(FULL, "dhcp.subnets[cm].pools[0]", "active here");
+    secondary.raise(FULL, "dhcp.subnets[cpe].pools[0]", "96 % used here too");
+
+    var entries = primaryAcks.entries();
+    assertEquals(1, entries.size(), "only the active alert that is acknowledged");
+    assertEquals(RecordType.ALERT_ACK, entries.get(0).type());
+    assertEquals(true, secondaryAcks.merge(entries.get(0)));
+    assertEquals(false, secondaryAcks.merge(entries.get(0)), "held already");
+    assertEquals(
+        "noc-alice",
+        secondary.active().stream()
+            .filter(a -> a.object().equals("dhcp.subnets[cpe].pools[0]"))
+            .findFirst()
+            .orElseThrow()
+            .acknowledgedBy());
+    assertNull(
+        secondary.active().stream()
+            .filter(a -> a.object().equals("dhcp.subnets[cm].pools[0]"))
+            .findFirst()
+            .orElseThrow()
+            .acknowledgedBy());
+    assertEquals(0, secondaryBus.published.size(), "a merge is journaled by the failover");
+  }
 }

@@ -361,4 +361,81 @@ class StateBusTest {
       assertEquals(51, bus.lastSequence());
     }
   }
+
+  /** Replicated state of one type that keeps nothing: enough to be found by the bus. */
+  private static final class Replicated implements ReplicatedState {
+    private final RecordType type;
+
+    Replicated(RecordType type) {
+      this.type = type;
+    }
+
+    @Override
+    public java.util.Set<RecordType> types() {
+      return java.util.Set.of(type);
+    }
+
+    @Override
+    public List<ReplicatedState.Entry> entries() {
+      return List.of();
+    }
+
+    @Override
+    public boolean merge(ReplicatedState.Entry entry) {
+      return false;
+    }
+  }
+
+  /** A participant that is replicated state is found; a type replicated twice is refused. */
+  @Test
+  void findsTheReplicatedStateOfItsParticipantsAndOfItsCallersOnce() throws IOException {
+    KeyValueStore store = new KeyValueStore("users", RecordType.USER);
+    class ReplicatedStore implements BusParticipant, ReplicatedState {
+      @Override
+      public String name() {
+        return store.name();
+      }
+
+      @Override
+      public java.util.Set<RecordType> types() {
+        return store.types();
+      }
+
+      @Override
+      public void apply(BusRecord record) {
+        store.apply(record);
+      }
+
+      @Override
+      public byte[] snapshot() {
+        return store.snapshot();
+      }
+
+      @Override
+      public void restore(byte[] snapshot) {
+        store.restore(snapshot);
+      }
+
+      @Override
+      public List<ReplicatedState.Entry> entries() {
+        return List.of();
+      }
+
+      @Override
+      public boolean merge(ReplicatedState.Entry entry) {
+        return false;
+      }
+    }
+    ReplicatedStore users = new ReplicatedStore();
+    try (StateBus bus = open(new StatisticsRegistry(), List.of(new KeyValueStore(), users))) {
+      assertEquals(List.of(users), bus.replicatedStates());
+      Replicated acks = new Replicated(RecordType.ALERT_ACK);
+      bus.addReplicatedState(acks);
+      assertEquals(List.of(users, acks), bus.replicatedStates());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> bus.addReplicatedState(new Replicated(RecordType.USER)));
+      assertEquals(2, bus.replicatedStates().size());
+    }
+  }
 }

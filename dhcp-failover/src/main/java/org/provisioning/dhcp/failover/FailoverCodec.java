@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.lease.LeaseRecord;
 
@@ -25,6 +26,7 @@ import org.provisioning.common.lease.LeaseRecord;
  * SYNC_DONE  coveredSeq(8)
  * TAIL       as RECORDS
  * SYNC_START snapshot(1) covered(8) total(8) from(8)
+ * STATE      count(4) then per entry: type(2) length(4) payload
  * </pre>
  */
 final class FailoverCodec {
@@ -33,6 +35,9 @@ final class FailoverCodec {
 
   /** Per-record overhead in a RECORDS body. */
   static final int RECORD_HEADER = 1 + 8 + 8 + 2 + 4;
+
+  /** Per-entry overhead in a STATE body. */
+  static final int STATE_ENTRY_HEADER = 2 + 4;
 
   private FailoverCodec() {}
 
@@ -109,6 +114,17 @@ final class FailoverCodec {
     if (message instanceof FailoverMessage.SyncDone d) {
       return ByteBuffer.allocate(8).putLong(d.coveredSequence()).array();
     }
+    if (message instanceof FailoverMessage.State st) {
+      int size = 4;
+      for (ReplicatedState.Entry entry : st.entries()) {
+        size += STATE_ENTRY_HEADER + entry.payload().length;
+      }
+      ByteBuffer out = ByteBuffer.allocate(size).putInt(st.entries().size());
+      for (ReplicatedState.Entry entry : st.entries()) {
+        out.putShort(entry.type().code()).putInt(entry.payload().length).put(entry.payload());
+      }
+      return out.array();
+    }
     throw new IllegalArgumentException("unknown message " + message);
   }
 
@@ -179,6 +195,24 @@ final class FailoverCodec {
               yield new FailoverMessage.Leases(List.copyOf(leases));
             }
             case SYNC_DONE -> new FailoverMessage.SyncDone(in.getLong());
+            case STATE -> {
+              int count = in.getInt();
+              if (count < 0 || (long) count * STATE_ENTRY_HEADER > in.remaining()) {
+                throw new IllegalArgumentException("state entry count " + count + " overruns");
+              }
+              List<ReplicatedState.Entry> entries = new ArrayList<>(count);
+              for (int i = 0; i < count; i++) {
+                RecordType type = RecordType.valueOf(in.getShort());
+                int length = in.getInt();
+                if (length < 0 || length > in.remaining()) {
+                  throw new IllegalArgumentException("state entry length " + length + " overruns");
+                }
+                byte[] payload = new byte[length];
+                in.get(payload);
+                entries.add(new ReplicatedState.Entry(type, payload));
+              }
+              yield new FailoverMessage.State(List.copyOf(entries));
+            }
             case SYNC_START ->
                 new FailoverMessage.SyncStart(
                     in.get() != 0, in.getLong(), in.getLong(), in.getLong());

@@ -3,6 +3,7 @@ package org.provisioning.dhcp.failover;
 import java.util.List;
 import java.util.Map;
 import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.lease.LeaseRecord;
 
@@ -84,8 +85,8 @@ sealed interface FailoverMessage {
   }
 
   /**
-   * Opens what the sender sends in a sync: a lease snapshot (config, then leases in address order)
-   * or a tail of records.
+   * Opens what the sender sends in a sync: a snapshot (config, the other replicated state, then
+   * leases in address order) or a tail of records.
    *
    * @param snapshot a snapshot, else a tail
    * @param covered the sender's sequence it covers
@@ -106,6 +107,14 @@ sealed interface FailoverMessage {
     @Override
     public FrameKind kind() {
       return FrameKind.CONFIG;
+    }
+  }
+
+  /** A batch of the sender's replicated state besides config and leases, part of a snapshot. */
+  record State(List<ReplicatedState.Entry> entries) implements FailoverMessage {
+    @Override
+    public FrameKind kind() {
+      return FrameKind.STATE;
     }
   }
 

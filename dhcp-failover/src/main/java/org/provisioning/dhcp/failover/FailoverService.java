@@ -11,18 +11,25 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.FailoverConfig;
@@ -46,13 +53,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>TCP {@code failover.port}: sync sessions. Both send HELLO (per-origin highest sequences,
  *       and how far a broken session got in the other's snapshot); then each sends what the other
- *       lacks of its origin: the journal tail from its backlog, or its config version and a lease
- *       snapshot in pages of {@value #SNAPSHOT_PAGE} leases in address order, then SYNC_DONE with
- *       the sequence it covers; the stream carries what follows. A snapshot is kept until the
- *       partner has it all, so a session that breaks is taken up after the last page the partner
- *       applied (its resume point is in its data directory, so a restart of the receiver does not
- *       lose it). Progress in both directions shows in the status. The primary opens sessions, the
- *       secondary accepts them.
+ *       lacks of its origin: the journal tail from its backlog, or a snapshot: its config version,
+ *       its other replicated state whole ({@link ReplicatedState}: console users, audit entries,
+ *       alert acknowledgements, merged by the rules their records meet in the stream) and its
+ *       leases in pages of {@value #SNAPSHOT_PAGE} in address order, then SYNC_DONE with the
+ *       sequence it covers; the stream carries what follows. A snapshot is kept until the partner
+ *       has it all, so a session that breaks is taken up after the last page the partner applied
+ *       (its resume point is in its data directory, so a restart of the receiver does not lose it).
+ *       Progress in both directions shows in the status. The primary opens sessions, the secondary
+ *       accepts them.
  *   <li>UDP {@code failover.port + 1}: the lease stream. Own-origin records, once durable, are
  *       packed into datagrams of at most 1400 octets; the partner applies and journals them and
  *       acks cumulatively; on no progress for a heartbeat interval the sender goes back to the
@@ -74,6 +83,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   /** Leases per LEASES frame of a snapshot: about 45 KB. */
   static final int SNAPSHOT_PAGE = 1_000;
+
+  /** Payload octets per STATE frame of a snapshot (one larger entry goes alone). */
+  static final int STATE_PAGE_BYTES = 256 << 10;
 
   /**
    * Snapshot pages a receiver applies at once: it reads on while earlier pages are journaled, and
@@ -117,6 +129,17 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final Counter snapshotsResumed;
   private final Counter syncLeasesSent;
   private final Counter syncLeasesReceived;
+  private final Counter syncStateSent;
+  private final Counter syncStateReceived;
+  private final Counter syncStateMerged;
+
+  /**
+   * The state entries the partner's snapshot gave in this session: ours, taken after them, leaves
+   * out those equal to one (the partner holds it, or a later value), so that a fresh secondary does
+   * not send the primary's users and audit log back.
+   */
+  private final Set<StateKey> fromPartnerState = ConcurrentHashMap.newKeySet();
+
   private final SyncMeter sending;
   private final SyncMeter receiving;
 
@@ -190,6 +213,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     this.snapshotsResumed = stats.counter("failover.syncs.resumed");
     this.syncLeasesSent = stats.counter("failover.sync.leases_sent");
     this.syncLeasesReceived = stats.counter("failover.sync.leases_received");
+    this.syncStateSent = stats.counter("failover.sync.state_sent");
+    this.syncStateReceived = stats.counter("failover.sync.state_received");
+    this.syncStateMerged = stats.counter("failover.sync.state_merged");
     this.sending = new SyncMeter(clock);
     this.receiving = new SyncMeter(clock);
     stats.gauge("failover.records.pending", backlog::pending);
@@ -808,6 +834,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       sending.end(true);
       engineThread.execute(applier::forgetPartnerSnapshot);
     } finally {
+      fromPartnerState.clear();
       sending.end(false);
       receiving.end(false);
     }
@@ -983,6 +1010,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     sending.start(true, snapshot.size(), from);
     if (from == 0) {
       write(out, new FailoverMessage.Config(snapshot.config()));
+      sendState(out, snapshot.state());
     }
     for (int i = from; i < snapshot.size(); i += SNAPSHOT_PAGE) {
       List<LeaseRecord> page = snapshot.page(i, SNAPSHOT_PAGE);
@@ -996,9 +1024,69 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   /**
+   * The snapshot's other replicated state, in frames of about {@value #STATE_PAGE_BYTES} octets.
+   */
+  private void sendState(DataOutputStream out, List<ReplicatedState.Entry> state)
+      throws IOException {
+    int from = 0;
+    while (from < state.size()) {
+      int to = from;
+      long bytes = 0;
+      while (to < state.size() && (to == from || bytes < STATE_PAGE_BYTES)) {
+        bytes += state.get(to++).payload().length;
+      }
+      write(out, new FailoverMessage.State(state.subList(from, to)));
+      syncStateSent.add(to - from);
+      from = to;
+    }
+  }
+
+  /** A state entry by content: type and payload octets. */
+  private record StateKey(short type, ByteBuffer payload) {
+    static StateKey of(ReplicatedState.Entry entry) {
+      return new StateKey(entry.type().code(), ByteBuffer.wrap(entry.payload()));
+    }
+  }
+
+  /**
+   * Merges a batch of the partner's state, each entry into the state that keeps its type, by that
+   * state's rule; an entry that changed something here is journaled as our own record (as a
+   * snapshot lease is), so that it survives a restart. Completes once those are durable. An entry
+   * of a type nothing here keeps is skipped.
+   */
+  private CompletableFuture<?> mergeState(List<ReplicatedState.Entry> entries) {
+    Map<RecordType, ReplicatedState> byType = new HashMap<>();
+    for (ReplicatedState state : bus.replicatedStates()) {
+      state.types().forEach(type -> byType.put(type, state));
+    }
+    CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+    int merged = 0;
+    for (ReplicatedState.Entry entry : entries) {
+      syncStateReceived.increment();
+      fromPartnerState.add(StateKey.of(entry));
+      ReplicatedState state = byType.get(entry.type());
+      if (state == null) {
+        log.debug("FAILOVER_SYNC_STATE_SKIPPED type={}: nothing here keeps it", entry.type());
+        continue;
+      }
+      if (state.merge(entry)) {
+        merged++;
+        last = bus.publish(entry.type(), entry.payload());
+      }
+    }
+    syncStateMerged.add(merged);
+    if (merged > 0) {
+      log.info("FAILOVER_SYNC_STATE_MERGED received={} merged={}", entries.size(), merged);
+    }
+    return last;
+  }
+
+  /**
    * Takes a lease snapshot on the engine's thread, with the sequence it covers read there too: the
    * leases are those of that moment, and the records after it follow the snapshot. Leases that
-   * stand here as the partner's own snapshot gave them are left out: it has them.
+   * stand here as the partner's own snapshot gave them are left out: it has them. The other
+   * replicated state is read after that sequence, so it holds every record up to it; entries the
+   * partner's snapshot gave in this session are left out.
    */
   private LeaseSnapshot takeSnapshot() throws IOException {
     long started = System.nanoTime();
@@ -1015,7 +1103,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
                     all.add(lease);
                   }
                 });
-            f.complete(new LeaseSnapshot(covered, configVersion, all.toArray(new LeaseRecord[0])));
+            f.complete(
+                new LeaseSnapshot(
+                    covered, configVersion, List.of(), all.toArray(new LeaseRecord[0])));
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
@@ -1026,11 +1116,21 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     } catch (Exception e) {
       throw new IOException("lease snapshot failed: " + e, e);
     }
-    LeaseSnapshot sorted = LeaseSnapshot.sorted(taken.covered(), taken.config(), taken.leases());
+    List<ReplicatedState.Entry> state = new ArrayList<>();
+    for (ReplicatedState replicated : bus.replicatedStates()) {
+      for (ReplicatedState.Entry entry : replicated.entries()) {
+        if (!fromPartnerState.contains(StateKey.of(entry))) {
+          state.add(entry);
+        }
+      }
+    }
+    LeaseSnapshot sorted =
+        LeaseSnapshot.sorted(taken.covered(), taken.config(), state, taken.leases());
     log.info(
-        "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} ms={}",
+        "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} state={} ms={}",
         sorted.covered(),
         sorted.size(),
+        state.size(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return sorted;
   }
@@ -1068,6 +1168,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
                 }
               });
           join(done);
+        } else if (m instanceof FailoverMessage.State st) {
+          // Before the leases, and durable before any page counts in a resume point: a resumed
+          // snapshot does not send it again.
+          join(mergeState(st.entries()));
         } else if (m instanceof FailoverMessage.Tail t) {
           synchronized (peerLock) {
             long held = heldOf(partner);

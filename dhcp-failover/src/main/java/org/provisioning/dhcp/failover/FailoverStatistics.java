@@ -48,6 +48,20 @@ public final class FailoverStatistics {
               "leases",
               "Snapshot leases from the partner applied and journaled here."),
           counter(
+              "failover.sync.state_sent",
+              "records",
+              "Snapshot records of state besides config and leases (console users, audit entries,"
+                  + " alert acknowledgements) sent to the partner."),
+          counter(
+              "failover.sync.state_received",
+              "records",
+              "Snapshot records of state besides config and leases received from the partner."),
+          counter(
+              "failover.sync.state_merged",
+              "records",
+              "Of the snapshot state records received, those that changed this server (the rest it"
+                  + " held already): journaled here as its own."),
+          counter(
               "failover.conflicts",
               "leases",
               "Addresses found given to two clients after a partition (resolved by the rule)."),

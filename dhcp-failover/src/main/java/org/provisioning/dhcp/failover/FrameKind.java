@@ -23,7 +23,12 @@ enum FrameKind {
    */
   TAIL(8),
   /** TCP: what the sender is about to send (snapshot or tail, size, where a resume starts). */
-  SYNC_START(9);
+  SYNC_START(9),
+  /**
+   * TCP: a batch of the sender's replicated state besides config and leases (console users, audit
+   * entries, alert acknowledgements), as whole-state records; in a snapshot, after the config.
+   */
+  STATE(10);
 
   final int code;
 

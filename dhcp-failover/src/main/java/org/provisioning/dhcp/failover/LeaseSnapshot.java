@@ -2,6 +2,7 @@ package org.provisioning.dhcp.failover;
 
 import java.util.Arrays;
 import java.util.List;
+import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.lease.LeaseRecord;
 
 /**
@@ -12,16 +13,20 @@ import org.provisioning.common.lease.LeaseRecord;
  *
  * @param covered the sender's sequence the snapshot covers; it names the snapshot
  * @param config the sender's config version as its config store encodes it
+ * @param state the sender's other replicated state (users, audit, alert acknowledgements), sent
+ *     after the config and before the leases; a resumed snapshot does not send it again
  */
-record LeaseSnapshot(long covered, byte[] config, LeaseRecord[] leases) {
+record LeaseSnapshot(
+    long covered, byte[] config, List<ReplicatedState.Entry> state, LeaseRecord[] leases) {
 
   /**
    * Sorts the leases (in place) by address, unsigned: the order pages go in and resumes count in.
    */
-  static LeaseSnapshot sorted(long covered, byte[] config, LeaseRecord[] leases) {
+  static LeaseSnapshot sorted(
+      long covered, byte[] config, List<ReplicatedState.Entry> state, LeaseRecord[] leases) {
     Arrays.sort(
         leases, (a, b) -> Integer.compareUnsigned(a.address().value(), b.address().value()));
-    return new LeaseSnapshot(covered, config, leases);
+    return new LeaseSnapshot(covered, config, List.copyOf(state), leases);
   }
 
   int size() {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.provisioning.common.alert.AlertAcknowledgements;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.bus.StateBus;
@@ -20,7 +21,11 @@ import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
 
-/** One server of a pair in this JVM: its own bus, config, engine, DHCP socket and failover. */
+/**
+ * One server of a pair in this JVM: its own bus, config, engine, DHCP socket and failover, and the
+ * replicated state a console keeps (users and audit as {@link ConsoleLikeState}, alert
+ * acknowledgements).
+ */
 final class FailoverNode implements AutoCloseable {
   final StatisticsRegistry stats = new StatisticsRegistry();
   final Clock clock;
@@ -28,6 +33,7 @@ final class FailoverNode implements AutoCloseable {
   final MemoryLeaseStore leases = new MemoryLeaseStore();
   final AlertCenter alerts;
   final StateBus bus;
+  final ConsoleLikeState console;
   final DhcpEngine engine;
   final DhcpServer dhcp;
   private final String secret;
@@ -40,6 +46,17 @@ final class FailoverNode implements AutoCloseable {
 
   /** A server whose clock may be set apart from its partner's. */
   FailoverNode(Path dataDir, String document, String secret, Clock clock) throws Exception {
+    this(dataDir, document, secret, clock, node -> {});
+  }
+
+  /** A server on which {@code beforeFailover} runs once its bus is open, before failover starts. */
+  FailoverNode(
+      Path dataDir,
+      String document,
+      String secret,
+      Clock clock,
+      java.util.function.Consumer<FailoverNode> beforeFailover)
+      throws Exception {
     this.secret = secret;
     this.dataDir = dataDir;
     this.clock = clock;
@@ -47,14 +64,20 @@ final class FailoverNode implements AutoCloseable {
     this.alerts = new AlertCenter(clock, 100);
     LeaseJournal journal = new LeaseJournal(leases);
     ProvisioningConfig fromFile = config.codec().parse(document);
+    console = new ConsoleLikeState(fromFile.server().id());
     bus =
         StateBus.open(
             dataDir.resolve("journal"),
             fromFile.server().id(),
             clock,
             stats,
-            List.of(config, journal));
+            List.of(config, journal, console));
     config.attach(bus);
+    console.attach(bus);
+    bus.addListener(console);
+    AlertAcknowledgements acknowledgements = new AlertAcknowledgements(alerts, bus);
+    bus.addListener(acknowledgements);
+    bus.addReplicatedState(acknowledgements);
     ProvisioningConfig running = config.seedFromFile(document).config();
     engine =
         new DhcpEngine(
@@ -70,6 +93,7 @@ final class FailoverNode implements AutoCloseable {
     failover = newFailover();
     dhcp.replicateThrough(failover);
     dhcp.start();
+    beforeFailover.accept(this);
     failover.start();
   }
 

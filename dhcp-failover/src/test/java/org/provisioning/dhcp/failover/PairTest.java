@@ -803,6 +803,146 @@ class PairTest {
     assertEquals(0, counter(primary, "failover.sync.leases_received"));
   }
 
+  private static final org.provisioning.common.alert.AlertType POOL_FULL =
+      new org.provisioning.common.alert.AlertType(
+          "DHCP_POOL_FULL",
+          org.provisioning.common.alert.AlertSeverity.CRITICAL,
+          "dhcp",
+          "Full.",
+          "Add addresses.");
+
+  private static void raisePoolFull(FailoverNode node) {
+    node.alerts.raise(POOL_FULL, "dhcp.subnets[0].pools[0]", "100 % used");
+  }
+
+  private static org.provisioning.common.alert.Alert poolFull(FailoverNode node) {
+    return node.alerts.active().stream()
+        .filter(a -> a.event().equals(POOL_FULL.event()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static ConsoleLikeState.User user(String name, long changedAt, String value) {
+    return new ConsoleLikeState.User(name, changedAt, value);
+  }
+
+  /**
+   * Users, audit entries and alert acknowledgements made on the primary before the pair formed are
+   * not in any stream: the initial sync's snapshot carries them, the secondary merges them, keeps
+   * them across a restart, and sends none of them back.
+   */
+  @Test
+  void aSecondaryPairedLateGetsTheUsersAuditAndAlertAcknowledgementsMadeBefore() throws Exception {
+    int failoverPort = freeTcpPort();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET);
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    long t0 = System.currentTimeMillis();
+    primary.console.saveUser(user("ada", t0, "admin")).get(5, SECONDS);
+    primary.console.audit("ada added by the token").get(5, SECONDS);
+    raisePoolFull(primary);
+    primary.alerts.acknowledge(poolFull(primary).id(), "noc-alice");
+
+    // The same condition on the secondary, raised before it pairs.
+    secondary =
+        new FailoverNode(
+            dir.resolve("secondary"),
+            secondaryDoc,
+            SECRET,
+            java.time.Clock.systemUTC(),
+            PairTest::raisePoolFull);
+    awaitNormal(0);
+    assertEquals("admin", secondary.console.user("ada").orElseThrow().value());
+    assertEquals(java.util.List.of("ada added by the token"), secondary.console.audit());
+    assertEquals("noc-alice", poolFull(secondary).acknowledgedBy());
+    assertEquals(3, counter(primary, "failover.sync.state_sent"));
+    assertEquals(3, counter(secondary, "failover.sync.state_received"));
+    assertEquals(3, counter(secondary, "failover.sync.state_merged"));
+    assertEquals(0, counter(secondary, "failover.sync.state_sent"), "nothing echoed back");
+    assertEquals(java.util.List.of("ada added by the token"), primary.console.audit());
+
+    // Journaled on the secondary as its own records: a restart keeps them.
+    secondary.close();
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    awaitNormal(0);
+    assertEquals("admin", secondary.console.user("ada").orElseThrow().value());
+    assertEquals(java.util.List.of("ada added by the token"), secondary.console.audit());
+  }
+
+  /**
+   * A primary away while the secondary served: users and audit entries made on the secondary
+   * meanwhile reach it even when the secondary's backlog no longer holds them (its failover
+   * restarted, so the secondary sends a snapshot). An audit entry the primary held already comes
+   * back in that snapshot and is not added twice; of two changes to one user made apart, the later
+   * stands on both; what was merged survives the primary's restart.
+   */
+  @Test
+  void aReturningPrimaryLearnsTheUsersAndAuditMadeOnTheSecondaryFromItsSnapshot() throws Exception {
+    startNormalPair(600);
+    long t0 = System.currentTimeMillis();
+    primary.console.saveUser(user("ada", t0, "admin")).get(5, SECONDS);
+    primary.console.audit("ada added").get(5, SECONDS);
+    await().atMost(5, SECONDS).until(() -> secondary.console.audit().size() == 1);
+    await().atMost(5, SECONDS).until(() -> secondary.console.user("ada").isPresent());
+
+    long snapshots = counter(secondary, "failover.syncs.snapshot");
+    secondaryServesAlone();
+    secondary.console.saveUser(user("ada", t0 + 1_000, "viewer")).get(5, SECONDS);
+    secondary.console.saveUser(user("bob", t0 + 1_000, "operator")).get(5, SECONDS);
+    secondary.console.audit("bob added on the secondary").get(5, SECONDS);
+    primaryReturnsToASecondaryWithAnEmptyBacklog();
+    assertTrue(counter(secondary, "failover.syncs.snapshot") > snapshots, "a snapshot was sent");
+    assertEquals(4, counter(primary, "failover.sync.state_received"));
+    assertEquals(3, counter(primary, "failover.sync.state_merged"), "all but 'ada added'");
+    for (FailoverNode node : new FailoverNode[] {primary, secondary}) {
+      assertEquals("viewer", node.console.user("ada").orElseThrow().value());
+      assertEquals("operator", node.console.user("bob").orElseThrow().value());
+      assertEquals(
+          java.util.List.of("ada added", "bob added on the secondary"), node.console.audit());
+    }
+
+    // Both change ada while apart: the later change stands on both, whichever server made it.
+    secondaryServesAlone();
+    secondary.console.saveUser(user("ada", t0 + 2_000, "admin")).get(5, SECONDS);
+    primary.console.saveUser(user("ada", t0 + 3_000, "operator")).get(5, SECONDS);
+    secondary.console.saveUser(user("bob", t0 + 4_000, "viewer")).get(5, SECONDS);
+    primaryReturnsToASecondaryWithAnEmptyBacklog();
+    for (FailoverNode node : new FailoverNode[] {primary, secondary}) {
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> node.console.user("bob").orElseThrow().value(), "viewer"::equals);
+      assertEquals("operator", node.console.user("ada").orElseThrow().value(), "the later change");
+    }
+
+    primary.close();
+    primary = startPrimary();
+    awaitNormal(0);
+    assertEquals("viewer", primary.console.user("bob").orElseThrow().value());
+    assertEquals(
+        java.util.List.of("ada added", "bob added on the secondary"), primary.console.audit());
+  }
+
+  /** The primary's failover stops; the secondary takes over. */
+  private void secondaryServesAlone() {
+    primary.isolate();
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+  }
+
+  /**
+   * The secondary's failover starts again (its backlog empty: what it made alone can reach the
+   * primary only in a snapshot), then the primary's; waits for NORMAL.
+   */
+  private void primaryReturnsToASecondaryWithAnEmptyBacklog() throws Exception {
+    secondary.isolate();
+    secondary.reconnect();
+    primary.reconnect();
+    awaitNormal(0);
+  }
+
   private static boolean progress(
       org.provisioning.common.control.FailoverStatus.SyncProgress p, String state) {
     return p != null && p.state().equals(state);

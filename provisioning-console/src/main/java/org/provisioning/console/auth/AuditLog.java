@@ -19,6 +19,7 @@ import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * The audit log: every change made through the management API, as {@link RecordType#AUDIT} records,
  * so that it survives restarts and both servers of a pair hold the entries of both. The newest
  * {@link #capacity} entries are kept (and snapshotted); each is also logged as {@code AUDIT} for
- * whoever keeps the log files longer.
+ * whoever keeps the log files longer. The failover partner gets each entry from the stream, or,
+ * when the failover syncs by snapshot, all of them ({@link ReplicatedState}); an entry held already
+ * is never added twice, however often it comes.
  */
-public final class AuditLog implements BusParticipant, BusListener {
+public final class AuditLog implements BusParticipant, BusListener, ReplicatedState {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   public static final int DEFAULT_CAPACITY = 10_000;
 
@@ -98,17 +101,22 @@ public final class AuditLog implements BusParticipant, BusListener {
   /**
    * Entries are kept in time order, whichever server they came from. An entry already held (a
    * record published while a snapshot was taken is in the snapshot and replayed after it) is not
-   * added twice.
+   * added twice, nor is one older than every entry of a full log (it would go at once).
+   *
+   * @return whether the entry was added
    */
-  private synchronized void add(AuditEntry entry) {
+  private synchronized boolean add(AuditEntry entry) {
     for (Iterator<AuditEntry> it = entries.descendingIterator(); it.hasNext(); ) {
       AuditEntry held = it.next();
       if (held.at().isBefore(entry.at())) {
         break;
       }
       if (held.equals(entry)) {
-        return;
+        return false;
       }
+    }
+    if (entries.size() >= capacity && entry.at().isBefore(entries.peekFirst().at())) {
+      return false;
     }
     if (entries.isEmpty() || !entries.peekLast().at().isAfter(entry.at())) {
       entries.addLast(entry);
@@ -125,6 +133,7 @@ public final class AuditLog implements BusParticipant, BusListener {
     while (entries.size() > capacity) {
       entries.removeFirst();
     }
+    return true;
   }
 
   @Override
@@ -154,6 +163,30 @@ public final class AuditLog implements BusParticipant, BusListener {
   public void onDurable(BusRecord record) {
     if (RecordType.AUDIT.equals(record.type()) && record.origin() != ownOrigin) {
       apply(record);
+    }
+  }
+
+  /** Every entry held, oldest first. */
+  @Override
+  public synchronized List<Entry> entries() {
+    List<Entry> all = new ArrayList<>(entries.size());
+    for (AuditEntry entry : entries) {
+      all.add(new Entry(RecordType.AUDIT, entry.encode()));
+    }
+    return all;
+  }
+
+  /** An entry of the partner's log, added unless it is held already. */
+  @Override
+  public boolean merge(Entry entry) {
+    if (!RecordType.AUDIT.equals(entry.type())) {
+      return false;
+    }
+    try {
+      return add(AuditEntry.decode(entry.payload()));
+    } catch (IOException e) {
+      log.warn("AUDIT_RECORD_UNREADABLE from the partner's state: {}", e.getMessage());
+      return false;
     }
   }
 

@@ -21,16 +21,19 @@ import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The console's users, kept as {@link RecordType#USER} records: restored from snapshots and the
  * journal at start, and told of the failover partner's changes as they become durable here (the
- * failover stream carries every record of ours to it and every one of its to us). Of two values for
- * one name the later wins ({@link ConsoleUser#supersedes}), on both servers alike.
+ * failover stream carries every record of ours to it and every one of its to us), and merged whole
+ * from the partner's state when the failover syncs by snapshot ({@link ReplicatedState}). Of two
+ * values for one name the later wins ({@link ConsoleUser#supersedes}), on both servers alike and
+ * whichever way the value came.
  */
-public final class UserStore implements BusParticipant, BusListener {
+public final class UserStore implements BusParticipant, BusListener, ReplicatedState {
   private static final Logger log = LoggerFactory.getLogger(UserStore.class);
 
   /** Every value by name, removed ones included: a removal must win over older values. */
@@ -167,6 +170,11 @@ public final class UserStore implements BusParticipant, BusListener {
           e.getMessage());
       return;
     }
+    take(user);
+  }
+
+  /** Installs the value if it supersedes the one held, and tells the listeners if it did. */
+  private boolean take(ConsoleUser user) {
     boolean changed;
     synchronized (this) {
       changed = install(user);
@@ -174,6 +182,37 @@ public final class UserStore implements BusParticipant, BusListener {
     if (changed) {
       tell(user);
     }
+    return changed;
+  }
+
+  /** Every value held, removed ones included: a removal must reach a partner that has the user. */
+  @Override
+  public synchronized List<Entry> entries() {
+    List<Entry> all = new ArrayList<>(users.size());
+    for (ConsoleUser user : users.values()) {
+      all.add(new Entry(RecordType.USER, user.encode()));
+    }
+    return all;
+  }
+
+  /** The partner's value of a user, taken by the stream's rule: the later value wins. */
+  @Override
+  public boolean merge(Entry entry) {
+    if (!RecordType.USER.equals(entry.type())) {
+      return false;
+    }
+    ConsoleUser user;
+    try {
+      user = ConsoleUser.decode(entry.payload());
+    } catch (IOException e) {
+      log.warn("CONSOLE_USER_RECORD_UNREADABLE from the partner's state: {}", e.getMessage());
+      return false;
+    }
+    boolean changed = take(user);
+    if (changed) {
+      log.info("CONSOLE_USER_SYNCED name={} removed={}", user.name(), user.removed());
+    }
+    return changed;
   }
 
   /** The partner's USER records, once journaled here; ours were applied before they were sent. */

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.Role;
@@ -166,5 +167,81 @@ class ConsoleRecordsTest {
           "PUT /api/v1/config", beta.access().audit().newest(10, null, null).get(0).action());
     }
     assertEquals(5, RecordType.USER.code());
+  }
+
+  /**
+   * What the failover sync by snapshot does with the console's state: every user value (a removal
+   * included) and every audit entry of one server, merged into the other by the stream's rules.
+   */
+  @Test
+  void aPartnersWholeStateMergesByTheStreamsRulesAndAnAuditEntryComesOnce() throws Exception {
+    try (Server alpha = open("alpha", 1);
+        Server beta = open("beta", 2)) {
+      ConsoleUser ada = user("ada", Role.ADMIN, T0);
+      alpha.access().users().create(ada).join();
+      alpha.access().users().create(user("bob", Role.VIEWER, T0)).join();
+      alpha
+          .access()
+          .users()
+          .save(new ConsoleUser("bob", Role.VIEWER, "", T0, T0.plusSeconds(5), "ada", true))
+          .join();
+      AuditEntry added =
+          new AuditEntry(T0, "alpha", "ada", "session", "", "POST /api/v1/users", 201, "bob", "");
+      alpha.access().audit().record(added).join();
+      // Beta made bob earlier and cy, and holds alpha's audit entry already (from the stream).
+      beta.access().users().create(user("bob", Role.ADMIN, T0.plusSeconds(1))).join();
+      beta.access().users().create(user("cy", Role.OPERATOR, T0)).join();
+      beta.access().audit().record(added).join();
+      List<String> told = new java.util.ArrayList<>();
+      beta.access().users().addListener(u -> told.add(u.name()));
+
+      int merged = 0;
+      List<ReplicatedState.Entry> entries = entriesOf(alpha);
+      assertEquals(3, entries.size(), "ada, bob's removal, one audit entry");
+      for (ReplicatedState.Entry e : entries) {
+        merged += merge(beta, e) ? 1 : 0;
+      }
+      assertEquals(2, merged, "ada and bob's removal; the audit entry is held already");
+      assertEquals(
+          List.of("ada", "cy"),
+          beta.access().users().list().stream().map(ConsoleUser::name).toList());
+      assertEquals(
+          List.of("ada", "bob"),
+          told.stream().sorted().toList(),
+          "sessions end on a removal merged from the partner");
+      assertEquals(1, beta.access().audit().newest(10, null, null).size());
+      for (ReplicatedState.Entry e : entries) {
+        assertTrue(!merge(beta, e), "merged twice, changed once");
+      }
+      // Alpha's state merged back from beta changes nothing but cy.
+      merged = 0;
+      for (ReplicatedState.Entry e : entriesOf(beta)) {
+        merged += merge(alpha, e) ? 1 : 0;
+      }
+      assertEquals(1, merged);
+      assertEquals(
+          List.of("ada", "cy"),
+          alpha.access().users().list().stream().map(ConsoleUser::name).toList());
+      assertEquals(1, alpha.access().audit().newest(10, null, null).size());
+    }
+  }
+
+  /** Every entry of the server's replicated state, as the failover's snapshot sends them. */
+  private static List<ReplicatedState.Entry> entriesOf(Server server) {
+    List<ReplicatedState.Entry> all = new java.util.ArrayList<>();
+    for (ReplicatedState state : server.bus().replicatedStates()) {
+      all.addAll(state.entries());
+    }
+    return all;
+  }
+
+  /** Merges the entry into the state of its type, as the failover's receiver does. */
+  private static boolean merge(Server into, ReplicatedState.Entry entry) {
+    for (ReplicatedState state : into.bus().replicatedStates()) {
+      if (state.types().contains(entry.type())) {
+        return state.merge(entry);
+      }
+    }
+    throw new AssertionError("nothing keeps " + entry.type());
   }
 }
