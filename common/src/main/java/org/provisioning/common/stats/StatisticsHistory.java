@@ -2,8 +2,10 @@ package org.provisioning.common.stats;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -198,38 +200,52 @@ public final class StatisticsHistory implements AutoCloseable {
    * queries of a new type are not lost; no matching statistic at all reads as a rate of zero. The
    * oldest sample of a history that has no sample before it has no rate (NaN).
    */
-  public synchronized Rates rates(Predicate<String> names) {
+  public Rates rates(Predicate<String> names) {
+    return rates(List.of(names)).get(0);
+  }
+
+  /**
+   * Several sums at once, on the same samples (a chart's lines): one {@link Rates} per predicate,
+   * in their order, all sharing one {@code times} array.
+   */
+  public synchronized List<Rates> rates(List<Predicate<String>> sums) {
     long first = firstShown();
     int count = (int) (nextSeq - first);
     long[] at = new long[count];
-    long[] increase = new long[count];
     for (int i = 0; i < count; i++) {
       at[i] = times[slot(first + i)];
     }
+    long[][] increase = new long[sums.size()][count];
     for (Map.Entry<String, Track> entry : tracks.entrySet()) {
       Track track = entry.getValue();
-      if (track.definition.kind() == StatisticDefinition.Kind.GAUGE
-          || !names.test(entry.getKey())) {
+      if (track.definition.kind() == StatisticDefinition.Kind.GAUGE) {
         continue;
       }
-      long[] values = track.values();
-      long heldFrom = track.lastSeq - values.length + 1;
-      for (int index = 0; index < values.length; index++) {
-        long seq = heldFrom + index;
-        if (seq < first) {
+      long[] values = null;
+      for (int k = 0; k < sums.size(); k++) {
+        if (!sums.get(k).test(entry.getKey())) {
           continue;
         }
-        long previous = index > 0 ? values[index - 1] : 0;
-        if (index > 0 || (seq == track.bornSeq && seq > 0)) {
-          increase[(int) (seq - first)] += increase(previous, values[index]);
+        values = values == null ? track.values() : values;
+        long heldFrom = track.lastSeq - values.length + 1;
+        for (int index = 0; index < values.length; index++) {
+          long seq = heldFrom + index;
+          if (seq >= first && (index > 0 || (seq == track.bornSeq && seq > 0))) {
+            long previous = index > 0 ? values[index - 1] : 0;
+            increase[k][(int) (seq - first)] += increase(previous, values[index]);
+          }
         }
       }
     }
-    double[] perSecond = new double[count];
-    for (int i = 0; i < count; i++) {
-      perSecond[i] = perSecond(increase[i], first + i);
+    List<Rates> all = new ArrayList<>(sums.size());
+    for (int k = 0; k < sums.size(); k++) {
+      double[] perSecond = new double[count];
+      for (int i = 0; i < count; i++) {
+        perSecond[i] = perSecond(increase[k][i], first + i);
+      }
+      all.add(new Rates(at, perSecond));
     }
-    return new Rates(at, perSecond);
+    return all;
   }
 
   /** How much a counter grew; a counter that went down was reset, and counts again from zero. */
@@ -292,7 +308,11 @@ public final class StatisticsHistory implements AutoCloseable {
       long[] values,
       double[] rates) {}
 
-  /** A sum of counters as a rate per second at each sample shown, oldest first. */
+  /**
+   * A sum of counters as a rate per second at each sample shown, oldest first.
+   *
+   * @param times when each sample was taken, in milliseconds since the epoch
+   */
   public record Rates(long[] times, double[] perSecond) {}
 
   /**
