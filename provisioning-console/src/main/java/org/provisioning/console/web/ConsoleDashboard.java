@@ -1,14 +1,17 @@
 package org.provisioning.console.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.provisioning.common.config.ConfigService;
@@ -19,7 +22,7 @@ import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
-import org.provisioning.console.api.JsonRoutes;
+import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.StatisticsHistoryRoutes;
 
@@ -75,6 +78,7 @@ public final class ConsoleDashboard {
   private final StatisticsHistory history;
   private final Supplier<Optional<FailoverStatus>> failover;
   private final Clock clock;
+  private final ObjectWriter compact;
 
   public ConsoleDashboard(
       ObjectMapper json,
@@ -89,10 +93,22 @@ public final class ConsoleDashboard {
     this.history = history;
     this.failover = failover;
     this.clock = clock;
+    this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
   }
 
   public void register(ManagementApi api) {
-    api.route("GET", "/console/dashboard", r -> JsonRoutes.ok(json, dashboard()));
+    api.route(
+        "GET",
+        "/console/dashboard",
+        r -> CompletableFuture.completedFuture(new ApiResponse(200, render())));
+  }
+
+  /**
+   * The dashboard as the route sends it, compact JSON: a thousand pools pretty-printed as the rest
+   * of the API is would be half spaces, on every refresh of every open dashboard.
+   */
+  public byte[] render() throws JsonProcessingException {
+    return compact.writeValueAsBytes(dashboard());
   }
 
   /** The whole dashboard now. */
@@ -137,15 +153,14 @@ public final class ConsoleDashboard {
   private void pools(ObjectNode body, ProvisioningConfig running) {
     List<PoolUse> pools = new ArrayList<>();
     if (running.dhcp().enabled()) {
-      Map<String, Long> values = stats.snapshot();
       List<SubnetConfig> subnets = running.dhcp().subnets();
       for (int s = 0; s < subnets.size(); s++) {
         SubnetConfig subnet = subnets.get(s);
         for (int p = 0; p < subnet.pools().size(); p++) {
           PoolConfig pool = subnet.pools().get(p);
           String prefix = "dhcp.pool." + StatisticDefinition.labelValue(pool.label()) + ".";
-          long size = values.getOrDefault(prefix + "size", pool.range().size());
-          long used = values.getOrDefault(prefix + "used", 0L);
+          long size = stats.value(prefix + "size").orElse(pool.range().size());
+          long used = stats.value(prefix + "used").orElse(0L);
           pools.add(
               new PoolUse(
                   "dhcp.subnets[" + s + "].pools[" + p + "]",
@@ -154,7 +169,7 @@ public final class ConsoleDashboard {
                   String.valueOf(pool.range()),
                   size,
                   used,
-                  Math.max(used, values.getOrDefault(prefix + "peak_used", used)),
+                  Math.max(used, stats.value(prefix + "peak_used").orElse(used)),
                   pool.warningPercent(),
                   pool.criticalPercent()));
         }
