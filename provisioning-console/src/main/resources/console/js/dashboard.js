@@ -95,7 +95,7 @@ function poolRow(pool) {
       "div",
       { class: "pool-name" },
       h("span", { class: "name", title: pool.name }, pool.name),
-      h("span", { class: "where" }, pool.subnet + " · " + pool.range)
+      h("span", { class: "where", title: pool.subnet + " · " + pool.range }, pool.subnet + " · " + pool.range)
     ),
     h(
       "div",
