@@ -44,6 +44,7 @@ import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
+import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.alert.ConfiguredChannel;
 import org.provisioning.console.alert.EmailSender;
@@ -56,6 +57,7 @@ import org.provisioning.console.api.LeaseRoutes;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.MetricsRoutes;
 import org.provisioning.console.api.ReloadRoutes;
+import org.provisioning.console.api.StatisticsHistoryRoutes;
 import org.provisioning.console.api.TftpRoutes;
 import org.provisioning.console.auth.ConsoleAccess;
 import org.provisioning.console.http.ManagementServer;
@@ -63,6 +65,7 @@ import org.provisioning.console.metrics.PrometheusExposition;
 import org.provisioning.console.snmp.MibSources;
 import org.provisioning.console.snmp.SnmpService;
 import org.provisioning.console.tls.ManagementTls;
+import org.provisioning.console.web.ConsoleDashboard;
 import org.provisioning.console.web.ConsoleTree;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
@@ -101,6 +104,10 @@ public final class ProvisiondProcess {
   private final Clock clock = Clock.systemUTC();
   private final Instant startedAt = clock.instant();
   private final StatisticsRegistry stats = new StatisticsRegistry();
+
+  /** The last hour of every statistic, for the console's charts; sampled while the process runs. */
+  private final StatisticsHistory history = new StatisticsHistory(stats, clock);
+
   private final Path home;
   private final ConfigService config;
   private final List<ProvisioningService> services = new ArrayList<>();
@@ -289,6 +296,15 @@ public final class ProvisiondProcess {
             this::status,
             () -> java.util.Optional.ofNullable(failoverControl).map(FailoverControl::status))
         .register(api);
+    StatisticsHistoryRoutes.register(api, history);
+    new ConsoleDashboard(
+            api.json(),
+            config,
+            stats,
+            history,
+            () -> java.util.Optional.ofNullable(failoverControl).map(FailoverControl::status),
+            clock)
+        .register(api);
     ReloadRoutes.register(api, this::reloadConfigFile);
     BackupRoutes.register(api, out -> writeBackup(out, dataDir, leases));
     if (running.dhcp().enabled()) {
@@ -306,6 +322,7 @@ public final class ProvisiondProcess {
     for (ProvisioningService service : services) {
       service.start();
     }
+    history.start();
     log.info(
         "PROVISIOND_STARTED name={} version={} config={} dataDir={} services={}",
         running.server().name(),
@@ -506,6 +523,7 @@ public final class ProvisiondProcess {
       return;
     }
     systemd.stopping();
+    history.close();
     for (int i = services.size() - 1; i >= 0; i--) {
       try {
         services.get(i).stop();

@@ -77,4 +77,17 @@ class StatisticsRegistryTest {
     assertTrue(values.keySet().stream().anyMatch(n -> n.startsWith("jvm.gc.")), values.toString());
     assertTrue(registry.statistics().stream().allMatch(s -> !s.definition().help().isBlank()));
   }
+
+  @Test
+  void readsOneStatisticWithoutASnapshot() {
+    registry.declare(
+        List.of(
+            counter("dhcp.received.{type}", "messages", "Received."),
+            gauge("dhcp.pool.{pool}.used", "addresses", "Used.")));
+    registry.counter("dhcp.received.discover").add(3);
+    registry.gauge("dhcp.pool.cm-north.used", () -> 42);
+    assertEquals(3, registry.value("dhcp.received.discover").orElseThrow());
+    assertEquals(42, registry.value("dhcp.pool.cm-north.used").orElseThrow());
+    assertTrue(registry.value("dhcp.pool.cm-south.used").isEmpty());
+  }
 }
