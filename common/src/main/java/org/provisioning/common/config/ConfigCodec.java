@@ -176,6 +176,15 @@ public final class ConfigCodec {
     }
   }
 
+  /** A config tree ({@link #maskedTree}) as YAML, for people to read and compare line by line. */
+  public String toYaml(JsonNode tree) {
+    try {
+      return yaml.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree cannot fail to serialise", e);
+    }
+  }
+
   /** The document as indented JSON, every default spelled out. */
   public String toJson(ProvisioningConfig config) {
     try {

@@ -2,7 +2,11 @@ package org.provisioning.common.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,9 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -33,13 +39,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At start-up the newest change wins: the journal's latest version stays current unless the
  * config file differs from the last file applied, in which case the file is a new change.
+ *
+ * <p>The versions that were current here are kept as a history, the newest {@link #historyLimit()}
+ * of them (fewer when their documents pass {@value #HISTORY_MAX_BYTES} octets), each with who made
+ * it, so that any two can be compared and any one applied again ({@link #rollback}). The history is
+ * built from the same CONFIG records as the current version (at start-up from the journal), is kept
+ * whole in the snapshot, and travels to the failover partner: with each record of the stream, and,
+ * when the partner syncs from a snapshot, inside the snapshot's config frame, whose versions the
+ * partner adopts ({@link #applyPartnerVersion}) and journals with the version it makes of it.
  */
 public final class ConfigService implements BusParticipant {
   private static final Logger log = LoggerFactory.getLogger(ConfigService.class);
 
+  /** Versions kept in the history unless the constructor says otherwise. */
+  public static final int DEFAULT_HISTORY_LIMIT = 50;
+
+  /**
+   * The encoded documents the history keeps at most: far below what one journal record (16 MiB) and
+   * one failover frame (32 MiB) carry, since a snapshot and a sync send the history whole.
+   */
+  public static final long HISTORY_MAX_BYTES = 8L << 20;
+
   private final ConfigCodec codec;
   private final ObjectMapper json;
+  private final ObjectWriter compact;
   private final Clock clock;
+  private final int historyLimit;
   private final List<Consumer<ConfigVersion>> listeners = new CopyOnWriteArrayList<>();
   private volatile BusPublisher bus;
   private volatile ConfigVersion current;
@@ -47,10 +72,44 @@ public final class ConfigService implements BusParticipant {
   /** The highest version number given out, durable or not yet; guarded by this. */
   private long lastNumber;
 
+  /** The versions kept, by number, each as its encoded record; guarded by this. */
+  private final TreeMap<Long, Held> history = new TreeMap<>();
+
+  /** The octets of {@link #history}'s records; guarded by this. */
+  private long historyBytes;
+
+  /** A version of the history: what lists show, and the record to decode when it is asked for. */
+  private record Held(ConfigHistoryEntry entry, byte[] encoded) {}
+
+  /** A change to apply: how it came, who made it, and what a partner's sync brings with it. */
+  private record Change(
+      String source,
+      String author,
+      Long restores,
+      String fileDigest,
+      long atLeast,
+      List<Held> adopted) {
+    static Change of(String source, String author, String fileDigest) {
+      return new Change(source, author, null, fileDigest, 0, List.of());
+    }
+  }
+
   public ConfigService(ConfigCodec codec, Clock clock) {
+    this(codec, clock, DEFAULT_HISTORY_LIMIT);
+  }
+
+  /**
+   * @param historyLimit how many versions the history keeps (the current one included), at least 1
+   */
+  public ConfigService(ConfigCodec codec, Clock clock, int historyLimit) {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("the history keeps at least the current version");
+    }
     this.codec = codec;
     this.json = codec.jsonMapper();
+    this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
     this.clock = clock;
+    this.historyLimit = historyLimit;
   }
 
   /** Connects the store to the bus it publishes on; done once the bus has replayed. */
@@ -87,7 +146,7 @@ public final class ConfigService implements BusParticipant {
           now.source());
       return now;
     }
-    return apply(config, "file", digest, null).join();
+    return apply(config, Change.of("file", null, digest), null).join();
   }
 
   /**
@@ -113,7 +172,7 @@ public final class ConfigService implements BusParticipant {
         throw new ConfigException(errors);
       }
     }
-    return apply(config, "file", digest, null);
+    return apply(config, Change.of("file", null, digest), null);
   }
 
   /**
@@ -125,6 +184,29 @@ public final class ConfigService implements BusParticipant {
    */
   public CompletableFuture<ConfigVersion> applyDocument(
       String document, String source, Long expectedVersion) throws ConfigException {
+    return applyDocument(document, source, null, expectedVersion);
+  }
+
+  /**
+   * Validates a document and, if it is valid, applies it as made by {@code author}.
+   *
+   * @param author who makes the change (a console user, {@code api-token}); null if unknown
+   * @param expectedVersion if not null, the change is refused unless this is the current version
+   * @throws ConfigException with every error, including a change to a field that needs a restart
+   */
+  public CompletableFuture<ConfigVersion> applyDocument(
+      String document, String source, String author, Long expectedVersion) throws ConfigException {
+    ProvisioningConfig config = check(document);
+    return apply(config, Change.of(source, author, runningFileDigest()), expectedVersion);
+  }
+
+  /**
+   * What {@link #applyDocument} would make of a document, changing nothing: the rules of {@code
+   * --check-config}, and the fields that cannot change while running.
+   *
+   * @throws ConfigException with every error
+   */
+  public ProvisioningConfig check(String document) throws ConfigException {
     ProvisioningConfig config = codec.parse(document);
     ConfigVersion now = current;
     if (now != null) {
@@ -133,11 +215,110 @@ public final class ConfigService implements BusParticipant {
         throw new ConfigException(errors);
       }
     }
-    return apply(config, source, now == null ? null : now.fileDigest(), expectedVersion);
+    return config;
+  }
+
+  /**
+   * Applies the document of a version of the history again, as a new version (source {@code
+   * rollback}), through the same checks as any change: a version that no longer passes them (a
+   * template since deleted, a field that cannot change while running) is refused with every error.
+   *
+   * @param number the version to go back to
+   * @param author who rolls back; null if unknown
+   * @param expectedVersion if not null, refused unless this is the current version
+   * @throws NoSuchElementException if the history holds no such version
+   * @throws ConfigException with every error
+   */
+  public CompletableFuture<ConfigVersion> rollback(long number, String author, Long expectedVersion)
+      throws ConfigException {
+    ConfigVersion target =
+        version(number)
+            .orElseThrow(
+                () ->
+                    new NoSuchElementException(
+                        "no version "
+                            + number
+                            + " in the history (it keeps the last "
+                            + historyLimit
+                            + " versions)"));
+    ProvisioningConfig config = check(codec.toJson(target.config()));
+    return apply(
+        config,
+        new Change("rollback", author, number, runningFileDigest(), 0, List.of()),
+        expectedVersion);
+  }
+
+  /**
+   * Applies the config version of the failover partner's snapshot (its encoded record, with this
+   * server's identity already put back) as a new version here, checked like any change. It is
+   * numbered at least as the partner numbered it, so both servers name the same config alike, and
+   * the partner's history comes with it: the versions this server lacks, older than the new one,
+   * join its history and are journaled with it.
+   *
+   * @throws ConfigException with every error; nothing changes then
+   * @throws IOException if the payload is not a config record
+   */
+  public CompletableFuture<ConfigVersion> applyPartnerVersion(byte[] payload, String source)
+      throws ConfigException, IOException {
+    JsonNode node = json.readTree(payload);
+    if (node == null || !node.path("config").isObject()) {
+      throw new IOException("not a config version");
+    }
+    ProvisioningConfig config = check(json.writeValueAsString(node.path("config")));
+    return apply(
+        config,
+        new Change(
+            source,
+            text(node, "author"),
+            null,
+            runningFileDigest(),
+            node.path("version").asLong(),
+            held(node.path("history"))),
+        null);
+  }
+
+  /** The versions of the history, newest first; the first is the current one. */
+  public synchronized List<ConfigHistoryEntry> history() {
+    List<ConfigHistoryEntry> entries = new ArrayList<>(history.size());
+    for (Held held : history.descendingMap().values()) {
+      entries.add(held.entry());
+    }
+    return entries;
+  }
+
+  /** How many versions the history keeps at most. */
+  public int historyLimit() {
+    return historyLimit;
+  }
+
+  /** A version of the history with its document; empty if the history does not hold it. */
+  public Optional<ConfigVersion> version(long number) {
+    ConfigVersion now = current;
+    if (now != null && now.number() == number) {
+      return Optional.of(now);
+    }
+    Held held;
+    synchronized (this) {
+      held = history.get(number);
+    }
+    if (held == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(decode(json.readTree(held.encoded())));
+    } catch (IOException | ConfigException e) {
+      log.warn("CONFIG_HISTORY_UNREADABLE version={}: {}", number, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private String runningFileDigest() {
+    ConfigVersion now = current;
+    return now == null ? null : now.fileDigest();
   }
 
   private synchronized CompletableFuture<ConfigVersion> apply(
-      ProvisioningConfig config, String source, String fileDigest, Long expectedVersion) {
+      ProvisioningConfig config, Change change, Long expectedVersion) {
     BusPublisher publisher = bus;
     if (publisher == null) {
       throw new IllegalStateException("config store is not attached to the bus yet");
@@ -148,29 +329,53 @@ public final class ConfigService implements BusParticipant {
     }
     // The number is taken now, under the lock, so a second change made before this one is
     // durable follows it in the journal and in numbering.
-    lastNumber++;
-    ConfigVersion next = new ConfigVersion(lastNumber, config, source, clock.instant(), fileDigest);
+    lastNumber = Math.max(lastNumber + 1, change.atLeast());
+    ConfigVersion next =
+        new ConfigVersion(
+            lastNumber,
+            config,
+            change.source(),
+            clock.instant(),
+            change.fileDigest(),
+            change.author(),
+            config.server().name(),
+            change.restores());
+    byte[] alone = bytes(encode(next));
+    List<Held> adopted = new ArrayList<>();
+    for (Held held : change.adopted()) {
+      if (held.entry().number() < next.number() && !history.containsKey(held.entry().number())) {
+        adopted.add(held);
+      }
+    }
+    byte[] payload = adopted.isEmpty() ? alone : bytes(withHistory(encode(next), adopted));
     return publisher
-        .publish(RecordType.CONFIG, encode(next))
+        .publish(RecordType.CONFIG, payload)
         .thenApply(
             record -> {
-              install(next);
+              install(next, alone, adopted);
               log.info(
-                  "CONFIG_APPLIED version={} source={} seq={}",
+                  "CONFIG_APPLIED version={} source={} author={} seq={}",
                   next.number(),
-                  source,
+                  next.source(),
+                  next.author(),
                   record.sequence());
               return next;
             });
   }
 
-  private void install(ConfigVersion version) {
+  private void install(ConfigVersion version, byte[] encoded, List<Held> adopted) {
     synchronized (this) {
       lastNumber = Math.max(lastNumber, version.number());
       if (current != null && current.number() >= version.number()) {
         return;
       }
       current = version;
+      for (Held held : adopted) {
+        if (held.entry().number() < version.number()) {
+          keep(held, false);
+        }
+      }
+      keep(new Held(version.entry(), encoded), true);
     }
     for (Consumer<ConfigVersion> listener : listeners) {
       try {
@@ -178,6 +383,26 @@ public final class ConfigService implements BusParticipant {
       } catch (RuntimeException e) {
         log.error("CONFIG_LISTENER_FAILED version={}", version.number(), e);
       }
+    }
+  }
+
+  /**
+   * Adds a version to the history (replacing one of its number if asked), then trims the oldest.
+   */
+  private void keep(Held held, boolean replace) {
+    long number = held.entry().number();
+    Held old = history.get(number);
+    if (old != null) {
+      if (!replace) {
+        return;
+      }
+      historyBytes -= old.encoded().length;
+    }
+    history.put(number, held);
+    historyBytes += held.encoded().length;
+    while (history.size() > 1
+        && (history.size() > historyLimit || historyBytes > HISTORY_MAX_BYTES)) {
+      historyBytes -= history.pollFirstEntry().getValue().encoded().length;
     }
   }
 
@@ -213,8 +438,10 @@ public final class ConfigService implements BusParticipant {
   @Override
   public void apply(BusRecord record) {
     try {
-      install(decode(record.payload()));
-    } catch (IOException | ConfigException e) {
+      JsonNode node = json.readTree(record.payload());
+      ConfigVersion version = decode(node);
+      install(version, alone(node, record.payload()), held(node.path("history")));
+    } catch (IOException | ConfigException | RuntimeException e) {
       // A version this build cannot read (written by a newer one): keep the running config.
       log.warn(
           "CONFIG_RECORD_UNREADABLE seq={} origin={}: {}",
@@ -224,10 +451,19 @@ public final class ConfigService implements BusParticipant {
     }
   }
 
+  /**
+   * The current version's record with the whole history beside it ({@code history}, oldest first):
+   * what a restart restores, and the config frame a failover sync sends the partner.
+   */
   @Override
   public byte[] snapshot() {
-    ConfigVersion now = current;
-    return now == null ? new byte[0] : encode(now);
+    ConfigVersion now;
+    List<Held> kept;
+    synchronized (this) {
+      now = current;
+      kept = new ArrayList<>(history.values());
+    }
+    return now == null ? new byte[0] : bytes(withHistory(encode(now), kept));
   }
 
   @Override
@@ -236,39 +472,118 @@ public final class ConfigService implements BusParticipant {
       return;
     }
     try {
-      ConfigVersion version = decode(snapshot);
+      JsonNode node = json.readTree(snapshot);
+      ConfigVersion version = decode(node);
+      List<Held> kept = held(node.path("history"));
       synchronized (this) {
         current = version;
         lastNumber = Math.max(lastNumber, version.number());
+        history.clear();
+        historyBytes = 0;
+        for (Held held : kept) {
+          if (held.entry().number() < version.number()) {
+            keep(held, true);
+          }
+        }
+        // A snapshot of a release that kept no history holds the current version alone.
+        keep(new Held(version.entry(), alone(node, snapshot)), true);
       }
-    } catch (IOException | ConfigException e) {
+    } catch (IOException | ConfigException | RuntimeException e) {
       log.warn("CONFIG_SNAPSHOT_UNREADABLE: {}", e.getMessage());
     }
   }
 
-  private byte[] encode(ConfigVersion version) {
+  private ObjectNode encode(ConfigVersion version) {
     ObjectNode node = json.createObjectNode();
     node.put("version", version.number());
     node.put("source", version.source());
     node.put("changedAt", version.changedAt().toString());
     node.put("fileDigest", version.fileDigest());
+    if (version.author() != null) {
+      node.put("author", version.author());
+    }
+    if (version.server() != null) {
+      node.put("server", version.server());
+    }
+    if (version.restores() != null) {
+      node.put("restores", version.restores());
+    }
     node.set("config", json.valueToTree(version.config()));
+    return node;
+  }
+
+  /** A version's record with versions of the history beside it, as they were encoded. */
+  private static ObjectNode withHistory(ObjectNode version, List<Held> kept) {
+    ArrayNode array = version.putArray("history");
+    for (Held held : kept) {
+      array.addRawValue(new RawValue(new String(held.encoded(), StandardCharsets.UTF_8)));
+    }
+    return version;
+  }
+
+  private byte[] bytes(JsonNode node) {
     try {
-      return json.writeValueAsBytes(node);
+      return compact.writeValueAsBytes(node);
     } catch (IOException e) {
       throw new IllegalStateException("a config version cannot fail to serialise", e);
     }
   }
 
-  private ConfigVersion decode(byte[] payload) throws IOException, ConfigException {
-    JsonNode node = json.readTree(payload);
-    return new ConfigVersion(
+  /** The version's own record: the payload, less any history it carries. */
+  private byte[] alone(JsonNode node, byte[] payload) {
+    if (!node.has("history")) {
+      return payload;
+    }
+    ObjectNode copy = ((ObjectNode) node).deepCopy();
+    copy.remove("history");
+    return bytes(copy);
+  }
+
+  /** The readable versions of a history array; one this build cannot read is left out. */
+  private List<Held> held(JsonNode array) {
+    if (!array.isArray()) {
+      return List.of();
+    }
+    List<Held> kept = new ArrayList<>(array.size());
+    for (JsonNode node : array) {
+      try {
+        if (!node.path("config").isObject() || !node.path("version").canConvertToLong()) {
+          throw new IOException("not a config version");
+        }
+        kept.add(new Held(entryOf(node), bytes(node)));
+      } catch (IOException | RuntimeException e) {
+        log.warn("CONFIG_HISTORY_UNREADABLE version={}: {}", node.path("version"), e.getMessage());
+      }
+    }
+    return kept;
+  }
+
+  private static ConfigHistoryEntry entryOf(JsonNode node) {
+    return new ConfigHistoryEntry(
         node.path("version").asLong(),
-        codec.parseAccepted(
-            new String(json.writeValueAsBytes(node.path("config")), StandardCharsets.UTF_8)),
         node.path("source").asText(),
         Instant.parse(node.path("changedAt").asText()),
-        node.path("fileDigest").isNull() ? null : node.path("fileDigest").asText());
+        text(node, "author"),
+        text(node, "server"),
+        node.path("restores").canConvertToLong() ? node.path("restores").asLong() : null);
+  }
+
+  private ConfigVersion decode(JsonNode node) throws IOException, ConfigException {
+    ConfigHistoryEntry entry = entryOf(node);
+    return new ConfigVersion(
+        entry.number(),
+        codec.parseAccepted(json.writeValueAsString(node.path("config"))),
+        entry.source(),
+        entry.changedAt(),
+        text(node, "fileDigest"),
+        entry.author(),
+        entry.server(),
+        entry.restores());
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
   }
 
   public static String sha256(String document) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -159,5 +160,167 @@ class ConfigServiceTest {
             () -> service.reloadFile("server: {name: one, dataDir: elsewhere}\n"));
     assertEquals("server.dataDir", moved.errors().get(0).path());
     assertEquals(1, service.current().orElseThrow().number());
+  }
+
+  private static List<Long> numbers(ConfigService service) {
+    return service.history().stream().map(ConfigHistoryEntry::number).toList();
+  }
+
+  @Test
+  void historyKeepsEveryVersionWithWhoMadeItNewestFirst() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\n", "api", "ada", 1L).join();
+    service.applyDocument("server: {name: three}\n", "api", null, null).join();
+
+    List<ConfigHistoryEntry> history = service.history();
+    assertEquals(List.of(3L, 2L, 1L), numbers(service));
+    assertEquals("file", history.get(2).source());
+    assertEquals(null, history.get(2).author());
+    assertEquals("ada", history.get(1).author());
+    assertEquals("two", history.get(1).server(), "the name of the server that took it");
+    assertEquals(clock.instant(), history.get(1).changedAt());
+    assertEquals("two", service.version(2).orElseThrow().config().server().name());
+    assertEquals(java.util.Optional.empty(), service.version(9));
+  }
+
+  @Test
+  void historyIsRebuiltFromTheJournalAtRestart() throws ConfigException {
+    ConfigService first = restarted();
+    first.seedFromFile(FILE);
+    first.applyDocument("server: {name: two}\n", "api", "ada", 1L).join();
+
+    ConfigService second = restarted();
+    second.seedFromFile(FILE);
+    assertEquals(List.of(2L, 1L), numbers(second));
+    assertEquals("ada", second.history().get(0).author());
+    assertEquals("one", second.version(1).orElseThrow().config().server().name());
+  }
+
+  @Test
+  void historySurvivesARestoreFromSnapshotWithoutTheJournal() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\n", "api", "ada", null).join();
+    service.rollback(1, "bob", 2L).join();
+
+    ConfigService restored = new ConfigService(new ConfigCodec(), clock);
+    restored.restore(service.snapshot());
+    assertEquals(service.current(), restored.current());
+    assertEquals(service.history(), restored.history());
+    assertEquals(List.of(3L, 2L, 1L), numbers(restored));
+    assertEquals(
+        service.version(2).orElseThrow().config(), restored.version(2).orElseThrow().config());
+    // ... and the next change is numbered after them.
+    restored.attach(bus);
+    assertEquals(4, restored.applyDocument("server: {name: four}\n", "api", 3L).join().number());
+  }
+
+  @Test
+  void aSnapshotOfAReleaseWithoutHistoryRestoresTheCurrentVersionAlone() throws Exception {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\n", "api", null).join();
+    var node = (com.fasterxml.jackson.databind.node.ObjectNode) json().readTree(service.snapshot());
+    node.remove("history");
+    node.remove("author");
+    node.remove("server");
+
+    ConfigService restored = new ConfigService(new ConfigCodec(), clock);
+    restored.restore(json().writeValueAsBytes(node));
+    assertEquals(List.of(2L), numbers(restored));
+    assertEquals("two", restored.current().orElseThrow().config().server().name());
+  }
+
+  @Test
+  void rollbackAppliesAnOlderDocumentAsANewVersion() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\ntftp: {enabled: false}\n", "api", null).join();
+
+    ConfigVersion back = service.rollback(1, "ada", 2L).join();
+    assertEquals(3, back.number());
+    assertEquals("rollback", back.source());
+    assertEquals(1L, back.restores());
+    assertEquals("ada", back.author());
+    assertEquals(service.version(1).orElseThrow().config(), back.config());
+    assertEquals(3, journal.size(), "journaled like any change");
+    assertEquals(List.of(3L, 2L, 1L), numbers(restarted()));
+  }
+
+  @Test
+  void rollbackIsRefusedForAnUnknownOrStaleVersionAndChangesNothing() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    service.applyDocument("server: {name: two}\n", "api", null).join();
+    assertThrows(NoSuchElementException.class, () -> service.rollback(7, "ada", null));
+    CompletionException stale =
+        assertThrows(CompletionException.class, () -> service.rollback(1, "ada", 1L).join());
+    assertInstanceOf(VersionConflictException.class, stale.getCause());
+    assertEquals(2, service.current().orElseThrow().number());
+    assertEquals(2, journal.size());
+  }
+
+  @Test
+  void rollbackGoesThroughTheSameChecksAsAnyChange() throws ConfigException {
+    restarted().seedFromFile("server: {name: one, dataDir: first}\n");
+    // The file moved the data directory at a restart: version 1 cannot come back while running.
+    ConfigService running = restarted();
+    running.seedFromFile("server: {name: one, dataDir: second}\n");
+    assertEquals(List.of(2L, 1L), numbers(running));
+    ConfigException e = assertThrows(ConfigException.class, () -> running.rollback(1, "ada", null));
+    assertEquals("server.dataDir", e.errors().get(0).path());
+  }
+
+  @Test
+  void historyKeepsTheNewestVersionsUpToItsLimit() throws ConfigException {
+    ConfigService service = new ConfigService(new ConfigCodec(), clock, 3);
+    service.attach(bus);
+    service.seedFromFile(FILE);
+    for (int i = 2; i <= 6; i++) {
+      service.applyDocument("server: {name: v" + i + "}\n", "api", null).join();
+    }
+    assertEquals(List.of(6L, 5L, 4L), numbers(service));
+    assertThrows(NoSuchElementException.class, () -> service.rollback(3, "ada", null));
+  }
+
+  @Test
+  void aPartnersSnapshotBringsItsHistoryAndNumbering() throws ConfigException, Exception {
+    ConfigService partner = restarted();
+    partner.seedFromFile("server: {name: partner}\n");
+    partner.applyDocument("server: {name: partner}\ndhcp: {leaseTime: 600}\n", "api", "ada", null);
+    partner.applyDocument("server: {name: partner}\ndhcp: {leaseTime: 900}\n", "api", "bob", null);
+    byte[] snapshot = partner.snapshot();
+
+    List<BusRecord> own = new ArrayList<>();
+    BusPublisher ownBus =
+        (type, payload) -> {
+          BusRecord record = new BusRecord(2, own.size() + 1, clock.millis(), type, payload);
+          own.add(record);
+          return CompletableFuture.completedFuture(record);
+        };
+    ConfigService here = new ConfigService(new ConfigCodec(), clock);
+    here.attach(ownBus);
+    here.seedFromFile("server: {name: here}\n");
+    ConfigVersion synced = here.applyPartnerVersion(snapshot, "peer-sync").join();
+
+    assertEquals(3, synced.number(), "numbered as the partner numbered it");
+    assertEquals("peer-sync", synced.source());
+    assertEquals("bob", synced.author());
+    assertEquals(900L, synced.config().dhcp().leaseTime());
+    assertEquals(List.of(3L, 2L, 1L), numbers(here));
+    assertEquals("here", here.history().get(2).server(), "its own version 1 stays");
+    assertEquals("ada", here.history().get(1).author());
+    assertEquals(600L, here.version(2).orElseThrow().config().dhcp().leaseTime());
+
+    // The adopted versions are journaled with the new one: a restart has them all.
+    ConfigService restarted = new ConfigService(new ConfigCodec(), clock);
+    own.forEach(restarted::apply);
+    assertEquals(List.of(3L, 2L, 1L), numbers(restarted));
+    assertEquals(600L, restarted.version(2).orElseThrow().config().dhcp().leaseTime());
+  }
+
+  private static com.fasterxml.jackson.databind.ObjectMapper json() {
+    return new com.fasterxml.jackson.databind.ObjectMapper();
   }
 }

@@ -286,6 +286,13 @@ final class PeerRecordApplier {
     return new Merge(decision, local);
   }
 
+  private static void localise(ObjectNode cfg, JsonNode mine) {
+    cfg.set("server", mine.get("server"));
+    cfg.set("management", mine.get("management"));
+    keep(cfg, mine, "failover", List.of("role", "listen", "peer"));
+    keep(cfg, mine, "dhcp", List.of("listen", "port", "serverIdentifier"));
+  }
+
   private static void keep(ObjectNode cfg, JsonNode mine, String section, List<String> fields) {
     ObjectNode theirs = cfg.get(section) instanceof ObjectNode o ? o : cfg.putObject(section);
     JsonNode own = mine.get(section);
@@ -362,9 +369,13 @@ final class PeerRecordApplier {
     }
   }
 
+  /**
+   * The partner's version as a new one here, numbered at least as the partner numbered it; from a
+   * snapshot it brings the partner's config history along (the versions this server lacks).
+   */
   private void applyAsNewVersion(JsonNode node, String source) {
     try {
-      config.applyDocument(json.writeValueAsString(node.path("config")), source, null);
+      config.applyPartnerVersion(json.writeValueAsBytes(node), source);
     } catch (Exception e) {
       log.warn("FAILOVER_CONFIG_REFUSED source={}: {}", source, e.getMessage());
     }
@@ -375,7 +386,8 @@ final class PeerRecordApplier {
    * and the failover role, listen and peer are local and never replicated. So are the addresses
    * this server answers on (management section; DHCP listen, port and server identifier): two
    * servers of a pair listen on different addresses, and a secondary must not answer with the
-   * primary's server identifier.
+   * primary's server identifier. The versions of the history a snapshot carries are localised
+   * alike, so that any of them can be rolled back to here.
    */
   byte[] localised(byte[] payload) {
     try {
@@ -385,10 +397,12 @@ final class PeerRecordApplier {
         return payload;
       }
       JsonNode mine = json.valueToTree(current.config());
-      cfg.set("server", mine.get("server"));
-      cfg.set("management", mine.get("management"));
-      keep(cfg, mine, "failover", List.of("role", "listen", "peer"));
-      keep(cfg, mine, "dhcp", List.of("listen", "port", "serverIdentifier"));
+      localise(cfg, mine);
+      for (JsonNode version : node.path("history")) {
+        if (version.get("config") instanceof ObjectNode old) {
+          localise(old, mine);
+        }
+      }
       return json.writeValueAsBytes(node);
     } catch (IOException | ClassCastException e) {
       log.warn("FAILOVER_CONFIG_UNREADABLE: {}", e.getMessage());

@@ -21,6 +21,7 @@ import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigSyntaxException;
 import org.provisioning.common.config.ConfigVersion;
+import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.config.VersionConflictException;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.control.StatusSource;
@@ -60,6 +61,7 @@ public final class ManagementApi {
     route("GET", "/config", r -> ok(configJson(config)));
     route("PUT", "/config", r -> putConfig(config, r));
     route("POST", "/config/check", r -> checkConfig(config, r));
+    ConfigHistoryRoutes.register(this, config);
   }
 
   /** Adds a route under {@code /api/v1}; services add theirs through the composition root. */
@@ -156,6 +158,9 @@ public final class ManagementApi {
     if (cause instanceof BadRequestException bad) {
       return error(400, bad.getMessage());
     }
+    if (cause instanceof ConfigHistoryRoutes.NotFoundException missing) {
+      return error(404, missing.getMessage());
+    }
     log.error("API_REQUEST_FAILED method={} path={}", request.method(), request.path(), cause);
     return error(500, "the server failed to handle this request; its log says why");
   }
@@ -165,7 +170,7 @@ public final class ManagementApi {
     Long expected = parseIfMatch(request.ifMatch());
     try {
       return config
-          .applyDocument(document, "api", expected)
+          .applyDocument(document, "api", author(request), expected)
           .thenApply(
               version -> {
                 ObjectNode body = json.createObjectNode();
@@ -180,6 +185,29 @@ public final class ManagementApi {
     }
   }
 
+  /** The header in which provisionctl names the login that runs it. */
+  static final String CLIENT_USER_HEADER = "X-Provisionctl-User";
+
+  /**
+   * Who makes a change, as the config history shows it: the console user, or the token with the
+   * login provisionctl says it runs as; null when nobody was admitted (a test's own call).
+   */
+  public static String author(ApiRequest request) {
+    ApiPrincipal who = request.principal();
+    if (who == null) {
+      return null;
+    }
+    String login = request.header(CLIENT_USER_HEADER);
+    if (who.viaSession() || login == null || login.isBlank()) {
+      return who.name();
+    }
+    String clean = login.replaceAll("[^A-Za-z0-9._@-]", "?");
+    return who.name()
+        + " (provisionctl, login "
+        + clean.substring(0, Math.min(64, clean.length()))
+        + ")";
+  }
+
   /** GET shows secrets masked; a document sent back with the mask keeps the running secrets. */
   private static String withRunningSecrets(ConfigService config, String document) {
     return config
@@ -188,11 +216,29 @@ public final class ManagementApi {
         .orElse(document);
   }
 
+  /**
+   * Checks a document as {@code PUT /config} would, changing nothing; a valid one is answered with
+   * what it would change in the running config ({@code changes} by path, {@code unified} as a line
+   * diff of the YAML, secrets masked), so that the console previews a change before applying it.
+   */
   private CompletableFuture<ApiResponse> checkConfig(ConfigService config, ApiRequest request) {
     try {
-      config.codec().parse(withRunningSecrets(config, utf8(request.body())));
+      ProvisioningConfig checked = config.check(withRunningSecrets(config, utf8(request.body())));
       ObjectNode body = json.createObjectNode();
       body.put("ok", true);
+      config
+          .current()
+          .ifPresent(
+              running -> {
+                body.put("version", running.number());
+                ConfigHistoryRoutes.diff(
+                    body,
+                    config.codec(),
+                    "version " + running.number() + " (running)",
+                    running.config(),
+                    "this change",
+                    checked);
+              });
       return ok(body);
     } catch (ConfigSyntaxException e) {
       return CompletableFuture.completedFuture(invalid(400, e));
@@ -201,7 +247,7 @@ public final class ManagementApi {
     }
   }
 
-  private ApiResponse invalid(int status, ConfigException e) {
+  ApiResponse invalid(int status, ConfigException e) {
     ObjectNode body = json.createObjectNode();
     body.put("error", "the config was refused; the running config is unchanged");
     ArrayNode errors = body.putArray("errors");
@@ -281,7 +327,7 @@ public final class ManagementApi {
     return body;
   }
 
-  private static Long parseIfMatch(String ifMatch) {
+  static Long parseIfMatch(String ifMatch) {
     if (ifMatch == null || ifMatch.isBlank()) {
       return null;
     }
@@ -317,7 +363,7 @@ public final class ManagementApi {
     return CompletableFuture.completedFuture(new ApiResponse(200, bytes(body)));
   }
 
-  private ApiResponse error(int status, String message) {
+  ApiResponse error(int status, String message) {
     return new ApiResponse(status, errorBody(message));
   }
 
@@ -327,7 +373,7 @@ public final class ManagementApi {
     return bytes(body);
   }
 
-  private byte[] bytes(Object body) {
+  byte[] bytes(Object body) {
     try {
       return json.writeValueAsBytes(body);
     } catch (java.io.IOException e) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.ConfigDiff;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigVersion;
 import org.provisioning.console.api.ApiAudit;

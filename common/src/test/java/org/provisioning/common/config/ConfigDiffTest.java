@@ -1,4 +1,4 @@
-package org.provisioning.console.auth;
+package org.provisioning.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,5 +30,19 @@ class ConfigDiffTest {
             "dns: added {\"zones\":[]}"),
         ConfigDiff.between(before, after));
     assertEquals(List.of(), ConfigDiff.between(before, before));
+  }
+
+  @Test
+  void aChangedSecretIsNamedButNotShown() throws Exception {
+    ConfigCodec codec = new ConfigCodec();
+    String keys = "dns: {keys: [{name: ddns, algorithm: hmac-sha256, secret: %s}]}\n";
+    var before =
+        codec.parse("server: {name: a}\n" + keys.formatted("c2VjcmV0LW51bWJlci1vbmUteHg="));
+    var after = codec.parse("server: {name: b}\n" + keys.formatted("c2VjcmV0LW51bWJlci10d28teHg="));
+    List<String> lines =
+        ConfigDiff.changes(codec, before, after).stream().map(ConfigDiff.Change::line).toList();
+    assertEquals(
+        List.of("server.name: \"a\" -> \"b\"", "dns.keys[0].secret: changed (secret, not shown)"),
+        lines);
   }
 }
