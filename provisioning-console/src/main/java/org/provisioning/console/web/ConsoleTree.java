@@ -98,10 +98,10 @@ public final class ConsoleTree {
         .forEach(
             (name, state) -> {
               ObjectNode service = child(self, name, name, "service");
-              boolean running = state.name().equals("RUNNING");
-              service.put("state", running ? "ok" : "off");
+              boolean up = state.name().equals("RUNNING");
+              service.put("state", up ? "ok" : "off");
               fact(service, "state", state.name().toLowerCase(Locale.ROOT));
-              if (!running) {
+              if (!up) {
                 return;
               }
               switch (name) {
