@@ -305,9 +305,11 @@ public final class LeaseRoutes {
   }
 
   /** The running config's pools, sorted by first address, to name the pool of an address. */
-  private record Pools(List<Ipv4Range> ranges, List<String> names) {
+  private record Pools(List<Pool> sorted) {
+    private record Pool(Ipv4Range range, String name) {}
+
     static Pools of(ConfigService config) {
-      List<Object[]> all = new ArrayList<>();
+      List<Pool> all = new ArrayList<>();
       if (config != null) {
         running(config)
             .ifPresent(
@@ -315,52 +317,40 @@ public final class LeaseRoutes {
                   for (SubnetConfig subnet : c.dhcp().subnets()) {
                     for (PoolConfig pool : subnet.pools()) {
                       if (pool.range() != null && pool.range().isOrdered()) {
-                        all.add(new Object[] {pool.range(), pool.label()});
+                        all.add(new Pool(pool.range(), pool.label()));
                       }
                     }
                   }
                 });
       }
-      all.sort(Comparator.comparing(p -> ((Ipv4Range) p[0]).first()));
-      List<Ipv4Range> ranges = new ArrayList<>(all.size());
-      List<String> names = new ArrayList<>(all.size());
-      for (Object[] p : all) {
-        ranges.add((Ipv4Range) p[0]);
-        names.add((String) p[1]);
-      }
-      return new Pools(ranges, names);
+      all.sort(Comparator.comparing(p -> p.range().first()));
+      return new Pools(all);
     }
 
     /** The name of the pool holding the address; empty when none does. */
     String nameOf(Ipv4Address address) {
       int low = 0;
-      int high = ranges.size() - 1;
+      int high = sorted.size() - 1;
       while (low <= high) {
         int mid = (low + high) >>> 1;
-        Ipv4Range range = ranges.get(mid);
+        Ipv4Range range = sorted.get(mid).range();
         if (address.compareTo(range.first()) < 0) {
           high = mid - 1;
         } else if (address.compareTo(range.last()) > 0) {
           low = mid + 1;
         } else {
-          return names.get(mid);
+          return sorted.get(mid).name();
         }
       }
       return "";
     }
 
     List<Ipv4Range> rangesNamed(String name) {
-      List<Ipv4Range> named = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        if (names.get(i).equals(name)) {
-          named.add(ranges.get(i));
-        }
-      }
-      return named;
+      return sorted.stream().filter(p -> p.name().equals(name)).map(Pool::range).toList();
     }
 
     String namesForError() {
-      List<String> distinct = names.stream().distinct().toList();
+      List<String> distinct = sorted.stream().map(Pool::name).distinct().toList();
       String listed = String.join(", ", distinct.subList(0, Math.min(20, distinct.size())));
       return distinct.size() > 20 ? listed + "…" : listed.isEmpty() ? "(none)" : listed;
     }
