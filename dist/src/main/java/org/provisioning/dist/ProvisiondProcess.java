@@ -39,6 +39,7 @@ import org.provisioning.common.config.SyslogAlertsConfig;
 import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.lease.BootFileIssuer;
+import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ProvisioningService;
@@ -71,6 +72,7 @@ import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.failover.FailoverController;
+import org.provisioning.dhcp.lease.LeaseHistoryIndex;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.server.DhcpServer;
 import org.provisioning.dhcp.server.LeaseJournal;
@@ -122,6 +124,13 @@ public final class ProvisiondProcess {
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
   private volatile FailoverControl failoverControl;
+
+  /** The console's lease releases: the DHCP server's, when it runs. */
+  private volatile LeaseControl leaseControl =
+      address ->
+          CompletableFuture.failedFuture(
+              new IllegalStateException("DHCP is not enabled on this server"));
+
   private final List<ConfiguredChannel<?>> alertChannels = new ArrayList<>();
 
   private ProvisiondProcess(Path home) {
@@ -212,7 +221,8 @@ public final class ProvisiondProcess {
             .mapToLong(pool -> pool.range().size())
             .sum();
     MemoryLeaseStore leases = new MemoryLeaseStore(poolAddresses);
-    LeaseJournal leaseJournal = new LeaseJournal(leases);
+    LeaseHistoryIndex leaseHistory = new LeaseHistoryIndex();
+    LeaseJournal leaseJournal = new LeaseJournal(leases, leaseHistory);
     console = new ConsoleAccess(clock); // console users and the audit log live on the bus too
     bus =
         StateBus.open(
@@ -227,6 +237,7 @@ public final class ProvisiondProcess {
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     config.attach(bus);
     console.attach(bus);
+    bus.addListener(leaseHistory);
     AlertAcknowledgements acknowledgements = new AlertAcknowledgements(alerts, bus);
     bus.addListener(acknowledgements);
     // The failover sync by snapshot carries them whole, like the console's users and audit log.
@@ -273,8 +284,8 @@ public final class ProvisiondProcess {
         ManagementTls.forListener(
             running.management(), running.server().name(), home, dataDir, clock);
     console.install(api, token, alerts, config, running.management().login(), tls.isPresent());
-    TftpRoutes.register(api, docsis);
-    DnsRoutes.register(api, dns);
+    TftpRoutes.register(api, docsis, tftp.transfers());
+    DnsRoutes.register(api, dns, dns.recentUpdates());
     MetricsRoutes.register(
         api,
         new PrometheusExposition(stats, alerts::server),
@@ -287,7 +298,8 @@ public final class ProvisiondProcess {
                 running.management().listen().toInetAddress(), running.management().port()),
             running.management().maxBodyBytes(),
             tls.orElse(null));
-    LeaseRoutes.register(api, leases);
+    LeaseRoutes.register(
+        api, leases, leaseHistory, address -> leaseControl.release(address), config);
     new ConsoleTree(
             api.json(),
             config,
@@ -310,6 +322,7 @@ public final class ProvisiondProcess {
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
       services.add(server);
+      leaseControl = server;
       FailoverController failover =
           new FailoverController(
               dataDir, bus, config, server, engine, leases, alerts, stats, clock);

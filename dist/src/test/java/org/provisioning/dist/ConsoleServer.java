@@ -40,6 +40,15 @@ final class ConsoleServer implements AutoCloseable {
    * (classes, subnets), indented by two spaces.
    */
   static ConsoleServer start(Path dir, String name, String dhcpSections) throws IOException {
+    return start(dir, name, dhcpSections, "");
+  }
+
+  /**
+   * Starts provisiond as {@link #start(Path, String, String)} does, with {@code otherSections}
+   * (top-level YAML: tftp, dns...) after the dhcp section.
+   */
+  static ConsoleServer start(Path dir, String name, String dhcpSections, String otherSections)
+      throws IOException {
     int managementPort = Distribution.freePort();
     int dhcpPort;
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -58,8 +67,15 @@ final class ConsoleServer implements AutoCloseable {
               port: %d
               serverIdentifier: 127.0.0.1
             %s
+            %s
             """
-                .formatted(name, dir.resolve("data"), managementPort, dhcpPort, dhcpSections));
+                .formatted(
+                    name,
+                    dir.resolve("data"),
+                    managementPort,
+                    dhcpPort,
+                    dhcpSections,
+                    otherSections));
     Process process =
         Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
     ConsoleServer server = new ConsoleServer(dir, config, managementPort, dhcpPort, process);

@@ -87,12 +87,25 @@ final class RelayedDhcpClient implements AutoCloseable {
    * @return the acknowledged address, or null if no ACK came
    */
   Ipv4Address bind(int n, String hostname, long deadlineMillis) throws IOException {
+    return bind(n, hostname, null, null, null, deadlineMillis);
+  }
+
+  /**
+   * Binds client {@code n} alone as {@link #bind(int, String, long)} does, with a vendor class
+   * (option 60) and the relay agent information a CMTS adds (option 82: circuit-id, remote-id),
+   * each left out when null.
+   */
+  Ipv4Address bind(
+      int n,
+      String hostname,
+      String vendorClass,
+      byte[] circuitId,
+      byte[] remoteId,
+      long deadlineMillis)
+      throws IOException {
     Map<Integer, Ipv4Address> offered = new HashMap<>();
     send(
-        message(
-            n,
-            DhcpMessageType.DISCOVER,
-            DhcpOptions.builder().string(DhcpOptionCode.HOST_NAME, hostname)));
+        message(n, DhcpMessageType.DISCOVER, identity(hostname, vendorClass, circuitId, remoteId)));
     collect(offered, DhcpMessageType.OFFER, 1, deadlineMillis);
     if (!offered.containsKey(n)) {
       return null;
@@ -101,13 +114,36 @@ final class RelayedDhcpClient implements AutoCloseable {
         message(
             n,
             DhcpMessageType.REQUEST,
-            DhcpOptions.builder()
-                .string(DhcpOptionCode.HOST_NAME, hostname)
+            identity(hostname, vendorClass, circuitId, remoteId)
                 .ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, offered.get(n))
                 .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, Ipv4Address.parse("127.0.0.1"))));
     Map<Integer, Ipv4Address> acked = new HashMap<>();
     collect(acked, DhcpMessageType.ACK, 1, deadlineMillis);
     return acked.get(n);
+  }
+
+  private static DhcpOptions.Builder identity(
+      String hostname, String vendorClass, byte[] circuitId, byte[] remoteId) {
+    DhcpOptions.Builder options = DhcpOptions.builder();
+    if (hostname != null) {
+      options.string(DhcpOptionCode.HOST_NAME, hostname);
+    }
+    if (vendorClass != null) {
+      options.string(DhcpOptionCode.VENDOR_CLASS_IDENTIFIER, vendorClass);
+    }
+    if (circuitId != null || remoteId != null) {
+      byte[] circuit = circuitId == null ? new byte[0] : circuitId;
+      byte[] remote = remoteId == null ? new byte[0] : remoteId;
+      byte[] info = new byte[4 + circuit.length + remote.length];
+      info[0] = 1; // RFC 3046: circuit-id
+      info[1] = (byte) circuit.length;
+      System.arraycopy(circuit, 0, info, 2, circuit.length);
+      info[2 + circuit.length] = 2; // remote-id
+      info[3 + circuit.length] = (byte) remote.length;
+      System.arraycopy(remote, 0, info, 4 + circuit.length, remote.length);
+      options.bytes(DhcpOptionCode.RELAY_AGENT_INFORMATION, info);
+    }
+    return options;
   }
 
   /** Client {@code n} gives its address back (DHCPRELEASE, which gets no reply). */

@@ -14,6 +14,7 @@ import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.DeviceRole;
 import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.lease.BootFileIssuer;
+import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
@@ -561,6 +562,34 @@ public final class DhcpEngine {
     LeaseRecord released = lease.withState(LeaseState.RELEASED, now);
     commit(released, now);
     return Optional.of(new DhcpOutcome(null, null, 0, released));
+  }
+
+  /**
+   * Releases the bound lease of an address as if its client had sent a DHCPRELEASE (RFC 2131
+   * §4.3.4): an operator's action from the console. The address is free at once; the caller makes
+   * the change durable (and so replicated, and seen by DNS) like any other.
+   *
+   * @throws LeaseControl.LeaseNotBoundException when the address holds no bound lease
+   */
+  public LeaseRecord releaseByOperator(Ipv4Address address) {
+    long now = clock.millis();
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    if (lease == null) {
+      throw new LeaseControl.LeaseNotBoundException(address + " has no lease");
+    }
+    if (lease.state() != LeaseState.BOUND || !lease.holdsAddressAt(now)) {
+      throw new LeaseControl.LeaseNotBoundException(
+          address
+              + " is not bound (its lease is "
+              + (lease.state() == LeaseState.BOUND
+                  ? "past its expiry"
+                  : lease.state().name().toLowerCase(java.util.Locale.ROOT))
+              + ")");
+    }
+    LeaseRecord released = lease.withState(LeaseState.RELEASED, now);
+    commit(released, now);
+    log.info("DHCP_LEASE_RELEASED_BY_OPERATOR address={} client={}", address, ClientKey.of(lease));
+    return released;
   }
 
   /** The bound lease of this address if it is this client's. */

@@ -27,6 +27,7 @@ import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.service.ProvisioningService;
@@ -42,6 +43,7 @@ import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpOutcome;
 import org.provisioning.dhcp.engine.DhcpRequestContext;
 import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * socket it would follow the routing table, out of the default route's interface or, with none,
  * fail with "network unreachable". ISC dhcpd and Kea avoid this with a raw socket per interface.
  */
-public final class DhcpServer implements ProvisioningService {
+public final class DhcpServer implements ProvisioningService, LeaseControl {
   private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
   private static final int MIN_REPLY_SIZE = 576;
   private static final Ipv4Address LIMITED_BROADCAST = Ipv4Address.parse("255.255.255.255");
@@ -226,6 +228,42 @@ public final class DhcpServer implements ProvisioningService {
           next.port(),
           next.effectiveServerIdentifier());
     }
+  }
+
+  /**
+   * Releases a lease for an operator, on the engine's thread as every lease change: journaled, then
+   * held until the partner has it (as an ACK would be), then the future completes. A standby
+   * releases nothing: the server that serves owns the leases' changes.
+   */
+  @Override
+  public CompletableFuture<LeaseRecord> release(Ipv4Address address) {
+    CompletableFuture<LeaseRecord> done = new CompletableFuture<>();
+    execute(
+        () -> {
+          try {
+            if (engine.mode() == ServingMode.STANDBY) {
+              throw new IllegalStateException(
+                  "this server stands by and changes no lease: release it on the server that"
+                      + " serves");
+            }
+            LeaseRecord released = engine.releaseByOperator(address);
+            bus.publish(RecordType.LEASE, released.encode())
+                .whenComplete(
+                    (record, e) -> {
+                      if (e != null) {
+                        journalFailed(e, released);
+                        done.completeExceptionally(e);
+                      } else {
+                        replication
+                            .replicated(record)
+                            .whenComplete((ignored, notReplicated) -> done.complete(released));
+                      }
+                    });
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+        });
+    return done;
   }
 
   private void reclaim() {

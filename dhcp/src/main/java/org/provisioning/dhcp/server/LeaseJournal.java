@@ -11,6 +11,7 @@ import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.dhcp.lease.LeaseHistoryIndex;
 import org.provisioning.dhcp.lease.LeaseStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,20 @@ public final class LeaseJournal implements BusParticipant {
   private static final Logger log = LoggerFactory.getLogger(LeaseJournal.class);
 
   private final LeaseStore store;
+  private final LeaseHistoryIndex history;
   private volatile Consumer<LeaseRecord> sink;
 
   public LeaseJournal(LeaseStore store) {
+    this(store, null);
+  }
+
+  /**
+   * @param history also told of every record replayed, so the console's lease history reaches back
+   *     to the start of the journal; null for none
+   */
+  public LeaseJournal(LeaseStore store, LeaseHistoryIndex history) {
     this.store = store;
+    this.history = history;
     this.sink = store::put;
   }
 
@@ -59,6 +70,9 @@ public final class LeaseJournal implements BusParticipant {
           e.getMessage());
       return;
     }
+    if (history != null) {
+      history.add(record, lease);
+    }
     sink.accept(lease);
   }
 
@@ -88,6 +102,9 @@ public final class LeaseJournal implements BusParticipant {
   @Override
   public void restore(byte[] snapshot) {
     store.clear();
+    if (history != null) {
+      history.restoredFromSnapshot();
+    }
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
       int format = in.readInt();
       if (format != 1) {

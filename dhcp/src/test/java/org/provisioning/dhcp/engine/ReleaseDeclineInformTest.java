@@ -3,10 +3,13 @@ package org.provisioning.dhcp.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseControl.LeaseNotBoundException;
+import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.engine.EngineHarness.Client;
@@ -34,6 +37,33 @@ class ReleaseDeclineInformTest {
     assertTrue(server.send(server.client("02:00:00:00:00:02").release(address)).isEmpty());
     assertEquals(LeaseState.BOUND, server.store.byAddress(address).orElseThrow().state());
     assertEquals(1, server.counter("dhcp.dropped.not_clients_lease"));
+  }
+
+  @Test
+  void anOperatorsReleaseFreesTheAddressAsTheClientsWould() {
+    Ipv4Address address = client.dora().yourAddress();
+    LeaseRecord released = server.engine.releaseByOperator(address);
+    assertEquals(LeaseState.RELEASED, released.state());
+    assertEquals(server.clock.millis(), released.expiresAtMillis());
+    assertEquals(LeaseState.RELEASED, server.store.byAddress(address).orElseThrow().state());
+    assertEquals(0, server.counter("dhcp.pool.local.used"));
+    assertEquals(1, server.counter("dhcp.leases.released"));
+    DhcpMessage offer = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertEquals(address, offer.yourAddress(), "the address is free for the next client");
+  }
+
+  @Test
+  void anOperatorCannotReleaseWhatIsNotBound() {
+    Ipv4Address address = client.dora().yourAddress();
+    server.engine.releaseByOperator(address);
+    LeaseNotBoundException again =
+        assertThrows(LeaseNotBoundException.class, () -> server.engine.releaseByOperator(address));
+    assertEquals(address + " is not bound (its lease is released)", again.getMessage());
+    LeaseNotBoundException none =
+        assertThrows(
+            LeaseNotBoundException.class,
+            () -> server.engine.releaseByOperator(Ipv4Address.parse("127.20.0.99")));
+    assertEquals("127.20.0.99 has no lease", none.getMessage());
   }
 
   @Test

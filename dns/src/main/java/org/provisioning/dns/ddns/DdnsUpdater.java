@@ -175,7 +175,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     Published before = published.get(lease.address().value());
     if (lease.state() != LeaseState.BOUND) {
       if (before != null) {
-        remove(dns, before);
+        remove(dns, before, lease);
         published.remove(lease.address().value());
       }
       return;
@@ -189,7 +189,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       if (before.name().equals(name.get()) && java.util.Arrays.equals(before.dhcid(), dhcid)) {
         return; // a renewal under the same name: nothing changes
       }
-      remove(dns, before);
+      remove(dns, before, lease);
       published.remove(lease.address().value());
     }
     Name reverse = ReverseMap.fromAddress(lease.address().toInetAddress());
@@ -201,18 +201,33 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     ARecord a = new ARecord(name.get(), DClass.IN, ttl, lease.address().toInetAddress());
     Record dhcidRecord = Dhcid.record(name.get(), ttl, dhcid);
     // RFC 4703 section 5.3.1: add if the name is unused...
+    String note = "lease " + lease.address() + " of " + lease.hardwareAddressText();
     Update claim = new Update(forwardZone);
     claim.absent(name.get());
     claim.add(a);
     claim.add(dhcidRecord);
-    int rcode = send(dns, forwardZone, claim);
+    int rcode =
+        send(
+            dns,
+            forwardZone,
+            claim,
+            note,
+            r -> r == Rcode.NOERROR || r == Rcode.YXDOMAIN,
+            "the name is in use: its DHCID decides");
     if (rcode == Rcode.YXDOMAIN) {
       // ...or replace the address if the DHCID says the name is this client's (section 5.3.2).
       Update refresh = new Update(forwardZone);
       refresh.present(Dhcid.record(name.get(), 0, dhcid));
       refresh.delete(name.get(), Type.A);
       refresh.add(a);
-      rcode = send(dns, forwardZone, refresh);
+      rcode =
+          send(
+              dns,
+              forwardZone,
+              refresh,
+              note,
+              r -> r == Rcode.NOERROR,
+              "the name belongs to another client (RFC 4703 conflict)");
       if (rcode == Rcode.NXRRSET) {
         conflicts.increment();
         log.info(
@@ -236,12 +251,21 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               ptr.delete(reverse, Type.DHCID);
               ptr.add(new PTRRecord(reverse, DClass.IN, ttl, name.get()));
               ptr.add(Dhcid.record(reverse, ttl, dhcid));
-              send(dns, reverseZone, ptr);
+              send(dns, reverseZone, ptr, note, r -> r == Rcode.NOERROR, "");
             });
     published.put(lease.address().value(), new Published(name.get(), dhcid, reverse));
   }
 
-  private void remove(DnsConfig dns, Published what) {
+  private void remove(DnsConfig dns, Published what, LeaseRecord lease) {
+    String note =
+        "lease "
+            + lease.address()
+            + " of "
+            + lease.hardwareAddressText()
+            + " "
+            + lease.state().name().toLowerCase(java.util.Locale.ROOT);
+    java.util.function.IntPredicate fine = r -> r == Rcode.NOERROR || r == Rcode.NXRRSET;
+    String elsewhere = "no longer this client's: left alone";
     zoneOf(dns, what.name())
         .ifPresent(
             zone -> {
@@ -250,7 +274,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               release.present(Dhcid.record(what.name(), 0, what.dhcid()));
               release.delete(what.name(), Type.A);
               release.delete(what.name(), Type.DHCID);
-              send(dns, zone, release);
+              send(dns, zone, release, note, fine, elsewhere);
             });
     zoneOf(dns, what.reverse())
         .ifPresent(
@@ -259,7 +283,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               release.present(Dhcid.record(what.reverse(), 0, what.dhcid()));
               release.delete(what.reverse(), Type.PTR);
               release.delete(what.reverse(), Type.DHCID);
-              send(dns, zone, release);
+              send(dns, zone, release, note, fine, elsewhere);
             });
     removed.increment();
   }
@@ -280,11 +304,37 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     return Optional.ofNullable(best);
   }
 
-  /** Sends one update to wherever its zone lives; the rcode, or SERVFAIL when it never arrived. */
-  private int send(DnsConfig dns, Name zoneName, Message update) {
+  /**
+   * Sends one update to wherever its zone lives, and records it for the console; the rcode, or
+   * SERVFAIL when it never arrived.
+   *
+   * @param fine the rcodes that mean the update did what was meant (a prerequisite that fails is
+   *     how RFC 4703 asks a question)
+   * @param whenOtherThanNoError said of a fine rcode other than NOERROR, or of one not fine
+   */
+  private int send(
+      DnsConfig dns,
+      Name zoneName,
+      Message update,
+      String note,
+      java.util.function.IntPredicate fine,
+      String whenOtherThanNoError) {
     Optional<DnsZone> local = zones.get().exactly(zoneName);
     if (local.isPresent()) {
-      return handler.apply(local.get(), update);
+      int rcode = handler.apply(local.get(), update);
+      handler
+          .recent()
+          .record(
+              "ddns",
+              zoneName,
+              null,
+              update,
+              rcode,
+              fine.test(rcode),
+              rcode == Rcode.NOERROR || whenOtherThanNoError.isEmpty()
+                  ? note
+                  : note + ": " + whenOtherThanNoError);
+      return rcode;
     }
     DnsZoneConfig external =
         dns.zones().stream()
@@ -297,10 +347,28 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     if (!serving.getAsBoolean()) {
       return Rcode.NOERROR; // the serving peer sends it
     }
-    return sendExternal(dns, external, update, 1);
+    return sendExternal(dns, external, update, 1, note, fine);
   }
 
-  private int sendExternal(DnsConfig dns, DnsZoneConfig zone, Message update, int attempt) {
+  private int sendExternal(
+      DnsConfig dns,
+      DnsZoneConfig zone,
+      Message update,
+      int attempt,
+      String note,
+      java.util.function.IntPredicate fine) {
+    Name zoneName = nameOf(zone.name());
+    Name key = zone.primary().key() == null ? null : nameOf(zone.primary().key());
+    String to =
+        note
+            + ", to "
+            + zone.primary().address()
+            + ":"
+            + zone.primary().port()
+            + ", attempt "
+            + attempt
+            + " of "
+            + MAX_ATTEMPTS;
     try {
       SimpleResolver resolver =
           new SimpleResolver(
@@ -311,6 +379,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
         resolver.setTSIGKey(tsig(dns, zone.primary().key()));
       }
       int rcode = resolver.send(update).getRcode();
+      handler.recent().record("ddns", zoneName, key, update, rcode, fine.test(rcode), to);
       if (rcode != Rcode.SERVFAIL) {
         alerts.clear(
             DnsAlerts.DDNS_UPDATE_FAILED,
@@ -320,6 +389,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       }
     } catch (IOException e) {
       log.debug("DNS_DDNS_SEND_FAILED zone={} attempt={}: {}", zone.name(), attempt, e.toString());
+      handler.recent().unanswered("ddns", zoneName, key, update, to + ": " + e.getMessage());
     }
     if (attempt >= MAX_ATTEMPTS) {
       failed.increment();
@@ -336,7 +406,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     worker.schedule(
         () -> {
           try {
-            sendExternal(config.get(), zone, update, attempt + 1);
+            sendExternal(config.get(), zone, update, attempt + 1, note, fine);
           } finally {
             queued.decrementAndGet();
           }

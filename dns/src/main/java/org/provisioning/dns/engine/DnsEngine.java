@@ -1,6 +1,7 @@
 package org.provisioning.dns.engine;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -69,6 +70,14 @@ public final class DnsEngine {
 
   /** The answers to one request, in order; empty when the request is dropped. */
   public List<byte[]> handle(byte[] wire, DnsTransport transport) {
+    return handle(wire, transport, null);
+  }
+
+  /**
+   * The answers to one request from {@code source} (named in the console's record of the updates it
+   * sends; null when not known).
+   */
+  public List<byte[]> handle(byte[] wire, DnsTransport transport, InetSocketAddress source) {
     long start = System.nanoTime();
     try {
       DnsZones served = zones.get();
@@ -87,7 +96,7 @@ public final class DnsEngine {
           return List.of(kept);
         }
       }
-      return answer(wire, transport, plain, served, limit);
+      return answer(wire, transport, plain, served, limit, source);
     } finally {
       stats.latency.recordNanos(System.nanoTime() - start);
     }
@@ -95,7 +104,7 @@ public final class DnsEngine {
 
   /** The answers as the full way gives them, the cache neither read nor filled (tests). */
   List<byte[]> handleUncached(byte[] wire, DnsTransport transport) {
-    return answer(wire, transport, null, zones.get(), udpPayloadLimit);
+    return answer(wire, transport, null, zones.get(), udpPayloadLimit, null);
   }
 
   /**
@@ -107,7 +116,8 @@ public final class DnsEngine {
       DnsTransport transport,
       DnsAnswerCache.Question plain,
       DnsZones served,
-      int payloadLimit) {
+      int payloadLimit,
+      InetSocketAddress source) {
     Message query;
     try {
       query = new Message(wire);
@@ -151,11 +161,14 @@ public final class DnsEngine {
       key = keys.get().find(requestTsig.getName()).orElse(null);
       if (key == null) {
         stats.updateRefusedIfUpdate(header.getOpcode());
+        recordRefusedUpdate(query, requestTsig.getName(), source, "unknown TSIG key");
         return finish(response, Rcode.NOTAUTH, transport, maxUdp);
       }
       int verified = key.verify(query, wire, null);
       if (verified != Rcode.NOERROR) {
         stats.updateRefusedIfUpdate(header.getOpcode());
+        recordRefusedUpdate(
+            query, requestTsig.getName(), source, "TSIG " + Rcode.TSIGstring(verified));
         response.setTSIG(key, verified, requestTsig);
         return finish(response, Rcode.NOTAUTH, transport, maxUdp);
       }
@@ -164,7 +177,7 @@ public final class DnsEngine {
     Name keyName = key == null ? null : requestTsig.getName();
     int opcode = header.getOpcode();
     if (opcode == Opcode.UPDATE) {
-      return finish(response, update(query, keyName), transport, maxUdp);
+      return finish(response, update(query, keyName, source), transport, maxUdp);
     }
     if (opcode == Opcode.NOTIFY) {
       return finish(response, notified(question, header, response), transport, maxUdp);
@@ -430,25 +443,65 @@ public final class DnsEngine {
     return Rcode.NOERROR;
   }
 
-  private int update(Message query, Name keyName) {
+  private int update(Message query, Name keyName, InetSocketAddress source) {
     Record zoneRecord = query.getQuestion();
     if (zoneRecord == null
         || query.getHeader().getCount(Section.ZONE) != 1
         || zoneRecord.getType() != Type.SOA) {
       stats.updateRefused.increment();
-      return Rcode.FORMERR;
+      return recorded(query, null, keyName, source, Rcode.FORMERR, "no single SOA zone section");
     }
     DnsZone zone = zones.get().exactly(zoneRecord.getName()).orElse(null);
     if (zone == null) {
       stats.updateRefused.increment();
-      return Rcode.NOTAUTH;
+      return recorded(
+          query, zoneRecord.getName(), keyName, source, Rcode.NOTAUTH, "not a zone served here");
     }
     if (!zone.mayUpdate(keyName)) {
       // The zone's update policy: only the keys it names may change it.
       stats.updateRefused.increment();
-      return Rcode.REFUSED;
+      return recorded(
+          query,
+          zone.origin(),
+          keyName,
+          source,
+          Rcode.REFUSED,
+          keyName == null ? "unsigned; the zone takes signed updates only" : "key not allowed");
     }
-    return updates.apply(zone, query);
+    return recorded(query, zone.origin(), keyName, source, updates.apply(zone, query), "");
+  }
+
+  private int recorded(
+      Message query, Name zone, Name keyName, InetSocketAddress source, int rcode, String note) {
+    updates
+        .recent()
+        .record(sender(source), zone, keyName, query, rcode, rcode == Rcode.NOERROR, note);
+    return rcode;
+  }
+
+  /** An update refused before its zone was looked at (its signature). */
+  private void recordRefusedUpdate(
+      Message query, Name keyName, InetSocketAddress source, String note) {
+    if (query.getHeader().getOpcode() != Opcode.UPDATE) {
+      return;
+    }
+    Record zoneRecord = query.getQuestion();
+    updates
+        .recent()
+        .record(
+            sender(source),
+            zoneRecord == null ? null : zoneRecord.getName(),
+            keyName,
+            query,
+            Rcode.NOTAUTH,
+            false,
+            note);
+  }
+
+  private static String sender(InetSocketAddress source) {
+    return source == null
+        ? "RFC 2136"
+        : "RFC 2136 from " + source.getAddress().getHostAddress() + ":" + source.getPort();
   }
 
   private List<byte[]> finish(Message response, int rcode, DnsTransport transport, int maxUdp) {

@@ -29,9 +29,15 @@ import org.xbill.DNS.Zone;
 public final class DnsUpdateHandler {
   private static final Logger log = LoggerFactory.getLogger(DnsUpdateHandler.class);
   private final DnsStatistics stats;
+  private final DnsUpdateLog recent = new DnsUpdateLog(java.time.Clock.systemUTC());
 
   DnsUpdateHandler(DnsStatistics stats) {
     this.stats = stats;
+  }
+
+  /** Where the senders of updates (the engine, DDNS) record them for the console. */
+  public DnsUpdateLog recent() {
+    return recent;
   }
 
   /** Applies the update; the rcode of the outcome (NOERROR when applied). */

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.DnsZoneConfig;
+import org.provisioning.common.control.DnsUpdateView;
 import org.provisioning.common.control.DnsZoneView;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
@@ -244,6 +245,11 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     return tcp == null ? null : (InetSocketAddress) tcp.localAddress();
   }
 
+  /** The recent dynamic updates, received and made for leases, for the console. */
+  public DnsUpdateView recentUpdates() {
+    return engine.updates().recent();
+  }
+
   @Override
   public List<ZoneSummary> zones() {
     return zones.all().stream()
@@ -304,7 +310,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] wire = ByteBufUtil.getBytes(packet.content());
-      for (byte[] answer : engine.handle(wire, DnsTransport.UDP)) {
+      for (byte[] answer : engine.handle(wire, DnsTransport.UDP, packet.sender())) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
       }
     }
@@ -324,7 +330,9 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       byte[] wire = ByteBufUtil.getBytes(frame);
-      for (byte[] answer : engine.handle(wire, DnsTransport.TCP)) {
+      for (byte[] answer :
+          engine.handle(
+              wire, DnsTransport.TCP, (InetSocketAddress) ctx.channel().remoteAddress())) {
         ctx.write(Unpooled.wrappedBuffer(answer));
       }
       ctx.flush();

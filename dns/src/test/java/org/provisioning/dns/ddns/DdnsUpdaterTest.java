@@ -3,9 +3,11 @@ package org.provisioning.dns.ddns;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.alert.AlertCenter;
@@ -13,6 +15,7 @@ import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.control.DnsUpdateView;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
@@ -31,6 +34,7 @@ class DdnsUpdaterTest {
   private final DnsConfig config;
   private volatile DnsZones zones;
   private final DdnsUpdater updater;
+  private final DnsEngine engine;
 
   DdnsUpdaterTest() throws Exception {
     config =
@@ -50,7 +54,7 @@ class DdnsUpdaterTest {
                 """)
             .dns();
     zones = DnsZones.fromConfig(config, Clock.systemUTC());
-    DnsEngine engine =
+    engine =
         new DnsEngine(
             () -> zones,
             () -> {
@@ -135,6 +139,34 @@ class DdnsUpdaterTest {
     publish(lease("127.16.0.11", 2, "laptop", "", LeaseState.EXPIRED));
     settled();
     assertEquals("127.16.0.10", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+  }
+
+  @Test
+  void theConsoleSeesEachUpdateAndAConflictAsAFailure() throws Exception {
+    publish(lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND));
+    publish(lease("127.16.0.11", 2, "laptop", "", LeaseState.BOUND));
+    settled();
+    List<DnsUpdateView.Update> seen = engine.updates().recent().recentUpdates();
+    assertEquals(
+        List.of(
+            "cable.example.net. NXRRSET false",
+            "cable.example.net. YXDOMAIN true",
+            "16.127.in-addr.arpa. NOERROR true",
+            "cable.example.net. NOERROR true"),
+        seen.stream().map(u -> u.zone() + " " + u.rcode() + " " + u.ok()).toList());
+    DnsUpdateView.Update claim = seen.get(3);
+    assertEquals("ddns", claim.source());
+    assertEquals("lease 127.16.0.10 of 00:11:22:00:00:01", claim.note());
+    assertEquals("require laptop.cable.example.net. unused", claim.changes().get(0));
+    assertTrue(
+        claim.changes().get(1).startsWith("add laptop.cable.example.net. 300 A 127.16.0.10"),
+        claim.changes().toString());
+    List<DnsUpdateView.Update> failures = engine.updates().recent().recentFailures();
+    assertEquals(1, failures.size());
+    assertEquals(
+        "lease 127.16.0.11 of 00:11:22:00:00:02: the name belongs to another client (RFC 4703"
+            + " conflict)",
+        failures.get(0).note());
   }
 
   @Test

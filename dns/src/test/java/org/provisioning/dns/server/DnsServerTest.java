@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.control.DnsUpdateView;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.zone.DnsZone;
 import org.xbill.DNS.ARecord;
@@ -209,6 +210,22 @@ class DnsServerTest {
     assertEquals(Rcode.NXDOMAIN, ask("evil.cable.example.net.", Type.A).getRcode());
     assertEquals(1L, stats.snapshot().get("dns.update.accepted"));
     assertEquals(3L, stats.snapshot().get("dns.update.refused"));
+
+    // The console sees each, newest first, and the refusals again apart.
+    List<DnsUpdateView.Update> seen = server.recentUpdates().recentUpdates();
+    assertEquals(
+        List.of("REFUSED", "NOTAUTH", "REFUSED", "NOERROR"),
+        seen.stream().map(DnsUpdateView.Update::rcode).toList());
+    DnsUpdateView.Update applied = seen.get(3);
+    assertTrue(applied.ok());
+    assertEquals("cable.example.net.", applied.zone());
+    assertEquals("ddns-key.", applied.key());
+    assertEquals(List.of("add new.cable.example.net. 300 A 127.0.0.9"), applied.changes());
+    assertTrue(applied.source().startsWith("RFC 2136 from 127.0.0.1:"), applied.source());
+    assertEquals("TSIG BADSIG", seen.get(1).note());
+    assertEquals("unsigned; the zone takes signed updates only", seen.get(2).note());
+    assertEquals("key not allowed", seen.get(0).note());
+    assertEquals(seen.subList(0, 3), server.recentUpdates().recentFailures());
   }
 
   @Test

@@ -168,7 +168,7 @@ final class ConsoleFixture implements AutoCloseable {
         });
     LeaseRoutes.register(
         api,
-        (address, mac, state, limit) -> {
+        filter -> {
           serviceCalls.incrementAndGet();
           return List.of();
         });

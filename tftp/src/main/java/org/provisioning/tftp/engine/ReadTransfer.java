@@ -155,6 +155,11 @@ public final class ReadTransfer implements TftpTransfer {
   }
 
   @Override
+  public long octets() {
+    return Math.min(source.size(), acked * options.blockSize());
+  }
+
+  @Override
   public TransferFailure failure() {
     return failure;
   }

@@ -32,7 +32,11 @@ public final class TftpRequestHandler {
   public sealed interface Decision {
     record Accept(TftpTransfer transfer) implements Decision {}
 
-    record Refuse(byte[] error) implements Decision {}
+    /**
+     * @param reason the statistic's reason ({@code not_found}, {@code dotdot}...)
+     * @param message the text the ERROR carries
+     */
+    record Refuse(byte[] error, String reason, String message) implements Decision {}
   }
 
   public TftpRequestHandler(
@@ -131,7 +135,8 @@ public final class TftpRequestHandler {
 
   private Decision refuse(TftpResolution.Refused refused) {
     stats.refused(refused.reason());
-    return new Decision.Refuse(TftpCodec.error(refused.code(), refused.message()));
+    return new Decision.Refuse(
+        TftpCodec.error(refused.code(), refused.message()), refused.reason(), refused.message());
   }
 
   private static void close(TransferSource source) {

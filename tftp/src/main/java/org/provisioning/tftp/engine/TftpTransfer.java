@@ -36,6 +36,9 @@ public interface TftpTransfer {
   /** Why it failed, once {@link Status#FAILED} was returned. */
   TransferFailure failure();
 
+  /** File octets sent (acknowledged) or received so far. */
+  long octets();
+
   /** Releases the file (and deletes an unfinished upload). Safe to call twice. */
   void close();
 }

@@ -138,6 +138,11 @@ public final class WriteTransfer implements TftpTransfer {
   }
 
   @Override
+  public long octets() {
+    return bytes;
+  }
+
+  @Override
   public TransferFailure failure() {
     return failure;
   }

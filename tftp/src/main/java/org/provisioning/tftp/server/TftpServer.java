@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.TftpConfig;
+import org.provisioning.common.control.TftpTransferView;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -57,6 +58,7 @@ public final class TftpServer implements ProvisioningService {
   private final TftpStatistics stats;
   private final List<TftpFileResolver> generators;
   private final Map<InetSocketAddress, Active> active = new ConcurrentHashMap<>();
+  private final TftpTransferLog recent = new TftpTransferLog(java.time.Clock.systemUTC());
 
   /**
    * A running transfer: its socket, and the request it answers (to tell a repeat from a new one).
@@ -101,6 +103,11 @@ public final class TftpServer implements ProvisioningService {
 
   public TftpStatistics statistics() {
     return stats;
+  }
+
+  /** The recent transfers, failures and refusals, for the console. */
+  public TftpTransferView transfers() {
+    return recent;
   }
 
   @Override
@@ -219,6 +226,7 @@ public final class TftpServer implements ProvisioningService {
   private final class RequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
+      long now = System.currentTimeMillis();
       InetSocketAddress client = datagram.sender();
       TftpPacket packet;
       try {
@@ -252,11 +260,15 @@ public final class TftpServer implements ProvisioningService {
         stats.refused("busy");
         reply(
             refusals, client, TftpCodec.error(TftpErrorCode.NOT_DEFINED, "server busy, try again"));
+        recent.refused(
+            client, request.filename(), request.write(), "busy", "server busy, try again", now);
         return;
       }
       TftpRequestHandler.Decision decision = handler.handle(request, client);
       if (decision instanceof TftpRequestHandler.Decision.Refuse refuse) {
         reply(refusals, client, refuse.error());
+        recent.refused(
+            client, request.filename(), request.write(), refuse.reason(), refuse.message(), now);
         return;
       }
       TftpTransfer transfer = ((TftpRequestHandler.Decision.Accept) decision).transfer();
@@ -276,7 +288,7 @@ public final class TftpServer implements ProvisioningService {
 
   private void open(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
     boolean write = request.write();
-    TransferHandler transferHandler = new TransferHandler(client, transfer);
+    TransferHandler transferHandler = new TransferHandler(client, transfer, request);
     ChannelFuture bound =
         new Bootstrap()
             .group(group)
@@ -307,15 +319,18 @@ public final class TftpServer implements ProvisioningService {
   private final class TransferHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final InetSocketAddress client;
     private final TftpTransfer transfer;
+    private final TftpPacket.Request request;
+    private final long startedMillis = System.currentTimeMillis();
     private Channel channel;
     private ScheduledFuture<?> timer;
     private boolean finished;
     private volatile boolean superseded;
     private final TftpTransfer.Output out = this::send;
 
-    TransferHandler(InetSocketAddress client, TftpTransfer transfer) {
+    TransferHandler(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
       this.client = client;
       this.transfer = transfer;
+      this.request = request;
     }
 
     void start(Channel bound) {
@@ -386,6 +401,7 @@ public final class TftpServer implements ProvisioningService {
       if (status == TftpTransfer.Status.FAILED) {
         log.debug("TFTP_TRANSFER_FAILED client={} reason={}", client, transfer.failure());
       }
+      logEnd(status == TftpTransfer.Status.FAILED ? transfer.failure() : null);
       channel.close();
     }
 
@@ -397,10 +413,18 @@ public final class TftpServer implements ProvisioningService {
         if (timer != null) {
           timer.cancel(false);
         }
-        stats.failed(superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN);
+        TransferFailure failure =
+            superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN;
+        stats.failed(failure);
         transfer.close();
+        logEnd(failure);
         active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
       }
+    }
+
+    private void logEnd(TransferFailure failure) {
+      recent.ended(
+          client, request.filename(), request.write(), failure, transfer.octets(), startedMillis);
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.config.TftpConfig;
+import org.provisioning.common.control.TftpTransferView;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -136,6 +137,33 @@ class TftpServerIT {
     assertEquals(1, stat("tftp.refused.absolute"));
     assertEquals(1, stat("tftp.refused.symlink"));
     assertEquals(1, stat("tftp.refused.not_found"));
+  }
+
+  @Test
+  void theConsoleSeesRecentTransfersAndFailuresApart() throws Exception {
+    assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE));
+    assertThrows(IOException.class, () -> get("nope", TFTP.BINARY_MODE));
+    try (RawClient client = new RawClient()) {
+      client.send(port, new TftpPacket.Request(false, "notes.txt", TftpMode.OCTET, Map.of()));
+      client.receive(); // then silence: the transfer times out after its retries
+    }
+    await().atMost(10, SECONDS).until(() -> server.transfers().recentTransfers().size() == 3);
+    List<TftpTransferView.Transfer> all = server.transfers().recentTransfers();
+    TftpTransferView.Transfer timedOut = all.get(0);
+    assertEquals("notes.txt", timedOut.file());
+    assertEquals(TftpTransferView.Outcome.FAILED, timedOut.outcome());
+    assertEquals("timeout", timedOut.reason());
+    TftpTransferView.Transfer missing = all.get(1);
+    assertEquals("nope", missing.file());
+    assertEquals(TftpTransferView.Outcome.REFUSED, missing.outcome());
+    assertEquals("not_found", missing.reason());
+    assertTrue(missing.client().startsWith("127.0.0.1:"), missing.client());
+    TftpTransferView.Transfer sent = all.get(2);
+    assertEquals("fw.bin", sent.file());
+    assertEquals(TftpTransferView.Outcome.COMPLETED, sent.outcome());
+    assertEquals(firmware.length, sent.octets());
+    assertEquals("", sent.reason());
+    assertEquals(List.of(timedOut, missing), server.transfers().recentFailures());
   }
 
   @Test
