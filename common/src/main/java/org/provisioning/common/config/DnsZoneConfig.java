@@ -8,7 +8,8 @@ import java.util.List;
  * DDNS changes go as RFC 2136 updates.
  *
  * @param name the zone apex, e.g. {@code cable.example.net} or {@code 16.172.in-addr.arpa}
- * @param nameServers the NS names of the apex; the first is the SOA MNAME unless {@code soa} says
+ * @param nameServers the NS names of the apex, full names ({@code ns1.cable.example.net}; a single
+ *     label is relative to the zone); the first is the SOA MNAME unless {@code soa} says
  * @param records static records in zone-file syntax, owner relative to the zone ({@code "www 3600
  *     IN A 127.0.0.5"}, {@code "@ MX 10 mail"})
  * @param updateKeys TSIG keys allowed to send RFC 2136 updates to this zone; empty refuses every

@@ -112,11 +112,11 @@ public final class DnsZone {
     List<Record> records = new ArrayList<>();
     Name primary =
         soa.primary() != null
-            ? absolute(soa.primary(), origin)
-            : absolute(config.nameServers().get(0), origin);
+            ? hostName(soa.primary(), origin)
+            : hostName(config.nameServers().get(0), origin);
     Name contact =
         soa.contact() != null
-            ? absolute(soa.contact(), origin)
+            ? hostName(soa.contact(), origin)
             : Name.fromString("hostmaster", origin);
     records.add(
         new SOARecord(
@@ -131,7 +131,7 @@ public final class DnsZone {
             soa.expire(),
             soa.minimum()));
     for (String ns : config.nameServers()) {
-      records.add(new NSRecord(origin, DClass.IN, ttl, absolute(ns, origin)));
+      records.add(new NSRecord(origin, DClass.IN, ttl, hostName(ns, origin)));
     }
     records.addAll(staticRecords(config, origin, ttl));
     DnsZoneHistory history = new DnsZoneHistory(HISTORY_DELTAS, HISTORY_RECORDS);
@@ -194,6 +194,18 @@ public final class DnsZone {
         && Objects.equals(a.soa(), b.soa())
         && a.nameServers().equals(b.nameServers())
         && a.records().equals(b.records());
+  }
+
+  /**
+   * A host name the config gives outside zone-file syntax (name servers, SOA MNAME and RNAME): with
+   * a dot it is a full name, trailing dot or not, as operators write it ({@code
+   * ns1.cable.example.net}); a single label is relative to the zone ({@code ns1}).
+   */
+  static Name hostName(String name, Name origin) throws TextParseException {
+    if (!name.endsWith(".") && name.indexOf('.') > 0) {
+      return Name.fromString(name + ".");
+    }
+    return Name.fromString(name, origin);
   }
 
   static Name absolute(String name, Name origin) throws TextParseException {

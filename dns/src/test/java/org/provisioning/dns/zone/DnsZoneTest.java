@@ -18,6 +18,7 @@ import org.provisioning.common.config.DnsZoneConfig;
 import org.provisioning.common.net.Ipv4Address;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -83,6 +84,34 @@ class DnsZoneTest {
 
   private DnsZone zone() throws Exception {
     return DnsZones.fromConfig(config("\"www A 127.0.0.5\"", ""), clock).all().iterator().next();
+  }
+
+  @Test
+  void nameServersWithADotAreFullNamesAndASingleLabelIsInTheZone() throws Exception {
+    DnsZoneConfig twoServers =
+        new ConfigCodec()
+            .parse(
+                """
+                dns:
+                  enabled: true
+                  zones:
+                    - name: cable.example.net
+                      nameServers: [ns1.cable.example.net, ns2, ns3.other.example.]
+                """)
+            .dns()
+            .zones()
+            .get(0);
+    DnsZone zone = DnsZone.fromConfig(twoServers, clock);
+    assertEquals(Name.fromString("ns1.cable.example.net."), zone.soa().getHost());
+    java.util.Set<String> targets = new java.util.TreeSet<>();
+    for (var rrset : zone.transfer()) {
+      if (rrset.getType() == Type.NS) {
+        rrset.rrs().forEach(ns -> targets.add(((NSRecord) ns).getTarget().toString()));
+      }
+    }
+    assertEquals(
+        java.util.Set.of("ns1.cable.example.net.", "ns2.cable.example.net.", "ns3.other.example."),
+        targets);
   }
 
   @Test
