@@ -40,21 +40,27 @@ final class ReplyFactory {
       long leaseTime,
       UnaryOperator<String> bootFileNamer) {
     Prepared base = prepared(subnet, cls, reservation, true, leaseTime);
-    DhcpOptions.Builder options = base.options.toBuilder();
     String bootFile = base.bootFile(request);
     if (bootFile != null) {
       bootFile = bootFileNamer.apply(bootFile);
     }
-    if (bootFile != null) {
-      options.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
+    DhcpOptions options;
+    if (bootFile == null && !echoes(request)) {
+      options = base.options; // nothing of this client's own: the prepared options as they are
+    } else {
+      DhcpOptions.Builder own = base.options.toBuilder();
+      if (bootFile != null) {
+        own.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
+      }
+      echo(request, own);
+      options = own.build();
     }
-    echo(request, options);
     return request
         .replyBuilder(type)
         .yourAddress(address)
         .nextServerAddress(base.nextServer)
         .bootFileName(fileField(bootFile))
-        .options(options.build())
+        .options(options)
         .build();
   }
 
@@ -91,6 +97,13 @@ final class ReplyFactory {
             .string(DhcpOptionCode.MESSAGE, message);
     echo(request, options);
     return options.build();
+  }
+
+  /** Whether the reply must echo an option of the request ({@link #echo}). */
+  private boolean echoes(DhcpMessage request) {
+    return request.options().contains(DhcpOptionCode.RELAY_AGENT_INFORMATION)
+        || (plan.config.policies().echoClientId()
+            && request.options().contains(DhcpOptionCode.CLIENT_IDENTIFIER));
   }
 
   /** Option 82 goes back unchanged (RFC 3046 §2.2); option 61 too if asked (RFC 6842). */
