@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.provisioning.common.stats.StatisticDefinition.counter;
 import static org.provisioning.common.stats.StatisticDefinition.gauge;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.testing.ManualClock;
 
 class StatisticsHistoryTest {
   private static final long START = Instant.parse("2026-11-26T10:00:00Z").toEpochMilli();
 
-  private final StepClock clock = new StepClock(START);
+  private final ManualClock clock = new ManualClock(START);
   private final StatisticsRegistry registry = new StatisticsRegistry();
   private final StatisticsHistory history = new StatisticsHistory(registry, clock);
 
@@ -173,38 +171,5 @@ class StatisticsHistoryTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new StatisticsHistory(registry, clock, Duration.ZERO, Duration.ofMinutes(1)));
-  }
-
-  /** A clock the test moves by hand. */
-  static final class StepClock extends Clock {
-    private final AtomicLong millis;
-
-    StepClock(long startMillis) {
-      this.millis = new AtomicLong(startMillis);
-    }
-
-    void advance(Duration by) {
-      millis.addAndGet(by.toMillis());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 import org.provisioning.dhcp.engine.ServingMode;
 
 class FailoverStateMachineTest {

@@ -15,6 +15,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 
 class FrameAuthenticatorTest {
   private final ManualClock clock = new ManualClock(1_700_000_000_000L);

@@ -32,6 +32,7 @@ import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.DnsRoutes;
 import org.provisioning.console.api.FailoverRoutes;
@@ -53,7 +54,7 @@ final class ConsoleFixture implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
   static final int MAX_FAILURES = 3;
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
   final ObjectMapper json = new ObjectMapper();
   final List<BusRecord> journal = new ArrayList<>();
   final AlertCenter alerts = new AlertCenter("alpha", clock, 100);

@@ -117,7 +117,7 @@ class ConsoleRecordsTest {
               new AuditEntry(T0, "alpha", "ada", "session", "", "PUT /api/v1/config", 200, "", ""))
           .join();
       org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(5))
+          .atMost(java.time.Duration.ofSeconds(20)) // a bound, generous for a loaded CI machine
           .until(
               () ->
                   alpha.access().users().list().size() == 2
@@ -152,7 +152,7 @@ class ConsoleRecordsTest {
                   false))
           .join();
       org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(5))
+          .atMost(java.time.Duration.ofSeconds(20)) // a bound, generous for a loaded CI machine
           .until(
               () ->
                   alpha.access().users().find("bob").orElseThrow().role() == Role.OPERATOR

@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +36,7 @@ import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.http.ManagementServer;
@@ -69,7 +68,7 @@ class ConsoleDashboardTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong now = new AtomicLong(START);
-  private final Clock clock = new ReadClock(now);
+  private final Clock clock = new ManualClock(now);
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final StatisticsHistory history = new StatisticsHistory(stats, clock);
   private final AtomicReference<FailoverStatus> failover = new AtomicReference<>();
@@ -245,34 +244,5 @@ class ConsoleDashboardTest {
     List<Long> all = new ArrayList<>();
     array.forEach(n -> all.add(n.asLong()));
     return all;
-  }
-
-  /** A clock that reads the test's count of milliseconds. */
-  static final class ReadClock extends Clock {
-    private final AtomicLong millis;
-
-    ReadClock(AtomicLong millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
