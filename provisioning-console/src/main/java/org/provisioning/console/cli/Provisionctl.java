@@ -489,6 +489,21 @@ public final class Provisionctl {
     @Option(names = "--mac", description = "Only this hardware address (00:11:22:33:44:55).")
     String mac;
 
+    @Option(names = "--client-id", description = "Only this client-id (option 61; 01:00:11:..).")
+    String clientId;
+
+    @Option(names = "--remote-id", description = "Option 82 remote-id (octets 00:11:.. or text).")
+    String remoteId;
+
+    @Option(names = "--circuit-id", description = "Option 82 circuit-id (octets or text).")
+    String circuitId;
+
+    @Option(names = "--hostname", description = "Host names holding this text (any case).")
+    String hostname;
+
+    @Option(names = "--pool", description = "Only the leases of this pool (by name).")
+    String pool;
+
     @Option(names = "--state", description = "bound, released, expired or declined.")
     String state;
 
@@ -500,19 +515,27 @@ public final class Provisionctl {
       StringBuilder query = new StringBuilder();
       append(query, "ip", ip);
       append(query, "mac", mac);
+      append(query, "clientId", clientId);
+      append(query, "remoteId", remoteId);
+      append(query, "circuitId", circuitId);
+      append(query, "hostname", hostname);
+      append(query, "pool", pool);
       append(query, "state", state);
       append(query, "limit", limit == null ? null : limit.toString());
       JsonNode reply = ctl.call("GET", "/leases" + query, null, Map.of());
       PrintWriter out = ctl.out();
-      out.printf("%-15s  %-17s  %-8s  %-20s  %s%n", "ADDRESS", "MAC", "STATE", "EXPIRES", "CLASS");
+      out.printf(
+          "%-15s  %-17s  %-8s  %-20s  %-12s  %s%n",
+          "ADDRESS", "MAC", "STATE", "EXPIRES", "CLASS", "HOSTNAME");
       for (JsonNode lease : reply.path("leases")) {
         out.printf(
-            "%-15s  %-17s  %-8s  %-20s  %s%n",
+            "%-15s  %-17s  %-8s  %-20s  %-12s  %s%n",
             lease.path("ip").asText(),
             lease.path("mac").asText(),
             lease.path("state").asText(),
             lease.path("expires").asText(),
-            lease.path("class").asText());
+            lease.path("class").asText(),
+            lease.path("hostname").asText());
       }
       out.println(reply.path("count").asInt() + " leases");
       return 0;
@@ -532,7 +555,15 @@ public final class Provisionctl {
   @Command(
       name = "config",
       description = "Show, change or check the running config.",
-      subcommands = {Config.Get.class, Config.Set.class, Config.Check.class, ConfigReload.class})
+      subcommands = {
+        Config.Get.class,
+        Config.Set.class,
+        Config.Check.class,
+        ConfigReload.class,
+        ConfigHistory.History.class,
+        ConfigHistory.Diff.class,
+        ConfigHistory.Rollback.class
+      })
   static final class Config {
     @ParentCommand Provisionctl ctl;
 

@@ -1,5 +1,6 @@
 package org.provisioning.console.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +33,8 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
+import org.provisioning.common.lease.LeaseFilter;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -104,6 +108,8 @@ class ProvisionctlTest {
     }
   }
 
+  private final List<LeaseFilter> leaseQueries = new ArrayList<>();
+
   @BeforeEach
   void start() throws Exception {
     config = new ConfigService(new ConfigCodec(), Clock.systemUTC());
@@ -141,6 +147,12 @@ class ProvisionctlTest {
               "Main\n{\n\tNetworkAccess 1;\n}\n");
         });
     FailoverRoutes.register(api, failover);
+    org.provisioning.console.api.LeaseRoutes.register(
+        api,
+        filter -> {
+          leaseQueries.add(filter);
+          return List.of();
+        });
     server =
         new ManagementServer(
             api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1 << 20);
@@ -298,6 +310,60 @@ class ProvisionctlTest {
     Result refused = ctl("config", "set", bad.toString());
     assertEquals(2, refused.exit());
     assertEquals(2, config.current().orElseThrow().number(), "running config unchanged");
+  }
+
+  @Test
+  void configHistoryDiffAndRollbackGoThroughTheApi() throws Exception {
+    Path beta = Files.writeString(dir.resolve("beta.yaml"), "server: {name: beta}\n");
+    assertEquals(0, ctl("config", "set", beta.toString()).exit());
+
+    Result history = ctl("config", "history");
+    assertEquals(0, history.exit(), history.err());
+    List<String> lines = history.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("VERSION"), history.out());
+    assertTrue(lines.get(1).startsWith("2*") && lines.get(1).contains("api"), history.out());
+    assertTrue(lines.get(2).startsWith("1 ") && lines.get(2).contains("file"), history.out());
+
+    Result diff = ctl("config", "diff", "1");
+    assertEquals(0, diff.exit(), diff.err());
+    assertTrue(diff.out().contains("-  name: alpha"), diff.out());
+    assertTrue(diff.out().contains("+  name: beta"), diff.out());
+
+    Result stale = ctl("config", "rollback", "1", "--expect", "1");
+    assertTrue(stale.exit() != 0, "refused: version 2 is running, not 1");
+    assertEquals(2, config.current().orElseThrow().number());
+
+    Result rollback = ctl("config", "rollback", "1", "--expect", "2");
+    assertEquals(0, rollback.exit(), rollback.err());
+    assertEquals(
+        "ok: version 3 restores version 1 and is running" + System.lineSeparator(), rollback.out());
+    assertEquals("alpha", config.current().orElseThrow().config().server().name());
+    assertTrue(ctl("config", "history").out().contains("(restores 1)"));
+  }
+
+  @Test
+  void leasesPassEverySearchKeyToTheApi() {
+    Result leases =
+        ctl(
+            "leases",
+            "--remote-id",
+            "cm 1/2",
+            "--circuit-id",
+            "00:01",
+            "--client-id",
+            "01:02:03",
+            "--hostname",
+            "tv",
+            "--state",
+            "bound");
+    assertEquals(0, leases.exit(), leases.err());
+    LeaseFilter asked = leaseQueries.get(0);
+    assertArrayEquals("cm 1/2".getBytes(StandardCharsets.UTF_8), asked.remoteId());
+    assertArrayEquals(new byte[] {0, 1}, asked.circuitId());
+    assertArrayEquals(new byte[] {1, 2, 3}, asked.clientId());
+    assertEquals("tv", asked.hostname());
+    assertEquals(LeaseState.BOUND, asked.state());
+    assertTrue(leases.out().contains("HOSTNAME"), leases.out());
   }
 
   @Test
