@@ -688,6 +688,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         }
         FrameAuthenticator.Frame frame = opened.get();
         machine.onPartnerAlive();
+        if (frame.kind() == null) {
+          continue; // a newer partner's kind of frame: authentic, nothing this release acts on
+        }
         FailoverMessage message = FailoverCodec.decode(frame.kind(), frame.body());
         if (message instanceof FailoverMessage.Ack ack) {
           backlog.acked(ack.sequence());
@@ -1312,17 +1315,23 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   private Received<FailoverMessage> read(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < FrameAuthenticator.OVERHEAD || length > MAX_TCP_FRAME) {
-      throw new IOException("frame length " + length + " is out of bounds");
+    while (true) {
+      int length = in.readInt();
+      if (length < FrameAuthenticator.OVERHEAD || length > MAX_TCP_FRAME) {
+        throw new IOException("frame length " + length + " is out of bounds");
+      }
+      byte[] frame = new byte[length];
+      in.readFully(frame);
+      FrameAuthenticator.Frame opened =
+          auth.open(frame, 0, length)
+              .orElseThrow(() -> new IOException("a sync frame failed authentication"));
+      machine.onPartnerAlive();
+      if (opened.kind() != null) {
+        return new Received<>(opened.sender(), FailoverCodec.decode(opened.kind(), opened.body()));
+      }
+      // A newer partner's frame (a rolling upgrade): skipped; what it carried waits for the
+      // upgrade of this server, and the rest of the sync goes on.
     }
-    byte[] frame = new byte[length];
-    in.readFully(frame);
-    FrameAuthenticator.Frame opened =
-        auth.open(frame, 0, length)
-            .orElseThrow(() -> new IOException("a sync frame failed authentication"));
-    machine.onPartnerAlive();
-    return new Received<>(opened.sender(), FailoverCodec.decode(opened.kind(), opened.body()));
   }
 
   // ---------------------------------------------------------------- status and control

@@ -74,7 +74,8 @@ public final class FailoverStatistics {
           counter(
               "failover.dropped.{reason}",
               "frames",
-              "Failover frames dropped: bad HMAC, replayed, malformed."));
+              "Failover frames dropped: bad HMAC, replayed, malformed, or authentic but of a kind"
+                  + " this release does not know (a newer partner's, during a rolling upgrade)."));
 
   private FailoverStatistics() {}
 

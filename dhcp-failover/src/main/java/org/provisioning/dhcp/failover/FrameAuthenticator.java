@@ -51,6 +51,10 @@ final class FrameAuthenticator {
       "provisiond failover key v1".getBytes(StandardCharsets.US_ASCII);
 
   /** An authenticated frame. */
+  /**
+   * An authentic frame. {@code kind} is null for a kind this release does not know: a newer
+   * partner's (a rolling upgrade pairs two releases for a while), which the receiver skips.
+   */
   record Frame(FrameKind kind, int sender, long counter, ByteBuffer body) {}
 
   private final SecretKeySpec key;
@@ -62,6 +66,7 @@ final class FrameAuthenticator {
   private final Counter badHmac;
   private final Counter replay;
   private final Counter malformed;
+  private final Counter unknownKind;
 
   FrameAuthenticator(byte[] key, int serverId, Clock clock, StatisticsRegistry stats) {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
@@ -71,6 +76,7 @@ final class FrameAuthenticator {
     this.badHmac = stats.counter("failover.dropped.bad_hmac");
     this.replay = stats.counter("failover.dropped.replay");
     this.malformed = stats.counter("failover.dropped.malformed");
+    this.unknownKind = stats.counter("failover.dropped.unknown_kind");
   }
 
   /**
@@ -148,11 +154,16 @@ final class FrameAuthenticator {
 
   /** Seals with a given counter; tests use it to forge replays. */
   byte[] seal(FrameKind kind, byte[] body, long counter) {
+    return seal(kind.code, body, counter);
+  }
+
+  /** Seals a frame of any kind code: tests stand in for a newer release's kinds with it. */
+  byte[] seal(int kindCode, byte[] body, long counter) {
     ByteBuffer out = ByteBuffer.allocate(OVERHEAD + body.length);
     out.put((byte) 'P')
         .put((byte) 'F')
         .put((byte) VERSION)
-        .put((byte) kind.code)
+        .put((byte) kindCode)
         .put((byte) serverId)
         .putLong(counter)
         .putInt(body.length)
@@ -163,12 +174,16 @@ final class FrameAuthenticator {
     return frame;
   }
 
-  /** Frames refused so far: malformed, forged or replayed. */
+  /** Frames refused so far: malformed, forged or replayed (an unknown kind is no failure). */
   long failures() {
     return malformed.get() + badHmac.get() + replay.get();
   }
 
-  /** Authenticates a received frame; empty if it is malformed, forged or replayed (counted). */
+  /**
+   * Authenticates a received frame; empty if it is malformed, forged or replayed (counted). An
+   * authentic frame of a kind this release does not know comes back with a null kind, counted
+   * apart: not a failure, nothing to act on.
+   */
   Optional<Frame> open(byte[] data, int offset, int length) {
     if (length < OVERHEAD || data[offset] != 'P' || data[offset + 1] != 'F') {
       malformed.increment();
@@ -181,7 +196,7 @@ final class FrameAuthenticator {
     int sender = in.get() & 0xff;
     long counter = in.getLong();
     int bodyLength = in.getInt();
-    if (version != VERSION || kind == null || bodyLength < 0 || bodyLength != length - OVERHEAD) {
+    if (version != VERSION || bodyLength < 0 || bodyLength != length - OVERHEAD) {
       malformed.increment();
       return Optional.empty();
     }
@@ -194,6 +209,10 @@ final class FrameAuthenticator {
         || sender == serverId) {
       badHmac.increment();
       return Optional.empty();
+    }
+    if (kind == null) {
+      unknownKind.increment();
+      return Optional.of(new Frame(null, sender, counter, ByteBuffer.allocate(0)));
     }
     synchronized (lastAccepted) {
       Long last = lastAccepted.get(kind);

@@ -85,6 +85,21 @@ class FrameAuthenticatorTest {
   }
 
   @Test
+  void anAuthenticFrameOfAKindThisReleaseDoesNotKnowIsSkippedNotRefused() {
+    byte[] newer = primary.seal(200, new byte[] {1, 2, 3}, 77);
+    FrameAuthenticator.Frame opened = secondary.open(newer, 0, newer.length).orElseThrow();
+    assertEquals(null, opened.kind(), "a kind to skip");
+    assertEquals(1, opened.sender());
+    assertEquals(1, receiverStats.counter("failover.dropped.unknown_kind").get());
+    assertEquals(0, secondary.failures(), "not a forgery: no authentication alert");
+
+    byte[] forged = primary.seal(200, new byte[] {1, 2, 3}, 78);
+    forged[FrameAuthenticator.HEADER] ^= 1;
+    assertTrue(secondary.open(forged, 0, forged.length).isEmpty(), "forged: refused");
+    assertEquals(1, receiverStats.counter("failover.dropped.bad_hmac").get());
+  }
+
+  @Test
   void dropsAndCountsAFrameWithAForgedMac() {
     byte[] frame = primary.seal(FrameKind.ACK, FailoverCodec.encode(new FailoverMessage.Ack(5)));
     frame[FrameAuthenticator.HEADER + 3] ^= 1; // the body changes, the MAC does not
