@@ -15,11 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.provisioning.common.config.ConfigService;
-import org.provisioning.common.config.PoolConfig;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.config.SubnetConfig;
 import org.provisioning.common.control.FailoverStatus;
-import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiResponse;
@@ -129,27 +127,6 @@ public final class ConsoleDashboard {
     return body;
   }
 
-  /** A pool as the dashboard shows it. */
-  private record PoolUse(
-      String id,
-      String name,
-      String subnet,
-      String range,
-      long size,
-      long used,
-      long peakUsed,
-      int warningPercent,
-      int criticalPercent) {
-    double percent() {
-      return size == 0 ? 0 : used * 100.0 / size;
-    }
-
-    String state() {
-      double percent = percent();
-      return percent >= criticalPercent ? "critical" : percent >= warningPercent ? "warning" : "ok";
-    }
-  }
-
   private void pools(ObjectNode body, ProvisioningConfig running) {
     List<PoolUse> pools = new ArrayList<>();
     if (running.dhcp().enabled()) {
@@ -157,21 +134,7 @@ public final class ConsoleDashboard {
       for (int s = 0; s < subnets.size(); s++) {
         SubnetConfig subnet = subnets.get(s);
         for (int p = 0; p < subnet.pools().size(); p++) {
-          PoolConfig pool = subnet.pools().get(p);
-          String prefix = "dhcp.pool." + StatisticDefinition.labelValue(pool.label()) + ".";
-          long size = stats.value(prefix + "size").orElse(pool.range().size());
-          long used = stats.value(prefix + "used").orElse(0L);
-          pools.add(
-              new PoolUse(
-                  "dhcp.subnets[" + s + "].pools[" + p + "]",
-                  pool.label(),
-                  String.valueOf(subnet.subnet()),
-                  String.valueOf(pool.range()),
-                  size,
-                  used,
-                  Math.max(used, stats.value(prefix + "peak_used").orElse(used)),
-                  pool.warningPercent(),
-                  pool.criticalPercent()));
+          pools.add(PoolUse.of(stats, s, subnet, p));
         }
       }
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.Supplier;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertCenter;
@@ -22,7 +21,6 @@ import org.provisioning.common.config.SubnetConfig;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.control.StatusSource;
-import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.JsonRoutes;
 import org.provisioning.console.api.ManagementApi;
@@ -67,7 +65,6 @@ public final class ConsoleTree {
   public ObjectNode tree() {
     ProvisioningConfig running =
         config.current().orElseThrow(() -> new IllegalStateException("no config yet")).config();
-    SortedMap<String, Long> values = stats.snapshot();
     List<Alert> active = alerts.active();
     ServerStatus server = status.status();
     Optional<FailoverStatus> pair = failover.get();
@@ -106,9 +103,9 @@ public final class ConsoleTree {
                 return;
               }
               switch (name) {
-                case "dhcp" -> dhcp(service, running.dhcp(), values);
-                case "tftp" -> tftp(service, running, values);
-                case "dns" -> dns(service, running, values);
+                case "dhcp" -> dhcp(service, running.dhcp());
+                case "tftp" -> tftp(service, running);
+                case "dns" -> dns(service, running);
                 default -> {}
               }
             });
@@ -116,9 +113,9 @@ public final class ConsoleTree {
     return root;
   }
 
-  private void dhcp(ObjectNode service, DhcpConfig dhcp, SortedMap<String, Long> values) {
+  private void dhcp(ObjectNode service, DhcpConfig dhcp) {
     service.put("id", "dhcp");
-    fact(service, "leases bound", values.getOrDefault("dhcp.leases.bound", 0L));
+    fact(service, "leases bound", stats.value("dhcp.leases.bound").orElse(0L));
     // A shared network: the subnets behind one relay address (modems, CPE, phones behind a CMTS).
     Map<String, List<Integer>> byRelay = new LinkedHashMap<>();
     for (int i = 0; i < dhcp.subnets().size(); i++) {
@@ -135,7 +132,7 @@ public final class ConsoleTree {
         (relay, indexes) -> {
           ObjectNode network = child(networks, "network:" + relay, relay, "shared-network");
           for (int i : indexes) {
-            subnet(network, "dhcp.subnets[" + i + "]", dhcp.subnets().get(i), values);
+            subnet(network, i, dhcp.subnets().get(i));
           }
         });
     ObjectNode classes = child(service, "dhcp.classes", "Client classes", "folder");
@@ -163,44 +160,37 @@ public final class ConsoleTree {
     }
   }
 
-  private void subnet(
-      ObjectNode parent, String path, SubnetConfig subnet, SortedMap<String, Long> values) {
-    ObjectNode node = child(parent, path, String.valueOf(subnet.subnet()), "subnet");
+  private void subnet(ObjectNode parent, int index, SubnetConfig subnet) {
+    ObjectNode node =
+        child(parent, "dhcp.subnets[" + index + "]", String.valueOf(subnet.subnet()), "subnet");
     long size = 0;
     long used = 0;
     String worst = "ok";
     for (int p = 0; p < subnet.pools().size(); p++) {
+      PoolUse use = PoolUse.of(stats, index, subnet, p);
       PoolConfig pool = subnet.pools().get(p);
-      String prefix = "dhcp.pool." + StatisticDefinition.labelValue(pool.label()) + ".";
-      long poolSize = values.getOrDefault(prefix + "size", 0L);
-      long poolUsed = values.getOrDefault(prefix + "used", 0L);
-      long percent = poolSize == 0 ? 0 : poolUsed * 100 / poolSize;
-      ObjectNode poolNode = child(node, path + ".pools[" + p + "]", pool.label(), "pool");
-      String state =
-          percent >= pool.criticalPercent()
-              ? "critical"
-              : percent >= pool.warningPercent() ? "warning" : "ok";
-      poolNode.put("state", state);
-      fact(poolNode, "range", String.valueOf(pool.range()));
-      fact(poolNode, "used", poolUsed + " of " + poolSize + " (" + percent + " %)");
+      long percent = (long) use.percent();
+      ObjectNode poolNode = child(node, use.id(), use.name(), "pool");
+      poolNode.put("state", use.state());
+      fact(poolNode, "range", use.range());
+      fact(poolNode, "used", use.used() + " of " + use.size() + " (" + percent + " %)");
       fact(
           poolNode,
           "marks",
-          "warning " + pool.warningPercent() + " %, critical " + pool.criticalPercent() + " %");
+          "warning " + use.warningPercent() + " %, critical " + use.criticalPercent() + " %");
       if (!pool.classes().isEmpty()) {
         fact(poolNode, "classes", String.join(", ", pool.classes()));
       }
       poolNode.put("usedPercent", percent);
-      size += poolSize;
-      used += poolUsed;
-      worst = worse(worst, state);
+      size += use.size();
+      used += use.used();
+      worst = worse(worst, use.state());
     }
     node.put("state", worst);
     fact(node, "used", used + " of " + size);
   }
 
-  private void tftp(
-      ObjectNode service, ProvisioningConfig running, SortedMap<String, Long> values) {
+  private void tftp(ObjectNode service, ProvisioningConfig running) {
     service.put("id", "tftp");
     var docsis = running.tftp().docsis();
     if (docsis == null) {
@@ -213,7 +203,7 @@ public final class ConsoleTree {
     }
   }
 
-  private void dns(ObjectNode service, ProvisioningConfig running, SortedMap<String, Long> values) {
+  private void dns(ObjectNode service, ProvisioningConfig running) {
     service.put("id", "dns");
     ObjectNode zones = child(service, "dns.zones", "Zones", "folder");
     for (int i = 0; i < running.dns().zones().size(); i++) {
