@@ -1,4 +1,4 @@
-import { api, h, show, startPage, errorBox, may, when, confirmed, session, ApiError, toLogin } from "./console.js";
+import { api, h, show, startPage, errorBox, may, when, confirmed, session } from "./console.js";
 
 // The configuration of every service as forms. The page edits a copy of the running document;
 // "Preview" has the server check it with the rules of --check-config and answer with what it
@@ -186,32 +186,6 @@ function human(key) {
   const words = base.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
   const text = words.map((w, i) => WORDS[w.toLowerCase()] || (i === 0 ? w[0].toUpperCase() + w.slice(1) : w.toLowerCase())).join(" ");
   return text + unit;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Calls that need If-Match (the shared api() sends no extra headers).
-
-async function send(method, path, { text, body, ifMatch } = {}) {
-  const headers = { "X-CSRF-Token": (session && session.csrfToken) || "" };
-  let payload;
-  if (text !== undefined) {
-    headers["Content-Type"] = "application/yaml";
-    payload = text;
-  } else if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  if (ifMatch !== undefined && ifMatch !== null) headers["If-Match"] = '"' + ifMatch + '"';
-  const response = await fetch("/api/v1" + path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
-  let json = null;
-  try {
-    json = await response.json();
-  } catch (e) {
-    json = null;
-  }
-  if (response.status === 401) toLogin();
-  if (!response.ok) throw new ApiError(response.status, json);
-  return json;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1077,7 +1051,7 @@ async function preview() {
   const text = documentText();
   ui.message.hidden = true;
   try {
-    const result = await send("POST", "/config/check", { text });
+    const result = await api("/config/check", { method: "POST", text });
     state.errors = [];
     renderErrors();
     state.previewed = text;
@@ -1109,7 +1083,7 @@ async function apply() {
   if (text === null || text !== documentText()) return;
   ui.apply.disabled = true;
   try {
-    const result = await send("PUT", "/config", { text, ifMatch: state.running.version });
+    const result = await api("/config", { method: "PUT", text, ifMatch: state.running.version });
     await reload();
     message("ok", "Applied: version " + result.version + " is running. It is in the history and the audit log.");
   } catch (e) {
@@ -1306,7 +1280,7 @@ async function rollback(v) {
     return;
   }
   try {
-    const result = await send("POST", "/config/rollback", { body: { version: v.version }, ifMatch: running });
+    const result = await api("/config/rollback", { method: "POST", body: { version: v.version }, ifMatch: running });
     await reload();
     message("ok", "Rolled back: version " + result.version + " is running, with the document of version " + v.version + ".");
   } catch (e) {

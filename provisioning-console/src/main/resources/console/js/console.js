@@ -46,11 +46,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API: JSON in and out; a lost session goes to the login page. */
-export async function api(path, { method = "GET", body, text } = {}) {
+/**
+ * Calls the API: JSON in and out (or a YAML text); ifMatch (a config version) refuses the change if
+ * the running version moved meanwhile. A lost session goes to the login page.
+ */
+export async function api(path, { method = "GET", body, text, ifMatch } = {}) {
   const headers = {};
   if (method !== "GET") {
     headers["X-CSRF-Token"] = csrfToken || "";
+  }
+  if (ifMatch !== undefined && ifMatch !== null) {
+    headers["If-Match"] = '"' + ifMatch + '"';
   }
   let payload;
   if (text !== undefined) {
