@@ -1,28 +1,23 @@
 package org.provisioning.dhcp.server;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -49,10 +44,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHCP server's socket: thin Netty glue around the {@link DhcpEngine}. One event-loop thread
- * decodes, decides and encodes; a reply that commits a lease leaves only once the lease record is
- * durable on the state bus (group-committed with every other record that arrived meanwhile).
- * Malformed packets are dropped and counted by reason; nothing a client sends can stop it.
+ * The DHCP server's sockets: thin glue around the {@link DhcpEngine}. A thread per socket blocks in
+ * {@code receive}, decodes, lets the engine decide and sends the reply itself; a reply that commits
+ * a lease leaves only once the lease record is durable on the state bus (group-committed with every
+ * other record that arrived meanwhile), sent by the thread that completes it. Malformed packets are
+ * dropped and counted by reason; nothing a client sends can stop it.
+ *
+ * <p>The engine is not thread-safe: every call into it holds {@link #engineLock}, and the lease
+ * records it produces are published under that lock too, so the journal keeps the engine's order.
+ * Tasks for the engine (config changes, the failover partner's records, reclamation) run one at a
+ * time on a task thread of their own, under the same lock.
+ *
+ * <p>Why not Netty, as the other services: one UDP socket does not need a selector, and a blocking
+ * receive costs one system call per datagram where Netty's NIO loop spent an {@code epoll_wait}, a
+ * second {@code recvfrom} that finds nothing, a wake-up per journal batch and its pipeline, about a
+ * quarter of the server's CPU per exchange (README, DHCP benchmark).
  *
  * <p>A server that listens on the wildcard address (to receive the broadcasts of local clients)
  * also binds the server identifier's address, on the same port, and sends its broadcasts (RFC 2131
@@ -66,6 +72,9 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   private static final int MIN_REPLY_SIZE = 576;
   private static final Ipv4Address LIMITED_BROADCAST = Ipv4Address.parse("255.255.255.255");
 
+  /** The largest UDP payload: a longer datagram cannot arrive, so none is cut short unseen. */
+  private static final int MAX_DATAGRAM = 65_535;
+
   /** How often expired leases are reclaimed. */
   private static final long RECLAIM_INTERVAL_MILLIS = 1_000;
 
@@ -75,22 +84,25 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   private final DhcpEncoder encoder = new DhcpEncoder();
   private final StatisticsRegistry registry;
   private final Counter malformed;
+  private final Counter internalErrors;
   private final Counter sendFailures;
   private final Counter journalFailures;
   private final LatencyHistogram latency;
-  private final java.util.Map<DhcpDecodeException.Reason, Counter> decodeErrors =
-      new java.util.EnumMap<>(DhcpDecodeException.Reason.class);
+  private final Map<DhcpDecodeException.Reason, Counter> decodeErrors =
+      new EnumMap<>(DhcpDecodeException.Reason.class);
+
+  /** Held for every call into the engine and every lease record it hands to the bus. */
+  private final ReentrantLock engineLock = new ReentrantLock();
+
   private volatile DhcpConfig config;
   private volatile ServiceState state = ServiceState.NEW;
-  private final Queue<ReadyReply> ready = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final ChannelFutureListener sendFailed;
   private volatile ReplicationGate replication = ReplicationGate.NONE;
-  private EventLoopGroup group;
-  private Channel channel;
+  private volatile ScheduledExecutorService tasks;
+  private final List<Thread> receivers = new ArrayList<>();
+  private volatile DatagramChannel channel;
 
   /** Bound to the server identifier when {@link #channel} is bound to the wildcard, else null. */
-  private Channel linkChannel;
+  private volatile DatagramChannel linkChannel;
 
   public DhcpServer(
       DhcpConfig config, DhcpEngine engine, BusPublisher bus, StatisticsRegistry registry) {
@@ -100,14 +112,8 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     this.registry = registry;
     registry.declare(DhcpStatistics.DEFINITIONS);
     this.malformed = registry.counter("dhcp.dropped.malformed");
+    this.internalErrors = registry.counter("dhcp.dropped.internal_error");
     this.sendFailures = registry.counter("dhcp.send_failures");
-    this.sendFailed =
-        f -> {
-          if (!f.isSuccess()) {
-            sendFailures.increment();
-            log.debug("DHCP_SEND_FAILED: {}", f.cause().toString());
-          }
-        };
     this.journalFailures = registry.counter("dhcp.journal_failures");
     this.latency = new LatencyHistogram(registry, "dhcp.latency_us");
     registry.gauge("dhcp.offers.pending", engine::pendingOffers);
@@ -127,74 +133,116 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   }
 
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    try {
+      return (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("the DHCP socket is closed", e);
+    }
   }
 
   @Override
   public synchronized void start() throws InterruptedException {
     state = ServiceState.STARTING;
-    group = new NioEventLoopGroup(1, new DefaultThreadFactory("dhcp-io"));
     try {
-      channel = bind(config.listen()).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+      channel = bind(config.listen());
+    } catch (IOException e) {
       state = ServiceState.FAILED;
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw e;
+      throw new IllegalStateException(
+          "cannot bind the DHCP socket " + config.listen() + ":" + config.port() + ": " + e, e);
     }
     Ipv4Address serverId = config.effectiveServerIdentifier();
     if (config.listen().equals(Ipv4Address.ANY) && !serverId.equals(Ipv4Address.ANY)) {
-      ChannelFuture bound = bind(serverId).await();
-      if (bound.isSuccess()) {
-        linkChannel = bound.channel();
-      } else {
+      try {
+        linkChannel = bind(serverId);
+      } catch (IOException e) {
         // Not an address of this host (NAT, a typo): broadcasts then follow the routing table.
         log.warn(
             "DHCP_LINK_SOCKET_UNAVAILABLE address={}:{}: {}; broadcast replies follow the"
                 + " routing table",
             serverId,
             config.port(),
-            bound.cause().toString());
+            e.toString());
       }
     }
-    channel
-        .eventLoop()
-        .scheduleWithFixedDelay(
-            this::reclaim, RECLAIM_INTERVAL_MILLIS, RECLAIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    tasks =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "dhcp-engine-tasks");
+              thread.setDaemon(true);
+              return thread;
+            });
+    tasks.scheduleWithFixedDelay(
+        this::reclaim, RECLAIM_INTERVAL_MILLIS, RECLAIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    receive(channel, "dhcp-io");
+    if (linkChannel != null) {
+      receive(linkChannel, "dhcp-io-link");
+    }
     state = ServiceState.RUNNING;
     log.info(
         "DHCP_LISTENING address={} server_id={} broadcasts_from={}",
         localAddress(),
         serverId,
-        linkChannel == null ? localAddress() : linkChannel.localAddress());
+        linkChannel == null ? localAddress() : address(linkChannel));
   }
 
-  /** An IPv4 UDP socket on {@code address}:port, served by the one event loop and handler. */
-  private ChannelFuture bind(Ipv4Address address) {
-    return new Bootstrap()
-        .group(group)
-        .channelFactory(() -> new NioDatagramChannel(InternetProtocolFamily.IPv4))
-        .option(ChannelOption.SO_BROADCAST, true)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .option(ChannelOption.SO_RCVBUF, 4 << 20)
-        .option(ChannelOption.SO_SNDBUF, 4 << 20)
-        .handler(new Handler())
-        .bind(new InetSocketAddress(address.toInetAddress(), config.port()));
+  /** A blocking IPv4 UDP socket on {@code address}:port. */
+  private DatagramChannel bind(Ipv4Address address) throws IOException {
+    DatagramChannel socket = DatagramChannel.open(StandardProtocolFamily.INET);
+    try {
+      socket.setOption(StandardSocketOptions.SO_BROADCAST, true);
+      socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      socket.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+      socket.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+      socket.bind(new InetSocketAddress(address.toInetAddress(), config.port()));
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private void receive(DatagramChannel socket, String threadName) {
+    Thread thread = new Thread(() -> receiveLoop(socket), threadName);
+    thread.setDaemon(true);
+    receivers.add(thread);
+    thread.start();
   }
 
   @Override
   public synchronized void stop() {
-    if (group == null || state == ServiceState.STOPPED) {
+    if (tasks == null || state == ServiceState.STOPPED) {
       return;
     }
     state = ServiceState.STOPPING;
-    if (linkChannel != null) {
-      linkChannel.close().syncUninterruptibly();
+    closeQuietly(linkChannel);
+    closeQuietly(channel); // wakes the receivers blocked in receive
+    for (Thread receiver : receivers) {
+      try {
+        receiver.join(TimeUnit.SECONDS.toMillis(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
+    receivers.clear();
+    tasks.shutdown();
+    try {
+      tasks.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     state = ServiceState.STOPPED;
+  }
+
+  private static void closeQuietly(DatagramChannel socket) {
+    if (socket == null) {
+      return;
+    }
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.debug("DHCP_SOCKET_CLOSE_FAILED {}", e.toString());
+    }
   }
 
   /**
@@ -205,12 +253,31 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     this.replication = gate == null ? ReplicationGate.NONE : gate;
   }
 
-  /** Runs a task on the engine's thread: config changes and the peer's lease records. */
+  /**
+   * Runs a task for the engine, holding the engine to itself: config changes and the peer's lease
+   * records. Tasks run one at a time, in the order given, on the task thread; before the server
+   * starts, at once on the caller's.
+   */
   public void execute(Runnable task) {
-    if (channel != null) {
-      channel.eventLoop().execute(task);
+    ScheduledExecutorService executor = tasks;
+    if (executor != null) {
+      executor.execute(() -> runTask(task));
     } else {
+      runTask(task);
+    }
+  }
+
+  private void runTask(Runnable task) {
+    engineLock.lock();
+    try {
       task.run();
+    } catch (RuntimeException e) {
+      log.error("DHCP_TASK_FAILED task={}", task, e);
+      if (tasks == null) {
+        throw e;
+      }
+    } finally {
+      engineLock.unlock();
     }
   }
 
@@ -231,9 +298,9 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   }
 
   /**
-   * Releases a lease for an operator, on the engine's thread as every lease change: journaled, then
-   * held until the partner has it (as an ACK would be), then the future completes. A standby
-   * releases nothing: the server that serves owns the leases' changes.
+   * Releases a lease for an operator, as every lease change: journaled, then held until the partner
+   * has it (as an ACK would be), then the future completes. A standby releases nothing: the server
+   * that serves owns the leases' changes.
    */
   @Override
   public CompletableFuture<LeaseRecord> release(Ipv4Address address) {
@@ -266,7 +333,9 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     return done;
   }
 
+  /** On the task thread, under the engine lock. */
   private void reclaim() {
+    engineLock.lock();
     try {
       List<LeaseRecord> expired = engine.reclaimExpired();
       for (LeaseRecord lease : expired) {
@@ -280,6 +349,8 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
       }
     } catch (RuntimeException e) {
       log.error("DHCP_RECLAIM_FAILED", e);
+    } finally {
+      engineLock.unlock();
     }
   }
 
@@ -292,114 +363,93 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
         e.toString());
   }
 
-  private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
-
-    /**
-     * The datagram's octets for the decoder, reused from packet to packet (the decoded message
-     * copies what it keeps): a copy per request was a third of the bytes the server allocated.
-     */
-    private final byte[] scratch = new byte[2048];
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      long receivedAt = System.nanoTime();
-      ByteBuf content = packet.content();
-      int length = content.readableBytes();
-      byte[] bytes = length <= scratch.length ? scratch : new byte[length];
-      content.getBytes(content.readerIndex(), bytes, 0, length);
-      DhcpMessage request;
+  /** A receiver thread: until its socket closes, one datagram after the other. */
+  private void receiveLoop(DatagramChannel socket) {
+    ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+    // The datagram's octets for the decoder, reused from packet to packet (the decoded message
+    // copies what it keeps).
+    byte[] octets = new byte[MAX_DATAGRAM];
+    while (socket.isOpen()) {
+      SocketAddress sender;
       try {
-        request = decoder.decodeRequest(bytes, 0, length);
-      } catch (DhcpDecodeException e) {
-        malformed.increment();
-        decodeErrors.get(e.reason()).increment();
-        return;
+        datagram.clear();
+        sender = socket.receive(datagram);
+      } catch (ClosedChannelException e) {
+        return; // stop() closed it
+      } catch (IOException e) {
+        log.warn("DHCP_SOCKET_ERROR {}", e.toString());
+        continue;
       }
-      InetSocketAddress sender = packet.sender();
-      Optional<DhcpOutcome> decided;
+      long receivedAt = System.nanoTime();
+      int length = datagram.flip().remaining();
+      datagram.get(octets, 0, length);
       try {
-        decided =
-            engine.handle(
-                request,
-                new DhcpRequestContext(Ipv4Address.of(sender.getAddress()), sender.getPort()));
+        handle(octets, length, (InetSocketAddress) sender, receivedAt);
       } catch (RuntimeException e) {
         // A bug, not a client's fault: count it, keep serving everyone else.
-        registry.counter("dhcp.dropped.internal_error").increment();
-        log.error(
-            "DHCP_ENGINE_FAILED xid={} type={}", request.transactionId(), request.messageType(), e);
-        return;
+        internalErrors.increment();
+        log.error("DHCP_HANDLER_FAILED from={}", sender, e);
       }
+    }
+  }
+
+  private void handle(byte[] octets, int length, InetSocketAddress sender, long receivedAt) {
+    DhcpMessage request;
+    try {
+      request = decoder.decodeRequest(octets, 0, length);
+    } catch (DhcpDecodeException e) {
+      malformed.increment();
+      decodeErrors.get(e.reason()).increment();
+      return;
+    }
+    DhcpOutcome outcome;
+    CompletableFuture<BusRecord> durable = null;
+    engineLock.lock();
+    try {
+      Optional<DhcpOutcome> decided =
+          engine.handle(
+              request,
+              new DhcpRequestContext(Ipv4Address.of(sender.getAddress()), sender.getPort()));
       if (decided.isEmpty()) {
         return;
       }
-      DhcpOutcome outcome = decided.get();
-      if (outcome.leaseChange() == null) {
-        write(request, outcome, receivedAt); // flushed once per read batch
-
-        return;
+      outcome = decided.get();
+      if (outcome.leaseChange() != null) {
+        // Under the lock: the journal keeps the order in which the engine changed the lease.
+        durable = bus.publish(RecordType.LEASE, outcome.leaseChange().encode());
       }
-      CompletableFuture<BusRecord> durable =
-          bus.publish(RecordType.LEASE, outcome.leaseChange().encode());
-      durable.whenComplete(
-          (record, e) -> {
-            if (e != null) {
-              journalFailed(e, outcome.leaseChange());
-            } else {
-              replication
-                  .replicated(record)
-                  .whenComplete(
-                      (ignored, notReplicated) ->
-                          release(new ReadyReply(request, outcome, receivedAt)));
-            }
-          });
+    } catch (RuntimeException e) {
+      internalErrors.increment();
+      log.error(
+          "DHCP_ENGINE_FAILED xid={} type={}", request.transactionId(), request.messageType(), e);
+      return;
+    } finally {
+      engineLock.unlock();
     }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      flush();
+    if (durable == null) {
+      send(request, outcome, receivedAt);
+      return;
     }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("DHCP_SOCKET_ERROR {}", cause.toString());
-    }
+    DhcpOutcome committed = outcome;
+    durable.whenComplete(
+        (record, e) -> {
+          if (e != null) {
+            journalFailed(e, committed.leaseChange());
+          } else {
+            replication
+                .replicated(record)
+                .whenComplete((ignored, notReplicated) -> send(request, committed, receivedAt));
+          }
+        });
   }
 
   /**
-   * Hands a reply whose lease is durable (and replicated) to the event loop. Replies of one journal
-   * batch arrive together: one task writes them all and flushes once, instead of a task, a wake-up
-   * and a send call each.
+   * Encodes and sends a reply, on whichever thread has it ready: the receiver for a reply that
+   * commits nothing, the journal's (or the replication's) for one that waited for its lease.
    */
-  private void release(ReadyReply reply) {
-    ready.add(reply);
-    if (drainScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(this::drainReady);
-    }
-  }
-
-  private void drainReady() {
-    drainScheduled.set(false); // before polling: a reply added after the last poll schedules anew
-    ReadyReply reply;
-    boolean wrote = false;
-    while ((reply = ready.poll()) != null) {
-      wrote |= write(reply.request(), reply.outcome(), reply.receivedAt());
-    }
-    if (wrote) {
-      flush();
-    }
-  }
-
-  private void flush() {
-    channel.flush();
-    if (linkChannel != null) {
-      linkChannel.flush();
-    }
-  }
-
-  /** Encodes and queues a reply on its socket; the caller flushes. Event-loop thread only. */
-  private boolean write(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
+  private void send(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
     if (outcome.reply() == null) {
-      return false;
+      return;
     }
     byte[] bytes;
     try {
@@ -408,18 +458,28 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     } catch (DhcpEncodeException e) {
       sendFailures.increment();
       log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
-      return false;
+      return;
     }
     InetSocketAddress to =
         new InetSocketAddress(outcome.destination().toInetAddress(), outcome.destinationPort());
-    Channel from =
+    DatagramChannel from =
         linkChannel != null && outcome.destination().equals(LIMITED_BROADCAST)
             ? linkChannel
             : channel;
-    from.write(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)).addListener(sendFailed);
-    latency.recordNanos(System.nanoTime() - receivedAt);
-    return true;
+    try {
+      from.send(ByteBuffer.wrap(bytes), to);
+      latency.recordNanos(System.nanoTime() - receivedAt);
+    } catch (IOException e) {
+      sendFailures.increment();
+      log.debug("DHCP_SEND_FAILED to={}: {}", to, e.toString());
+    }
   }
 
-  private record ReadyReply(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {}
+  private static SocketAddress address(DatagramChannel socket) {
+    try {
+      return socket.getLocalAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
 }
