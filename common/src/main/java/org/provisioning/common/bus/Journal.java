@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * corrupt tail (a crash in the middle of a write, a flipped bit) so that nothing past a bad frame
  * is ever replayed or appended after.
  *
+ * <p>The active segment is extended with zeros ahead of the writes, {@link #PREALLOCATE_BYTES} at a
+ * time, the way PostgreSQL fills its WAL segments: a batch then overwrites blocks the file already
+ * has, and its {@code fdatasync} flushes only those, not the file's size and block map through the
+ * file system's own journal (on this project's ext4 VM disk: half the latency, half the CPU, a
+ * tenth of the worst case). Zeros where a frame header would be therefore end the records of a
+ * segment, provided nothing but zeros follows; a closed segment is cut to its records.
+ *
  * <p>Not thread-safe: the writer thread alone writes, forces and rolls; only {@link
  * #deleteSegmentsBelow} may be called from another thread, and it never touches the active segment.
  */
@@ -41,6 +48,11 @@ final class Journal implements Closeable {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final int READ_BUFFER = 1 << 20;
 
+  /** How far ahead of the writes the active segment is filled with zeros. */
+  static final int PREALLOCATE_BYTES = 1 << 20;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
   private final Path directory;
   private final long segmentBytes;
   private final JournalSync sync;
@@ -49,6 +61,9 @@ final class Journal implements Closeable {
   private volatile long activeNumber;
   private long activePosition;
 
+  /** The active segment's size: zeros from {@link #activePosition} up to here. */
+  private long allocatedEnd;
+
   private Journal(
       Path directory,
       long segmentBytes,
@@ -56,7 +71,8 @@ final class Journal implements Closeable {
       StatisticsRegistry stats,
       FileChannel active,
       long activeNumber,
-      long activePosition) {
+      long activePosition)
+      throws IOException {
     this.directory = directory;
     this.segmentBytes = segmentBytes;
     this.sync = sync;
@@ -64,6 +80,7 @@ final class Journal implements Closeable {
     this.active = active;
     this.activeNumber = activeNumber;
     this.activePosition = activePosition;
+    this.allocatedEnd = active.size();
   }
 
   static String segmentName(long number) {
@@ -89,10 +106,11 @@ final class Journal implements Closeable {
    * and later into {@code replay}, in journal order. Segments below {@code firstSegment} are
    * covered by a snapshot and only kept as a fallback: they are not read.
    *
-   * <p>At the first bad frame (short header or body, implausible length, CRC mismatch) the segment
-   * is cut at the end of the last good frame, the cut bytes are saved beside it as {@code
-   * <segment>.corrupt-<time>}, every later segment is moved aside the same way, and the event is
-   * counted and logged as {@code BUS_JOURNAL_TAIL_TRUNCATED}.
+   * <p>A frame header of zeros followed by nothing but zeros is the preallocated end of a segment,
+   * not damage. At the first bad frame (short header or body, implausible length, CRC mismatch,
+   * zeros with data after them) the segment is cut at the end of the last good frame, the cut bytes
+   * are saved beside it as {@code <segment>.corrupt-<time>}, every later segment is moved aside the
+   * same way, and the event is counted and logged as {@code BUS_JOURNAL_TAIL_TRUNCATED}.
    *
    * @throws IOException if a segment the replay needs is missing (replaying past a hole would
    *     silently lose state), or a frame with a good CRC has a format version this code does not
@@ -175,6 +193,11 @@ final class Journal implements Closeable {
         }
         int length = buffer.getInt(buffer.position());
         int crc = buffer.getInt(buffer.position() + 4);
+        if (length == 0 && crc == 0) {
+          return zerosToTheEnd(channel, buffer)
+              ? new Scan(offset, null)
+              : new Scan(offset, "data_after_zeros");
+        }
         if (!JournalCodec.plausibleBodyLength(length)) {
           return new Scan(offset, "bad_length");
         }
@@ -202,6 +225,22 @@ final class Journal implements Closeable {
         offset += JournalCodec.FRAME_HEADER + length;
       }
     }
+  }
+
+  /** True if the buffer's remaining bytes and the rest of the file are all zeros. */
+  private static boolean zerosToTheEnd(FileChannel channel, ByteBuffer buffer) throws IOException {
+    do {
+      while (buffer.hasRemaining()) {
+        if (buffer.get() != 0) {
+          return false;
+        }
+      }
+      buffer.clear();
+      if (channel.read(buffer) < 0) {
+        return true;
+      }
+      buffer.flip();
+    } while (true);
   }
 
   /**
@@ -305,10 +344,29 @@ final class Journal implements Closeable {
     if (activePosition > 0 && activePosition + length > segmentBytes) {
       roll();
     }
+    if (activePosition + length > allocatedEnd) {
+      preallocate(activePosition + length);
+    }
     while (batch.hasRemaining()) {
       active.write(batch);
     }
     activePosition += length;
+  }
+
+  /**
+   * Extends the active segment with zeros to hold at least {@code end} bytes, and up to {@link
+   * #PREALLOCATE_BYTES} beyond (within the segment's size). The next fsync makes the new size
+   * durable with the batch; the fsyncs after it find the blocks already there.
+   */
+  private void preallocate(long end) throws IOException {
+    long target = Math.max(end, Math.min(allocatedEnd + PREALLOCATE_BYTES, segmentBytes));
+    long position = allocatedEnd;
+    while (position < target) {
+      ByteBuffer zeros = ZEROS.duplicate();
+      zeros.limit((int) Math.min(zeros.capacity(), target - position));
+      position += active.write(zeros, position);
+    }
+    allocatedEnd = target;
   }
 
   /** Makes everything written so far durable. */
@@ -332,10 +390,12 @@ final class Journal implements Closeable {
       throw e;
     }
     FileChannel previous = active;
+    long previousEnd = activePosition;
     active = channel;
     activeNumber = next;
     activePosition = 0;
-    previous.close();
+    allocatedEnd = 0;
+    closeAt(previous, previousEnd);
     stats.counter("bus.journal.segments_rolled").increment();
     return next;
   }
@@ -365,7 +425,19 @@ final class Journal implements Closeable {
 
   @Override
   public void close() throws IOException {
-    active.close();
+    closeAt(active, activePosition);
+  }
+
+  /**
+   * Cuts a segment's unused zeros off and closes it. Not forced: a crash before the cut is durable
+   * leaves zeros, which read as the end of the segment all the same.
+   */
+  private static void closeAt(FileChannel segment, long end) throws IOException {
+    try (segment) {
+      if (segment.size() > end) {
+        segment.truncate(end);
+      }
+    }
   }
 
   /** fsync of a directory: makes file creations, renames and deletions in it durable. */

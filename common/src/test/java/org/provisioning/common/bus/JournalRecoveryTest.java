@@ -218,15 +218,55 @@ class JournalRecoveryTest {
   }
 
   @Test
-  void cutsAZeroFilledTail() throws IOException {
+  void readsAZeroFilledTailAsTheEndOfTheRecordsAndWritesOverIt() throws IOException {
     publish(StateBus.Options.defaults(), 0, 5);
+    // What a crash leaves of the active segment: its records, then the zeros filled in ahead.
     Files.write(segment(1), new byte[4096], StandardOpenOption.APPEND);
 
     try (StateBus bus = open()) {
       assertEquals(5, store.applied.size());
+      assertEquals(0, counter("bus.journal.tail_truncated"));
+      assertTrue(setAside().isEmpty());
+      bus.publish(KeyValueStore.TYPE, payload(5)).join();
+    }
+    assertEquals(6 * FRAME, Files.size(segment(1)), "closed: cut to its records");
+    try (StateBus bus = open()) {
+      assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), replayedSequences());
+    }
+  }
+
+  @Test
+  void cutsDataAfterZerosWhereAFrameShouldBe() throws IOException {
+    publish(StateBus.Options.defaults(), 0, 5);
+    // A torn batch: its first block never reached the disk, a later one did.
+    byte[] tail = new byte[4096];
+    tail[2000] = 42;
+    Files.write(segment(1), tail, StandardOpenOption.APPEND);
+
+    try (StateBus bus = open()) {
+      assertEquals(5, store.applied.size());
+      assertEquals(1, counter("bus.journal.tail_truncated"));
       assertEquals(4096, counter("bus.journal.truncated_bytes"));
       assertEquals(5 * FRAME, Files.size(segment(1)));
+      assertEquals(1, setAside().size());
     }
+  }
+
+  @Test
+  void fillsTheActiveSegmentWithZerosAheadOfItsRecords() throws IOException {
+    try (StateBus bus = open()) {
+      bus.publish(KeyValueStore.TYPE, payload(0)).join();
+      // Open: the segment holds the record and the zeros that later batches overwrite, so their
+      // fdatasync changes no file size.
+      assertEquals(Journal.PREALLOCATE_BYTES, Files.size(segment(1)));
+      byte[] bytes = Files.readAllBytes(segment(1));
+      assertTrue(
+          Arrays.equals(
+              new byte[bytes.length - FRAME], Arrays.copyOfRange(bytes, FRAME, bytes.length)));
+      bus.publish(KeyValueStore.TYPE, payload(1)).join();
+      assertEquals(Journal.PREALLOCATE_BYTES, Files.size(segment(1)));
+    }
+    assertEquals(2 * FRAME, Files.size(segment(1)));
   }
 
   @Test
