@@ -47,14 +47,38 @@ public final class DhcpEncoder {
   /** Encodes with every option in the options field, however long the packet gets. */
   public byte[] encode(DhcpMessage message) {
     byte[] out = new byte[Math.max(MIN_PACKET_SIZE, plainLength(message.options()))];
+    writePlain(message, out);
+    return out;
+  }
+
+  /** Header, cookie, every option in the options field, End; {@code out} is zero and sized. */
+  private static void writePlain(DhcpMessage message, byte[] out) {
     writeHeader(message, out, false, false);
     DhcpOptions o = message.options();
+    int type = -1;
+    int relay = -1;
+    for (int pos = 0; pos < o.size(); pos++) {
+      int code = o.codeAt(pos).code();
+      if (code == CODE_53) {
+        type = pos;
+      } else if (code == CODE_82) {
+        relay = pos;
+      }
+    }
     int at = OPTIONS_OFFSET;
-    for (int pos : writeOrder(o)) {
-      at = writeOption(o, pos, 0, o.valueLength(pos), out, at);
+    if (type >= 0) {
+      at = writeOption(o, type, 0, o.valueLength(type), out, at);
+    }
+    for (int pos = 0; pos < o.size(); pos++) {
+      int code = o.codeAt(pos).code();
+      if (code != CODE_53 && code != CODE_82 && code != CODE_52) {
+        at = writeOption(o, pos, 0, o.valueLength(pos), out, at);
+      }
+    }
+    if (relay >= 0) {
+      at = writeOption(o, relay, 0, o.valueLength(relay), out, at);
     }
     out[at] = (byte) 0xff;
-    return out;
   }
 
   /**
@@ -72,6 +96,36 @@ public final class DhcpEncoder {
       return encode(message);
     }
     return encodeOverloaded(message, limit);
+  }
+
+  /**
+   * As {@link #encode(DhcpMessage, int)}, into {@code out} from its start instead of a new array:
+   * for a server that sends from one buffer per thread. Returns the packet's length.
+   *
+   * @throws DhcpEncodeException as {@link #encode(DhcpMessage, int)}, or if {@code out} is too
+   *     short for the packet
+   */
+  public int encode(DhcpMessage message, int maxMessageSize, byte[] out) {
+    int limit = Math.max(MIN_MAX_MESSAGE_SIZE, maxMessageSize) - IP_UDP_HEADERS;
+    int plain = plainLength(message.options());
+    if (plain > limit) {
+      byte[] overloaded = encodeOverloaded(message, limit);
+      checkRoom(overloaded.length, out);
+      System.arraycopy(overloaded, 0, out, 0, overloaded.length);
+      return overloaded.length;
+    }
+    int length = Math.max(MIN_PACKET_SIZE, plain);
+    checkRoom(length, out);
+    Arrays.fill(out, 0, length, (byte) 0);
+    writePlain(message, out);
+    return length;
+  }
+
+  private static void checkRoom(int length, byte[] out) {
+    if (length > out.length) {
+      throw new DhcpEncodeException(
+          "a packet of " + length + " octets does not fit a buffer of " + out.length);
+    }
   }
 
   /** Header, cookie, options, End: the length without padding or overload. */

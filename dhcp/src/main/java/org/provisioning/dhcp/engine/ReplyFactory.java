@@ -46,9 +46,10 @@ final class ReplyFactory {
     }
     DhcpOptions options;
     if (bootFile == null && !echoes(request)) {
-      options = base.options; // nothing of this client's own: the prepared options as they are
+      options =
+          base.options(type); // nothing of this client's own: the prepared options as they are
     } else {
-      DhcpOptions.Builder own = base.options.toBuilder();
+      DhcpOptions.Builder own = base.options(type).toBuilder();
       if (bootFile != null) {
         own.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
       }
@@ -68,7 +69,7 @@ final class ReplyFactory {
   DhcpMessage informReply(
       DhcpMessage request, SubnetPlan subnet, DeviceClass cls, Reservation reservation) {
     Prepared base = prepared(subnet, cls, reservation, false, 0);
-    DhcpOptions.Builder options = base.options.toBuilder();
+    DhcpOptions.Builder options = base.options(DhcpMessageType.ACK).toBuilder();
     String bootFile = base.bootFile(request);
     if (bootFile != null) {
       options.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
@@ -173,7 +174,8 @@ final class ReplyFactory {
         .forEach((code, hex) -> options.bytes(DhcpOptionCode.of(code), Octets.parseHex(hex)));
     String bootFile = values.bootFile();
     return new Prepared(
-        options.build(),
+        options,
+        new DhcpOptions[DhcpMessageType.values().length],
         bootFile,
         bootFile != null && bootFile.contains("{mac}"),
         values.nextServer() == null ? Ipv4Address.ANY : values.nextServer());
@@ -202,8 +204,25 @@ final class ReplyFactory {
     return value.array();
   }
 
+  /**
+   * The options of one (subnet, class) pair, built once per message type with its option 53: a
+   * reply whose options carry its type is not copied again to add it.
+   */
   private record Prepared(
-      DhcpOptions options, String bootFileTemplate, boolean perClient, Ipv4Address nextServer) {
+      DhcpOptions.Builder common,
+      DhcpOptions[] byType,
+      String bootFileTemplate,
+      boolean perClient,
+      Ipv4Address nextServer) {
+
+    DhcpOptions options(DhcpMessageType type) {
+      DhcpOptions options = byType[type.ordinal()];
+      if (options == null) {
+        options = common.uint8(DhcpOptionCode.DHCP_MESSAGE_TYPE, type.code()).build();
+        byType[type.ordinal()] = options;
+      }
+      return options;
+    }
 
     /** The boot file for this client: {@code {mac}} becomes 12 lowercase hex digits. */
     String bootFile(DhcpMessage request) {

@@ -53,7 +53,7 @@ public final class DhcpOptions {
 
   /** A builder for reply options; {@link Builder#build()} sorts into the canonical order. */
   public static Builder builder() {
-    return new Builder(64, false);
+    return new Builder(64, 16, false);
   }
 
   /**
@@ -63,12 +63,14 @@ public final class DhcpOptions {
    * @param capacityHint octets of values expected, to size the backing array once
    */
   public static Builder receivedOrderBuilder(int capacityHint) {
-    return new Builder(Math.max(capacityHint, 16), true);
+    // A request has a handful of options: about one per 8 octets of the options area, at least 8.
+    return new Builder(Math.max(capacityHint, 16), Math.max(capacityHint / 8, 8), true);
   }
 
   /** A builder holding these options, keeping their ordering rule. */
   public Builder toBuilder() {
-    Builder b = new Builder(Math.max(dataLength(), 16), receivedOrder);
+    // Room for a few more: the usual next step is adding the options of one client.
+    Builder b = new Builder(Math.max(dataLength(), 16) + 32, count + 4, receivedOrder);
     for (int i = 0; i < count; i++) {
       b.append(DhcpOptionCode.of(entries[3 * i] & CODE_MASK), data, offsetAt(i), lengthAt(i));
     }
@@ -544,7 +546,7 @@ public final class DhcpOptions {
   public static final class Builder {
     private byte[] data;
     private int dataLength;
-    private int[] entries = new int[3 * 16];
+    private int[] entries;
     private int count;
     private int garbage;
     private final boolean receivedOrder;
@@ -552,8 +554,9 @@ public final class DhcpOptions {
     /** Arrays handed to a built collection; copied before the next change. */
     private boolean shared;
 
-    private Builder(int capacity, boolean receivedOrder) {
+    private Builder(int capacity, int entryCapacity, boolean receivedOrder) {
       this.data = new byte[capacity];
+      this.entries = new int[3 * entryCapacity];
       this.receivedOrder = receivedOrder;
     }
 

@@ -451,10 +451,11 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     if (outcome.reply() == null) {
       return;
     }
-    byte[] bytes;
+    SendBuffers buffers = SEND_BUFFERS.get();
+    int length;
     try {
       int maxSize = request.options().maxMessageSize().orElse(MIN_REPLY_SIZE);
-      bytes = encoder.encode(outcome.reply(), Math.max(maxSize, MIN_REPLY_SIZE));
+      length = encoder.encode(outcome.reply(), Math.max(maxSize, MIN_REPLY_SIZE), buffers.octets);
     } catch (DhcpEncodeException e) {
       sendFailures.increment();
       log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
@@ -467,13 +468,26 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
             ? linkChannel
             : channel;
     try {
-      from.send(ByteBuffer.wrap(bytes), to);
+      ByteBuffer datagram = buffers.datagram.clear();
+      from.send(datagram.put(buffers.octets, 0, length).flip(), to);
       latency.recordNanos(System.nanoTime() - receivedAt);
     } catch (IOException e) {
       sendFailures.increment();
       log.debug("DHCP_SEND_FAILED to={}: {}", to, e.toString());
     }
   }
+
+  /**
+   * Where a thread encodes and sends its replies: the receivers, the journal writer and the
+   * failover link all send, and none allocates a packet for it.
+   */
+  private static final class SendBuffers {
+    final byte[] octets = new byte[MAX_DATAGRAM];
+    final ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+  }
+
+  private static final ThreadLocal<SendBuffers> SEND_BUFFERS =
+      ThreadLocal.withInitial(SendBuffers::new);
 
   private static SocketAddress address(DatagramChannel socket) {
     try {

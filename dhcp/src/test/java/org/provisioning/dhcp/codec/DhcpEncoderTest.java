@@ -237,6 +237,35 @@ class DhcpEncoderTest {
   }
 
   @Test
+  void encodesIntoAReusedBufferExactlyAsIntoANewArray() {
+    byte[] buffer = new byte[2048];
+    Arrays.fill(buffer, (byte) 0x5a); // what the previous, longer packet left
+    DhcpMessage discover = decoder.decodeRequest(golden("kea-docsis3-modem-relayed-discover.hex"));
+    DhcpMessage shortReply =
+        discover
+            .replyBuilder(DhcpMessageType.OFFER)
+            .options(
+                DhcpOptions.builder()
+                    .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, Ipv4Address.parse("10.0.0.1"))
+                    .copy(DhcpOptionCode.RELAY_AGENT_INFORMATION, discover.options())
+                    .build())
+            .build();
+    int length = encoder.encode(shortReply, 576, buffer);
+    assertArrayEquals(encoder.encode(shortReply, 576), Arrays.copyOf(buffer, length));
+
+    int[] sizes = {100, 100, 110, 50};
+    DhcpOptions.Builder b = DhcpOptions.builder();
+    for (int i = 0; i < sizes.length; i++) {
+      b.bytes(DhcpOptionCode.of(224 + i), bytes(sizes[i], i));
+    }
+    DhcpMessage overloaded = offer(b.build()).build();
+    length = encoder.encode(overloaded, 576, buffer);
+    assertArrayEquals(encoder.encode(overloaded, 576), Arrays.copyOf(buffer, length));
+
+    assertThrows(DhcpEncodeException.class, () -> encoder.encode(overloaded, 576, new byte[299]));
+  }
+
+  @Test
   void overloadUsesSnameWhenFileHoldsABootFileName() {
     DhcpOptions.Builder b = DhcpOptions.builder();
     for (int code = 224; code < 229; code++) {
