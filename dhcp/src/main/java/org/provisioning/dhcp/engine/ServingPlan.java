@@ -136,8 +136,9 @@ final class ServingPlan {
 
   /** The reservation of a client: by MAC, then client id, then its relay's remote-id. */
   Reservation reservationFor(byte[] mac, byte[] clientId, byte[] remoteId) {
-    Reservation found = mac.length > 0 ? byMac.get(new ByteKey(mac)) : null;
-    if (found == null && clientId.length > 0) {
+    // Checked for emptiness first: most plans reserve nothing, and a key costs an allocation.
+    Reservation found = mac.length > 0 && !byMac.isEmpty() ? byMac.get(new ByteKey(mac)) : null;
+    if (found == null && clientId.length > 0 && !byClientId.isEmpty()) {
       found = byClientId.get(new ByteKey(clientId));
     }
     if (found == null && remoteId != null && !byRemoteId.isEmpty()) {
