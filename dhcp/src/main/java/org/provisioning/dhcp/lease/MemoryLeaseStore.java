@@ -89,7 +89,9 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   @Override
   public Optional<LeaseRecord> put(LeaseRecord lease) {
     int address = lease.address().value();
-    LeaseRecord previous = byAddress.put(address, lease);
+    // Boxed once for both indexes: every lease object less is one less for each GC cycle to mark.
+    Integer boxed = address;
+    LeaseRecord previous = byAddress.put(boxed, lease);
     if (previous != null && previous.remoteId().length > 0) {
       Set<Integer> held = byRemoteId.get(new ByteKey(previous.remoteId()));
       if (held != null) {
@@ -102,7 +104,7 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
       byHardware.computeIfPresent(
           new ByteKey(previous.hardwareAddress()), (k, held) -> without(held, address));
     }
-    byClient.put(ClientKey.of(lease), address);
+    byClient.put(ClientKey.of(lease), boxed);
     if (lease.hardwareAddress().length > 0) {
       byHardware.compute(new ByteKey(lease.hardwareAddress()), (k, held) -> newest(held, address));
     }
