@@ -261,8 +261,10 @@ measure() {
   cpu_at[$name]=$rate
   echo "== $name: CPU at $rate/s for $seconds s"
   threads_cpu "$pid" >"$work/threads.before"
+  [[ -z $partner_pid ]] || threads_cpu "$partner_pid" >"$work/partner.before"
   cpu_line[$name]=$(shared '^achieved' dhcp-cpu.sh "$pid${partner_pid:+,$partner_pid}" "$rate" "$seconds")
   threads_cpu "$pid" >"$work/threads.after"
+  [[ -z $partner_pid ]] || threads_cpu "$partner_pid" >"$work/partner.after"
   echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   if [[ $name == provisiond-deadchannels ]]; then
     echo "   alert channels (receivers dead):"
@@ -272,8 +274,17 @@ measure() {
   local achieved_rate
   achieved_rate=$(sed -n 's/^achieved \([0-9]*\)\/s.*/\1/p' <<<"${cpu_line[$name]}")
   echo "   by thread${partner_pid:+ of the primary}, ms of CPU per 1,000 exchanges:"
-  join "$work/threads.before" "$work/threads.after" |
-    awk -v tick="$(getconf CLK_TCK)" -v n="$((${achieved_rate:-0} * seconds))" \
+  per_thread "$work/threads.before" "$work/threads.after" "$achieved_rate"
+  if [[ -n $partner_pid ]]; then
+    echo "   by thread of the secondary:"
+    per_thread "$work/partner.before" "$work/partner.after" "$achieved_rate"
+  fi
+}
+
+# per_thread BEFORE AFTER RATE: each thread group's CPU between the two readings, per 1,000 exchanges.
+per_thread() {
+  join "$1" "$2" |
+    awk -v tick="$(getconf CLK_TCK)" -v n="$((${3:-0} * seconds))" \
       'n > 0 && $3 > $2 { printf "   %8.1f  %s\n", ($3 - $2) * 1000 / tick / n * 1000, $1 }' |
     sort -rn
 }
