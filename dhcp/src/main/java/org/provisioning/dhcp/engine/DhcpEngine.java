@@ -1,7 +1,6 @@
 package org.provisioning.dhcp.engine;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +53,7 @@ public final class DhcpEngine {
   private final HighWaterMarks highWater;
   private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
   private final Map<Integer, Offer> offersByAddress = new HashMap<>();
-  private final ArrayDeque<Offer> offerQueue = new ArrayDeque<>();
+  private final OfferExpiries offerExpiries = new OfferExpiries();
 
   /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
   private final java.util.Set<String> exhausted = new java.util.HashSet<>();
@@ -103,7 +102,7 @@ public final class DhcpEngine {
     reservedAddresses = next.reservedAddresses();
     offersByClient.clear();
     offersByAddress.clear();
-    offerQueue.clear();
+    offerExpiries.clear();
     expiries.clear();
     stats.resetLeaseCounts();
     long now = clock.millis();
@@ -370,21 +369,26 @@ public final class DhcpEngine {
     Offer offer = new Offer(key, choice.address, now + plan.config.offerHoldSeconds() * 1000);
     offersByClient.put(key, offer);
     offersByAddress.put(choice.address.value(), offer);
-    offerQueue.addLast(offer);
+    offerExpiries.add(offer.expiresAt, choice.address.value());
     if (choice.pool != null && choice.pool.pool().markUsed(choice.address)) {
       highWater.check(choice.pool);
     }
   }
 
-  /** Offers are held {@code offerHoldSeconds}; all share that hold, so the queue is in order. */
+  /**
+   * Withdraws the offers whose hold has run out. An address's entry finds its offer only while that
+   * offer still stands: taken up or withdrawn, it is gone from the maps; made again, it runs out
+   * later than this entry.
+   */
   private void expireOffers(long now) {
-    Offer head;
-    while ((head = offerQueue.peekFirst()) != null && head.expiresAt <= now) {
-      offerQueue.removeFirst();
-      if (offersByClient.get(head.client) == head) {
-        offersByClient.remove(head.client);
-        offersByAddress.remove(head.address.value());
-        releaseIfUnheld(head.address, now);
+    while (!offerExpiries.isEmpty() && offerExpiries.firstTime() <= now) {
+      long expiresAt = offerExpiries.firstTime();
+      Offer offer = offersByAddress.get(offerExpiries.firstAddress());
+      offerExpiries.removeFirst();
+      if (offer != null && offer.expiresAt <= expiresAt) {
+        offersByAddress.remove(offer.address.value());
+        offersByClient.remove(offer.client);
+        releaseIfUnheld(offer.address, now);
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.lease.LeaseRecord;
@@ -63,6 +64,40 @@ class DoraTest {
     assertEquals(1, server.counter("dhcp.offers.pending") + server.engine.pendingOffers());
     DhcpMessage other = server.reply(server.client("02:00:00:00:00:02").discover());
     assertNotEquals(first.yourAddress(), other.yourAddress(), "an offered address is held");
+  }
+
+  @Test
+  void anOfferNotTakenUpIsWithdrawnWhenItsHoldRunsOut() {
+    DhcpMessage offer = server.reply(server.client("02:00:00:00:00:01").discover());
+    server.clock.advance(Duration.ofSeconds(29));
+    DhcpMessage held = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertNotEquals(offer.yourAddress(), held.yourAddress(), "still held after 29 s of 30");
+    server.clock.advance(Duration.ofSeconds(2));
+    DhcpMessage freed = server.reply(server.client("02:00:00:00:00:03").discover());
+    assertEquals(offer.yourAddress(), freed.yourAddress(), "free again once the hold ran out");
+    assertEquals(2, server.engine.pendingOffers(), "the second and third stand, the first not");
+  }
+
+  @Test
+  void anOfferMadeAgainRunsOutWithItsNewHoldNotTheFirst() {
+    Client client = server.client("02:00:00:00:00:01");
+    DhcpMessage first = server.reply(client.discover());
+    server.clock.advance(Duration.ofSeconds(20));
+    DhcpMessage again = server.reply(client.discover());
+    assertEquals(first.yourAddress(), again.yourAddress());
+    server.clock.advance(Duration.ofSeconds(15)); // the first hold has run out, the second not
+    DhcpMessage other = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertNotEquals(first.yourAddress(), other.yourAddress(), "held by the offer made again");
+  }
+
+  @Test
+  void anAcceptedOffersHoldEndingLaterChangesNothing() {
+    Client client = server.client("02:00:00:00:00:01");
+    Ipv4Address address = client.dora().yourAddress();
+    server.clock.advance(Duration.ofSeconds(31));
+    DhcpMessage other = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertNotEquals(address, other.yourAddress(), "leased, not merely offered");
+    assertEquals(1, server.engine.pendingOffers());
   }
 
   @Test
