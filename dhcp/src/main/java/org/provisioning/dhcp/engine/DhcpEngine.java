@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
@@ -58,7 +57,7 @@ public final class DhcpEngine {
   /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
   private final java.util.Set<String> exhausted = new java.util.HashSet<>();
 
-  private final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
+  private final LeaseExpiries expiries = new LeaseExpiries();
   private ServingPlan plan;
   private ReplyFactory replies;
   private Set<Integer> reservedAddresses;
@@ -642,11 +641,12 @@ public final class DhcpEngine {
     long now = clock.millis();
     expireOffers(now);
     List<LeaseRecord> changes = new ArrayList<>();
-    Expiry next;
-    while ((next = expiries.peek()) != null && next.at <= now) {
-      expiries.poll();
-      LeaseRecord lease = store.byAddress(new Ipv4Address(next.address)).orElse(null);
-      if (lease == null || lease.expiresAtMillis() != next.at) {
+    while (!expiries.isEmpty() && expiries.firstTime() <= now) {
+      long at = expiries.firstTime();
+      int address = expiries.firstAddress();
+      expiries.removeFirst();
+      LeaseRecord lease = store.byAddress(new Ipv4Address(address)).orElse(null);
+      if (lease == null || lease.expiresAtMillis() != at) {
         continue; // renewed or changed since this entry was queued
       }
       if (lease.state() == LeaseState.BOUND || lease.state() == LeaseState.DECLINED) {
@@ -663,7 +663,7 @@ public final class DhcpEngine {
   private void reclaimLater(Ipv4Address address) {
     LeaseRecord lease = store.byAddress(address).orElse(null);
     if (lease != null) {
-      expiries.add(new Expiry(lease.expiresAtMillis(), address.value()));
+      expiries.add(lease.expiresAtMillis(), address.value());
     }
   }
 
@@ -677,7 +677,7 @@ public final class DhcpEngine {
     stats.leaseChanged(previous == null ? null : previous.state(), lease.state());
     PoolPlan pool = plan.poolContaining(lease.address());
     if (lease.holdsAddressAt(now)) {
-      expiries.add(new Expiry(lease.expiresAtMillis(), lease.address().value()));
+      expiries.add(lease.expiresAtMillis(), lease.address().value());
       if (pool != null && pool.pool().markUsed(lease.address())) {
         highWater.check(pool);
       }
@@ -854,11 +854,4 @@ public final class DhcpEngine {
   private record Choice(Ipv4Address address, SubnetPlan subnet, PoolPlan pool) {}
 
   private record Offer(ClientKey client, Ipv4Address address, long expiresAt) {}
-
-  private record Expiry(long at, int address) implements Comparable<Expiry> {
-    @Override
-    public int compareTo(Expiry other) {
-      return Long.compare(at, other.at);
-    }
-  }
 }
