@@ -3,11 +3,7 @@ package org.provisioning.dhcp.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +17,7 @@ import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
 import org.provisioning.dhcp.message.BootOp;
 import org.provisioning.dhcp.message.DhcpMessage;
@@ -97,7 +94,7 @@ final class EngineHarness {
   static final Ipv4Address SERVER_ID = Ipv4Address.parse("127.20.0.1");
   static final Ipv4Address CMTS = Ipv4Address.parse("127.16.0.1");
 
-  final MovableClock clock;
+  final ManualClock clock;
   final MemoryLeaseStore store;
   final StatisticsRegistry registry = new StatisticsRegistry();
   final AlertCenter alerts;
@@ -112,10 +109,10 @@ final class EngineHarness {
   }
 
   EngineHarness(String config) {
-    this(config, new MemoryLeaseStore(), new MovableClock(Instant.parse("2026-11-25T12:00:00Z")));
+    this(config, new MemoryLeaseStore(), new ManualClock(Instant.parse("2026-11-25T12:00:00Z")));
   }
 
-  private EngineHarness(String config, MemoryLeaseStore store, MovableClock clock) {
+  private EngineHarness(String config, MemoryLeaseStore store, ManualClock clock) {
     this.config = config;
     this.store = store;
     this.clock = clock;
@@ -289,34 +286,6 @@ final class EngineHarness {
       assertEquals(
           DhcpMessageType.ACK, ack.messageType(), () -> ack.options().message().orElse(""));
       return ack;
-    }
-  }
-
-  /** A clock the test moves by hand, so leases expire without sleeping. */
-  static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

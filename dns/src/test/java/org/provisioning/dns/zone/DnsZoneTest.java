@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.DnsZoneConfig;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.ManualClock;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.NSRecord;
@@ -27,35 +25,7 @@ import org.xbill.DNS.Type;
 class DnsZoneTest {
   static final long T0 = 1_700_000_000L;
 
-  /** A clock that stands still until the test moves it. */
-  static final class ManualClock extends Clock {
-    final AtomicLong millis;
-
-    ManualClock(long seconds) {
-      this.millis = new AtomicLong(seconds * 1000);
-    }
-
-    void advanceSeconds(long seconds) {
-      millis.addAndGet(seconds * 1000);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
-
-  private final ManualClock clock = new ManualClock(T0);
+  private final ManualClock clock = new ManualClock(T0 * 1000);
 
   static DnsConfig config(String records, String extra) throws Exception {
     return new ConfigCodec()
@@ -137,7 +107,7 @@ class DnsZoneTest {
     }
     assertEquals(T0 + 1, zone.soa().getSerial(), "two changes in the same second: serial + 1");
     assertEquals(1, zone.version());
-    clock.advanceSeconds(100);
+    clock.advance(Duration.ofSeconds(100));
     synchronized (zone) {
       zone.add(a("host", "127.0.0.7", 300)); // already there
       assertFalse(zone.commit(), "nothing changed, so no serial step");

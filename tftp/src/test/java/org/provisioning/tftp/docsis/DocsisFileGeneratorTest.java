@@ -12,9 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,6 +33,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
 import org.provisioning.tftp.engine.TftpResolution;
 import org.provisioning.tftp.message.TftpErrorCode;
 
@@ -45,7 +45,7 @@ class DocsisFileGeneratorTest {
   @TempDir Path home;
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final Map<Ipv4Address, LeaseRecord> leases = new HashMap<>();
-  private final MutableClock clock = new MutableClock();
+  private final ManualClock clock = new ManualClock(NOW);
   private DocsisFileGenerator generator;
 
   @BeforeEach
@@ -130,7 +130,7 @@ class DocsisFileGeneratorTest {
     TftpResolution stolen = generator.resolve("cm-001122334455.cfg", from("10.1.2.4"));
     assertEquals("docsis_mac_mismatch", reason(stolen));
     assertEquals(TftpErrorCode.ACCESS_VIOLATION, ((TftpResolution.Refused) stolen).code());
-    clock.now = NOW.plusSeconds(7200);
+    clock.advance(Duration.ofSeconds(7200));
     assertEquals(
         "docsis_no_lease",
         reason(generator.resolve("cm-001122334455.cfg", from("10.1.2.3"))),
@@ -215,7 +215,7 @@ class DocsisFileGeneratorTest {
         generator.resolve(name, from("10.1.2.3")), "a spent name is nobody's: the root answers");
 
     String late = generator.bootFileFor(lease, "cm-001122334455.cfg");
-    clock.now = NOW.plusSeconds(61);
+    clock.advance(Duration.ofSeconds(61));
     assertEquals("docsis_ticket_expired", reason(generator.resolve(late, from("10.1.2.3"))));
   }
 
@@ -340,25 +340,5 @@ class DocsisFileGeneratorTest {
     assertEquals(
         List.of("tftp.docsis.files[0].templateText: the template line 2: 999 is outside 0-255"),
         errors);
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    volatile Instant now = NOW;
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
