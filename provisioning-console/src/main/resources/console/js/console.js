@@ -195,7 +195,7 @@ async function refreshFrame(banner, badge) {
   }
   try {
     const failover = await api("/failover");
-    const standby = !serving(failover);
+    const standby = !failover.serving;
     banner.hidden = !standby;
     if (standby) {
       show(
@@ -209,16 +209,6 @@ async function refreshFrame(banner, badge) {
   } catch (e) {
     banner.hidden = true; // no DHCP failover on this server
   }
-}
-
-/** Whether a server in this failover status answers DHCP clients. */
-export function serving(failover) {
-  const states = {
-    standalone: ["STANDALONE"],
-    primary: ["NORMAL", "PARTNER_DOWN"],
-    secondary: ["PARTNER_DOWN", "RECOVERING"],
-  };
-  return (states[failover.role] || []).includes(failover.state);
 }
 
 function setBadge(badge, count) {

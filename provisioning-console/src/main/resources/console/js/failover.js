@@ -1,4 +1,4 @@
-import { api, h, show, startPage, errorBox, may, when, confirmed, serving } from "./console.js";
+import { api, h, show, startPage, errorBox, may, when, confirmed } from "./console.js";
 
 // Failover in two steps: the secondary shows its pairing secret; on the primary the operator
 // enters the secondary's address and that secret and clicks "Initiate failover", then watches
@@ -18,7 +18,7 @@ function progressLine(progress) {
 }
 
 function statusPanel(s) {
-  const answers = serving(s);
+  const answers = s.serving; // the server's own rule (FailoverStatus.serving)
   return h(
     "section",
     { class: "panel", "aria-labelledby": "status-title" },

@@ -40,6 +40,19 @@ public record FailoverStatus(
     SyncProgress syncSending,
     SyncProgress syncReceiving) {
 
+  /**
+   * Whether a server in this status answers DHCP clients: a primary in NORMAL or PARTNER_DOWN, a
+   * secondary in PARTNER_DOWN or RECOVERING (until the primary has taken its role back), a server
+   * without a partner always. The one place the console's pages, tree and API read it from.
+   */
+  public boolean serving() {
+    return switch (role) {
+      case "primary" -> state.equals("NORMAL") || state.equals("PARTNER_DOWN");
+      case "secondary" -> state.equals("PARTNER_DOWN") || state.equals("RECOVERING");
+      default -> true;
+    };
+  }
+
   /** A status with no sync to show. */
   public FailoverStatus(
       String role,

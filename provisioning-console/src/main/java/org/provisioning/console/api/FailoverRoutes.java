@@ -75,6 +75,7 @@ public final class FailoverRoutes {
     ObjectNode node = json.createObjectNode();
     node.put("role", s.role());
     node.put("state", s.state());
+    node.put("serving", s.serving());
     node.put("since", s.since() == null ? null : s.since().toString());
     node.put("partnerAddress", s.partnerAddress());
     node.put("partnerState", s.partnerState());

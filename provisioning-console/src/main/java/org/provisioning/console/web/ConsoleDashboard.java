@@ -210,6 +210,7 @@ public final class ConsoleDashboard {
   private static void failover(ObjectNode node, FailoverStatus f) {
     node.put("role", f.role());
     node.put("state", f.state());
+    node.put("serving", f.serving());
     node.put("since", f.since() == null ? null : f.since().toString());
     node.put("partnerAddress", f.partnerAddress());
     node.put("partnerState", f.partnerState());

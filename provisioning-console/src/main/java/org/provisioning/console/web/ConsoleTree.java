@@ -87,7 +87,7 @@ public final class ConsoleTree {
           fact(self, "role", f.role());
           fact(self, "failover state", f.state());
           fact(self, "lag", f.lagRecords() + " records");
-          if (!serving(f)) {
+          if (!f.serving()) {
             self.put("note", "standby: answers no client while its partner is active");
           }
         });
@@ -238,15 +238,6 @@ public final class ConsoleTree {
     for (var child : node.get("children")) {
       setCounts((ObjectNode) child, byPath, all);
     }
-  }
-
-  /** Whether a server in this failover status answers DHCP clients (as the pages say it). */
-  static boolean serving(FailoverStatus f) {
-    return switch (f.role()) {
-      case "primary" -> f.state().equals("NORMAL") || f.state().equals("PARTNER_DOWN");
-      case "secondary" -> f.state().equals("PARTNER_DOWN") || f.state().equals("RECOVERING");
-      default -> true;
-    };
   }
 
   private static String worse(String a, String b) {

@@ -225,6 +225,7 @@ class ConsoleDashboardTest {
     JsonNode pair = dashboard().path("failover");
     assertEquals("primary", pair.path("role").asText());
     assertEquals("NORMAL", pair.path("state").asText());
+    assertTrue(pair.path("serving").asBoolean(), "a primary in NORMAL answers clients");
     assertEquals("127.0.0.3:8647", pair.path("partnerAddress").asText());
     assertEquals(250, pair.path("lastHeartbeatAgeMillis").asLong());
     assertEquals(10, pair.path("lagRecords").asLong());
