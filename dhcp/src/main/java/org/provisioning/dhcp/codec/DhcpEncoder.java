@@ -147,35 +147,6 @@ public final class DhcpEncoder {
     return valueLength + 2 * ((valueLength + 254) / 255);
   }
 
-  /** Positions in write order: 53, the others in collection order, 82; never 52. */
-  private static int[] writeOrder(DhcpOptions o) {
-    int[] order = new int[o.size()];
-    int n = 0;
-    int type = -1;
-    int relay = -1;
-    for (int pos = 0; pos < o.size(); pos++) {
-      int code = o.codeAt(pos).code();
-      if (code == CODE_53) {
-        type = pos;
-      } else if (code == CODE_82) {
-        relay = pos;
-      } else if (code != CODE_52) {
-        order[n++] = pos;
-      }
-    }
-    int[] out = new int[n + (type >= 0 ? 1 : 0) + (relay >= 0 ? 1 : 0)];
-    int k = 0;
-    if (type >= 0) {
-      out[k++] = type;
-    }
-    System.arraycopy(order, 0, out, k, n);
-    k += n;
-    if (relay >= 0) {
-      out[k] = relay;
-    }
-    return out;
-  }
-
   /** Writes {@code len} value octets from {@code from} as one or more instances. */
   private static int writeOption(DhcpOptions o, int pos, int from, int len, byte[] out, int at) {
     int code = o.codeAt(pos).code();
@@ -243,7 +214,6 @@ public final class DhcpEncoder {
 
   private static byte[] encodeOverloaded(DhcpMessage m, int limit) {
     DhcpOptions o = m.options();
-    int[] order = writeOrder(o);
     int type = o.indexOf(DhcpOptionCode.DHCP_MESSAGE_TYPE);
     int relay = o.indexOf(DhcpOptionCode.RELAY_AGENT_INFORMATION);
     int pinned = encodedLength(o.valueLength(type)) + 3; // 53 and the 52 we add
@@ -266,9 +236,10 @@ public final class DhcpEncoder {
     int n = 0;
     int[] used = new int[3];
     int area = AREA_OPTIONS;
-    for (int pos : order) {
-      if (pos == type || pos == relay) {
-        continue;
+    for (int pos = 0; pos < o.size(); pos++) {
+      int code = o.codeAt(pos).code();
+      if (code == CODE_53 || code == CODE_82 || code == CODE_52) {
+        continue; // 53 and 82 are pinned to the options field; 52 is the encoder's own
       }
       int len = o.valueLength(pos);
       int from = 0;
