@@ -52,12 +52,12 @@ public final class DhcpEngine {
   private final HighWaterMarks highWater;
   private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
   private final Map<Integer, Offer> offersByAddress = new HashMap<>();
-  private final OfferExpiries offerExpiries = new OfferExpiries();
+  private final Expiries offerExpiries = new Expiries();
 
   /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
   private final java.util.Set<String> exhausted = new java.util.HashSet<>();
 
-  private final LeaseExpiries expiries = new LeaseExpiries();
+  private final Expiries expiries = new Expiries();
   private ServingPlan plan;
   private ReplyFactory replies;
   private Set<Integer> reservedAddresses;

@@ -3,13 +3,15 @@ package org.provisioning.dhcp.engine;
 import java.util.Arrays;
 
 /**
- * When each lease runs out, soonest first: a binary min-heap of (time, address) pairs in primitive
- * arrays. A lease renewed or changed before its time leaves its old entry behind; the engine checks
- * the lease when an entry comes up and skips those. Primitives rather than an entry object per
- * lease: there is one per lease and renewal, alive for the lease time, and every object alive is
- * one more for each GC cycle to mark.
+ * When leases and offers run out, soonest first: a binary min-heap of (time, address) pairs in
+ * primitive arrays. An entry whose lease was renewed or changed, or whose offer was taken up or
+ * made again, stays behind; the engine checks the lease or offer when the entry comes up and skips
+ * it. Primitives rather than an entry object each: there is one per lease, renewal and offer, alive
+ * for the lease time or the offer's hold, and every object alive is one more for each GC cycle to
+ * mark (a queue of the offers themselves held about two million objects at 16,000 exchanges a
+ * second).
  */
-final class LeaseExpiries {
+final class Expiries {
   private long[] times = new long[1024];
   private int[] addresses = new int[1024];
   private int size;
@@ -84,6 +86,6 @@ final class LeaseExpiries {
 
   @Override
   public String toString() {
-    return "LeaseExpiries[" + size + " entries]";
+    return "Expiries[" + size + " entries]";
   }
 }

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class LeaseExpiriesTest {
+class ExpiriesTest {
 
   private record Entry(long time, int address) {}
 
   @Test
   void givesEntriesBackSoonestFirstWhateverTheOrderTheyCameIn() {
     Random random = new Random(42);
-    LeaseExpiries expiries = new LeaseExpiries();
+    Expiries expiries = new Expiries();
     List<Entry> added = new ArrayList<>();
     List<Entry> taken = new ArrayList<>();
     // Adds and removals interleaved, past the initial capacity, with repeated times.
@@ -49,7 +49,7 @@ class LeaseExpiriesTest {
 
   @Test
   void matchesThePairsItWasGiven() {
-    LeaseExpiries expiries = new LeaseExpiries();
+    Expiries expiries = new Expiries();
     expiries.add(30, 3);
     expiries.add(10, 1);
     expiries.add(20, 2);
