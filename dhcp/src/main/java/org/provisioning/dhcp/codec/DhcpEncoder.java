@@ -128,6 +128,11 @@ public final class DhcpEncoder {
     }
   }
 
+  /** The DHCP payload a client's option 57 allows: at least 576 octets, less IP and UDP headers. */
+  private static int payloadLimit(int maxMessageSize) {
+    return Math.max(MIN_MAX_MESSAGE_SIZE, maxMessageSize) - IP_UDP_HEADERS;
+  }
+
   /** Header, cookie, options, End: the length without padding or overload. */
   private static int plainLength(DhcpOptions o) {
     int n = OPTIONS_OFFSET + 1;

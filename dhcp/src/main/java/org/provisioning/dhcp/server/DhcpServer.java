@@ -133,8 +133,12 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   }
 
   public InetSocketAddress localAddress() {
+    return localAddress(channel);
+  }
+
+  private static InetSocketAddress localAddress(DatagramChannel socket) {
     try {
-      return (InetSocketAddress) channel.getLocalAddress();
+      return (InetSocketAddress) socket.getLocalAddress();
     } catch (IOException e) {
       throw new IllegalStateException("the DHCP socket is closed", e);
     }
@@ -182,7 +186,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
         "DHCP_LISTENING address={} server_id={} broadcasts_from={}",
         localAddress(),
         serverId,
-        linkChannel == null ? localAddress() : address(linkChannel));
+        localAddress(linkChannel == null ? channel : linkChannel));
   }
 
   /** A blocking IPv4 UDP socket on {@code address}:port. */
@@ -488,12 +492,4 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
 
   private static final ThreadLocal<SendBuffers> SEND_BUFFERS =
       ThreadLocal.withInitial(SendBuffers::new);
-
-  private static SocketAddress address(DatagramChannel socket) {
-    try {
-      return socket.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
-  }
 }
