@@ -229,7 +229,7 @@ final class Journal implements Closeable {
 
   /** True if the buffer's remaining bytes and the rest of the file are all zeros. */
   private static boolean zerosToTheEnd(FileChannel channel, ByteBuffer buffer) throws IOException {
-    do {
+    while (true) {
       while (buffer.hasRemaining()) {
         if (buffer.get() != 0) {
           return false;
@@ -240,7 +240,7 @@ final class Journal implements Closeable {
         return true;
       }
       buffer.flip();
-    } while (true);
+    }
   }
 
   /**

@@ -46,8 +46,8 @@ final class ReplyFactory {
     }
     DhcpOptions options;
     if (bootFile == null && !echoes(request)) {
-      options =
-          base.options(type); // nothing of this client's own: the prepared options as they are
+      // Nothing of this client's own: the prepared options as they are.
+      options = base.options(type);
     } else {
       DhcpOptions.Builder own = base.options(type).toBuilder();
       if (bootFile != null) {
