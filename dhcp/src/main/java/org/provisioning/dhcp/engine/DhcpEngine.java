@@ -348,7 +348,7 @@ public final class DhcpEngine {
   private boolean availableTo(Ipv4Address address, ClientKey key, long now, boolean reservedForIt) {
     LeaseRecord lease = store.byAddress(address).orElse(null);
     if (lease != null && lease.holdsAddressAt(now)) {
-      if (lease.state() == LeaseState.DECLINED || !ClientKey.of(lease).equals(key)) {
+      if (lease.state() == LeaseState.DECLINED || !key.matches(lease)) {
         return false;
       }
     }
@@ -471,8 +471,7 @@ public final class DhcpEngine {
       return nak(request, client, "address " + address + " is not available");
     }
     LeaseRecord current = store.byAddress(address).orElse(null);
-    boolean renewal =
-        current != null && current.holdsAddressAt(now) && ClientKey.of(current).equals(key);
+    boolean renewal = current != null && current.holdsAddressAt(now) && key.matches(current);
     if (!renewal && refused == DropReason.CPE_LIMIT) {
       return nak(request, client, "the modem has its full number of CPE");
     }
@@ -601,7 +600,7 @@ public final class DhcpEngine {
     if (lease == null
         || lease.state() != LeaseState.BOUND
         || !lease.holdsAddressAt(now)
-        || !ClientKey.of(lease).equals(keyOf(request))) {
+        || !keyOf(request).matches(lease)) {
       return null;
     }
     return lease;

@@ -18,13 +18,24 @@ public final class ByteKey {
     this.hash = hash(bytes);
   }
 
+  /** FNV-1a's starting value, for {@link #mix} to continue from. */
+  static final int FNV_BASIS = 0x811c9dc5;
+
   /** 32-bit FNV-1a: each octet is mixed into every higher bit before the next one comes. */
   static int hash(byte[] bytes) {
-    int h = 0x811c9dc5;
+    return mix(FNV_BASIS, bytes);
+  }
+
+  /** The hash continued over more octets: a key made of parts hashes without joining them. */
+  static int mix(int hash, byte[] bytes) {
     for (byte b : bytes) {
-      h = (h ^ (b & 0xff)) * 0x01000193;
+      hash = mix(hash, b);
     }
-    return h;
+    return hash;
+  }
+
+  static int mix(int hash, int octet) {
+    return (hash ^ (octet & 0xff)) * 0x01000193;
   }
 
   @Override

@@ -40,6 +40,36 @@ public final class ClientKey {
         : ofHardware(lease.hardwareType(), lease.hardwareAddress());
   }
 
+  /** The hash of the key a lease was granted under, without building the key. */
+  static int hashOf(LeaseRecord lease) {
+    return lease.clientId().length > 0
+        ? ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'i'), lease.clientId())
+        : ByteKey.mix(
+            ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'h'), lease.hardwareType()),
+            lease.hardwareAddress());
+  }
+
+  /** Whether the lease was granted under this key, without building the lease's key. */
+  public boolean matches(LeaseRecord lease) {
+    byte[] id = lease.clientId();
+    if (id.length > 0) {
+      return bytes[0] == 'i' && Arrays.equals(bytes, 1, bytes.length, id, 0, id.length);
+    }
+    byte[] hardware = lease.hardwareAddress();
+    return bytes[0] == 'h'
+        && bytes[1] == (byte) lease.hardwareType()
+        && Arrays.equals(bytes, 2, bytes.length, hardware, 0, hardware.length);
+  }
+
+  /** Whether two leases were granted under one key. */
+  static boolean same(LeaseRecord a, LeaseRecord b) {
+    if (a.clientId().length > 0 || b.clientId().length > 0) {
+      return Arrays.equals(a.clientId(), b.clientId());
+    }
+    return a.hardwareType() == b.hardwareType()
+        && Arrays.equals(a.hardwareAddress(), b.hardwareAddress());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ClientKey other && other.hash == hash && Arrays.equals(other.bytes, bytes);

@@ -90,7 +90,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
     sequences[slot] = record.sequence();
     origins[slot] = (byte) record.origin();
     addresses[slot] = lease.address().value();
-    clients[slot] = ClientKey.of(lease).hashCode();
+    clients[slot] = ClientKey.hashOf(lease);
     added++;
   }
 
@@ -147,7 +147,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
         continue;
       }
       LeaseRecord lease = LeaseRecord.decode(payloads[slot]);
-      if (ofAddress || ClientKey.of(lease).equals(client)) {
+      if (ofAddress || client.matches(lease)) {
         entries.add(new Entry(times[slot], origins[slot] & 0xff, sequences[slot], lease));
       }
     }

@@ -2,14 +2,10 @@ package org.provisioning.dhcp.lease;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.provisioning.common.lease.LeaseFilter;
@@ -20,15 +16,25 @@ import org.provisioning.common.net.Ipv4Address;
 /**
  * Leases in memory, indexed by address, client (option 61 or hardware address), hardware address
  * and option 82 remote-id. Durable because every change also goes to the state bus, which replays
- * it here at start-up. Concurrent maps let the console read while the engine writes.
+ * it here at start-up.
  *
- * <p>The hardware index keeps every address a hardware address holds a lease record at (the newest
- * last, at most {@link #MAX_ADDRESSES_PER_HARDWARE}), so a console search by MAC finds the modem's
- * old leases in other subnets too, without a scan.
+ * <p>Built for millions of leases under a concurrent collector: the table and its indexes are
+ * primitive arrays ({@link LeaseTable}, {@link AddressIndex}), so a lease costs the collector its
+ * record, address and hardware address to mark and nothing more (maps cost it seven more objects a
+ * lease). One writer at a time, the DHCP engine; the console, TFTP and DNS read from any thread.
+ *
+ * <p>The hardware index keeps the newest {@link #MAX_ADDRESSES_PER_HARDWARE} addresses of each
+ * hardware address, so a console search by MAC finds the modem's old leases in other subnets too,
+ * without a scan.
  */
 public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
-  /** Above this, indexes grow as leases arrive rather than being allocated up front. */
-  private static final int MAX_PRESIZED_LEASES = 1 << 22;
+  /**
+   * Above this, the table and indexes grow as leases arrive rather than being allocated up front.
+   */
+  private static final int MAX_PRESIZED_LEASES = 1 << 20;
+
+  /** Remote-ids come with cable CPE only: that index starts small. */
+  private static final int INITIAL_REMOTE_IDS = 1024;
 
   /**
    * A client that changes its client-id at each boot with one MAC keeps getting new leases: the
@@ -36,27 +42,84 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
    */
   static final int MAX_ADDRESSES_PER_HARDWARE = 16;
 
-  private final Map<Integer, LeaseRecord> byAddress;
-  private final Map<ClientKey, Integer> byClient;
-
-  /** The addresses of each hardware address's lease records, oldest first; arrays never change. */
-  private final Map<ByteKey, int[]> byHardware;
-
-  private final Map<ByteKey, Set<Integer>> byRemoteId = new ConcurrentHashMap<>();
+  private final LeaseTable byAddress;
+  private final AddressIndex byClient;
+  private final AddressIndex byHardware;
+  private final AddressIndex byRemoteId;
 
   public MemoryLeaseStore() {
     this(16);
   }
 
   /**
-   * Indexes sized for {@code expectedLeases} (the pools' addresses, at most 4M) up front: a store
-   * filling under load would otherwise rehash each index at every doubling, on the engine's thread.
+   * Table and indexes sized for {@code expectedLeases} (the pools' addresses, at most 1M) up front:
+   * a store filling under load would otherwise rebuild them at every doubling, on the engine's
+   * thread.
    */
   public MemoryLeaseStore(long expectedLeases) {
-    int capacity = (int) Math.max(16, Math.min(expectedLeases, MAX_PRESIZED_LEASES));
-    byAddress = new ConcurrentHashMap<>(capacity);
-    byClient = new ConcurrentHashMap<>(capacity);
-    byHardware = new ConcurrentHashMap<>(capacity);
+    int expected = (int) Math.max(16, Math.min(expectedLeases, MAX_PRESIZED_LEASES));
+    byAddress = new LeaseTable(expected);
+    byClient = new AddressIndex(byAddress, LeaseKey.CLIENT, 1, expected);
+    byHardware =
+        new AddressIndex(byAddress, LeaseKey.HARDWARE, MAX_ADDRESSES_PER_HARDWARE, expected);
+    byRemoteId =
+        new AddressIndex(
+            byAddress,
+            LeaseKey.REMOTE_ID,
+            AddressIndex.UNBOUNDED,
+            Math.min(expected, INITIAL_REMOTE_IDS));
+  }
+
+  /** The keys the indexes are by. */
+  private enum LeaseKey implements AddressIndex.Key {
+    CLIENT {
+      @Override
+      public boolean presentIn(LeaseRecord lease) {
+        return true;
+      }
+
+      @Override
+      public int hash(LeaseRecord lease) {
+        return ClientKey.hashOf(lease);
+      }
+
+      @Override
+      public boolean same(LeaseRecord a, LeaseRecord b) {
+        return ClientKey.same(a, b);
+      }
+    },
+    HARDWARE {
+      @Override
+      public boolean presentIn(LeaseRecord lease) {
+        return lease.hardwareAddress().length > 0;
+      }
+
+      @Override
+      public int hash(LeaseRecord lease) {
+        return ByteKey.hash(lease.hardwareAddress());
+      }
+
+      @Override
+      public boolean same(LeaseRecord a, LeaseRecord b) {
+        return Arrays.equals(a.hardwareAddress(), b.hardwareAddress());
+      }
+    },
+    REMOTE_ID {
+      @Override
+      public boolean presentIn(LeaseRecord lease) {
+        return lease.remoteId().length > 0;
+      }
+
+      @Override
+      public int hash(LeaseRecord lease) {
+        return ByteKey.hash(lease.remoteId());
+      }
+
+      @Override
+      public boolean same(LeaseRecord a, LeaseRecord b) {
+        return Arrays.equals(a.remoteId(), b.remoteId());
+      }
+    }
   }
 
   @Override
@@ -66,130 +129,43 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
 
   @Override
   public Optional<LeaseRecord> byClient(ClientKey client) {
-    return follow(byClient.get(client), lease -> ClientKey.of(lease).equals(client));
+    return Optional.ofNullable(byClient.newest(client.hashCode(), client::matches));
   }
 
   @Override
   public Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress) {
-    int[] addresses = byHardware.get(new ByteKey(hardwareAddress));
-    return follow(
-        addresses == null ? null : addresses[addresses.length - 1],
-        lease -> Arrays.equals(lease.hardwareAddress(), hardwareAddress));
-  }
-
-  /** An index entry may point at an address since given to someone else: check it still fits. */
-  private Optional<LeaseRecord> follow(Integer address, Predicate<LeaseRecord> stillTheirs) {
-    if (address == null) {
-      return Optional.empty();
-    }
-    LeaseRecord lease = byAddress.get(address);
-    return lease != null && stillTheirs.test(lease) ? Optional.of(lease) : Optional.empty();
+    return Optional.ofNullable(
+        byHardware.newest(
+            ByteKey.hash(hardwareAddress),
+            lease -> Arrays.equals(lease.hardwareAddress(), hardwareAddress)));
   }
 
   @Override
   public Optional<LeaseRecord> put(LeaseRecord lease) {
-    int address = lease.address().value();
-    // Boxed once for both indexes: every lease object less is one less for each GC cycle to mark.
-    Integer boxed = address;
-    LeaseRecord previous = byAddress.put(boxed, lease);
-    if (previous != null && previous.remoteId().length > 0) {
-      Set<Integer> held = byRemoteId.get(new ByteKey(previous.remoteId()));
-      if (held != null) {
-        held.remove(address);
-      }
-    }
-    if (previous != null
-        && previous.hardwareAddress().length > 0
-        && !Arrays.equals(previous.hardwareAddress(), lease.hardwareAddress())) {
-      byHardware.computeIfPresent(
-          new ByteKey(previous.hardwareAddress()), (k, held) -> without(held, address));
-    }
-    byClient.put(ClientKey.of(lease), boxed);
-    if (lease.hardwareAddress().length > 0) {
-      byHardware.compute(new ByteKey(lease.hardwareAddress()), (k, held) -> newest(held, address));
-    }
-    if (lease.remoteId().length > 0) {
-      byRemoteId
-          .computeIfAbsent(new ByteKey(lease.remoteId()), k -> ConcurrentHashMap.newKeySet())
-          .add(address);
-    }
+    LeaseRecord previous = byAddress.put(lease);
+    byClient.add(lease);
+    byHardware.add(lease);
+    byRemoteId.add(lease);
     return Optional.ofNullable(previous);
-  }
-
-  /**
-   * The addresses with this one last (the newest), the oldest dropped beyond the bound; the same
-   * array, no allocation, when it is last already (a renewal).
-   */
-  private static int[] newest(int[] held, int address) {
-    if (held == null) {
-      return new int[] {address};
-    }
-    if (held[held.length - 1] == address) {
-      return held;
-    }
-    int others = 0;
-    for (int a : held) {
-      if (a != address) {
-        others++;
-      }
-    }
-    int keep = Math.min(others, MAX_ADDRESSES_PER_HARDWARE - 1);
-    int skip = others - keep;
-    int[] next = new int[keep + 1];
-    int j = 0;
-    for (int a : held) {
-      if (a == address) {
-        continue;
-      }
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      next[j++] = a;
-    }
-    next[keep] = address;
-    return next;
-  }
-
-  /** The addresses without this one; null (the entry goes) when none is left. */
-  private static int[] without(int[] held, int address) {
-    int at = -1;
-    for (int i = 0; i < held.length; i++) {
-      if (held[i] == address) {
-        at = i;
-      }
-    }
-    if (at < 0) {
-      return held;
-    }
-    if (held.length == 1) {
-      return null;
-    }
-    int[] next = new int[held.length - 1];
-    System.arraycopy(held, 0, next, 0, at);
-    System.arraycopy(held, at + 1, next, at, held.length - at - 1);
-    return next;
   }
 
   @Override
   public int countHeldByRemoteId(byte[] remoteId, long nowMillis, Predicate<LeaseRecord> which) {
-    Set<Integer> addresses = byRemoteId.get(new ByteKey(remoteId));
-    if (addresses == null) {
-      return 0;
-    }
-    int count = 0;
-    for (Integer address : addresses) {
-      LeaseRecord lease = byAddress.get(address);
-      if (lease != null && lease.holdsAddressAt(nowMillis) && which.test(lease)) {
-        count++;
-      }
-    }
-    return count;
+    int[] count = {0};
+    byRemoteId.forEach(
+        ByteKey.hash(remoteId),
+        lease -> Arrays.equals(lease.remoteId(), remoteId),
+        lease -> {
+          if (lease.holdsAddressAt(nowMillis) && which.test(lease)) {
+            count[0]++;
+          }
+        });
+    return count[0];
   }
 
   @Override
   public void forEach(Consumer<LeaseRecord> action) {
-    byAddress.values().forEach(action);
+    byAddress.forEach(action);
   }
 
   /**
@@ -199,85 +175,74 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
    */
   @Override
   public List<LeaseRecord> find(LeaseFilter filter) {
-    Collection<LeaseRecord> candidates;
+    Lowest lowest = new Lowest(filter);
     if (filter.address() != null) {
-      candidates = byAddress(filter.address()).stream().toList();
+      byAddress(filter.address()).ifPresent(lowest);
     } else if (filter.hardwareAddress() != null) {
-      candidates = atAddresses(byHardware.get(new ByteKey(filter.hardwareAddress())));
+      byte[] hardware = filter.hardwareAddress();
+      byHardware.forEach(
+          ByteKey.hash(hardware),
+          lease -> Arrays.equals(lease.hardwareAddress(), hardware),
+          lowest);
     } else if (filter.remoteId() != null) {
-      Set<Integer> held = byRemoteId.get(new ByteKey(filter.remoteId()));
-      candidates = held == null ? List.of() : atAddresses(held);
+      byte[] remoteId = filter.remoteId();
+      byRemoteId.forEach(
+          ByteKey.hash(remoteId), lease -> Arrays.equals(lease.remoteId(), remoteId), lowest);
     } else if (filter.clientId() != null) {
-      candidates = byClient(ClientKey.ofClientId(filter.clientId())).stream().toList();
+      byClient(ClientKey.ofClientId(filter.clientId())).ifPresent(lowest);
     } else if (filter.range() != null && filter.range().size() < byAddress.size()) {
-      candidates = inRange(filter);
+      inRange(filter, lowest);
     } else {
-      candidates = byAddress.values();
+      byAddress.forEach(lowest);
     }
-    return lowest(candidates, filter);
+    return lowest.sorted();
   }
 
-  private List<LeaseRecord> atAddresses(int[] addresses) {
-    if (addresses == null) {
-      return List.of();
-    }
-    List<LeaseRecord> found = new ArrayList<>(addresses.length);
-    for (int address : addresses) {
-      LeaseRecord lease = byAddress.get(address);
-      if (lease != null) {
-        found.add(lease);
-      }
-    }
-    return found;
-  }
-
-  private List<LeaseRecord> atAddresses(Collection<Integer> addresses) {
-    List<LeaseRecord> found = new ArrayList<>(addresses.size());
-    for (Integer address : addresses) {
-      LeaseRecord lease = byAddress.get(address);
-      if (lease != null) {
-        found.add(lease);
-      }
-    }
-    return found;
-  }
-
-  /** The range's leases in address order, stopping once the limit is met. */
-  private List<LeaseRecord> inRange(LeaseFilter filter) {
-    List<LeaseRecord> found = new ArrayList<>();
+  /** The range's matching leases in address order, stopping once the limit is met. */
+  private void inRange(LeaseFilter filter, Lowest lowest) {
     long last = filter.range().last().unsigned();
-    for (long a = filter.range().first().unsigned(); a <= last; a++) {
+    int found = 0;
+    for (long a = filter.range().first().unsigned(); a <= last && found < filter.limit(); a++) {
       LeaseRecord lease = byAddress.get((int) a);
       if (lease != null && filter.matches(lease)) {
-        found.add(lease);
-        if (found.size() == filter.limit()) {
-          break;
-        }
+        lowest.accept(lease);
+        found++;
       }
     }
-    return found;
   }
 
-  /** The matching candidates with the lowest addresses, sorted: a heap of {@code limit} at most. */
-  private static List<LeaseRecord> lowest(Collection<LeaseRecord> candidates, LeaseFilter filter) {
-    Comparator<LeaseRecord> byAddressOrder = Comparator.comparing(LeaseRecord::address);
-    int limit = filter.limit();
-    PriorityQueue<LeaseRecord> highestFirst =
-        new PriorityQueue<>(Math.min(limit, 1024) + 1, byAddressOrder.reversed());
-    for (LeaseRecord lease : candidates) {
+  /** The matching leases with the lowest addresses, in a heap of {@code limit} at most. */
+  private static final class Lowest implements Consumer<LeaseRecord> {
+    private static final Comparator<LeaseRecord> ADDRESS_ORDER =
+        Comparator.comparing(LeaseRecord::address);
+
+    private final LeaseFilter filter;
+    private final PriorityQueue<LeaseRecord> highestFirst;
+
+    Lowest(LeaseFilter filter) {
+      this.filter = filter;
+      this.highestFirst =
+          new PriorityQueue<>(Math.min(filter.limit(), 1024) + 1, ADDRESS_ORDER.reversed());
+    }
+
+    @Override
+    public void accept(LeaseRecord lease) {
       if (!filter.matches(lease)) {
-        continue;
+        return;
       }
-      if (highestFirst.size() < limit) {
+      if (highestFirst.size() < filter.limit()) {
         highestFirst.add(lease);
-      } else if (byAddressOrder.compare(lease, highestFirst.peek()) < 0) {
+      } else if (ADDRESS_ORDER.compare(lease, highestFirst.peek()) < 0) {
         highestFirst.poll();
         highestFirst.add(lease);
       }
     }
-    List<LeaseRecord> sorted = new ArrayList<>(highestFirst);
-    sorted.sort(byAddressOrder);
-    return sorted;
+
+    List<LeaseRecord> sorted() {
+      List<LeaseRecord> sorted = new ArrayList<>(highestFirst);
+      sorted.sort(ADDRESS_ORDER);
+      return sorted;
+    }
   }
 
   @Override

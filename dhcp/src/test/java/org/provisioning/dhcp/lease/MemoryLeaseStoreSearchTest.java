@@ -88,6 +88,38 @@ class MemoryLeaseStoreSearchTest {
     assertEquals("127.16.1.19", found.get(found.size() - 1));
   }
 
+  /**
+   * A modem that moved to another address is found at the new one even after its old lease expires
+   * (a later change, but of an older grant): the CPE behind it still count as behind a known modem.
+   */
+  @Test
+  void anOldLeaseExpiringLaterDoesNotHideTheClientsNewerOne() {
+    byte[] mac = hex("02:00:00:00:00:01");
+    LeaseRecord old = lease("127.16.0.10", "02:00:00:00:00:01");
+    LeaseRecord moved =
+        new LeaseRecord(
+            Ipv4Address.parse("127.17.0.10"),
+            1,
+            mac,
+            null,
+            LeaseState.BOUND,
+            NOW + 60_000,
+            NOW + 3_660_000,
+            1,
+            "",
+            "cm",
+            null,
+            null);
+    store.put(old);
+    store.put(moved);
+    store.put(old.withState(LeaseState.EXPIRED, NOW + 120_000));
+    assertEquals(moved, store.byHardwareAddress(mac).orElseThrow());
+    assertEquals(moved, store.byClient(ClientKey.ofHardware(1, mac)).orElseThrow());
+    assertEquals(
+        List.of("127.16.0.10", "127.17.0.10"),
+        addresses(LeaseFilter.builder().hardwareAddress(mac)));
+  }
+
   @Test
   void aRemoteIdFindsTheLeasesBehindTheModemAndTheStateFilters() {
     store.put(lease("127.17.0.10", "02:00:00:00:01:01", null, "", "00:11:22:33:44:55", null));
