@@ -2,6 +2,7 @@ package org.provisioning.common.bus;
 
 import static org.provisioning.common.stats.StatisticDefinition.counter;
 import static org.provisioning.common.stats.StatisticDefinition.gauge;
+import static org.provisioning.common.stats.StatisticDefinition.histogram;
 
 import java.util.List;
 import org.provisioning.common.stats.StatisticDefinition;
@@ -16,6 +17,10 @@ public final class BusStatistics {
           counter("bus.journal.bytes", "bytes", "Octets written to the journal."),
           counter("bus.journal.fsyncs", "fsyncs", "Journal fsyncs (one per group commit)."),
           counter("bus.journal.batches", "batches", "Group-committed batches of records."),
+          histogram(
+              "bus.journal.write_us",
+              "Time to write and fsync one batch: what every acknowledgement waits for, so a slow"
+                  + " or stalling disk shows here first."),
           counter(
               "bus.journal.write_failures",
               "failures",

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.LatencyHistogram;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,7 @@ final class JournalWriter {
   private final Counter records;
   private final Counter bytes;
   private final Counter fsyncs;
+  private final LatencyHistogram writeTime;
   private final Counter batches;
   private final Counter writeFailures;
   private final Counter listenerFailures;
@@ -112,6 +114,7 @@ final class JournalWriter {
     this.bytes = stats.counter("bus.journal.bytes");
     this.fsyncs = stats.counter("bus.journal.fsyncs");
     this.batches = stats.counter("bus.journal.batches");
+    this.writeTime = new LatencyHistogram(stats, "bus.journal.write_us");
     this.writeFailures = stats.counter("bus.journal.write_failures");
     this.listenerFailures = stats.counter("bus.listener.failures");
     stats.gauge("bus.journal.queue_depth", () -> depth);
@@ -372,6 +375,7 @@ final class JournalWriter {
     }
     buffer.flip();
     int length = buffer.remaining();
+    long started = System.nanoTime();
     try {
       journal.write(buffer);
       journal.force();
@@ -390,6 +394,7 @@ final class JournalWriter {
     } finally {
       buffer.clear();
     }
+    writeTime.recordNanos(System.nanoTime() - started);
     fsyncs.increment();
     batches.increment();
     records.add(batch.size());

@@ -82,6 +82,10 @@ class GroupCommitTest {
 
       assertEquals(2, stat("bus.journal.fsyncs"));
       assertEquals(2, stat("bus.journal.batches"));
+      assertEquals(2, stat("bus.journal.write_us.count"), "each batch's write and fsync timed");
+      assertTrue(
+          stat("bus.journal.write_us.count") > stat("bus.journal.write_us.le_50"),
+          "the batch held back by the fsync took longer than 50 us");
       assertEquals(101, stat("bus.journal.records"));
       assertEquals(0, stat("bus.journal.queue_depth"));
       assertEquals(
