@@ -26,6 +26,11 @@ final class ReplyFactory {
   private final ServingPlan plan;
   private final Map<Long, Prepared> prepared = new HashMap<>();
 
+  /** The pair asked for last, found without boxing its key: most replies repeat it. */
+  private long lastKey;
+
+  private Prepared lastPrepared;
+
   ReplyFactory(ServingPlan plan) {
     this.plan = plan;
   }
@@ -45,9 +50,9 @@ final class ReplyFactory {
       bootFile = bootFileNamer.apply(bootFile);
     }
     DhcpOptions options;
-    if (bootFile == null && !echoes(request)) {
-      // Nothing of this client's own: the prepared options as they are.
-      options = base.options(type);
+    if (bootFile == null) {
+      // The prepared options, with the client's own echoed options copied in if any.
+      options = echoed(request, base.options(type));
     } else {
       DhcpOptions.Builder own = base.options(type).toBuilder();
       if (bootFile != null) {
@@ -100,11 +105,14 @@ final class ReplyFactory {
     return options.build();
   }
 
-  /** Whether the reply must echo an option of the request ({@link #echo}). */
-  private boolean echoes(DhcpMessage request) {
-    return request.options().contains(DhcpOptionCode.RELAY_AGENT_INFORMATION)
-        || (plan.config.policies().echoClientId()
-            && request.options().contains(DhcpOptionCode.CLIENT_IDENTIFIER));
+  /** {@link #echo} without a builder: the prepared options are copied once per echoed option. */
+  private DhcpOptions echoed(DhcpMessage request, DhcpOptions prepared) {
+    DhcpOptions options =
+        prepared.withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options());
+    if (plan.config.policies().echoClientId()) {
+      options = options.withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, request.options());
+    }
+    return options;
   }
 
   /** Option 82 goes back unchanged (RFC 3046 §2.2); option 61 too if asked (RFC 6842). */
@@ -124,11 +132,16 @@ final class ReplyFactory {
         ((long) subnet.index() << 32)
             | ((cls == null ? 0xffff : cls.index()) << 1)
             | (lease ? 1 : 0);
+    if (key == lastKey && lastPrepared != null) {
+      return lastPrepared;
+    }
     Prepared cached = prepared.get(key);
     if (cached == null) {
       cached = prepare(subnet, cls, DhcpOptionsConfig.NONE, lease, leaseTime);
       prepared.put(key, cached);
     }
+    lastKey = key;
+    lastPrepared = cached;
     return cached;
   }
 

@@ -77,6 +77,52 @@ public final class DhcpOptions {
     return b;
   }
 
+  /**
+   * These options with {@code code} copied unchanged from {@code from} (replacing ours, if any),
+   * placed where canonical order puts it (last, in received order): a reply's echo of option 61 or
+   * 82 (RFC 6842, RFC 3046) as one copy of the arrays, without a builder. Returns these options
+   * when {@code from} lacks it.
+   */
+  public DhcpOptions withCopyOf(DhcpOptionCode code, DhcpOptions from) {
+    int source = from.indexOf(code);
+    if (source < 0) {
+      return this;
+    }
+    int c = code.code();
+    int length = from.lengthAt(source);
+    int ours = indexOf(code);
+    int kept = ours < 0 ? count : count - 1;
+    byte[] copied = new byte[dataLength() - (ours < 0 ? 0 : lengthAt(ours)) + length];
+    int[] copiedEntries = new int[3 * (kept + 1)];
+    int o = 0;
+    int n = 0;
+    boolean placed = false;
+    for (int i = 0; i <= count; i++) {
+      if (!placed
+          && (i == count
+              || (!receivedOrder && i != ours && rank(entries[3 * i] & CODE_MASK) > rank(c)))) {
+        System.arraycopy(from.data, from.offsetAt(source), copied, o, length);
+        boolean ok = DhcpOptionDefinition.wellFormed(c, copied, o, length);
+        copiedEntries[3 * n] = ok ? c : c | MALFORMED;
+        copiedEntries[3 * n + 1] = o;
+        copiedEntries[3 * n + 2] = length;
+        o += length;
+        n++;
+        placed = true;
+      }
+      if (i == count || i == ours) {
+        continue;
+      }
+      System.arraycopy(data, offsetAt(i), copied, o, lengthAt(i));
+      copiedEntries[3 * n] = entries[3 * i];
+      copiedEntries[3 * n + 1] = o;
+      copiedEntries[3 * n + 2] = lengthAt(i);
+      o += lengthAt(i);
+      n++;
+    }
+    return new DhcpOptions(copied, copiedEntries, n, receivedOrder);
+  }
+
   private int dataLength() {
     int n = 0;
     for (int i = 0; i < count; i++) {

@@ -465,8 +465,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
       log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
       return;
     }
-    InetSocketAddress to =
-        new InetSocketAddress(outcome.destination().toInetAddress(), outcome.destinationPort());
+    InetSocketAddress to = buffers.destination(outcome.destination(), outcome.destinationPort());
     DatagramChannel from =
         linkChannel != null && outcome.destination().equals(LIMITED_BROADCAST)
             ? linkChannel
@@ -488,6 +487,21 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   private static final class SendBuffers {
     final byte[] octets = new byte[MAX_DATAGRAM];
     final ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+
+    /** The last destination: behind a CMTS every reply goes to the same relay address and port. */
+    private InetSocketAddress lastDestination;
+
+    private int lastAddress;
+
+    InetSocketAddress destination(Ipv4Address address, int port) {
+      if (lastDestination == null
+          || lastAddress != address.value()
+          || lastDestination.getPort() != port) {
+        lastDestination = new InetSocketAddress(address.toInetAddress(), port);
+        lastAddress = address.value();
+      }
+      return lastDestination;
+    }
   }
 
   private static final ThreadLocal<SendBuffers> SEND_BUFFERS =

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,55 @@ class DhcpOptionsTest {
 
   private static Ipv4Address ip(String s) {
     return Ipv4Address.parse(s);
+  }
+
+  /** A reply's echo: the same collection as a builder copying the option would give. */
+  @Test
+  void withCopyOfPutsTheEchoedOptionWhereTheBuilderWouldAndReplacesOurs() {
+    DhcpOptions prepared =
+        DhcpOptions.builder()
+            .uint8(DhcpOptionCode.DHCP_MESSAGE_TYPE, 5)
+            .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, ip("127.0.0.1"))
+            .ipv4Address(DhcpOptionCode.SUBNET_MASK, ip("255.0.0.0"))
+            .uint32(DhcpOptionCode.IP_ADDRESS_LEASE_TIME, 3600)
+            .uint32(DhcpOptionCode.RENEWAL_TIME, 1800)
+            .build();
+    DhcpOptions request =
+        DhcpOptions.receivedOrderBuilder(32)
+            .bytes(DhcpOptionCode.RELAY_AGENT_INFORMATION, hex("0103616263"))
+            .bytes(DhcpOptionCode.CLIENT_IDENTIFIER, hex("01000c01020304"))
+            .build();
+    DhcpOptions echoed =
+        prepared
+            .withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request)
+            .withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, request);
+    DhcpOptions built =
+        prepared.toBuilder()
+            .copy(DhcpOptionCode.RELAY_AGENT_INFORMATION, request)
+            .copy(DhcpOptionCode.CLIENT_IDENTIFIER, request)
+            .build();
+    assertEquals(built, echoed);
+    assertEquals(built.codes(), echoed.codes());
+    assertEquals(DhcpOptionCode.RELAY_AGENT_INFORMATION, echoed.codeAt(echoed.size() - 1));
+    // Ours is replaced, not doubled; a missing option changes nothing; malformed stays marked.
+    DhcpOptions replaced =
+        echoed.withCopyOf(
+            DhcpOptionCode.CLIENT_IDENTIFIER,
+            DhcpOptions.receivedOrderBuilder(8)
+                .bytes(DhcpOptionCode.CLIENT_IDENTIFIER, hex("ff01"))
+                .build());
+    assertEquals(echoed.size(), replaced.size());
+    assertArrayEquals(hex("ff01"), replaced.raw(DhcpOptionCode.CLIENT_IDENTIFIER).orElseThrow());
+    assertArrayEquals(
+        echoed.raw(DhcpOptionCode.RENEWAL_TIME).orElseThrow(),
+        replaced.raw(DhcpOptionCode.RENEWAL_TIME).orElseThrow());
+    assertSame(prepared, prepared.withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, prepared));
+    DhcpOptions bad =
+        DhcpOptions.receivedOrderBuilder(8).bytes(DhcpOptionCode.SUBNET_MASK, hex("ff")).build();
+    assertTrue(
+        DhcpOptions.empty()
+            .withCopyOf(DhcpOptionCode.SUBNET_MASK, bad)
+            .isMalformed(DhcpOptionCode.SUBNET_MASK));
   }
 
   @Test
