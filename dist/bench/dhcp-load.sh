@@ -20,7 +20,9 @@
 #
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
 #                           [--servers "provisiond kea null"] [--no-profile]
-# --servers may add provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
+# --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
+# each ACK sent by a second thread after a group-committed write and fdatasync (2 ms linger), no
+# DHCP work: what fsync-before-ACK costs the measurement by itself. And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's; and
 # provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
 # informs go to a port nobody answers, with the pool's marks at 1 % and 2 % so that alerts are raised
@@ -228,6 +230,9 @@ EOY
     null)
       gcc -O2 -o "$work/null-dhcp" "$shared/null-dhcp.c"
       start_server null "$work/null-dhcp" 127.0.0.1 ;;
+    null-durable)
+      gcc -O2 -pthread -o "$work/null-durable" "$here/null-durable.c"
+      start_server null-durable "$work/null-durable" 127.0.0.1 "$work/null-durable.journal" ;;
     *) die "unknown server $1" ;;
   esac
 }
@@ -342,6 +347,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a+0 > 0 && b+0 > 0) printf "%.2f",
 if [[ -n ${best[provisiond]:-} ]]; then
   [[ -n ${best[null]:-} ]] &&
     echo "provisiond clean rate / null responder's: $(ratio "${best[provisiond]}" "${best[null]}") (target >= 0.95)"
+  [[ -n ${best[null-durable]:-} ]] &&
+    echo "provisiond clean rate / durable null responder's: $(ratio "${best[provisiond]}" "${best[null-durable]}")"
   [[ -n ${best[kea]:-} ]] &&
     echo "provisiond clean rate / Kea's: $(ratio "${best[provisiond]}" "${best[kea]}")"
   [[ -n ${cpu[kea]:-} ]] &&
