@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
@@ -33,12 +34,7 @@ final class CommandClockSyncCheck implements ClockSyncCheck {
     stats.declare(TodServer.STATISTICS);
     this.failures = stats.counter("tod.sync.check_failed");
     this.checker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "tod-clock-check");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("tod-clock-check"));
     // The first answer is known before the first request is served.
     synchronised = check();
     checker.scheduleWithFixedDelay(

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.LatencyHistogram;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -118,8 +119,7 @@ final class JournalWriter {
     this.writeFailures = stats.counter("bus.journal.write_failures");
     this.listenerFailures = stats.counter("bus.listener.failures");
     stats.gauge("bus.journal.queue_depth", () -> depth);
-    this.thread = new Thread(this::run, "bus-journal-writer");
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.create("bus-journal-writer", this::run);
   }
 
   void start() {

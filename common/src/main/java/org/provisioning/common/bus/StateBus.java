@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
@@ -160,12 +161,7 @@ public final class StateBus implements BusPublisher, AutoCloseable {
     this.snapshotFailures = stats.counter("bus.snapshot.failures");
     this.snapshotExecutor =
         options.snapshotEveryRecords() > 0
-            ? Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "bus-snapshot");
-                  t.setDaemon(true);
-                  return t;
-                })
+            ? Executors.newSingleThreadExecutor(DaemonThreads.factory("bus-snapshot"))
             : null;
     this.writer =
         new JournalWriter(

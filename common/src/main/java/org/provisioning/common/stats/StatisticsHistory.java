@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.provisioning.common.service.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,13 +101,7 @@ public final class StatisticsHistory implements AutoCloseable {
     if (timer != null) {
       return;
     }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "statistics-history");
-              thread.setDaemon(true);
-              return thread;
-            });
+    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("statistics-history"));
     long every = interval.toMillis();
     timer.scheduleAtFixedRate(this::sampleQuietly, 0, every, TimeUnit.MILLISECONDS);
     log.info("STATS_HISTORY_STARTED interval_s={} samples={}", interval.toSeconds(), window);

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.provisioning.common.service.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +33,7 @@ final class CounterReservation {
   private CounterReservation(Path file, long reservedUpTo) {
     this.file = file;
     this.reservedUpTo = reservedUpTo;
-    this.writer =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "failover-counter");
-              t.setDaemon(true);
-              return t;
-            });
+    this.writer = Executors.newSingleThreadExecutor(DaemonThreads.factory("failover-counter"));
   }
 
   /** Reads the last reservation (0 if none) and reserves a first block above it, synchronously. */

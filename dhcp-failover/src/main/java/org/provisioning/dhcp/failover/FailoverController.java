@@ -19,6 +19,7 @@ import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.control.FailoverControl;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -49,12 +50,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   private final StatisticsRegistry stats;
   private final Clock clock;
   private final ScheduledExecutorService restarts =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "failover-control");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("failover-control"));
   private volatile FailoverService running;
   private volatile FailoverConfig runningConfig;
   private volatile ServiceState state = ServiceState.NEW;

@@ -36,6 +36,7 @@ import org.provisioning.common.config.FailoverConfig;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.Counter;
@@ -272,7 +273,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       return;
     }
     Thread t =
-        new Thread(
+        DaemonThreads.create(
+            "failover-save",
             () -> {
               try {
                 auth.saveAccepted(file);
@@ -281,9 +283,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
               } finally {
                 savingAccepted.set(false);
               }
-            },
-            "failover-save");
-    t.setDaemon(true);
+            });
     t.start();
   }
 
@@ -330,8 +330,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   private void spawn(String name, Runnable loop, int priority) {
-    Thread t = new Thread(loop, name);
-    t.setDaemon(true);
+    Thread t = DaemonThreads.create(name, loop);
     t.setPriority(priority);
     threads.add(t);
     t.start();
@@ -794,7 +793,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
     lastSyncAttemptNanos = System.nanoTime();
     Thread t =
-        new Thread(
+        DaemonThreads.create(
+            "failover-sync",
             () -> {
               try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(to, config.port()), TCP_TIMEOUT_MILLIS);
@@ -806,9 +806,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
               } finally {
                 syncRunning.set(false);
               }
-            },
-            "failover-sync");
-    t.setDaemon(true);
+            });
     t.start();
   }
 

@@ -25,6 +25,7 @@ import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.Counter;
@@ -168,13 +169,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
             e.toString());
       }
     }
-    tasks =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "dhcp-engine-tasks");
-              thread.setDaemon(true);
-              return thread;
-            });
+    tasks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("dhcp-engine-tasks"));
     tasks.scheduleWithFixedDelay(
         this::reclaim, RECLAIM_INTERVAL_MILLIS, RECLAIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     receive(channel, "dhcp-io");
@@ -206,8 +201,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   }
 
   private void receive(DatagramChannel socket, String threadName) {
-    Thread thread = new Thread(() -> receiveLoop(socket), threadName);
-    thread.setDaemon(true);
+    Thread thread = DaemonThreads.create(threadName, () -> receiveLoop(socket));
     receivers.add(thread);
     thread.start();
   }

@@ -22,6 +22,7 @@ import org.provisioning.common.config.DnsZoneConfig;
 import org.provisioning.common.config.TsigKeyConfig;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.engine.DnsStatistics;
@@ -95,13 +96,7 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     this.handler = handler;
     this.serving = serving;
     this.alerts = alerts;
-    this.worker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "dns-ddns");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("dns-ddns"));
     stats.declare(DnsStatistics.DEFINITIONS);
     alerts.declare(DnsAlerts.ALL);
     this.added = stats.counter("dns.ddns.added");

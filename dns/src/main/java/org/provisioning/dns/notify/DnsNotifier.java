@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsZoneConfig;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.zone.DnsZone;
@@ -108,14 +109,8 @@ public final class DnsNotifier implements AutoCloseable {
     this.refused = stats.counter("dns.notify.refused");
     this.failed = stats.counter("dns.notify.failed");
     this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "dns-notify");
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.receiver = new Thread(this::receive, "dns-notify-responses");
-    this.receiver.setDaemon(true);
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("dns-notify"));
+    this.receiver = DaemonThreads.create("dns-notify-responses", this::receive);
     this.receiver.start();
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.alert.AlertSeverity;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
@@ -107,8 +108,7 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     this.retried = stats.counter(prefix + "retried");
     this.dropped = stats.counter(prefix + "dropped");
     stats.gauge(prefix + "queue", queue::size);
-    this.thread = new Thread(this::run, "alerts-" + name);
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.create("alerts-" + name, this::run);
     thread.start();
   }
 

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.provisioning.common.service.DaemonThreads;
 
 /**
  * {@code POST /api/v1/backup}: a consistent copy of the running server's state (its state bus's
@@ -18,8 +19,7 @@ public final class BackupRoutes {
 
   private static final Executor OWN_THREAD =
       task -> {
-        Thread thread = new Thread(task, "backup");
-        thread.setDaemon(true);
+        Thread thread = DaemonThreads.create("backup", task);
         thread.start();
       };
 

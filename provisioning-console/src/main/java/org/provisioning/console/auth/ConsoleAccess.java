@@ -13,6 +13,7 @@ import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ManagementLoginConfig;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
 
@@ -121,12 +122,7 @@ public final class ConsoleAccess implements AutoCloseable {
     new UserRoutes(replies, users, sessions, throttle, hasher, hashing, clock).register(api);
     AuditRoutes.register(api, audit, replies);
     sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "console-login-sweep");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("console-login-sweep"));
     // Clears the lockout alert when the lock ends, whether anyone tries again or not.
     sweeper.scheduleWithFixedDelay(throttle::sweep, 30, 30, TimeUnit.SECONDS);
   }

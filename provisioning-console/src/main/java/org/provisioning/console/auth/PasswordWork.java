@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.console.api.ApiResponse;
 
 /**
@@ -30,11 +31,7 @@ final class PasswordWork {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUE),
-            r -> {
-              Thread t = new Thread(r, "console-password");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.factory("console-password"));
     executor.allowCoreThreadTimeOut(true);
   }
 
