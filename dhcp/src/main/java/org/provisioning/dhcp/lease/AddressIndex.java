@@ -148,7 +148,8 @@ final class AddressIndex {
         LeaseRecord there = standing(e);
         if (there == null) {
           reusable = reusable < 0 ? i : reusable;
-        } else if (maxPerKey != UNBOUNDED && key.same(there, lease)) {
+        } else if (maxPerKey != UNBOUNDED && key.same(there, lease) && found < sameKey.length) {
+          // At most maxPerKey stand for a key (each add keeps that bound); the guard is for safety.
           sameKey[found++] = i;
         }
       } else if (reusable < 0 && standing(e) == null) {
