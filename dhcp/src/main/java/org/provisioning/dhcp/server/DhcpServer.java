@@ -433,10 +433,16 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
         (record, e) -> {
           if (e != null) {
             journalFailed(e, committed.leaseChange());
+            return;
+          }
+          CompletableFuture<Void> replicated = replication.replicated(record);
+          if (replicated.isDone()) {
+            // Nothing to wait for (standalone, or answered at once): no stage to allocate for the
+            // ACK.
+            send(request, committed, receivedAt);
           } else {
-            replication
-                .replicated(record)
-                .whenComplete((ignored, notReplicated) -> send(request, committed, receivedAt));
+            replicated.whenComplete(
+                (ignored, notReplicated) -> send(request, committed, receivedAt));
           }
         });
   }

@@ -12,7 +12,7 @@ import org.provisioning.common.bus.BusRecord;
 public interface ReplicationGate {
 
   /** Answers at once: a standalone server has no partner to wait for. */
-  ReplicationGate NONE = record -> CompletableFuture.completedFuture(null);
+  ReplicationGate NONE = record -> Answered.AT_ONCE;
 
   /**
    * Completes once the record may be acknowledged to the client: replicated, or the bound on
@@ -20,4 +20,13 @@ public interface ReplicationGate {
    * never stops service.
    */
   CompletableFuture<Void> replicated(BusRecord record);
+
+  /**
+   * One completed future for every record {@link #NONE} lets through: nothing completes it again.
+   */
+  final class Answered {
+    static final CompletableFuture<Void> AT_ONCE = CompletableFuture.completedFuture(null);
+
+    private Answered() {}
+  }
 }
