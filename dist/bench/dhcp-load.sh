@@ -22,7 +22,9 @@
 #                           [--servers "provisiond kea null"] [--no-profile]
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (2 ms linger), no
-# DHCP work: what fsync-before-ACK costs the measurement by itself. And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
+# DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
+# with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses.
+# And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's; and
 # provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
 # informs go to a port nobody answers, with the pool's marks at 1 % and 2 % so that alerts are raised
@@ -230,9 +232,10 @@ EOY
     null)
       gcc -O2 -o "$work/null-dhcp" "$shared/null-dhcp.c"
       start_server null "$work/null-dhcp" 127.0.0.1 ;;
-    null-durable)
+    null-durable | null-durable-replies)
       gcc -O2 -pthread -o "$work/null-durable" "$here/null-durable.c"
-      start_server null-durable "$work/null-durable" 127.0.0.1 "$work/null-durable.journal" ;;
+      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 2000 \
+        "$([[ $1 == null-durable-replies ]] && echo provisiond-replies || echo minimal)" ;;
     *) die "unknown server $1" ;;
   esac
 }
@@ -349,6 +352,8 @@ if [[ -n ${best[provisiond]:-} ]]; then
     echo "provisiond clean rate / null responder's: $(ratio "${best[provisiond]}" "${best[null]}") (target >= 0.95)"
   [[ -n ${best[null-durable]:-} ]] &&
     echo "provisiond clean rate / durable null responder's: $(ratio "${best[provisiond]}" "${best[null-durable]}")"
+  [[ -n ${best[null-durable-replies]:-} ]] &&
+    echo "provisiond clean rate / durable null responder's with provisiond's replies: $(ratio "${best[provisiond]}" "${best[null-durable-replies]}")"
   [[ -n ${best[kea]:-} ]] &&
     echo "provisiond clean rate / Kea's: $(ratio "${best[provisiond]}" "${best[kea]}")"
   [[ -n ${cpu[kea]:-} ]] &&
