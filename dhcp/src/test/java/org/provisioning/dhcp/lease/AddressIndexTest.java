@@ -147,13 +147,7 @@ class AddressIndexTest {
     }
     assertEquals(capacity, index.capacity());
     for (int i = 0; i < 20; i++) {
-      String name = "h199-" + i;
-      assertEquals(
-          BASE + i,
-          index
-              .newest(LeaseKeys.HOSTNAME.hash(lease(0, name, 0)), l -> l.hostname().equals(name))
-              .address()
-              .value());
+      assertEquals(BASE + i, byHostname(index, "h199-" + i).address().value());
     }
   }
 
@@ -166,16 +160,10 @@ class AddressIndexTest {
     }
     assertTrue(index.capacity() >= 2 * count, "capacity " + index.capacity());
     for (int i = 0; i < count; i++) {
-      String name = "n" + i;
-      assertEquals(
-          BASE + i,
-          index
-              .newest(LeaseKeys.HOSTNAME.hash(lease(0, name, 0)), l -> l.hostname().equals(name))
-              .address()
-              .value());
+      assertEquals(BASE + i, byHostname(index, "n" + i).address().value());
     }
     index.clear();
-    assertNull(index.newest(LeaseKeys.HOSTNAME.hash(lease(0, "n1", 0)), l -> true));
+    assertNull(byHostname(index, "n1"));
   }
 
   /** While the writer adds and rebuilds, a reader finds each key stored before it looked. */
@@ -195,9 +183,7 @@ class AddressIndexTest {
                   continue;
                 }
                 String name = "r" + random.nextInt(upTo);
-                LeaseRecord found =
-                    index.newest(
-                        LeaseKeys.HOSTNAME.hash(lease(0, name, 0)), l -> l.hostname().equals(name));
+                LeaseRecord found = byHostname(index, name);
                 if (found == null || !found.hostname().equals(name)) {
                   failure.set(name + " gave " + found);
                 }
@@ -210,6 +196,12 @@ class AddressIndexTest {
     }
     reader.join();
     assertNull(failure.get());
+  }
+
+  /** The newest lease of a hostname, through an index by {@link LeaseKeys#HOSTNAME}. */
+  private static LeaseRecord byHostname(AddressIndex index, String hostname) {
+    return index.newest(
+        LeaseKeys.HOSTNAME.hash(lease(0, hostname, 0)), l -> l.hostname().equals(hostname));
   }
 
   /** A key by hostname with a real hash. */
