@@ -19,7 +19,9 @@
 #   apt-get install -y kea-admin kea-dhcp4-server gcc iproute2
 #
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
-#                           [--servers "provisiond kea null"] [--no-profile]
+#                           [--servers "provisiond kea null"] [--no-profile] [--steady "15200 6"]
+# --steady "RATE N" adds, after each ladder, N steps at RATE and prints how many were clean: near
+# the ceiling one ladder's highest clean step moves by thousands between runs, a count does not.
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (2 ms linger), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
@@ -50,6 +52,8 @@ cpu_rate=6000
 warm_seconds=10
 servers="provisiond kea null"
 profile=1
+steady_rate=""
+steady_steps=0
 while (($#)); do
   case $1 in
     --rates) rates=$2; shift ;;
@@ -57,6 +61,7 @@ while (($#)); do
     --cpu-rate) cpu_rate=$2; shift ;;
     --servers) servers=$2; shift ;;
     --no-profile) profile=0 ;;
+    --steady) read -r steady_rate steady_steps <<<"$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -142,7 +147,7 @@ await() {
   die "$what: not within 30 s"
 }
 
-declare -A best avg max cpu cpu_at cpu_line
+declare -A best avg max cpu cpu_at cpu_line steady
 provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/provisiond")
 [[ -n $provisiond_opts ]] || die "cannot read the default JAVA_OPTS from bin/provisiond"
 
@@ -240,6 +245,12 @@ EOY
   esac
 }
 
+# clean_step DROPS_DO DROPS_RA ACHIEVED: true when both stages dropped under 0.1 %.
+clean_step() {
+  awk -v x="$1" -v y="$2" -v ach="$3" \
+    'BEGIN{exit !(x ~ /^[0-9.e-]+$/ && y ~ /^[0-9.e-]+$/ && x < 0.1 && y < 0.1 && ach > 0)}'
+}
+
 measure() {
   local name=$1 r row achieved d1 d2 a m unclean=0
   echo "== $name: warm-up ${warm_seconds} s at 4000/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -252,8 +263,7 @@ measure() {
       grep -E '^ *[0-9]+ ' | head -1)
     echo "$row"
     read -r _ achieved d1 d2 a m <<<"$row"
-    if awk -v x="$d1" -v y="$d2" -v ach="$achieved" \
-         'BEGIN{exit !(x ~ /^[0-9.e-]+$/ && y ~ /^[0-9.e-]+$/ && x < 0.1 && y < 0.1 && ach > 0)}'; then
+    if clean_step "$d1" "$d2" "$achieved"; then
       unclean=0
       if awk -v a="$achieved" -v b="${best[$name]}" 'BEGIN{exit !(a > b)}'; then
         best[$name]=$achieved; avg[$name]=$a; max[$name]=$m
@@ -263,6 +273,18 @@ measure() {
       ((unclean < 2)) || { echo "(two unclean steps: ladder stopped)"; break; }
     fi
   done
+  if [[ -n $steady_rate ]]; then
+    echo "== $name: $steady_steps steps of $seconds s at $steady_rate/s"
+    local step clean=0
+    for ((step = 0; step < steady_steps; step++)); do
+      row=$(shared '^max clean' dhcp-rate.sh --running --rates "$steady_rate" --seconds "$seconds" |
+        grep -E '^ *[0-9]+ ' | head -1)
+      echo "$row"
+      read -r _ achieved d1 d2 a m <<<"$row"
+      ! clean_step "$d1" "$d2" "$achieved" || clean=$((clean + 1))
+    done
+    steady[$name]="$clean of $steady_steps"
+  fi
   # Kea's pair collapses above about 2,000/s: its CPU is read at 1,500/s, as in ../shared/bench.
   local rate=$cpu_rate
   [[ $name != kea-pair ]] || ((rate <= 1500)) || rate=1500
@@ -346,6 +368,11 @@ for server in $servers; do
   printf '| %-15s | %15s | %11s | %11s | %24s |\n' "$server" "${best[$server]}" "${avg[$server]}" \
     "${max[$server]}" "${cpu[$server]:-?} (${cpu_at[$server]:-?})"
 done
+if [[ -n $steady_rate ]]; then
+  for server in $servers; do
+    echo "clean steps at $steady_rate/s: $server ${steady[$server]:-?}"
+  done
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a+0 > 0 && b+0 > 0) printf "%.2f", a/b; else printf "?" }'; }
 if [[ -n ${best[provisiond]:-} ]]; then
   [[ -n ${best[null]:-} ]] &&
