@@ -54,10 +54,8 @@ final class ReplyFactory {
       // The prepared options, with the client's own echoed options copied in if any.
       options = echoed(request, base.options(type));
     } else {
-      DhcpOptions.Builder own = base.options(type).toBuilder();
-      if (bootFile != null) {
-        own.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
-      }
+      DhcpOptions.Builder own =
+          base.options(type).toBuilder().string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
       echo(request, own);
       options = own.build();
     }

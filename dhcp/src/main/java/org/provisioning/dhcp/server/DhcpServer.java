@@ -437,8 +437,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
           }
           CompletableFuture<Void> replicated = replication.replicated(record);
           if (replicated.isDone()) {
-            // Nothing to wait for (standalone, or answered at once): no stage to allocate for the
-            // ACK.
+            // Nothing to wait for (standalone, or answered at once): no stage to allocate.
             send(request, committed, receivedAt);
           } else {
             replicated.whenComplete(
