@@ -49,22 +49,16 @@ final class ReplyFactory {
     if (bootFile != null) {
       bootFile = bootFileNamer.apply(bootFile);
     }
-    DhcpOptions options;
-    if (bootFile == null) {
-      // The prepared options, with the client's own echoed options copied in if any.
-      options = echoed(request, base.options(type));
-    } else {
-      DhcpOptions.Builder own =
-          base.options(type).toBuilder().string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
-      echo(request, own);
-      options = own.build();
+    DhcpOptions options = base.options(type);
+    if (bootFile != null) {
+      options = options.toBuilder().string(DhcpOptionCode.BOOTFILE_NAME, bootFile).build();
     }
     return request
         .replyBuilder(type)
         .yourAddress(address)
         .nextServerAddress(base.nextServer)
         .bootFileName(fileField(bootFile))
-        .options(options)
+        .options(echoed(request, options))
         .build();
   }
 
@@ -77,13 +71,12 @@ final class ReplyFactory {
     if (bootFile != null) {
       options.string(DhcpOptionCode.BOOTFILE_NAME, bootFile);
     }
-    echo(request, options);
     return request
         .replyBuilder(DhcpMessageType.ACK)
         .clientAddress(request.clientAddress())
         .nextServerAddress(base.nextServer)
         .bootFileName(fileField(bootFile))
-        .options(options.build())
+        .options(echoed(request, options.build()))
         .build();
   }
 
@@ -95,30 +88,26 @@ final class ReplyFactory {
   }
 
   DhcpOptions nakOptions(DhcpMessage request, String message) {
-    DhcpOptions.Builder options =
+    return echoed(
+        request,
         DhcpOptions.builder()
             .ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, plan.serverIdentifier)
-            .string(DhcpOptionCode.MESSAGE, message);
-    echo(request, options);
-    return options.build();
+            .string(DhcpOptionCode.MESSAGE, message)
+            .build());
   }
 
-  /** {@link #echo} without a builder: the prepared options are copied once per echoed option. */
-  private DhcpOptions echoed(DhcpMessage request, DhcpOptions prepared) {
-    DhcpOptions options =
-        prepared.withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options());
+  /**
+   * The reply's options with the request's own echoed: option 82 unchanged (RFC 3046 §2.2), option
+   * 61 too if asked (RFC 6842). Each echoed option costs one copy of the collection; a request
+   * without them, none.
+   */
+  private DhcpOptions echoed(DhcpMessage request, DhcpOptions options) {
+    DhcpOptions echoed =
+        options.withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options());
     if (plan.config.policies().echoClientId()) {
-      options = options.withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, request.options());
+      echoed = echoed.withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, request.options());
     }
-    return options;
-  }
-
-  /** Option 82 goes back unchanged (RFC 3046 §2.2); option 61 too if asked (RFC 6842). */
-  private void echo(DhcpMessage request, DhcpOptions.Builder options) {
-    options.copy(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options());
-    if (plan.config.policies().echoClientId()) {
-      options.copy(DhcpOptionCode.CLIENT_IDENTIFIER, request.options());
-    }
+    return echoed;
   }
 
   private Prepared prepared(
