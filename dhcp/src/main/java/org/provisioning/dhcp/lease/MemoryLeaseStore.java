@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.provisioning.common.lease.LeaseFilter;
 import org.provisioning.common.lease.LeaseQuery;
@@ -59,66 +60,55 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   public MemoryLeaseStore(long expectedLeases) {
     int expected = (int) Math.max(16, Math.min(expectedLeases, MAX_PRESIZED_LEASES));
     byAddress = new LeaseTable(expected);
-    byClient = new AddressIndex(byAddress, LeaseKey.CLIENT, 1, expected);
-    byHardware =
-        new AddressIndex(byAddress, LeaseKey.HARDWARE, MAX_ADDRESSES_PER_HARDWARE, expected);
+    byClient = new AddressIndex(byAddress, CLIENT, 1, expected);
+    byHardware = new AddressIndex(byAddress, HARDWARE, MAX_ADDRESSES_PER_HARDWARE, expected);
     byRemoteId =
         new AddressIndex(
-            byAddress,
-            LeaseKey.REMOTE_ID,
-            AddressIndex.UNBOUNDED,
-            Math.min(expected, INITIAL_REMOTE_IDS));
+            byAddress, REMOTE_ID, AddressIndex.UNBOUNDED, Math.min(expected, INITIAL_REMOTE_IDS));
   }
 
-  /** The keys the indexes are by. */
-  private enum LeaseKey implements AddressIndex.Key {
-    CLIENT {
-      @Override
-      public boolean presentIn(LeaseRecord lease) {
-        return true;
-      }
+  /** The key of the client index: option 61, or the hardware type and address. */
+  private static final AddressIndex.Key CLIENT =
+      new AddressIndex.Key() {
+        @Override
+        public boolean presentIn(LeaseRecord lease) {
+          return true;
+        }
 
-      @Override
-      public int hash(LeaseRecord lease) {
-        return ClientKey.hashOf(lease);
-      }
+        @Override
+        public int hash(LeaseRecord lease) {
+          return ClientKey.hashOf(lease);
+        }
 
-      @Override
-      public boolean same(LeaseRecord a, LeaseRecord b) {
-        return ClientKey.same(a, b);
-      }
-    },
-    HARDWARE {
-      @Override
-      public boolean presentIn(LeaseRecord lease) {
-        return lease.hardwareAddress().length > 0;
-      }
+        @Override
+        public boolean same(LeaseRecord a, LeaseRecord b) {
+          return ClientKey.same(a, b);
+        }
+      };
 
-      @Override
-      public int hash(LeaseRecord lease) {
-        return ByteKey.hash(lease.hardwareAddress());
-      }
+  private static final OctetsKey HARDWARE = new OctetsKey(LeaseRecord::hardwareAddress);
+  private static final OctetsKey REMOTE_ID = new OctetsKey(LeaseRecord::remoteId);
 
-      @Override
-      public boolean same(LeaseRecord a, LeaseRecord b) {
-        return Arrays.equals(a.hardwareAddress(), b.hardwareAddress());
-      }
-    },
-    REMOTE_ID {
-      @Override
-      public boolean presentIn(LeaseRecord lease) {
-        return lease.remoteId().length > 0;
-      }
+  /** A key that is one of the lease's octet strings; a lease whose string is empty has none. */
+  private record OctetsKey(Function<LeaseRecord, byte[]> octets) implements AddressIndex.Key {
+    @Override
+    public boolean presentIn(LeaseRecord lease) {
+      return octets.apply(lease).length > 0;
+    }
 
-      @Override
-      public int hash(LeaseRecord lease) {
-        return ByteKey.hash(lease.remoteId());
-      }
+    @Override
+    public int hash(LeaseRecord lease) {
+      return ByteKey.hash(octets.apply(lease));
+    }
 
-      @Override
-      public boolean same(LeaseRecord a, LeaseRecord b) {
-        return Arrays.equals(a.remoteId(), b.remoteId());
-      }
+    @Override
+    public boolean same(LeaseRecord a, LeaseRecord b) {
+      return Arrays.equals(octets.apply(a), octets.apply(b));
+    }
+
+    /** Whether a lease holds these octets: what a lookup by them compares on each candidate. */
+    Predicate<LeaseRecord> holding(byte[] value) {
+      return lease -> Arrays.equals(octets.apply(lease), value);
     }
   }
 
@@ -135,9 +125,7 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   @Override
   public Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress) {
     return Optional.ofNullable(
-        byHardware.newest(
-            ByteKey.hash(hardwareAddress),
-            lease -> Arrays.equals(lease.hardwareAddress(), hardwareAddress)));
+        byHardware.newest(ByteKey.hash(hardwareAddress), HARDWARE.holding(hardwareAddress)));
   }
 
   @Override
@@ -154,7 +142,7 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
     int[] count = {0};
     byRemoteId.forEach(
         ByteKey.hash(remoteId),
-        lease -> Arrays.equals(lease.remoteId(), remoteId),
+        REMOTE_ID.holding(remoteId),
         lease -> {
           if (lease.holdsAddressAt(nowMillis) && which.test(lease)) {
             count[0]++;
@@ -180,14 +168,10 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
       byAddress(filter.address()).ifPresent(lowest);
     } else if (filter.hardwareAddress() != null) {
       byte[] hardware = filter.hardwareAddress();
-      byHardware.forEach(
-          ByteKey.hash(hardware),
-          lease -> Arrays.equals(lease.hardwareAddress(), hardware),
-          lowest);
+      byHardware.forEach(ByteKey.hash(hardware), HARDWARE.holding(hardware), lowest);
     } else if (filter.remoteId() != null) {
       byte[] remoteId = filter.remoteId();
-      byRemoteId.forEach(
-          ByteKey.hash(remoteId), lease -> Arrays.equals(lease.remoteId(), remoteId), lowest);
+      byRemoteId.forEach(ByteKey.hash(remoteId), REMOTE_ID.holding(remoteId), lowest);
     } else if (filter.clientId() != null) {
       byClient(ClientKey.ofClientId(filter.clientId())).ifPresent(lowest);
     } else if (filter.range() != null && filter.range().size() < byAddress.size()) {
