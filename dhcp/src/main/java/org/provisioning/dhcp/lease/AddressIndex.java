@@ -158,7 +158,7 @@ final class AddressIndex {
     }
     if (maxPerKey == UNBOUNDED) {
       if (own < 0) {
-        store(s, reusable >= 0 ? reusable : i, entry(hash, address));
+        store(s, reusable >= 0 ? reusable : i, entry(hash, address), lease);
       }
       return;
     }
@@ -167,7 +167,7 @@ final class AddressIndex {
     int target = own;
     while (found + 1 > maxPerKey) {
       int oldest = oldestOf(s, found);
-      if (oldest < 0 || isNewer(s, sameKey[oldest], lease)) {
+      if (isNewer(s, sameKey[oldest], lease)) {
         // This lease is the oldest: it does not stay in the index.
         if (own >= 0) {
           drop(s, own);
@@ -191,14 +191,14 @@ final class AddressIndex {
     if (target < 0) {
       target = reusable >= 0 ? reusable : i;
     }
-    store(s, target, entry(hash, address));
+    store(s, target, entry(hash, address), lease);
   }
 
-  /** The index in {@link #sameKey} of the oldest of the first {@code found}, or -1 if none. */
+  /** The index in {@link #sameKey} of the oldest of the first {@code found} (at least one). */
   private int oldestOf(Slots s, int found) {
-    int oldest = -1;
-    for (int k = 0; k < found; k++) {
-      if (oldest < 0 || isOlder(s, sameKey[k], sameKey[oldest])) {
+    int oldest = 0;
+    for (int k = 1; k < found; k++) {
+      if (isOlder(s, sameKey[k], sameKey[oldest])) {
         oldest = k;
       }
     }
@@ -223,11 +223,12 @@ final class AddressIndex {
     ENTRIES.setRelease(s.entries, slot, DROPPED);
   }
 
-  private void store(Slots s, int slot, long entry) {
+  /** Puts the lease's entry in a slot; taking an empty one past half full, rebuilds first. */
+  private void store(Slots s, int slot, long entry, LeaseRecord lease) {
     if (s.entries[slot] == 0) {
       if ((s.used + 1) * 2 > s.entries.length) {
         rebuild(s);
-        add(leases.get(addressOf(entry)));
+        add(lease); // again, in the rebuilt array
         return;
       }
       s.used++;
@@ -243,28 +244,29 @@ final class AddressIndex {
    * quarter of it, and publishes it.
    */
   private void rebuild(Slots old) {
+    // Each entry is checked once (a lease lookup and a key hash): the slots of those that stand.
+    int[] kept = new int[old.used];
     int standing = 0;
-    for (long e : old.entries) {
+    for (int j = 0; j < old.entries.length; j++) {
+      long e = old.entries[j];
       if (e != 0 && standing(e) != null) {
-        standing++;
+        kept[standing++] = j;
       }
     }
     int capacity = Math.max(initialCapacity, LeaseTable.capacityFor(standing * 2));
     Slots built = new Slots(capacity, stamped());
-    for (int j = 0; j < old.entries.length; j++) {
-      long e = old.entries[j];
-      if (e != 0 && standing(e) != null) {
-        int i = built.home(hashOf(e));
-        while (built.entries[i] != 0) {
-          i = built.next(i);
-        }
-        built.entries[i] = e;
-        if (built.stamps != null) {
-          built.stamps[i] = old.stamps[j];
-        }
-        built.used++;
+    for (int k = 0; k < standing; k++) {
+      long e = old.entries[kept[k]];
+      int i = built.home(hashOf(e));
+      while (built.entries[i] != 0) {
+        i = built.next(i);
+      }
+      built.entries[i] = e;
+      if (built.stamps != null) {
+        built.stamps[i] = old.stamps[kept[k]];
       }
     }
+    built.used = standing;
     slots = built;
   }
 
