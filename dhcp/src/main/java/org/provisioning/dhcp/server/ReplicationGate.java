@@ -11,8 +11,19 @@ import org.provisioning.common.bus.BusRecord;
 @FunctionalInterface
 public interface ReplicationGate {
 
-  /** Answers at once: a standalone server has no partner to wait for. */
-  ReplicationGate NONE = record -> Answered.AT_ONCE;
+  /**
+   * Answers at once: a standalone server has no partner to wait for. Every record gets the same
+   * completed future; completing it again changes nothing.
+   */
+  ReplicationGate NONE =
+      new ReplicationGate() {
+        private final CompletableFuture<Void> atOnce = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletableFuture<Void> replicated(BusRecord record) {
+          return atOnce;
+        }
+      };
 
   /**
    * Completes once the record may be acknowledged to the client: replicated, or the bound on
@@ -20,13 +31,4 @@ public interface ReplicationGate {
    * never stops service.
    */
   CompletableFuture<Void> replicated(BusRecord record);
-
-  /**
-   * One completed future for every record {@link #NONE} lets through: nothing completes it again.
-   */
-  final class Answered {
-    static final CompletableFuture<Void> AT_ONCE = CompletableFuture.completedFuture(null);
-
-    private Answered() {}
-  }
 }
