@@ -13,10 +13,10 @@ import org.provisioning.common.lease.LeaseRecord;
  * collector to mark.
  *
  * <p>An entry stands while the lease at its address still has a key of its hash; an address that
- * passes to another client needs no removal, its entry simply stops standing. Probing reuses such
- * entries and those it has dropped on purpose ({@link #DROPPED}); a rebuild, when the array is half
- * full, leaves them out. A lookup compares the key itself on each lease it reaches, so hashes that
- * collide only cost a comparison.
+ * passes to another client needs no removal, its entry simply stops standing. Probing reuses the
+ * entries it has dropped on purpose ({@link #DROPPED}), and stale ones once the array fills up; a
+ * rebuild, when the array is half full, leaves them out. A lookup compares the key itself on each
+ * lease it reaches, so hashes that collide only cost a comparison.
  *
  * <p>Each key keeps its {@code maxPerKey} newest leases: the latest granted or renewed ({@code
  * startMillis}), and of equal ones the latest stored. One writer at a time; readers on any thread
@@ -79,6 +79,15 @@ final class AddressIndex {
     int next(int slot) {
       return (slot + 1) & (entries.length - 1);
     }
+
+    /**
+     * Past three eighths full, with a rebuild due at half: only then is another key's entry worth
+     * its check (a lease lookup, likely a cache miss, and a hash of its key) for a stale slot to
+     * reuse. Below, stale entries wait for the rebuild.
+     */
+    boolean isCrowded() {
+      return used * 8L > entries.length * 3L;
+    }
   }
 
   AddressIndex(LeaseTable leases, Key key, int maxPerKey, int expected) {
@@ -140,6 +149,7 @@ final class AddressIndex {
     int own = -1;
     int reusable = -1;
     int found = 0;
+    boolean crowded = s.isCrowded();
     int i = s.home(hash);
     for (long e; (e = s.entries[i]) != 0; i = s.next(i)) {
       if (e == entry(hash, address)) {
@@ -152,7 +162,7 @@ final class AddressIndex {
           // At most maxPerKey stand for a key (each add keeps that bound); the guard is for safety.
           sameKey[found++] = i;
         }
-      } else if (reusable < 0 && standing(e) == null) {
+      } else if (reusable < 0 && (e == DROPPED || (crowded && standing(e) == null))) {
         reusable = i;
       }
     }

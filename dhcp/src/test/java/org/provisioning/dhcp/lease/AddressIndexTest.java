@@ -151,6 +151,50 @@ class AddressIndexTest {
     }
   }
 
+  /**
+   * Below three eighths full, an add reads no other key's lease: each such check is a lease lookup
+   * and a hash, cache misses on a large table, on the engine's thread. Stale entries then wait for
+   * the rebuild, which still leaves them out.
+   */
+  @Test
+  void aSparseIndexChecksNoOtherKeysLeaseOnAdd() {
+    AtomicInteger hashed = new AtomicInteger();
+    AddressIndex.Key counting =
+        new AddressIndex.Key() {
+          @Override
+          public boolean presentIn(LeaseRecord lease) {
+            return LeaseKeys.HOSTNAME.presentIn(lease);
+          }
+
+          @Override
+          public int hash(LeaseRecord lease) {
+            hashed.incrementAndGet();
+            return LeaseKeys.HOSTNAME.hash(lease);
+          }
+
+          @Override
+          public boolean same(LeaseRecord a, LeaseRecord b) {
+            return LeaseKeys.HOSTNAME.same(a, b);
+          }
+        };
+    AddressIndex index = new AddressIndex(table, counting, 1, 1024);
+    // An eighth full, then a quarter with the stale entries: as a store sized for its pools runs.
+    int count = index.capacity() / 8;
+    for (int i = 0; i < count; i++) {
+      put(index, lease(i, "s" + i, 1));
+    }
+    // Addresses pass to new clients: each old entry turns stale, and no add looks at it.
+    hashed.set(0);
+    for (int i = 0; i < count; i++) {
+      put(index, lease(i, "t" + i, 2));
+    }
+    assertEquals(count, hashed.get(), "one hash per add, its own");
+    for (int i = 0; i < count; i++) {
+      assertEquals(BASE + i, byHostname(index, "t" + i).address().value());
+      assertNull(byHostname(index, "s" + i));
+    }
+  }
+
   @Test
   void itGrowsWhenStandingEntriesFillItAndClearEmpties() {
     AddressIndex index = new AddressIndex(table, LeaseKeys.HOSTNAME, 1, 16);
