@@ -58,13 +58,20 @@ public record LeaseRecord(
     checkShort("client id", clientId.length);
     checkShort("remote id", remoteId.length);
     checkShort("circuit id", circuitId.length);
-    checkShort("hostname", hostname.getBytes(StandardCharsets.UTF_8).length);
-    checkShort("client class", clientClass.getBytes(StandardCharsets.UTF_8).length);
+    checkShort("hostname", hostname);
+    checkShort("client class", clientClass);
   }
 
   private static void checkShort(String what, int length) {
     if (length > 255) {
       throw new IllegalArgumentException(what + " longer than 255 octets");
+    }
+  }
+
+  /** Encodes the text only when it might be too long: UTF-8 takes at most 3 octets a char. */
+  private static void checkShort(String what, String text) {
+    if (text.length() * 3 > 255) {
+      checkShort(what, text.getBytes(StandardCharsets.UTF_8).length);
     }
   }
 
@@ -179,6 +186,54 @@ public record LeaseRecord(
           circuitId);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("lease record truncated", e);
+    }
+  }
+
+  /**
+   * Fields of a record's binary form read in place, for an index that keeps the records' bytes: no
+   * decode, nothing allocated. The layout is {@link #encode}'s: format, address, state, hardware
+   * type, then the hardware address and the client-id, each a length octet and octets.
+   */
+  public static final class Encoded {
+    private static final int ADDRESS = 1;
+    private static final int HARDWARE_TYPE = 6;
+    private static final int HARDWARE_LENGTH = 7;
+
+    private Encoded() {}
+
+    /** Whether the bytes are of the known format and long enough for the fields read here. */
+    public static boolean isReadable(byte[] record) {
+      return record.length > HARDWARE_LENGTH
+          && (record[0] & 0xff) == FORMAT
+          && record.length >= clientIdOffset(record) // its length octet is there
+          && record.length >= clientIdOffset(record) + clientIdLength(record);
+    }
+
+    public static int address(byte[] record) {
+      return ((record[ADDRESS] & 0xff) << 24)
+          | ((record[ADDRESS + 1] & 0xff) << 16)
+          | ((record[ADDRESS + 2] & 0xff) << 8)
+          | (record[ADDRESS + 3] & 0xff);
+    }
+
+    public static int hardwareType(byte[] record) {
+      return record[HARDWARE_TYPE] & 0xff;
+    }
+
+    public static int hardwareAddressOffset() {
+      return HARDWARE_LENGTH + 1;
+    }
+
+    public static int hardwareAddressLength(byte[] record) {
+      return record[HARDWARE_LENGTH] & 0xff;
+    }
+
+    public static int clientIdOffset(byte[] record) {
+      return hardwareAddressOffset() + hardwareAddressLength(record) + 1;
+    }
+
+    public static int clientIdLength(byte[] record) {
+      return record[clientIdOffset(record) - 1] & 0xff;
     }
   }
 

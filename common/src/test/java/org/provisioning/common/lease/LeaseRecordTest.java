@@ -2,6 +2,7 @@ package org.provisioning.common.lease;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,31 @@ class LeaseRecordTest {
     assertEquals(modem, LeaseRecord.decode(bytes));
     assertArrayEquals(bytes, LeaseRecord.decode(bytes).encode());
     assertTrue(bytes.length < 80, "compact: " + bytes.length + " octets");
+  }
+
+  @Test
+  void theEncodedFormReadsInPlaceWhatIndexesNeed() {
+    byte[] bytes = modem.encode();
+    assertTrue(LeaseRecord.Encoded.isReadable(bytes));
+    assertEquals(modem.address().value(), LeaseRecord.Encoded.address(bytes));
+    assertEquals(1, LeaseRecord.Encoded.hardwareType(bytes));
+    int hw = LeaseRecord.Encoded.hardwareAddressOffset();
+    assertArrayEquals(
+        modem.hardwareAddress(),
+        Arrays.copyOfRange(bytes, hw, hw + LeaseRecord.Encoded.hardwareAddressLength(bytes)));
+    int id = LeaseRecord.Encoded.clientIdOffset(bytes);
+    assertArrayEquals(
+        modem.clientId(),
+        Arrays.copyOfRange(bytes, id, id + LeaseRecord.Encoded.clientIdLength(bytes)));
+    // Cut before the end of the client-id, or of another format: not readable in place.
+    int end = id + modem.clientId().length;
+    for (int cut = 0; cut < end; cut++) {
+      assertFalse(LeaseRecord.Encoded.isReadable(Arrays.copyOf(bytes, cut)), "cut at " + cut);
+    }
+    assertTrue(LeaseRecord.Encoded.isReadable(Arrays.copyOf(bytes, end)));
+    byte[] otherFormat = bytes.clone();
+    otherFormat[0] = 9;
+    assertFalse(LeaseRecord.Encoded.isReadable(otherFormat));
   }
 
   @Test

@@ -34,6 +34,14 @@ public final class ByteKey {
     return hash;
   }
 
+  /** {@link #mix(int, byte[])} over {@code length} octets from {@code offset}. */
+  static int mix(int hash, byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      hash = mix(hash, bytes[i]);
+    }
+    return hash;
+  }
+
   static int mix(int hash, int octet) {
     return (hash ^ (octet & 0xff)) * 0x01000193;
   }

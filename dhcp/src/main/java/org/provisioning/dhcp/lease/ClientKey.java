@@ -49,6 +49,26 @@ public final class ClientKey {
             lease.hardwareAddress());
   }
 
+  /**
+   * {@link #hashOf(LeaseRecord)} of a lease record's binary form, read in place ({@link
+   * LeaseRecord.Encoded}, which must find it readable).
+   */
+  static int hashOfEncoded(byte[] record) {
+    int idLength = LeaseRecord.Encoded.clientIdLength(record);
+    if (idLength > 0) {
+      return ByteKey.mix(
+          ByteKey.mix(ByteKey.FNV_BASIS, 'i'),
+          record,
+          LeaseRecord.Encoded.clientIdOffset(record),
+          idLength);
+    }
+    return ByteKey.mix(
+        ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'h'), LeaseRecord.Encoded.hardwareType(record)),
+        record,
+        LeaseRecord.Encoded.hardwareAddressOffset(),
+        LeaseRecord.Encoded.hardwareAddressLength(record));
+  }
+
   /** Whether the lease was granted under this key, without building the lease's key. */
   public boolean matches(LeaseRecord lease) {
     byte[] id = lease.clientId();

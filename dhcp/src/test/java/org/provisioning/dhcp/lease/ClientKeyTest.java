@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.net.Ipv4Address;
 
 class ClientKeyTest {
   private static final int MACS = 1 << 16;
@@ -29,6 +32,31 @@ class ClientKeyTest {
     assertEquals(MACS, clientKeys.size(), "distinct hashes of 65,536 consecutive MACs");
     assertEquals(MACS, byteKeys.size());
     assertTrue(polynomial.size() < MACS / 7, "what Arrays.hashCode gives: " + polynomial.size());
+  }
+
+  @Test
+  void aRecordsBinaryFormHashesAsTheDecodedLease() {
+    for (byte[] clientId : new byte[][] {null, {1, 0x00, 0x10, (byte) 0x95, 0, 0, 7}, {42}}) {
+      for (byte[] mac : new byte[][] {mac(7), {}, new byte[16]}) {
+        LeaseRecord lease =
+            new LeaseRecord(
+                Ipv4Address.parse("127.16.0.9"),
+                6,
+                mac,
+                clientId,
+                LeaseState.BOUND,
+                1,
+                2,
+                1,
+                "host",
+                "cls",
+                new byte[] {9},
+                null);
+        byte[] encoded = lease.encode();
+        assertEquals(ClientKey.hashOf(lease), ClientKey.hashOfEncoded(encoded));
+        assertEquals(ClientKey.of(lease).hashCode(), ClientKey.hashOfEncoded(encoded));
+      }
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.provisioning.dhcp.lease;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,19 @@ class LeaseHistoryIndexTest {
     return history.changes(address, 100).stream()
         .map(c -> c.lease().address() + " " + c.kind().label() + " by " + c.origin())
         .toList();
+  }
+
+  @Test
+  void leaseRecordsItCannotReadAreSkipped() {
+    LeaseRecord lease = bound(A, "02:00:00:00:00:01", 1_000);
+    byte[] truncated = Arrays.copyOf(lease.encode(), 9);
+    history.onDurable(new BusRecord(1, ++sequence, 1_000, RecordType.LEASE, truncated));
+    assertEquals(0, history.added());
+    // Readable in place but not whole (its tail cut): kept, and left out of what is shown.
+    byte[] tailCut = Arrays.copyOf(lease.encode(), lease.encode().length - 1);
+    history.onDurable(new BusRecord(1, ++sequence, 1_000, RecordType.LEASE, tailCut));
+    history.onDurable(record(1, bound(A, "02:00:00:00:00:01", 2_000)));
+    assertEquals(List.of(A + " allocated by 1"), kinds(A));
   }
 
   @Test
