@@ -25,7 +25,8 @@
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (2 ms linger), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
-# with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses.
+# with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses;
+# null-durable-t1t2 and null-durable-pad, one part of those contents alone.
 # And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's; and
 # provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
@@ -46,7 +47,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 shared=${SHARED_BENCH:-$repo/../shared/bench}
 dist=$repo/dist/target/provisioning-suite
-rates="2000 4000 6000 8000 10000 12000 14000 16000 20000 24000"
+rates="2000 4000 6000 8000 10000 12000 14000 15000 15500 16000 20000 24000"
 seconds=10
 cpu_rate=6000
 warm_seconds=10
@@ -237,10 +238,16 @@ EOY
     null)
       gcc -O2 -o "$work/null-dhcp" "$shared/null-dhcp.c"
       start_server null "$work/null-dhcp" 127.0.0.1 ;;
-    null-durable | null-durable-replies)
+    null-durable | null-durable-replies | null-durable-t1t2 | null-durable-pad)
+      local replies
+      case $1 in
+        null-durable-replies) replies=provisiond-replies ;;
+        null-durable-t1t2) replies=t1t2 ;;
+        null-durable-pad) replies=pad ;;
+        *) replies=minimal ;;
+      esac
       gcc -O2 -pthread -o "$work/null-durable" "$here/null-durable.c"
-      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 2000 \
-        "$([[ $1 == null-durable-replies ]] && echo provisiond-replies || echo minimal)" ;;
+      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 2000 "$replies" ;;
     *) die "unknown server $1" ;;
   esac
 }

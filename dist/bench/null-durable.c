@@ -5,10 +5,11 @@
  * fsync-before-ACK with group commit costs the measurement by itself, on this disk and with this
  * load generator. OFFERs leave at once from the receiving thread, as provisiond's do.
  *   gcc -O2 -pthread -o /tmp/null-durable null-durable.c
- *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 2000] [provisiond-replies]
- * With provisiond-replies, each reply also carries what provisiond's default config sends beyond
- * null-dhcp's four options (T1 and T2, option 61 echoed as RFC 6842 asks) and is padded to the 300
- * octets of a BOOTP message, as provisiond's are: perfdhcp parses every reply it receives.
+ *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 2000] [REPLIES]
+ * REPLIES is minimal (null-dhcp's four options), provisiond-replies (also what provisiond's default
+ * config sends beyond them: T1 and T2, option 61 echoed as RFC 6842 asks, padded to the 300 octets
+ * of a BOOTP message, as provisiond's are: perfdhcp parses every reply it receives), or one part
+ * of that alone: t1t2, or pad.
  * The journal file is created, filled with zeros 1 MiB ahead of the writes (as provisiond's
  * journal is), and capped at 256 MiB (then written from its start again). Loopback only. */
 #include <arpa/inet.h>
@@ -35,7 +36,7 @@ struct ack {
 
 static int sock, journal;
 static long linger_us = 2000;
-static int provisiond_replies;
+static int provisiond_replies, with_t1t2, padded;
 static struct ack queue[MAX_PENDING], batch[MAX_PENDING];
 static int queued;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -87,9 +88,12 @@ static void *writer(void *unused) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) { fprintf(stderr, "usage: %s ADDRESS JOURNAL_FILE [LINGER_US]\n", argv[0]); return 2; }
+  if (argc < 3) { fprintf(stderr, "usage: %s ADDRESS JOURNAL_FILE [LINGER_US [REPLIES]]\n", argv[0]); return 2; }
   if (argc > 3) linger_us = atol(argv[3]);
-  provisiond_replies = argc > 4 && strcmp(argv[4], "provisiond-replies") == 0;
+  const char *replies = argc > 4 ? argv[4] : "minimal";
+  provisiond_replies = strcmp(replies, "provisiond-replies") == 0;
+  with_t1t2 = provisiond_replies || strcmp(replies, "t1t2") == 0;
+  padded = provisiond_replies || strcmp(replies, "pad") == 0;
   journal = open(argv[2], O_CREAT | O_TRUNC | O_WRONLY, 0600);
   if (journal < 0) { perror("open"); return 1; }
   preallocate(PREALLOCATE);
@@ -123,9 +127,11 @@ int main(int argc, char **argv) {
     *o++ = 54; *o++ = 4; inet_pton(AF_INET, argv[1], o); o += 4;
     *o++ = 51; *o++ = 4; *o++ = 0; *o++ = 0; *o++ = 0x0e; *o++ = 0x10;
     *o++ = 1; *o++ = 4; *o++ = 255; *o++ = 0; *o++ = 0; *o++ = 0;
-    if (provisiond_replies) {
+    if (with_t1t2) {
       *o++ = 58; *o++ = 4; *o++ = 0; *o++ = 0; *o++ = 0x07; *o++ = 0x08;
       *o++ = 59; *o++ = 4; *o++ = 0; *o++ = 0; *o++ = 0x0c; *o++ = 0x4e;
+    }
+    if (provisiond_replies) {
       for (int i = 240; i + 1 < n && in[i] != 255;) {
         if (in[i] == 0) { i++; continue; }
         if (in[i] == 61 && o + 2 + in[i + 1] < out + REPLY_MAX - 1) {
@@ -136,7 +142,7 @@ int main(int argc, char **argv) {
       }
     }
     *o++ = 255;
-    if (provisiond_replies && o - out < 300) o = out + 300;
+    if (padded && o - out < 300) o = out + 300;
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(67)};
     memcpy(&to.sin_addr, in + 24, 4); /* giaddr */
     if (type == 1) {
