@@ -92,6 +92,10 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   private final Map<DhcpDecodeException.Reason, Counter> decodeErrors =
       new EnumMap<>(DhcpDecodeException.Reason.class);
 
+  /** Every reply leaves through it: the receivers and the journal writer never wait on a socket. */
+  private final ReplySender replies =
+      new ReplySender((from, datagram, to) -> from.send(datagram, to), this::sendFailed);
+
   /** Held for every call into the engine and every lease record it hands to the bus. */
   private final ReentrantLock engineLock = new ReentrantLock();
 
@@ -448,7 +452,8 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
 
   /**
    * Encodes and sends a reply, on whichever thread has it ready: the receiver for a reply that
-   * commits nothing, the journal's (or the replication's) for one that waited for its lease.
+   * commits nothing, the journal's (or the replication's) for one that waited for its lease. A
+   * thread that finds another sending hands its reply over ({@link ReplySender}).
    */
   private void send(DhcpMessage request, DhcpOutcome outcome, long receivedAt) {
     if (outcome.reply() == null) {
@@ -469,14 +474,14 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
         linkChannel != null && outcome.destination().equals(LIMITED_BROADCAST)
             ? linkChannel
             : channel;
-    try {
-      ByteBuffer datagram = buffers.datagram.clear();
-      from.send(datagram.put(buffers.octets, 0, length).flip(), to);
-      latency.recordNanos(System.nanoTime() - receivedAt);
-    } catch (IOException e) {
-      sendFailures.increment();
-      log.debug("DHCP_SEND_FAILED to={}: {}", to, e.toString());
-    }
+    ByteBuffer datagram = buffers.datagram.clear();
+    replies.send(from, datagram.put(buffers.octets, 0, length).flip(), to);
+    latency.recordNanos(System.nanoTime() - receivedAt);
+  }
+
+  private void sendFailed(SocketAddress to, IOException e) {
+    sendFailures.increment();
+    log.debug("DHCP_SEND_FAILED to={}: {}", to, e.toString());
   }
 
   /**
