@@ -23,7 +23,7 @@
 # --steady "RATE N" adds, after each ladder, N steps at RATE and prints how many were clean: near
 # the ceiling one ladder's highest clean step moves by thousands between runs, a count does not.
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
-# each ACK sent by a second thread after a group-committed write and fdatasync (2 ms linger), no
+# each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
 # with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses;
 # null-durable-t1t2 and null-durable-pad, one part of those contents alone.
@@ -247,7 +247,7 @@ EOY
         *) replies=minimal ;;
       esac
       gcc -O2 -pthread -o "$work/null-durable" "$here/null-durable.c"
-      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 2000 "$replies" ;;
+      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 4000 "$replies" ;;
     *) die "unknown server $1" ;;
   esac
 }

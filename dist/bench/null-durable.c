@@ -5,7 +5,7 @@
  * fsync-before-ACK with group commit costs the measurement by itself, on this disk and with this
  * load generator. OFFERs leave at once from the receiving thread, as provisiond's do.
  *   gcc -O2 -pthread -o /tmp/null-durable null-durable.c
- *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 2000] [REPLIES]
+ *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 4000] [REPLIES]
  * REPLIES is minimal (null-dhcp's four options), provisiond-replies (also what provisiond's default
  * config sends beyond them: T1 and T2, option 61 echoed as RFC 6842 asks, padded to the 300 octets
  * of a BOOTP message, as provisiond's are: perfdhcp parses every reply it receives), or one part
@@ -35,7 +35,7 @@ struct ack {
 };
 
 static int sock, journal;
-static long linger_us = 2000;
+static long linger_us = 4000;
 static int provisiond_replies, with_t1t2, padded;
 static struct ack queue[MAX_PENDING], batch[MAX_PENDING];
 static int queued;
