@@ -3,6 +3,7 @@ package org.provisioning.dhcp.engine;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,12 +56,11 @@ public final class DhcpEngine {
   private final Expiries offerExpiries = new Expiries();
 
   /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
-  private final java.util.Set<String> exhausted = new java.util.HashSet<>();
+  private final Set<String> exhausted = new HashSet<>();
 
   private final Expiries expiries = new Expiries();
   private ServingPlan plan;
   private ReplyFactory replies;
-  private Set<Integer> reservedAddresses;
 
   /** Written on the engine's thread by failover, read by others (DNS: who sends updates). */
   private volatile ServingMode mode = ServingMode.BOTTOM_UP;
@@ -98,19 +98,19 @@ public final class DhcpEngine {
     // Before the pools are re-marked: marking checks the marks of the new plan's pool indexes.
     highWater.reset(next.pools.size());
     replies = new ReplyFactory(next);
-    reservedAddresses = next.reservedAddresses();
     offersByClient.clear();
     offersByAddress.clear();
     offerExpiries.clear();
     expiries.clear();
     stats.resetLeaseCounts();
     long now = clock.millis();
-    for (int address : reservedAddresses) {
-      PoolPlan pool = next.poolContaining(new Ipv4Address(address));
-      if (pool != null) {
-        pool.pool().markUsed(new Ipv4Address(address));
-      }
-    }
+    next.forEachReservedAddress(
+        address -> {
+          PoolPlan pool = next.poolContaining(new Ipv4Address(address));
+          if (pool != null) {
+            pool.pool().markUsed(new Ipv4Address(address));
+          }
+        });
     store.forEach(lease -> track(null, lease, now));
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
@@ -356,7 +356,7 @@ public final class DhcpEngine {
     if (offer != null && !offer.client.equals(key) && offer.expiresAt > now) {
       return false;
     }
-    return reservedForIt || !reservedAddresses.contains(address.value());
+    return reservedForIt || !plan.isReserved(address.value());
   }
 
   private void holdOffer(ClientKey key, Choice choice, long now) {
@@ -402,8 +402,7 @@ public final class DhcpEngine {
 
   /** Frees an address in its pool unless a lease, offer or reservation still holds it. */
   private void releaseIfUnheld(Ipv4Address address, long now) {
-    if (reservedAddresses.contains(address.value())
-        || offersByAddress.containsKey(address.value())) {
+    if (plan.isReserved(address.value()) || offersByAddress.containsKey(address.value())) {
       return;
     }
     LeaseRecord lease = store.byAddress(address).orElse(null);

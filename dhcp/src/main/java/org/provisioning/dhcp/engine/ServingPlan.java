@@ -2,10 +2,10 @@ package org.provisioning.dhcp.engine;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.provisioning.common.config.ClientClassConfig;
 import org.provisioning.common.config.DhcpConfig;
 import org.provisioning.common.config.DhcpOptionsConfig;
@@ -29,11 +29,11 @@ final class ServingPlan {
   final List<PoolPlan> pools = new ArrayList<>();
   final List<DeviceClass> classes = new ArrayList<>();
   private final Map<String, DeviceClass> classesByName = new HashMap<>();
-  private final Map<Integer, List<SubnetPlan>> byRelay = new HashMap<>();
+  private final IntKeyed<List<SubnetPlan>> byRelay;
   private final Map<ByteKey, Reservation> byMac = new HashMap<>();
   private final Map<ByteKey, Reservation> byClientId = new HashMap<>();
   private final Map<ByteKey, Reservation> byRemoteId = new HashMap<>();
-  private final Map<Integer, Reservation> byAddress = new HashMap<>();
+  private final IntKeyed<Reservation> byAddress;
 
   ServingPlan(DhcpConfig config) {
     this.config = config;
@@ -43,6 +43,7 @@ final class ServingPlan {
       classes.add(compiled);
       classesByName.put(compiled.name(), compiled);
     }
+    Map<Integer, List<SubnetPlan>> relays = new HashMap<>();
     for (SubnetConfig subnetConfig : config.subnets()) {
       SubnetPlan subnet =
           new SubnetPlan(
@@ -65,9 +66,11 @@ final class ServingPlan {
         subnet.pools().add(pool);
       }
       for (Ipv4Address relay : subnetConfig.relays()) {
-        byRelay.computeIfAbsent(relay.value(), r -> new ArrayList<>()).add(subnet);
+        relays.computeIfAbsent(relay.value(), r -> new ArrayList<>()).add(subnet);
       }
     }
+    byRelay = IntKeyed.of(relays);
+    Map<Integer, Reservation> reservedAddresses = new HashMap<>();
     for (ReservationConfig reservationConfig : config.reservations()) {
       Reservation reservation =
           new Reservation(
@@ -89,9 +92,10 @@ final class ServingPlan {
             new ByteKey(Octets.parseHexOrText(reservationConfig.remoteId())), reservation);
       }
       if (reservationConfig.address() != null) {
-        byAddress.put(reservationConfig.address().value(), reservation);
+        reservedAddresses.put(reservationConfig.address().value(), reservation);
       }
     }
+    byAddress = IntKeyed.of(reservedAddresses);
   }
 
   /**
@@ -172,9 +176,13 @@ final class ServingPlan {
     return classesByName.get(name);
   }
 
-  /** Addresses reserved for someone: out of dynamic allocation. */
-  Set<Integer> reservedAddresses() {
-    return new HashSet<>(byAddress.keySet());
+  /** Whether the address is reserved for someone: out of dynamic allocation. */
+  boolean isReserved(int address) {
+    return byAddress.containsKey(address);
+  }
+
+  void forEachReservedAddress(IntConsumer action) {
+    byAddress.forEachKey(action);
   }
 
   record SubnetPlan(
