@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * The DHCP server's sockets: thin glue around the {@link DhcpEngine}. A thread per socket blocks in
  * {@code receive}, decodes, lets the engine decide and sends the reply itself; a reply that commits
  * a lease leaves only once the lease record is durable on the state bus (group-committed with every
- * other record that arrived meanwhile), sent by the thread that completes it. Malformed packets are
- * dropped and counted by reason; nothing a client sends can stop it.
+ * other record that arrived meanwhile), sent by the thread that completes it, or by the thread
+ * already sending then ({@link ReplySender}). Malformed packets are dropped and counted by reason;
+ * nothing a client sends can stop it.
  *
  * <p>The engine is not thread-safe: every call into it holds {@link #engineLock}, and the lease
  * records it produces are published under that lock too, so the journal keeps the engine's order.
