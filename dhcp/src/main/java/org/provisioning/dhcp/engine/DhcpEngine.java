@@ -52,7 +52,7 @@ public final class DhcpEngine {
   private final AlertCenter alerts;
   private final HighWaterMarks highWater;
   private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
-  private final Map<Integer, Offer> offersByAddress = new HashMap<>();
+  private final IntMap<Offer> offersByAddress = new IntMap<>();
   private final Expiries offerExpiries = new Expiries();
 
   /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
