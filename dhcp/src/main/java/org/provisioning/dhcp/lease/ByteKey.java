@@ -23,18 +23,13 @@ public final class ByteKey {
 
   /** 32-bit FNV-1a: each octet is mixed into every higher bit before the next one comes. */
   static int hash(byte[] bytes) {
-    return mix(FNV_BASIS, bytes);
+    return mix(FNV_BASIS, bytes, 0, bytes.length);
   }
 
-  /** The hash continued over more octets: a key made of parts hashes without joining them. */
-  static int mix(int hash, byte[] bytes) {
-    for (byte b : bytes) {
-      hash = mix(hash, b);
-    }
-    return hash;
-  }
-
-  /** {@link #mix(int, byte[])} over {@code length} octets from {@code offset}. */
+  /**
+   * The hash continued over {@code length} more octets from {@code offset}: a key made of parts, or
+   * lying inside a larger array, hashes without being joined or copied.
+   */
   static int mix(int hash, byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       hash = mix(hash, bytes[i]);

@@ -42,11 +42,11 @@ public final class ClientKey {
 
   /** The hash of the key a lease was granted under, without building the key. */
   static int hashOf(LeaseRecord lease) {
-    return lease.clientId().length > 0
-        ? ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'i'), lease.clientId())
-        : ByteKey.mix(
-            ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'h'), lease.hardwareType()),
-            lease.hardwareAddress());
+    byte[] id = lease.clientId();
+    byte[] hardware = lease.hardwareAddress();
+    return id.length > 0
+        ? clientIdHash(id, 0, id.length)
+        : hardwareHash(lease.hardwareType(), hardware, 0, hardware.length);
   }
 
   /**
@@ -55,18 +55,24 @@ public final class ClientKey {
    */
   static int hashOfEncoded(byte[] record) {
     int idLength = LeaseRecord.Encoded.clientIdLength(record);
-    if (idLength > 0) {
-      return ByteKey.mix(
-          ByteKey.mix(ByteKey.FNV_BASIS, 'i'),
-          record,
-          LeaseRecord.Encoded.clientIdOffset(record),
-          idLength);
-    }
+    return idLength > 0
+        ? clientIdHash(record, LeaseRecord.Encoded.clientIdOffset(record), idLength)
+        : hardwareHash(
+            LeaseRecord.Encoded.hardwareType(record),
+            record,
+            LeaseRecord.Encoded.hardwareAddressOffset(),
+            LeaseRecord.Encoded.hardwareAddressLength(record));
+  }
+
+  /** The hash of {@link #ofClientId}'s key octets ('i', the id) over the id where it lies. */
+  private static int clientIdHash(byte[] bytes, int offset, int length) {
+    return ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'i'), bytes, offset, length);
+  }
+
+  /** The hash of {@link #ofHardware}'s key octets ('h', the type, the address) in place. */
+  private static int hardwareHash(int hardwareType, byte[] bytes, int offset, int length) {
     return ByteKey.mix(
-        ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'h'), LeaseRecord.Encoded.hardwareType(record)),
-        record,
-        LeaseRecord.Encoded.hardwareAddressOffset(),
-        LeaseRecord.Encoded.hardwareAddressLength(record));
+        ByteKey.mix(ByteKey.mix(ByteKey.FNV_BASIS, 'h'), hardwareType), bytes, offset, length);
   }
 
   /** Whether the lease was granted under this key, without building the lease's key. */
