@@ -1,13 +1,14 @@
 package org.provisioning.dhcp.engine;
 
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
- * A mutable map from an int (an IPv4 address) to a value, in two arrays with linear probing: the
- * engine's offers by address, looked up for every address it considers, without the boxed key and
- * the node a {@code HashMap<Integer, V>} allocates per entry. A removal shifts the entries after it
- * back, so no tombstones build up under the churn of offers made and taken. One thread; values are
- * never null.
+ * A map from an int (an IPv4 address) to a value, in two arrays with linear probing: the engine's
+ * offers by address and its plan's relays and reserved addresses, looked up for every request
+ * without the boxed key and the node a {@code HashMap<Integer, V>} allocates. A removal shifts the
+ * entries after it back, so no tombstones build up under the churn of offers made and taken. One
+ * thread at a time (the engine's lock); values are never null.
  */
 final class IntMap<V> {
   private static final int INITIAL_CAPACITY = 16;
@@ -117,6 +118,14 @@ final class IntMap<V> {
 
   int size() {
     return size;
+  }
+
+  void forEachKey(IntConsumer action) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        action.accept(keys[i]);
+      }
+    }
   }
 
   void clear() {

@@ -29,11 +29,11 @@ final class ServingPlan {
   final List<PoolPlan> pools = new ArrayList<>();
   final List<DeviceClass> classes = new ArrayList<>();
   private final Map<String, DeviceClass> classesByName = new HashMap<>();
-  private final IntKeyed<List<SubnetPlan>> byRelay;
+  private final IntMap<List<SubnetPlan>> byRelay = new IntMap<>();
   private final Map<ByteKey, Reservation> byMac = new HashMap<>();
   private final Map<ByteKey, Reservation> byClientId = new HashMap<>();
   private final Map<ByteKey, Reservation> byRemoteId = new HashMap<>();
-  private final IntKeyed<Reservation> byAddress;
+  private final IntMap<Reservation> byAddress = new IntMap<>();
 
   ServingPlan(DhcpConfig config) {
     this.config = config;
@@ -43,7 +43,6 @@ final class ServingPlan {
       classes.add(compiled);
       classesByName.put(compiled.name(), compiled);
     }
-    Map<Integer, List<SubnetPlan>> relays = new HashMap<>();
     for (SubnetConfig subnetConfig : config.subnets()) {
       SubnetPlan subnet =
           new SubnetPlan(
@@ -66,11 +65,14 @@ final class ServingPlan {
         subnet.pools().add(pool);
       }
       for (Ipv4Address relay : subnetConfig.relays()) {
-        relays.computeIfAbsent(relay.value(), r -> new ArrayList<>()).add(subnet);
+        List<SubnetPlan> behind = byRelay.get(relay.value());
+        if (behind == null) {
+          behind = new ArrayList<>();
+          byRelay.put(relay.value(), behind);
+        }
+        behind.add(subnet);
       }
     }
-    byRelay = IntKeyed.of(relays);
-    Map<Integer, Reservation> reservedAddresses = new HashMap<>();
     for (ReservationConfig reservationConfig : config.reservations()) {
       Reservation reservation =
           new Reservation(
@@ -92,10 +94,9 @@ final class ServingPlan {
             new ByteKey(Octets.parseHexOrText(reservationConfig.remoteId())), reservation);
       }
       if (reservationConfig.address() != null) {
-        reservedAddresses.put(reservationConfig.address().value(), reservation);
+        byAddress.put(reservationConfig.address().value(), reservation);
       }
     }
-    byAddress = IntKeyed.of(reservedAddresses);
   }
 
   /**

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.net.Ipv4Address;
 
@@ -36,6 +39,9 @@ class IntMapTest {
       assertEquals(expected.size(), map.size());
     }
     expected.forEach((key, value) -> assertEquals(value, map.get(key)));
+    Set<Integer> keys = new HashSet<>();
+    map.forEachKey(key -> assertTrue(keys.add(key), "key " + key + " twice"));
+    assertEquals(expected.keySet(), keys);
   }
 
   @Test
