@@ -27,6 +27,8 @@
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
 # with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses;
 # null-durable-t1t2 and null-durable-pad, one part of those contents alone.
+# provisiond-g1 and provisiond-parallel: the packaged server under G1 or Parallel GC instead of
+# ZGC (the README compares them).
 # And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's; and
 # provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
@@ -189,6 +191,16 @@ start() {
       rm -rf "$work/provisiond/data"
       write_provisiond_config provisiond "$work/provisiond/data"
       start_server provisiond env JAVA_OPTS="$provisiond_opts" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond-g1 | provisiond-parallel)
+      # The same server under another collector than bin/provisiond's: what the collector's
+      # cycles cost the figures (ZGC marks every live lease each cycle; these two collect the
+      # young generation alone, in short pauses).
+      local gc=-XX:+UseG1GC
+      [[ $1 == provisiond-g1 ]] || gc=-XX:+UseParallelGC
+      rm -rf "$work/provisiond/data"
+      write_provisiond_config provisiond "$work/provisiond/data"
+      start_server "$1" env JAVA_OPTS="${provisiond_opts/-XX:+UseZGC/$gc}" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
     provisiond-tmpfs)
       # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
