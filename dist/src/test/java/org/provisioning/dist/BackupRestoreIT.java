@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -170,14 +169,7 @@ class BackupRestoreIT {
   /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
   private Process start(Path config, Path data, int managementPort) throws Exception {
     Path log = dir.resolve(config.getFileName() + ".log");
-    Process process = Distribution.start(log, "--config", config.toString());
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(() -> !process.isAlive() || answers(data, managementPort));
-    assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
-    return process;
+    return Distribution.startServer(config, log, () -> answers(data, managementPort));
   }
 
   private static boolean answers(Path data, int port) throws Exception {
@@ -191,13 +183,5 @@ class BackupRestoreIT {
                 HttpResponse.BodyHandlers.discarding())
             .statusCode()
         == 200;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(none)";
-    }
   }
 }

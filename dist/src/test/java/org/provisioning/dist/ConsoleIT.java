@@ -1,7 +1,6 @@
 package org.provisioning.dist;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -69,28 +67,13 @@ class ConsoleIT {
   }
 
   private Process startServer(Path config) throws IOException {
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
+    Process process = Distribution.startServer(config, dir.resolve("provisiond.log"));
     started.add(process);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(process.isAlive(), () -> "provisiond died at start:\n" + log());
     return process;
   }
 
   private String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return Distribution.read(dir.resolve("provisiond.log"));
   }
 
   /** provisionctl with a password on its standard input. */

@@ -393,7 +393,7 @@ class DebianPackageIT {
         .atMost(60, SECONDS)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !process.isAlive() || notified("READY=1"));
-    assertTrue(process.isAlive(), () -> "the service died at start:\n" + read(out));
+    assertTrue(process.isAlive(), () -> "the service died at start:\n" + Distribution.read(out));
     return process;
   }
 
@@ -486,13 +486,5 @@ class DebianPackageIT {
     Path rebuilt = dir.resolve("provisiond_" + version + "_amd64.deb");
     HostTools.check("dpkg-deb", "-Zgzip", "-z1", "--build", tree.toString(), rebuilt.toString());
     return rebuilt;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(none)";
-    }
   }
 }

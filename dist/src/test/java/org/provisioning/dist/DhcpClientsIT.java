@@ -252,7 +252,9 @@ class DhcpClientsIT {
     }
 
     String log() {
-      return read(dir.resolve("out.log")) + "\nscript events:\n" + read(dir.resolve("events"));
+      return Distribution.read(dir.resolve("out.log"))
+          + "\nscript events:\n"
+          + Distribution.read(dir.resolve("events"));
     }
   }
 
@@ -362,13 +364,5 @@ class DhcpClientsIT {
     Files.writeString(script, "#!/bin/sh\n" + body);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "(none)";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
   }
 }

@@ -1,5 +1,7 @@
 package org.provisioning.dist;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The unpacked distribution that {@code package} leaves in target/provisioning-suite (or where the
@@ -21,6 +25,9 @@ final class Distribution {
   static final Path HOME =
       Path.of(System.getProperty("provisioning.home", "target/provisioning-suite"))
           .toAbsolutePath();
+
+  /** How long a server may take to start: a cold JVM on a busy 2-core CI machine. */
+  static final Duration START_WITHIN = Duration.ofSeconds(60);
 
   private Distribution() {}
 
@@ -92,6 +99,60 @@ final class Distribution {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
+  }
+
+  /**
+   * Starts provisiond on {@code config} as {@link #start} does and returns once {@code provisionctl
+   * status} answers: what an operator waits for.
+   */
+  static Process startServer(Path config, Path log) throws IOException {
+    return startServer(
+        config,
+        log,
+        () -> run("provisionctl", "--config", config.toString(), "status").exit() == 0);
+  }
+
+  /**
+   * Starts provisiond on {@code config}, its output in {@code log}, and returns once {@code ready}
+   * holds (a probe that throws counts as not yet). Fails with the log if the server dies first or
+   * is not ready within {@link #START_WITHIN}; it is then stopped, so a caller only tracks servers
+   * that started.
+   */
+  static Process startServer(Path config, Path log, Callable<Boolean> ready) throws IOException {
+    Process process = start(log, "--config", config.toString());
+    try {
+      await()
+          .atMost(START_WITHIN)
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .until(() -> !process.isAlive() || ready.call());
+    } catch (ConditionTimeoutException e) {
+      stop(process);
+      throw new AssertionError(
+          "provisiond was not ready within " + START_WITHIN + ":\n" + read(log), e);
+    }
+    if (!process.isAlive()) {
+      throw new AssertionError("provisiond died at start:\n" + read(log));
+    }
+    return process;
+  }
+
+  private static void stop(Process process) {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A file's text (a server's log, a tool's output), or why it cannot be read. */
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(cannot read it: " + e + ")";
+    }
   }
 
   /** A TCP port free on loopback right now. */

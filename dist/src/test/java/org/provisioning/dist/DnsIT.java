@@ -97,17 +97,7 @@ class DnsIT {
                     dnsPort,
                     SECRET,
                     secondary.getLocalPort()));
-    server = Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                !server.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(server.isAlive(), () -> "provisiond died:\n" + log());
+    server = Distribution.startServer(config, dir.resolve("provisiond.log"));
   }
 
   @AfterEach
@@ -120,14 +110,6 @@ class DnsIT {
       if (!server.waitFor(10, SECONDS)) {
         server.destroyForcibly();
       }
-    }
-  }
-
-  private String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (Exception e) {
-      return "(no log)";
     }
   }
 

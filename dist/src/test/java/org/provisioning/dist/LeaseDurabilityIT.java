@@ -1,7 +1,6 @@
 package org.provisioning.dist;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,30 +43,6 @@ class LeaseDurabilityIT {
     }
   }
 
-  private Process start(Path config) throws Exception {
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(java.time.Duration.ofMillis(100))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(process.isAlive(), () -> "provisiond died:\n" + log());
-    return process;
-  }
-
-  private String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (Exception e) {
-      return "(no log)";
-    }
-  }
-
   @Test
   void everyAcknowledgedLeaseSurvivesKillDashNine() throws Exception {
     int dhcpPort = freeUdpPort();
@@ -88,7 +63,7 @@ class LeaseDurabilityIT {
                   pools: [{range: 127.16.0.10-127.16.3.250}]
             """
                 .formatted(dir.resolve("data"), Distribution.freePort(), dhcpPort));
-    server = start(config);
+    server = Distribution.startServer(config, dir.resolve("provisiond.log"));
 
     Map<Integer, Ipv4Address> acked;
     try (RelayedDhcpClient relay =
@@ -101,7 +76,7 @@ class LeaseDurabilityIT {
     assertTrue(acked.size() >= CLIENTS * 9 / 10, "most clients were acknowledged: " + acked.size());
     assertEquals(acked.size(), new HashSet<>(acked.values()).size(), "addresses unique");
 
-    server = start(config);
+    server = Distribution.startServer(config, dir.resolve("provisiond.log"));
     Result leases =
         Distribution.run(
             "provisionctl",

@@ -1,7 +1,6 @@
 package org.provisioning.dist;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,28 +44,13 @@ class ProvisiondIT {
   }
 
   private Process startServer(Path config) throws IOException {
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
+    Process process = Distribution.startServer(config, dir.resolve("provisiond.log"));
     started.add(process);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(java.time.Duration.ofMillis(100))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(process.isAlive(), () -> "provisiond died at start:\n" + log());
     return process;
   }
 
   private String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return Distribution.read(dir.resolve("provisiond.log"));
   }
 
   @Test

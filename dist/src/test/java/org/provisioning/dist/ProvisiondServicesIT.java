@@ -1,13 +1,11 @@
 package org.provisioning.dist;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,19 +93,7 @@ class ProvisiondServicesIT {
                 + "tod: {enabled: true, port: "
                 + todPort
                 + "}\n");
-    Process server =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    started.add(server);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(java.time.Duration.ofMillis(100))
-        .until(
-            () ->
-                !server.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(server.isAlive(), () -> "provisiond died at start:\n" + log());
+    started.add(Distribution.startServer(config, dir.resolve("provisiond.log")));
     assertTrue(Files.isDirectory(root), "the served root is made at start");
 
     Files.writeString(root.resolve("modem.cfg"), "static config\n");
@@ -175,13 +161,5 @@ class ProvisiondServicesIT {
     assertTrue(stats.out().contains("tftp.docsis.generated 1"), stats.out());
     assertTrue(stats.out().contains("tod.tcp.served 1"), stats.out());
     assertTrue(stats.out().contains("tod.udp.served 1"), stats.out());
-  }
-
-  private String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
   }
 }

@@ -286,15 +286,10 @@ class SetupWizardIT {
 
   private void start(Path config) throws Exception {
     Path log = config.resolveSibling("provisiond.log");
-    Process process = Distribution.start(log, "--config", config.toString());
-    started.add(process);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(() -> !process.isAlive() || api(config, "/status").has("services"));
-    assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(log));
-    assertFalse(read(log).contains("FAILOVER_NOT_PAIRED"), () -> read(log));
+    started.add(
+        Distribution.startServer(config, log, () -> api(config, "/status").has("services")));
+    assertFalse(
+        Distribution.read(log).contains("FAILOVER_NOT_PAIRED"), () -> Distribution.read(log));
   }
 
   private boolean normal(Path config) {
@@ -330,13 +325,5 @@ class SetupWizardIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return json.readTree(response.body());
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(none)";
-    }
   }
 }

@@ -341,7 +341,9 @@ class SnmpIT {
             () ->
                 !process.isAlive()
                     || (Files.exists(log) && Files.readString(log).contains("NET-SNMP version")));
-    assertTrue(process.isAlive(), () -> "snmptrapd died: " + read(dir.resolve("snmptrapd.err")));
+    assertTrue(
+        process.isAlive(),
+        () -> "snmptrapd died: " + Distribution.read(dir.resolve("snmptrapd.err")));
     return log;
   }
 
@@ -442,19 +444,7 @@ class SnmpIT {
   }
 
   private void startServer(Path config) throws Exception {
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    started.add(process);
-    await()
-        .atMost(30, SECONDS)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                !process.isAlive()
-                    || Distribution.run("provisionctl", "--config", config.toString(), "status")
-                            .exit()
-                        == 0);
-    assertTrue(process.isAlive(), () -> "provisiond died:\n" + read(dir.resolve("provisiond.log")));
+    started.add(Distribution.startServer(config, dir.resolve("provisiond.log")));
   }
 
   private JsonNode api(Path config, String path) throws Exception {
@@ -481,14 +471,6 @@ class SnmpIT {
   private static int freeUdpPort() throws IOException {
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(nothing: " + e + ")";
     }
   }
 }
