@@ -1,11 +1,6 @@
 package org.provisioning.console.auth;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -192,28 +187,14 @@ public final class AuditLog implements BusParticipant, BusListener, ReplicatedSt
 
   @Override
   public synchronized byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(entries.size());
-      for (AuditEntry entry : entries) {
-        byte[] encoded = entry.encode();
-        out.writeInt(encoded.length);
-        out.write(encoded);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return SnapshotFrames.write(entries, AuditEntry::encode);
   }
 
   @Override
   public synchronized void restore(byte[] snapshot) {
     entries.clear();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      int count = in.readInt();
-      for (int i = 0; i < count; i++) {
-        add(AuditEntry.decode(in.readNBytes(in.readInt())));
-      }
+    try {
+      SnapshotFrames.read(snapshot, encoded -> add(AuditEntry.decode(encoded)));
     } catch (IOException e) {
       log.warn("AUDIT_SNAPSHOT_UNREADABLE: {}", e.getMessage());
     }

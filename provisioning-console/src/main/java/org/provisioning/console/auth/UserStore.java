@@ -1,11 +1,6 @@
 package org.provisioning.console.auth;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -226,29 +221,14 @@ public final class UserStore implements BusParticipant, BusListener, ReplicatedS
 
   @Override
   public synchronized byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(users.size());
-      for (ConsoleUser user : users.values()) {
-        byte[] encoded = user.encode();
-        out.writeInt(encoded.length);
-        out.write(encoded);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return SnapshotFrames.write(users.values(), ConsoleUser::encode);
   }
 
   @Override
   public synchronized void restore(byte[] snapshot) {
     users.clear();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-      int count = in.readInt();
-      for (int i = 0; i < count; i++) {
-        byte[] encoded = in.readNBytes(in.readInt());
-        install(ConsoleUser.decode(encoded));
-      }
+    try {
+      SnapshotFrames.read(snapshot, encoded -> install(ConsoleUser.decode(encoded)));
     } catch (IOException e) {
       log.warn("CONSOLE_USERS_SNAPSHOT_UNREADABLE: {}", e.getMessage());
     }
