@@ -20,8 +20,13 @@
 #
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
 #                           [--servers "provisiond kea null"] [--no-profile] [--steady "15200 6"]
+#                           [--rounds N]
 # --steady "RATE N" adds, after each ladder, N steps at RATE and prints how many were clean: near
 # the ceiling one ladder's highest clean step moves by thousands between runs, a count does not.
+# --rounds N measures every server N times, the servers taking turns (round 1: each server once,
+# then round 2, ...), so that a slow minute of the VM falls on all of them; the summary then gives
+# each server's median highest clean rate and CPU, every round's value beside it, the ratios from
+# the medians, and the clean steps at the steady rate summed over the rounds.
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
@@ -57,6 +62,7 @@ servers="provisiond kea null"
 profile=1
 steady_rate=""
 steady_steps=0
+rounds=1
 while (($#)); do
   case $1 in
     --rates) rates=$2; shift ;;
@@ -65,6 +71,7 @@ while (($#)); do
     --servers) servers=$2; shift ;;
     --no-profile) profile=0 ;;
     --steady) read -r steady_rate steady_steps <<<"$2"; shift ;;
+    --rounds) rounds=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -151,6 +158,7 @@ await() {
 }
 
 declare -A best avg max cpu cpu_at cpu_line steady
+declare -A bests cpus steady_clean steady_all # over the rounds
 provisiond_opts=$(sed -n 's/^JAVA_OPTS=\${JAVA_OPTS:-\(.*\)}$/\1/p' "$dist/bin/provisiond")
 [[ -n $provisiond_opts ]] || die "cannot read the default JAVA_OPTS from bin/provisiond"
 
@@ -303,6 +311,8 @@ measure() {
       ! clean_step "$d1" "$d2" "$achieved" || clean=$((clean + 1))
     done
     steady[$name]="$clean of $steady_steps"
+    steady_clean[$name]=$((${steady_clean[$name]:-0} + clean))
+    steady_all[$name]=$((${steady_all[$name]:-0} + steady_steps))
   fi
   # Kea's pair collapses above about 2,000/s: its CPU is read at 1,500/s, as in ../shared/bench.
   local rate=$cpu_rate
@@ -348,10 +358,15 @@ threads_cpu() {
 }
 
 echo "dhcp-load: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores; rates: $rates; ${seconds} s per step"
-for server in $servers; do
-  start "$server"
-  measure "$server"
-  stop_server
+for ((round = 1; round <= rounds; round++)); do
+  ((rounds == 1)) || echo "=== round $round of $rounds"
+  for server in $servers; do
+    start "$server"
+    measure "$server"
+    stop_server
+    bests[$server]+=" ${best[$server]}"
+    cpus[$server]+=" ${cpu[$server]:-?}"
+  done
 done
 
 if ((profile)) && [[ " $servers " == *" provisiond "* ]]; then
@@ -378,8 +393,23 @@ if ((profile)) && [[ " $servers " == *" provisiond "* ]]; then
   echo "(flame graph: $flame; stacks: $stacks)"
 fi
 
+# median "V1 V2 ...": of the numbers among them; a ladder with no clean step counts as 0.
+median() {
+  tr ' ' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -n |
+    awk '{ a[NR] = $1 } END { if (!NR) print "?"; else if (NR % 2) print a[(NR + 1) / 2];
+                              else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+if ((rounds > 1)); then
+  for server in $servers; do
+    best[$server]=$(median "${bests[$server]}")
+    cpu[$server]=$(median "${cpus[$server]}")
+    steady[$server]="${steady_clean[$server]:-0} of ${steady_all[$server]:-0}"
+  done
+fi
+
 echo
 echo "== DHCP load, $(date -u +%Y-%m-%d), perfdhcp on loopback, relayed via 127.0.0.2"
+((rounds == 1)) || echo "(median of $rounds rounds; avg and max delay from the last round)"
 printf '| %-15s | %15s | %11s | %11s | %24s |\n' server "max clean /s" "avg ms" "max ms" "CPU ms / 1,000 (at /s)"
 printf '|%s|%s|%s|%s|%s|\n' ----------------- ----------------: ------------: ------------: -------------------------:
 for server in $servers; do
@@ -387,6 +417,11 @@ for server in $servers; do
   printf '| %-15s | %15s | %11s | %11s | %24s |\n' "$server" "${best[$server]}" "${avg[$server]}" \
     "${max[$server]}" "${cpu[$server]:-?} (${cpu_at[$server]:-?})"
 done
+if ((rounds > 1)); then
+  for server in $servers; do
+    echo "each round: $server max clean${bests[$server]}; CPU${cpus[$server]}"
+  done
+fi
 if [[ -n $steady_rate ]]; then
   for server in $servers; do
     echo "clean steps at $steady_rate/s: $server ${steady[$server]:-?}"
