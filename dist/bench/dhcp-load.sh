@@ -33,7 +33,8 @@
 # with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses;
 # null-durable-t1t2 and null-durable-pad, one part of those contents alone.
 # provisiond-g1 and provisiond-parallel: the packaged server under G1 or Parallel GC instead of
-# ZGC (the README compares them).
+# ZGC (the README compares them). provisiond:FLAG[,FLAG...]: the packaged server with these JVM
+# flags after its own (provisiond:-Xmx4g: a larger heap, the later -Xmx winning).
 # And provisiond-tmpfs: provisiond with its journal on /dev/shm (fsync for free), a
 # diagnostic that separates the disk's share of the figures from the server's; and
 # provisiond-deadchannels: provisiond whose alert mail goes to a closed SMTP port and whose SNMP
@@ -78,6 +79,7 @@ while (($#)); do
 done
 
 die() { echo "dhcp-load: $*" >&2; exit 2; }
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a count of 1 or more, not $rounds"
 [[ $(id -u) == 0 ]] || die "run as root (network namespace, port 67)"
 for tool in perfdhcp:kea-admin kea-dhcp4:kea-dhcp4-server gcc:gcc ip:iproute2 java:openjdk-17-jdk-headless; do
   command -v "${tool%%:*}" >/dev/null || die "${tool%%:*} missing: apt-get install -y ${tool#*:}"
@@ -210,6 +212,12 @@ start() {
       write_provisiond_config provisiond "$work/provisiond/data"
       start_server "$1" env JAVA_OPTS="${provisiond_opts/-XX:+UseZGC/$gc}" \
         "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond:*)
+      local flags=${1#provisiond:}
+      rm -rf "$work/provisiond/data"
+      write_provisiond_config provisiond "$work/provisiond/data"
+      start_server "$1" env JAVA_OPTS="$provisiond_opts ${flags//,/ }" \
+        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
     provisiond-tmpfs)
       # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
       # nothing, shows what the disk's fsync latency does to the figures above.
@@ -325,6 +333,7 @@ measure() {
   threads_cpu "$pid" >"$work/threads.after"
   [[ -z $partner_pid ]] || threads_cpu "$partner_pid" >"$work/partner.after"
   echo "${cpu_line[$name]} (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "   resident memory: $(($(ps -o rss= -p "$pid") / 1024)) MB"
   if [[ $name == provisiond-deadchannels ]]; then
     echo "   alert channels (receivers dead):"
     ctl provisiond stats --prefix alerts. | sed 's/^/   /'
