@@ -20,13 +20,16 @@
 #
 #   dist/bench/dhcp-load.sh [--rates "2000 4000 ..."] [--seconds 10] [--cpu-rate 6000]
 #                           [--servers "provisiond kea null"] [--no-profile] [--steady "15200 6"]
-#                           [--rounds N]
+#                           [--rounds N] [--warm-seconds 10]
 # --steady "RATE N" adds, after each ladder, N steps at RATE and prints how many were clean: near
 # the ceiling one ladder's highest clean step moves by thousands between runs, a count does not.
 # --rounds N measures every server N times, the servers taking turns (round 1: each server once,
 # then round 2, ...), so that a slow minute of the VM falls on all of them; the summary then gives
 # each server's median highest clean rate and CPU, every round's value beside it, the ratios from
 # the medians, and the clean steps at the steady rate summed over the rounds.
+# --warm-seconds N warms every server for N s at 4,000/s instead of 10 (a diagnostic: provisiond's
+# collector runs its three warm-up cycles within its first ~600 MB allocated, which the 10 s
+# warm-up leaves to the ladder's first steps).
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
@@ -73,6 +76,7 @@ while (($#)); do
     --no-profile) profile=0 ;;
     --steady) read -r steady_rate steady_steps <<<"$2"; shift ;;
     --rounds) rounds=$2; shift ;;
+    --warm-seconds) warm_seconds=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
