@@ -199,29 +199,27 @@ pair_normal() {
 }
 kea_pair_formed() { grep -q 'to HOT-STANDBY' "$work/kea-pair/server1.log" 2>/dev/null; }
 
+# start_provisiond NAME JAVA_OPTS: the packaged server on a fresh data folder, with these flags.
+start_provisiond() {
+  rm -rf "$work/provisiond/data"
+  write_provisiond_config provisiond "$work/provisiond/data"
+  start_server "$1" env JAVA_OPTS="$2" \
+    "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml"
+}
+
 start() {
   case $1 in
-    provisiond)
-      rm -rf "$work/provisiond/data"
-      write_provisiond_config provisiond "$work/provisiond/data"
-      start_server provisiond env JAVA_OPTS="$provisiond_opts" \
-        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+    provisiond) start_provisiond provisiond "$provisiond_opts" ;;
     provisiond-g1 | provisiond-parallel)
       # The same server under another collector than bin/provisiond's: what the collector's
       # cycles cost the figures (ZGC marks every live lease each cycle; these two collect the
       # young generation alone, in short pauses).
       local gc=-XX:+UseG1GC
       [[ $1 == provisiond-g1 ]] || gc=-XX:+UseParallelGC
-      rm -rf "$work/provisiond/data"
-      write_provisiond_config provisiond "$work/provisiond/data"
-      start_server "$1" env JAVA_OPTS="${provisiond_opts/-XX:+UseZGC/$gc}" \
-        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+      start_provisiond "$1" "${provisiond_opts/-XX:+UseZGC/$gc}" ;;
     provisiond:*)
       local flags=${1#provisiond:}
-      rm -rf "$work/provisiond/data"
-      write_provisiond_config provisiond "$work/provisiond/data"
-      start_server "$1" env JAVA_OPTS="$provisiond_opts ${flags//,/ }" \
-        "$dist/bin/provisiond" --config "$work/provisiond/provisiond.yaml" ;;
+      start_provisiond "$1" "$provisiond_opts ${flags//,/ }" ;;
     provisiond-tmpfs)
       # A diagnostic, not a configuration to run: the journal on tmpfs, where fdatasync costs
       # nothing, shows what the disk's fsync latency does to the figures above.
