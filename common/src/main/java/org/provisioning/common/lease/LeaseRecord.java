@@ -164,8 +164,8 @@ public record LeaseRecord(
       long start = in.getLong();
       long expires = in.getLong();
       int allocatedBy = in.get() & 0xff;
-      String hostname = new String(shortBytes(in), StandardCharsets.UTF_8);
-      String cls = new String(shortBytes(in), StandardCharsets.UTF_8);
+      String hostname = shortText(in);
+      String cls = shortText(in);
       byte[] remoteId = shortBytes(in);
       byte[] circuitId = shortBytes(in);
       if (in.hasRemaining()) {
@@ -196,12 +196,16 @@ public record LeaseRecord(
    */
   public static final class Encoded {
     private static final int ADDRESS = 1;
+    private static final int STATE = 5;
     private static final int HARDWARE_TYPE = 6;
     private static final int HARDWARE_LENGTH = 7;
 
     private Encoded() {}
 
-    /** Whether the bytes are of the known format and long enough for the fields read here. */
+    /**
+     * Whether the bytes are of the known format and long enough for the fields read here (the
+     * state's code is checked by {@link #state}).
+     */
     public static boolean isReadable(byte[] record) {
       return record.length > HARDWARE_LENGTH
           && (record[0] & 0xff) == FORMAT
@@ -214,6 +218,10 @@ public record LeaseRecord(
           | ((record[ADDRESS + 1] & 0xff) << 16)
           | ((record[ADDRESS + 2] & 0xff) << 8)
           | (record[ADDRESS + 3] & 0xff);
+    }
+
+    public static LeaseState state(byte[] record) {
+      return LeaseState.fromCode(record[STATE] & 0xff);
     }
 
     public static int hardwareType(byte[] record) {
@@ -235,12 +243,44 @@ public record LeaseRecord(
     public static int clientIdLength(byte[] record) {
       return record[clientIdOffset(record) - 1] & 0xff;
     }
+
+    /** Read only from a whole record (one this process encoded), as are the fields below. */
+    public static long startMillis(byte[] record) {
+      int at = clientIdOffset(record) + clientIdLength(record);
+      long millis = 0;
+      for (int i = at; i < at + 8; i++) {
+        millis = (millis << 8) | (record[i] & 0xff);
+      }
+      return millis;
+    }
+
+    /** Where the option 82 remote-id's octets begin (its length octet just before). */
+    public static int remoteIdOffset(byte[] record) {
+      // Past the start and expiry (8 octets each), allocated-by (1), hostname and class.
+      int hostname = clientIdOffset(record) + clientIdLength(record) + 17;
+      int clientClass = hostname + 1 + (record[hostname] & 0xff);
+      return clientClass + 1 + (record[clientClass] & 0xff) + 1;
+    }
+
+    public static int remoteIdLength(byte[] record) {
+      return record[remoteIdOffset(record) - 1] & 0xff;
+    }
   }
 
+  /** A length octet and octets; none shares one empty array, as leases are decoded often. */
   private static byte[] shortBytes(ByteBuffer in) {
-    byte[] value = new byte[in.get() & 0xff];
+    int length = in.get() & 0xff;
+    if (length == 0) {
+      return NONE;
+    }
+    byte[] value = new byte[length];
     in.get(value);
     return value;
+  }
+
+  private static String shortText(ByteBuffer in) {
+    byte[] text = shortBytes(in);
+    return text.length == 0 ? "" : new String(text, StandardCharsets.UTF_8);
   }
 
   /** The hardware address as {@code 00:11:22:33:44:55}. */

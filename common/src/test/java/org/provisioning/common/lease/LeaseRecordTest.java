@@ -59,6 +59,34 @@ class LeaseRecordTest {
     assertFalse(LeaseRecord.Encoded.isReadable(otherFormat));
   }
 
+  /** What a lease store reads in place of the leases it keeps encoded: state, start, remote-id. */
+  @Test
+  void aWholeRecordReadsItsStateStartAndRemoteIdInPlace() {
+    LeaseRecord bare =
+        new LeaseRecord(
+            Ipv4Address.parse("127.16.0.11"),
+            1,
+            new byte[] {2, 0, 0, 0, 0, 1},
+            null,
+            LeaseState.DECLINED,
+            -5L,
+            0L,
+            2,
+            null,
+            null,
+            null,
+            null);
+    for (LeaseRecord lease : new LeaseRecord[] {modem, bare}) {
+      byte[] bytes = lease.encode();
+      assertEquals(lease.state(), LeaseRecord.Encoded.state(bytes));
+      assertEquals(lease.startMillis(), LeaseRecord.Encoded.startMillis(bytes));
+      int remote = LeaseRecord.Encoded.remoteIdOffset(bytes);
+      assertArrayEquals(
+          lease.remoteId(),
+          Arrays.copyOfRange(bytes, remote, remote + LeaseRecord.Encoded.remoteIdLength(bytes)));
+    }
+  }
+
   @Test
   void refusesTruncatedAndUnknownFormats() {
     byte[] bytes = modem.encode();

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -55,9 +54,11 @@ final class PeerRecordApplier {
   private final Counter refused;
   private final Counter staleRecords;
 
-  /** Leases as the partner's snapshot gave them, by identity; the engine thread's. */
-  private final Set<LeaseRecord> fromPartnerSnapshot =
-      Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Leases as the partner's snapshot gave them; the engine thread's. By value: the store makes a
+   * new record at each lookup, and a lease changed here since no longer equals the partner's.
+   */
+  private final Set<LeaseRecord> fromPartnerSnapshot = new HashSet<>();
 
   PeerRecordApplier(
       StateBus bus,

@@ -163,8 +163,7 @@ public final class DhcpEngine {
    * Applies a lease change made elsewhere (the failover peer): the store and the pools follow it.
    */
   public void apply(LeaseRecord lease) {
-    Optional<LeaseRecord> previous = store.put(lease);
-    track(previous.orElse(null), lease, clock.millis());
+    track(store.put(lease), lease, clock.millis());
   }
 
   /** Decides what to do with one request. Empty: drop it (the reason is counted). */
@@ -346,7 +345,12 @@ public final class DhcpEngine {
    * reservation), and it is not quarantined.
    */
   private boolean availableTo(Ipv4Address address, ClientKey key, long now, boolean reservedForIt) {
-    LeaseRecord lease = store.byAddress(address).orElse(null);
+    return availableTo(address, store.byAddress(address).orElse(null), key, now, reservedForIt);
+  }
+
+  /** {@link #availableTo}, with the address's lease (or null) already looked up. */
+  private boolean availableTo(
+      Ipv4Address address, LeaseRecord lease, ClientKey key, long now, boolean reservedForIt) {
     if (lease != null && lease.holdsAddressAt(now)) {
       if (lease.state() == LeaseState.DECLINED || !key.matches(lease)) {
         return false;
@@ -466,10 +470,10 @@ public final class DhcpEngine {
     }
     ClientKey key = client.facts.key();
     boolean reservedForIt = reservation != null && address.equals(reservation.address());
-    if (!availableTo(address, key, now, reservedForIt)) {
+    LeaseRecord current = store.byAddress(address).orElse(null);
+    if (!availableTo(address, current, key, now, reservedForIt)) {
       return nak(request, client, "address " + address + " is not available");
     }
-    LeaseRecord current = store.byAddress(address).orElse(null);
     boolean renewal = current != null && current.holdsAddressAt(now) && key.matches(current);
     if (!renewal && refused == DropReason.CPE_LIMIT) {
       return nak(request, client, "the modem has its full number of CPE");
@@ -666,13 +670,12 @@ public final class DhcpEngine {
   }
 
   private void commit(LeaseRecord lease, long now) {
-    Optional<LeaseRecord> previous = store.put(lease);
-    track(previous.orElse(null), lease, now);
+    track(store.put(lease), lease, now);
   }
 
   /** Keeps pools, counts and the expiry queue in step with a lease change. */
-  private void track(LeaseRecord previous, LeaseRecord lease, long now) {
-    stats.leaseChanged(previous == null ? null : previous.state(), lease.state());
+  private void track(LeaseState previous, LeaseRecord lease, long now) {
+    stats.leaseChanged(previous, lease.state());
     PoolPlan pool = plan.poolContaining(lease.address());
     if (lease.holdsAddressAt(now)) {
       expiries.add(lease.expiresAtMillis(), lease.address().value());

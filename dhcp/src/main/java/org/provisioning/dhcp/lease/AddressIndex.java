@@ -24,15 +24,18 @@ import org.provisioning.common.lease.LeaseRecord;
  * the lease it points to is in the table).
  */
 final class AddressIndex {
-  /** How a lease yields the key this index is by. */
+  /**
+   * How a lease yields the key this index is by, read from the lease's binary form ({@link
+   * LeaseRecord#encode}) as the table keeps it: an add checks other leases without decoding them.
+   */
   interface Key {
     /** Whether the lease has this key at all: a lease without option 82 has no remote-id. */
-    boolean presentIn(LeaseRecord lease);
+    boolean presentIn(byte[] lease);
 
     /** A hash of the key, equal for equal keys. */
-    int hash(LeaseRecord lease);
+    int hash(byte[] lease);
 
-    boolean same(LeaseRecord a, LeaseRecord b);
+    boolean same(byte[] a, byte[] b);
   }
 
   /** Per key, no limit. */
@@ -123,12 +126,12 @@ final class AddressIndex {
     return (int) entry;
   }
 
-  /** The lease an entry points at, if the entry still stands. */
-  private LeaseRecord standing(long entry) {
+  /** The lease an entry points at, in its binary form, if the entry still stands. */
+  private byte[] standing(long entry) {
     if (entry == DROPPED) {
       return null;
     }
-    LeaseRecord lease = leases.get(addressOf(entry));
+    byte[] lease = leases.encodedAt(addressOf(entry));
     return lease != null && key.presentIn(lease) && spread(key.hash(lease)) == hashOf(entry)
         ? lease
         : null;
@@ -139,12 +142,12 @@ final class AddressIndex {
    * key already has its {@code maxPerKey} leases and all are newer; the oldest beyond the bound is
    * dropped.
    */
-  void add(LeaseRecord lease) {
+  void add(byte[] lease) {
     if (!key.presentIn(lease)) {
       return;
     }
     int hash = spread(key.hash(lease));
-    int address = lease.address().value();
+    int address = LeaseRecord.Encoded.address(lease);
     Slots s = slots;
     int own = -1;
     int reusable = -1;
@@ -155,7 +158,7 @@ final class AddressIndex {
       if (e == entry(hash, address)) {
         own = i;
       } else if (hashOf(e) == hash) {
-        LeaseRecord there = standing(e);
+        byte[] there = standing(e);
         if (there == null) {
           reusable = reusable < 0 ? i : reusable;
         } else if (maxPerKey != UNBOUNDED && key.same(there, lease) && found < sameKey.length) {
@@ -216,17 +219,21 @@ final class AddressIndex {
   }
 
   private boolean isOlder(Slots s, int slot, int than) {
-    LeaseRecord a = leases.get(addressOf(s.entries[slot]));
-    LeaseRecord b = leases.get(addressOf(s.entries[than]));
-    if (a.startMillis() != b.startMillis()) {
-      return a.startMillis() < b.startMillis();
+    long a = startMillisAt(s, slot);
+    long b = startMillisAt(s, than);
+    if (a != b) {
+      return a < b;
     }
     return s.stamps != null && s.stamps[slot] < s.stamps[than];
   }
 
   /** Whether the entry's lease is newer than one being stored now (equal start: not newer). */
-  private boolean isNewer(Slots s, int slot, LeaseRecord storing) {
-    return leases.get(addressOf(s.entries[slot])).startMillis() > storing.startMillis();
+  private boolean isNewer(Slots s, int slot, byte[] storing) {
+    return startMillisAt(s, slot) > LeaseRecord.Encoded.startMillis(storing);
+  }
+
+  private long startMillisAt(Slots s, int slot) {
+    return LeaseRecord.Encoded.startMillis(leases.encodedAt(addressOf(s.entries[slot])));
   }
 
   private void drop(Slots s, int slot) {
@@ -234,7 +241,7 @@ final class AddressIndex {
   }
 
   /** Puts the lease's entry in a slot; taking an empty one past half full, rebuilds first. */
-  private void store(Slots s, int slot, long entry, LeaseRecord lease) {
+  private void store(Slots s, int slot, long entry, byte[] lease) {
     if (s.entries[slot] == 0) {
       if ((s.used + 1) * 2 > s.entries.length) {
         rebuild(s);

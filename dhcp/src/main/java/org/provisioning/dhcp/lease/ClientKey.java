@@ -87,13 +87,24 @@ public final class ClientKey {
         && Arrays.equals(bytes, 2, bytes.length, hardware, 0, hardware.length);
   }
 
-  /** Whether two leases were granted under one key. */
-  static boolean same(LeaseRecord a, LeaseRecord b) {
-    if (a.clientId().length > 0 || b.clientId().length > 0) {
-      return Arrays.equals(a.clientId(), b.clientId());
+  /** Whether two lease records' binary forms were granted under one key, read in place. */
+  static boolean sameEncoded(byte[] a, byte[] b) {
+    int aId = LeaseRecord.Encoded.clientIdLength(a);
+    int bId = LeaseRecord.Encoded.clientIdLength(b);
+    if (aId > 0 || bId > 0) {
+      int aAt = LeaseRecord.Encoded.clientIdOffset(a);
+      int bAt = LeaseRecord.Encoded.clientIdOffset(b);
+      return Arrays.equals(a, aAt, aAt + aId, b, bAt, bAt + bId);
     }
-    return a.hardwareType() == b.hardwareType()
-        && Arrays.equals(a.hardwareAddress(), b.hardwareAddress());
+    int at = LeaseRecord.Encoded.hardwareAddressOffset();
+    return LeaseRecord.Encoded.hardwareType(a) == LeaseRecord.Encoded.hardwareType(b)
+        && Arrays.equals(
+            a,
+            at,
+            at + LeaseRecord.Encoded.hardwareAddressLength(a),
+            b,
+            at,
+            at + LeaseRecord.Encoded.hardwareAddressLength(b));
   }
 
   @Override

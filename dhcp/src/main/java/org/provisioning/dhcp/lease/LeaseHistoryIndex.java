@@ -16,10 +16,12 @@ import org.provisioning.common.net.Ipv4Address;
 
 /**
  * The newest lease records of the state bus, kept for the console's lease detail: a ring of their
- * payloads (the journal's own bytes, not copied) with, beside each, the address and a hash of the
+ * payloads (copied into the cells of a few large arrays, {@link LeaseCells}, rather than kept as an
+ * object each for every collector cycle to mark) with, beside each, the address and a hash of the
  * client in primitive arrays. A lookup scans those arrays (a quarter of a million ints in well
  * under a millisecond) and decodes only the records that match, so recording costs the bus writer a
- * few octets read in place and a few array stores, and nothing touches the DHCP engine's thread.
+ * few octets read in place, a copy of some 50 and a few array stores, and nothing touches the DHCP
+ * engine's thread.
  *
  * <p>Fed twice over on purpose: by the lease journal as it replays at start-up, and as a {@link
  * BusListener} with every record made durable since (this server's and its partner's). A record
@@ -31,7 +33,11 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
   /** About 100 octets a record: 13 MB, hours of renewals of a million leases. */
   public static final int DEFAULT_CAPACITY = 131_072;
 
-  private final byte[][] payloads;
+  private final int capacity;
+
+  /** The payloads, copied into a few large arrays: no object per record for the collector. */
+  private final LeaseCells payloads = new LeaseCells();
+
   private final long[] times;
   private final long[] sequences;
   private final byte[] origins;
@@ -55,7 +61,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1");
     }
-    payloads = new byte[capacity][];
+    this.capacity = capacity;
     times = new long[capacity];
     sequences = new long[capacity];
     origins = new byte[capacity];
@@ -87,8 +93,8 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
       return;
     }
     lastSequence.put(record.origin(), record.sequence());
-    int slot = (int) (added % payloads.length);
-    payloads[slot] = record.payload();
+    int slot = (int) (added % capacity);
+    payloads.write(slot, record.payload());
     times[slot] = record.timeMillis();
     sequences[slot] = record.sequence();
     origins[slot] = (byte) record.origin();
@@ -112,8 +118,8 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
     if (added == 0) {
       return Optional.empty();
     }
-    long oldest = Math.max(0, added - payloads.length);
-    return Optional.of(times[(int) (oldest % payloads.length)]);
+    long oldest = Math.max(0, added - capacity);
+    return Optional.of(times[(int) (oldest % capacity)]);
   }
 
   /** How many records were ever kept, those the ring has since overwritten included. */
@@ -127,7 +133,6 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
    * addresses (hashes that match are checked on the decoded record).
    */
   private synchronized Kept collect(int address) {
-    int capacity = payloads.length;
     long from = Math.max(0, added - capacity);
     List<Long> positions = new ArrayList<>();
     for (long i = from; i < added; i++) {
@@ -139,7 +144,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
       return new Kept(List.of(), true);
     }
     int newestSlot = (int) (positions.get(positions.size() - 1) % capacity);
-    LeaseRecord current = decoded(payloads[newestSlot]);
+    LeaseRecord current = decoded(payloads.read(newestSlot));
     ClientKey client = current == null ? null : ClientKey.of(current);
     int clientHash = clients[newestSlot];
     List<Entry> entries = new ArrayList<>();
@@ -149,7 +154,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
       if (!ofAddress && (client == null || clients[slot] != clientHash)) {
         continue;
       }
-      LeaseRecord lease = decoded(payloads[slot]);
+      LeaseRecord lease = decoded(payloads.read(slot));
       if (lease != null && (ofAddress || client.matches(lease))) {
         entries.add(new Entry(times[slot], origins[slot] & 0xff, sequences[slot], lease));
       }
@@ -197,6 +202,6 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
 
   @Override
   public String toString() {
-    return "LeaseHistoryIndex[capacity=" + payloads.length + ", added=" + added + "]";
+    return "LeaseHistoryIndex[capacity=" + capacity + ", added=" + added + "]";
   }
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.provisioning.common.lease.LeaseLookup;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 
 /**
@@ -21,8 +22,8 @@ public interface LeaseStore extends LeaseLookup {
   /** The newest lease of a hardware address, whatever the client id. */
   Optional<LeaseRecord> byHardwareAddress(byte[] hardwareAddress);
 
-  /** Stores a lease's new state; returns the previous state of that address, if any. */
-  Optional<LeaseRecord> put(LeaseRecord lease);
+  /** Stores a lease's new state; returns the state the address's lease had before, or null. */
+  LeaseState put(LeaseRecord lease);
 
   /** How many leases are held now behind this option 82 remote-id, counting those that match. */
   int countHeldByRemoteId(

@@ -4,37 +4,46 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 
 /**
- * The lease of each address: an open-addressing table of two arrays (addresses and records), so
- * that a million leases cost the collector two arrays to mark rather than a map node and a boxed
- * key each. Addresses are never removed (a lease only changes state), so probing needs no
- * tombstones.
+ * The lease of each address: an open-addressing table of two int arrays (address, and the id of the
+ * lease's cell in {@link LeaseCells}), so a million leases cost the collector a few large arrays to
+ * mark, not an object each. A lease is a {@link LeaseRecord} only while a caller holds what {@link
+ * #get} made of its cell. Addresses are never removed (a lease only changes state), so probing
+ * needs no tombstones and ids stay dense: the n-th address stored has id n.
  *
- * <p>One writer at a time (the DHCP engine, under its lock); readers on any thread. A writer fills
- * a new slot's address before it publishes the record with release semantics, and a reader reads
- * the record with acquire semantics before the address, so a reader sees each slot whole or empty.
- * A growing table is built aside and published at once; readers still on the old one see the leases
- * as they were a moment ago.
+ * <p>One writer at a time (the DHCP engine, under its lock); readers on any thread. The writer
+ * fills a new lease's cell and its slot's address before it publishes the slot's id with release
+ * semantics; a reader reads the id with acquire semantics first. A growing table is built aside and
+ * published at once.
  */
 final class LeaseTable {
-  private static final VarHandle RECORDS = MethodHandles.arrayElementVarHandle(LeaseRecord[].class);
+  private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(int[].class);
 
   /** Golden-ratio multiplier: consecutive addresses, as pools hand them out, land far apart. */
   static final int SPREAD = 0x9E3779B9;
 
   private final int initialCapacity;
+
+  /** Replaced whole when the table grows or is cleared: a reader works on one it read once. */
   private volatile Slots slots;
-  private volatile int size;
 
   private static final class Slots {
+    /** The leases the ids name; a grown table keeps them, a cleared one starts anew. */
+    final LeaseCells cells;
+
     final int[] addresses;
-    final LeaseRecord[] records;
+
+    /** The id of each slot's lease plus one: 0 is an empty slot. */
+    final int[] ids;
+
     final int shift;
 
-    Slots(int capacity) {
+    Slots(int capacity, LeaseCells cells) {
+      this.cells = cells;
       addresses = new int[capacity];
-      records = new LeaseRecord[capacity];
+      ids = new int[capacity];
       shift = 32 - Integer.numberOfTrailingZeros(capacity);
     }
 
@@ -43,14 +52,14 @@ final class LeaseTable {
     }
 
     int next(int slot) {
-      return (slot + 1) & (records.length - 1);
+      return (slot + 1) & (ids.length - 1);
     }
   }
 
   /** A table that holds {@code expected} leases before it grows (half full at most). */
   LeaseTable(int expected) {
     initialCapacity = capacityFor(expected);
-    slots = new Slots(initialCapacity);
+    slots = new Slots(initialCapacity, new LeaseCells());
   }
 
   /** The power of two at least twice {@code entries}: linear probing stays short at half full. */
@@ -58,77 +67,86 @@ final class LeaseTable {
     return Math.max(16, Integer.highestOneBit(Math.max(1, entries) * 2 - 1) << 1);
   }
 
+  /** The lease of an address, or null; a record made anew at each call. */
   LeaseRecord get(int address) {
+    byte[] encoded = encodedAt(address);
+    return encoded == null ? null : LeaseRecord.decode(encoded);
+  }
+
+  /** The lease of an address in its binary form ({@link LeaseRecord#encode}), a copy; or null. */
+  byte[] encodedAt(int address) {
     Slots s = slots;
     for (int i = s.home(address); ; i = s.next(i)) {
-      LeaseRecord record = (LeaseRecord) RECORDS.getAcquire(s.records, i);
-      if (record == null) {
+      int id = (int) IDS.getAcquire(s.ids, i);
+      if (id == 0) {
         return null;
       }
       if (s.addresses[i] == address) {
-        return record;
+        return s.cells.read(id - 1);
       }
     }
   }
 
-  /** Stores the record at its address; returns the one it replaces, or null. */
-  LeaseRecord put(LeaseRecord record) {
-    int address = record.address().value();
+  /**
+   * Stores a lease, in its binary form, at its address; returns the state of the one it replaces,
+   * or null. Only the state: the whole record would be decoded for nothing.
+   */
+  LeaseState put(byte[] encoded) {
+    int address = LeaseRecord.Encoded.address(encoded);
     Slots s = slots;
     int i = s.home(address);
-    for (LeaseRecord there; (there = s.records[i]) != null; i = s.next(i)) {
+    for (int id; (id = s.ids[i]) != 0; i = s.next(i)) {
       if (s.addresses[i] == address) {
-        RECORDS.setRelease(s.records, i, record);
-        return there;
+        LeaseState previous = LeaseRecord.Encoded.state(s.cells.read(id - 1));
+        s.cells.write(id - 1, encoded);
+        return previous;
       }
     }
-    if ((size + 1) * 2 > s.records.length) {
+    int id = s.cells.size();
+    if ((id + 1) * 2 > s.ids.length) {
       s = grow(s);
       i = s.home(address);
-      while (s.records[i] != null) {
+      while (s.ids[i] != 0) {
         i = s.next(i);
       }
     }
+    s.cells.write(id, encoded);
     s.addresses[i] = address;
-    RECORDS.setRelease(s.records, i, record);
-    size++;
+    IDS.setRelease(s.ids, i, id + 1);
     return null;
   }
 
   private Slots grow(Slots old) {
-    Slots grown = new Slots(old.records.length * 2);
-    for (int j = 0; j < old.records.length; j++) {
-      LeaseRecord record = old.records[j];
-      if (record != null) {
+    Slots grown = new Slots(old.ids.length * 2, old.cells);
+    for (int j = 0; j < old.ids.length; j++) {
+      int id = old.ids[j];
+      if (id != 0) {
         int i = grown.home(old.addresses[j]);
-        while (grown.records[i] != null) {
+        while (grown.ids[i] != 0) {
           i = grown.next(i);
         }
         grown.addresses[i] = old.addresses[j];
-        grown.records[i] = record;
+        grown.ids[i] = id;
       }
     }
     slots = grown;
     return grown;
   }
 
-  /** Every lease, in no particular order. */
+  /** Every lease, in the order their addresses were first stored. */
   void forEach(Consumer<LeaseRecord> action) {
-    LeaseRecord[] records = slots.records;
-    for (int i = 0; i < records.length; i++) {
-      LeaseRecord record = (LeaseRecord) RECORDS.getAcquire(records, i);
-      if (record != null) {
-        action.accept(record);
-      }
+    LeaseCells cells = slots.cells;
+    int count = cells.size();
+    for (int id = 0; id < count; id++) {
+      action.accept(LeaseRecord.decode(cells.read(id)));
     }
   }
 
   int size() {
-    return size;
+    return slots.cells.size();
   }
 
   void clear() {
-    slots = new Slots(initialCapacity);
-    size = 0;
+    slots = new Slots(initialCapacity, new LeaseCells());
   }
 }

@@ -9,9 +9,11 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import org.provisioning.common.lease.LeaseFilter;
 import org.provisioning.common.lease.LeaseQuery;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 
 /**
@@ -20,9 +22,11 @@ import org.provisioning.common.net.Ipv4Address;
  * it here at start-up.
  *
  * <p>Built for millions of leases under a concurrent collector: the table and its indexes are
- * primitive arrays ({@link LeaseTable}, {@link AddressIndex}), so a lease costs the collector its
- * record, address and hardware address to mark and nothing more (maps cost it seven more objects a
- * lease). One writer at a time, the DHCP engine; the console, TFTP and DNS read from any thread.
+ * primitive arrays ({@link LeaseTable}, {@link AddressIndex}) and the leases are kept in their
+ * binary form in large byte arrays ({@link LeaseCells}), so a lease costs the collector no object
+ * to mark (maps of records cost it about ten a lease). A lookup decodes the lease it returns; an
+ * index compares keys on the binary form. One writer at a time, the DHCP engine; the console, TFTP
+ * and DNS read from any thread.
  *
  * <p>The hardware index keeps the newest {@link #MAX_ADDRESSES_PER_HARDWARE} addresses of each
  * hardware address, so a console search by MAC finds the modem's old leases in other subnets too,
@@ -71,39 +75,54 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   private static final AddressIndex.Key CLIENT =
       new AddressIndex.Key() {
         @Override
-        public boolean presentIn(LeaseRecord lease) {
+        public boolean presentIn(byte[] lease) {
           return true;
         }
 
         @Override
-        public int hash(LeaseRecord lease) {
-          return ClientKey.hashOf(lease);
+        public int hash(byte[] lease) {
+          return ClientKey.hashOfEncoded(lease);
         }
 
         @Override
-        public boolean same(LeaseRecord a, LeaseRecord b) {
-          return ClientKey.same(a, b);
+        public boolean same(byte[] a, byte[] b) {
+          return ClientKey.sameEncoded(a, b);
         }
       };
 
-  private static final OctetsKey HARDWARE = new OctetsKey(LeaseRecord::hardwareAddress);
-  private static final OctetsKey REMOTE_ID = new OctetsKey(LeaseRecord::remoteId);
+  private static final OctetsKey HARDWARE =
+      new OctetsKey(
+          record -> LeaseRecord.Encoded.hardwareAddressOffset(), LeaseRecord::hardwareAddress);
+  private static final OctetsKey REMOTE_ID =
+      new OctetsKey(LeaseRecord.Encoded::remoteIdOffset, LeaseRecord::remoteId);
 
-  /** A key that is one of the lease's octet strings; a lease whose string is empty has none. */
-  private record OctetsKey(Function<LeaseRecord, byte[]> octets) implements AddressIndex.Key {
+  /**
+   * A key that is one of the lease's octet strings, found at {@code offset} in the binary form
+   * (after its length octet) and by {@code octets} in a record; a lease whose string is empty has
+   * none.
+   */
+  private record OctetsKey(ToIntFunction<byte[]> offset, Function<LeaseRecord, byte[]> octets)
+      implements AddressIndex.Key {
     @Override
-    public boolean presentIn(LeaseRecord lease) {
-      return octets.apply(lease).length > 0;
+    public boolean presentIn(byte[] lease) {
+      return length(lease, offset.applyAsInt(lease)) > 0;
     }
 
     @Override
-    public int hash(LeaseRecord lease) {
-      return ByteKey.hash(octets.apply(lease));
+    public int hash(byte[] lease) {
+      int at = offset.applyAsInt(lease);
+      return ByteKey.mix(ByteKey.FNV_BASIS, lease, at, length(lease, at));
     }
 
     @Override
-    public boolean same(LeaseRecord a, LeaseRecord b) {
-      return Arrays.equals(octets.apply(a), octets.apply(b));
+    public boolean same(byte[] a, byte[] b) {
+      int aAt = offset.applyAsInt(a);
+      int bAt = offset.applyAsInt(b);
+      return Arrays.equals(a, aAt, aAt + length(a, aAt), b, bAt, bAt + length(b, bAt));
+    }
+
+    private static int length(byte[] lease, int at) {
+      return lease[at - 1] & 0xff;
     }
 
     /** Whether a lease holds these octets: what a lookup by them compares on each candidate. */
@@ -129,12 +148,13 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
   }
 
   @Override
-  public Optional<LeaseRecord> put(LeaseRecord lease) {
-    LeaseRecord previous = byAddress.put(lease);
-    byClient.add(lease);
-    byHardware.add(lease);
-    byRemoteId.add(lease);
-    return Optional.ofNullable(previous);
+  public LeaseState put(LeaseRecord lease) {
+    byte[] encoded = lease.encode();
+    LeaseState previous = byAddress.put(encoded);
+    byClient.add(encoded);
+    byHardware.add(encoded);
+    byRemoteId.add(encoded);
+    return previous;
   }
 
   @Override

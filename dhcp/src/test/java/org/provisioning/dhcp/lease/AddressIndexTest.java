@@ -24,22 +24,27 @@ class AddressIndexTest {
   private static final AddressIndex.Key BY_HOSTNAME =
       new AddressIndex.Key() {
         @Override
-        public boolean presentIn(LeaseRecord lease) {
-          return !lease.hostname().isEmpty();
+        public boolean presentIn(byte[] lease) {
+          return !hostnameOf(lease).isEmpty();
         }
 
         @Override
-        public int hash(LeaseRecord lease) {
-          return hashOf(lease.hostname());
+        public int hash(byte[] lease) {
+          return hashOf(hostnameOf(lease));
         }
 
         @Override
-        public boolean same(LeaseRecord a, LeaseRecord b) {
-          return a.hostname().equals(b.hostname());
+        public boolean same(byte[] a, byte[] b) {
+          return hostnameOf(a).equals(hostnameOf(b));
         }
       };
 
   private final LeaseTable table = new LeaseTable(16);
+
+  /** Keys in tests decode the lease: the index only asks them, it never reads the form itself. */
+  private static String hostnameOf(byte[] lease) {
+    return LeaseRecord.decode(lease).hostname();
+  }
 
   private static int hashOf(String hostname) {
     return Integer.parseInt(hostname.substring(1)) % 3;
@@ -62,8 +67,9 @@ class AddressIndexTest {
   }
 
   private void put(AddressIndex index, LeaseRecord lease) {
-    table.put(lease);
-    index.add(lease);
+    byte[] encoded = lease.encode();
+    table.put(encoded);
+    index.add(encoded);
   }
 
   private static LeaseRecord newest(AddressIndex index, String hostname) {
@@ -162,18 +168,18 @@ class AddressIndexTest {
     AddressIndex.Key counting =
         new AddressIndex.Key() {
           @Override
-          public boolean presentIn(LeaseRecord lease) {
+          public boolean presentIn(byte[] lease) {
             return LeaseKeys.HOSTNAME.presentIn(lease);
           }
 
           @Override
-          public int hash(LeaseRecord lease) {
+          public int hash(byte[] lease) {
             hashed.incrementAndGet();
             return LeaseKeys.HOSTNAME.hash(lease);
           }
 
           @Override
-          public boolean same(LeaseRecord a, LeaseRecord b) {
+          public boolean same(byte[] a, byte[] b) {
             return LeaseKeys.HOSTNAME.same(a, b);
           }
         };
@@ -245,7 +251,8 @@ class AddressIndexTest {
   /** The newest lease of a hostname, through an index by {@link LeaseKeys#HOSTNAME}. */
   private static LeaseRecord byHostname(AddressIndex index, String hostname) {
     return index.newest(
-        LeaseKeys.HOSTNAME.hash(lease(0, hostname, 0)), l -> l.hostname().equals(hostname));
+        LeaseKeys.HOSTNAME.hash(lease(0, hostname, 0).encode()),
+        l -> l.hostname().equals(hostname));
   }
 
   /** A key by hostname with a real hash. */
@@ -253,18 +260,18 @@ class AddressIndexTest {
     HOSTNAME;
 
     @Override
-    public boolean presentIn(LeaseRecord lease) {
-      return !lease.hostname().isEmpty();
+    public boolean presentIn(byte[] lease) {
+      return !hostnameOf(lease).isEmpty();
     }
 
     @Override
-    public int hash(LeaseRecord lease) {
-      return ByteKey.hash(lease.hostname().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public int hash(byte[] lease) {
+      return ByteKey.hash(hostnameOf(lease).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
-    public boolean same(LeaseRecord a, LeaseRecord b) {
-      return a.hostname().equals(b.hostname());
+    public boolean same(byte[] a, byte[] b) {
+      return hostnameOf(a).equals(hostnameOf(b));
     }
   }
 }

@@ -59,6 +59,45 @@ class ClientKeyTest {
     }
   }
 
+  /** Two binary forms are of one client exactly when their decoded leases match one key. */
+  @Test
+  void twoBinaryFormsAreOfOneClientAsTheirKeysSay() {
+    byte[] id = {1, 0x00, 0x10, (byte) 0x95, 0, 0, 7};
+    LeaseRecord[] leases = {
+      lease(1, mac(7), null),
+      lease(1, mac(7).clone(), null),
+      lease(6, mac(7), null),
+      lease(1, mac(8), null),
+      lease(1, mac(7), id),
+      lease(1, mac(8), id.clone()),
+      lease(1, mac(7), new byte[] {42}),
+    };
+    for (LeaseRecord a : leases) {
+      for (LeaseRecord b : leases) {
+        assertEquals(
+            ClientKey.of(a).equals(ClientKey.of(b)),
+            ClientKey.sameEncoded(a.encode(), b.encode()),
+            a + " and " + b);
+      }
+    }
+  }
+
+  private static LeaseRecord lease(int hardwareType, byte[] mac, byte[] clientId) {
+    return new LeaseRecord(
+        Ipv4Address.parse("127.16.0.9"),
+        hardwareType,
+        mac,
+        clientId,
+        LeaseState.BOUND,
+        1,
+        2,
+        1,
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Test
   void equalOctetsAreEqualKeysAndTheTwoKindsNeverMeet() {
     byte[] mac = mac(7);
