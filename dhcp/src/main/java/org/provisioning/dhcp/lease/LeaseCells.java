@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Leases in their binary form ({@link org.provisioning.common.lease.LeaseRecord#encode}), each in a
- * fixed cell of a few large byte arrays, by a dense id. A collector cycle marks the arrays, not the
- * leases: a million leases held as records cost it about five million objects to mark (record,
- * address, hardware address, client-id...), which took a core for a third of a second under load.
+ * fixed cell of a few large byte arrays (chunks), by a dense id. A collector cycle marks the
+ * arrays, not the leases: a million leases held as records cost it about five million objects to
+ * mark (record, address, hardware address, client-id...), which took a core for a third of a second
+ * under load.
  *
  * <p>A record of up to {@link #CELL}{@code - 1} octets (a modem's lease takes about 50, a CPE's
  * with hostname and option 82 about 80) lives in its cell after a length octet; a longer one lives
@@ -24,7 +25,12 @@ final class LeaseCells {
   /** Octets a cell: a length octet and a record of up to 95 octets. */
   static final int CELL = 96;
 
-  private static final int CELLS_PER_CHUNK = 4096;
+  /**
+   * 192 KB a chunk: under ZGC's 256 KB limit for small objects. A larger one takes a 32 MB medium
+   * page, and committing one stalled the thread that stored a lease for 20-35 ms under load.
+   */
+  private static final int CELLS_PER_CHUNK = 2048;
+
   private static final VarHandle VERSIONS = MethodHandles.arrayElementVarHandle(int[].class);
 
   private record Chunk(byte[] cells, int[] versions) {

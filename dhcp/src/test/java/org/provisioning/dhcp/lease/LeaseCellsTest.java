@@ -36,7 +36,7 @@ class LeaseCellsTest {
   @Test
   void idsAreDenseAndChunksComeAsTheyAreReached() {
     LeaseCells cells = new LeaseCells();
-    int count = 10_000; // over two chunks
+    int count = 10_000; // over four chunks
     for (int id = 0; id < count; id++) {
       cells.write(id, record(1 + id % 90, id));
     }
