@@ -1,8 +1,5 @@
 package org.provisioning.dist;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -76,24 +73,8 @@ final class ConsoleServer implements AutoCloseable {
                     dhcpPort,
                     dhcpSections,
                     otherSections));
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    ConsoleServer server = new ConsoleServer(dir, config, managementPort, dhcpPort, process);
-    try {
-      await()
-          .atMost(30, SECONDS)
-          .pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions()
-          .until(
-              () -> !process.isAlive() || server.api("GET", "/status", null).statusCode() == 200);
-    } catch (RuntimeException e) {
-      server.close();
-      throw new AssertionError("provisiond did not answer in 30 s:\n" + server.log(), e);
-    }
-    if (!process.isAlive()) {
-      throw new AssertionError("provisiond died at start:\n" + server.log());
-    }
-    return server;
+    Process process = Distribution.startServer(config, dir.resolve("provisiond.log"));
+    return new ConsoleServer(dir, config, managementPort, dhcpPort, process);
   }
 
   String base() {
@@ -125,24 +106,8 @@ final class ConsoleServer implements AutoCloseable {
     return Files.readString(dir.resolve("data/api-token")).strip();
   }
 
-  String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(15, SECONDS)) {
-        process.destroyForcibly().waitFor(10, SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Distribution.shutDown(process);
   }
 }

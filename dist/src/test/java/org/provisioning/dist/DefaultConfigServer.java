@@ -1,8 +1,5 @@
 package org.provisioning.dist;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +31,7 @@ final class DefaultConfigServer implements AutoCloseable {
     this.managementPort = managementPort;
   }
 
-  /** Starts it and waits (at most 30 s) until its API answers. */
+  /** Starts it and waits until it answers {@code provisionctl status}. */
   static DefaultConfigServer start(Path dir) throws IOException {
     String shipped = Files.readString(Distribution.HOME.resolve("conf/provisiond.yaml"));
     String document =
@@ -54,23 +51,8 @@ final class DefaultConfigServer implements AutoCloseable {
       throw new AssertionError("conf/provisiond.yaml changed shape: " + shipped);
     }
     Path config = Files.writeString(dir.resolve("provisiond.yaml"), changed.toString());
-    Process process =
-        Distribution.start(dir.resolve("provisiond.log"), "--config", config.toString());
-    DefaultConfigServer server = new DefaultConfigServer(dir, process, managementPort);
-    try {
-      await()
-          .atMost(30, SECONDS)
-          .pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions()
-          .until(() -> !process.isAlive() || server.get("/api/v1/status").statusCode() == 200);
-    } catch (RuntimeException e) {
-      server.close();
-      throw new AssertionError("provisiond did not answer in 30 s:\n" + server.log(), e);
-    }
-    if (!process.isAlive()) {
-      throw new AssertionError("provisiond died at start:\n" + server.log());
-    }
-    return server;
+    Process process = Distribution.startServer(config, dir.resolve("provisiond.log"));
+    return new DefaultConfigServer(dir, process, managementPort);
   }
 
   /** GET with the API token. */
@@ -96,25 +78,8 @@ final class DefaultConfigServer implements AutoCloseable {
     return token;
   }
 
-  String log() {
-    try {
-      return Files.readString(dir.resolve("provisiond.log"));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(20, SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Distribution.shutDown(process);
   }
 }

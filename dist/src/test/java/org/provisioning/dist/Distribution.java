@@ -137,6 +137,22 @@ final class Distribution {
     return process;
   }
 
+  /**
+   * Stops a server as an operator would (SIGTERM), forcibly if it has not exited within 20 s, and
+   * waits for it.
+   */
+  static void shutDown(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        stop(process);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void stop(Process process) {
     process.destroyForcibly();
     try {
