@@ -1,7 +1,6 @@
 package org.provisioning.dhcp.message;
 
 import java.util.Objects;
-import java.util.OptionalInt;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.option.DhcpOptionCode;
 import org.provisioning.dhcp.option.DhcpOptions;
@@ -93,8 +92,9 @@ public record DhcpMessage(
   }
 
   private static DhcpMessageType typeOf(DhcpOptions options) {
-    OptionalInt code = options.uint8(DhcpOptionCode.DHCP_MESSAGE_TYPE);
-    return code.isPresent() ? DhcpMessageType.fromCode(code.getAsInt()).orElse(null) : null;
+    // Read on every messageType() call: nothing allocated (0 is no type).
+    return DhcpMessageType.fromCode(options.uint8OrElse(DhcpOptionCode.DHCP_MESSAGE_TYPE, 0))
+        .orElse(null);
   }
 
   /** Option 53. */

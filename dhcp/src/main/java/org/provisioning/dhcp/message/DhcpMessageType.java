@@ -1,5 +1,6 @@
 package org.provisioning.dhcp.message;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,11 +29,14 @@ public enum DhcpMessageType {
   LEASEQUERYSTATUS(17),
   TLS(18);
 
-  private static final DhcpMessageType[] BY_CODE = new DhcpMessageType[19];
+  /** Each type wrapped once: the engine asks a request's type several times over. */
+  @SuppressWarnings("unchecked")
+  private static final Optional<DhcpMessageType>[] BY_CODE = new Optional[19];
 
   static {
+    Arrays.fill(BY_CODE, Optional.empty());
     for (DhcpMessageType t : values()) {
-      BY_CODE[t.code] = t;
+      BY_CODE[t.code] = Optional.of(t);
     }
   }
 
@@ -54,7 +58,7 @@ public enum DhcpMessageType {
   }
 
   public static Optional<DhcpMessageType> fromCode(int code) {
-    return code > 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
+    return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : Optional.empty();
   }
 
   /** Whether a client sends this type to a server (RFC 2131 Table 2, RFC 4388 §6.1). */

@@ -261,8 +261,14 @@ public final class DhcpOptions {
   }
 
   public OptionalInt uint8(DhcpOptionCode code) {
+    int value = uint8OrElse(code, -1);
+    return value < 0 ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+
+  /** The option's octet, or {@code absent} if it is missing or not one octet; nothing allocated. */
+  public int uint8OrElse(DhcpOptionCode code, int absent) {
     int i = usable(code, 1);
-    return i < 0 ? OptionalInt.empty() : OptionalInt.of(data[offsetAt(i)] & 0xff);
+    return i < 0 ? absent : data[offsetAt(i)] & 0xff;
   }
 
   public OptionalInt uint16(DhcpOptionCode code) {

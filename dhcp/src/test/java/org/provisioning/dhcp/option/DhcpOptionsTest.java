@@ -244,6 +244,20 @@ class DhcpOptionsTest {
   }
 
   @Test
+  void anOctetReadsAsItIsOrAsTheGivenAbsenceWhenMissingOrNotOneOctet() {
+    DhcpOptions options =
+        DhcpOptions.builder()
+            .uint8(DhcpOptionCode.DHCP_MESSAGE_TYPE, 3)
+            .bytes(DhcpOptionCode.OPTION_OVERLOAD, hex("0102"))
+            .build();
+    assertEquals(3, options.uint8OrElse(DhcpOptionCode.DHCP_MESSAGE_TYPE, -1));
+    assertEquals(-1, options.uint8OrElse(DhcpOptionCode.OPTION_OVERLOAD, -1), "two octets");
+    assertEquals(0, options.uint8OrElse(DhcpOptionCode.HOST_NAME, 0), "missing");
+    assertEquals(3, options.uint8(DhcpOptionCode.DHCP_MESSAGE_TYPE).orElseThrow());
+    assertTrue(options.uint8(DhcpOptionCode.OPTION_OVERLOAD).isEmpty());
+  }
+
+  @Test
   void overloadOutsideOneToThreeIsNotAnOverload() {
     DhcpOptions options = DhcpOptions.builder().uint8(DhcpOptionCode.OPTION_OVERLOAD, 4).build();
     assertTrue(options.overload().isEmpty());
