@@ -139,18 +139,22 @@ shared() {
   echo "$out"
 }
 
+# output_of NAME: the file of a server's output; a name with flags may hold a '/' (file=/tmp/..).
+output_of() {
+  echo "$work/${1//\//_}.out"
+}
 # start_server NAME COMMAND...: in the namespace, in the background; waits until it holds port 67.
 start_server() {
   local name=$1; shift
   # Not through a function: $! must be the server itself (ip, env and bin/provisiond all exec).
-  ip netns exec "$ns" "$@" >"$work/$name.out" 2>&1 &
+  ip netns exec "$ns" "$@" >"$(output_of "$name")" 2>&1 &
   pid=$!
   await_port "$name" "$pid"
 }
 # await_port NAME PID: until PID holds port 67 (for at most 30 s).
 await_port() {
   for _ in $(seq 150); do
-    kill -0 "$2" 2>/dev/null || { cat "$work/$1.out" >&2; die "$1 died at start"; }
+    kill -0 "$2" 2>/dev/null || { cat "$(output_of "$1")" >&2; die "$1 died at start"; }
     inns ss -Hulnp 'sport = :67' | grep -q "pid=$2," && return 0
     sleep 0.2
   done
