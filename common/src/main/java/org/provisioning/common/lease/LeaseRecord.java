@@ -224,6 +224,11 @@ public record LeaseRecord(
       return LeaseState.fromCode(record[STATE] & 0xff);
     }
 
+    /** Where the state's code is, for a reader that needs that octet alone. */
+    public static int stateOffset() {
+      return STATE;
+    }
+
     public static int hardwareType(byte[] record) {
       return record[HARDWARE_TYPE] & 0xff;
     }

@@ -20,8 +20,8 @@ class LeaseCellsTest {
   @Test
   void recordsTooLongForACellLiveAsideAndComeBackWhenTheyShrink() {
     LeaseCells cells = new LeaseCells();
-    byte[] fits = record(LeaseCells.CELL - 1, 1);
-    byte[] tooLong = record(LeaseCells.CELL, 2);
+    byte[] fits = record(LeaseCells.MAX_IN_CELL, 1);
+    byte[] tooLong = record(LeaseCells.MAX_IN_CELL + 1, 2);
     cells.write(0, fits);
     cells.write(1, tooLong);
     assertArrayEquals(fits, cells.read(0));
@@ -53,7 +53,9 @@ class LeaseCellsTest {
   @Test
   void aReaderSeesEachRecordWholeWhileTheWriterRewritesIt() throws InterruptedException {
     LeaseCells cells = new LeaseCells();
-    byte[][] versions = {record(20, 1), record(95, 2), record(200, 3), record(60, 4)};
+    byte[][] versions = {
+      record(20, 1), record(LeaseCells.MAX_IN_CELL, 2), record(200, 3), record(60, 4)
+    };
     cells.write(0, versions[0]);
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicReference<String> failure = new AtomicReference<>();

@@ -43,6 +43,32 @@ class LeaseTableTest {
     assertEquals(1, table.size());
   }
 
+  /** A record too long for its cell lives aside: a put still reads what it replaces. */
+  @Test
+  void aPutSaysWhatItReplacedWhenTheRecordLivesOutsideItsCell() {
+    LeaseTable table = new LeaseTable(16);
+    byte[] longClientId = new byte[LeaseCells.CELL];
+    LeaseRecord bound =
+        new LeaseRecord(
+            new Ipv4Address(BASE),
+            1,
+            new byte[] {2, 0, 0, 0, 0, 1},
+            longClientId,
+            LeaseState.BOUND,
+            1_000,
+            2_000,
+            1,
+            null,
+            null,
+            null,
+            null);
+    table.put(bound.encode());
+    LeaseRecord declined = bound.withState(LeaseState.DECLINED, 1_500);
+    assertEquals(LeaseState.BOUND, table.put(declined.encode()));
+    assertEquals(LeaseState.DECLINED, table.put(lease(BASE, LeaseState.BOUND).encode()));
+    assertEquals(lease(BASE, LeaseState.BOUND), table.get(BASE));
+  }
+
   @Test
   void growingKeepsEveryLeaseAndClearEmpties() {
     LeaseTable table = new LeaseTable(16);
