@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
 /**
  * The web console in headless Chromium against the packaged provisiond: log in, walk the tree,

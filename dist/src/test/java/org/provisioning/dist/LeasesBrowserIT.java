@@ -29,6 +29,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.tftp.codec.TftpCodec;
 import org.provisioning.tftp.message.TftpMode;
 import org.provisioning.tftp.message.TftpPacket;

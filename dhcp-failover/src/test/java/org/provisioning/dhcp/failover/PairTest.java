@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.provisioning.dhcp.testing.RelayedDhcpClient.in;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -23,6 +24,7 @@ import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.dhcp.engine.ServingMode;
+import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
 /**
  * Two servers of a pair in one JVM on loopback (127.0.0.1 primary, 127.0.0.3 secondary), real
@@ -30,6 +32,9 @@ import org.provisioning.dhcp.engine.ServingMode;
  */
 class PairTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  /** The relay agent of the pair's subnet (giaddr). */
+  private static final Ipv4Address RELAY = Ipv4Address.parse("127.0.0.2");
 
   @TempDir Path dir;
   private FailoverNode primary;
@@ -132,14 +137,14 @@ class PairTest {
 
     // A lease made on the primary is on the secondary by the time the client has its ACK.
     Map<Integer, Ipv4Address> made;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      made = relay.bindAll(0, 5, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      made = relay.bindRange(0, 5, 1, in(20_000));
     }
     assertEquals(5, made.size());
     for (Map.Entry<Integer, Ipv4Address> e : made.entrySet()) {
       LeaseRecord onSecondary = secondary.leases.byAddress(e.getValue()).orElse(null);
       assertNotNull(onSecondary, "replicated before the ACK: " + e.getValue());
-      assertArrayEquals(DhcpRelay.mac(e.getKey()), onSecondary.hardwareAddress());
+      assertArrayEquals(RelayedDhcpClient.mac(e.getKey()), onSecondary.hardwareAddress());
       assertEquals(LeaseState.BOUND, onSecondary.state());
       assertEquals(1, onSecondary.allocatedBy());
     }
@@ -150,8 +155,8 @@ class PairTest {
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
     await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
     Ipv4Address servedBySecondary;
-    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
-      servedBySecondary = relay.bind(100, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      servedBySecondary = relay.bind(100, in(5_000));
     }
     assertEquals(Ipv4Address.parse("127.16.0.200"), servedBySecondary, "top-down");
     // ... and the operator changes the config on the secondary meanwhile.
@@ -165,7 +170,7 @@ class PairTest {
     await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
     LeaseRecord learned = primary.leases.byAddress(servedBySecondary).orElseThrow();
-    assertArrayEquals(DhcpRelay.mac(100), learned.hardwareAddress());
+    assertArrayEquals(RelayedDhcpClient.mac(100), learned.hardwareAddress());
     assertEquals(2, learned.allocatedBy());
     await()
         .atMost(5, SECONDS)
@@ -177,8 +182,8 @@ class PairTest {
     await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
     await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.STANDBY);
 
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      Ipv4Address again = relay.bind(200, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      Ipv4Address again = relay.bind(200, in(5_000));
       assertNotNull(again);
       assertTrue(secondary.leases.byAddress(again).isPresent(), "replicated again after recovery");
     }
@@ -194,12 +199,12 @@ class PairTest {
     secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     Ipv4Address first;
-    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
-      first = relay.bind(1, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      first = relay.bind(1, in(5_000));
     }
     Ipv4Address second;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      second = relay.bind(2, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      second = relay.bind(2, in(5_000));
     }
     assertEquals(Ipv4Address.parse(onlyAddress), first);
     assertEquals(first, second, "both servers leased the one address");
@@ -213,10 +218,10 @@ class PairTest {
         .untilAsserted(
             () -> {
               assertArrayEquals(
-                  DhcpRelay.mac(1),
+                  RelayedDhcpClient.mac(1),
                   primary.leases.byAddress(first).orElseThrow().hardwareAddress());
               assertArrayEquals(
-                  DhcpRelay.mac(1),
+                  RelayedDhcpClient.mac(1),
                   secondary.leases.byAddress(first).orElseThrow().hardwareAddress());
             });
     assertTrue(primary.stats.counter("failover.conflicts").get() >= 1);
@@ -226,9 +231,9 @@ class PairTest {
             .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
 
     // The losing client is refused when it comes back for the address.
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
       assertEquals(
-          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(2, first, 5_000));
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(2, first, in(5_000)));
     }
   }
 
@@ -276,9 +281,9 @@ class PairTest {
   void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
     startNormalPair(10_000);
     secondary.isolate(); // no acks, and (for 10 s) not yet declared dead
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
       long started = System.nanoTime();
-      assertNotNull(relay.bind(7, 5_000), "the ACK still goes out");
+      assertNotNull(relay.bind(7, in(5_000)), "the ACK still goes out");
       assertTrue(System.nanoTime() - started < SECONDS.toNanos(3));
     }
     assertEquals(FailoverState.NORMAL, primary.state());
@@ -360,14 +365,14 @@ class PairTest {
   @Test
   void aShortOutageIsRepairedFromTheBacklogWithoutASnapshot() throws Exception {
     startNormalPair(600);
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      assertNotNull(relay.bind(1, 5_000));
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      assertNotNull(relay.bind(1, in(5_000)));
     }
     secondary.isolate();
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     Ipv4Address whileApart;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      whileApart = relay.bind(2, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      whileApart = relay.bind(2, in(5_000));
     }
     long snapshots = primary.stats.counter("failover.syncs.snapshot").get();
     secondary.reconnect();
@@ -375,7 +380,8 @@ class PairTest {
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
     await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(whileApart).isPresent());
     assertArrayEquals(
-        DhcpRelay.mac(2), secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
+        RelayedDhcpClient.mac(2),
+        secondary.leases.byAddress(whileApart).orElseThrow().hardwareAddress());
     // From the backlog: by the sync's tail, or by the stream if it got there first; either way
     // no snapshot.
     assertEquals(snapshots, primary.stats.counter("failover.syncs.snapshot").get());
@@ -444,13 +450,14 @@ class PairTest {
   /** Binds one client through the primary; its lease must be on the secondary too. */
   private int bindAndCheckReplicated(int client) throws Exception {
     Ipv4Address address;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      address = relay.bind(client, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      address = relay.bind(client, in(5_000));
     }
     assertNotNull(address, "client " + client + " bound through the primary");
     await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
     assertArrayEquals(
-        DhcpRelay.mac(client), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
+        RelayedDhcpClient.mac(client),
+        secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
     return client + 1;
   }
 
@@ -483,12 +490,12 @@ class PairTest {
     secondary.dhcp.execute(() -> secondary.engine.setMode(ServingMode.TOP_DOWN));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     Map<Integer, Ipv4Address> bySecondary;
-    try (DhcpRelay relay = new DhcpRelay(secondary.dhcpAddress())) {
-      bySecondary = relay.bindAll(300, 303, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      bySecondary = relay.bindRange(300, 303, 1, in(20_000));
     }
     Map<Integer, Ipv4Address> byPrimary;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      byPrimary = relay.bindAll(400, 403, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      byPrimary = relay.bindRange(400, 403, 1, in(20_000));
     }
     assertEquals(3, bySecondary.size());
     assertEquals(3, byPrimary.size());
@@ -506,7 +513,7 @@ class PairTest {
               for (Map.Entry<Integer, Ipv4Address> e : all.entrySet()) {
                 for (FailoverNode node : java.util.List.of(primary, secondary)) {
                   LeaseRecord lease = node.leases.byAddress(e.getValue()).orElseThrow();
-                  assertArrayEquals(DhcpRelay.mac(e.getKey()), lease.hardwareAddress());
+                  assertArrayEquals(RelayedDhcpClient.mac(e.getKey()), lease.hardwareAddress());
                   assertEquals(LeaseState.BOUND, lease.state());
                 }
               }
@@ -522,7 +529,7 @@ class PairTest {
     return new LeaseRecord(
         Ipv4Address.parse(address),
         1,
-        DhcpRelay.mac(client),
+        RelayedDhcpClient.mac(client),
         null,
         state,
         now - agoMillis,
@@ -565,8 +572,8 @@ class PairTest {
     await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(contested).isPresent());
 
     Ipv4Address granted;
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-      granted = relay.bind(1, 5_000);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      granted = relay.bind(1, in(5_000));
     }
     assertEquals(
         contested, granted, "the primary, bottom-up, grants the lowest address it sees free");
@@ -577,7 +584,8 @@ class PairTest {
             () -> {
               for (FailoverNode node : java.util.List.of(primary, secondary)) {
                 LeaseRecord kept = node.leases.byAddress(contested).orElseThrow();
-                assertArrayEquals(DhcpRelay.mac(900), kept.hardwareAddress(), "the earlier grant");
+                assertArrayEquals(
+                    RelayedDhcpClient.mac(900), kept.hardwareAddress(), "the earlier grant");
                 assertEquals(1, counter(node, "failover.conflicts"));
                 assertEquals(1, node.failover.status().conflicts());
               }
@@ -589,9 +597,9 @@ class PairTest {
     assertNoTakeover();
 
     // The losing client is NAKed when it comes back for the address, and gets another one.
-    try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
       assertEquals(
-          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(1, contested, 5_000));
+          org.provisioning.dhcp.message.DhcpMessageType.NAK, relay.reboot(1, contested, in(5_000)));
     }
     bindAndCheckReplicated(1);
     assertNoTakeover();
@@ -600,7 +608,8 @@ class PairTest {
     secondary.close();
     secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
     assertArrayEquals(
-        DhcpRelay.mac(900), secondary.leases.byAddress(contested).orElseThrow().hardwareAddress());
+        RelayedDhcpClient.mac(900),
+        secondary.leases.byAddress(contested).orElseThrow().hardwareAddress());
     awaitNormal(0);
   }
 
@@ -649,16 +658,19 @@ class PairTest {
         .get(5, SECONDS);
     await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
     assertArrayEquals(
-        DhcpRelay.mac(902), secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
+        RelayedDhcpClient.mac(902),
+        secondary.leases.byAddress(address).orElseThrow().hardwareAddress());
 
     secondary.close();
     secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
     LeaseRecord afterRestart = secondary.leases.byAddress(address).orElseThrow();
-    assertArrayEquals(DhcpRelay.mac(902), afterRestart.hardwareAddress(), "still the kept lease");
+    assertArrayEquals(
+        RelayedDhcpClient.mac(902), afterRestart.hardwareAddress(), "still the kept lease");
     assertEquals(LeaseState.BOUND, afterRestart.state());
     awaitNormal(0);
     assertArrayEquals(
-        DhcpRelay.mac(902), primary.leases.byAddress(address).orElseThrow().hardwareAddress());
+        RelayedDhcpClient.mac(902),
+        primary.leases.byAddress(address).orElseThrow().hardwareAddress());
   }
 
   /**
@@ -722,8 +734,8 @@ class PairTest {
 
       // DHCP is served meanwhile.
       Ipv4Address duringSync;
-      try (DhcpRelay relay = new DhcpRelay(primary.dhcpAddress())) {
-        duringSync = relay.bind(1, 5_000);
+      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+        duringSync = relay.bind(1, in(5_000));
       }
       assertNotNull(duringSync, "the primary answers while the sync is interrupted");
 
