@@ -9,13 +9,11 @@ import java.util.HexFormat;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.codec.DhcpDecoder;
 import org.provisioning.dhcp.codec.DhcpEncoder;
-import org.provisioning.dhcp.message.BootOp;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.message.DhcpMessageType;
-import org.provisioning.dhcp.message.HardwareAddress;
-import org.provisioning.dhcp.message.HardwareType;
 import org.provisioning.dhcp.option.DhcpOptionCode;
 import org.provisioning.dhcp.option.DhcpOptions;
+import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
 /**
  * A relay agent with two helper addresses, as a CMTS in front of a failover pair has: every request
@@ -172,15 +170,7 @@ final class DualRelay implements AutoCloseable {
   }
 
   private DhcpMessage message(int n, DhcpMessageType type, DhcpOptions.Builder options) {
-    return DhcpMessage.builder()
-        .op(BootOp.BOOTREQUEST)
-        .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac(n)))
-        .transactionId(n)
-        .hops(1)
-        .relayAgentAddress(relay)
-        .messageType(type)
-        .options(options.build())
-        .build();
+    return RelayedDhcpClient.relayed(mac(n), n, relay, type, options);
   }
 
   /** Encodes under a lock: the senders of {@link #discover} and {@link #request} may differ. */

@@ -22,13 +22,11 @@ import org.provisioning.dhcp.engine.DhcpOutcome;
 import org.provisioning.dhcp.engine.DhcpRequestContext;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
-import org.provisioning.dhcp.message.BootOp;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.message.DhcpMessageType;
-import org.provisioning.dhcp.message.HardwareAddress;
-import org.provisioning.dhcp.message.HardwareType;
 import org.provisioning.dhcp.option.DhcpOptionCode;
 import org.provisioning.dhcp.option.DhcpOptions;
+import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
 /**
  * The CPU of one whole DHCP exchange inside the server, sockets and fsync aside: decode a relayed
@@ -85,24 +83,17 @@ public class DhcpExchangeBenchmark {
   }
 
   private static DhcpMessage message(int n, DhcpMessageType type, DhcpOptions.Builder options) {
-    byte[] mac = {2, 0, 0, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
-    return DhcpMessage.builder()
-        .op(BootOp.BOOTREQUEST)
-        .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac))
-        .transactionId(n)
-        .hops(1)
-        .relayAgentAddress(RELAY)
-        .messageType(type)
-        .options(
-            options
-                .parameterRequestList(
-                    java.util.List.of(
-                        DhcpOptionCode.SUBNET_MASK,
-                        DhcpOptionCode.ROUTER,
-                        DhcpOptionCode.DOMAIN_NAME_SERVER,
-                        DhcpOptionCode.DOMAIN_NAME))
-                .build())
-        .build();
+    return RelayedDhcpClient.relayed(
+        RelayedDhcpClient.mac(n),
+        n,
+        RELAY,
+        type,
+        options.parameterRequestList(
+            java.util.List.of(
+                DhcpOptionCode.SUBNET_MASK,
+                DhcpOptionCode.ROUTER,
+                DhcpOptionCode.DOMAIN_NAME_SERVER,
+                DhcpOptionCode.DOMAIN_NAME)));
   }
 
   @Benchmark

@@ -16,11 +16,15 @@ class LeaseTableTest {
   private static final int BASE = Ipv4Address.parse("127.16.0.0").value();
 
   static LeaseRecord lease(int address, LeaseState state) {
+    return lease(address, state, null);
+  }
+
+  private static LeaseRecord lease(int address, LeaseState state, byte[] clientId) {
     return new LeaseRecord(
         new Ipv4Address(address),
         1,
         new byte[] {2, 0, 0, (byte) (address >>> 16), (byte) (address >>> 8), (byte) address},
-        null,
+        clientId,
         state,
         1_000,
         2_000,
@@ -47,21 +51,7 @@ class LeaseTableTest {
   @Test
   void aPutSaysWhatItReplacedWhenTheRecordLivesOutsideItsCell() {
     LeaseTable table = new LeaseTable(16);
-    byte[] longClientId = new byte[LeaseCells.CELL];
-    LeaseRecord bound =
-        new LeaseRecord(
-            new Ipv4Address(BASE),
-            1,
-            new byte[] {2, 0, 0, 0, 0, 1},
-            longClientId,
-            LeaseState.BOUND,
-            1_000,
-            2_000,
-            1,
-            null,
-            null,
-            null,
-            null);
+    LeaseRecord bound = lease(BASE, LeaseState.BOUND, new byte[LeaseCells.CELL]);
     table.put(bound.encode());
     LeaseRecord declined = bound.withState(LeaseState.DECLINED, 1_500);
     assertEquals(LeaseState.BOUND, table.put(declined.encode()));

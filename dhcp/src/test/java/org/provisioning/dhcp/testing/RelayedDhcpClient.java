@@ -234,9 +234,18 @@ public final class RelayedDhcpClient implements AutoCloseable {
   }
 
   private DhcpMessage message(int n, DhcpMessageType type, DhcpOptions.Builder options) {
+    return relayed(mac(n), n, relay, type, options);
+  }
+
+  /**
+   * A request of an Ethernet client with this hardware address, the transaction id {@code n}, as
+   * the relay agent at {@code relay} forwards it (giaddr, one hop).
+   */
+  public static DhcpMessage relayed(
+      byte[] mac, int n, Ipv4Address relay, DhcpMessageType type, DhcpOptions.Builder options) {
     return DhcpMessage.builder()
         .op(BootOp.BOOTREQUEST)
-        .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac(n)))
+        .clientHardwareAddress(HardwareAddress.of(HardwareType.ETHERNET, mac))
         .transactionId(n)
         .hops(1)
         .relayAgentAddress(relay)
