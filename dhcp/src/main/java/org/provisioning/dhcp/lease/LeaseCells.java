@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A cell holds its version (four octets), a length octet and a record of up to {@link
  * #MAX_IN_CELL} octets (a modem's lease takes about 50, a CPE's with hostname and option 82 about
  * 80); a longer record lives in a map aside, the cell's length octet then 0. The version sits in
- * the cell, not in an array of its own, so a lookup among a million leases misses the cache once
- * for the cell, not once more for its version.
+ * the cell, not in an array of its own, so a lookup among a million leases touches the cache lines
+ * of the cell alone, not one more for its version.
  *
  * <p>One writer; readers on any thread. A cell's version is odd while the writer rewrites the cell:
  * a reader copies the cell between two reads of an even, unchanged version (a sequence lock), so it

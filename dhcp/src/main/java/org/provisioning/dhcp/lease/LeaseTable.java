@@ -10,9 +10,9 @@ import org.provisioning.common.lease.LeaseState;
  * The lease of each address: an open-addressing table of int pairs (address, and the id of the
  * lease's cell in {@link LeaseCells}), so a million leases cost the collector a few large arrays to
  * mark, not an object each. A pair's two ints share a cache line: among a million leases a probe
- * misses the cache once, not once per array. A lease is a {@link LeaseRecord} only while a caller
- * holds what {@link #get} made of its cell. Addresses are never removed (a lease only changes
- * state), so probing needs no tombstones and ids stay dense: the n-th address stored has id n.
+ * touches one line, not one per array. A lease is a {@link LeaseRecord} only while a caller holds
+ * what {@link #get} made of its cell. Addresses are never removed (a lease only changes state), so
+ * probing needs no tombstones and ids stay dense: the n-th address stored has id n.
  *
  * <p>One writer at a time (the DHCP engine, under its lock); readers on any thread. The writer
  * fills a new lease's cell and its slot's address before it publishes the slot's id with release
