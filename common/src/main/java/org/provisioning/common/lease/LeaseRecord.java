@@ -204,7 +204,7 @@ public record LeaseRecord(
 
     /**
      * Whether the bytes are of the known format and long enough for the fields read here (the
-     * state's code is checked by {@link #state}).
+     * state's code is checked by {@link LeaseState#fromCode}).
      */
     public static boolean isReadable(byte[] record) {
       return record.length > HARDWARE_LENGTH
@@ -220,11 +220,10 @@ public record LeaseRecord(
           | (record[ADDRESS + 3] & 0xff);
     }
 
-    public static LeaseState state(byte[] record) {
-      return LeaseState.fromCode(record[STATE] & 0xff);
-    }
-
-    /** Where the state's code is, for a reader that needs that octet alone. */
+    /**
+     * Where the state's code is ({@link LeaseState#fromCode}): a store reads that octet alone, in
+     * place.
+     */
     public static int stateOffset() {
       return STATE;
     }

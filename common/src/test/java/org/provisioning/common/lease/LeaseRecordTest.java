@@ -78,7 +78,8 @@ class LeaseRecordTest {
             null);
     for (LeaseRecord lease : new LeaseRecord[] {modem, bare}) {
       byte[] bytes = lease.encode();
-      assertEquals(lease.state(), LeaseRecord.Encoded.state(bytes));
+      assertEquals(
+          lease.state(), LeaseState.fromCode(bytes[LeaseRecord.Encoded.stateOffset()] & 0xff));
       assertEquals(lease.startMillis(), LeaseRecord.Encoded.startMillis(bytes));
       int remote = LeaseRecord.Encoded.remoteIdOffset(bytes);
       assertArrayEquals(
