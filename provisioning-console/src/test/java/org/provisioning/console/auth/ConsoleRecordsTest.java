@@ -96,16 +96,17 @@ class ConsoleRecordsTest {
     try (Server alpha = open("alpha", 1);
         Server beta = open("beta", 2)) {
       // The failover stream: every own record, once durable, appended at the partner as it came.
+      Link link = new Link();
       alpha
           .bus()
           .addListener(
               r -> {
-                if (r.origin() == 1) beta.bus().append(r);
+                if (r.origin() == 1) link.deliver(() -> beta.bus().append(r));
               });
       beta.bus()
           .addListener(
               r -> {
-                if (r.origin() == 2) alpha.bus().append(r);
+                if (r.origin() == 2) link.deliver(() -> alpha.bus().append(r));
               });
 
       alpha.access().users().create(user("ada", Role.ADMIN, T0)).join();
@@ -124,8 +125,11 @@ class ConsoleRecordsTest {
                       && beta.access().users().list().size() == 2
                       && beta.access().audit().newest(10, null, null).size() == 1);
 
-      // Both change bob; the later change stands on both.
+      // Both change bob, neither having seen the other's change (the link down meanwhile: a change
+      // made after the partner's arrived would supersede it by design); the later change stands on
+      // both once the link is back.
       ConsoleUser bob = beta.access().users().find("bob").orElseThrow();
+      link.down();
       beta.access()
           .users()
           .save(
@@ -151,6 +155,7 @@ class ConsoleRecordsTest {
                   "alpha-admin",
                   false))
           .join();
+      link.up();
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(20)) // a bound, generous for a loaded CI machine
           .until(
@@ -223,6 +228,30 @@ class ConsoleRecordsTest {
           List.of("ada", "cy"),
           alpha.access().users().list().stream().map(ConsoleUser::name).toList());
       assertEquals(1, alpha.access().audit().newest(10, null, null).size());
+    }
+  }
+
+  /** The failover stream between two servers: deliveries in order, held while it is down. */
+  private static final class Link {
+    private final List<Runnable> held = new java.util.ArrayList<>();
+    private boolean up = true;
+
+    synchronized void deliver(Runnable delivery) {
+      if (up) {
+        delivery.run();
+      } else {
+        held.add(delivery);
+      }
+    }
+
+    synchronized void down() {
+      up = false;
+    }
+
+    synchronized void up() {
+      held.forEach(Runnable::run);
+      held.clear();
+      up = true;
     }
   }
 
