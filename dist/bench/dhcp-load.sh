@@ -34,7 +34,7 @@
 # folder) instead of perfdhcp: the same 4-way exchange from 1,000,000 random hardware addresses,
 # batched system calls, a 16 MB receive buffer, 15-50 ms of CPU per 1,000 exchanges against
 # perfdhcp's ~90, so that the servers, not the generator, find their limits (default ladder
-# 10,000-100,000/s). The CPU at --cpu-rate is still measured with perfdhcp (dhcp-cpu.sh).
+# 5,000-100,000/s). The CPU at --cpu-rate is still measured with perfdhcp (dhcp-cpu.sh).
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
@@ -93,7 +93,7 @@ done
 die() { echo "dhcp-load: $*" >&2; exit 2; }
 case $generator in
   perfdhcp) ;;
-  blast) [[ $rates_given ]] || rates="10000 20000 30000 40000 45000 50000 60000 80000 100000" ;;
+  blast) [[ $rates_given ]] || rates="5000 8000 10000 15000 20000 30000 40000 45000 50000 55000 60000 70000 80000 90000 100000" ;;
   *) die "--generator is perfdhcp or blast, not $generator" ;;
 esac
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a count of 1 or more, not $rounds"
