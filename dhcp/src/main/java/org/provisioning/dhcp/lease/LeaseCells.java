@@ -109,6 +109,44 @@ final class LeaseCells {
   }
 
   /**
+   * Hands the record of every id below {@link #size}, in id order, to {@code action}: a record in
+   * its cell copied into one buffer reused for all, one aside as it is (never changed once stored).
+   */
+  void forEach(LeaseStore.EncodedLeaseConsumer action) {
+    byte[] scratch = new byte[MAX_IN_CELL];
+    for (int id = 0, count = size; id < count; id++) {
+      int length = copyFromCell(id, scratch);
+      if (length > 0) {
+        action.accept(scratch, length);
+      } else {
+        byte[] aside = read(id);
+        action.accept(aside, aside.length);
+      }
+    }
+  }
+
+  /**
+   * Copies the record of an id below {@link #size} into {@code scratch} when it lies in its cell
+   * and returns its length; returns 0 when it lies aside.
+   */
+  private int copyFromCell(int id, byte[] scratch) {
+    byte[] chunk = chunks[id / CELLS_PER_CHUNK];
+    int at = (id % CELLS_PER_CHUNK) * CELL;
+    while (true) {
+      int version = (int) VERSION.getAcquire(chunk, at);
+      if ((version & 1) == 0) {
+        int length = Math.min(chunk[at + LENGTH] & 0xff, MAX_IN_CELL);
+        System.arraycopy(chunk, at + RECORD, scratch, 0, length);
+        VarHandle.acquireFence();
+        if ((int) VERSION.getOpaque(chunk, at) == version) {
+          return length;
+        }
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
    * One octet of the record of an id below {@link #size}, read in place: for the writer only, whom
    * no other thread's rewrite can tear.
    */

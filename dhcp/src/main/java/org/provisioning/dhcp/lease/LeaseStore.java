@@ -31,6 +31,19 @@ public interface LeaseStore extends LeaseLookup {
 
   void forEach(Consumer<LeaseRecord> action);
 
+  /**
+   * Every lease in its binary form ({@link LeaseRecord#encode}), as stored: nothing decoded, no
+   * array per lease. For a snapshot of a million leases, which decoding and encoding again made
+   * cost a core for 0.4 s while the server was under load.
+   */
+  void forEachEncoded(EncodedLeaseConsumer action);
+
+  /** Receives one lease's binary form: octets 0 to length - 1, of a buffer reused for the next. */
+  @FunctionalInterface
+  interface EncodedLeaseConsumer {
+    void accept(byte[] octets, int length);
+  }
+
   int size();
 
   /** Drops every lease: a snapshot from the failover peer or a restore replaces them all. */

@@ -165,6 +165,11 @@ final class LeaseTable {
     }
   }
 
+  /** Every lease's binary form, in the same order, copied into one reused buffer. */
+  void forEachEncoded(LeaseStore.EncodedLeaseConsumer action) {
+    slots.cells.forEach(action);
+  }
+
   int size() {
     return slots.cells.size();
   }

@@ -176,6 +176,11 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
     byAddress.forEach(action);
   }
 
+  @Override
+  public void forEachEncoded(EncodedLeaseConsumer action) {
+    byAddress.forEachEncoded(action);
+  }
+
   /**
    * Answers from an index when the filter names an address, a hardware address, an option 82
    * remote-id or a client-id (in that order); else from a pool's range when it is smaller than the

@@ -1,10 +1,8 @@
 package org.provisioning.dhcp.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.provisioning.common.bus.BusParticipant;
@@ -76,27 +74,59 @@ public final class LeaseJournal implements BusParticipant {
     sink.accept(lease);
   }
 
+  /**
+   * Format 1, then each lease as a length (two octets) and its binary form, then a length of 0. The
+   * store hands over the bytes it keeps: taken on the snapshot thread while the server serves, a
+   * snapshot must not cost it a core (decoding and encoding a million leases did, for 0.4 s).
+   */
   @Override
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * Math.max(store.size(), 16));
-    DataOutputStream out = new DataOutputStream(bytes);
-    try {
-      out.writeInt(1); // format
-      store.forEach(
-          lease -> {
-            byte[] encoded = lease.encode();
-            try {
-              out.writeShort(encoded.length);
-              out.write(encoded);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-      out.writeShort(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    SnapshotBuilder snapshot = new SnapshotBuilder(store.size());
+    store.forEachEncoded(snapshot::lease);
+    return snapshot.finish();
+  }
+
+  /** The snapshot's octets, in one array that doubles when the leases outgrow it. */
+  private static final class SnapshotBuilder {
+    private static final int FORMAT = 1;
+    private static final int TYPICAL_LEASE = 64;
+
+    private byte[] octets;
+    private int size;
+
+    SnapshotBuilder(int leases) {
+      octets = new byte[6 + TYPICAL_LEASE * Math.max(leases, 16)];
+      writeInt(FORMAT);
     }
-    return bytes.toByteArray();
+
+    void lease(byte[] encoded, int length) {
+      writeShort(length);
+      ensure(length);
+      System.arraycopy(encoded, 0, octets, size, length);
+      size += length;
+    }
+
+    byte[] finish() {
+      writeShort(0);
+      return Arrays.copyOf(octets, size);
+    }
+
+    private void writeInt(int value) {
+      writeShort(value >>> 16);
+      writeShort(value);
+    }
+
+    private void writeShort(int value) {
+      ensure(2);
+      octets[size++] = (byte) (value >>> 8);
+      octets[size++] = (byte) value;
+    }
+
+    private void ensure(int more) {
+      if (size + more > octets.length) {
+        octets = Arrays.copyOf(octets, Math.max(octets.length * 2, size + more));
+      }
+    }
   }
 
   @Override

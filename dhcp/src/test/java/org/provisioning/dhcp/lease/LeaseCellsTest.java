@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class LeaseCellsTest {
@@ -46,12 +50,40 @@ class LeaseCellsTest {
     assertThrows(IllegalArgumentException.class, () -> cells.write(count + 1, record(5, 0)));
   }
 
+  @Test
+  void forEachHandsOverEveryRecordInIdOrderWholeWhereverItLies() {
+    LeaseCells cells = new LeaseCells();
+    int count = 5_000; // over two chunks
+    for (int id = 0; id < count; id++) {
+      cells.write(id, record(id % 7 == 0 ? 150 + id % 50 : 1 + id % 90, id));
+    }
+    List<byte[]> seen = new ArrayList<>();
+    cells.forEach((octets, length) -> seen.add(Arrays.copyOf(octets, length)));
+    assertEquals(count, seen.size());
+    for (int id = 0; id < count; id++) {
+      assertArrayEquals(record(id % 7 == 0 ? 150 + id % 50 : 1 + id % 90, id), seen.get(id));
+    }
+  }
+
   /**
    * A reader never sees half of one record and half of another while the writer rewrites the cell
    * between lengths in the cell and beside it.
    */
   @Test
   void aReaderSeesEachRecordWholeWhileTheWriterRewritesIt() throws InterruptedException {
+    assertNoTornRecord((cells, seen) -> seen.accept(cells.read(0)));
+  }
+
+  /** The same for {@link LeaseCells#forEach}, which copies into a buffer of its own. */
+  @Test
+  void forEachSeesEachRecordWholeWhileTheWriterRewritesIt() throws InterruptedException {
+    assertNoTornRecord(
+        (cells, seen) ->
+            cells.forEach((octets, length) -> seen.accept(Arrays.copyOf(octets, length))));
+  }
+
+  private static void assertNoTornRecord(BiConsumer<LeaseCells, Consumer<byte[]>> read)
+      throws InterruptedException {
     LeaseCells cells = new LeaseCells();
     byte[][] versions = {
       record(20, 1), record(LeaseCells.MAX_IN_CELL, 2), record(200, 3), record(60, 4)
@@ -59,14 +91,17 @@ class LeaseCellsTest {
     cells.write(0, versions[0]);
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicReference<String> failure = new AtomicReference<>();
+    Consumer<byte[]> check =
+        seen -> {
+          if (Arrays.stream(versions).noneMatch(v -> Arrays.equals(v, seen))) {
+            failure.set("read a torn record of " + seen.length + " octets");
+          }
+        };
     Thread reader =
         new Thread(
             () -> {
               while (writing.get() && failure.get() == null) {
-                byte[] seen = cells.read(0);
-                if (Arrays.stream(versions).noneMatch(v -> Arrays.equals(v, seen))) {
-                  failure.set("read a torn record of " + seen.length + " octets");
-                }
+                read.accept(cells, check);
               }
             });
     reader.start();
