@@ -32,9 +32,9 @@
 # warm-up leaves to the ladder's first steps).
 # --generator blast drives the warm-up, the ladders and the steady steps with dhcp-blast.c (this
 # folder) instead of perfdhcp: the same 4-way exchange from 1,000,000 random hardware addresses,
-# batched system calls, a 16 MB receive buffer, 15-50 ms of CPU per 1,000 exchanges against
-# perfdhcp's ~90, so that the servers, not the generator, find their limits (default ladder
-# 5,000-100,000/s). The CPU at --cpu-rate is still measured with perfdhcp (dhcp-cpu.sh).
+# batched system calls, a 16 MB receive buffer, 8-70 ms of CPU per 1,000 exchanges (median 19)
+# against perfdhcp's ~90, so that the servers, not the generator, find their limits (default
+# ladder 5,000-100,000/s). The CPU at --cpu-rate is still measured with perfdhcp (dhcp-cpu.sh).
 # --servers may add null-durable (null-durable.c): the null responder with provisiond's durability,
 # each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same

@@ -33,8 +33,8 @@ public interface LeaseStore extends LeaseLookup {
 
   /**
    * Every lease in its binary form ({@link LeaseRecord#encode}), as stored: nothing decoded, no
-   * array per lease. For a snapshot of a million leases, which decoding and encoding again made
-   * cost a core for 0.4 s while the server was under load.
+   * array per lease. What a snapshot reads: decoding a million leases and encoding them again took
+   * a core for 0.4 s from a server under load.
    */
   void forEachEncoded(EncodedLeaseConsumer action);
 
