@@ -91,20 +91,15 @@ final class LeaseCells {
     byte[] chunk = chunks[id / CELLS_PER_CHUNK];
     int at = (id % CELLS_PER_CHUNK) * CELL;
     while (true) {
-      int version = (int) VERSION.getAcquire(chunk, at);
-      if ((version & 1) == 0) {
-        // Bounded: a length read while the writer is at it may be anything.
-        int length = Math.min(chunk[at + LENGTH] & 0xff, MAX_IN_CELL);
-        byte[] encoded =
-            length == 0
-                ? longRecords.get(id)
-                : Arrays.copyOfRange(chunk, at + RECORD, at + RECORD + length);
-        VarHandle.acquireFence();
-        if (encoded != null && (int) VERSION.getOpaque(chunk, at) == version) {
-          return encoded;
-        }
+      int version = evenVersion(chunk, at);
+      int length = lengthIn(chunk, at);
+      byte[] encoded =
+          length == 0
+              ? longRecords.get(id)
+              : Arrays.copyOfRange(chunk, at + RECORD, at + RECORD + length);
+      if (encoded != null && unchanged(chunk, at, version)) {
+        return encoded;
       }
-      Thread.onSpinWait();
     }
   }
 
@@ -133,17 +128,37 @@ final class LeaseCells {
     byte[] chunk = chunks[id / CELLS_PER_CHUNK];
     int at = (id % CELLS_PER_CHUNK) * CELL;
     while (true) {
+      int version = evenVersion(chunk, at);
+      int length = lengthIn(chunk, at);
+      System.arraycopy(chunk, at + RECORD, scratch, 0, length);
+      if (unchanged(chunk, at, version)) {
+        return length;
+      }
+    }
+  }
+
+  // A reader's side of a cell's sequence lock: take an even version, copy, check it is unchanged.
+
+  /** The cell's version once the writer is not rewriting it (even). */
+  private static int evenVersion(byte[] chunk, int at) {
+    while (true) {
       int version = (int) VERSION.getAcquire(chunk, at);
       if ((version & 1) == 0) {
-        int length = Math.min(chunk[at + LENGTH] & 0xff, MAX_IN_CELL);
-        System.arraycopy(chunk, at + RECORD, scratch, 0, length);
-        VarHandle.acquireFence();
-        if ((int) VERSION.getOpaque(chunk, at) == version) {
-          return length;
-        }
+        return version;
       }
       Thread.onSpinWait();
     }
+  }
+
+  /** The length octet of a cell, bounded: read while the writer is at it, it may be anything. */
+  private static int lengthIn(byte[] chunk, int at) {
+    return Math.min(chunk[at + LENGTH] & 0xff, MAX_IN_CELL);
+  }
+
+  /** Whether the cell still has the version read before its copy: then the copy is whole. */
+  private static boolean unchanged(byte[] chunk, int at, int version) {
+    VarHandle.acquireFence();
+    return (int) VERSION.getOpaque(chunk, at) == version;
   }
 
   /**
