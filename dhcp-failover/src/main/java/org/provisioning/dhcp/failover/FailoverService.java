@@ -1083,40 +1083,36 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   /**
-   * Takes a lease snapshot on the engine's thread, with the sequence it covers read there too: the
-   * leases are those of that moment, and the records after it follow the snapshot. Leases that
-   * stand here as the partner's own snapshot gave them are left out: it has them. The other
-   * replicated state is read after that sequence, so it holds every record up to it; entries the
-   * partner's snapshot gave in this session are left out.
+   * Takes a lease snapshot as of one moment of the engine: the sequence it covers and a copy of the
+   * stored leases are read on the engine's thread, so the leases are those of that sequence and the
+   * records after it follow the snapshot. The copy is decoded here, on the sync thread: the engine
+   * serves DHCP again once the octets are copied. Leases that stand here as the partner's own
+   * snapshot gave them are left out: it has them. The other replicated state is read after that
+   * sequence, so it holds every record up to it; entries the partner's snapshot gave in this
+   * session are left out.
    */
   private LeaseSnapshot takeSnapshot() throws IOException {
     long started = System.nanoTime();
-    CompletableFuture<LeaseSnapshot> f = new CompletableFuture<>();
+    CompletableFuture<TakenOnEngine> f = new CompletableFuture<>();
     engineThread.execute(
         () -> {
           try {
+            long held = System.nanoTime();
             long covered = bus.lastSequence();
             byte[] configVersion = configService.snapshot();
-            List<LeaseRecord> all = new ArrayList<>(store.size() + 16);
-            store.forEach(
-                lease -> {
-                  if (!applier.cameFromPartnerSnapshot(lease)) {
-                    all.add(lease);
-                  }
-                });
-            f.complete(
-                new LeaseSnapshot(
-                    covered, configVersion, List.of(), all.toArray(new LeaseRecord[0])));
+            LeaseStore.EncodedCopy leases = store.copyEncoded();
+            f.complete(new TakenOnEngine(covered, configVersion, leases, System.nanoTime() - held));
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
         });
-    LeaseSnapshot taken;
+    TakenOnEngine taken;
     try {
       taken = f.get(TCP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IOException("lease snapshot failed: " + e, e);
     }
+    LeaseRecord[] leases = LeaseSnapshot.decode(taken.leases(), applier::cameFromPartnerSnapshot);
     List<ReplicatedState.Entry> state = new ArrayList<>();
     for (ReplicatedState replicated : bus.replicatedStates()) {
       for (ReplicatedState.Entry entry : replicated.entries()) {
@@ -1125,16 +1121,20 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         }
       }
     }
-    LeaseSnapshot sorted =
-        LeaseSnapshot.sorted(taken.covered(), taken.config(), state, taken.leases());
+    LeaseSnapshot sorted = LeaseSnapshot.sorted(taken.covered(), taken.config(), state, leases);
     log.info(
-        "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} state={} ms={}",
+        "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} state={} ms={} engine_held_ms={}",
         sorted.covered(),
         sorted.size(),
         state.size(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        TimeUnit.NANOSECONDS.toMillis(taken.engineHeldNanos()));
     return sorted;
   }
+
+  /** What a snapshot reads on the engine's thread, and how long it kept DHCP waiting. */
+  private record TakenOnEngine(
+      long covered, byte[] config, LeaseStore.EncodedCopy leases, long engineHeldNanos) {}
 
   /** Snapshot pages handed to the applier, oldest first, with the resume point each completes. */
   private record Page(CompletableFuture<Void> applied, int lastAddress, long received, int size) {}

@@ -1,15 +1,19 @@
 package org.provisioning.dhcp.failover;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.dhcp.lease.LeaseStore;
 
 /**
- * A lease snapshot a server sends its partner: taken once on the engine's thread, as of one
- * sequence of the sender's origin, then sent page by page in address order. The sender keeps it
- * while the partner lacks part of it, so that a session that breaks halfway is taken up by the next
- * one after the last lease the partner applied, not from the beginning.
+ * A lease snapshot a server sends its partner: copied once on the engine's thread, as of one
+ * sequence of the sender's origin ({@link LeaseStore#copyEncoded}), decoded on the sync thread,
+ * then sent page by page in address order. The sender keeps it while the partner lacks part of it,
+ * so that a session that breaks halfway is taken up by the next one after the last lease the
+ * partner applied, not from the beginning.
  *
  * @param covered the sender's sequence the snapshot covers; it names the snapshot
  * @param config the sender's config version as its config store encodes it
@@ -18,6 +22,19 @@ import org.provisioning.common.lease.LeaseRecord;
  */
 record LeaseSnapshot(
     long covered, byte[] config, List<ReplicatedState.Entry> state, LeaseRecord[] leases) {
+
+  /** The copied leases decoded, in the store's order, but for those {@code leaveOut} names. */
+  static LeaseRecord[] decode(LeaseStore.EncodedCopy copy, Predicate<LeaseRecord> leaveOut) {
+    List<LeaseRecord> kept = new ArrayList<>(copy.size());
+    copy.forEachEncoded(
+        (octets, length) -> {
+          LeaseRecord lease = LeaseRecord.decode(Arrays.copyOf(octets, length));
+          if (!leaveOut.test(lease)) {
+            kept.add(lease);
+          }
+        });
+    return kept.toArray(new LeaseRecord[0]);
+  }
 
   /**
    * Sorts the leases (in place) by address, unsigned: the order pages go in and resumes count in.

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -55,10 +55,11 @@ final class PeerRecordApplier {
   private final Counter staleRecords;
 
   /**
-   * Leases as the partner's snapshot gave them; the engine thread's. By value: the store makes a
-   * new record at each lookup, and a lease changed here since no longer equals the partner's.
+   * Leases as the partner's snapshot gave them, added and cleared on the engine's thread, read also
+   * by the sync thread that filters a snapshot of ours. By value: the store makes a new record at
+   * each lookup, and a lease changed here since no longer equals the partner's.
    */
-  private final Set<LeaseRecord> fromPartnerSnapshot = new HashSet<>();
+  private final Set<LeaseRecord> fromPartnerSnapshot = ConcurrentHashMap.newKeySet();
 
   PeerRecordApplier(
       StateBus bus,
@@ -246,8 +247,11 @@ final class PeerRecordApplier {
   }
 
   /**
-   * On the engine thread: whether this lease, as it stands in the store, is one the partner's
-   * snapshot gave us (or confirmed) since {@link #forgetPartnerSnapshot}.
+   * Whether this lease, as it stood in the store, is one the partner's snapshot gave us (or
+   * confirmed) since {@link #forgetPartnerSnapshot}. Any thread: a snapshot of ours is filtered on
+   * the sync thread while the engine may add more. A lease the set gains meanwhile came from the
+   * partner, and one it loses to a completed session is merely sent again: either way the partner
+   * ends with every lease.
    */
   boolean cameFromPartnerSnapshot(LeaseRecord lease) {
     return fromPartnerSnapshot.contains(lease);

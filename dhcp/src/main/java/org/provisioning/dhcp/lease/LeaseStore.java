@@ -38,6 +38,22 @@ public interface LeaseStore extends LeaseLookup {
    */
   void forEachEncoded(EncodedLeaseConsumer action);
 
+  /**
+   * Every lease in its binary form as it stands now, copied wholesale (the store's storage, not
+   * lease by lease): for the thread that writes the store, which no change can then overtake. A
+   * failover snapshot holds the engine for this copy alone, a few milliseconds per hundred thousand
+   * leases, and decodes it on a thread of its own.
+   */
+  EncodedCopy copyEncoded();
+
+  /** A store's leases frozen in their binary form, for any thread to read at leisure. */
+  interface EncodedCopy {
+    int size();
+
+    /** Every lease, in the store's order, as {@link LeaseStore#forEachEncoded} hands them. */
+    void forEachEncoded(EncodedLeaseConsumer action);
+  }
+
   /** Receives one lease's binary form: octets 0 to length - 1, of a buffer reused for the next. */
   @FunctionalInterface
   interface EncodedLeaseConsumer {

@@ -170,6 +170,11 @@ final class LeaseTable {
     slots.cells.forEach(action);
   }
 
+  /** For the writer: every lease's binary form, copied at once ({@link LeaseCells#copy}). */
+  LeaseStore.EncodedCopy copyEncoded() {
+    return slots.cells.copy();
+  }
+
   int size() {
     return slots.cells.size();
   }

@@ -181,6 +181,11 @@ public final class MemoryLeaseStore implements LeaseStore, LeaseQuery {
     byAddress.forEachEncoded(action);
   }
 
+  @Override
+  public EncodedCopy copyEncoded() {
+    return byAddress.copyEncoded();
+  }
+
   /**
    * Answers from an index when the filter names an address, a hardware address, an option 82
    * remote-id or a client-id (in that order); else from a pool's range when it is smaller than the

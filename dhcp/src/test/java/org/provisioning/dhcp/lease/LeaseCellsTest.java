@@ -65,6 +65,28 @@ class LeaseCellsTest {
     }
   }
 
+  @Test
+  void aCopyHoldsEveryRecordAsItStoodAndNoLaterWrite() {
+    LeaseCells cells = new LeaseCells();
+    int count = 5_000; // over two chunks, the last one partly used
+    for (int id = 0; id < count; id++) {
+      cells.write(id, record(id % 7 == 0 ? 150 : 1 + id % 90, id));
+    }
+
+    LeaseCells copy = cells.copy();
+    cells.write(0, record(20, 9)); // aside before, in its cell now
+    cells.write(1, record(200, 9)); // in its cell before, aside now
+    cells.write(count, record(10, 9)); // a new id
+
+    assertEquals(count, copy.size());
+    List<byte[]> seen = new ArrayList<>();
+    copy.forEachEncoded((octets, length) -> seen.add(Arrays.copyOf(octets, length)));
+    assertEquals(count, seen.size());
+    for (int id = 0; id < count; id++) {
+      assertArrayEquals(record(id % 7 == 0 ? 150 : 1 + id % 90, id), seen.get(id));
+    }
+  }
+
   /**
    * A reader never sees half of one record and half of another while the writer rewrites the cell
    * between lengths in the cell and beside it.
