@@ -111,7 +111,16 @@ public final class DhcpEngine {
             pool.pool().markUsed(new Ipv4Address(address));
           }
         });
-    store.forEach(lease -> track(null, lease, now));
+    store.forEach(
+        lease -> {
+          if (lease.holdsAddressAt(now)) {
+            track(null, lease, now);
+          } else {
+            // The new plan's pools start free but for reservations, and one address has one
+            // lease: one that holds nothing leaves its address free with no lookup to check.
+            stats.leaseChanged(null, lease.state());
+          }
+        });
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
       highWater.check(pool);

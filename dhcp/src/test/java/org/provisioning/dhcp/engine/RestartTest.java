@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.engine.EngineHarness.Client;
 import org.provisioning.dhcp.message.DhcpMessage;
@@ -29,6 +31,29 @@ class RestartTest {
     DhcpMessage newcomer = after.reply(after.client("02:00:00:00:00:03").discover());
     assertNotEquals(firstAddress, newcomer.yourAddress());
     assertNotEquals(secondAddress, newcomer.yourAddress());
+  }
+
+  @Test
+  void leasesThatHoldNothingLeaveTheirAddressesFreeButAreCounted() {
+    Client kept = before.client("02:00:00:00:00:01");
+    Client leaving = before.client("02:00:00:00:00:02");
+    Client lapsed = before.client("02:00:00:00:00:03");
+    Ipv4Address keptAddress = kept.dora().yourAddress();
+    Ipv4Address released = leaving.dora().yourAddress();
+    Ipv4Address expired = lapsed.dora().yourAddress();
+    before.send(leaving.release(released));
+    // Past its expiry but not reclaimed yet: still BOUND in the store, holding nothing.
+    LeaseRecord stillBound = before.store.byAddress(expired).orElseThrow();
+    before.store.put(stillBound.withState(LeaseState.BOUND, before.clock.millis() - 1));
+
+    EngineHarness after = before.restarted();
+
+    assertEquals(1, after.counter("dhcp.pool.local.used"));
+    assertEquals(2, after.counter("dhcp.leases.bound"));
+    assertEquals(1, after.counter("dhcp.leases.released"));
+    DhcpMessage newcomer = after.reply(after.client("02:00:00:00:00:04").discover());
+    assertEquals(released, newcomer.yourAddress(), "the lowest free address: the released one");
+    assertNotEquals(keptAddress, newcomer.yourAddress());
   }
 
   @Test
