@@ -77,6 +77,10 @@ public record LeaseRecord(
 
   /** Whether the address is held at {@code nowMillis} (bound, or declined and in quarantine). */
   public boolean holdsAddressAt(long nowMillis) {
+    return holds(state, expiresAtMillis, nowMillis);
+  }
+
+  private static boolean holds(LeaseState state, long expiresAtMillis, long nowMillis) {
     return (state == LeaseState.BOUND || state == LeaseState.DECLINED)
         && expiresAtMillis > nowMillis;
   }
@@ -250,12 +254,24 @@ public record LeaseRecord(
 
     /** Read only from a whole record (one this process encoded), as are the fields below. */
     public static long startMillis(byte[] record) {
-      int at = clientIdOffset(record) + clientIdLength(record);
-      long millis = 0;
+      return longAt(record, clientIdOffset(record) + clientIdLength(record));
+    }
+
+    public static long expiresAtMillis(byte[] record) {
+      return longAt(record, clientIdOffset(record) + clientIdLength(record) + 8);
+    }
+
+    /** {@link LeaseRecord#holdsAddressAt}, read in place. */
+    public static boolean holdsAddressAt(byte[] record, long nowMillis) {
+      return holds(LeaseState.fromCode(record[STATE] & 0xff), expiresAtMillis(record), nowMillis);
+    }
+
+    private static long longAt(byte[] record, int at) {
+      long value = 0;
       for (int i = at; i < at + 8; i++) {
-        millis = (millis << 8) | (record[i] & 0xff);
+        value = (value << 8) | (record[i] & 0xff);
       }
-      return millis;
+      return value;
     }
 
     /** Where the option 82 remote-id's octets begin (its length octet just before). */

@@ -81,6 +81,11 @@ class LeaseRecordTest {
       assertEquals(
           lease.state(), LeaseState.fromCode(bytes[LeaseRecord.Encoded.stateOffset()] & 0xff));
       assertEquals(lease.startMillis(), LeaseRecord.Encoded.startMillis(bytes));
+      assertEquals(lease.expiresAtMillis(), LeaseRecord.Encoded.expiresAtMillis(bytes));
+      for (long now : new long[] {-10, lease.expiresAtMillis() - 1, lease.expiresAtMillis()}) {
+        assertEquals(
+            lease.holdsAddressAt(now), LeaseRecord.Encoded.holdsAddressAt(bytes, now), "at " + now);
+      }
       int remote = LeaseRecord.Encoded.remoteIdOffset(bytes);
       assertArrayEquals(
           lease.remoteId(),
