@@ -261,9 +261,13 @@ public record LeaseRecord(
       return longAt(record, clientIdOffset(record) + clientIdLength(record) + 8);
     }
 
+    public static LeaseState state(byte[] record) {
+      return LeaseState.fromCode(record[STATE] & 0xff);
+    }
+
     /** {@link LeaseRecord#holdsAddressAt}, read in place. */
     public static boolean holdsAddressAt(byte[] record, long nowMillis) {
-      return holds(LeaseState.fromCode(record[STATE] & 0xff), expiresAtMillis(record), nowMillis);
+      return holds(state(record), expiresAtMillis(record), nowMillis);
     }
 
     private static long longAt(byte[] record, int at) {

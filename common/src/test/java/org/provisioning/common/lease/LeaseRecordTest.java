@@ -80,6 +80,7 @@ class LeaseRecordTest {
       byte[] bytes = lease.encode();
       assertEquals(
           lease.state(), LeaseState.fromCode(bytes[LeaseRecord.Encoded.stateOffset()] & 0xff));
+      assertEquals(lease.state(), LeaseRecord.Encoded.state(bytes));
       assertEquals(lease.startMillis(), LeaseRecord.Encoded.startMillis(bytes));
       assertEquals(lease.expiresAtMillis(), LeaseRecord.Encoded.expiresAtMillis(bytes));
       for (long now : new long[] {-10, lease.expiresAtMillis() - 1, lease.expiresAtMillis()}) {

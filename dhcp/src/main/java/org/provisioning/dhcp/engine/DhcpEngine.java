@@ -59,7 +59,6 @@ public final class DhcpEngine {
   private final Set<String> exhausted = new HashSet<>();
 
   private final Expiries expiries = new Expiries();
-  private DhcpConfig config;
   private ServingPlan plan;
   private ReplyFactory replies;
 
@@ -92,10 +91,9 @@ public final class DhcpEngine {
    * of a second with a million leases) and clear and raise the pools' alerts once more.
    */
   public void reconfigure(DhcpConfig config) {
-    if (config.equals(this.config)) {
+    if (plan != null && config.equals(plan.config)) {
       return;
     }
-    this.config = config;
     ServingPlan next = new ServingPlan(config);
     if (plan != null) {
       for (PoolPlan pool : plan.pools) {
@@ -698,7 +696,7 @@ public final class DhcpEngine {
    * lease: one that holds nothing leaves its address free with no lookup to check.
    */
   private void markFromStore(byte[] lease, long now) {
-    stats.leaseChanged(null, LeaseState.fromCode(lease[LeaseRecord.Encoded.stateOffset()] & 0xff));
+    stats.leaseChanged(null, LeaseRecord.Encoded.state(lease));
     if (LeaseRecord.Encoded.holdsAddressAt(lease, now)) {
       markHeld(
           new Ipv4Address(LeaseRecord.Encoded.address(lease)),
