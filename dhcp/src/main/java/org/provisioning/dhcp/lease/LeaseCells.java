@@ -87,11 +87,6 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
     return size;
   }
 
-  @Override
-  public void forEachEncoded(LeaseStore.EncodedLeaseConsumer action) {
-    forEach(action);
-  }
-
   /**
    * A copy of every cell, for the writer only (no rewrite can tear it): whole chunks at memory
    * speed, the records aside shared (never changed once stored). Nothing writes the copy.
@@ -130,7 +125,8 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
    * Hands the record of every id below {@link #size}, in id order, to {@code action}: a record in
    * its cell copied into one buffer reused for all, one aside as it is (never changed once stored).
    */
-  void forEach(LeaseStore.EncodedLeaseConsumer action) {
+  @Override
+  public void forEachEncoded(LeaseStore.EncodedLeaseConsumer action) {
     byte[] scratch = new byte[MAX_IN_CELL];
     for (int id = 0, count = size; id < count; id++) {
       int length = copyFromCell(id, scratch);

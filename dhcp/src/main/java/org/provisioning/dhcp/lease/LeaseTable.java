@@ -167,7 +167,7 @@ final class LeaseTable {
 
   /** Every lease's binary form, in the same order, copied into one reused buffer. */
   void forEachEncoded(LeaseStore.EncodedLeaseConsumer action) {
-    slots.cells.forEach(action);
+    slots.cells.forEachEncoded(action);
   }
 
   /** For the writer: every lease's binary form, copied at once ({@link LeaseCells#copy}). */

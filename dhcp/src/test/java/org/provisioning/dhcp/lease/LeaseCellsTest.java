@@ -58,7 +58,7 @@ class LeaseCellsTest {
       cells.write(id, record(id % 7 == 0 ? 150 + id % 50 : 1 + id % 90, id));
     }
     List<byte[]> seen = new ArrayList<>();
-    cells.forEach((octets, length) -> seen.add(Arrays.copyOf(octets, length)));
+    cells.forEachEncoded((octets, length) -> seen.add(Arrays.copyOf(octets, length)));
     assertEquals(count, seen.size());
     for (int id = 0; id < count; id++) {
       assertArrayEquals(record(id % 7 == 0 ? 150 + id % 50 : 1 + id % 90, id), seen.get(id));
@@ -96,12 +96,12 @@ class LeaseCellsTest {
     assertNoTornRecord((cells, seen) -> seen.accept(cells.read(0)));
   }
 
-  /** The same for {@link LeaseCells#forEach}, which copies into a buffer of its own. */
+  /** The same for {@link LeaseCells#forEachEncoded}, which copies into a buffer of its own. */
   @Test
   void forEachSeesEachRecordWholeWhileTheWriterRewritesIt() throws InterruptedException {
     assertNoTornRecord(
         (cells, seen) ->
-            cells.forEach((octets, length) -> seen.accept(Arrays.copyOf(octets, length))));
+            cells.forEachEncoded((octets, length) -> seen.accept(Arrays.copyOf(octets, length))));
   }
 
   private static void assertNoTornRecord(BiConsumer<LeaseCells, Consumer<byte[]>> read)
