@@ -3,7 +3,6 @@ package org.provisioning.dhcp.failover;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
 import org.provisioning.common.bus.ReplicatedState;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.dhcp.lease.LeaseStore;
@@ -23,14 +22,22 @@ import org.provisioning.dhcp.lease.LeaseStore;
 record LeaseSnapshot(
     long covered, byte[] config, List<ReplicatedState.Entry> state, LeaseRecord[] leases) {
 
-  /** The copied leases decoded, in the store's order, but for those {@code leaveOut} names. */
-  static LeaseRecord[] decode(LeaseStore.EncodedCopy copy, Predicate<LeaseRecord> leaveOut) {
-    List<LeaseRecord> kept = new ArrayList<>(copy.size());
+  /** Which leases a snapshot leaves out, told by their binary form. */
+  @FunctionalInterface
+  interface LeaveOut {
+    boolean test(byte[] octets, int length);
+  }
+
+  /**
+   * The copied leases decoded, in the store's order, but for those {@code leaveOut} names, which
+   * are not decoded at all.
+   */
+  static LeaseRecord[] decode(LeaseStore.EncodedCopy copy, LeaveOut leaveOut) {
+    List<LeaseRecord> kept = new ArrayList<>();
     copy.forEachEncoded(
         (octets, length) -> {
-          LeaseRecord lease = LeaseRecord.decode(Arrays.copyOf(octets, length));
-          if (!leaveOut.test(lease)) {
-            kept.add(lease);
+          if (!leaveOut.test(octets, length)) {
+            kept.add(LeaseRecord.decode(Arrays.copyOf(octets, length)));
           }
         });
     return kept.toArray(new LeaseRecord[0]);

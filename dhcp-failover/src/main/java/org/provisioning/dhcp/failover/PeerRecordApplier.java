@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -56,10 +54,10 @@ final class PeerRecordApplier {
 
   /**
    * Leases as the partner's snapshot gave them, added and cleared on the engine's thread, read also
-   * by the sync thread that filters a snapshot of ours. By value: the store makes a new record at
-   * each lookup, and a lease changed here since no longer equals the partner's.
+   * by the sync thread that filters a snapshot of ours. By their octets: a lease changed here since
+   * no longer matches the partner's.
    */
-  private final Set<LeaseRecord> fromPartnerSnapshot = ConcurrentHashMap.newKeySet();
+  private final PartnerGivenLeases fromPartnerSnapshot = new PartnerGivenLeases();
 
   PeerRecordApplier(
       StateBus bus,
@@ -229,13 +227,14 @@ final class PeerRecordApplier {
           for (LeaseRecord lease : leases) {
             LeaseRecord local = store.byAddress(lease.address()).orElse(null);
             if (lease.equals(local)) {
-              fromPartnerSnapshot.add(local);
+              fromPartnerSnapshot.remember(lease.encode());
               continue;
             }
             Merge merge = mergeLease(lease);
             if (merge.decision().takesPartners()) {
-              fromPartnerSnapshot.add(lease);
-              last = bus.publish(RecordType.LEASE, lease.encode());
+              byte[] encoded = lease.encode();
+              fromPartnerSnapshot.remember(encoded);
+              last = bus.publish(RecordType.LEASE, encoded);
             } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
               // The partner must learn it lost: it applies the same rule to our record.
               last = bus.publish(RecordType.LEASE, merge.local().encode());
@@ -247,14 +246,14 @@ final class PeerRecordApplier {
   }
 
   /**
-   * Whether this lease, as it stood in the store, is one the partner's snapshot gave us (or
-   * confirmed) since {@link #forgetPartnerSnapshot}. Any thread: a snapshot of ours is filtered on
-   * the sync thread while the engine may add more. A lease the set gains meanwhile came from the
-   * partner, and one it loses to a completed session is merely sent again: either way the partner
-   * ends with every lease.
+   * Whether this lease, in its binary form as it stood in the store, is one the partner's snapshot
+   * gave us (or confirmed) since {@link #forgetPartnerSnapshot}. Any thread: a snapshot of ours is
+   * filtered on the sync thread while the engine may add more. A lease the set gains meanwhile came
+   * from the partner, and one it loses to a completed session is merely sent again: either way the
+   * partner ends with every lease.
    */
-  boolean cameFromPartnerSnapshot(LeaseRecord lease) {
-    return fromPartnerSnapshot.contains(lease);
+  boolean cameFromPartnerSnapshot(byte[] octets, int length) {
+    return fromPartnerSnapshot.holds(octets, length);
   }
 
   /** On the engine thread: a sync session completed; the partner has our part too. */
