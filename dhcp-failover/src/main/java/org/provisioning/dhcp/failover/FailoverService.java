@@ -1085,11 +1085,11 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   /**
    * Takes a lease snapshot as of one moment of the engine: the sequence it covers and a copy of the
    * stored leases are read on the engine's thread, so the leases are those of that sequence and the
-   * records after it follow the snapshot. The copy is decoded here, on the sync thread: the engine
-   * serves DHCP again once the octets are copied. Leases that stand here as the partner's own
-   * snapshot gave them are left out: it has them. The other replicated state is read after that
-   * sequence, so it holds every record up to it; entries the partner's snapshot gave in this
-   * session are left out.
+   * records after it follow the snapshot. The copy is filtered and ordered here, on the sync
+   * thread: the engine serves DHCP again once the octets are copied. Leases that stand here as the
+   * partner's own snapshot gave them are left out: it has them. The other replicated state is read
+   * after that sequence, so it holds every record up to it; entries the partner's snapshot gave in
+   * this session are left out.
    */
   private LeaseSnapshot takeSnapshot() throws IOException {
     long started = System.nanoTime();
@@ -1112,7 +1112,6 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     } catch (Exception e) {
       throw new IOException("lease snapshot failed: " + e, e);
     }
-    LeaseRecord[] leases = LeaseSnapshot.decode(taken.leases(), applier::cameFromPartnerSnapshot);
     List<ReplicatedState.Entry> state = new ArrayList<>();
     for (ReplicatedState replicated : bus.replicatedStates()) {
       for (ReplicatedState.Entry entry : replicated.entries()) {
@@ -1121,7 +1120,13 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         }
       }
     }
-    LeaseSnapshot sorted = LeaseSnapshot.sorted(taken.covered(), taken.config(), state, leases);
+    LeaseSnapshot sorted =
+        LeaseSnapshot.of(
+            taken.covered(),
+            taken.config(),
+            state,
+            taken.leases(),
+            applier::cameFromPartnerSnapshot);
     log.info(
         "FAILOVER_SNAPSHOT_TAKEN covered={} leases={} state={} ms={} engine_held_ms={}",
         sorted.covered(),

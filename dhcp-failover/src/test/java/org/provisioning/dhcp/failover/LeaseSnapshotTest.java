@@ -1,6 +1,5 @@
 package org.provisioning.dhcp.failover;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,9 +20,13 @@ class LeaseSnapshotTest {
 
   /** Every third lease's long hostname takes it past a cell: its record is kept aside. */
   private static LeaseRecord lease(int n) {
+    return lease(new Ipv4Address(Ipv4Address.parse("127.16.0.0").value() + n), n);
+  }
+
+  private static LeaseRecord lease(Ipv4Address address, int n) {
     String hostname = n % 3 == 0 ? "cpe-" + "x".repeat(90) + n : "cpe-" + n;
     return new LeaseRecord(
-        new Ipv4Address(Ipv4Address.parse("127.16.0.0").value() + n),
+        address,
         1,
         new byte[] {0, 0x11, 0x22, 0, (byte) (n >> 8), (byte) n},
         new byte[] {1, 0, 0x11, 0x22, 0, (byte) (n >> 8), (byte) n},
@@ -45,20 +48,45 @@ class LeaseSnapshotTest {
     return store;
   }
 
-  private static LeaseRecord[] asStored(MemoryLeaseStore store) {
+  private static List<LeaseRecord> asStored(MemoryLeaseStore store) {
     List<LeaseRecord> stored = new ArrayList<>();
     store.forEach(stored::add);
-    return stored.toArray(new LeaseRecord[0]);
+    return stored;
   }
 
+  /** The leases in unsigned address order, as a snapshot sends them. */
+  private static List<LeaseRecord> inAddressOrder(List<LeaseRecord> leases) {
+    List<LeaseRecord> sorted = new ArrayList<>(leases);
+    sorted.sort((a, b) -> Integer.compareUnsigned(a.address().value(), b.address().value()));
+    return sorted;
+  }
+
+  private static LeaseSnapshot snapshotOf(
+      LeaseStore.EncodedCopy copy, LeaseSnapshot.LeaveOut leaveOut) {
+    return LeaseSnapshot.of(7, new byte[0], List.of(), copy, leaveOut);
+  }
+
+  private static final LeaseSnapshot.LeaveOut NONE = (octets, length) -> false;
+
   @Test
-  void theCopyDecodesToEveryStoredLeaseInTheStoresOrder() {
+  void everyStoredLeaseGoesInAddressOrderPageByPage() {
     MemoryLeaseStore store = storeOf(LEASES);
+    // Addresses above 127.255.255.255 sort after, not before (unsigned order).
+    LeaseRecord high = lease(Ipv4Address.parse("200.0.0.1"), 1);
+    LeaseRecord low = lease(Ipv4Address.parse("1.0.0.1"), 2);
+    store.put(high);
+    store.put(low);
 
-    LeaseStore.EncodedCopy copy = store.copyEncoded();
+    LeaseSnapshot snapshot = snapshotOf(store.copyEncoded(), NONE);
 
-    assertEquals(LEASES, copy.size());
-    assertArrayEquals(asStored(store), LeaseSnapshot.decode(copy, (octets, length) -> false));
+    assertEquals(LEASES + 2, snapshot.size());
+    List<LeaseRecord> sent = new ArrayList<>();
+    for (int i = 0; i < snapshot.size(); i += 1_000) {
+      sent.addAll(snapshot.page(i, 1_000));
+    }
+    assertEquals(inAddressOrder(asStored(store)), sent);
+    assertEquals(low, sent.get(0));
+    assertEquals(high, sent.get(sent.size() - 1));
   }
 
   @Test
@@ -71,44 +99,51 @@ class LeaseSnapshotTest {
     LeaseRecord changed = lease(8).withState(LeaseState.RELEASED, 5_000);
     store.put(changed);
 
-    LeaseRecord[] kept = LeaseSnapshot.decode(store.copyEncoded(), given::holds);
+    List<LeaseRecord> kept = snapshotOf(store.copyEncoded(), given::holds).page(0, LEASES);
 
-    assertEquals(LEASES - 3, kept.length);
+    assertEquals(LEASES - 3, kept.size());
     for (LeaseRecord lease : kept) {
       assertFalse(partnersGave.contains(lease), lease.address().toString());
     }
-    assertTrue(List.of(kept).contains(changed));
+    assertTrue(kept.contains(changed));
   }
 
   @Test
   void changesToTheStoreAfterTheCopyDoNotReachIt() {
     MemoryLeaseStore store = storeOf(10);
-    LeaseRecord[] before = asStored(store);
-    LeaseStore.EncodedCopy copy = store.copyEncoded();
+    List<LeaseRecord> before = asStored(store);
+    LeaseSnapshot snapshot = snapshotOf(store.copyEncoded(), NONE);
 
     store.put(lease(1).withState(LeaseState.RELEASED, 5_000)); // in its cell
     store.put(lease(3).withState(LeaseState.EXPIRED, 5_000)); // aside
     store.put(lease(10));
 
-    assertEquals(10, copy.size());
-    assertArrayEquals(before, LeaseSnapshot.decode(copy, (octets, length) -> false));
+    assertEquals(10, snapshot.size());
+    assertEquals(inAddressOrder(before), snapshot.page(0, 100));
   }
 
   @Test
-  void anEmptyStoreGivesAnEmptyCopy() {
-    LeaseStore.EncodedCopy copy = new MemoryLeaseStore().copyEncoded();
+  void anEmptyStoreGivesAnEmptySnapshot() {
+    LeaseSnapshot snapshot = snapshotOf(new MemoryLeaseStore().copyEncoded(), NONE);
 
-    assertEquals(0, copy.size());
-    assertEquals(0, LeaseSnapshot.decode(copy, (octets, length) -> false).length);
+    assertEquals(0, snapshot.size());
+    assertEquals(List.of(), snapshot.page(0, 10));
+    assertEquals(0, snapshot.indexAfter(0));
   }
 
   @Test
-  void sortedPutsTheLeasesInAddressOrder() {
-    LeaseRecord[] leases = {lease(5), lease(1), lease(3)};
-
-    LeaseSnapshot snapshot = LeaseSnapshot.sorted(7, new byte[0], List.of(), leases);
+  void aResumeStartsAfterTheLastAddressThePartnerApplied() {
+    MemoryLeaseStore store = new MemoryLeaseStore();
+    store.put(lease(5));
+    store.put(lease(1));
+    store.put(lease(3));
+    LeaseSnapshot snapshot = snapshotOf(store.copyEncoded(), NONE);
 
     assertEquals(List.of(lease(1), lease(3), lease(5)), snapshot.page(0, 10));
     assertEquals(2, snapshot.indexAfter(lease(3).address().value()));
+    assertEquals(
+        List.of(lease(5)), snapshot.page(snapshot.indexAfter(lease(4).address().value()), 10));
+    assertEquals(0, snapshot.indexAfter(lease(0).address().value()));
+    assertEquals(3, snapshot.indexAfter(Ipv4Address.parse("255.255.255.255").value()));
   }
 }

@@ -104,6 +104,11 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
     return copy;
   }
 
+  @Override
+  public byte[] encodedAt(int position) {
+    return read(position);
+  }
+
   /** A copy of the record of an id below {@link #size}. */
   byte[] read(int id) {
     byte[] chunk = chunks[id / CELLS_PER_CHUNK];

@@ -52,6 +52,9 @@ public interface LeaseStore extends LeaseLookup {
 
     /** Every lease, in the store's order, as {@link LeaseStore#forEachEncoded} hands them. */
     void forEachEncoded(EncodedLeaseConsumer action);
+
+    /** The binary form of the lease at this position of that order (0 to size - 1), a copy. */
+    byte[] encodedAt(int position);
   }
 
   /** Receives one lease's binary form: octets 0 to length - 1, of a buffer reused for the next. */
