@@ -450,9 +450,9 @@ public final class FailoverSync {
           port: %d
           serverIdentifier: %s
           subnets:
-            - subnet: 127.16.0.0/12
+            - subnet: 127.0.0.0/8
               relays: [127.0.0.2]
-              pools: [{range: 127.16.0.10-127.31.255.250}]
+              pools: [{range: 127.16.0.10-127.127.255.250}]
         failover: {role: %s, listen: %s, port: %d, heartbeatMillis: 50, deadAfterMillis: 300}
         """
             .formatted(
