@@ -39,7 +39,8 @@
 # each ACK sent by a second thread after a group-committed write and fdatasync (4 ms linger, as provisiond), no
 # DHCP work: what fsync-before-ACK costs the measurement by itself; null-durable-replies, the same
 # with provisiond's reply contents (T1, T2, option 61 echoed, 300 octets), which perfdhcp parses;
-# null-durable-t1t2 and null-durable-pad, one part of those contents alone.
+# null-durable-t1t2 and null-durable-pad, one part of those contents alone; null-durable-bursts,
+# its OFFERs sent by the journal thread in one burst with the ACKs, 2 ms linger (README, session 12).
 # provisiond-g1 and provisiond-parallel: the packaged server under G1 or Parallel GC instead of
 # ZGC (the README compares them). provisiond:FLAG[,FLAG...]: the packaged server with these JVM
 # flags after its own (provisiond:-Xmx4g: a larger heap, the later -Xmx winning).
@@ -298,16 +299,17 @@ EOY
     null)
       gcc -O2 -o "$work/null-dhcp" "$shared/null-dhcp.c"
       start_server null "$work/null-dhcp" 127.0.0.1 ;;
-    null-durable | null-durable-replies | null-durable-t1t2 | null-durable-pad)
-      local replies
+    null-durable | null-durable-replies | null-durable-t1t2 | null-durable-pad | null-durable-bursts)
+      local replies=minimal linger=4000 offers=at-once
       case $1 in
         null-durable-replies) replies=provisiond-replies ;;
         null-durable-t1t2) replies=t1t2 ;;
         null-durable-pad) replies=pad ;;
-        *) replies=minimal ;;
+        null-durable-bursts) linger=2000 offers=with-acks ;;
       esac
       gcc -O2 -pthread -o "$work/null-durable" "$here/null-durable.c"
-      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" 4000 "$replies" ;;
+      start_server "$1" "$work/null-durable" 127.0.0.1 "$work/$1.journal" "$linger" "$replies" \
+        "$offers" ;;
     *) die "unknown server $1" ;;
   esac
 }

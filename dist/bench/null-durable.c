@@ -3,9 +3,11 @@
  * group-commits (it waits LINGER_US for more records once one is queued, writes them, fsyncs, then
  * sends their ACKs). No DHCP work at all: beside null-dhcp and provisiond in one run, it shows what
  * fsync-before-ACK with group commit costs the measurement by itself, on this disk and with this
- * load generator. OFFERs leave at once from the receiving thread, as provisiond's do.
+ * load generator. OFFERs leave at once from the receiving thread, as provisiond's do, unless
+ * OFFERS is with-acks: then the journal thread sends them too, before each write (they wait the
+ * linger, as ACKs do, and go out in one burst with the others: an experiment, README session 12).
  *   gcc -O2 -pthread -o /tmp/null-durable null-durable.c
- *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 4000] [REPLIES]
+ *   /tmp/null-durable 127.0.0.1 JOURNAL_FILE [LINGER_US, default 4000] [REPLIES] [OFFERS]
  * REPLIES is minimal (null-dhcp's four options), provisiond-replies (also what provisiond's default
  * config sends beyond them: T1 and T2, option 61 echoed as RFC 6842 asks, padded to the 300 octets
  * of a BOOTP message, as provisiond's are: perfdhcp parses every reply it receives), or one part
@@ -32,11 +34,12 @@ struct ack {
   unsigned char octets[REPLY_MAX];
   int length;
   struct sockaddr_in to;
+  int offer; /* an OFFER left for the journal thread: sent before the write, no record */
 };
 
 static int sock, journal;
 static long linger_us = 4000;
-static int provisiond_replies, with_t1t2, padded;
+static int provisiond_replies, with_t1t2, padded, offers_with_acks;
 static struct ack queue[MAX_PENDING], batch[MAX_PENDING];
 static int queued;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,33 +70,42 @@ static void *writer(void *unused) {
     memcpy(batch, queue, sizeof queue[0] * n);
     queued = 0;
     pthread_mutex_unlock(&lock);
+    for (int i = 0; i < n; i++)
+      if (batch[i].offer)
+        sendto(sock, batch[i].octets, batch[i].length, 0, (struct sockaddr *)&batch[i].to,
+               sizeof batch[i].to);
     /* One record per ACK: its address and client, as a lease record would hold them. */
+    int acks = 0;
     for (int i = 0; i < n; i++) {
-      unsigned char *r = records + i * RECORD_SIZE;
+      if (batch[i].offer) continue;
+      unsigned char *r = records + acks++ * RECORD_SIZE;
       memset(r, 0, RECORD_SIZE);
       memcpy(r, batch[i].octets + 16, 4);  /* yiaddr */
       memcpy(r + 4, batch[i].octets + 28, 16); /* chaddr */
     }
-    long bytes = (long)n * RECORD_SIZE;
+    if (acks == 0) continue; /* OFFERs alone: nothing to make durable */
+    long bytes = (long)acks * RECORD_SIZE;
     if (written + bytes > JOURNAL_MAX) written = 0;
     preallocate(written + bytes + PREALLOCATE);
     if (pwrite(journal, records, bytes, written) != bytes) { perror("pwrite"); exit(1); }
     written += bytes;
     if (fdatasync(journal)) { perror("fdatasync"); exit(1); }
     for (int i = 0; i < n; i++)
-      sendto(sock, batch[i].octets, batch[i].length, 0, (struct sockaddr *)&batch[i].to,
-             sizeof batch[i].to);
+      if (!batch[i].offer)
+        sendto(sock, batch[i].octets, batch[i].length, 0, (struct sockaddr *)&batch[i].to,
+               sizeof batch[i].to);
   }
   return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) { fprintf(stderr, "usage: %s ADDRESS JOURNAL_FILE [LINGER_US [REPLIES]]\n", argv[0]); return 2; }
+  if (argc < 3) { fprintf(stderr, "usage: %s ADDRESS JOURNAL_FILE [LINGER_US [REPLIES [OFFERS]]]\n", argv[0]); return 2; }
   if (argc > 3) linger_us = atol(argv[3]);
   const char *replies = argc > 4 ? argv[4] : "minimal";
   provisiond_replies = strcmp(replies, "provisiond-replies") == 0;
   with_t1t2 = provisiond_replies || strcmp(replies, "t1t2") == 0;
   padded = provisiond_replies || strcmp(replies, "pad") == 0;
+  offers_with_acks = argc > 5 && strcmp(argv[5], "with-acks") == 0;
   journal = open(argv[2], O_CREAT | O_TRUNC | O_WRONLY, 0600);
   if (journal < 0) { perror("open"); return 1; }
   preallocate(PREALLOCATE);
@@ -145,7 +157,7 @@ int main(int argc, char **argv) {
     if (padded && o - out < 300) o = out + 300;
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(67)};
     memcpy(&to.sin_addr, in + 24, 4); /* giaddr */
-    if (type == 1) {
+    if (type == 1 && !offers_with_acks) {
       sendto(sock, out, o - out, 0, (struct sockaddr *)&to, sizeof to);
       continue;
     }
@@ -154,6 +166,7 @@ int main(int argc, char **argv) {
       memcpy(queue[queued].octets, out, o - out);
       queue[queued].length = o - out;
       queue[queued].to = to;
+      queue[queued].offer = type == 1;
       if (++queued == 1) pthread_cond_signal(&nonempty);
     }
     pthread_mutex_unlock(&lock);
