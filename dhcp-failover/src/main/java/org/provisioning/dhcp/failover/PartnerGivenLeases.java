@@ -13,10 +13,10 @@ import org.provisioning.common.lease.LeaseRecord;
  * decoding them all to learn that took its sync thread 3 s.
  *
  * <p>The octets sit end to end in large arrays, and the addresses in an open-addressing table: no
- * object per lease while a million of them wait for the sync to finish. A lease given again (a
- * later page, a resumed session) replaces the first; its old octets stay unused until {@link
- * #clear}. Written on the engine's thread, read on the sync thread: every method holds the object's
- * lock.
+ * object per lease while a million of them wait for the sync to finish. A lease given again
+ * replaces the first: in place when its octets are as many, else after the others, the first octets
+ * then unused until {@link #clear}. Written on the engine's thread, read on the sync thread: every
+ * method holds the object's lock.
  */
 final class PartnerGivenLeases {
   /**
@@ -34,19 +34,28 @@ final class PartnerGivenLeases {
   private int[] refs = new int[16];
   private int size;
 
-  /** Remembers a lease as the partner's snapshot left it here. */
+  /**
+   * Remembers a lease as the partner's snapshot left it here. A lease given again in as many octets
+   * (a snapshot sent anew after its sender restarted) takes the place of the first, so repeated
+   * sessions do not pile up copies.
+   */
   synchronized void remember(byte[] encoded) {
-    int ref = append(encoded);
     int address = LeaseRecord.Encoded.address(encoded);
     int slot = slotOf(address);
-    if (refs[slot] == 0) {
+    int ref = refs[slot];
+    if (ref != 0 && lengthAt(ref) == encoded.length) {
+      System.arraycopy(encoded, 0, chunkOf(ref), offsetOf(ref) + 2, encoded.length);
+      return;
+    }
+    int appended = append(encoded);
+    if (ref == 0) {
       if (++size * 2 > refs.length) {
         grow();
         slot = slotOf(address);
       }
       addresses[slot] = address;
     }
-    refs[slot] = ref;
+    refs[slot] = appended;
   }
 
   /**
@@ -57,14 +66,17 @@ final class PartnerGivenLeases {
     if (ref == 0) {
       return false;
     }
-    byte[] chunk = chunks.get((ref - 1) >>> OFFSET_BITS);
-    int at = (ref - 1) & (CHUNK - 1);
-    int givenLength = ((chunk[at] & 0xff) << 8) | (chunk[at + 1] & 0xff);
-    return Arrays.equals(octets, 0, length, chunk, at + 2, at + 2 + givenLength);
+    int at = offsetOf(ref) + 2;
+    return Arrays.equals(octets, 0, length, chunkOf(ref), at, at + lengthAt(ref));
   }
 
   synchronized int size() {
     return size;
+  }
+
+  /** Octets of the arrays made so far: what the leases held here cost. */
+  synchronized long octetsHeld() {
+    return (long) chunks.size() * CHUNK;
   }
 
   /** Forgets every lease: the session that gave them completed, the partner has ours too. */
@@ -92,6 +104,21 @@ final class PartnerGivenLeases {
     System.arraycopy(encoded, 0, chunk, at + 2, encoded.length);
     used += 2 + encoded.length;
     return (((chunks.size() - 1) << OFFSET_BITS) | at) + 1;
+  }
+
+  private byte[] chunkOf(int ref) {
+    return chunks.get((ref - 1) >>> OFFSET_BITS);
+  }
+
+  private static int offsetOf(int ref) {
+    return (ref - 1) & (CHUNK - 1);
+  }
+
+  /** The length of the octets a reference names, from the two octets before them. */
+  private int lengthAt(int ref) {
+    byte[] chunk = chunkOf(ref);
+    int at = offsetOf(ref);
+    return ((chunk[at] & 0xff) << 8) | (chunk[at + 1] & 0xff);
   }
 
   /** The address's slot, or the empty one where it would go. */

@@ -61,6 +61,32 @@ class PartnerGivenLeasesTest {
   }
 
   @Test
+  void aSnapshotGivenAgainAndAgainTakesNoMoreRoom() {
+    giveSession(0);
+    long afterFirst = given.octetsHeld();
+    for (int session = 1; session < 5; session++) {
+      giveSession(session);
+    }
+
+    assertEquals(50_000, given.size());
+    assertTrue(afterFirst > 0);
+    assertEquals(afterFirst, given.octetsHeld(), "the first session's arrays, no more");
+    assertTrue(holds(sessionLease(7, 4)));
+    assertFalse(holds(sessionLease(7, 3)), "the earlier session's version is gone");
+  }
+
+  /** A lease as session {@code session} gives it: as many octets each time, a newer start. */
+  private static LeaseRecord sessionLease(int n, int session) {
+    return lease(n, "cpe-" + n).withState(LeaseState.BOUND, 10_000L + session);
+  }
+
+  private void giveSession(int session) {
+    for (int n = 0; n < 50_000; n++) {
+      given.remember(sessionLease(n, session).encode());
+    }
+  }
+
+  @Test
   void holdsAMillionLeasesAcrossManyArraysAndForgetsThemAll() {
     int count = 1_000_000;
     for (int n = 0; n < count; n++) {
