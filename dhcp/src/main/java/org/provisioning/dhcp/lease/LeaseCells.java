@@ -104,13 +104,9 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
     return copy;
   }
 
+  /** A copy of the record of an id below {@link #size}: ids are the store's order. */
   @Override
-  public byte[] encodedAt(int position) {
-    return read(position);
-  }
-
-  /** A copy of the record of an id below {@link #size}. */
-  byte[] read(int id) {
+  public byte[] encodedAt(int id) {
     byte[] chunk = chunks[id / CELLS_PER_CHUNK];
     int at = (id % CELLS_PER_CHUNK) * CELL;
     while (true) {
@@ -138,7 +134,7 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
       if (length > 0) {
         action.accept(scratch, length);
       } else {
-        byte[] aside = read(id);
+        byte[] aside = encodedAt(id);
         action.accept(aside, aside.length);
       }
     }

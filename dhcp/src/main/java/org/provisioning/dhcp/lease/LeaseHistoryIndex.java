@@ -144,7 +144,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
       return new Kept(List.of(), true);
     }
     int newestSlot = (int) (positions.get(positions.size() - 1) % capacity);
-    LeaseRecord current = decoded(payloads.read(newestSlot));
+    LeaseRecord current = decoded(payloads.encodedAt(newestSlot));
     ClientKey client = current == null ? null : ClientKey.of(current);
     int clientHash = clients[newestSlot];
     List<Entry> entries = new ArrayList<>();
@@ -154,7 +154,7 @@ public final class LeaseHistoryIndex implements BusListener, LeaseHistory {
       if (!ofAddress && (client == null || clients[slot] != clientHash)) {
         continue;
       }
-      LeaseRecord lease = decoded(payloads.read(slot));
+      LeaseRecord lease = decoded(payloads.encodedAt(slot));
       if (lease != null && (ofAddress || client.matches(lease))) {
         entries.add(new Entry(times[slot], origins[slot] & 0xff, sequences[slot], lease));
       }

@@ -106,7 +106,7 @@ final class LeaseTable {
         return null;
       }
       if (s.address(i) == address) {
-        return s.cells.read(id - 1);
+        return s.cells.encodedAt(id - 1);
       }
     }
   }
@@ -161,7 +161,7 @@ final class LeaseTable {
     LeaseCells cells = slots.cells;
     int count = cells.size();
     for (int id = 0; id < count; id++) {
-      action.accept(LeaseRecord.decode(cells.read(id)));
+      action.accept(LeaseRecord.decode(cells.encodedAt(id)));
     }
   }
 

@@ -28,12 +28,12 @@ class LeaseCellsTest {
     byte[] tooLong = record(LeaseCells.MAX_IN_CELL + 1, 2);
     cells.write(0, fits);
     cells.write(1, tooLong);
-    assertArrayEquals(fits, cells.read(0));
-    assertArrayEquals(tooLong, cells.read(1));
+    assertArrayEquals(fits, cells.encodedAt(0));
+    assertArrayEquals(tooLong, cells.encodedAt(1));
     cells.write(1, record(40, 3));
-    assertArrayEquals(record(40, 3), cells.read(1));
+    assertArrayEquals(record(40, 3), cells.encodedAt(1));
     cells.write(0, record(300, 4));
-    assertArrayEquals(record(300, 4), cells.read(0));
+    assertArrayEquals(record(300, 4), cells.encodedAt(0));
     assertEquals(2, cells.size());
   }
 
@@ -45,7 +45,7 @@ class LeaseCellsTest {
       cells.write(id, record(1 + id % 90, id));
     }
     for (int id = 0; id < count; id++) {
-      assertArrayEquals(record(1 + id % 90, id), cells.read(id));
+      assertArrayEquals(record(1 + id % 90, id), cells.encodedAt(id));
     }
     assertThrows(IllegalArgumentException.class, () -> cells.write(count + 1, record(5, 0)));
   }
@@ -93,7 +93,7 @@ class LeaseCellsTest {
    */
   @Test
   void aReaderSeesEachRecordWholeWhileTheWriterRewritesIt() throws InterruptedException {
-    assertNoTornRecord((cells, seen) -> seen.accept(cells.read(0)));
+    assertNoTornRecord((cells, seen) -> seen.accept(cells.encodedAt(0)));
   }
 
   /** The same for {@link LeaseCells#forEachEncoded}, which copies into a buffer of its own. */
