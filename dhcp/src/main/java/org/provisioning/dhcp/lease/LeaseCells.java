@@ -22,7 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One writer; readers on any thread. A cell's version is odd while the writer rewrites the cell:
  * a reader copies the cell between two reads of an even, unchanged version (a sequence lock), so it
- * never sees half of one record and half of the next.
+ * never sees half of one record and half of the next. The version is read and written plainly,
+ * ordered by fences: from JDK 22 on, a view of a {@code byte[]} as ints offers no other access mode
+ * (acquire, release and opaque throw {@link UnsupportedOperationException} there), and an aligned
+ * plain int is still read and written whole.
  */
 final class LeaseCells implements LeaseStore.EncodedCopy {
   /** Octets a cell: a multiple of four, so that each cell's version is an aligned int. */
@@ -41,7 +44,7 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
    */
   private static final int CELLS_PER_CHUNK = 2048;
 
-  /** A cell's version, read and written with acquire and release semantics. */
+  /** A cell's version: plain get and set only, the order given by the fences around them. */
   private static final VarHandle VERSION =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
@@ -64,7 +67,8 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
     int at = (id % CELLS_PER_CHUNK) * CELL;
     int version = (int) VERSION.get(chunk, at);
     boolean wasLong = version != 0 && chunk[at + LENGTH] == 0;
-    VERSION.setOpaque(chunk, at, version + 1);
+    VERSION.set(chunk, at, version + 1);
+    // The odd version before any octet of the record, every octet before the even version.
     VarHandle.storeStoreFence();
     if (encoded.length <= MAX_IN_CELL) {
       chunk[at + LENGTH] = (byte) encoded.length;
@@ -76,7 +80,8 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
       longRecords.put(id, encoded);
       chunk[at + LENGTH] = 0;
     }
-    VERSION.setRelease(chunk, at, version + 2);
+    VarHandle.releaseFence();
+    VERSION.set(chunk, at, version + 2);
     if (id == size) {
       size = id + 1;
     }
@@ -162,7 +167,9 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
   /** The cell's version once the writer is not rewriting it (even). */
   private static int evenVersion(byte[] chunk, int at) {
     while (true) {
-      int version = (int) VERSION.getAcquire(chunk, at);
+      int version = (int) VERSION.get(chunk, at);
+      // An acquire: the copy's reads come after this one (and the loop reads the version anew).
+      VarHandle.acquireFence();
       if ((version & 1) == 0) {
         return version;
       }
@@ -177,8 +184,8 @@ final class LeaseCells implements LeaseStore.EncodedCopy {
 
   /** Whether the cell still has the version read before its copy: then the copy is whole. */
   private static boolean unchanged(byte[] chunk, int at, int version) {
-    VarHandle.acquireFence();
-    return (int) VERSION.getOpaque(chunk, at) == version;
+    VarHandle.acquireFence(); // the copy's reads before this read of the version
+    return (int) VERSION.get(chunk, at) == version;
   }
 
   /**
