@@ -340,11 +340,12 @@ public final class ProvisiondProcess {
     }
     history.start();
     log.info(
-        "PROVISIOND_STARTED name={} version={} config={} dataDir={} services={}",
+        "PROVISIOND_STARTED name={} version={} config={} dataDir={} java={} services={}",
         running.server().name(),
         version(),
         version.number(),
         dataDir,
+        Runtime.version(),
         status().services());
     systemd.ready("serving, config version " + version.number());
   }
