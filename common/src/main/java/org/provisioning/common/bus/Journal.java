@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ final class Journal implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
   private static final Pattern SEGMENT = Pattern.compile("journal-(\\d{16})\\.log");
   private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final int READ_BUFFER = 1 << 20;
 
   /** How far ahead of the writes the active segment is filled with zeros. */
@@ -84,7 +85,7 @@ final class Journal implements Closeable {
   }
 
   static String segmentName(long number) {
-    return String.format("journal-%016d.log", number);
+    return String.format(Locale.ROOT, "journal-%016d.log", number);
   }
 
   /** The segment files in the directory by number, ignoring files set aside as corrupt. */

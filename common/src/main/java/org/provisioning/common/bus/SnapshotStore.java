@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -85,7 +86,7 @@ final class SnapshotStore {
   }
 
   static String fileName(long firstSegment) {
-    return String.format("snapshot-%016d.snap", firstSegment);
+    return String.format(Locale.ROOT, "snapshot-%016d.snap", firstSegment);
   }
 
   /** The snapshot files by first segment, oldest first. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -802,7 +803,7 @@ final class ConfigValidator {
       if (owner != null && !owner.equals(section)) {
         error(
             section + ".port",
-            protocol.toUpperCase()
+            protocol.toUpperCase(Locale.ROOT)
                 + " "
                 + address
                 + ":"
@@ -821,7 +822,7 @@ final class ConfigValidator {
               e ->
                   error(
                       section + ".port",
-                      protocol.toUpperCase()
+                      protocol.toUpperCase(Locale.ROOT)
                           + " 0.0.0.0:"
                           + port
                           + " clashes with "

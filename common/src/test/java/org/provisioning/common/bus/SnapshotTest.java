@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -74,6 +76,38 @@ class SnapshotTest {
       ch.read(b, offset);
       b.put(0, (byte) ~b.get(0)).rewind();
       ch.write(b, offset);
+    }
+  }
+
+  /**
+   * A server whose default locale writes other digits (Egyptian Arabic: ٠١٢...) names its files in
+   * ASCII digits all the same, and finds them again at the next start: it once wrote
+   * journal-٠٠...١.log, which the file pattern did not match, so a restart lost every record.
+   */
+  @Test
+  void filesNamedUnderALocaleWithOtherDigitsAreFoundAgain() throws IOException {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+    try {
+      try (StateBus bus = open()) {
+        put(bus, store, 0, 10);
+        bus.snapshot();
+        put(bus, store, 10, 15);
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+        assertTrue(
+            names.containsAll(
+                List.of("journal-0000000000000002.log", "snapshot-0000000000000002.snap")),
+            names.toString());
+      }
+      try (StateBus bus = open()) {
+        assertEquals(1, store.restores.get());
+        assertEquals(expected(15), store.values());
+        assertEquals(15, bus.lastSequence());
+      }
+    } finally {
+      Locale.setDefault(before);
     }
   }
 

@@ -2,6 +2,7 @@ package org.provisioning.dhcp.failover;
 
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,7 +65,7 @@ public final class FailoverStateMachine {
     FailoverStatistics.declare(stats);
     this.transitions = stats.counter("failover.transitions");
     for (FailoverState s : FailoverState.values()) {
-      entered.put(s, stats.counter("failover.entered." + s.name().toLowerCase()));
+      entered.put(s, stats.counter("failover.entered." + s.name().toLowerCase(Locale.ROOT)));
     }
     this.sinceMillis = clock.millis();
     this.partner = PartnerState.unknown(sinceMillis);

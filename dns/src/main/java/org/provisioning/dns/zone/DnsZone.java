@@ -1,6 +1,8 @@
 package org.provisioning.dns.zone;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -166,7 +168,7 @@ public final class DnsZone {
   /** One record in zone-file syntax ({@code www 300 IN A 127.0.0.5}); no $INCLUDE. */
   public static Record parseRecord(String line, Name origin, long ttl) throws IOException {
     try (Master master =
-        new Master(new java.io.ByteArrayInputStream(line.getBytes()), origin, ttl)) {
+        new Master(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), origin, ttl)) {
       master.disableIncludes();
       Record record = master.nextRecord();
       if (record == null) {

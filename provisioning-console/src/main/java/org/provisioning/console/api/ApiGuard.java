@@ -1,6 +1,7 @@
 package org.provisioning.console.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,7 @@ public interface ApiGuard {
         if (c == '"' || c == '\\') {
           body.append('\\').append(c);
         } else if (c < 0x20) {
-          body.append(String.format("\\u%04x", (int) c));
+          body.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
         } else {
           body.append(c);
         }

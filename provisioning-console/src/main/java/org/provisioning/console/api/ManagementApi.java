@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -266,7 +267,9 @@ public final class ManagementApi {
     body.put("startedAt", status.startedAt().toString());
     body.put("uptimeSeconds", status.uptime().toSeconds());
     ObjectNode services = body.putObject("services");
-    status.services().forEach((name, state) -> services.put(name, state.name().toLowerCase()));
+    status
+        .services()
+        .forEach((name, state) -> services.put(name, state.name().toLowerCase(Locale.ROOT)));
     return body;
   }
 

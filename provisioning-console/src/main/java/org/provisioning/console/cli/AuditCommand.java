@@ -3,6 +3,7 @@ package org.provisioning.console.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,7 @@ final class AuditCommand implements Callable<Integer> {
     var out = ctl.out();
     for (JsonNode entry : reply.path("entries")) {
       out.printf(
+          Locale.ROOT,
           "%s %s %s (%s) from %s: %s -> %d%s%n",
           entry.path("at").asText(),
           entry.path("server").asText(),

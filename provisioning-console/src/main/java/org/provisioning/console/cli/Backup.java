@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.provisioning.common.backup.BackupException;
 import org.provisioning.common.backup.BackupHeader;
@@ -93,6 +94,7 @@ final class Backup implements Callable<Integer> {
       BackupHeader header = contents.header();
       ctl.out()
           .printf(
+              Locale.ROOT,
               "wrote %s: %d bytes, backup format %d of server '%s' taken %s by provisiond %s:"
                   + " config version %d, %d bound leases, %d files%n",
               target,

@@ -2,6 +2,7 @@ package org.provisioning.console.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,11 +28,18 @@ final class ConfigHistory {
       JsonNode reply = config.ctl.call("GET", "/config/versions", null, Map.of());
       PrintWriter out = config.ctl.out();
       out.printf(
-          "%-8s  %-24s  %-10s  %-30s  %s%n", "VERSION", "CHANGED", "SOURCE", "AUTHOR", "SERVER");
+          Locale.ROOT,
+          "%-8s  %-24s  %-10s  %-30s  %s%n",
+          "VERSION",
+          "CHANGED",
+          "SOURCE",
+          "AUTHOR",
+          "SERVER");
       for (JsonNode v : reply.path("versions")) {
         String restores =
             v.path("restores").isNumber() ? " (restores " + v.path("restores").asLong() + ")" : "";
         out.printf(
+            Locale.ROOT,
             "%-8s  %-24s  %-10s  %-30s  %s%s%n",
             v.path("version").asLong() + (v.path("current").asBoolean() ? "*" : ""),
             v.path("changedAt").asText(),

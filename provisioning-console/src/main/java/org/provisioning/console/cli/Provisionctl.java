@@ -1,10 +1,13 @@
 package org.provisioning.console.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.provisioning.common.config.ConfigCodec;
@@ -92,8 +96,9 @@ public final class Provisionctl {
   String servedFingerprint;
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
+    // UTF-8 whatever the locale says: scripts read this output, and names may hold any letter.
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true);
     int exit = run(args, out, err);
     out.flush();
     err.flush();
@@ -345,17 +350,18 @@ public final class Provisionctl {
       JsonNode status = ctl.call("GET", "/status", null, Map.of());
       PrintWriter out = ctl.out();
       out.printf(
+          Locale.ROOT,
           "%s  version %s  up %s%n",
           status.path("server").asText(),
           status.path("version").asText(),
           Duration.ofSeconds(status.path("uptimeSeconds").asLong())
               .toString()
               .substring(2)
-              .toLowerCase());
+              .toLowerCase(Locale.ROOT));
       for (Iterator<Map.Entry<String, JsonNode>> it = status.path("services").fields();
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> service = it.next();
-        out.printf("  %-12s %s%n", service.getKey(), service.getValue().asText());
+        out.printf(Locale.ROOT, "  %-12s %s%n", service.getKey(), service.getValue().asText());
       }
       out.println(TlsCommand.describe(ctl.servedFingerprint));
       return 0;
@@ -439,6 +445,7 @@ public final class Provisionctl {
     static void print(PrintWriter out, JsonNode alerts) {
       for (JsonNode alert : alerts) {
         out.printf(
+            Locale.ROOT,
             "  #%d %s %-8s %s %s: %s%s%s%n",
             alert.path("id").asLong(),
             alert.path("raisedAt").asText(),
@@ -525,10 +532,17 @@ public final class Provisionctl {
       JsonNode reply = ctl.call("GET", "/leases" + query, null, Map.of());
       PrintWriter out = ctl.out();
       out.printf(
+          Locale.ROOT,
           "%-15s  %-17s  %-8s  %-20s  %-12s  %s%n",
-          "ADDRESS", "MAC", "STATE", "EXPIRES", "CLASS", "HOSTNAME");
+          "ADDRESS",
+          "MAC",
+          "STATE",
+          "EXPIRES",
+          "CLASS",
+          "HOSTNAME");
       for (JsonNode lease : reply.path("leases")) {
         out.printf(
+            Locale.ROOT,
             "%-15s  %-17s  %-8s  %-20s  %-12s  %s%n",
             lease.path("ip").asText(),
             lease.path("mac").asText(),
@@ -585,6 +599,7 @@ public final class Provisionctl {
         ConfigCodec codec = new ConfigCodec();
         ctl.out()
             .printf(
+                Locale.ROOT,
                 "# version %d, %s, changed %s%n",
                 reply.path("version").asLong(),
                 reply.path("source").asText(),
@@ -809,26 +824,34 @@ public final class Provisionctl {
     }
 
     static void print(PrintWriter out, JsonNode s) {
-      out.printf("role       %s%n", s.path("role").asText());
-      out.printf("state      %s since %s%n", s.path("state").asText(), s.path("since").asText("-"));
+      out.printf(Locale.ROOT, "role       %s%n", s.path("role").asText());
       out.printf(
+          Locale.ROOT,
+          "state      %s since %s%n",
+          s.path("state").asText(),
+          s.path("since").asText("-"));
+      out.printf(
+          Locale.ROOT,
           "partner    %s %s, last heartbeat %s ms ago%n",
           s.path("partnerAddress").asText("-"),
           s.path("partnerState").asText("-"),
           s.path("lastHeartbeatAgeMillis").asLong());
       out.printf(
+          Locale.ROOT,
           "records    sent %d, acked up to %d, pending %d, lag %d (%d ms)%n",
           s.path("recordsSent").asLong(),
           s.path("recordsAcked").asLong(),
           s.path("recordsPending").asLong(),
           s.path("lagRecords").asLong(),
           s.path("lagMillis").asLong());
-      out.printf("conflicts  %d%n", s.path("conflicts").asLong());
-      out.printf("clock      partner %+d ms from ours%n", s.path("clockSkewMillis").asLong());
+      out.printf(Locale.ROOT, "conflicts  %d%n", s.path("conflicts").asLong());
+      out.printf(
+          Locale.ROOT, "clock      partner %+d ms from ours%n", s.path("clockSkewMillis").asLong());
       for (String direction : new String[] {"sending", "receiving"}) {
         JsonNode p = s.path("sync").path(direction);
         if (p.isObject()) {
           out.printf(
+              Locale.ROOT,
               "sync       %s %s %d/%d (%d%%), %s%s, started %s%n",
               direction,
               p.path("kind").asText(),
@@ -861,11 +884,12 @@ public final class Provisionctl {
       @Override
       public Integer call() throws Exception {
         JsonNode reply = dns.ctl.call("GET", "/dns/zones", null, Map.of());
-        dns.ctl.out().printf("%-40s %10s %8s%n", "ZONE", "SERIAL", "RECORDS");
+        dns.ctl.out().printf(Locale.ROOT, "%-40s %10s %8s%n", "ZONE", "SERIAL", "RECORDS");
         for (JsonNode zone : reply.path("zones")) {
           dns.ctl
               .out()
               .printf(
+                  Locale.ROOT,
                   "%-40s %10d %8d%n",
                   zone.path("name").asText(),
                   zone.path("serial").asLong(),

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.provisioning.common.backup.BackupException;
@@ -41,7 +42,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Bring a stopped server back to a backup: journal, leases, config.")
 final class Restore implements Callable<Integer> {
   private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
   @ParentCommand Provisionctl ctl;
 
@@ -137,6 +138,7 @@ final class Restore implements Callable<Integer> {
       BackupHeader header = contents.header();
       ctl.out()
           .printf(
+              Locale.ROOT,
               "restored %s (server '%s', taken %s by provisiond %s: config version %d, %d bound"
                   + " leases) into %s%s%n",
               file,

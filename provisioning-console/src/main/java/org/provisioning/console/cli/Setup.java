@@ -347,8 +347,14 @@ final class Setup implements Callable<Integer> {
     Path data = config.server().dataDirectory(home);
     write(target, yaml);
     out.printf(
+        Locale.ROOT,
         "wrote %s: %s server '%s' at %s, DHCP behind relay %s for %s%n",
-        target, failoverRole.label(), serverName, own, giaddr, poolsBySubnet);
+        target,
+        failoverRole.label(),
+        serverName,
+        own,
+        giaddr,
+        poolsBySubnet);
     if (failoverRole == FailoverRole.SECONDARY) {
       String secondarySecret = secondarySecret(data);
       out.println();

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -104,7 +105,11 @@ final class UserCommands {
       users
           .ctl
           .out()
-          .printf("added %s (%s)%n", user.path("name").asText(), user.path("role").asText());
+          .printf(
+              Locale.ROOT,
+              "added %s (%s)%n",
+              user.path("name").asText(),
+              user.path("role").asText());
       return 0;
     }
   }
@@ -117,9 +122,10 @@ final class UserCommands {
     public Integer call() {
       JsonNode reply = users.ctl.call("GET", "/users", null, Map.of());
       var out = users.ctl.out();
-      out.printf("%-24s %-9s %-24s %s%n", "NAME", "ROLE", "CHANGED", "BY");
+      out.printf(Locale.ROOT, "%-24s %-9s %-24s %s%n", "NAME", "ROLE", "CHANGED", "BY");
       for (JsonNode user : reply.path("users")) {
         out.printf(
+            Locale.ROOT,
             "%-24s %-9s %-24s %s%n",
             user.path("name").asText(),
             user.path("role").asText(),
@@ -185,7 +191,7 @@ final class UserCommands {
       body.put("name", name);
       body.put("role", role);
       JsonNode user = users.ctl.call("PUT", "/users", JSON.writeValueAsString(body), Map.of());
-      users.ctl.out().printf("%s is %s%n", name, user.path("role").asText());
+      users.ctl.out().printf(Locale.ROOT, "%s is %s%n", name, user.path("role").asText());
       return 0;
     }
   }

@@ -6,15 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * The few DER encodings (ITU-T X.690) an X.509 certificate needs: every method returns one whole
  * TLV. Enough to build a certificate the JDK's {@code CertificateFactory} reads back, nothing more.
  */
 final class DerWriter {
-  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
+  private static final DateTimeFormatter UTC_TIME =
+      DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'", Locale.ROOT);
   private static final DateTimeFormatter GENERALIZED_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'", Locale.ROOT);
 
   private DerWriter() {}
 

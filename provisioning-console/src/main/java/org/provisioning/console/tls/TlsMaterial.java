@@ -55,6 +55,8 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain, String so
       throw new IllegalArgumentException(
           "'" + text + "' is not a SHA-256 fingerprint (64 hex digits, colons optional)");
     }
-    return HexFormat.ofDelimiter(":").formatHex(HexFormat.of().parseHex(hex)).toUpperCase();
+    return HexFormat.ofDelimiter(":")
+        .formatHex(HexFormat.of().parseHex(hex))
+        .toUpperCase(Locale.ROOT);
   }
 }
