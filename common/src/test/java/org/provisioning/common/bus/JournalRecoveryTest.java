@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -44,7 +45,7 @@ class JournalRecoveryTest {
   }
 
   private static byte[] payload(int i) {
-    return KeyValueStore.record(String.format("k%03d", i), "v".repeat(VALUE_LENGTH));
+    return KeyValueStore.record(String.format(Locale.ROOT, "k%03d", i), "v".repeat(VALUE_LENGTH));
   }
 
   private void publish(StateBus.Options options, int from, int count) throws IOException {

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,9 @@ class ConfigHistoryPairTest {
 
   private static String document(
       int id, String address, int dhcpPort, String role, String peer, int failoverPort) {
-    return """
+    return String.format(
+        Locale.ROOT,
+        """
         server: {name: node%d, id: %d}
         management: {listen: %s, port: %d}
         dhcp:
@@ -62,19 +65,18 @@ class ConfigHistoryPairTest {
           port: %d
           heartbeatMillis: 50
           deadAfterMillis: 600
-        """
-        .formatted(
-            id,
-            id,
-            address,
-            8000 + id,
-            address,
-            dhcpPort,
-            address,
-            role,
-            address,
-            peer == null ? "" : "peer: " + peer,
-            failoverPort);
+        """,
+        id,
+        id,
+        address,
+        8000 + id,
+        address,
+        dhcpPort,
+        address,
+        role,
+        address,
+        peer == null ? "" : "peer: " + peer,
+        failoverPort);
   }
 
   private static long leaseTime(ConfigService config, long version) {

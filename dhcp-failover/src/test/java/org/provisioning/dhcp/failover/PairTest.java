@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,9 @@ class PairTest {
       int failoverPort,
       int lease,
       String poolEnd) {
-    return """
+    return String.format(
+        Locale.ROOT,
+        """
         server: {name: node%d, id: %d}
         management: {listen: %s, port: %d}
         dhcp:
@@ -96,21 +99,20 @@ class PairTest {
           port: %d
           heartbeatMillis: 50
           deadAfterMillis: 600
-        """
-        .formatted(
-            id,
-            id,
-            address,
-            8000 + id,
-            address,
-            dhcpPort,
-            address,
-            lease,
-            poolEnd,
-            role,
-            address,
-            peer == null ? "" : "peer: " + peer,
-            failoverPort);
+        """,
+        id,
+        id,
+        address,
+        8000 + id,
+        address,
+        dhcpPort,
+        address,
+        lease,
+        poolEnd,
+        role,
+        address,
+        peer == null ? "" : "peer: " + peer,
+        failoverPort);
   }
 
   private String primaryDoc;
