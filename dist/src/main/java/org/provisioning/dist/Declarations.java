@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertType;
+import org.provisioning.common.bus.BusAlerts;
 import org.provisioning.common.bus.BusStatistics;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -47,6 +48,7 @@ public final class Declarations {
   /** Every kind of alert, sorted by event name. */
   public static List<AlertType> alertTypes() {
     List<AlertType> types = new ArrayList<>();
+    types.addAll(BusAlerts.ALL);
     types.addAll(DhcpAlerts.ALL);
     types.addAll(FailoverAlerts.ALL);
     types.addAll(DnsAlerts.ALL);

@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * {@code provisiond}: checks a config file, or runs the server on one (the embedded default when
  * none is given) until SIGTERM or SIGINT, then stops every service and flushes the journal.
  *
- * <p>Exit codes: 0 stopped cleanly or config ok, 1 could not start, 2 invalid config or usage.
+ * <p>Exit codes: 0 stopped cleanly or config ok, 1 could not start, 2 invalid config or usage, 3
+ * stopped by itself because its journal failed (a full or failing disk: systemd starts it again).
  */
 public final class Provisiond {
   private static final Logger log = LoggerFactory.getLogger(Provisiond.class);
+  private static final int JOURNAL_FAILED = 3;
   private static final String USAGE =
       """
       usage: provisiond [--config FILE]        run the server (default: the embedded config)
@@ -127,6 +129,10 @@ public final class Provisiond {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(process::stop, "provisiond-shutdown"));
     process.awaitStop();
+    if (process.stoppedBecause() != null) {
+      err.println("provisiond: stopped, the journal failed: " + process.stoppedBecause());
+      return JOURNAL_FAILED;
+    }
     return 0;
   }
 

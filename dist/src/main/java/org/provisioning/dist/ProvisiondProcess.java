@@ -26,6 +26,7 @@ import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.backup.BackupFormat;
 import org.provisioning.common.backup.BackupHeader;
 import org.provisioning.common.backup.BackupWriter;
+import org.provisioning.common.bus.BusAlerts;
 import org.provisioning.common.bus.StateBus;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
@@ -42,6 +43,7 @@ import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
@@ -128,6 +130,9 @@ public final class ProvisiondProcess {
   private DdnsUpdater dnsUpdater;
   private volatile FailoverControl failoverControl;
 
+  /** Why the process stopped by itself (its journal failed), or null. */
+  private volatile Throwable stoppedBecause;
+
   /** The console's lease releases: the DHCP server's, when it runs. */
   private volatile LeaseControl leaseControl =
       address ->
@@ -196,7 +201,9 @@ public final class ProvisiondProcess {
     ProvisiondProcess process = new ProvisiondProcess(home);
     process.configFile = configFile;
     try {
-      process.open(document);
+      synchronized (process) { // a fail-stop raised meanwhile waits for the start to finish
+        process.open(document);
+      }
     } catch (Exception e) {
       process.stop();
       throw e;
@@ -238,6 +245,7 @@ public final class ProvisiondProcess {
                     console.participants().stream())
                 .toList(),
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
+    bus.onJournalFailure(this::journalFailed);
     config.attach(bus);
     console.attach(bus);
     bus.addListener(leaseHistory);
@@ -568,6 +576,31 @@ public final class ProvisiondProcess {
     log.info("PROVISIOND_STOPPED");
     systemd.close();
     stopped.countDown();
+  }
+
+  /**
+   * The journal failed (fail-stop): nothing can be made durable, so no lease can be given. Serving
+   * on would keep the failover partner, which still gets heartbeats, from taking over, so the
+   * process stops, after raising the alert, and exits with 3 ({@link #stoppedBecause()}), for
+   * systemd to start it again once the disk allows. On the journal's writer thread, which the stop
+   * joins: it runs on a thread of its own.
+   */
+  private void journalFailed(Throwable cause) {
+    stoppedBecause = cause;
+    log.error(
+        "PROVISIOND_JOURNAL_FAILED error={}: nothing can be made durable; stopping so that the"
+            + " failover partner serves",
+        cause.toString());
+    alerts.raise(
+        BusAlerts.JOURNAL_FAILED,
+        "journal",
+        "the journal failed (" + cause + "); provisiond stops, its partner serves alone");
+    DaemonThreads.create("provisiond-fail-stop", this::stop).start();
+  }
+
+  /** Why the process stopped by itself, or null when it was asked to (or runs). */
+  public Throwable stoppedBecause() {
+    return stoppedBecause;
   }
 
   public void awaitStop() {

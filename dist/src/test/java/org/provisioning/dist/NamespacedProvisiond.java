@@ -54,6 +54,16 @@ final class NamespacedProvisiond implements AutoCloseable {
     assertTrue(started.isAlive(), () -> "provisiond died at start:\n" + log());
   }
 
+  /** Waits up to {@code limit} for the server to end by itself; returns its exit status. */
+  int awaitExit(Duration limit) throws InterruptedException {
+    assertTrue(
+        process.waitFor(limit.toMillis(), MILLISECONDS),
+        () -> "provisiond still runs after " + limit.toSeconds() + " s:\n" + log());
+    int exit = process.exitValue();
+    process = null;
+    return exit;
+  }
+
   /** SIGKILL: no shutdown hook, no flush. */
   void kill() throws InterruptedException {
     if (process != null) {

@@ -138,7 +138,7 @@ class PerfdhcpIT {
   }
 
   /** One perfdhcp statistics block. */
-  private record Exchange(long sent, long received, long drops, long nonUnique, long rejected) {
+  record Exchange(long sent, long received, long drops, long nonUnique, long rejected) {
 
     static Exchange parse(String out, String name) {
       int start = out.indexOf("***Statistics for: " + name + "***");
@@ -161,7 +161,7 @@ class PerfdhcpIT {
   }
 
   /** perfdhcp's "Leases for REQUEST-ACK" list (client id 01+MAC, address): MAC to address. */
-  private static Map<String, String> ackedLeasesByMac(String out) {
+  static Map<String, String> ackedLeasesByMac(String out) {
     int start = out.indexOf("***Leases for REQUEST-ACK***");
     assertTrue(start >= 0, () -> "perfdhcp listed no leases (-x l):\n" + out);
     Map<String, String> leases = new HashMap<>();

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.LatencyHistogram;
@@ -65,6 +66,7 @@ final class JournalWriter {
   private final long snapshotEveryRecords;
   private final long lingerNanos;
   private final Runnable snapshotDue;
+  private final Consumer<Throwable> failed;
   private final Thread thread;
 
   private final Counter records;
@@ -101,13 +103,15 @@ final class JournalWriter {
       StatisticsRegistry stats,
       long snapshotEveryRecords,
       long lingerNanos,
-      Runnable snapshotDue) {
+      Runnable snapshotDue,
+      Consumer<Throwable> failed) {
     this.journal = journal;
     this.origin = origin;
     this.listeners = listeners;
     this.snapshotEveryRecords = snapshotEveryRecords;
     this.lingerNanos = lingerNanos;
     this.snapshotDue = snapshotDue;
+    this.failed = failed;
     this.assigned = new HashMap<>(highestSequences);
     this.durable = new ConcurrentHashMap<>(highestSequences);
     BusStatistics.declare(stats);
@@ -424,9 +428,16 @@ final class JournalWriter {
     batch.clear();
   }
 
+  /** The first failure stops the journal for good; the owner hears of it once, on this thread. */
   private void fail(Throwable t) {
-    if (failure == null) {
-      failure = t;
+    if (failure != null) {
+      return;
+    }
+    failure = t;
+    try {
+      failed.accept(t);
+    } catch (RuntimeException e) {
+      log.error("BUS_FAILURE_HANDLER_FAILED error={}", e.toString(), e);
     }
   }
 

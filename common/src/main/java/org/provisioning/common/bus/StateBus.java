@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -124,6 +125,7 @@ public final class StateBus implements BusPublisher, AutoCloseable {
   private final Map<String, byte[]> orphanSections;
   private final FileChannel lockChannel;
   private final List<BusListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Throwable>> failureHandlers = new CopyOnWriteArrayList<>();
   private final List<ReplicatedState> replicated = new CopyOnWriteArrayList<>();
   private final Object snapshotLock = new Object();
   private final ExecutorService snapshotExecutor;
@@ -172,7 +174,8 @@ public final class StateBus implements BusPublisher, AutoCloseable {
             stats,
             options.snapshotEveryRecords(),
             options.lingerNanos,
-            this::snapshotInBackground);
+            this::snapshotInBackground,
+            failure -> failureHandlers.forEach(handler -> handler.accept(failure)));
   }
 
   /** Opens the bus with {@link Options#defaults()}. */
@@ -375,6 +378,27 @@ public final class StateBus implements BusPublisher, AutoCloseable {
     if (payload.length > JournalCodec.MAX_PAYLOAD) {
       throw new IllegalArgumentException(
           "payload of " + payload.length + " bytes exceeds " + JournalCodec.MAX_PAYLOAD);
+    }
+  }
+
+  /**
+   * Tells {@code handler}, once, that the journal failed to write or fsync and takes no more
+   * records (fail-stop): nothing published from then on is durable. Called on the journal's writer
+   * thread, which must not wait for the bus; at once when the journal failed already.
+   */
+  public void onJournalFailure(Consumer<Throwable> handler) {
+    Objects.requireNonNull(handler, "handler");
+    AtomicBoolean told = new AtomicBoolean();
+    Consumer<Throwable> once =
+        failure -> {
+          if (told.compareAndSet(false, true)) {
+            handler.accept(failure);
+          }
+        };
+    failureHandlers.add(once);
+    Throwable failed = writer.failure();
+    if (failed != null) {
+      once.accept(failed); // it failed before the handler came
     }
   }
 

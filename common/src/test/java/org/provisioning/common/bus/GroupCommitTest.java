@@ -166,6 +166,27 @@ class GroupCommitTest {
   }
 
   @Test
+  void theOwnerHearsOnceThatTheJournalFailedAndALateHandlerAtOnce() throws Exception {
+    GatedSync sync = new GatedSync(false);
+    sync.failFromCall = 2;
+    List<Throwable> told = new CopyOnWriteArrayList<>();
+    try (StateBus bus = open(sync)) {
+      bus.onJournalFailure(told::add);
+      publish(bus, 0).get(10, SECONDS);
+      assertTrue(told.isEmpty(), "a durable record tells nobody");
+
+      CompletionException e = assertThrows(CompletionException.class, () -> publish(bus, 1).join());
+      assertEquals(List.of(e.getCause()), told, "told once, of the failure that failed the batch");
+      assertThrows(CompletionException.class, () -> publish(bus, 2).join());
+      assertEquals(1, told.size(), "a record refused after the failure tells nobody again");
+
+      List<Throwable> late = new ArrayList<>();
+      bus.onJournalFailure(late::add);
+      assertEquals(told, late, "a handler that comes after the failure hears of it at once");
+    }
+  }
+
+  @Test
   void lingerGathersRecordsPublishedMeanwhileIntoOneFsync() throws Exception {
     try (StateBus bus =
         StateBus.open(
