@@ -4,8 +4,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +36,9 @@ class LeaseDurabilityIT {
     }
   }
 
-  private static int freeUdpPort() throws Exception {
-    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void everyAcknowledgedLeaseSurvivesKillDashNine() throws Exception {
-    int dhcpPort = freeUdpPort();
+    int dhcpPort = Distribution.freeUdpPort("127.0.0.1");
     Path config =
         Files.writeString(
             dir.resolve("provisiond.yaml"),

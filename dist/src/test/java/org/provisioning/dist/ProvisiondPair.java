@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +91,7 @@ final class ProvisiondPair implements AutoCloseable {
    */
   static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
       throws Exception {
-    int dhcpPort = freeUdpPort();
+    int dhcpPort = Distribution.freeUdpPort(PRIMARY);
     int failoverPort = Distribution.freePort();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
     Server secondary =
@@ -167,12 +165,6 @@ final class ProvisiondPair implements AutoCloseable {
     secondary.destroy();
     if (link != null) {
       link.close();
-    }
-  }
-
-  private static int freeUdpPort() throws IOException {
-    try (DatagramSocket a = new DatagramSocket(0, InetAddress.getByName(PRIMARY))) {
-      return a.getLocalPort();
     }
   }
 

@@ -5,11 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -85,14 +80,11 @@ class ConfigHistoryPairTest {
 
   @Test
   void aSecondaryPairedLateGetsThePrimarysHistoryAndCanRollBackToIt() throws Exception {
-    int failoverPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      failoverPort = s.getLocalPort();
-    }
+    int failoverPort = FreePorts.tcp();
     String primaryDoc =
-        document(1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort);
+        document(1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort);
     String secondaryDoc =
-        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort);
+        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort);
 
     // The primary alone: two changes by two operators, then a restart, so that its stream's
     // backlog holds none of them and the secondary must sync from a snapshot.
@@ -156,11 +148,5 @@ class ConfigHistoryPairTest {
         List.of(4L, 3L, 2L, 1L),
         secondary.config.history().stream().map(ConfigHistoryEntry::number).toList());
     assertEquals(900, leaseTime(secondary.config, 3));
-  }
-
-  private static int freeUdpPort(String address) throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.provisioning.dhcp.testing.RelayedDhcpClient.in;
 
-import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -48,18 +45,6 @@ class PairTest {
     }
     if (secondary != null) {
       secondary.close();
-    }
-  }
-
-  private static int freeTcpPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static int freeUdpPort(String address) throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
-      return s.getLocalPort();
     }
   }
 
@@ -124,11 +109,11 @@ class PairTest {
 
   @Test
   void replicatesTakesOverAndRecovers() throws Exception {
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     primaryDoc =
         document(
-            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
-    int secondaryDhcp = freeUdpPort("127.0.0.3");
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    int secondaryDhcp = FreePorts.udp("127.0.0.3");
     secondaryDoc = document(2, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
 
     secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
@@ -250,12 +235,12 @@ class PairTest {
    */
   private void startNormalPair(int deadAfterMillis, String poolEnd, java.time.Clock secondaryClock)
       throws Exception {
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     primaryDoc =
         document(
                 1,
                 "127.0.0.1",
-                freeUdpPort("127.0.0.1"),
+                FreePorts.udp("127.0.0.1"),
                 "primary",
                 "127.0.0.3",
                 failoverPort,
@@ -266,7 +251,7 @@ class PairTest {
         document(
                 2,
                 "127.0.0.3",
-                freeUdpPort("127.0.0.3"),
+                FreePorts.udp("127.0.0.3"),
                 "secondary",
                 null,
                 failoverPort,
@@ -391,13 +376,13 @@ class PairTest {
 
   @Test
   void twoPrimariesRefuseToPairAndSayWhy() throws Exception {
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     primaryDoc =
         document(
-            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
     String otherPrimary =
         document(
-            2, "127.0.0.3", freeUdpPort("127.0.0.3"), "primary", "127.0.0.1", failoverPort, 3600);
+            2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "primary", "127.0.0.1", failoverPort, 3600);
     secondary = new FailoverNode(dir.resolve("other"), otherPrimary, SECRET);
     primary = startPrimary();
     await()
@@ -684,13 +669,13 @@ class PairTest {
   @Test
   void aSyncBrokenHalfwayResumesWhereItStoppedWhileDhcpIsServed() throws Exception {
     int total = 20_000;
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     String poolEnd = "127.16.79.255"; // 20,470 addresses
     primaryDoc =
         document(
             1,
             "127.0.0.1",
-            freeUdpPort("127.0.0.1"),
+            FreePorts.udp("127.0.0.1"),
             "primary",
             FailoverLink.FRONT,
             failoverPort,
@@ -700,7 +685,7 @@ class PairTest {
         document(
             2,
             "127.0.0.3",
-            freeUdpPort("127.0.0.3"),
+            FreePorts.udp("127.0.0.3"),
             "secondary",
             null,
             failoverPort,
@@ -796,12 +781,12 @@ class PairTest {
    */
   @Test
   void aFreshSecondarySendsNoneOfThePrimarysLeasesBack() throws Exception {
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     primaryDoc =
         document(
-            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
     secondaryDoc =
-        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
     primary = startPrimary();
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
@@ -847,12 +832,12 @@ class PairTest {
    */
   @Test
   void aSecondaryPairedLateGetsTheUsersAuditAndAlertAcknowledgementsMadeBefore() throws Exception {
-    int failoverPort = freeTcpPort();
+    int failoverPort = FreePorts.tcp();
     primaryDoc =
         document(
-            1, "127.0.0.1", freeUdpPort("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
     secondaryDoc =
-        document(2, "127.0.0.3", freeUdpPort("127.0.0.3"), "secondary", null, failoverPort, 3600);
+        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
     primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET);
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     long t0 = System.currentTimeMillis();
