@@ -24,6 +24,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.testing.FreePorts;
 
 /**
  * The packaged provisiond delivers its own alerts: with its failover port taken it raises
@@ -58,7 +59,7 @@ class AlertDeliveryIT {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       collector.setSoTimeout(30_000);
-      int managementPort = Distribution.freePort();
+      int managementPort = FreePorts.tcp();
       Path config =
           Files.writeString(
               dir.resolve("provisiond.yaml"),
@@ -72,7 +73,7 @@ class AlertDeliveryIT {
                   + "tod: {enabled: false}\n"
                   + "dns: {enabled: false}\n"
                   + "dhcp: {enabled: true, port: "
-                  + Distribution.freePort()
+                  + FreePorts.tcp()
                   + "}\n"
                   + "failover: {role: secondary, port: "
                   + taken.getLocalPort()

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
@@ -68,7 +69,7 @@ class BackupRestoreIT {
               relays: [127.0.0.2]
               pools: [{range: 127.16.0.10-127.16.31.250}]
         """;
-    int managementPort = Distribution.freePort();
+    int managementPort = FreePorts.tcp();
     Path original =
         Files.writeString(
             dir.resolve("original.yaml"),

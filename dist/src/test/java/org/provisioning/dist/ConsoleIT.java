@@ -25,6 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.tls.PemFiles;
 import org.provisioning.dist.Distribution.Result;
 
@@ -59,10 +60,10 @@ class ConsoleIT {
             + dir.resolve("data")
             + "}\n"
             + "management: {port: "
-            + Distribution.freePort()
+            + FreePorts.tcp()
             + ", tls: {enabled: true}}\n"
             + "dhcp: {enabled: true, listen: 127.0.0.1, port: "
-            + Distribution.freePort()
+            + FreePorts.tcp()
             + ", serverIdentifier: 127.0.0.1}\n");
   }
 

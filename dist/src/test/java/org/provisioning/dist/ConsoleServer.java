@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.provisioning.common.testing.FreePorts;
 
 /**
  * The packaged provisiond for the console's tests: plain HTTP on loopback, DHCP on loopback with
@@ -46,7 +47,7 @@ final class ConsoleServer implements AutoCloseable {
    */
   static ConsoleServer start(Path dir, String name, String dhcpSections, String otherSections)
       throws IOException {
-    int managementPort = Distribution.freePort();
+    int managementPort = FreePorts.tcp();
     int dhcpPort;
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       dhcpPort = socket.getLocalPort();

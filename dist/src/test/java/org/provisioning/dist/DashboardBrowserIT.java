@@ -24,6 +24,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -48,8 +49,8 @@ class DashboardBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dnsPort = Distribution.freePort();
-    tftpPort = Distribution.freePort();
+    dnsPort = FreePorts.tcp();
+    tftpPort = FreePorts.tcp();
     Path tftpRoot = Files.createDirectories(dir.resolve("tftp"));
     Files.writeString(tftpRoot.resolve("emta.cfg"), "a small static config file\n");
     server =

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
 
@@ -356,7 +357,7 @@ class DebianPackageIT {
               relays: [127.0.0.2]
               pools: [{range: 127.16.0.10-127.16.3.250}]
         """
-        .formatted(Distribution.freePort());
+        .formatted(FreePorts.tcp());
   }
 
   /** An AF_UNIX datagram socket in the service user's reach, standing in for systemd's. */

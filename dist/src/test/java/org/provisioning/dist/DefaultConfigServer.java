@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.provisioning.common.testing.FreePorts;
 
 /**
  * The packaged provisiond on the config it ships with ({@code conf/provisiond.yaml}), changed only
@@ -40,7 +41,7 @@ final class DefaultConfigServer implements AutoCloseable {
     StringBuilder changed = new StringBuilder();
     int managementPort = -1;
     while (ports.find()) {
-      int port = Distribution.freePort();
+      int port = FreePorts.tcp();
       if (managementPort < 0) {
         managementPort = port; // management is the first section with a port
       }

@@ -4,18 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -171,35 +166,6 @@ final class Distribution {
       return Files.readString(file);
     } catch (IOException e) {
       return "(cannot read it: " + e + ")";
-    }
-  }
-
-  /**
-   * Ports handed out by {@link #freePort} and {@link #freeUdpPort}: each once per test JVM. TCP and
-   * UDP numbers are separate to the kernel, but a failover port takes both, and a UDP port picked
-   * free once came out equal to a failover port picked free for TCP (the config refused the clash).
-   */
-  private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
-
-  /** A TCP port free on loopback right now, not handed out before. */
-  static int freePort() throws IOException {
-    while (true) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (PORTS_HANDED_OUT.add(socket.getLocalPort())) {
-          return socket.getLocalPort();
-        }
-      }
-    }
-  }
-
-  /** A UDP port free on {@code address} right now, not handed out before. */
-  static int freeUdpPort(String address) throws IOException {
-    while (true) {
-      try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(address))) {
-        if (PORTS_HANDED_OUT.add(socket.getLocalPort())) {
-          return socket.getLocalPort();
-        }
-      }
     }
   }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
 import org.xbill.DNS.DClass;
@@ -48,7 +49,7 @@ class DnsIT {
 
   @BeforeEach
   void start() throws Exception {
-    dnsPort = Distribution.freePort();
+    dnsPort = FreePorts.tcp();
     // A secondary of cable.example.net, as far as NOTIFY goes: a socket the test reads.
     secondary = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
     secondary.setSoTimeout(10_000);
@@ -93,7 +94,7 @@ class DnsIT {
             """
                 .formatted(
                     dir.resolve("data"),
-                    Distribution.freePort(),
+                    FreePorts.tcp(),
                     dhcpPort,
                     dnsPort,
                     SECRET,

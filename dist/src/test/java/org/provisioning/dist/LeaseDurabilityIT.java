@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
 
@@ -38,7 +39,7 @@ class LeaseDurabilityIT {
 
   @Test
   void everyAcknowledgedLeaseSurvivesKillDashNine() throws Exception {
-    int dhcpPort = Distribution.freeUdpPort("127.0.0.1");
+    int dhcpPort = FreePorts.udp("127.0.0.1");
     Path config =
         Files.writeString(
             dir.resolve("provisiond.yaml"),
@@ -55,7 +56,7 @@ class LeaseDurabilityIT {
                   relays: [127.0.0.2]
                   pools: [{range: 127.16.0.10-127.16.3.250}]
             """
-                .formatted(dir.resolve("data"), Distribution.freePort(), dhcpPort));
+                .formatted(dir.resolve("data"), FreePorts.tcp(), dhcpPort));
     server = Distribution.startServer(config, dir.resolve("provisiond.log"));
 
     Map<Integer, Ipv4Address> acked;

@@ -29,6 +29,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.tftp.codec.TftpCodec;
 import org.provisioning.tftp.message.TftpMode;
@@ -61,8 +62,8 @@ class LeasesBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    tftpPort = Distribution.freePort();
-    dnsPort = Distribution.freePort();
+    tftpPort = FreePorts.tcp();
+    dnsPort = FreePorts.tcp();
     Path root = Files.createDirectories(dir.resolve("tftp-root"));
     Files.writeString(root.resolve("welcome.txt"), "served by provisiond\n");
     server =

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dist.Distribution.Result;
 
 /**
@@ -39,7 +40,7 @@ class ProvisiondIT {
             + dir.resolve("data")
             + "}\n"
             + "management: {port: "
-            + Distribution.freePort()
+            + FreePorts.tcp()
             + "}\n");
   }
 

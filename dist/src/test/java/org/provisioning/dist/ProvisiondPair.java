@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.testing.FailoverLink;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.dist.Distribution.Result;
 
@@ -91,8 +92,8 @@ final class ProvisiondPair implements AutoCloseable {
    */
   static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
       throws Exception {
-    int dhcpPort = Distribution.freeUdpPort(PRIMARY);
-    int failoverPort = Distribution.freePort();
+    int dhcpPort = FreePorts.udp(PRIMARY);
+    int failoverPort = FreePorts.tcp();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
     Server secondary =
         Server.configure(
@@ -194,7 +195,7 @@ final class ProvisiondPair implements AutoCloseable {
         String subnets)
         throws IOException {
       Path home = Files.createDirectories(dir.resolve(name));
-      int managementPort = Distribution.freePort();
+      int managementPort = FreePorts.tcp();
       Path config =
           Files.writeString(
               home.resolve("provisiond.yaml"),

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dist.Distribution.Result;
 
 /**
@@ -68,8 +69,8 @@ class ProvisiondServicesIT {
   void servesFilesByTftpAndTheTimeByRfc868AndShowsBothInStatusAndStats() throws Exception {
     Path tftp = tool("tftp", "tftp-hpa");
     Path rdate = tool("rdate", "rdate");
-    int tftpPort = Distribution.freePort();
-    int todPort = Distribution.freePort();
+    int tftpPort = FreePorts.tcp();
+    int todPort = FreePorts.tcp();
     Path root = dir.resolve("tftp-root");
     Path config =
         Files.writeString(
@@ -78,7 +79,7 @@ class ProvisiondServicesIT {
                 + dir.resolve("data")
                 + "}\n"
                 + "management: {port: "
-                + Distribution.freePort()
+                + FreePorts.tcp()
                 + "}\n"
                 + "tftp:\n  enabled: true\n  port: "
                 + tftpPort

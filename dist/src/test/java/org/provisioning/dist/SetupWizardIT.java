@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.auth.FirstAdmin;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
@@ -73,10 +74,10 @@ class SetupWizardIT {
     List<String> ports =
         List.of(
             "--dhcp-port", Integer.toString(dhcpPort),
-            "--tftp-port", Integer.toString(Distribution.freePort()),
-            "--dns-port", Integer.toString(Distribution.freePort()),
-            "--tod-port", Integer.toString(Distribution.freePort()),
-            "--failover-port", Integer.toString(Distribution.freePort()));
+            "--tftp-port", Integer.toString(FreePorts.tcp()),
+            "--dns-port", Integer.toString(FreePorts.tcp()),
+            "--tod-port", Integer.toString(FreePorts.tcp()),
+            "--failover-port", Integer.toString(FreePorts.tcp()));
 
     Path secondary = installedConfig("secondary");
     Result wizard =
@@ -305,7 +306,7 @@ class SetupWizardIT {
   private int apiPort(Path config) throws IOException {
     Integer port = apiPorts.get(config);
     if (port == null) {
-      port = Distribution.freePort();
+      port = FreePorts.tcp();
       apiPorts.put(config, port);
     }
     return port;

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
@@ -91,11 +90,11 @@ class SnmpIT {
 
   @Test
   void snmptrapdDecodesAV2cTrapAndAV3InformWhenAPoolCrossesItsCriticalMark() throws Exception {
-    int trapPort = freeUdpPort();
-    int informPort = freeUdpPort();
-    int v3TrapPort = freeUdpPort();
+    int trapPort = FreePorts.udp("127.0.0.1");
+    int informPort = FreePorts.udp("127.0.0.1");
+    int v3TrapPort = FreePorts.udp("127.0.0.1");
     Path trapLog = startSnmptrapd(trapPort, informPort, v3TrapPort);
-    int dhcpPort = freeUdpPort();
+    int dhcpPort = FreePorts.udp("127.0.0.1");
     Path config =
         config(
             dhcpPort,
@@ -159,8 +158,8 @@ class SnmpIT {
   @Test
   void snmpwalkReturnsEveryStatisticAndSnmpgetMatchesTheApiWhileBadRequestsAreDropped()
       throws Exception {
-    int dhcpPort = freeUdpPort();
-    int agentPort = freeUdpPort();
+    int dhcpPort = FreePorts.udp("127.0.0.1");
+    int agentPort = FreePorts.udp("127.0.0.1");
     Path config =
         config(
             dhcpPort,
@@ -441,7 +440,7 @@ class SnmpIT {
                    criticalPercent: 80}
         alerts:
         %s"""
-            .formatted(dir.resolve("data"), Distribution.freePort(), dhcpPort, alerts));
+            .formatted(dir.resolve("data"), FreePorts.tcp(), dhcpPort, alerts));
   }
 
   private void startServer(Path config) throws Exception {
@@ -467,11 +466,5 @@ class SnmpIT {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return json.readTree(response.body());
-  }
-
-  private static int freeUdpPort() throws IOException {
-    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.config.ConfigHistoryEntry;
 import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.testing.FreePorts;
 
 /**
  * The config history of a pair: a secondary that pairs after the primary made its changes gets the
@@ -36,44 +36,6 @@ class ConfigHistoryPairTest {
     }
   }
 
-  private static String document(
-      int id, String address, int dhcpPort, String role, String peer, int failoverPort) {
-    return String.format(
-        Locale.ROOT,
-        """
-        server: {name: node%d, id: %d}
-        management: {listen: %s, port: %d}
-        dhcp:
-          enabled: true
-          listen: %s
-          port: %d
-          serverIdentifier: %s
-          leaseTime: 3600
-          subnets:
-            - subnet: 127.16.0.0/16
-              relays: [127.0.0.2]
-              pools: [{range: 127.16.0.10-127.16.0.200}]
-        failover:
-          role: %s
-          listen: %s
-          %s
-          port: %d
-          heartbeatMillis: 50
-          deadAfterMillis: 600
-        """,
-        id,
-        id,
-        address,
-        8000 + id,
-        address,
-        dhcpPort,
-        address,
-        role,
-        address,
-        peer == null ? "" : "peer: " + peer,
-        failoverPort);
-  }
-
   private static long leaseTime(ConfigService config, long version) {
     return config.version(version).orElseThrow().config().dhcp().leaseTime();
   }
@@ -82,9 +44,11 @@ class ConfigHistoryPairTest {
   void aSecondaryPairedLateGetsThePrimarysHistoryAndCanRollBackToIt() throws Exception {
     int failoverPort = FreePorts.tcp();
     String primaryDoc =
-        document(1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort);
+        PairTest.document(
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
     String secondaryDoc =
-        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort);
+        PairTest.document(
+            2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
 
     // The primary alone: two changes by two operators, then a restart, so that its stream's
     // backlog holds none of them and the secondary must sync from a snapshot.

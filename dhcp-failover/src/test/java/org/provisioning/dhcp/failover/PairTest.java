@@ -21,6 +21,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.testing.FailoverLink;
+import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
@@ -48,7 +49,8 @@ class PairTest {
     }
   }
 
-  private static String document(
+  /** A pair member's config: pool 127.16.0.10-200 behind relay 127.0.0.2, 50 ms heartbeats. */
+  static String document(
       int id, String address, int dhcpPort, String role, String peer, int failoverPort, int lease) {
     return document(id, address, dhcpPort, role, peer, failoverPort, lease, "127.16.0.200");
   }

@@ -1,4 +1,4 @@
-package org.provisioning.dhcp.failover;
+package org.provisioning.common.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -13,13 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel, but a pair's failover port takes both: a DHCP port picked free for UDP once came out
  * equal to the failover port picked free for TCP, and the config (rightly) refused the clash.
  */
-final class FreePorts {
+public final class FreePorts {
   private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}
 
   /** A TCP port free on the loopback address. */
-  static int tcp() throws IOException {
+  public static int tcp() throws IOException {
     while (true) {
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         if (handedOut.add(s.getLocalPort())) {
@@ -30,7 +30,7 @@ final class FreePorts {
   }
 
   /** A UDP port free on {@code address}. */
-  static int udp(String address) throws IOException {
+  public static int udp(String address) throws IOException {
     while (true) {
       try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
         if (handedOut.add(s.getLocalPort())) {
