@@ -41,6 +41,7 @@ import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.lease.LeaseStore;
 import org.provisioning.dhcp.server.ReplicationGate;
@@ -103,10 +104,15 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final FailoverConfig config;
   private final int serverId;
 
-  // Lasting conditions, judged once a second on the heartbeat thread (see judgeLastingConditions).
+  /** What the timers below are measured on: the wall clock may be stepped under us. */
+  private final Ticker ticker = Ticker.system();
+
+  // Lasting conditions, judged once a second on the heartbeat thread (see judgeLastingConditions);
+  // times are the ticker's, in milliseconds.
   private volatile long partnerLostMillis;
   private volatile long remindedMillis;
   private long authFailuresSeen;
+  private boolean authFailuresAlerted;
   private long authFailedMillis;
   private volatile boolean laggingAlerted;
   private final StateBus bus;
@@ -198,7 +204,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         peer != null
             || bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
     this.machine =
-        new FailoverStateMachine(config.role(), config.deadAfterMillis(), paired, clock, stats);
+        new FailoverStateMachine(
+            config.role(), config.deadAfterMillis(), paired, clock, ticker, stats);
     this.backlog = new UpdateBacklog(BACKLOG_CAPACITY, 0);
     this.applier =
         new PeerRecordApplier(
@@ -426,7 +433,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         "failover " + from + " -> " + to + " (" + cause + ")");
     alerts.clear(FailoverAlerts.STATE, FailoverAlerts.OBJECT, "now " + to);
     if (to == FailoverState.PARTNER_DOWN) {
-      partnerLostMillis = clock.millis();
+      partnerLostMillis = tickerMillis();
       remindedMillis = partnerLostMillis;
       alerts.raise(
           FailoverAlerts.PARTNER_DOWN,
@@ -544,7 +551,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * are alerted and cleared once quiet, and a replication lag that has caught up is cleared.
    */
   private void judgeLastingConditions() {
-    long now = clock.millis();
+    long now = tickerMillis();
     if (machine.state() == FailoverState.PARTNER_DOWN
         && now - remindedMillis >= PARTNER_DOWN_REMINDER_MILLIS) {
       remindedMillis = now;
@@ -567,9 +574,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
               + failures
               + " since start)");
       authFailuresSeen = failures;
+      authFailuresAlerted = true;
       authFailedMillis = now;
-    } else if (authFailedMillis != 0 && now - authFailedMillis >= AUTH_QUIET_MILLIS) {
-      authFailedMillis = 0;
+    } else if (authFailuresAlerted && now - authFailedMillis >= AUTH_QUIET_MILLIS) {
+      authFailuresAlerted = false;
       alerts.clear(
           FailoverAlerts.AUTH_FAILED,
           FailoverAlerts.OBJECT,
@@ -582,6 +590,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           FailoverAlerts.OBJECT,
           "the partner has acknowledged every record");
     }
+  }
+
+  private long tickerMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(ticker.nanos());
   }
 
   private String partnerName() {
@@ -1372,7 +1384,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         Instant.ofEpochMilli(machine.sinceMillis()),
         peer == null ? null : peer.getHostAddress(),
         p.state() == null ? null : p.state().name(),
-        p.heard() ? now - p.heardAtMillis() : -1,
+        machine.partnerSilentForMillis(),
         sent.get(),
         acked,
         backlog.pending(),

@@ -6,9 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.ServingMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,13 @@ import org.slf4j.LoggerFactory;
  * The failover state machine of one server, after Kea's HA hook: one handler per state, each
  * deciding what the events mean there. Events come from the heartbeat thread (a heartbeat, a tick
  * every interval), the sync channel (a sync finished) and the operator (takeover, handback); all
- * methods are synchronized, and time is the injected clock's, so tests fire the dead-partner timer
- * by moving a clock.
+ * methods are synchronized, and time is injected, so tests fire the dead-partner timer by moving a
+ * clock.
+ *
+ * <p>Silences and time in a state are measured on a {@link Ticker}, never on the wall clock: a step
+ * of the wall clock (NTP at boot, {@code date -s}, a VM resumed) forward would otherwise take over
+ * from a live partner at once, and a step back would keep a dead one for as long as the step. The
+ * wall clock only dates transitions for people and measures the skew between the two clocks.
  *
  * <p>The dead-partner rule: no valid heartbeat for {@code deadAfterMillis} and the partner is down.
  * Nothing else (no TCP reset, no ICMP) declares it dead, so a stopped process is detected exactly
@@ -37,6 +44,7 @@ public final class FailoverStateMachine {
 
   private final FailoverRole role;
   private final Clock clock;
+  private final Ticker ticker;
   private final long deadAfterMillis;
   private final Map<FailoverState, StateHandler> handlers = new EnumMap<>(FailoverState.class);
   private final Map<FailoverState, Counter> entered = new EnumMap<>(FailoverState.class);
@@ -44,6 +52,7 @@ public final class FailoverStateMachine {
   private final CopyOnWriteArrayList<TransitionListener> listeners = new CopyOnWriteArrayList<>();
   private FailoverState state = FailoverState.STARTUP;
   private long sinceMillis;
+  private long sinceNanos;
   private PartnerState partner;
   private boolean syncedSinceContact;
   private boolean heldByOperator;
@@ -54,6 +63,7 @@ public final class FailoverStateMachine {
       long deadAfterMillis,
       boolean paired,
       Clock clock,
+      Ticker ticker,
       StatisticsRegistry stats) {
     if (role == FailoverRole.STANDALONE) {
       throw new IllegalArgumentException("a standalone server has no failover state");
@@ -62,13 +72,15 @@ public final class FailoverStateMachine {
     this.deadAfterMillis = deadAfterMillis;
     this.paired = paired;
     this.clock = Objects.requireNonNull(clock);
+    this.ticker = Objects.requireNonNull(ticker);
     FailoverStatistics.declare(stats);
     this.transitions = stats.counter("failover.transitions");
     for (FailoverState s : FailoverState.values()) {
       entered.put(s, stats.counter("failover.entered." + s.name().toLowerCase(Locale.ROOT)));
     }
     this.sinceMillis = clock.millis();
-    this.partner = PartnerState.unknown(sinceMillis);
+    this.sinceNanos = ticker.nanos();
+    this.partner = PartnerState.unknown(sinceNanos);
     handlers.put(FailoverState.STARTUP, new Startup());
     handlers.put(FailoverState.SYNCING, new Syncing());
     handlers.put(FailoverState.NORMAL, new Normal());
@@ -88,8 +100,14 @@ public final class FailoverStateMachine {
     return state;
   }
 
+  /** When (wall clock) the current state was entered. */
   public synchronized long sinceMillis() {
     return sinceMillis;
+  }
+
+  /** How long ago the partner last proved itself alive; -1 if never heard. */
+  public synchronized long partnerSilentForMillis() {
+    return partner.heard() ? partner.silentForMillis(ticker.nanos()) : -1;
   }
 
   synchronized PartnerState partner() {
@@ -98,7 +116,7 @@ public final class FailoverStateMachine {
 
   /** Whether the partner is in contact: a valid heartbeat within the dead-partner timeout. */
   public synchronized boolean partnerInContact() {
-    return partner.heard() && partner.silentForMillis(clock.millis()) < deadAfterMillis;
+    return partner.heard() && partner.silentForMillis(ticker.nanos()) < deadAfterMillis;
   }
 
   /** How the DHCP engine serves in the current state. */
@@ -109,7 +127,7 @@ public final class FailoverStateMachine {
   /** A valid heartbeat arrived. */
   public synchronized void onHeartbeat(FailoverMessage.Heartbeat heartbeat) {
     boolean wasInContact = partnerInContact();
-    partner = partner.heard(heartbeat, clock.millis());
+    partner = partner.heard(heartbeat, ticker.nanos(), clock.millis());
     paired = true;
     if (!wasInContact) {
       syncedSinceContact = false;
@@ -124,7 +142,7 @@ public final class FailoverStateMachine {
    */
   public synchronized void listening() {
     if (!partner.heard()) {
-      partner = PartnerState.unknown(clock.millis());
+      partner = PartnerState.unknown(ticker.nanos());
     }
   }
 
@@ -134,12 +152,12 @@ public final class FailoverStateMachine {
    * hung or dead one sends nothing on any channel.
    */
   public synchronized void onPartnerAlive() {
-    partner = partner.alive(clock.millis());
+    partner = partner.alive(ticker.nanos());
   }
 
   /** Called every heartbeat interval: where the dead-partner timer fires. */
   public synchronized void onTick() {
-    if (paired && partner.silentForMillis(clock.millis()) >= deadAfterMillis) {
+    if (paired && partner.silentForMillis(ticker.nanos()) >= deadAfterMillis) {
       handlers.get(state).onPartnerSilent();
     }
   }
@@ -185,6 +203,7 @@ public final class FailoverStateMachine {
     }
     state = to;
     sinceMillis = clock.millis();
+    sinceNanos = ticker.nanos();
     transitions.increment();
     entered.get(to).increment();
     log.info("FAILOVER_STATE from={} to={} cause={} role={}", from, to, cause, role.label());
@@ -198,7 +217,7 @@ public final class FailoverStateMachine {
   }
 
   private String silence() {
-    return "no valid heartbeat for " + partner.silentForMillis(clock.millis()) + " ms";
+    return "no valid heartbeat for " + partner.silentForMillis(ticker.nanos()) + " ms";
   }
 
   private boolean partnerServesAlone() {
@@ -287,7 +306,8 @@ public final class FailoverStateMachine {
       } else if (role == FailoverRole.PRIMARY
           && (partner.state() == FailoverState.STARTUP
               || (partner.state() == FailoverState.SYNCING
-                  && clock.millis() - sinceMillis >= deadAfterMillis))) {
+                  && ticker.nanos() - sinceNanos
+                      >= TimeUnit.MILLISECONDS.toNanos(deadAfterMillis)))) {
         // The secondary restarted within the dead-partner timeout: it waits for a sync. (Right
         // after our own sync it may still report SYNCING for a heartbeat: that is no restart.)
         syncedSinceContact = false;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class FailoverStateMachineTest {
   private final List<String> log = new ArrayList<>();
 
   private FailoverStateMachine machine(FailoverRole role) {
-    FailoverStateMachine m = new FailoverStateMachine(role, DEAD_AFTER, true, clock, stats);
+    FailoverStateMachine m = new FailoverStateMachine(role, DEAD_AFTER, true, clock, clock, stats);
     m.addListener((from, to, cause) -> log.add(from + "->" + to));
     return m;
   }
@@ -81,6 +82,59 @@ class FailoverStateMachineTest {
     assertEquals(ServingMode.TOP_DOWN, m.servingMode());
     assertFalse(m.partnerInContact());
     assertEquals(1, stats.counter("failover.entered.partner_down").get());
+  }
+
+  @Test
+  void aStepOfTheWallClockForwardTakesNothingOverFromALivePartner() {
+    FailoverStateMachine m = normalSecondary();
+    clock.step(Duration.ofHours(1)); // NTP at boot, date -s, a VM resumed: no time passed
+    m.onTick();
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertTrue(m.partnerInContact());
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
+    silence(m, DEAD_AFTER - HEARTBEAT);
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertEquals(0, stats.counter("failover.entered.partner_down").get());
+  }
+
+  @Test
+  void aStepOfTheWallClockBackDelaysNoTakeover() {
+    FailoverStateMachine m = normalSecondary();
+    m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL)); // its last
+    clock.step(Duration.ofHours(-1));
+    silence(m, DEAD_AFTER);
+    assertEquals(FailoverState.PARTNER_DOWN, m.state(), "after deadAfterMillis, not an hour");
+  }
+
+  @Test
+  void aPrimaryInNormalTellsARestartedSecondaryAfterAStepBack() {
+    FailoverStateMachine m = machine(FailoverRole.PRIMARY);
+    m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.STARTUP));
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+    clock.step(Duration.ofHours(-1));
+    for (long t = 0; t < DEAD_AFTER; t += HEARTBEAT) {
+      clock.advance(HEARTBEAT);
+      m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.NORMAL));
+    }
+    m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.SYNCING)); // it restarted
+    assertEquals(FailoverState.SYNCING, m.state());
+  }
+
+  @Test
+  void theSkewOfThePartnersClockIsMeasuredOnTheWallClock() {
+    FailoverStateMachine m = normalSecondary();
+    long partnerClock = clock.millis() + 90_000;
+    m.onHeartbeat(
+        new FailoverMessage.Heartbeat(
+            FailoverRole.PRIMARY, FailoverState.NORMAL, partnerClock, 0, 0));
+    assertEquals(90_000, m.partner().clockSkewMillis());
+    clock.step(Duration.ofSeconds(90)); // ours is set right
+    m.onHeartbeat(
+        new FailoverMessage.Heartbeat(
+            FailoverRole.PRIMARY, FailoverState.NORMAL, partnerClock, 0, 0));
+    assertEquals(0, m.partner().clockSkewMillis());
+    assertEquals(0, m.partnerSilentForMillis());
   }
 
   @Test
@@ -152,7 +206,7 @@ class FailoverStateMachineTest {
   @Test
   void anUnpairedSecondaryNeverServes() {
     FailoverStateMachine m =
-        new FailoverStateMachine(FailoverRole.SECONDARY, DEAD_AFTER, false, clock, stats);
+        new FailoverStateMachine(FailoverRole.SECONDARY, DEAD_AFTER, false, clock, clock, stats);
     silence(m, 10 * DEAD_AFTER);
     assertEquals(FailoverState.STARTUP, m.state());
     assertEquals(ServingMode.STANDBY, m.servingMode());
