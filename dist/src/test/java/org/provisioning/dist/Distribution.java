@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
@@ -91,12 +92,20 @@ final class Distribution {
 
   /** Starts provisiond in the background with its output in {@code log}. */
   static Process start(Path log, String... args) throws IOException {
+    return start(log, Map.of(), args);
+  }
+
+  /** {@link #start(Path, String...)} with {@code environment} added to this JVM's. */
+  static Process start(Path log, Map<String, String> environment, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/provisiond").toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   /**

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.common.testing.FreePorts;
@@ -92,12 +94,35 @@ final class ProvisiondPair implements AutoCloseable {
    */
   static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
       throws Exception {
+    return startUnpaired(dir, subnets, throughLink, Map.of());
+  }
+
+  /**
+   * Starts a pair talking directly, as {@link #start(Path, String)} does, the secondary's process
+   * with {@code secondaryEnvironment} added to its environment.
+   */
+  static ProvisiondPair start(Path dir, String subnets, Map<String, String> secondaryEnvironment)
+      throws Exception {
+    ProvisiondPair pair = startUnpaired(dir, subnets, false, secondaryEnvironment);
+    try {
+      pair.form();
+      return pair;
+    } catch (Exception | Error e) {
+      pair.close();
+      throw e;
+    }
+  }
+
+  private static ProvisiondPair startUnpaired(
+      Path dir, String subnets, boolean throughLink, Map<String, String> secondaryEnvironment)
+      throws Exception {
     int dhcpPort = FreePorts.udp(PRIMARY);
     int failoverPort = FreePorts.tcp();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
     Server secondary =
         Server.configure(
             dir, "secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets);
+    secondary.environment.putAll(secondaryEnvironment);
     Server primary =
         Server.configure(dir, "primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets);
     ProvisiondPair pair = new ProvisiondPair(primary, secondary, dhcpPort, link);
@@ -175,6 +200,7 @@ final class ProvisiondPair implements AutoCloseable {
     private final String address;
     private final int managementPort;
     private final Path config;
+    private final Map<String, String> environment = new HashMap<>();
     private volatile Process process;
 
     private Server(String name, String address, int managementPort, Path config) {
@@ -272,7 +298,7 @@ final class ProvisiondPair implements AutoCloseable {
       if (isAlive()) {
         throw new IllegalStateException(name + " is running already");
       }
-      Process started = Distribution.start(log(), "--config", config.toString());
+      Process started = Distribution.start(log(), environment, "--config", config.toString());
       process = started;
       await()
           .atMost(60, SECONDS)
