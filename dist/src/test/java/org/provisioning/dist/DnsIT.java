@@ -3,6 +3,7 @@ package org.provisioning.dist;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,18 @@ class DnsIT {
   private String answer(String name, int type) throws Exception {
     List<Record> answers = ask(name, type).getSection(Section.ANSWER);
     return answers.isEmpty() ? null : answers.get(0).rdataToString();
+  }
+
+  /**
+   * DNS serves on Netty's native epoll transport, loaded with {@code System.loadLibrary}: from JDK
+   * 24 on the JVM warns about that unless native access is enabled, and a later JDK will refuse it.
+   * bin/provisiond enables it; CI runs this test again on the newest JDK it finds.
+   */
+  @Test
+  void servesOnTheNativeTransportWithoutAJvmWarning() {
+    String log = Distribution.read(dir.resolve("provisiond.log"));
+    assertTrue(log.contains("DNS_STARTED") && log.contains("transport=epoll"), log);
+    assertFalse(log.contains("WARNING: A restricted method"), log);
   }
 
   @Test
