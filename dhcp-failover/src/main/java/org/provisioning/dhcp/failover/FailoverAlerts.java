@@ -61,6 +61,18 @@ public final class FailoverAlerts {
               + " its heartbeats are ignored.",
           "Set failover.role to primary on one server and secondary on the other.");
 
+  public static final AlertType ID_CLASH =
+      new AlertType(
+          "FAILOVER_ID_CLASH",
+          AlertSeverity.CRITICAL,
+          "failover",
+          "Frames signed with the pair's key arrive carrying this server's own server.id: the"
+              + " partner has the same id (or this server's frames are sent back to it). Its"
+              + " frames are ignored, so the two cannot pair. Cleared at the partner's first"
+              + " heartbeat under an id of its own.",
+          "Give each server its own server.id (the setup wizard gives the primary 1 and the"
+              + " secondary 2) and restart the one changed.");
+
   public static final AlertType START_FAILED =
       new AlertType(
           "FAILOVER_START_FAILED",
@@ -116,6 +128,7 @@ public final class FailoverAlerts {
           REPLICATION_LAGGING,
           CLOCK_SKEW,
           ROLE_CLASH,
+          ID_CLASH,
           START_FAILED,
           AUTH_FAILED,
           LEASE_CONFLICT,

@@ -112,6 +112,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile long partnerLostMillis;
   private volatile long remindedMillis;
   private long authFailuresSeen;
+  private long ownIdFramesSeen;
   private boolean authFailuresAlerted;
   private long authFailedMillis;
   private volatile boolean laggingAlerted;
@@ -534,6 +535,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         FailoverAlerts.ROLE_CLASH,
         FailoverAlerts.OBJECT,
         "the partner's role is " + h.role().label());
+    alerts.clear(
+        FailoverAlerts.ID_CLASH,
+        FailoverAlerts.OBJECT,
+        "the partner's server.id is " + frame.get().sender());
     machine.onHeartbeat(h);
     backlog.acked(h.appliedPeerSequence());
     judgeClockSkew(machine.partner().clockSkewMillis());
@@ -547,8 +552,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   /**
    * Once a second, on the heartbeat thread: a partner still out of contact is alerted again (a
-   * secondary down for weeks must not go unnoticed), authentication failures on the failover ports
-   * are alerted and cleared once quiet, and a replication lag that has caught up is cleared.
+   * secondary down for weeks must not go unnoticed), a partner with this server's id is alerted,
+   * authentication failures on the failover ports are alerted and cleared once quiet, and a
+   * replication lag that has caught up is cleared.
    */
   private void judgeLastingConditions() {
     long now = tickerMillis();
@@ -563,6 +569,19 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
               + " out of contact for "
               + java.time.Duration.ofMillis(now - partnerLostMillis).toMinutes()
               + " min; serving alone");
+    }
+    long ownIdFrames = auth.ownIdFrames();
+    if (ownIdFrames > ownIdFramesSeen) {
+      ownIdFramesSeen = ownIdFrames;
+      if (alerts.raise(
+          FailoverAlerts.ID_CLASH,
+          FailoverAlerts.OBJECT,
+          "frames signed with the pair's key carry this server's own server.id "
+              + serverId
+              + ": the partner has the same id; its frames are ignored until one of the two"
+              + " gets another")) {
+        log.error("FAILOVER_ID_CLASH id={}", serverId);
+      }
     }
     long failures = auth.failures();
     if (failures > authFailuresSeen) {

@@ -74,8 +74,9 @@ public final class FailoverStatistics {
           counter(
               "failover.dropped.{reason}",
               "frames",
-              "Failover frames dropped: bad HMAC, replayed, malformed, or authentic but of a kind"
-                  + " this release does not know (a newer partner's, during a rolling upgrade)."));
+              "Failover frames dropped: bad HMAC, replayed, malformed, authentic but carrying"
+                  + " this server's own id (a partner with the same server.id), or of a kind this"
+                  + " release does not know (a newer partner's, during a rolling upgrade)."));
 
   private FailoverStatistics() {}
 

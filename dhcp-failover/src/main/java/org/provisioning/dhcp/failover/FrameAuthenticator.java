@@ -40,7 +40,10 @@ import org.provisioning.common.stats.StatisticsRegistry;
  * A frame that fails the MAC is dropped and counted ({@code failover.dropped.bad_hmac}); one whose
  * counter is not above the last accepted from that sender for that kind is a replay (or a reordered
  * stale datagram, which go-back-N retransmission repairs) and is dropped and counted ({@code
- * failover.dropped.replay}). The key is derived from the pairing secret, never the secret itself.
+ * failover.dropped.replay}). An authentic frame that carries this server's own id is dropped and
+ * counted apart ({@code failover.dropped.own_id}): it is ours sent back, or, far likelier, a
+ * partner given the same {@code server.id}, which can never pair with us; the service alerts it.
+ * The key is derived from the pairing secret, never the secret itself.
  */
 final class FrameAuthenticator {
   static final int HEADER = 17;
@@ -50,7 +53,6 @@ final class FrameAuthenticator {
   private static final byte[] KEY_LABEL =
       "provisiond failover key v1".getBytes(StandardCharsets.US_ASCII);
 
-  /** An authenticated frame. */
   /**
    * An authentic frame. {@code kind} is null for a kind this release does not know: a newer
    * partner's (a rolling upgrade pairs two releases for a while), which the receiver skips.
@@ -65,6 +67,7 @@ final class FrameAuthenticator {
   private final Map<FrameKind, Long> lastAccepted = new EnumMap<>(FrameKind.class);
   private final Counter badHmac;
   private final Counter replay;
+  private final Counter ownId;
   private final Counter malformed;
   private final Counter unknownKind;
 
@@ -75,6 +78,7 @@ final class FrameAuthenticator {
     FailoverStatistics.declare(stats);
     this.badHmac = stats.counter("failover.dropped.bad_hmac");
     this.replay = stats.counter("failover.dropped.replay");
+    this.ownId = stats.counter("failover.dropped.own_id");
     this.malformed = stats.counter("failover.dropped.malformed");
     this.unknownKind = stats.counter("failover.dropped.unknown_kind");
   }
@@ -179,6 +183,11 @@ final class FrameAuthenticator {
     return malformed.get() + badHmac.get() + replay.get();
   }
 
+  /** Authentic frames that carried this server's own id: a partner with the same server.id. */
+  long ownIdFrames() {
+    return ownId.get();
+  }
+
   /**
    * Authenticates a received frame; empty if it is malformed, forged or replayed (counted). An
    * authentic frame of a kind this release does not know comes back with a null kind, counted
@@ -204,10 +213,12 @@ final class FrameAuthenticator {
     byte[] received =
         Arrays.copyOfRange(
             data, offset + HEADER + bodyLength, offset + HEADER + bodyLength + MAC_LENGTH);
-    // A frame that claims to come from this server is one of ours reflected back: forged.
-    if (!MessageDigest.isEqual(Arrays.copyOf(expected, MAC_LENGTH), received)
-        || sender == serverId) {
+    if (!MessageDigest.isEqual(Arrays.copyOf(expected, MAC_LENGTH), received)) {
       badHmac.increment();
+      return Optional.empty();
+    }
+    if (sender == serverId) {
+      ownId.increment();
       return Optional.empty();
     }
     if (kind == null) {

@@ -134,6 +134,16 @@ class FrameAuthenticatorTest {
   }
 
   @Test
+  void countsAnAuthenticFrameFromAPartnerWithOurIdApartFromFailures() {
+    FrameAuthenticator sameId = new FrameAuthenticator(key, 2, clock, senderStats);
+    byte[] frame = sameId.seal(FrameKind.ACK, FailoverCodec.encode(new FailoverMessage.Ack(5)));
+    assertTrue(secondary.open(frame, 0, frame.length).isEmpty());
+    assertEquals(1, secondary.ownIdFrames());
+    assertEquals(1, receiverStats.counter("failover.dropped.own_id").get());
+    assertEquals(0, secondary.failures(), "the key is right: no authentication failure");
+  }
+
+  @Test
   void countersIncreaseEvenWhenTheClockStands() {
     long first = primary.nextCounter();
     long second = primary.nextCounter();

@@ -12,6 +12,7 @@ import static org.provisioning.dhcp.testing.RelayedDhcpClient.in;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -395,6 +396,43 @@ class PairTest {
                     .anyMatch(a -> a.event().equals("FAILOVER_ROLE_CLASH")));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     assertFalse(primary.failover.machine().partnerInContact());
+  }
+
+  /**
+   * Two servers given the same server.id (a config copied from one to the other): the secondary
+   * drops the primary's frames and says why, rather than calling them forged (it sends nothing to a
+   * primary it never heard, so the primary only finds its partner out of contact); once the
+   * secondary has an id of its own the pair forms.
+   */
+  @Test
+  void twoServersWithOneIdRefuseToPairAndSayWhy() throws Exception {
+    int failoverPort = FreePorts.tcp();
+    primaryDoc =
+        document(
+            1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
+    int secondaryDhcp = FreePorts.udp("127.0.0.3");
+    String sameId = document(1, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
+    secondary = new FailoverNode(dir.resolve("secondary"), sameId, SECRET);
+    primary = startPrimary();
+    await()
+        .atMost(10, SECONDS)
+        .until(
+            () ->
+                secondary.alerts.active().stream()
+                    .anyMatch(a -> a.event().equals("FAILOVER_ID_CLASH")));
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    assertEquals(FailoverState.STARTUP, secondary.state(), "it never pairs, never serves");
+    for (FailoverNode node : List.of(primary, secondary)) {
+      assertTrue(
+          node.alerts.active().stream().noneMatch(a -> a.event().equals("FAILOVER_AUTH_FAILED")),
+          "the key is right: no authentication failure alerted");
+    }
+
+    secondary.close();
+    secondaryDoc = document(2, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
+    secondary = new FailoverNode(dir.resolve("secondary-2"), secondaryDoc, SECRET);
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
   }
 
   /**
