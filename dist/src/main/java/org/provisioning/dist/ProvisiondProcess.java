@@ -81,6 +81,7 @@ import org.provisioning.dhcp.server.LeaseJournal;
 import org.provisioning.dns.ddns.DdnsUpdater;
 import org.provisioning.dns.server.DnsConfigRule;
 import org.provisioning.dns.server.DnsServer;
+import org.provisioning.dns.zone.SerialFloors;
 import org.provisioning.tftp.docsis.DocsisFileGenerator;
 import org.provisioning.tftp.docsis.DocsisTemplateRule;
 import org.provisioning.tftp.server.TftpConfigRule;
@@ -108,6 +109,9 @@ public final class ProvisiondProcess {
    */
   private static final Duration GROUP_COMMIT_LINGER = Duration.ofMillis(4);
 
+  /** In the data directory: each served zone's serial reservation (SerialFloors). */
+  private static final String DNS_SERIALS_FILE = "dns.serials";
+
   private final Clock clock = Clock.systemUTC();
   private final Instant startedAt = clock.instant();
   private final StatisticsRegistry stats = new StatisticsRegistry();
@@ -128,6 +132,7 @@ public final class ProvisiondProcess {
   private ConsoleAccess console;
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
+  private SerialFloors dnsSerials;
   private volatile FailoverControl failoverControl;
 
   /** Why the process stopped by itself (its journal failed), or null. */
@@ -269,7 +274,7 @@ public final class ProvisiondProcess {
     TodServer tod = new TodServer(running.tod(), clock, stats);
     services.add(tftp);
     services.add(tod);
-    DnsServer dns = dns(running, leases);
+    DnsServer dns = dns(running, leases, dataDir);
     services.add(dns);
     config.addListener(
         changed -> {
@@ -471,8 +476,10 @@ public final class ProvisiondProcess {
    * (the failover peer's included). Only the server that answers DHCP clients sends external RFC
    * 2136 updates: a failover secondary standing by keeps its zones current but stays quiet.
    */
-  private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases) throws IOException {
-    DnsServer dns = new DnsServer(running.dns(), clock, stats);
+  private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases, Path dataDir)
+      throws IOException {
+    dnsSerials = SerialFloors.open(dataDir.resolve(DNS_SERIALS_FILE));
+    DnsServer dns = new DnsServer(running.dns(), clock, stats, dnsSerials);
     DdnsUpdater ddns =
         new DdnsUpdater(
             dns::config,
@@ -558,6 +565,9 @@ public final class ProvisiondProcess {
     }
     if (dnsUpdater != null) {
       dnsUpdater.close();
+    }
+    if (dnsSerials != null) {
+      dnsSerials.close();
     }
     alertChannels.forEach(ConfiguredChannel::close);
     if (console != null) {

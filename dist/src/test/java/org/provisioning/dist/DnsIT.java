@@ -23,6 +23,7 @@ import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
+import org.provisioning.dns.zone.DnsZone;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -47,6 +48,7 @@ class DnsIT {
   private int dnsPort;
   private int dhcpPort;
   private DatagramSocket secondary;
+  private Path config;
 
   @BeforeEach
   void start() throws Exception {
@@ -57,7 +59,7 @@ class DnsIT {
     try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       dhcpPort = socket.getLocalPort();
     }
-    Path config =
+    config =
         Files.writeString(
             dir.resolve("provisiond.yaml"),
             """
@@ -373,6 +375,44 @@ class DnsIT {
     String unsigned =
         HostTools.check(dig, "@127.0.0.1", "-p", port, "cable.example.net", "IXFR=" + before);
     assertTrue(unsigned.contains("Transfer failed"), unsigned);
+  }
+
+  /**
+   * A burst of updates takes the serial past the clock (one step each, BIND's unixtime rule); after
+   * kill -9 and a restart, which builds the zone again, the serial is still above it, as RFC 1982
+   * reads it: a secondary holding the burst's serial transfers the zone again.
+   */
+  @Test
+  void theSerialAfterARestartIsAboveOneABurstTookAheadOfTheClock() throws Exception {
+    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
+    StringBuilder script =
+        new StringBuilder("server 127.0.0.1 %d\nzone cable.example.net\n".formatted(dnsPort));
+    for (int i = 0; i < 300; i++) {
+      script.append("update add burst%d.cable.example.net 300 A 127.0.0.46\nsend\n".formatted(i));
+    }
+    Path file = Files.writeString(dir.resolve("burst.txt"), script);
+    Result signed =
+        HostTools.run(
+            Duration.ofSeconds(60),
+            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    assertEquals(0, signed.exit(), signed.err());
+    long beforeRestart = serial();
+    long unixTime = System.currentTimeMillis() / 1000;
+    assertTrue(beforeRestart > unixTime + 100, beforeRestart + " is ahead of " + unixTime);
+
+    server.destroyForcibly();
+    assertTrue(server.waitFor(10, SECONDS));
+    server = Distribution.startServer(config, dir.resolve("provisiond.log"));
+    long afterRestart = serial();
+    assertTrue(
+        DnsZone.serialGreater(afterRestart, beforeRestart),
+        afterRestart + " after a restart from " + beforeRestart);
+  }
+
+  private long serial() throws Exception {
+    return ((org.xbill.DNS.SOARecord)
+            ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
+        .getSerial();
   }
 
   /** The records dig printed: no comments, no blank lines, no TSIG. */

@@ -47,6 +47,7 @@ import org.provisioning.dns.notify.DnsNotifier;
 import org.provisioning.dns.zone.DnsKeys;
 import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.DnsZones;
+import org.provisioning.dns.zone.SerialFloors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private static final int MAX_LOOPS = 4;
 
   private final Clock clock;
+  private final SerialFloors floors;
   private final DnsStatistics stats;
   private final DnsEngine engine;
   private final DnsTcpConnections tcpConnections;
@@ -77,10 +79,20 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private final UdpHandler udpHandler = new UdpHandler();
 
   public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry) throws IOException {
+    this(config, clock, registry, SerialFloors.inMemory());
+  }
+
+  /**
+   * A server whose zones take serials above those {@code floors} kept before this start, and keep
+   * it told of every serial they take: a restart never lowers a serial a secondary holds.
+   */
+  public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry, SerialFloors floors)
+      throws IOException {
     this.clock = clock;
     this.stats = new DnsStatistics(registry);
     this.config = config;
-    this.zones = DnsZones.fromConfig(config, clock);
+    this.floors = floors;
+    this.zones = DnsZones.fromConfig(config, clock, null, floors);
     listen(zones);
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
@@ -99,14 +111,19 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     return current == null ? null : current.localAddress();
   }
 
-  /** Every committed change of a zone reaches the notifier (which is there while running). */
+  /**
+   * Every serial a zone takes is reserved in the floors (its first one now), and every committed
+   * change reaches the notifier (which is there while running).
+   */
   private void listen(DnsZones set) {
     for (DnsZone zone : set.all()) {
+      floors.used(zone.origin(), zone.soa().getSerial());
       zone.onChange(this::changed);
     }
   }
 
   private void changed(DnsZone zone) {
+    floors.used(zone.origin(), zone.soa().getSerial());
     DnsNotifier current = notifier;
     if (current != null) {
       current.zoneChanged(zone);
@@ -216,7 +233,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     DnsZones before = zones;
     Map<DnsZone, List<DnsZoneConfig.DnsNotifyConfig>> notifiedBefore = new HashMap<>();
     before.all().forEach(zone -> notifiedBefore.put(zone, zone.config().alsoNotify()));
-    DnsZones after = DnsZones.fromConfig(next, clock, before);
+    DnsZones after = DnsZones.fromConfig(next, clock, before, floors);
     listen(after);
     zones = after;
     keys = new DnsKeys(next.keys(), clock);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -41,7 +42,8 @@ import org.xbill.DNS.Zone;
  * to the old serial + 1 when that is higher (RFC 1982 arithmetic). Zone data is rebuilt from the
  * config and the leases at every start, so a serial that merely counted changes would start again
  * from the configured value and fall behind what the secondaries hold, and they would never
- * transfer again; the clock keeps it ahead across restarts.
+ * transfer again; nor is the clock enough, as a serial runs ahead of it with more than one change a
+ * second: {@link SerialFloors} keeps each zone's serial above its last across restarts.
  */
 public final class DnsZone {
   /** Deltas kept for IXFR, and the records they may hold in all. */
@@ -93,6 +95,16 @@ public final class DnsZone {
    */
   public static DnsZone fromConfig(DnsZoneConfig config, Clock clock, DnsZone previous)
       throws IOException {
+    return fromConfig(config, clock, previous, SerialFloors.inMemory());
+  }
+
+  /**
+   * As {@link #fromConfig(DnsZoneConfig, Clock, DnsZone)}; a zone that replaces none (at start, or
+   * added by a config change) also starts at least at the serial {@code floors} keeps above every
+   * one it had before.
+   */
+  public static DnsZone fromConfig(
+      DnsZoneConfig config, Clock clock, DnsZone previous, SerialFloors floors) throws IOException {
     Name origin = absolute(config.name(), Name.root);
     DnsZoneConfig.DnsSoaConfig soa = config.soa();
     long ttl = soa.ttl();
@@ -100,6 +112,10 @@ public final class DnsZone {
     long serial = soa.serial();
     if (serialGreater(now, serial)) {
       serial = now;
+    }
+    OptionalLong floor = previous == null ? floors.above(origin) : OptionalLong.empty();
+    if (floor.isPresent() && serialGreater(floor.getAsLong(), serial)) {
+      serial = floor.getAsLong();
     }
     List<RRset> previousData = null;
     if (previous != null) {

@@ -36,6 +36,15 @@ public final class DnsZones {
    */
   public static DnsZones fromConfig(DnsConfig config, Clock clock, DnsZones previous)
       throws IOException {
+    return fromConfig(config, clock, previous, SerialFloors.inMemory());
+  }
+
+  /**
+   * As {@link #fromConfig(DnsConfig, Clock, DnsZones)}, each zone built with a serial above every
+   * one {@code floors} says it had before this start.
+   */
+  public static DnsZones fromConfig(
+      DnsConfig config, Clock clock, DnsZones previous, SerialFloors floors) throws IOException {
     List<DnsZone> served = new java.util.ArrayList<>();
     Map<DnsZone, DnsZoneConfig> kept = new java.util.LinkedHashMap<>();
     for (DnsZoneConfig zone : config.zones()) {
@@ -48,7 +57,7 @@ public final class DnsZones {
         kept.put(old, zone);
         served.add(old);
       } else {
-        served.add(DnsZone.fromConfig(zone, clock, old));
+        served.add(DnsZone.fromConfig(zone, clock, old, floors));
       }
     }
     // Only once every zone has been built: a failure above leaves the running zones as they were.

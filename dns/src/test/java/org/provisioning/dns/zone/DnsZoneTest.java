@@ -44,7 +44,7 @@ class DnsZoneTest {
         .dns();
   }
 
-  private static Record a(String name, String address, long ttl) throws Exception {
+  static Record a(String name, String address, long ttl) throws Exception {
     return new ARecord(
         Name.fromString(name + ".cable.example.net."),
         DClass.IN,
