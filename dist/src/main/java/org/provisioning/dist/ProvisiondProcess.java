@@ -81,6 +81,8 @@ import org.provisioning.dhcp.server.LeaseJournal;
 import org.provisioning.dns.ddns.DdnsUpdater;
 import org.provisioning.dns.server.DnsConfigRule;
 import org.provisioning.dns.server.DnsServer;
+import org.provisioning.dns.zone.ClientRRsets;
+import org.provisioning.dns.zone.DnsState;
 import org.provisioning.dns.zone.SerialFloors;
 import org.provisioning.tftp.docsis.DocsisFileGenerator;
 import org.provisioning.tftp.docsis.DocsisTemplateRule;
@@ -133,6 +135,7 @@ public final class ProvisiondProcess {
   private volatile DhcpEngine engine;
   private DdnsUpdater dnsUpdater;
   private SerialFloors dnsSerials;
+  private ClientRRsets dnsClientRRsets;
   private volatile FailoverControl failoverControl;
 
   /** Why the process stopped by itself (its journal failed), or null. */
@@ -239,6 +242,7 @@ public final class ProvisiondProcess {
     LeaseHistoryIndex leaseHistory = new LeaseHistoryIndex();
     LeaseJournal leaseJournal = new LeaseJournal(leases, leaseHistory);
     console = new ConsoleAccess(clock); // console users and the audit log live on the bus too
+    dnsClientRRsets = new ClientRRsets(clock); // so do the RRsets RFC 2136 clients changed
     bus =
         StateBus.open(
             dataDir.resolve("journal"),
@@ -246,13 +250,15 @@ public final class ProvisiondProcess {
             clock,
             stats,
             java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(config, leaseJournal),
+                    java.util.stream.Stream.of(config, leaseJournal, dnsClientRRsets),
                     console.participants().stream())
                 .toList(),
             StateBus.Options.defaults().withGroupCommitLinger(GROUP_COMMIT_LINGER));
     bus.onJournalFailure(this::journalFailed);
     config.attach(bus);
     console.attach(bus);
+    dnsClientRRsets.attach(bus, fromFile.server().id());
+    bus.addListener(dnsClientRRsets);
     bus.addListener(leaseHistory);
     AlertAcknowledgements acknowledgements = new AlertAcknowledgements(alerts, bus);
     bus.addListener(acknowledgements);
@@ -479,7 +485,8 @@ public final class ProvisiondProcess {
   private DnsServer dns(ProvisioningConfig running, MemoryLeaseStore leases, Path dataDir)
       throws IOException {
     dnsSerials = SerialFloors.open(dataDir.resolve(DNS_SERIALS_FILE));
-    DnsServer dns = new DnsServer(running.dns(), clock, stats, dnsSerials);
+    DnsServer dns =
+        new DnsServer(running.dns(), clock, stats, new DnsState(dnsSerials, dnsClientRRsets));
     DdnsUpdater ddns =
         new DdnsUpdater(
             dns::config,

@@ -29,6 +29,9 @@ public final class RecordType {
   /** One entry of the audit log: who changed what through the management API, when, from where. */
   public static final RecordType AUDIT = define(6, "AUDIT");
 
+  /** An RRset of a served DNS zone as an RFC 2136 client's update left it (empty: deleted). */
+  public static final RecordType DNS_RRSET = define(7, "DNS_RRSET");
+
   private final short code;
   private final String name;
 

@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.provisioning.dns.zone.ClientRRsets;
 import org.provisioning.dns.zone.DnsKeys;
 import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.DnsZoneHistory;
 import org.provisioning.dns.zone.DnsZones;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -35,6 +41,8 @@ import org.xbill.DNS.Type;
  * zone is REFUSED, never looked up elsewhere, so the server is no open resolver.
  */
 public final class DnsEngine {
+  private static final Logger log = LoggerFactory.getLogger(DnsEngine.class);
+
   /** RFC 1035 section 4.2.1: UDP without EDNS0 carries at most 512 octets. */
   static final int CLASSIC_UDP = 512;
 
@@ -44,20 +52,38 @@ public final class DnsEngine {
    */
   private static final int TRANSFER_MESSAGE_OCTETS = 16_000;
 
+  /** How long a client's update may wait for the journal before it is answered SERVFAIL. */
+  private static final int UPDATE_DURABLE_SECONDS = 10;
+
   private final Supplier<DnsZones> zones;
   private final Supplier<DnsKeys> keys;
   private final DnsStatistics stats;
   private final DnsUpdateHandler updates;
+  private final ClientRRsets kept;
   private final DnsAnswerCache cache = new DnsAnswerCache();
   private volatile int udpPayloadLimit;
 
   public DnsEngine(
       Supplier<DnsZones> zones, Supplier<DnsKeys> keys, DnsStatistics stats, int udpPayloadLimit) {
+    this(zones, keys, stats, udpPayloadLimit, null);
+  }
+
+  /**
+   * An engine that answers a client's update only once {@code kept} holds what it changed durably
+   * (null: updates live in the zones only).
+   */
+  public DnsEngine(
+      Supplier<DnsZones> zones,
+      Supplier<DnsKeys> keys,
+      DnsStatistics stats,
+      int udpPayloadLimit,
+      ClientRRsets kept) {
     this.zones = zones;
     this.keys = keys;
     this.stats = stats;
     this.udpPayloadLimit = udpPayloadLimit;
     this.updates = new DnsUpdateHandler(stats);
+    this.kept = kept;
   }
 
   public void setUdpPayloadLimit(int limit) {
@@ -468,7 +494,29 @@ public final class DnsEngine {
           Rcode.REFUSED,
           keyName == null ? "unsigned; the zone takes signed updates only" : "key not allowed");
     }
-    return recorded(query, zone.origin(), keyName, source, updates.apply(zone, query), "");
+    DnsUpdateHandler.Outcome outcome = updates.applyAndList(zone, query);
+    int rcode = outcome.rcode();
+    if (rcode == Rcode.NOERROR && !outcome.changed().isEmpty() && kept != null) {
+      rcode = keep(zone.origin(), outcome.changed());
+    }
+    return recorded(query, zone.origin(), keyName, source, rcode, "");
+  }
+
+  /**
+   * Waits (on this event loop: updates are rare beside queries) until the journal holds what the
+   * update changed, as DHCP's ACK waits for its lease: NOERROR then means it survives a crash.
+   */
+  private int keep(Name zone, List<DnsZone.ChangedRRset> changed) {
+    try {
+      kept.record(zone, changed).get(UPDATE_DURABLE_SECONDS, TimeUnit.SECONDS);
+      return Rcode.NOERROR;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Rcode.SERVFAIL;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.error("DNS_UPDATE_NOT_DURABLE zone={}: {}", zone, e.toString());
+      return Rcode.SERVFAIL;
+    }
   }
 
   private int recorded(

@@ -40,9 +40,18 @@ public final class DnsUpdateHandler {
     return recent;
   }
 
+  /** What an update did: its rcode (NOERROR when applied) and the RRsets it changed. */
+  public record Outcome(int rcode, List<DnsZone.ChangedRRset> changed) {}
+
   /** Applies the update; the rcode of the outcome (NOERROR when applied). */
   public int apply(DnsZone zone, Message update) {
+    return applyAndList(zone, update).rcode();
+  }
+
+  /** Applies the update, telling which RRsets it changed and how they are now. */
+  public Outcome applyAndList(DnsZone zone, Message update) {
     int rcode;
+    List<DnsZone.ChangedRRset> changed = List.of();
     synchronized (zone) {
       rcode = prerequisites(zone, update.getSection(Section.PREREQ));
       if (rcode == Rcode.NOERROR) {
@@ -52,12 +61,13 @@ public final class DnsUpdateHandler {
         try {
           change(zone, update.getSection(Section.UPDATE));
         } finally {
-          zone.commit(); // one serial step for the whole update, and only if something changed
+          // one serial step for the whole update, and only if something changed
+          changed = zone.commitChanges();
         }
       }
     }
     (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
-    return rcode;
+    return new Outcome(rcode, changed);
   }
 
   private static int prerequisites(DnsZone zone, List<Record> prereqs) {

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +45,15 @@ import org.provisioning.dns.engine.DnsEngine;
 import org.provisioning.dns.engine.DnsStatistics;
 import org.provisioning.dns.engine.DnsTransport;
 import org.provisioning.dns.notify.DnsNotifier;
+import org.provisioning.dns.zone.ClientRRsets;
 import org.provisioning.dns.zone.DnsKeys;
+import org.provisioning.dns.zone.DnsState;
 import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.DnsZones;
 import org.provisioning.dns.zone.SerialFloors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
 
 /**
  * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
@@ -64,6 +68,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
 
   private final Clock clock;
   private final SerialFloors floors;
+  private final ClientRRsets clientRRsets;
   private final DnsStatistics stats;
   private final DnsEngine engine;
   private final DnsTcpConnections tcpConnections;
@@ -79,23 +84,30 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private final UdpHandler udpHandler = new UdpHandler();
 
   public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry) throws IOException {
-    this(config, clock, registry, SerialFloors.inMemory());
+    this(config, clock, registry, DnsState.inMemory());
   }
 
   /**
-   * A server whose zones take serials above those {@code floors} kept before this start, and keep
-   * it told of every serial they take: a restart never lowers a serial a secondary holds.
+   * A server on the state kept before this start: its zones take serials above the reserved ones (a
+   * restart never lowers a serial a secondary holds) and carry the RRsets clients changed; it keeps
+   * both current, and answers a client's update once what it changed is durable.
    */
-  public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry, SerialFloors floors)
+  public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry, DnsState state)
       throws IOException {
     this.clock = clock;
     this.stats = new DnsStatistics(registry);
     this.config = config;
-    this.floors = floors;
+    this.floors = state.serials();
+    this.clientRRsets = state.clientRRsets();
     this.zones = DnsZones.fromConfig(config, clock, null, floors);
+    layClientRRsets(zones.all());
     listen(zones);
+    if (clientRRsets != null) {
+      clientRRsets.onPartnerChange(this::partnerChanged);
+    }
     this.keys = new DnsKeys(config.keys(), clock);
-    this.engine = new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit());
+    this.engine =
+        new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit(), clientRRsets);
     this.tcpConnections =
         new DnsTcpConnections(config.maxTcpConnections(), config.tcpIdleSeconds(), registry);
   }
@@ -109,6 +121,35 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   InetSocketAddress notifySource() {
     DnsNotifier current = notifier;
     return current == null ? null : current.localAddress();
+  }
+
+  /** Lays what clients made of their RRsets over zones just built from the config. */
+  private void layClientRRsets(Collection<DnsZone> built) {
+    if (clientRRsets == null) {
+      return;
+    }
+    for (DnsZone zone : built) {
+      for (ClientRRsets.Value value : clientRRsets.of(zone.origin())) {
+        lay(zone, value);
+      }
+    }
+  }
+
+  /** A client's change made on the failover partner, now held here too. */
+  private void partnerChanged(ClientRRsets.Value value) {
+    zones.exactly(value.key().zone()).ifPresent(zone -> lay(zone, value));
+  }
+
+  private static void lay(DnsZone zone, ClientRRsets.Value value) {
+    Name name = value.key().name();
+    if (!name.subdomain(zone.origin())) {
+      return;
+    }
+    synchronized (zone) {
+      zone.removeRRset(name, value.key().type());
+      value.records().forEach(zone::add);
+      zone.commit();
+    }
   }
 
   /**
@@ -234,6 +275,9 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     Map<DnsZone, List<DnsZoneConfig.DnsNotifyConfig>> notifiedBefore = new HashMap<>();
     before.all().forEach(zone -> notifiedBefore.put(zone, zone.config().alsoNotify()));
     DnsZones after = DnsZones.fromConfig(next, clock, before, floors);
+    List<DnsZone> rebuilt = new ArrayList<>(after.all());
+    rebuilt.removeAll(before.all());
+    layClientRRsets(rebuilt);
     listen(after);
     zones = after;
     keys = new DnsKeys(next.keys(), clock);

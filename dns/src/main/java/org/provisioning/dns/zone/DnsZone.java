@@ -308,6 +308,9 @@ public final class DnsZone {
     before.computeIfAbsent(new RRsetKey(name, type), k -> records(zone.findExactMatch(name, type)));
   }
 
+  /** An RRset a commit changed, as it is now: {@code records} empty when it is gone. */
+  public record ChangedRRset(Name name, int type, List<Record> records) {}
+
   /**
    * Ends a change: if the data differs from before the first {@link #add}/{@link #remove} since the
    * last commit, the serial advances once (RFC 2136 section 3.6), the difference joins the history
@@ -316,21 +319,38 @@ public final class DnsZone {
    * @return whether anything changed
    */
   public boolean commit() {
+    return commitAndList() != null;
+  }
+
+  /** {@link #commit()}, telling which RRsets (the SOA aside) changed and how they are now. */
+  public List<ChangedRRset> commitChanges() {
+    List<ChangedRRset> changed = commitAndList();
+    return changed == null ? List.of() : changed;
+  }
+
+  /** The changed RRsets but the SOA, or null if nothing changed. */
+  private List<ChangedRRset> commitAndList() {
     if (!Thread.holdsLock(this)) {
       throw new IllegalStateException("changes to " + origin() + " must hold its lock");
     }
     List<Record> deleted = new ArrayList<>();
     List<Record> added = new ArrayList<>();
+    List<ChangedRRset> changed = new ArrayList<>();
     for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
       List<Record> was = touched.getValue();
-      List<Record> is =
-          records(zone.findExactMatch(touched.getKey().name(), touched.getKey().type()));
-      deleted.addAll(missingFrom(is, was));
-      added.addAll(missingFrom(was, is));
+      RRsetKey key = touched.getKey();
+      List<Record> is = records(zone.findExactMatch(key.name(), key.type()));
+      List<Record> gone = missingFrom(is, was);
+      List<Record> come = missingFrom(was, is);
+      deleted.addAll(gone);
+      added.addAll(come);
+      if ((!gone.isEmpty() || !come.isEmpty()) && key.type() != Type.SOA) {
+        changed.add(new ChangedRRset(key.name(), key.type(), is));
+      }
     }
     before.clear();
     if (deleted.isEmpty() && added.isEmpty()) {
-      return false;
+      return null;
     }
     SOARecord from = zone.getSOA();
     SOARecord to = withSerial(from, nextSerial(from.getSerial(), unixSeconds(clock)));
@@ -338,7 +358,7 @@ public final class DnsZone {
     history.append(new DnsZoneHistory.Delta(from, to, deleted, added));
     version++;
     listener.accept(this);
-    return true;
+    return changed;
   }
 
   /**

@@ -28,7 +28,10 @@ class SerialFloorsTest {
   private DnsZone start(SerialFloors floors) throws Exception {
     DnsServer server =
         new DnsServer(
-            DnsZoneTest.config("\"www A 127.0.0.5\"", ""), clock, new StatisticsRegistry(), floors);
+            DnsZoneTest.config("\"www A 127.0.0.5\"", ""),
+            clock,
+            new StatisticsRegistry(),
+            new DnsState(floors, null));
     return server.servedZones().exactly(ZONE).orElseThrow();
   }
 

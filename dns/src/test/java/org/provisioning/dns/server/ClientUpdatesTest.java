@@ -1,0 +1,183 @@
+package org.provisioning.dns.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.ReplicatedState;
+import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.DnsConfig;
+import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.testing.ManualClock;
+import org.provisioning.dns.engine.DnsTransport;
+import org.provisioning.dns.zone.ClientRRsets;
+import org.provisioning.dns.zone.DnsState;
+import org.provisioning.dns.zone.DnsZone;
+import org.provisioning.dns.zone.SerialFloors;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * What RFC 2136 clients change lasts: answered once journaled, laid over the zone built again at
+ * the next start, and carried to the failover partner.
+ */
+class ClientUpdatesTest {
+  private static final Name ZONE = Name.fromConstantString("cable.example.net.");
+  private static final String CONFIG =
+      """
+      dns:
+        enabled: true
+        keys: [{name: ddns-key, secret: %s}]
+        zones:
+          - name: cable.example.net
+            nameServers: [ns1.cable.example.net]
+            records: ["ns1 A 127.0.0.1", "www A 127.0.0.5"]
+            updateKeys: [ddns-key]
+      """
+          .formatted(DnsServerTest.SECRET);
+
+  // Near the real time: TSIG signs with it, and the server checks the signature against its clock.
+  private final ManualClock clock = new ManualClock(System.currentTimeMillis());
+
+  /** The bus as far as a publisher sees it: records kept in order, durable at once. */
+  private static final class Journal {
+    final List<BusRecord> records = new ArrayList<>();
+    boolean failing;
+
+    CompletableFuture<BusRecord> publish(RecordType type, byte[] payload) {
+      if (failing) {
+        return CompletableFuture.failedFuture(new java.io.IOException("disk full"));
+      }
+      BusRecord record = new BusRecord(1, records.size() + 1, 0, type, payload);
+      records.add(record);
+      return CompletableFuture.completedFuture(record);
+    }
+  }
+
+  private DnsServer server(ClientRRsets kept) throws Exception {
+    DnsConfig config = new ConfigCodec().parse(CONFIG).dns();
+    return new DnsServer(
+        config, clock, new StatisticsRegistry(), new DnsState(SerialFloors.inMemory(), kept));
+  }
+
+  private static int send(DnsServer server, Update update) throws Exception {
+    update.setTSIG(
+        new TSIG(TSIG.HMAC_SHA256, "ddns-key.", DnsServerTest.SECRET), Rcode.NOERROR, null);
+    byte[] answer = server.engine().handle(update.toWire(65535), DnsTransport.UDP).get(0);
+    return new Message(answer).getRcode();
+  }
+
+  private static RRset find(DnsServer server, String name, int type) throws Exception {
+    DnsZone zone = server.servedZones().exactly(ZONE).orElseThrow();
+    return zone.data().findExactMatch(Name.fromString(name, ZONE), type);
+  }
+
+  private static Update addPrinterDropWww() throws Exception {
+    Update update = new Update(ZONE);
+    update.add(Name.fromString("printer", ZONE), Type.A, 300, "127.0.0.44");
+    update.delete(Name.fromString("www", ZONE), Type.A);
+    return update;
+  }
+
+  @Test
+  void aClientsChangeIsJournaledAndLaidOverTheZoneAtTheNextStart() throws Exception {
+    Journal journal = new Journal();
+    ClientRRsets kept = new ClientRRsets(clock);
+    kept.attach(journal::publish, 1);
+    DnsServer first = server(kept);
+    assertEquals(Rcode.NOERROR, send(first, addPrinterDropWww()));
+    assertEquals(2, journal.records.size(), "one record per RRset changed");
+
+    // A restart: the journal replayed into a new state, the zone built from the config again.
+    ClientRRsets replayed = new ClientRRsets(clock);
+    journal.records.forEach(replayed::apply);
+    DnsServer restarted = server(replayed);
+    assertEquals("127.0.0.44", find(restarted, "printer", Type.A).first().rdataToString());
+    assertNull(find(restarted, "www", Type.A), "the deletion lasts too");
+    assertNotNull(find(server(new ClientRRsets(clock)), "www", Type.A), "the config's www");
+
+    // From a snapshot of that state, the same.
+    ClientRRsets restored = new ClientRRsets(clock);
+    restored.restore(replayed.snapshot());
+    assertEquals("127.0.0.44", find(server(restored), "printer", Type.A).first().rdataToString());
+  }
+
+  @Test
+  void namesDdnsGivesLeasesAreNotKeptHere() throws Exception {
+    Journal journal = new Journal();
+    ClientRRsets kept = new ClientRRsets(clock);
+    kept.attach(journal::publish, 1);
+    DnsServer server = server(kept);
+    DnsZone zone = server.servedZones().exactly(ZONE).orElseThrow();
+    assertEquals(Rcode.NOERROR, server.engine().updates().apply(zone, addPrinterDropWww()));
+    assertTrue(journal.records.isEmpty());
+  }
+
+  @Test
+  void anUpdateTheJournalCannotKeepIsNotAnsweredNoError() throws Exception {
+    Journal journal = new Journal();
+    journal.failing = true;
+    ClientRRsets kept = new ClientRRsets(clock);
+    kept.attach(journal::publish, 1);
+    assertEquals(Rcode.SERVFAIL, send(server(kept), addPrinterDropWww()));
+  }
+
+  @Test
+  void thePartnersChangesReachTheZoneByStreamAndBySnapshotSync() throws Exception {
+    Journal primaryJournal = new Journal();
+    ClientRRsets onPrimary = new ClientRRsets(clock);
+    onPrimary.attach(primaryJournal::publish, 1);
+    assertEquals(Rcode.NOERROR, send(server(onPrimary), addPrinterDropWww()));
+
+    // The stream: each record, once journaled on the secondary, is laid over its zone.
+    ClientRRsets onSecondary = new ClientRRsets(clock);
+    onSecondary.attach(new Journal()::publish, 2);
+    DnsServer secondary = server(onSecondary);
+    primaryJournal.records.forEach(onSecondary::onDurable);
+    assertEquals("127.0.0.44", find(secondary, "printer", Type.A).first().rdataToString());
+    assertNull(find(secondary, "www", Type.A));
+
+    // A sync by snapshot: the primary's whole state merged into a secondary that has none.
+    ClientRRsets late = new ClientRRsets(clock);
+    DnsServer lateSecondary = server(late);
+    for (ReplicatedState.Entry entry : onPrimary.entries()) {
+      assertTrue(late.merge(entry));
+    }
+    assertEquals("127.0.0.44", find(lateSecondary, "printer", Type.A).first().rdataToString());
+
+    // A later change on the secondary wins over the older one on both sides.
+    clock.advance(1_000);
+    Journal secondaryJournal = new Journal();
+    ClientRRsets writer = new ClientRRsets(clock);
+    writer.attach(secondaryJournal::publish, 2);
+    primaryJournal.records.forEach(writer::apply);
+    DnsServer secondaryAfter = server(writer);
+    Update moved = new Update(ZONE);
+    moved.replace(Name.fromString("printer", ZONE), Type.A, 300, "127.0.0.45");
+    assertEquals(Rcode.NOERROR, send(secondaryAfter, moved));
+    secondaryJournal.records.forEach(
+        r -> onPrimary.onDurable(new BusRecord(2, r.sequence(), 0, r.type(), r.payload())));
+    assertEquals(
+        "127.0.0.45",
+        onPrimary.of(ZONE).stream()
+            .filter(
+                v -> v.key().type() == Type.A && v.key().name().toString().startsWith("printer"))
+            .findFirst()
+            .orElseThrow()
+            .records()
+            .get(0)
+            .rdataToString());
+  }
+}
