@@ -293,13 +293,26 @@ final class PeerRecordApplier {
   private static void localise(ObjectNode cfg, JsonNode mine) {
     cfg.set("server", mine.get("server"));
     cfg.set("management", mine.get("management"));
-    keep(cfg, mine, "failover", List.of("role", "listen", "peer"));
-    keep(cfg, mine, "dhcp", List.of("listen", "port", "serverIdentifier"));
+    keep(cfg, mine, List.of("failover"), List.of("role", "listen", "peer"));
+    keep(cfg, mine, List.of("dhcp"), List.of("listen", "port", "serverIdentifier"));
+    // Every other socket this server binds is its own too: the primary's address does not exist
+    // on the secondary's host, so taking it would leave TFTP, ToD or DNS there unable to bind.
+    for (String service : List.of("tftp", "tod", "dns")) {
+      keep(cfg, mine, List.of(service), List.of("listen", "port"));
+    }
+    keep(cfg, mine, List.of("alerts", "snmp", "agent"), List.of("listen", "port"));
+    // An SNMPv3 engine ID names one agent: two servers sharing one confuse every manager.
+    keep(cfg, mine, List.of("alerts", "snmp"), List.of("engineId"));
   }
 
-  private static void keep(ObjectNode cfg, JsonNode mine, String section, List<String> fields) {
-    ObjectNode theirs = cfg.get(section) instanceof ObjectNode o ? o : cfg.putObject(section);
-    JsonNode own = mine.get(section);
+  /** Puts this server's values of {@code fields} in the section at {@code path} of {@code cfg}. */
+  private static void keep(ObjectNode cfg, JsonNode mine, List<String> path, List<String> fields) {
+    ObjectNode theirs = cfg;
+    JsonNode own = mine;
+    for (String section : path) {
+      theirs = theirs.get(section) instanceof ObjectNode o ? o : theirs.putObject(section);
+      own = own == null ? null : own.get(section);
+    }
     for (String field : fields) {
       JsonNode value = own == null ? null : own.get(field);
       if (value == null || value.isNull()) {
@@ -388,10 +401,11 @@ final class PeerRecordApplier {
   /**
    * The partner's encoded config version with this server's identity put back: the server section
    * and the failover role, listen and peer are local and never replicated. So are the addresses
-   * this server answers on (management section; DHCP listen, port and server identifier): two
-   * servers of a pair listen on different addresses, and a secondary must not answer with the
-   * primary's server identifier. The versions of the history a snapshot carries are localised
-   * alike, so that any of them can be rolled back to here.
+   * this server answers on (management section; DHCP listen, port and server identifier; TFTP, ToD,
+   * DNS and the SNMP agent's listen and port) and its SNMP engine ID: two servers of a pair listen
+   * on different addresses, and a secondary must not answer with the primary's server identifier.
+   * The versions of the history a snapshot carries are localised alike, so that any of them can be
+   * rolled back to here.
    */
   byte[] localised(byte[] payload) {
     try {

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
@@ -396,6 +397,85 @@ class PairTest {
                     .anyMatch(a -> a.event().equals("FAILOVER_ROLE_CLASH")));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     assertFalse(primary.failover.machine().partnerInContact());
+  }
+
+  /**
+   * The primary's config reaches the secondary, which keeps its own addresses for every socket it
+   * binds (TFTP, ToD, DNS, the SNMP agent; DHCP and failover already) and its own SNMP engine ID,
+   * and both keep them through a change made on either side.
+   */
+  @Test
+  void eachServerKeepsItsOwnAddressesForEveryService() throws Exception {
+    int failoverPort = FreePorts.tcp();
+    primaryDoc =
+        withServices(
+            document(
+                1,
+                "127.0.0.1",
+                FreePorts.udp("127.0.0.1"),
+                "primary",
+                "127.0.0.3",
+                failoverPort,
+                3600),
+            "127.0.0.1",
+            1000,
+            "800000000101");
+    secondaryDoc =
+        withServices(
+            document(
+                2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600),
+            "127.0.0.3",
+            2000,
+            "800000000202");
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+    primary = startPrimary();
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    primary
+        .config
+        .applyDocument(primaryDoc.replace("leaseTime: 3600", "leaseTime: 900"), "api", "ada", null)
+        .get(5, SECONDS);
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> secondary.config.current().orElseThrow().config().dhcp().leaseTime() == 900);
+
+    ProvisioningConfig onSecondary = secondary.config.current().orElseThrow().config();
+    assertEquals("127.0.0.3", onSecondary.tftp().listen().toString());
+    assertEquals(2001, onSecondary.tftp().port());
+    assertEquals("127.0.0.3", onSecondary.tod().listen().toString());
+    assertEquals(2002, onSecondary.tod().port());
+    assertEquals("127.0.0.3", onSecondary.dns().listen().toString());
+    assertEquals(2003, onSecondary.dns().port());
+    assertEquals("127.0.0.3", onSecondary.alerts().snmp().agent().listen().toString());
+    assertEquals(2004, onSecondary.alerts().snmp().agent().port());
+    assertEquals("800000000202", onSecondary.alerts().snmp().engineId());
+    ProvisioningConfig onPrimary = primary.config.current().orElseThrow().config();
+    assertEquals("127.0.0.1", onPrimary.tftp().listen().toString());
+    assertEquals("800000000101", onPrimary.alerts().snmp().engineId());
+  }
+
+  /** Appends TFTP, ToD, DNS and SNMP sections listening at {@code address}, ports from base+1. */
+  private static String withServices(String document, String address, int base, String engineId) {
+    return document
+        + String.format(
+            Locale.ROOT,
+            """
+            tftp: {enabled: false, listen: %s, port: %d}
+            tod: {enabled: false, listen: %s, port: %d}
+            dns: {enabled: false, listen: %s, port: %d}
+            alerts:
+              snmp:
+                engineId: "%s"
+                agent: {enabled: false, listen: %s, port: %d}
+            """,
+            address,
+            base + 1,
+            address,
+            base + 2,
+            address,
+            base + 3,
+            engineId,
+            address,
+            base + 4);
   }
 
   /**
