@@ -233,6 +233,37 @@ class SetupWizardIT {
                     .path("leases")
                     .findValuesAsText("ip")
                     .contains(leased.toString()));
+
+    // The primary's config reached the secondary, which still answers on its own address for
+    // every service: a replicated listen address would move it onto the primary's.
+    for (Path server : List.of(primary, secondary)) {
+      String own = server == primary ? "127.0.0.1" : "127.0.0.3";
+      JsonNode running = api(server, "/config").path("config");
+      for (String service : List.of("tftp", "tod", "dns", "dhcp", "failover")) {
+        assertEquals(own, running.path(service).path("listen").asText(), service + " " + running);
+      }
+      JsonNode services = api(server, "/status").path("services");
+      for (String service : List.of("tftp", "tod", "dns", "dhcp", "failover")) {
+        assertEquals("running", services.path(service).asText(), service + " " + services);
+      }
+      // What clients are told names both servers, so that after a takeover a modem still finds
+      // a TFTP, a time and a DNS server that answer.
+      JsonNode dhcp = running.path("dhcp");
+      List<String> both = List.of("127.0.0.1", "127.0.0.3");
+      assertEquals(both, texts(dhcp.path("options").path("dnsServers")), dhcp.toString());
+      JsonNode modems = dhcp.path("classes").path(0).path("options");
+      assertEquals(both, texts(modems.path("tftpServers")), modems.toString());
+      assertEquals(both, texts(modems.path("timeServers")), modems.toString());
+      JsonNode zone = running.path("dns").path("zones").path(0);
+      assertEquals(2, zone.path("nameServers").size(), zone.toString());
+      assertTrue(texts(zone.path("records")).contains("ns2 A 127.0.0.3"), zone.toString());
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(node -> texts.add(node.asText()));
+    return texts;
   }
 
   /** A fresh installation's config: the distribution's default, where the wizard starts from. */

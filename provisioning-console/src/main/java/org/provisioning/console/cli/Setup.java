@@ -291,10 +291,10 @@ final class Setup implements Callable<Integer> {
     if (managementPort != null) {
       management.put("port", managementPort);
     }
-    dhcp(object(doc, "dhcp"), own, giaddr, nets, poolsBySubnet, zone);
+    dhcp(object(doc, "dhcp"), own, partner, giaddr, nets, poolsBySubnet, zone);
     object(doc, "tftp").put("listen", own.toString()).put("port", or(tftpPort, 69));
     object(doc, "tod").put("listen", own.toString()).put("port", or(todPort, 37));
-    dns(object(doc, "dns"), own, nets, zone);
+    dns(object(doc, "dns"), own, partner, nets, zone);
     object(doc, "dns").put("port", or(dnsPort, 53));
     ObjectNode failover = object(doc, "failover");
     failover.put("role", failoverRole.label()).put("listen", own.toString());
@@ -478,6 +478,7 @@ final class Setup implements Callable<Integer> {
   private void dhcp(
       ObjectNode dhcp,
       Ipv4Address own,
+      Ipv4Address partner,
       Ipv4Address giaddr,
       List<Ipv4Subnet> nets,
       Map<Ipv4Subnet, List<Ipv4Range>> poolsBySubnet,
@@ -487,9 +488,11 @@ final class Setup implements Callable<Integer> {
         .put("port", or(dhcpPort, 67))
         .put("serverIdentifier", own.toString());
     ObjectNode options = object(dhcp, "options");
-    options.putArray("dnsServers").add(own.toString());
+    servers(options.putArray("dnsServers"), own, partner);
     options.put("domainName", zone);
-    // The classes' boot servers point at this server (TFTP and time run here).
+    // The classes' boot servers point at this server (TFTP and time run here), then at its
+    // partner: the primary's config is the pair's, and a modem the secondary serves after a
+    // takeover must still find a TFTP and a time server that answer.
     for (JsonNode clientClass : dhcp.path("classes")) {
       if (clientClass.path("options") instanceof ObjectNode classOptions) {
         if (classOptions.hasNonNull("nextServer")) {
@@ -497,7 +500,7 @@ final class Setup implements Callable<Integer> {
         }
         for (String list : List.of("tftpServers", "timeServers")) {
           if (classOptions.hasNonNull(list)) {
-            classOptions.putArray(list).add(own.toString());
+            servers(classOptions.putArray(list), own, partner);
           }
         }
       }
@@ -516,15 +519,33 @@ final class Setup implements Callable<Integer> {
     }
   }
 
-  /** A forward zone for the leases' names, and a reverse zone for each subnet on an octet. */
-  private static void dns(ObjectNode dns, Ipv4Address own, List<Ipv4Subnet> nets, String zone) {
+  /** This server's address, then its partner's if it has one. */
+  private static void servers(ArrayNode list, Ipv4Address own, Ipv4Address partner) {
+    list.add(own.toString());
+    if (partner != null) {
+      list.add(partner.toString());
+    }
+  }
+
+  /**
+   * A forward zone for the leases' names, and a reverse zone for each subnet on an octet; both
+   * servers of a pair serve them, so each is a name server (ns1 this one, ns2 its partner).
+   */
+  private static void dns(
+      ObjectNode dns, Ipv4Address own, Ipv4Address partner, List<Ipv4Subnet> nets, String zone) {
     dns.put("listen", own.toString());
-    String nameServer = "ns1." + zone;
+    List<String> nameServers = new ArrayList<>(List.of("ns1." + zone));
+    if (partner != null) {
+      nameServers.add("ns2." + zone);
+    }
     ArrayNode zones = dns.putArray("zones");
     ObjectNode forward = zones.addObject();
     forward.put("name", zone);
-    forward.putArray("nameServers").add(nameServer);
-    forward.putArray("records").add("ns1 A " + own);
+    nameServers.forEach(forward.putArray("nameServers")::add);
+    ArrayNode records = forward.putArray("records").add("ns1 A " + own);
+    if (partner != null) {
+      records.add("ns2 A " + partner);
+    }
     List<String> reverse = new ArrayList<>();
     for (Ipv4Subnet net : nets) {
       String name = reverseZone(net);
@@ -532,7 +553,7 @@ final class Setup implements Callable<Integer> {
         reverse.add(name);
         ObjectNode zoneNode = zones.addObject();
         zoneNode.put("name", name);
-        zoneNode.putArray("nameServers").add(nameServer);
+        nameServers.forEach(zoneNode.putArray("nameServers")::add);
       }
     }
     ObjectNode ddns = object(dns, "ddns");
