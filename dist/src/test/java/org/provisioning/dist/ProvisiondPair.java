@@ -117,7 +117,7 @@ final class ProvisiondPair implements AutoCloseable {
       Path dir, String subnets, boolean throughLink, Map<String, String> secondaryEnvironment)
       throws Exception {
     int dhcpPort = FreePorts.udp(PRIMARY);
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
     Server secondary =
         Server.configure(

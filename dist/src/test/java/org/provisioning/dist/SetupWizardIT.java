@@ -77,7 +77,7 @@ class SetupWizardIT {
             "--tftp-port", Integer.toString(FreePorts.tcp()),
             "--dns-port", Integer.toString(FreePorts.tcp()),
             "--tod-port", Integer.toString(FreePorts.tcp()),
-            "--failover-port", Integer.toString(FreePorts.tcp()));
+            "--failover-port", Integer.toString(FreePorts.failover()));
 
     Path secondary = installedConfig("secondary");
     Result wizard =

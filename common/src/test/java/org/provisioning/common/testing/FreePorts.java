@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ports free now, each handed out once per test JVM. TCP and UDP numbers are separate spaces to the
- * kernel, but a pair's failover port takes both: a DHCP port picked free for UDP once came out
- * equal to the failover port picked free for TCP, and the config (rightly) refused the clash.
+ * kernel, but a pair's failover port takes both, and the two UDP ports after it: a DHCP port picked
+ * free for UDP once came out equal to one of them, and the config (rightly) refused the clash.
  */
 public final class FreePorts {
   private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
@@ -26,6 +26,30 @@ public final class FreePorts {
           return s.getLocalPort();
         }
       }
+    }
+  }
+
+  /**
+   * A failover port: free for TCP (sync), with the next two free for UDP (lease stream and
+   * heartbeats), all three handed out, so no DHCP port picked later lands on a failover channel.
+   */
+  public static int failover() throws IOException {
+    while (true) {
+      int port = tcp();
+      if (port + 2 <= 65_535 && udpFree(port + 1) && udpFree(port + 2) && handedOut.add(port + 1)) {
+        if (handedOut.add(port + 2)) {
+          return port;
+        }
+        handedOut.remove(port + 1);
+      }
+    }
+  }
+
+  private static boolean udpFree(int port) {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("0.0.0.0", port))) {
+      return !handedOut.contains(port);
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -42,7 +42,7 @@ class ConfigHistoryPairTest {
 
   @Test
   void aSecondaryPairedLateGetsThePrimarysHistoryAndCanRollBackToIt() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     String primaryDoc =
         PairTest.document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);

@@ -113,7 +113,7 @@ class PairTest {
 
   @Test
   void replicatesTakesOverAndRecovers() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
@@ -239,7 +239,7 @@ class PairTest {
    */
   private void startNormalPair(int deadAfterMillis, String poolEnd, java.time.Clock secondaryClock)
       throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
                 1,
@@ -380,7 +380,7 @@ class PairTest {
 
   @Test
   void twoPrimariesRefuseToPairAndSayWhy() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
@@ -406,7 +406,7 @@ class PairTest {
    */
   @Test
   void eachServerKeepsItsOwnAddressesForEveryService() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         withServices(
             document(
@@ -486,7 +486,7 @@ class PairTest {
    */
   @Test
   void twoServersWithOneIdRefuseToPairAndSayWhy() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
@@ -789,7 +789,7 @@ class PairTest {
   @Test
   void aSyncBrokenHalfwayResumesWhereItStoppedWhileDhcpIsServed() throws Exception {
     int total = 20_000;
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     String poolEnd = "127.16.79.255"; // 20,470 addresses
     primaryDoc =
         document(
@@ -901,7 +901,7 @@ class PairTest {
    */
   @Test
   void aFreshSecondarySendsNoneOfThePrimarysLeasesBack() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
@@ -952,7 +952,7 @@ class PairTest {
    */
   @Test
   void aSecondaryPairedLateGetsTheUsersAuditAndAlertAcknowledgementsMadeBefore() throws Exception {
-    int failoverPort = FreePorts.tcp();
+    int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
             1, "127.0.0.1", FreePorts.udp("127.0.0.1"), "primary", "127.0.0.3", failoverPort, 3600);
