@@ -288,11 +288,19 @@ public final class ProvisiondProcess {
             docsis.apply(changed.config().tftp().docsis());
             tftp.apply(changed.config().tftp());
             tod.apply(changed.config().tod());
-            DnsConfig dnsBefore = dns.config();
-            dns.apply(changed.config().dns());
-            if (!dnsBefore.equals(changed.config().dns())) {
-              // Rebuilt zones hold their static records only: put the leases' names back.
-              dnsUpdater.republish(boundLeases(leases));
+            DnsConfig dnsAfter = changed.config().dns();
+            if (!dns.config().equals(dnsAfter)) {
+              // Rebuilt zones hold their static records only: the leases' names go back in
+              // before anyone may transfer them.
+              CompletableFuture<Void> republished = new CompletableFuture<>();
+              dns.holdTransfersUntil(republished);
+              try {
+                dns.apply(dnsAfter);
+              } finally {
+                dnsUpdater
+                    .republish(boundLeases(leases))
+                    .whenComplete((done, failure) -> republished.complete(null));
+              }
             }
           } catch (Exception e) {
             log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
@@ -496,7 +504,7 @@ public final class ProvisiondProcess {
             stats,
             alerts);
     bus.addListener(ddns);
-    ddns.rebuild(boundLeases(leases));
+    dns.holdTransfersUntil(ddns.rebuild(boundLeases(leases)));
     dnsUpdater = ddns;
     return dns;
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -126,12 +127,19 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     submit(() -> apply(lease));
   }
 
-  /** Publishes the names of every bound lease again (at start: the zones begin empty). */
-  public void rebuild(List<LeaseRecord> bound) {
+  /**
+   * Publishes the names of every bound lease again (at start: the zones begin empty).
+   *
+   * @return completes once they are all in the zones
+   */
+  public CompletableFuture<Void> rebuild(List<LeaseRecord> bound) {
     if (!config.get().ddns().enabled()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     bound.forEach(lease -> submit(() -> apply(lease)));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    submit(() -> done.complete(null)); // the worker is one thread: after every lease above
+    return done;
   }
 
   /**
@@ -141,9 +149,9 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
    * place are refreshed by their DHCID (RFC 4703), so a republish is harmless when nothing was
    * lost.
    */
-  public void republish(List<LeaseRecord> bound) {
+  public CompletableFuture<Void> republish(List<LeaseRecord> bound) {
     submit(published::clear);
-    rebuild(bound);
+    return rebuild(bound);
   }
 
   private void submit(Runnable task) {

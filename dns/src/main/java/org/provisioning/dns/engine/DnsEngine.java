@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.provisioning.dns.zone.ClientRRsets;
 import org.provisioning.dns.zone.DnsKeys;
@@ -60,6 +61,7 @@ public final class DnsEngine {
   private final DnsStatistics stats;
   private final DnsUpdateHandler updates;
   private final ClientRRsets kept;
+  private volatile BooleanSupplier transfersOpen = () -> true;
   private final DnsAnswerCache cache = new DnsAnswerCache();
   private volatile int udpPayloadLimit;
 
@@ -84,6 +86,15 @@ public final class DnsEngine {
     this.udpPayloadLimit = udpPayloadLimit;
     this.updates = new DnsUpdateHandler(stats);
     this.kept = kept;
+  }
+
+  /**
+   * Zone transfers are answered SERVFAIL (the secondary tries again) while {@code open} says no:
+   * while the zones' dynamic names are being published again, a transfer would copy a zone that
+   * lacks most of them.
+   */
+  public void transfersWhen(BooleanSupplier open) {
+    this.transfersOpen = open;
   }
 
   public void setUdpPayloadLimit(int limit) {
@@ -317,6 +328,10 @@ public final class DnsEngine {
     if (!question.getName().equals(zone.origin()) || !zone.mayTransfer(keyName)) {
       stats.transferRefused.increment();
       return finish(response, Rcode.REFUSED, transport, maxUdp);
+    }
+    if (!transfersOpen.getAsBoolean()) {
+      stats.transferHeld.increment();
+      return finish(response, Rcode.SERVFAIL, transport, maxUdp);
     }
     if (question.getType() == Type.IXFR) {
       return incremental(zone, query, response, key, requestTsig, transport, maxUdp);

@@ -18,7 +18,7 @@ import org.xbill.DNS.Type;
 /**
  * The DNS counters: {@code dns.query.<type>}, {@code dns.rcode.<rcode>}, {@code
  * dns.dropped.<reason>}, {@code dns.update.accepted}, {@code dns.update.refused}, {@code
- * dns.update.ignored.cname}, {@code dns.transfer.<granted|refused>}, {@code
+ * dns.update.ignored.cname}, {@code dns.transfer.<granted|refused|held>}, {@code
  * dns.transfer.ixfr.<incremental|full|current>}, {@code dns.notify.received}, {@code
  * dns.answer_cache.hits} and the {@code dns.latency} histogram.
  */
@@ -39,7 +39,8 @@ public final class DnsStatistics {
           counter(
               "dns.transfer.{result}",
               "transfers",
-              "Zone transfers (AXFR, IXFR) granted or refused."),
+              "Zone transfers (AXFR, IXFR) granted, refused, or held (asked while the zones'"
+                  + " names are published again after a start or a rebuild: SERVFAIL)."),
           histogram("dns.latency", "Time to answer a DNS message."),
           counter("dns.ddns.added", "names", "Names (A, PTR, DHCID) added for DHCP leases."),
           counter("dns.ddns.removed", "names", "Names removed for released or expired leases."),
@@ -88,6 +89,7 @@ public final class DnsStatistics {
   final Counter updateCnameIgnored;
   final Counter transferGranted;
   final Counter transferRefused;
+  final Counter transferHeld;
   final Counter ixfrIncremental;
   final Counter ixfrFull;
   final Counter ixfrCurrent;
@@ -104,6 +106,7 @@ public final class DnsStatistics {
     this.updateRefused = registry.counter("dns.update.refused");
     this.updateCnameIgnored = registry.counter("dns.update.ignored.cname");
     this.transferGranted = registry.counter("dns.transfer.granted");
+    this.transferHeld = registry.counter("dns.transfer.held");
     this.transferRefused = registry.counter("dns.transfer.refused");
     this.ixfrIncremental = registry.counter("dns.transfer.ixfr.incremental");
     this.ixfrFull = registry.counter("dns.transfer.ixfr.full");

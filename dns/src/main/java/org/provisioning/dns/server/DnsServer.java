@@ -33,6 +33,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.DnsZoneConfig;
@@ -82,6 +83,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private Channel tcp;
   private final List<Channel> udp = new ArrayList<>();
   private final UdpHandler udpHandler = new UdpHandler();
+  private volatile CompletableFuture<?> namesPublished = CompletableFuture.completedFuture(null);
 
   public DnsServer(DnsConfig config, Clock clock, StatisticsRegistry registry) throws IOException {
     this(config, clock, registry, DnsState.inMemory());
@@ -108,6 +110,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine =
         new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit(), clientRRsets);
+    engine.transfersWhen(() -> namesPublished.isDone());
     this.tcpConnections =
         new DnsTcpConnections(config.maxTcpConnections(), config.tcpIdleSeconds(), registry);
   }
@@ -166,9 +169,26 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private void changed(DnsZone zone) {
     floors.used(zone.origin(), zone.soa().getSerial());
     DnsNotifier current = notifier;
-    if (current != null) {
+    if (current != null && namesPublished.isDone()) {
       current.zoneChanged(zone);
     }
+  }
+
+  /**
+   * While the zones' dynamic names are being published again ({@code published} not done: at start,
+   * or after a config change rebuilt zones), transfers are answered SERVFAIL and no NOTIFY goes
+   * out; once done, every zone's secondaries are notified. A secondary would otherwise copy a zone
+   * that lacks most of its names, under a serial above the one it held.
+   */
+  public void holdTransfersUntil(CompletableFuture<?> published) {
+    namesPublished = published;
+    published.whenComplete(
+        (done, failure) -> {
+          DnsNotifier current = notifier;
+          if (current != null && namesPublished == published) {
+            zones.all().forEach(current::zoneChanged);
+          }
+        });
   }
 
   @Override
@@ -248,8 +268,11 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
         udp.add(bootstrap.bind(bound).sync().channel());
       }
       notifier = new DnsNotifier(config.listen().toInetAddress(), notifyTiming, stats.registry());
-      // RFC 1996 section 4: a primary that (re)loads its zones tells their secondaries.
-      zones.all().forEach(notifier::zoneChanged);
+      // RFC 1996 section 4: a primary that (re)loads its zones tells their secondaries (once
+      // their names are in).
+      if (namesPublished.isDone()) {
+        zones.all().forEach(notifier::zoneChanged);
+      }
       state = ServiceState.RUNNING;
       log.info(
           "DNS_STARTED address={} zones={} transport={} udp_sockets={}",

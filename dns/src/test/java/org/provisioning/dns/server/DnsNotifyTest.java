@@ -2,6 +2,7 @@ package org.provisioning.dns.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.notify.DnsNotifier;
 import org.provisioning.dns.zone.DnsZone;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -170,6 +173,35 @@ class DnsNotifyTest {
     } catch (SocketTimeoutException drained) {
       // nothing more
     }
+  }
+
+  /**
+   * While the leases' names are published again at start, the secondary hears nothing (changes
+   * meanwhile included); once they are in, it is notified of the zone with them.
+   */
+  @Test
+  void notifiesOnlyOnceTheNamesArePublishedAgain() throws Exception {
+    server = new DnsServer(config("\"www A 127.0.0.5\""), Clock.systemUTC(), stats);
+    server.setNotifyTiming(new DnsNotifier.Timing(Duration.ofMillis(300), 5, Duration.ZERO));
+    CompletableFuture<Void> published = new CompletableFuture<>();
+    server.holdTransfersUntil(published);
+    server.start();
+    DnsZone zone = server.servedZones().exactly(ZONE).orElseThrow();
+    synchronized (zone) { // a lease's name, as DDNS publishes it
+      zone.add(
+          new ARecord(
+              name("cm-1.cable.example.net."), DClass.IN, 300, InetAddress.getByName("127.0.0.7")));
+      zone.commit();
+    }
+    secondary.setSoTimeout(1000);
+    assertThrows(SocketTimeoutException.class, this::receive, "no NOTIFY while held");
+    assertEquals(0, counter("dns.notify.sent"));
+
+    published.complete(null);
+    secondary.setSoTimeout(5000);
+    Received notify = receive();
+    assertEquals(zone.soa().getSerial(), serialOf(notify.message()));
+    answer(notify, Rcode.NOERROR);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,6 +271,34 @@ class DnsServerTest {
     unsigned.setTimeout(Duration.ofSeconds(5));
     org.junit.jupiter.api.Assertions.assertThrows(
         org.xbill.DNS.ZoneTransferException.class, unsigned::run);
+  }
+
+  /** Held while the leases' names are published again: SERVFAIL, then the whole zone. */
+  @Test
+  void holdsTransfersUntilTheNamesArePublishedAgain() throws Exception {
+    CompletableFuture<Void> published = new CompletableFuture<>();
+    server.holdTransfersUntil(published);
+    ZoneTransferIn held =
+        ZoneTransferIn.newAXFR(
+            Name.fromString("cable.example.net."),
+            server.localAddress(),
+            new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    held.setTimeout(Duration.ofSeconds(5));
+    org.xbill.DNS.ZoneTransferException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.xbill.DNS.ZoneTransferException.class, held::run);
+    assertTrue(refused.getMessage().contains("SERVFAIL"), refused.getMessage());
+    assertEquals(1L, stats.snapshot().get("dns.transfer.held"));
+
+    published.complete(null);
+    ZoneTransferIn xfr =
+        ZoneTransferIn.newAXFR(
+            Name.fromString("cable.example.net."),
+            server.localAddress(),
+            new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    xfr.setTimeout(Duration.ofSeconds(5));
+    xfr.run();
+    assertTrue(xfr.getAXFR().size() > 60);
   }
 
   private byte[] rawUdp(byte[] query) throws Exception {
