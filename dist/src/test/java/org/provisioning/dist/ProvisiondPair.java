@@ -72,14 +72,7 @@ final class ProvisiondPair implements AutoCloseable {
    * partner's address and the failover traffic runs through a {@link #link()}.
    */
   static ProvisiondPair start(Path dir, String subnets, boolean throughLink) throws Exception {
-    ProvisiondPair pair = startUnpaired(dir, subnets, throughLink);
-    try {
-      pair.form();
-      return pair;
-    } catch (Exception | Error e) {
-      pair.close();
-      throw e;
-    }
+    return formed(startUnpaired(dir, subnets, throughLink));
   }
 
   /** {@link #startUnpaired(Path, String, boolean)} talking directly: the console pairs them. */
@@ -94,7 +87,7 @@ final class ProvisiondPair implements AutoCloseable {
    */
   static ProvisiondPair startUnpaired(Path dir, String subnets, boolean throughLink)
       throws Exception {
-    return startUnpaired(dir, subnets, throughLink, Map.of());
+    return startUnpaired(dir, subnets, throughLink, Map.of(), "");
   }
 
   /**
@@ -103,7 +96,19 @@ final class ProvisiondPair implements AutoCloseable {
    */
   static ProvisiondPair start(Path dir, String subnets, Map<String, String> secondaryEnvironment)
       throws Exception {
-    ProvisiondPair pair = startUnpaired(dir, subnets, false, secondaryEnvironment);
+    return formed(startUnpaired(dir, subnets, false, secondaryEnvironment, ""));
+  }
+
+  /**
+   * Starts a pair talking directly, as {@link #start(Path, String)} does, each server's config with
+   * {@code services} (YAML sections: tftp, dns...) added, {@code {address}} in them standing for
+   * that server's own address.
+   */
+  static ProvisiondPair startWith(Path dir, String subnets, String services) throws Exception {
+    return formed(startUnpaired(dir, subnets, false, Map.of(), services));
+  }
+
+  private static ProvisiondPair formed(ProvisiondPair pair) throws Exception {
     try {
       pair.form();
       return pair;
@@ -114,17 +119,22 @@ final class ProvisiondPair implements AutoCloseable {
   }
 
   private static ProvisiondPair startUnpaired(
-      Path dir, String subnets, boolean throughLink, Map<String, String> secondaryEnvironment)
+      Path dir,
+      String subnets,
+      boolean throughLink,
+      Map<String, String> secondaryEnvironment,
+      String services)
       throws Exception {
     int dhcpPort = FreePorts.udp(PRIMARY);
     int failoverPort = FreePorts.failover();
     FailoverLink link = throughLink ? new FailoverLink(PRIMARY, SECONDARY, failoverPort) : null;
     Server secondary =
         Server.configure(
-            dir, "secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets);
+            dir, "secondary", 2, SECONDARY, "secondary", dhcpPort, failoverPort, subnets, services);
     secondary.environment.putAll(secondaryEnvironment);
     Server primary =
-        Server.configure(dir, "primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets);
+        Server.configure(
+            dir, "primary", 1, PRIMARY, "standalone", dhcpPort, failoverPort, subnets, services);
     ProvisiondPair pair = new ProvisiondPair(primary, secondary, dhcpPort, link);
     try {
       secondary.start();
@@ -218,7 +228,8 @@ final class ProvisiondPair implements AutoCloseable {
         String role,
         int dhcpPort,
         int failoverPort,
-        String subnets)
+        String subnets,
+        String services)
         throws IOException {
       Path home = Files.createDirectories(dir.resolve(name));
       int managementPort = FreePorts.tcp();
@@ -242,19 +253,20 @@ final class ProvisiondPair implements AutoCloseable {
                 heartbeatMillis: 50
                 deadAfterMillis: 300
               """
-                  .formatted(
-                      name,
-                      id,
-                      home.resolve("data"),
-                      address,
-                      managementPort,
-                      address,
-                      dhcpPort,
-                      address,
-                      subnets.stripTrailing(),
-                      role,
-                      address,
-                      failoverPort));
+                      .formatted(
+                          name,
+                          id,
+                          home.resolve("data"),
+                          address,
+                          managementPort,
+                          address,
+                          dhcpPort,
+                          address,
+                          subnets.stripTrailing(),
+                          role,
+                          address,
+                          failoverPort)
+                  + services.replace("{address}", address));
       return new Server(name, address, managementPort, config);
     }
 
