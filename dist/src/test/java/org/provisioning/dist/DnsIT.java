@@ -237,10 +237,7 @@ class DnsIT {
         """
             .formatted(dnsPort);
     Path file = Files.writeString(dir.resolve("update.txt"), script);
-    Result signed =
-        HostTools.run(
-            Duration.ofSeconds(30),
-            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    Result signed = signedNsupdate(nsupdate, file);
     assertEquals(0, signed.exit(), signed.err());
     assertEquals("127.0.0.44", answer("printer.cable.example.net.", Type.A));
 
@@ -251,10 +248,7 @@ class DnsIT {
             script.replace(
                 "update add printer.cable.example.net 300 A 127.0.0.44",
                 "update add printer.cable.example.net 300 CNAME www.cable.example.net."));
-    Result ignored =
-        HostTools.run(
-            Duration.ofSeconds(30),
-            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, cname.toString()));
+    Result ignored = signedNsupdate(nsupdate, cname);
     assertEquals(0, ignored.exit(), ignored.err());
     assertEquals(Rcode.NOERROR, ask("printer.cable.example.net.", Type.CNAME).getRcode());
     assertTrue(ask("printer.cable.example.net.", Type.CNAME).getSection(Section.ANSWER).isEmpty());
@@ -292,10 +286,7 @@ class DnsIT {
             send
             """
                 .formatted(dnsPort));
-    Result signed =
-        HostTools.run(
-            Duration.ofSeconds(30),
-            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    Result signed = signedNsupdate(nsupdate, file);
     assertEquals(0, signed.exit(), signed.err());
     long serial =
         ((org.xbill.DNS.SOARecord)
@@ -395,10 +386,7 @@ class DnsIT {
       script.append("update add burst%s.cable.example.net 300 A 127.0.0.46\nsend\n".formatted(i));
     }
     Path file = Files.writeString(dir.resolve("burst.txt"), script);
-    Result signed =
-        HostTools.run(
-            Duration.ofSeconds(60),
-            List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, file.toString()));
+    Result signed = signedNsupdate(nsupdate, file);
     assertEquals(0, signed.exit(), signed.err());
     long beforeRestart = serial();
     long unixTime = System.currentTimeMillis() / 1000;
@@ -420,6 +408,13 @@ class DnsIT {
     return ((org.xbill.DNS.SOARecord)
             ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
         .getSerial();
+  }
+
+  /** Runs nsupdate on the script, signed with the zone's update key. */
+  private static Result signedNsupdate(String nsupdate, Path script) throws Exception {
+    return HostTools.run(
+        Duration.ofSeconds(60),
+        List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, script.toString()));
   }
 
   /** The records dig printed: no comments, no blank lines, no TSIG. */

@@ -217,9 +217,7 @@ class PairTest {
             });
     assertTrue(primary.stats.counter("failover.conflicts").get() >= 1);
     assertTrue(secondary.stats.counter("failover.conflicts").get() >= 1);
-    assertTrue(
-        primary.alerts.active().stream()
-            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+    assertTrue(alerted(primary, "FAILOVER_LEASE_CONFLICT"));
 
     // The losing client is refused when it comes back for the address.
     try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
@@ -281,9 +279,7 @@ class PairTest {
     assertTrue(primary.stats.counter("failover.replication_lagging").get() >= 1);
     await().atMost(5, SECONDS).until(() -> primary.failover.status().lagMillis() >= 100);
     assertTrue(primary.failover.status().lagRecords() >= 1);
-    assertTrue(
-        primary.alerts.active().stream()
-            .anyMatch(a -> a.event().equals("FAILOVER_REPLICATION_LAGGING")));
+    assertTrue(alerted(primary, "FAILOVER_REPLICATION_LAGGING"));
   }
 
   @Test
@@ -389,12 +385,7 @@ class PairTest {
             2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "primary", "127.0.0.1", failoverPort, 3600);
     secondary = new FailoverNode(dir.resolve("other"), otherPrimary, SECRET);
     primary = startPrimary();
-    await()
-        .atMost(10, SECONDS)
-        .until(
-            () ->
-                primary.alerts.active().stream()
-                    .anyMatch(a -> a.event().equals("FAILOVER_ROLE_CLASH")));
+    await().atMost(10, SECONDS).until(() -> alerted(primary, "FAILOVER_ROLE_CLASH"));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     assertFalse(primary.failover.machine().partnerInContact());
   }
@@ -494,17 +485,12 @@ class PairTest {
     String sameId = document(1, "127.0.0.3", secondaryDhcp, "secondary", null, failoverPort, 3600);
     secondary = new FailoverNode(dir.resolve("secondary"), sameId, SECRET);
     primary = startPrimary();
-    await()
-        .atMost(10, SECONDS)
-        .until(
-            () ->
-                secondary.alerts.active().stream()
-                    .anyMatch(a -> a.event().equals("FAILOVER_ID_CLASH")));
+    await().atMost(10, SECONDS).until(() -> alerted(secondary, "FAILOVER_ID_CLASH"));
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     assertEquals(FailoverState.STARTUP, secondary.state(), "it never pairs, never serves");
     for (FailoverNode node : List.of(primary, secondary)) {
       assertTrue(
-          node.alerts.active().stream().noneMatch(a -> a.event().equals("FAILOVER_AUTH_FAILED")),
+          !alerted(node, "FAILOVER_AUTH_FAILED"),
           "the key is right: no authentication failure alerted");
     }
 
@@ -578,8 +564,7 @@ class PairTest {
     long skew = primary.failover.status().clockSkewMillis();
     assertTrue(skew > 89_000 && skew < 91_000, "the secondary's clock is 90 s ahead: " + skew);
     assertTrue(secondary.failover.status().clockSkewMillis() < -89_000);
-    assertTrue(
-        primary.alerts.active().stream().anyMatch(a -> a.event().equals("FAILOVER_CLOCK_SKEW")));
+    assertTrue(alerted(primary, "FAILOVER_CLOCK_SKEW"));
     bindAndCheckReplicated(200); // and the pair keeps working
     assertEquals(FailoverState.NORMAL, primary.state());
   }
@@ -697,9 +682,7 @@ class PairTest {
                 assertEquals(1, node.failover.status().conflicts());
               }
             });
-    assertTrue(
-        secondary.alerts.active().stream()
-            .anyMatch(a -> a.event().equals("FAILOVER_LEASE_CONFLICT")));
+    assertTrue(alerted(secondary, "FAILOVER_LEASE_CONFLICT"));
     await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
     assertNoTakeover();
 
@@ -735,9 +718,7 @@ class PairTest {
     bindAndCheckReplicated(2); // the stream is not stuck behind the refused record
     await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
     assertEquals(1, counter(secondary, "failover.records.refused"));
-    assertTrue(
-        secondary.alerts.active().stream()
-            .anyMatch(a -> a.event().equals("FAILOVER_RECORD_REFUSED")));
+    assertTrue(alerted(secondary, "FAILOVER_RECORD_REFUSED"));
     assertNoTakeover();
   }
 
@@ -929,6 +910,11 @@ class PairTest {
           "dhcp",
           "Full.",
           "Add addresses.");
+
+  /** Whether an alert of this event is active on the node. */
+  private static boolean alerted(FailoverNode node, String event) {
+    return node.alerts.active().stream().anyMatch(a -> a.event().equals(event));
+  }
 
   private static void raisePoolFull(FailoverNode node) {
     node.alerts.raise(POOL_FULL, "dhcp.subnets[0].pools[0]", "100 % used");

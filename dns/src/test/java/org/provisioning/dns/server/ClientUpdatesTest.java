@@ -66,6 +66,12 @@ class ClientUpdatesTest {
     }
   }
 
+  private ClientRRsets attached(Journal journal, int origin) {
+    ClientRRsets kept = new ClientRRsets(clock);
+    kept.attach(journal::publish, origin);
+    return kept;
+  }
+
   private DnsServer server(ClientRRsets kept) throws Exception {
     DnsConfig config = new ConfigCodec().parse(CONFIG).dns();
     return new DnsServer(
@@ -94,8 +100,7 @@ class ClientUpdatesTest {
   @Test
   void aClientsChangeIsJournaledAndLaidOverTheZoneAtTheNextStart() throws Exception {
     Journal journal = new Journal();
-    ClientRRsets kept = new ClientRRsets(clock);
-    kept.attach(journal::publish, 1);
+    ClientRRsets kept = attached(journal, 1);
     DnsServer first = server(kept);
     assertEquals(Rcode.NOERROR, send(first, addPrinterDropWww()));
     assertEquals(2, journal.records.size(), "one record per RRset changed");
@@ -117,8 +122,7 @@ class ClientUpdatesTest {
   @Test
   void namesDdnsGivesLeasesAreNotKeptHere() throws Exception {
     Journal journal = new Journal();
-    ClientRRsets kept = new ClientRRsets(clock);
-    kept.attach(journal::publish, 1);
+    ClientRRsets kept = attached(journal, 1);
     DnsServer server = server(kept);
     DnsZone zone = server.servedZones().exactly(ZONE).orElseThrow();
     assertEquals(Rcode.NOERROR, server.engine().updates().apply(zone, addPrinterDropWww()));
@@ -129,21 +133,18 @@ class ClientUpdatesTest {
   void anUpdateTheJournalCannotKeepIsNotAnsweredNoError() throws Exception {
     Journal journal = new Journal();
     journal.failing = true;
-    ClientRRsets kept = new ClientRRsets(clock);
-    kept.attach(journal::publish, 1);
+    ClientRRsets kept = attached(journal, 1);
     assertEquals(Rcode.SERVFAIL, send(server(kept), addPrinterDropWww()));
   }
 
   @Test
   void thePartnersChangesReachTheZoneByStreamAndBySnapshotSync() throws Exception {
     Journal primaryJournal = new Journal();
-    ClientRRsets onPrimary = new ClientRRsets(clock);
-    onPrimary.attach(primaryJournal::publish, 1);
+    ClientRRsets onPrimary = attached(primaryJournal, 1);
     assertEquals(Rcode.NOERROR, send(server(onPrimary), addPrinterDropWww()));
 
     // The stream: each record, once journaled on the secondary, is laid over its zone.
-    ClientRRsets onSecondary = new ClientRRsets(clock);
-    onSecondary.attach(new Journal()::publish, 2);
+    ClientRRsets onSecondary = attached(new Journal(), 2);
     DnsServer secondary = server(onSecondary);
     primaryJournal.records.forEach(onSecondary::onDurable);
     assertEquals("127.0.0.44", find(secondary, "printer", Type.A).first().rdataToString());
@@ -160,8 +161,7 @@ class ClientUpdatesTest {
     // A later change on the secondary wins over the older one on both sides.
     clock.advance(1_000);
     Journal secondaryJournal = new Journal();
-    ClientRRsets writer = new ClientRRsets(clock);
-    writer.attach(secondaryJournal::publish, 2);
+    ClientRRsets writer = attached(secondaryJournal, 2);
     primaryJournal.records.forEach(writer::apply);
     DnsServer secondaryAfter = server(writer);
     Update moved = new Update(ZONE);
