@@ -254,6 +254,7 @@ class SetupWizardIT {
       JsonNode modems = dhcp.path("classes").path(0).path("options");
       assertEquals(both, texts(modems.path("tftpServers")), modems.toString());
       assertEquals(both, texts(modems.path("timeServers")), modems.toString());
+      assertEquals("self", modems.path("nextServer").asText(), "siaddr: whichever answers");
       JsonNode zone = running.path("dns").path("zones").path(0);
       assertEquals(2, zone.path("nameServers").size(), zone.toString());
       assertTrue(texts(zone.path("records")).contains("ns2 A 127.0.0.3"), zone.toString());

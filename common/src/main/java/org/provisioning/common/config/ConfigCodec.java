@@ -62,6 +62,7 @@ public final class ConfigCodec {
     scalar(addresses, Ipv4Address.class, Ipv4Address::parse);
     scalar(addresses, Ipv4Range.class, Ipv4Range::parse);
     scalar(addresses, Ipv4Subnet.class, Ipv4Subnet::parse);
+    scalar(addresses, BootServer.class, BootServer::parse);
     this.yaml =
         YAMLMapper.builder(
                 YAMLFactory.builder()
@@ -346,7 +347,8 @@ public final class ConfigCodec {
                     .toList();
       } else if (targetType == Ipv4Address.class
           || targetType == Ipv4Range.class
-          || targetType == Ipv4Subnet.class) {
+          || targetType == Ipv4Subnet.class
+          || targetType == BootServer.class) {
         message = failureMsg;
       } else {
         message = "'" + value + "' is not " + describe(targetType);
@@ -442,6 +444,9 @@ public final class ConfigCodec {
     }
     if (type == Ipv4Subnet.class) {
       return "a subnet like 127.16.0.0/16";
+    }
+    if (type == BootServer.class) {
+      return "an IPv4 address or self";
     }
     if (type.isRecord()) {
       return "a mapping of keys";

@@ -10,7 +10,8 @@ import org.provisioning.common.net.Ipv4Address;
  *
  * @param bootFile option 67 and the {@code file} field; {@code {mac}} becomes the client's MAC as
  *     12 lowercase hex digits (a modem's config file name)
- * @param nextServer {@code siaddr}: the TFTP server a modem fetches its file from
+ * @param nextServer {@code siaddr}: the TFTP server a modem fetches its file from, or {@code self}
+ *     (the server that answers: in a failover pair, each server names itself)
  * @param tftpServer option 66, the TFTP server's name or address as text
  * @param tftpServers option 125, CableLabs (enterprise 4491) sub-option 2: the TFTP servers DOCSIS
  *     3.0 modems ask for
@@ -26,7 +27,7 @@ public record DhcpOptionsConfig(
     String domainName,
     Integer timeOffset,
     String bootFile,
-    Ipv4Address nextServer,
+    BootServer nextServer,
     String tftpServer,
     List<Ipv4Address> tftpServers,
     Map<Integer, String> raw) {

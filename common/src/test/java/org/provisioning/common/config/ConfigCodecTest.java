@@ -88,6 +88,30 @@ class ConfigCodecTest {
   }
 
   @Test
+  void nextServerIsAnAddressOrSelfAndRoundTrips() throws ConfigException {
+    ProvisioningConfig config =
+        codec.parse(
+            """
+            dhcp:
+              options: {nextServer: self}
+              classes:
+                - {name: modems, match: {vendorClassPrefix: docsis}, options: {nextServer: 127.0.0.69}}
+            """);
+    assertEquals(BootServer.SELF, config.dhcp().options().nextServer());
+    assertEquals(
+        Ipv4Address.parse("127.0.0.1"),
+        config.dhcp().options().nextServer().resolve(Ipv4Address.parse("127.0.0.1")));
+    BootServer fixed = config.dhcp().classes().get(0).options().nextServer();
+    assertEquals(Ipv4Address.parse("127.0.0.69"), fixed.resolve(Ipv4Address.parse("127.0.0.1")));
+    assertEquals(config, codec.parse(codec.toYaml(config)));
+
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class, () -> codec.parse("dhcp: {options: {nextServer: myself}}"));
+    assertEquals("dhcp.options.nextServer", bad.errors().get(0).path(), bad.getMessage());
+  }
+
+  @Test
   void reportsBadAddressesAndWrongShapesWithoutStopping() {
     ConfigException e =
         assertThrows(

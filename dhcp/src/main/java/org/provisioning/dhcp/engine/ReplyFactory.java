@@ -178,7 +178,9 @@ final class ReplyFactory {
         new DhcpOptions[DhcpMessageType.values().length],
         bootFile,
         bootFile != null && bootFile.contains("{mac}"),
-        values.nextServer() == null ? Ipv4Address.ANY : values.nextServer());
+        values.nextServer() == null
+            ? Ipv4Address.ANY
+            : values.nextServer().resolve(plan.serverIdentifier));
   }
 
   private static void addresses(

@@ -24,6 +24,27 @@ class DocsisModemTest {
     return vendorClass == null ? client : client.vendorClass(vendorClass);
   }
 
+  /**
+   * {@code nextServer: self} names the server that answers: with a pair's replicated config, the
+   * secondary sends the modems it serves to its own TFTP, not to the primary's.
+   */
+  @Test
+  void nextServerSelfIsTheAnsweringServersIdentifier() {
+    EngineHarness selfServed =
+        new EngineHarness(
+            EngineHarness.CONFIG.replace(
+                "options: {bootFile: walled-garden.cfg, nextServer: 127.0.0.69}",
+                "options: {bootFile: walled-garden.cfg, nextServer: self}"));
+    DhcpMessage ack =
+        selfServed
+            .client("00:10:95:00:00:77")
+            .behind(EngineHarness.CMTS)
+            .vendorClass("docsis3.0:")
+            .dora();
+    assertEquals("walled-garden.cfg", ack.bootFileName());
+    assertEquals(Ipv4Address.parse("127.20.0.1"), ack.nextServerAddress());
+  }
+
   @Test
   void knownModemGetsItsConfigFileTftpServersAndLongLease() {
     DhcpMessage ack = device("00:10:95:00:00:01", "docsis3.0:", "00:10:95:00:00:01").dora();

@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.provisioning.common.config.BootServer;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.ConfigException;
@@ -496,7 +497,7 @@ final class Setup implements Callable<Integer> {
     for (JsonNode clientClass : dhcp.path("classes")) {
       if (clientClass.path("options") instanceof ObjectNode classOptions) {
         if (classOptions.hasNonNull("nextServer")) {
-          classOptions.put("nextServer", own.toString());
+          classOptions.put("nextServer", BootServer.SELF_TEXT); // whichever server answers
         }
         for (String list : List.of("tftpServers", "timeServers")) {
           if (classOptions.hasNonNull(list)) {
