@@ -408,6 +408,11 @@ public final class ProvisiondProcess {
     if (Files.isRegularFile(secret)) {
       writer.add("data/failover.secret", secret);
     }
+    // Zones restored elsewhere must start above the serials their secondaries hold.
+    Path serials = dataDir.resolve(DNS_SERIALS_FILE);
+    if (Files.isRegularFile(serials)) {
+      writer.add("data/" + DNS_SERIALS_FILE, serials);
+    }
     writer.finish();
     log.info("BACKUP_TAKEN config={} journal_files={}", running.number(), files);
   }

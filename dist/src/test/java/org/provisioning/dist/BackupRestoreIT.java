@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,12 +31,21 @@ import org.provisioning.common.testing.FreePorts;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
+import org.provisioning.dns.zone.DnsZone;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * {@code provisionctl backup} while a relay keeps binding clients through the packaged provisiond,
  * then {@code provisionctl restore} into a fresh data folder: the server started on it holds every
  * lease acknowledged before the backup began, by address and MAC. A backup with one byte changed is
- * refused and changes nothing.
+ * refused and changes nothing. A DNS zone's nsupdate records and serial reservation go with it.
  */
 class BackupRestoreIT {
   @TempDir Path dir;
@@ -169,6 +179,102 @@ class BackupRestoreIT {
   }
 
   /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
+  /**
+   * A zone's state goes with the backup to a new host: nsupdate's records (journaled) and its
+   * serial reservation. 300 updates of one name take the serial 300 past the clock while leaving
+   * one RRset to lay over the zone at start, so only the reservation keeps the restored zone's
+   * serial above the one a secondary took before the backup.
+   */
+  @Test
+  void restoreOnAFreshDataFolderKeepsDnsUpdatesAndTheSerialAboveTheBackups() throws Exception {
+    int dnsPort = FreePorts.tcp();
+    String secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+    // %s, not %d: the numbers must not follow the locale's digits.
+    String document =
+        """
+        server: {name: backed-up, dataDir: %s}
+        management: {port: %s}
+        dns:
+          enabled: true
+          listen: 127.0.0.1
+          port: %s
+          keys: [{name: ddns-key, algorithm: hmac-sha256, secret: %s}]
+          zones:
+            - name: cable.example.net
+              nameServers: [ns1.cable.example.net]
+              records: ["ns1 A 127.0.0.1"]
+              updateKeys: [ddns-key]
+        """;
+    int managementPort = FreePorts.tcp();
+    Path original =
+        Files.writeString(
+            dir.resolve("original.yaml"),
+            document.formatted(dir.resolve("data"), managementPort, dnsPort, secret));
+    server = start(original, dir.resolve("data"), managementPort);
+    StringBuilder script = new StringBuilder("server 127.0.0.1 " + dnsPort + "\n");
+    script.append("zone cable.example.net\n");
+    for (int i = 1; i <= 300; i++) {
+      script.append("update delete printer.cable.example.net A\n");
+      script.append("update add printer.cable.example.net 300 A 127.0.1.").append(i % 250 + 1);
+      script.append("\nsend\n");
+    }
+    Path file = Files.writeString(dir.resolve("updates.txt"), script);
+    Result updated =
+        HostTools.run(
+            Duration.ofSeconds(60),
+            List.of(
+                HostTools.require("nsupdate", "bind9-dnsutils"),
+                "-y",
+                "hmac-sha256:ddns-key:" + secret,
+                file.toString()));
+    assertEquals(0, updated.exit(), updated.out() + updated.err());
+    long backedUpSerial = soaSerial(dnsPort);
+    assertTrue(backedUpSerial > System.currentTimeMillis() / 1000 + 200, "ahead of the clock");
+    Path backup = dir.resolve("dns.backup");
+    Result taken =
+        Distribution.run(
+            "provisionctl", "--config", original.toString(), "backup", backup.toString());
+    assertEquals(0, taken.exit(), taken.out() + taken.err());
+    server.destroy();
+    assertTrue(server.waitFor(30, SECONDS));
+
+    Path fresh =
+        Files.writeString(
+            dir.resolve("fresh.yaml"),
+            document.formatted(dir.resolve("fresh-data"), managementPort, dnsPort, secret));
+    Result restored =
+        Distribution.run(
+            "provisionctl",
+            "--config",
+            fresh.toString(),
+            "restore",
+            "--keep-config",
+            backup.toString());
+    assertEquals(0, restored.exit(), restored.out() + restored.err());
+    server = start(fresh, dir.resolve("fresh-data"), managementPort);
+    assertEquals("127.0.1.51", aRecord(dnsPort, "printer.cable.example.net."));
+    long restoredSerial = soaSerial(dnsPort);
+    assertTrue(
+        DnsZone.serialGreater(restoredSerial, backedUpSerial),
+        restoredSerial + " after restoring from " + backedUpSerial);
+  }
+
+  private static Message ask(int port, String name, int type) throws Exception {
+    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+    resolver.setTimeout(Duration.ofSeconds(2));
+    return resolver.send(
+        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+  }
+
+  private static long soaSerial(int port) throws Exception {
+    return ((SOARecord) ask(port, "cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
+        .getSerial();
+  }
+
+  private static String aRecord(int port, String name) throws Exception {
+    return ask(port, name, Type.A).getSection(Section.ANSWER).get(0).rdataToString();
+  }
+
   private Process start(Path config, Path data, int managementPort) throws Exception {
     Path log = dir.resolve(config.getFileName() + ".log");
     return Distribution.startServer(config, log, () -> answers(data, managementPort));

@@ -115,6 +115,15 @@ final class Restore implements Callable<Integer> {
           Files.copy(secret, current, StandardCopyOption.COPY_ATTRIBUTES);
           ownLike(data, current);
         }
+        // DNS serial reservations only ever grow: a host that has its own keeps them (they are
+        // at least the backup's); a new host takes the backup's, so that its zones start above
+        // the serials the secondaries hold.
+        Path serials = staging.resolve("data/dns.serials");
+        Path currentSerials = data.resolve("dns.serials");
+        if (Files.isRegularFile(serials) && !Files.exists(currentSerials)) {
+          Files.copy(serials, currentSerials, StandardCopyOption.COPY_ATTRIBUTES);
+          ownLike(data, currentSerials);
+        }
       }
       if (restoreConfig) {
         Path aside = configTarget.resolveSibling(configTarget.getFileName() + ".before-restore");
