@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,13 +31,6 @@ import org.provisioning.console.api.ApiToken;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
 import org.provisioning.dns.zone.DnsZone;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -110,9 +102,7 @@ class BackupRestoreIT {
     assertTrue(
         beforeBackup.size() >= 300, "clients bound before the backup: " + beforeBackup.size());
     Path backup = dir.resolve("under-load.backup");
-    Result taken =
-        Distribution.run(
-            "provisionctl", "--config", original.toString(), "backup", backup.toString());
+    Result taken = backup(original, backup);
     int duringBackup = acked.size() - beforeBackup.size();
     loading.set(false);
     load.join(30_000);
@@ -130,26 +120,12 @@ class BackupRestoreIT {
     byte[] bytes = Files.readAllBytes(backup);
     bytes[bytes.length / 2] ^= 0x10;
     Files.write(damaged, bytes);
-    Result refused =
-        Distribution.run(
-            "provisionctl",
-            "--config",
-            fresh.toString(),
-            "restore",
-            "--keep-config",
-            damaged.toString());
+    Result refused = restoreData(fresh, damaged);
     assertEquals(2, refused.exit(), refused.out() + refused.err());
     assertTrue(refused.err().contains("damaged"), refused.err());
     assertFalse(Files.exists(dir.resolve("fresh-data")), "a refused restore changes nothing");
 
-    Result restored =
-        Distribution.run(
-            "provisionctl",
-            "--config",
-            fresh.toString(),
-            "restore",
-            "--keep-config",
-            backup.toString());
+    Result restored = restoreData(fresh, backup);
     assertEquals(0, restored.exit(), restored.out() + restored.err());
     server = start(fresh, dir.resolve("fresh-data"), managementPort);
     Result leases =
@@ -188,7 +164,7 @@ class BackupRestoreIT {
   @Test
   void restoreOnAFreshDataFolderKeepsDnsUpdatesAndTheSerialAboveTheBackups() throws Exception {
     int dnsPort = FreePorts.tcp();
-    String secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+    DnsProbe dns = new DnsProbe("127.0.0.1", dnsPort);
     // %s, not %d: the numbers must not follow the locale's digits.
     String document =
         """
@@ -209,7 +185,7 @@ class BackupRestoreIT {
     Path original =
         Files.writeString(
             dir.resolve("original.yaml"),
-            document.formatted(dir.resolve("data"), managementPort, dnsPort, secret));
+            document.formatted(dir.resolve("data"), managementPort, dnsPort, DnsProbe.SECRET));
     server = start(original, dir.resolve("data"), managementPort);
     StringBuilder script = new StringBuilder("server 127.0.0.1 " + dnsPort + "\n");
     script.append("zone cable.example.net\n");
@@ -218,22 +194,12 @@ class BackupRestoreIT {
       script.append("update add printer.cable.example.net 300 A 127.0.1.").append(i % 250 + 1);
       script.append("\nsend\n");
     }
-    Path file = Files.writeString(dir.resolve("updates.txt"), script);
-    Result updated =
-        HostTools.run(
-            Duration.ofSeconds(60),
-            List.of(
-                HostTools.require("nsupdate", "bind9-dnsutils"),
-                "-y",
-                "hmac-sha256:ddns-key:" + secret,
-                file.toString()));
+    Result updated = DnsProbe.nsupdate(Files.writeString(dir.resolve("updates.txt"), script));
     assertEquals(0, updated.exit(), updated.out() + updated.err());
-    long backedUpSerial = soaSerial(dnsPort);
+    long backedUpSerial = dns.serial("cable.example.net.");
     assertTrue(backedUpSerial > System.currentTimeMillis() / 1000 + 200, "ahead of the clock");
     Path backup = dir.resolve("dns.backup");
-    Result taken =
-        Distribution.run(
-            "provisionctl", "--config", original.toString(), "backup", backup.toString());
+    Result taken = backup(original, backup);
     assertEquals(0, taken.exit(), taken.out() + taken.err());
     server.destroy();
     assertTrue(server.waitFor(30, SECONDS));
@@ -241,38 +207,28 @@ class BackupRestoreIT {
     Path fresh =
         Files.writeString(
             dir.resolve("fresh.yaml"),
-            document.formatted(dir.resolve("fresh-data"), managementPort, dnsPort, secret));
-    Result restored =
-        Distribution.run(
-            "provisionctl",
-            "--config",
-            fresh.toString(),
-            "restore",
-            "--keep-config",
-            backup.toString());
+            document.formatted(
+                dir.resolve("fresh-data"), managementPort, dnsPort, DnsProbe.SECRET));
+    Result restored = restoreData(fresh, backup);
     assertEquals(0, restored.exit(), restored.out() + restored.err());
     server = start(fresh, dir.resolve("fresh-data"), managementPort);
-    assertEquals("127.0.1.51", aRecord(dnsPort, "printer.cable.example.net."));
-    long restoredSerial = soaSerial(dnsPort);
+    assertEquals("127.0.1.51", dns.answer("printer.cable.example.net.", Type.A));
+    long restoredSerial = dns.serial("cable.example.net.");
     assertTrue(
         DnsZone.serialGreater(restoredSerial, backedUpSerial),
         restoredSerial + " after restoring from " + backedUpSerial);
   }
 
-  private static Message ask(int port, String name, int type) throws Exception {
-    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
-    resolver.setTimeout(Duration.ofSeconds(2));
-    return resolver.send(
-        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+  /** {@code provisionctl backup FILE} against the server of {@code config}. */
+  private static Result backup(Path config, Path file) throws Exception {
+    return Distribution.run(
+        "provisionctl", "--config", config.toString(), "backup", file.toString());
   }
 
-  private static long soaSerial(int port) throws Exception {
-    return ((SOARecord) ask(port, "cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
-        .getSerial();
-  }
-
-  private static String aRecord(int port, String name) throws Exception {
-    return ask(port, name, Type.A).getSection(Section.ANSWER).get(0).rdataToString();
+  /** {@code provisionctl restore --keep-config FILE} into the data folder of {@code config}. */
+  private static Result restoreData(Path config, Path file) throws Exception {
+    return Distribution.run(
+        "provisionctl", "--config", config.toString(), "restore", "--keep-config", file.toString());
   }
 
   private Process start(Path config, Path data, int managementPort) throws Exception {

@@ -24,14 +24,11 @@ import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 import org.provisioning.dist.Distribution.Result;
 import org.provisioning.dns.zone.DnsZone;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -41,7 +38,7 @@ import org.xbill.DNS.Type;
  * without a key and send NOTIFY; a socket standing in for a secondary receives NOTIFY.
  */
 class DnsIT {
-  private static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0";
+  private static final String SECRET = DnsProbe.SECRET;
 
   @TempDir Path dir;
   private Process server;
@@ -121,15 +118,11 @@ class DnsIT {
   }
 
   private Message ask(String name, int type) throws Exception {
-    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", dnsPort));
-    resolver.setTimeout(Duration.ofSeconds(2));
-    return resolver.send(
-        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+    return new DnsProbe("127.0.0.1", dnsPort).ask(name, type);
   }
 
   private String answer(String name, int type) throws Exception {
-    List<Record> answers = ask(name, type).getSection(Section.ANSWER);
-    return answers.isEmpty() ? null : answers.get(0).rdataToString();
+    return new DnsProbe("127.0.0.1", dnsPort).answer(name, type);
   }
 
   /**
@@ -237,7 +230,7 @@ class DnsIT {
         """
             .formatted(dnsPort);
     Path file = Files.writeString(dir.resolve("update.txt"), script);
-    Result signed = signedNsupdate(nsupdate, file);
+    Result signed = DnsProbe.nsupdate(file);
     assertEquals(0, signed.exit(), signed.err());
     assertEquals("127.0.0.44", answer("printer.cable.example.net.", Type.A));
 
@@ -248,7 +241,7 @@ class DnsIT {
             script.replace(
                 "update add printer.cable.example.net 300 A 127.0.0.44",
                 "update add printer.cable.example.net 300 CNAME www.cable.example.net."));
-    Result ignored = signedNsupdate(nsupdate, cname);
+    Result ignored = DnsProbe.nsupdate(cname);
     assertEquals(0, ignored.exit(), ignored.err());
     assertEquals(Rcode.NOERROR, ask("printer.cable.example.net.", Type.CNAME).getRcode());
     assertTrue(ask("printer.cable.example.net.", Type.CNAME).getSection(Section.ANSWER).isEmpty());
@@ -274,7 +267,6 @@ class DnsIT {
 
   @Test
   void notifiesItsSecondaryOfAnUpdateAndAnswersDigsNotify() throws Exception {
-    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
     String dig = HostTools.require("dig", "bind9-dnsutils");
     Path file =
         Files.writeString(
@@ -286,12 +278,9 @@ class DnsIT {
             send
             """
                 .formatted(dnsPort));
-    Result signed = signedNsupdate(nsupdate, file);
+    Result signed = DnsProbe.nsupdate(file);
     assertEquals(0, signed.exit(), signed.err());
-    long serial =
-        ((org.xbill.DNS.SOARecord)
-                ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
-            .getSerial();
+    long serial = serial();
     // The NOTIFY sent at start (and its retransmissions) may come first; answer each as a
     // secondary would, until one carries the serial the update made.
     long notified = -1;
@@ -378,7 +367,6 @@ class DnsIT {
    */
   @Test
   void updatesAndTheirSerialOutliveKillDashNine() throws Exception {
-    String nsupdate = HostTools.require("nsupdate", "bind9-dnsutils");
     StringBuilder script =
         new StringBuilder("server 127.0.0.1 %s\nzone cable.example.net\n".formatted(dnsPort));
     script.append("update delete www.cable.example.net A\nsend\n");
@@ -386,7 +374,7 @@ class DnsIT {
       script.append("update add burst%s.cable.example.net 300 A 127.0.0.46\nsend\n".formatted(i));
     }
     Path file = Files.writeString(dir.resolve("burst.txt"), script);
-    Result signed = signedNsupdate(nsupdate, file);
+    Result signed = DnsProbe.nsupdate(file);
     assertEquals(0, signed.exit(), signed.err());
     long beforeRestart = serial();
     long unixTime = System.currentTimeMillis() / 1000;
@@ -405,16 +393,7 @@ class DnsIT {
   }
 
   private long serial() throws Exception {
-    return ((org.xbill.DNS.SOARecord)
-            ask("cable.example.net.", Type.SOA).getSection(Section.ANSWER).get(0))
-        .getSerial();
-  }
-
-  /** Runs nsupdate on the script, signed with the zone's update key. */
-  private static Result signedNsupdate(String nsupdate, Path script) throws Exception {
-    return HostTools.run(
-        Duration.ofSeconds(60),
-        List.of(nsupdate, "-y", "hmac-sha256:ddns-key:" + SECRET, script.toString()));
+    return new DnsProbe("127.0.0.1", dnsPort).serial("cable.example.net.");
   }
 
   /** The records dig printed: no comments, no blank lines, no TSIG. */
