@@ -29,6 +29,7 @@ import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.console.api.ApiToken;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.StatisticsHistoryRoutes;
@@ -94,7 +95,7 @@ public final class DashboardBuild {
     }
     DhcpEngine engine =
         new DhcpEngine(
-            version.config().dhcp(), 1, leases, clock, new DhcpStatistics(stats), alerts);
+            version.config().dhcp(), 1, leases, clock, Ticker.system(), new DhcpStatistics(stats), alerts);
     System.out.printf(
         "%,d pools, %,d leases in the store (%,d statistics), built in %.1f s%n",
         pools, leases.size(), stats.snapshot().size(), (System.nanoTime() - filling) / 1e9);

@@ -49,6 +49,7 @@ import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.ProcessStatistics;
 import org.provisioning.common.stats.StatisticsHistory;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.console.alert.ConfiguredChannel;
 import org.provisioning.console.alert.EmailSender;
 import org.provisioning.console.alert.SyslogSender;
@@ -480,6 +481,7 @@ public final class ProvisiondProcess {
             running.server().id(),
             leases,
             clock,
+            Ticker.system(),
             new DhcpStatistics(stats),
             alerts);
     engine.setBootFileIssuer(bootFiles);

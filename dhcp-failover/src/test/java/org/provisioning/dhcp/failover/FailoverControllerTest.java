@@ -25,6 +25,7 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.engine.ServingMode;
@@ -80,7 +81,9 @@ class FailoverControllerTest {
             dir.resolve("journal"), 1, clock, stats, List.of(config, new LeaseJournal(leases)));
     config.attach(bus);
     ProvisioningConfig running = config.seedFromFile(document).config();
-    engine = new DhcpEngine(running.dhcp(), 1, leases, clock, new DhcpStatistics(stats), alerts);
+    engine =
+        new DhcpEngine(
+            running.dhcp(), 1, leases, clock, Ticker.system(), new DhcpStatistics(stats), alerts);
     DhcpServer dhcp = new DhcpServer(running.dhcp(), engine, bus, stats); // not started
     controller =
         new FailoverController(dir, bus, config, dhcp, engine, leases, alerts, stats, clock);

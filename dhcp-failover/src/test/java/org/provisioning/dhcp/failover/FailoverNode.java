@@ -15,6 +15,7 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpStatistics;
 import org.provisioning.dhcp.lease.MemoryLeaseStore;
@@ -85,6 +86,7 @@ final class FailoverNode implements AutoCloseable {
             running.server().id(),
             leases,
             clock,
+            Ticker.system(),
             new DhcpStatistics(stats),
             alerts);
     dhcp = new DhcpServer(running.dhcp(), engine, bus, stats);

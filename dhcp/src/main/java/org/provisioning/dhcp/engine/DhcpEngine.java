@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.DeviceRole;
@@ -18,6 +19,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticDefinition;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.alloc.AddressAllocator;
 import org.provisioning.dhcp.engine.ServingPlan.PoolPlan;
 import org.provisioning.dhcp.engine.ServingPlan.Reservation;
@@ -48,6 +50,7 @@ public final class DhcpEngine {
   private final int serverId;
   private final LeaseStore store;
   private final Clock clock;
+  private final Ticker ticker;
   private final DhcpStatistics stats;
   private final AlertCenter alerts;
   private final HighWaterMarks highWater;
@@ -72,11 +75,13 @@ public final class DhcpEngine {
       int serverId,
       LeaseStore store,
       Clock clock,
+      Ticker ticker,
       DhcpStatistics stats,
       AlertCenter alerts) {
     this.serverId = serverId;
     this.store = store;
     this.clock = clock;
+    this.ticker = ticker;
     this.stats = stats;
     this.alerts = alerts;
     this.highWater = new HighWaterMarks(alerts);
@@ -363,7 +368,7 @@ public final class DhcpEngine {
       }
     }
     Offer offer = offersByAddress.get(address.value());
-    if (offer != null && !offer.client.equals(key) && offer.expiresAt > now) {
+    if (offer != null && !offer.client.equals(key) && offer.heldUntil > tickMillis()) {
       return false;
     }
     return reservedForIt || !plan.isReserved(address.value());
@@ -375,10 +380,11 @@ public final class DhcpEngine {
       offersByAddress.remove(previous.address.value());
       releaseIfUnheld(previous.address, now);
     }
-    Offer offer = new Offer(key, choice.address, now + plan.config.offerHoldSeconds() * 1000);
+    Offer offer =
+        new Offer(key, choice.address, tickMillis() + plan.config.offerHoldSeconds() * 1000L);
     offersByClient.put(key, offer);
     offersByAddress.put(choice.address.value(), offer);
-    offerExpiries.add(offer.expiresAt, choice.address.value());
+    offerExpiries.add(offer.heldUntil, choice.address.value());
     if (choice.pool != null && choice.pool.pool().markUsed(choice.address)) {
       highWater.check(choice.pool);
     }
@@ -387,14 +393,15 @@ public final class DhcpEngine {
   /**
    * Withdraws the offers whose hold has run out. An address's entry finds its offer only while that
    * offer still stands: taken up or withdrawn, it is gone from the maps; made again, it runs out
-   * later than this entry.
+   * later than this entry. {@code now} is the wall clock's, for the leases of freed addresses.
    */
   private void expireOffers(long now) {
-    while (!offerExpiries.isEmpty() && offerExpiries.firstTime() <= now) {
-      long expiresAt = offerExpiries.firstTime();
+    long tick = tickMillis();
+    while (!offerExpiries.isEmpty() && offerExpiries.firstTime() <= tick) {
+      long heldUntil = offerExpiries.firstTime();
       Offer offer = offersByAddress.get(offerExpiries.firstAddress());
       offerExpiries.removeFirst();
-      if (offer != null && offer.expiresAt <= expiresAt) {
+      if (offer != null && offer.heldUntil <= heldUntil) {
         offersByAddress.remove(offer.address.value());
         offersByClient.remove(offer.client);
         releaseIfUnheld(offer.address, now);
@@ -879,5 +886,17 @@ public final class DhcpEngine {
 
   private record Choice(Ipv4Address address, SubnetPlan subnet, PoolPlan pool) {}
 
-  private record Offer(ClientKey client, Ipv4Address address, long expiresAt) {}
+  /**
+   * The monotonic clock in milliseconds. Offer holds are timed on it, not on the wall clock: a
+   * clock stepped back an hour would otherwise keep an unanswered offer's address from every other
+   * client for that hour, and one stepped forward would withdraw offers clients are answering.
+   */
+  private long tickMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(ticker.nanos());
+  }
+
+  /**
+   * An address offered to a client and held for it until {@code heldUntil} ({@link #tickMillis}).
+   */
+  private record Offer(ClientKey client, Ipv4Address address, long heldUntil) {}
 }

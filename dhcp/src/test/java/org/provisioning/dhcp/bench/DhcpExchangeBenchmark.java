@@ -15,6 +15,7 @@ import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.codec.DhcpDecoder;
 import org.provisioning.dhcp.codec.DhcpEncoder;
 import org.provisioning.dhcp.engine.DhcpEngine;
@@ -74,6 +75,7 @@ public class DhcpExchangeBenchmark {
             1,
             new MemoryLeaseStore(),
             clock,
+            Ticker.system(),
             new DhcpStatistics(new StatisticsRegistry()),
             new AlertCenter(clock, 10));
     discovers = new byte[CLIENTS][];

@@ -79,6 +79,18 @@ class DoraTest {
   }
 
   @Test
+  void anOffersHoldIsTimedByElapsedTimeNotByTheWallClock() {
+    DhcpMessage offer = server.reply(server.client("02:00:00:00:00:01").discover());
+    server.clock.step(Duration.ofHours(1)); // NTP steps the clock forward: no time passed
+    DhcpMessage held = server.reply(server.client("02:00:00:00:00:02").discover());
+    assertNotEquals(offer.yourAddress(), held.yourAddress(), "a step forward ends no hold");
+    server.clock.step(Duration.ofHours(-2)); // and back, past where it was
+    server.clock.advance(Duration.ofSeconds(31));
+    DhcpMessage freed = server.reply(server.client("02:00:00:00:00:03").discover());
+    assertEquals(offer.yourAddress(), freed.yourAddress(), "a step back lengthens no hold");
+  }
+
+  @Test
   void anOfferMadeAgainRunsOutWithItsNewHoldNotTheFirst() {
     Client client = server.client("02:00:00:00:00:01");
     DhcpMessage first = server.reply(client.discover());

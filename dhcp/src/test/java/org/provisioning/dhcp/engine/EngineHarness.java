@@ -117,7 +117,8 @@ final class EngineHarness {
     this.store = store;
     this.clock = clock;
     this.alerts = new AlertCenter(clock, 100);
-    engine = new DhcpEngine(dhcp(config), 1, store, clock, new DhcpStatistics(registry), alerts);
+    engine =
+        new DhcpEngine(dhcp(config), 1, store, clock, clock, new DhcpStatistics(registry), alerts);
   }
 
   /**

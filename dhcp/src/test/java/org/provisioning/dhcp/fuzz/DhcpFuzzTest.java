@@ -107,6 +107,7 @@ class DhcpFuzzTest {
               1,
               store,
               clock,
+              () -> 0L, // as still as the clock
               new DhcpStatistics(new StatisticsRegistry()),
               new AlertCenter(clock, 10));
     }
