@@ -1,5 +1,6 @@
 package org.provisioning.dns.engine;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -138,6 +139,32 @@ public final class DnsUpdateHandler {
     return !DnsZone.mayJoinCname(type) && data.findExactMatch(name, Type.CNAME) != null;
   }
 
+  /**
+   * Gives an RRset the TTL of a record added to it. The update record replaces its duplicate (RFC
+   * 2136 section 3.4.2.2) and an RRset has one TTL (RFC 2181 section 5.2), as BIND does; dnsjava
+   * would instead keep the lower TTL, so a client could never raise one. (dnsjava offers no public
+   * way to copy a record with another TTL but through its text, whose names are absolute.)
+   */
+  private static void retime(DnsZone zone, RRset rrset, long ttl) {
+    List<Record> retimed = new ArrayList<>();
+    for (Record record : rrset.rrs(false)) {
+      try {
+        retimed.add(
+            Record.fromString(
+                record.getName(),
+                record.getType(),
+                record.getDClass(),
+                ttl,
+                record.rdataToString(),
+                Name.root));
+      } catch (IOException e) {
+        throw new IllegalStateException("dnsjava could not read its own text of " + record, e);
+      }
+    }
+    zone.removeRRset(rrset.getName(), rrset.getType());
+    retimed.forEach(zone::add);
+  }
+
   private static int prescan(DnsZone zone, List<Record> changes) {
     for (Record rr : changes) {
       if (!rr.getName().subdomain(zone.origin())) {
@@ -191,6 +218,9 @@ public final class DnsUpdateHandler {
         if (type == Type.CNAME && before != null && !before.rrs(false).contains(rr)) {
           zone.removeRRset(name, Type.CNAME); // one CNAME per name: the new one replaces it
           before = null;
+        }
+        if (before != null && before.getTTL() != rr.getTTL()) {
+          retime(zone, before, rr.getTTL());
         }
         if (before == null || !before.rrs(false).contains(rr)) {
           zone.add(rr);

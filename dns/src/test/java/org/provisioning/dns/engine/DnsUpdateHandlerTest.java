@@ -20,8 +20,8 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
- * RFC 2136 section 3.4.2.2 on CNAMEs, without sockets: an update RR that would put a CNAME beside
- * other data is ignored, the rest of the update applies.
+ * RFC 2136 section 3.4.2.2, without sockets: an update RR that would put a CNAME beside other data
+ * is ignored, the rest of the update applies; an added record's TTL becomes its RRset's.
  */
 class DnsUpdateHandlerTest {
   private static final Name ZONE = Name.fromConstantString("cable.example.net.");
@@ -121,5 +121,30 @@ class DnsUpdateHandlerTest {
     assertNull(at("www", Type.A));
     assertNotNull(at("www", Type.CNAME));
     assertEquals(0, ignored());
+  }
+
+  @Test
+  void anAddedRecordsTtlBecomesItsRRsets() throws Exception {
+    long serial = zone.soa().getSerial();
+    Update raise = new Update(ZONE);
+    raise.add(name("www"), Type.A, 7200, "127.0.0.5"); // the record there, a longer TTL
+    assertEquals(Rcode.NOERROR, handler.apply(zone, raise));
+    assertEquals(7200, at("www", Type.A).getTTL(), "a TTL can be raised");
+    assertEquals(1, at("www", Type.A).size());
+    assertEquals(1, zone.changesSince(serial).orElseThrow().size(), "a change: a new serial");
+
+    Update lower = new Update(ZONE);
+    lower.add(name("www"), Type.A, 60, "127.0.0.6"); // another record, a shorter TTL
+    assertEquals(Rcode.NOERROR, handler.apply(zone, lower));
+    RRset www = at("www", Type.A);
+    assertEquals(2, www.size());
+    assertEquals(
+        List.of(60L, 60L), www.rrs(false).stream().map(r -> r.getTTL()).toList(), "one TTL");
+
+    long unchanged = zone.soa().getSerial();
+    Update same = new Update(ZONE);
+    same.add(name("www"), Type.A, 60, "127.0.0.6");
+    assertEquals(Rcode.NOERROR, handler.apply(zone, same));
+    assertEquals(unchanged, zone.soa().getSerial(), "the same record again changes nothing");
   }
 }

@@ -120,6 +120,21 @@ class ClientUpdatesTest {
   }
 
   @Test
+  void aChangeOfTheTtlAloneLastsToo() throws Exception {
+    Journal journal = new Journal();
+    DnsServer first = server(attached(journal, 1));
+    Update raise = new Update(ZONE);
+    raise.add(Name.fromString("www", ZONE), Type.A, 86400, "127.0.0.5"); // the config's record
+    assertEquals(Rcode.NOERROR, send(first, raise));
+    assertEquals(86400, find(first, "www", Type.A).getTTL());
+    assertEquals(1, journal.records.size());
+
+    ClientRRsets replayed = new ClientRRsets(clock);
+    journal.records.forEach(replayed::apply);
+    assertEquals(86400, find(server(replayed), "www", Type.A).getTTL(), "after a restart");
+  }
+
+  @Test
   void namesDdnsGivesLeasesAreNotKeptHere() throws Exception {
     Journal journal = new Journal();
     ClientRRsets kept = attached(journal, 1);
