@@ -27,6 +27,7 @@ import org.provisioning.dns.zone.DnsZone;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -373,6 +374,7 @@ class DnsIT {
     for (int i = 0; i < 300; i++) {
       script.append("update add burst%s.cable.example.net 300 A 127.0.0.46\nsend\n".formatted(i));
     }
+    script.append("update add burst0.cable.example.net 86400 A 127.0.0.46\nsend\n"); // TTL only
     Path file = Files.writeString(dir.resolve("burst.txt"), script);
     Result signed = DnsProbe.nsupdate(file);
     assertEquals(0, signed.exit(), signed.err());
@@ -389,6 +391,8 @@ class DnsIT {
         afterRestart + " after a restart from " + beforeRestart);
     assertEquals("127.0.0.46", answer("burst0.cable.example.net.", Type.A));
     assertEquals("127.0.0.46", answer("burst299.cable.example.net.", Type.A));
+    Record raised = ask("burst0.cable.example.net.", Type.A).getSection(Section.ANSWER).get(0);
+    assertEquals(86400, raised.getTTL(), "a change of the TTL alone lasts too");
     assertEquals(Rcode.NXDOMAIN, ask("www.cable.example.net.", Type.A).getRcode(), "deleted");
   }
 
