@@ -31,8 +31,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
@@ -55,6 +57,8 @@ import org.provisioning.dns.zone.SerialFloors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
@@ -102,6 +106,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     this.floors = state.serials();
     this.clientRRsets = state.clientRRsets();
     this.zones = DnsZones.fromConfig(config, clock, null, floors);
+    tellConfiguredRRsets(zones);
     layClientRRsets(zones.all());
     listen(zones);
     if (clientRRsets != null) {
@@ -124,6 +129,25 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   InetSocketAddress notifySource() {
     DnsNotifier current = notifier;
     return current == null ? null : current.localAddress();
+  }
+
+  /**
+   * Tells the clients' RRsets which RRsets the config defines in the zones served: the deletion of
+   * one of those is kept for good, as every start builds it again from the config.
+   */
+  private void tellConfiguredRRsets(DnsZones served) throws IOException {
+    if (clientRRsets == null) {
+      return;
+    }
+    Set<ClientRRsets.Key> defined = new HashSet<>();
+    for (DnsZone zone : served.all()) {
+      Name origin = zone.origin();
+      defined.add(new ClientRRsets.Key(origin, origin, Type.NS));
+      for (Record record : DnsZone.staticRecords(zone.config(), origin, zone.soa().getTTL())) {
+        defined.add(new ClientRRsets.Key(origin, record.getName(), record.getRRsetType()));
+      }
+    }
+    clientRRsets.configuredBy(defined::contains);
   }
 
   /** Lays what clients made of their RRsets over zones just built from the config. */
@@ -300,6 +324,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     DnsZones after = DnsZones.fromConfig(next, clock, before, floors);
     List<DnsZone> rebuilt = new ArrayList<>(after.all());
     rebuilt.removeAll(before.all());
+    tellConfiguredRRsets(after);
     layClientRRsets(rebuilt);
     listen(after);
     zones = after;

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.provisioning.common.bus.BusListener;
 import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusPublisher;
@@ -38,10 +40,27 @@ import org.xbill.DNS.Type;
  *
  * <p>Of two values for one RRset the later wins (then the higher origin), on both servers alike and
  * whichever way the value came; a change made here is always later than the value it replaces.
+ *
+ * <p>A deletion is kept as an empty value so that it wins over an older value the partner may still
+ * hold, and, for an RRset the config defines, so that the zone built again from the config at the
+ * next start loses it again. The first need ends once the partner has had every chance to hear of
+ * the deletion: deletions of RRsets the config does not define are forgotten {@link
+ * #DELETIONS_REMEMBERED} after they were made, on both servers by the same rule, so clients that
+ * add and delete ever new names do not grow the state without bound.
  */
 public final class ClientRRsets implements BusParticipant, BusListener, ReplicatedState {
   private static final Logger log = LoggerFactory.getLogger(ClientRRsets.class);
   private static final int FORMAT = 1;
+
+  /**
+   * How long the deletion of an RRset the config does not define is remembered: longer than any
+   * partner outage a pair should ride out without being paired again. A partner away longer, still
+   * holding a value older than the deletion, would bring that value back.
+   */
+  public static final Duration DELETIONS_REMEMBERED = Duration.ofDays(30);
+
+  /** How often, at most, changes look for deletions to forget (a pass reads every value). */
+  private static final long FORGET_EVERY_MILLIS = Duration.ofHours(1).toMillis();
 
   /** Which RRset: its zone, owner name and type. */
   public record Key(Name zone, Name name, int type) {}
@@ -116,6 +135,11 @@ public final class ClientRRsets implements BusParticipant, BusListener, Replicat
   private volatile BusPublisher bus;
   private volatile int ownOrigin = -1;
 
+  /** The RRsets the config defines; until told, every deletion is kept. Guarded by this. */
+  private Predicate<Key> configured = key -> true;
+
+  private long forgottenAt;
+
   /** Empty; values take their time from {@code clock}. */
   public ClientRRsets(Clock clock) {
     this.clock = clock;
@@ -133,6 +157,42 @@ public final class ClientRRsets implements BusParticipant, BusListener, Replicat
    */
   public void onPartnerChange(Consumer<Value> listener) {
     partnerChanges.add(listener);
+  }
+
+  /**
+   * Tells which RRsets the config defines (their deletions are kept for good) and forgets the
+   * deletions of others made more than {@link #DELETIONS_REMEMBERED} ago; later changes forget them
+   * hourly. Called with each config the zones are built from.
+   */
+  public synchronized void configuredBy(Predicate<Key> definedByConfig) {
+    this.configured = definedByConfig;
+    forgetOldDeletions(clock.millis());
+  }
+
+  /** Forgets the deletions that no longer need keeping. Caller holds the lock. */
+  private void forgetOldDeletions(long now) {
+    forgottenAt = now;
+    long before = now - DELETIONS_REMEMBERED.toMillis();
+    int held = this.held.size();
+    this.held
+        .values()
+        .removeIf(
+            value ->
+                value.records().isEmpty()
+                    && value.changedAtMillis() < before
+                    && !configured.test(value.key()));
+    int forgotten = held - this.held.size();
+    if (forgotten > 0) {
+      log.info(
+          "DNS_RRSET_DELETIONS_FORGOTTEN count={} older_than={}", forgotten, DELETIONS_REMEMBERED);
+    }
+  }
+
+  /** Forgets old deletions if an hour has passed since the last pass. Caller holds the lock. */
+  private void forgetOldDeletionsHourly(long now) {
+    if (now < forgottenAt || now - forgottenAt >= FORGET_EVERY_MILLIS) {
+      forgetOldDeletions(now);
+    }
   }
 
   /** The values for one zone, to lay over it when it is built. */
@@ -172,6 +232,7 @@ public final class ClientRRsets implements BusParticipant, BusListener, Replicat
                 : previous.changedAtMillis() + 1;
         value = new Value(key, change.records(), at, ownOrigin);
         held.put(key, value);
+        forgetOldDeletionsHourly(now);
       }
       published.add(publisher.publish(RecordType.DNS_RRSET, value.encode()));
     }
@@ -185,6 +246,7 @@ public final class ClientRRsets implements BusParticipant, BusListener, Replicat
       return false;
     }
     held.put(value.key(), value);
+    forgetOldDeletionsHourly(clock.millis());
     return true;
   }
 

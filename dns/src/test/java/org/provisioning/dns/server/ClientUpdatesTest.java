@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
@@ -78,9 +81,14 @@ class ClientUpdatesTest {
         config, clock, new StatisticsRegistry(), new DnsState(SerialFloors.inMemory(), kept));
   }
 
-  private static int send(DnsServer server, Update update) throws Exception {
+  /** Sends a signed update, signed at the test's time, which the server checks it against. */
+  private int send(DnsServer server, Update update) throws Exception {
+    SecretKeySpec key =
+        new SecretKeySpec(Base64.getDecoder().decode(DnsServerTest.SECRET), "HmacSHA256");
     update.setTSIG(
-        new TSIG(TSIG.HMAC_SHA256, "ddns-key.", DnsServerTest.SECRET), Rcode.NOERROR, null);
+        new TSIG(TSIG.HMAC_SHA256, Name.fromConstantString("ddns-key."), key, clock),
+        Rcode.NOERROR,
+        null);
     byte[] answer = server.engine().handle(update.toWire(65535), DnsTransport.UDP).get(0);
     return new Message(answer).getRcode();
   }
@@ -132,6 +140,49 @@ class ClientUpdatesTest {
     ClientRRsets replayed = new ClientRRsets(clock);
     journal.records.forEach(replayed::apply);
     assertEquals(86400, find(server(replayed), "www", Type.A).getTTL(), "after a restart");
+  }
+
+  @Test
+  void deletionsOfRRsetsTheConfigLacksAreForgottenAfterThirtyDays() throws Exception {
+    Journal journal = new Journal();
+    ClientRRsets kept = attached(journal, 1);
+    DnsServer server = server(kept);
+    for (int i = 0; i < 3; i++) { // a client that adds and deletes ever new names
+      Update add = new Update(ZONE);
+      add.add(Name.fromString("temp" + i, ZONE), Type.TXT, 60, "token");
+      assertEquals(Rcode.NOERROR, send(server, add));
+      Update delete = new Update(ZONE);
+      delete.delete(Name.fromString("temp" + i, ZONE), Type.TXT);
+      assertEquals(Rcode.NOERROR, send(server, delete));
+    }
+    assertEquals(Rcode.NOERROR, send(server, addPrinterDropWww()));
+    assertEquals(5, kept.of(ZONE).size(), "three deletions, printer and www's deletion");
+
+    clock.advance(ClientRRsets.DELETIONS_REMEMBERED.minusHours(1));
+    Update more = new Update(ZONE);
+    more.add(Name.fromString("later", ZONE), Type.A, 300, "127.0.0.45");
+    assertEquals(Rcode.NOERROR, send(server, more));
+    assertEquals(6, kept.of(ZONE).size(), "29 days and 23 hours: all kept");
+
+    clock.advance(Duration.ofHours(2));
+    Update last = new Update(ZONE);
+    last.add(Name.fromString("last", ZONE), Type.A, 300, "127.0.0.46");
+    assertEquals(Rcode.NOERROR, send(server, last));
+    assertEquals(
+        List.of("last", "later", "printer", "www"),
+        kept.of(ZONE).stream()
+            .map(value -> value.key().name().relativize(ZONE).toString())
+            .sorted()
+            .toList(),
+        "the deletions of the temporary names are forgotten, www's is the config's: kept");
+
+    // A restart from the state as kept now: www stays deleted, the temporary names stay gone.
+    ClientRRsets restored = new ClientRRsets(clock);
+    restored.restore(kept.snapshot());
+    DnsServer restarted = server(restored);
+    assertNull(find(restarted, "www", Type.A));
+    assertNull(find(restarted, "temp0", Type.TXT));
+    assertEquals(4, restored.of(ZONE).size());
   }
 
   @Test
