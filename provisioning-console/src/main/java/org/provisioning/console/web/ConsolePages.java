@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * and the client-side libraries from their WebJars (uPlot for charts), served at {@value #ROOT}. A
  * path is looked up only when every segment is a plain file name, so no request can reach a
  * resource outside these folders ({@code ..}, encoded slashes, backslashes and dot files are
- * refused before the class path is asked). Files are read once and kept with their ETag.
+ * refused before the class path is asked). Files found are read once and kept with their ETag.
  */
 public final class ConsolePages {
   /** Where the console is served; {@code /} redirects here. */
@@ -36,7 +36,11 @@ public final class ConsolePages {
           "ico", "image/x-icon");
 
   private final ClassLoader loader;
-  private final Map<String, Optional<StaticFile>> cache = new ConcurrentHashMap<>();
+
+  /**
+   * Only files found: the class path bounds it, where keeping misses would let requests grow it.
+   */
+  private final Map<String, StaticFile> cache = new ConcurrentHashMap<>();
 
   public ConsolePages() {
     this(ConsolePages.class.getClassLoader());
@@ -66,7 +70,20 @@ public final class ConsolePages {
     if (!SAFE_PATH.matcher(relative).matches() || relative.length() > 200) {
       return Optional.empty();
     }
-    return cache.computeIfAbsent(relative, this::load);
+    StaticFile kept = cache.get(relative);
+    if (kept != null) {
+      return Optional.of(kept);
+    }
+    Optional<StaticFile> loaded = load(relative);
+    if (loaded.isPresent()) {
+      cache.putIfAbsent(relative, loaded.get());
+    }
+    return loaded;
+  }
+
+  /** How many files are kept in memory (tests: misses are not). */
+  int filesKept() {
+    return cache.size();
   }
 
   private Optional<StaticFile> load(String relative) {
