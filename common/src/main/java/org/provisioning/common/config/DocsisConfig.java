@@ -17,7 +17,7 @@ import java.util.List;
  * @param cacheEntries how many built files are kept, keyed by content
  */
 public record DocsisConfig(
-    String sharedSecret,
+    @Secret String sharedSecret,
     Boolean cmtsMic,
     List<DocsisFileConfig> files,
     List<DocsisModemConfig> modems,
@@ -30,5 +30,21 @@ public record DocsisConfig(
     modems = modems == null ? List.of() : List.copyOf(modems);
     antiTheftSeconds = antiTheftSeconds == null ? 0 : antiTheftSeconds;
     cacheEntries = cacheEntries == null ? 20_000 : cacheEntries;
+  }
+
+  /** Without the shared secret: with it anyone could sign config files a CMTS accepts. */
+  @Override
+  public String toString() {
+    return "DocsisConfig[sharedSecret=***, cmtsMic="
+        + cmtsMic
+        + ", files="
+        + files
+        + ", modems="
+        + modems
+        + ", antiTheftSeconds="
+        + antiTheftSeconds
+        + ", cacheEntries="
+        + cacheEntries
+        + "]";
   }
 }

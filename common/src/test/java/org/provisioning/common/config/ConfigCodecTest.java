@@ -1,6 +1,7 @@
 package org.provisioning.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +260,27 @@ class ConfigCodecTest {
             "dhcp.reservations[2]"),
         e.errors().stream().map(ConfigError::path).toList(),
         e.getMessage());
+  }
+
+  @Test
+  void theCmtsSharedSecretIsMaskedLikeEveryOtherSecret() throws ConfigException {
+    ProvisioningConfig config =
+        codec.parse(
+            """
+            tftp:
+              enabled: true
+              docsis:
+                sharedSecret: cmts-shared-7f3a
+                files: [{pattern: "cm-{mac}.cfg", template: conf/docsis/cm.txt}]
+            """);
+    String shown = codec.maskedTree(config).toString();
+    assertFalse(shown.contains("cmts-shared-7f3a"), shown);
+    assertFalse(config.toString().contains("cmts-shared-7f3a"), "toString");
+    assertEquals(
+        ConfigCodec.MASK, codec.maskedTree(config).at("/tftp/docsis/sharedSecret").asText());
+    // A document edited from the masked view and sent back keeps the secret.
+    ProvisioningConfig back = codec.parse(codec.restoreSecrets(shown, config));
+    assertEquals("cmts-shared-7f3a", back.tftp().docsis().sharedSecret());
   }
 
   @Test
