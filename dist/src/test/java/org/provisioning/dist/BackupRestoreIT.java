@@ -159,7 +159,8 @@ class BackupRestoreIT {
    * A zone's state goes with the backup to a new host: nsupdate's records (journaled) and its
    * serial reservation. 300 updates of one name take the serial 300 past the clock while leaving
    * one RRset to lay over the zone at start, so only the reservation keeps the restored zone's
-   * serial above the one a secondary took before the backup.
+   * serial above the one a secondary took before the backup. The console serves HTTPS here, as it
+   * does on any address but loopback: the backup is taken over it, with the pinned certificate.
    */
   @Test
   void restoreOnAFreshDataFolderKeepsDnsUpdatesAndTheSerialAboveTheBackups() throws Exception {
@@ -169,7 +170,7 @@ class BackupRestoreIT {
     String document =
         """
         server: {name: backed-up, dataDir: %s}
-        management: {port: %s}
+        management: {port: %s, tls: {enabled: true}}
         dns:
           enabled: true
           listen: 127.0.0.1
@@ -186,7 +187,7 @@ class BackupRestoreIT {
         Files.writeString(
             dir.resolve("original.yaml"),
             document.formatted(dir.resolve("data"), managementPort, dnsPort, DnsProbe.SECRET));
-    server = start(original, dir.resolve("data"), managementPort);
+    server = Distribution.startServer(original, dir.resolve("original.log"));
     StringBuilder script = new StringBuilder("server 127.0.0.1 " + dnsPort + "\n");
     script.append("zone cable.example.net\n");
     for (int i = 1; i <= 300; i++) {
@@ -211,7 +212,7 @@ class BackupRestoreIT {
                 dir.resolve("fresh-data"), managementPort, dnsPort, DnsProbe.SECRET));
     Result restored = restoreData(fresh, backup);
     assertEquals(0, restored.exit(), restored.out() + restored.err());
-    server = start(fresh, dir.resolve("fresh-data"), managementPort);
+    server = Distribution.startServer(fresh, dir.resolve("fresh.log"));
     assertEquals("127.0.1.51", dns.answer("printer.cable.example.net.", Type.A));
     long restoredSerial = dns.serial("cable.example.net.");
     assertTrue(

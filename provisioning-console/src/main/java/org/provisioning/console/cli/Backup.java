@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
@@ -56,13 +55,12 @@ final class Backup implements Callable<Integer> {
       HttpResponse<Path> response;
       try {
         response =
-            HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .build()
+            ctl.http(config, base) // HTTPS with the server's pinned certificate where it serves it
                 .send(
                     HttpRequest.newBuilder(URI.create(base + "/api/v1/backup"))
                         .timeout(Duration.ofMinutes(30))
                         .header("Authorization", "Bearer " + ctl.token(config))
+                        .header("X-Provisionctl-User", System.getProperty("user.name", "unknown"))
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                     HttpResponse.BodyHandlers.ofFile(
