@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.testing.FailoverLink;
+import org.provisioning.dhcp.failover.PairingSecret;
 import org.provisioning.dhcp.message.DhcpMessageType;
 import org.provisioning.dist.Distribution.Result;
 import org.provisioning.dist.DualRelay.Ack;
@@ -53,9 +54,13 @@ class FailoverIT {
   /** Starts both, pairs them the way an operator does, and waits for NORMAL on both sides. */
   private ProvisiondPair pair(String subnets, boolean throughLink) throws Exception {
     pair = ProvisiondPair.start(dir, subnets, throughLink);
-    assertTrue(
-        Files.readString(pair.secondary().log()).contains("FAILOVER_PAIRING_SECRET"),
-        "the secondary shows its pairing secret in its log");
+    String secret = pair.secondary().ctl("failover", "secret").out().strip();
+    String fingerprint = "fingerprint=" + PairingSecret.fingerprint(secret);
+    String secondaryLog = Files.readString(pair.secondary().log());
+    String primaryLog = Files.readString(pair.primary().log());
+    assertTrue(secondaryLog.contains("FAILOVER_PAIRING_SECRET " + fingerprint), secondaryLog);
+    assertTrue(primaryLog.contains("FAILOVER_PAIRED " + fingerprint), "the same on the primary");
+    assertFalse(secondaryLog.contains(secret) || primaryLog.contains(secret), "never the secret");
     return pair;
   }
 

@@ -174,10 +174,11 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     String secret;
     if (next.role() == FailoverRole.SECONDARY) {
       secret = PairingSecret.loadOrCreate(dataDir);
+      // The secret itself stays out of the log: journald and log collectors have other readers.
       log.info(
-          "FAILOVER_PAIRING_SECRET secret={} (give it to the primary: provisionctl failover init"
-              + " --peer {} --secret ...)",
-          secret,
+          "FAILOVER_PAIRING_SECRET fingerprint={} (read it with provisionctl failover"
+              + " secret, then on the primary: provisionctl failover init --peer {} --secret ...)",
+          PairingSecret.fingerprint(secret),
           next.listen());
     } else {
       Optional<String> stored = PairingSecret.load(dataDir);
@@ -191,6 +192,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         return;
       }
       secret = stored.get();
+      log.info("FAILOVER_PAIRED fingerprint={}", PairingSecret.fingerprint(secret));
     }
     ConfigVersion version = config.current().orElseThrow();
     FailoverService service =

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -40,6 +42,21 @@ public final class PairingSecret {
     String secret = HexFormat.of().formatHex(bytes);
     store(dataDir, secret);
     return secret;
+  }
+
+  /**
+   * What the logs show of a secret: the first 16 hex digits of its SHA-256, enough for an operator
+   * to see that both servers hold the same secret, of no use to whoever reads the logs (journald's
+   * readers, a log collector) for forging frames or records.
+   */
+  public static String fingerprint(String secret) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** Stores a secret given by the operator, replacing any other; owner-only permissions. */

@@ -28,10 +28,10 @@ import org.provisioning.console.api.RoutePolicy;
 /**
  * Audits every change the API accepts, whatever its route, so that a route added later is audited
  * without anyone remembering to: each request that is not a read and was answered under 400 becomes
- * an {@link AuditEntry}. It shows the query and the fields it was sent (passwords, secrets, tokens
- * and keys masked), and when the running config changed meanwhile (PUT /config, a reload, failover
- * pairing) the diff of the config before and after by config path, secrets masked. The answer
- * leaves once the entry is journaled.
+ * an {@link AuditEntry}, as does a read of the pairing secret. It shows the query and the fields it
+ * was sent (passwords, secrets, tokens and keys masked), and when the running config changed
+ * meanwhile (PUT /config, a reload, failover pairing) the diff of the config before and after by
+ * config path, secrets masked. The answer leaves once the entry is journaled.
  */
 final class AuditRecorder implements ApiAudit {
   private static final String P = ManagementApi.PREFIX;
@@ -39,6 +39,9 @@ final class AuditRecorder implements ApiAudit {
   /** Logins and logouts are audited by their route, which knows who; checks change nothing. */
   private static final Set<String> NOT_HERE =
       Set.of("POST " + P + "/session", "DELETE " + P + "/session", "POST " + P + "/config/check");
+
+  /** Reads that hand out a secret: who read the pairing secret, and when, is worth knowing. */
+  private static final Set<String> AUDITED_READS = Set.of("GET " + P + "/failover/secret");
 
   private static final Pattern SENSITIVE =
       Pattern.compile("(?i).*(password|secret|token|key|current).*");
@@ -62,7 +65,8 @@ final class AuditRecorder implements ApiAudit {
   public CompletableFuture<ApiResponse> around(ApiRequest request, ApiHandler handler)
       throws Exception {
     String route = request.method() + " " + request.path();
-    if (RoutePolicy.isRead(request.method()) || NOT_HERE.contains(route)) {
+    if ((RoutePolicy.isRead(request.method()) && !AUDITED_READS.contains(route))
+        || NOT_HERE.contains(route)) {
       return handler.handle(request);
     }
     ConfigVersion before = config.current().orElse(null);

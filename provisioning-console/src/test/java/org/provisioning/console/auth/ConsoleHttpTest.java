@@ -413,6 +413,17 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void readingThePairingSecretIsAuditedWithoutTheSecret() throws Exception {
+    HttpResponse<String> read = console.withToken("GET", "/failover/secret", null);
+    assertEquals(200, read.statusCode(), read.body());
+    JsonNode entries = console.body(console.withToken("GET", "/audit", null)).path("entries");
+    assertEquals(1, entries.size(), entries.toString());
+    assertEquals("GET /api/v1/failover/secret", entries.get(0).path("action").asText());
+    assertEquals("api-token", entries.get(0).path("actor").asText());
+    assertFalse(entries.toString().contains("pairing-secret"), entries.toString());
+  }
+
+  @Test
   void aChangeOfAnyRouteThatChangesTheConfigIsAuditedWithTheDiffAndItsSecretsMasked()
       throws Exception {
     HttpResponse<String> init =
