@@ -448,10 +448,15 @@ public final class DhcpEngine {
         withdrawOffer(client.facts.key(), now);
         return drop(DropReason.NOT_FOR_US);
       }
-      if (requested.isEmpty()) {
+      if (requested.isPresent()) {
+        address = requested.get();
+      } else if (request.clientAddress().value() != 0) {
+        // Some clients name the server when renewing too; ciaddr says which lease (as Kea reads
+        // it).
+        address = request.clientAddress();
+      } else {
         return drop(DropReason.MALFORMED_REQUEST);
       }
-      address = requested.get();
     } else if (requested.isPresent()) {
       address = requested.get(); // INIT-REBOOT
     } else if (request.clientAddress().value() != 0) {
@@ -729,10 +734,21 @@ public final class DhcpEngine {
     RelayAgentInformation relay = options.relayAgentInformation().orElse(null);
     byte[] circuitId = relay == null ? null : relay.circuitId().orElse(null);
     byte[] remoteId = relay == null ? null : relay.remoteId().orElse(null);
+    boolean relayInfo = relay != null;
     ClientKey key =
         clientId.length > 0
             ? ClientKey.ofClientId(clientId)
             : ClientKey.ofHardware(request.clientHardwareAddress().type().code(), hardware);
+    LeaseRecord stashed = relay == null ? renewedLease(request, key, now) : null;
+    if (stashed != null) {
+      // A client behind a CMTS renews by unicast, which the relay passes on untouched: no giaddr,
+      // no option 82. It is the client that bound with them, so what the relay said then stands
+      // (ISC's stash-agent-options): without it a CPE would lose its class, its count against
+      // its modem's limit and, where option 82 is required, its lease at its first renewal.
+      circuitId = stashed.circuitId();
+      remoteId = stashed.remoteId();
+      relayInfo = true;
+    }
     Reservation reservation = plan.reservationFor(hardware, clientId, remoteId);
     boolean modemKnown =
         remoteId != null
@@ -747,10 +763,29 @@ public final class DhcpEngine {
             options.vendorClassIdentifier().orElse(null),
             circuitId,
             remoteId,
-            options.contains(org.provisioning.dhcp.option.DhcpOptionCode.RELAY_AGENT_INFORMATION),
+            relayInfo,
             reservation != null,
             modemKnown);
     return new ClientContext(facts, reservation, plan.classify(facts, reservation));
+  }
+
+  /**
+   * The lease a unicast renewal without relay information renews, when it is this client's, bound
+   * and was granted with relay information; else null.
+   */
+  private LeaseRecord renewedLease(DhcpMessage request, ClientKey key, long now) {
+    if (request.isRelayed() || request.clientAddress().value() == 0) {
+      return null;
+    }
+    LeaseRecord lease = store.byAddress(request.clientAddress()).orElse(null);
+    if (lease == null
+        || lease.state() != LeaseState.BOUND
+        || !lease.holdsAddressAt(now)
+        || !key.matches(lease)
+        || (lease.remoteId() == null && lease.circuitId() == null)) {
+      return null;
+    }
+    return lease;
   }
 
   private static ClientKey keyOf(DhcpMessage request) {
@@ -867,7 +902,10 @@ public final class DhcpEngine {
     if (request.isRelayed()) {
       return new DhcpOutcome(reply, request.relayAgentAddress(), serverPort, change);
     }
-    if (reply.messageType() != DhcpMessageType.NAK && request.clientAddress().value() != 0) {
+    if (request.clientAddress().value() != 0) {
+      // A NAK too, though RFC 2131 §4.1 says to broadcast it: a client renewing from behind a
+      // router (every cable CPE) never hears a broadcast on the server's link, and would keep an
+      // address it was refused until its lease ran out. Kea unicasts it as well.
       return new DhcpOutcome(reply, request.clientAddress(), clientPort, change);
     }
     // No unicast to a client without an address: that would need its MAC in our ARP cache.

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.codec.DhcpDecoder;
 import org.provisioning.dhcp.codec.DhcpEncoder;
@@ -56,6 +59,36 @@ class RelayAgentTest {
     assertEquals(Ipv4Address.parse("127.17.0.10"), ack.yourAddress());
     assertEquals(java.util.List.of(Ipv4Address.parse("127.17.0.1")), ack.options().routers());
     assertEquals("cpe", server.store.byAddress(ack.yourAddress()).orElseThrow().clientClass());
+  }
+
+  @Test
+  void aCpeRenewingByUnicastWithoutOption82KeepsItsClassAndItsModem() {
+    modem("00:10:95:00:00:01").dora();
+    Client cpe =
+        server
+            .client("02:aa:00:00:00:01")
+            .behind(EngineHarness.CMTS)
+            .relayInfo("cable-1/0/0", "00:10:95:00:00:01");
+    Ipv4Address address = cpe.dora().yourAddress();
+    server.clock.advance(java.time.Duration.ofMinutes(30));
+
+    // RENEWING: unicast from the CPE to the server, which the CMTS routes untouched.
+    Client renewing = server.client("02:aa:00:00:00:01");
+    DhcpOutcome renewed = server.send(renewing.renew(address)).orElseThrow();
+    assertEquals(DhcpMessageType.ACK, renewed.reply().messageType(), "the cpe class still holds");
+    assertEquals(address, renewed.destination());
+    assertEquals(null, renewed.reply().options().relayAgentInformation().orElse(null), "no echo");
+    LeaseRecord lease = server.store.byAddress(address).orElseThrow();
+    assertEquals("cpe", lease.clientClass());
+    assertEquals("cable-1/0/0", new String(lease.circuitId(), StandardCharsets.US_ASCII));
+    assertArrayEquals(
+        HexFormat.ofDelimiter(":").parseHex("00:10:95:00:00:01"),
+        lease.remoteId(),
+        "still counted against its modem's CPE limit");
+
+    // Another client unicasting for that address gains nothing from the stored relay info.
+    DhcpOutcome stranger = server.send(server.client("02:aa:00:00:00:09").renew(address)).get();
+    assertEquals(DhcpMessageType.NAK, stranger.reply().messageType());
   }
 
   @Test

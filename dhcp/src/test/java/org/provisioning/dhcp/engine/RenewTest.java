@@ -10,6 +10,7 @@ import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.engine.EngineHarness.Client;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.message.DhcpMessageType;
+import org.provisioning.dhcp.option.DhcpOptionCode;
 
 /** RENEWING, REBINDING and INIT-REBOOT requests (RFC 2131 §4.3.2). */
 class RenewTest {
@@ -34,11 +35,31 @@ class RenewTest {
   }
 
   @Test
-  void renewOfAnotherClientsAddressIsNaked() {
+  void renewOfAnotherClientsAddressIsNakedToTheClientsAddress() {
     Ipv4Address address = client.dora().yourAddress();
-    DhcpMessage nak = server.reply(server.client("02:00:00:00:00:02").renew(address));
+    DhcpOutcome outcome =
+        server.send(server.client("02:00:00:00:00:02").renew(address)).orElseThrow();
+    DhcpMessage nak = outcome.reply();
     assertEquals(DhcpMessageType.NAK, nak.messageType());
     assertEquals(EngineHarness.SERVER_ID, nak.options().serverIdentifier().orElseThrow());
+    // Unicast, not broadcast: a client renewing from behind a router would not hear a broadcast.
+    assertEquals(address, outcome.destination());
+    assertEquals(1068, outcome.destinationPort());
+  }
+
+  @Test
+  void aRenewalThatNamesTheServerIsARenewal() {
+    Ipv4Address address = client.dora().yourAddress();
+    DhcpMessage renewal =
+        client
+            .message(
+                DhcpMessageType.REQUEST,
+                o -> o.ipv4Address(DhcpOptionCode.SERVER_IDENTIFIER, EngineHarness.SERVER_ID))
+            .clientAddress(address)
+            .build();
+    DhcpMessage ack = server.reply(renewal);
+    assertEquals(DhcpMessageType.ACK, ack.messageType());
+    assertEquals(address, ack.yourAddress());
   }
 
   @Test
