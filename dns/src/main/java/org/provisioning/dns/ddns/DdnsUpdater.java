@@ -272,12 +272,20 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     zoneOf(dns, what.name())
         .ifPresent(
             zone -> {
-              // RFC 4703 section 5.5: only while the DHCID is still ours.
+              // RFC 4703 section 5.5: only while the DHCID is still ours, and only this lease's
+              // address: the client may hold the name at another address by now (it moved from
+              // a walled-garden pool, or to another link), which its old lease's end must leave.
               Update release = new Update(zone);
               release.present(Dhcid.record(what.name(), 0, what.dhcid()));
-              release.delete(what.name(), Type.A);
-              release.delete(what.name(), Type.DHCID);
+              release.delete(
+                  new ARecord(what.name(), DClass.IN, 0, lease.address().toInetAddress()));
               send(dns, zone, release, note, fine, elsewhere);
+              // The DHCID goes with the name's last address.
+              Update forget = new Update(zone);
+              forget.present(Dhcid.record(what.name(), 0, what.dhcid()));
+              forget.absent(what.name(), Type.A);
+              forget.delete(what.name(), Type.DHCID);
+              send(dns, zone, forget, note, fine.or(r -> r == Rcode.YXRRSET), "");
             });
     zoneOf(dns, what.reverse())
         .ifPresent(

@@ -181,6 +181,27 @@ class DdnsUpdaterTest {
   }
 
   @Test
+  void theEndOfAClientsOldLeaseLeavesItsNameAtItsNewAddress() throws Exception {
+    // A modem moves from the walled garden to its own pool: two leases, one name, one DHCID.
+    publish(lease("127.16.0.200", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));
+    publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));
+    settled();
+    String name = "cm-0011220000cc.cable.example.net.";
+    assertEquals("127.16.0.20", find(name, Type.A).first().rdataToString());
+
+    publish(lease("127.16.0.200", 0xcc, "ignored", "cable-modem", LeaseState.EXPIRED));
+    settled();
+    assertEquals("127.16.0.20", find(name, Type.A).first().rdataToString(), "still there");
+    assertEquals(1, find(name, Type.DHCID).size());
+    assertNull(find("200.0.16.127.in-addr.arpa.", Type.PTR), "the old address's PTR is gone");
+
+    publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.RELEASED));
+    settled();
+    assertNull(find(name, Type.A));
+    assertNull(find(name, Type.DHCID), "gone with the last address");
+  }
+
+  @Test
   void namesModemsByTheirClassPattern() throws Exception {
     publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));
     settled();
