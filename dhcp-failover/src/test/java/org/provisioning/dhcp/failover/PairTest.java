@@ -25,6 +25,7 @@ import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.testing.FailoverLink;
 import org.provisioning.common.testing.FreePorts;
 import org.provisioning.dhcp.engine.ServingMode;
+import org.provisioning.dhcp.message.DhcpMessageType;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
 /**
@@ -264,6 +265,30 @@ class PairTest {
     primary = startPrimary();
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+  }
+
+  /**
+   * A client given another address on its network gives its old lease back, journaled with the ACK
+   * and so replicated: one client, one lease, on both servers.
+   */
+  @Test
+  void aClientMovedToAnotherAddressReleasesItsOldLeaseOnBothServers() throws Exception {
+    startNormalPair(600);
+    Ipv4Address moved = Ipv4Address.parse("127.16.0.50");
+    Ipv4Address first;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      first = relay.bind(3, in(5_000));
+      assertEquals(DhcpMessageType.ACK, relay.reboot(3, moved, in(5_000)));
+    }
+    for (FailoverNode node : List.of(primary, secondary)) {
+      await()
+          .atMost(5, SECONDS)
+          .until(
+              () ->
+                  node.leases.byAddress(moved).map(LeaseRecord::state).orElse(null)
+                      == LeaseState.BOUND);
+      assertEquals(LeaseState.RELEASED, node.leases.byAddress(first).orElseThrow().state());
+    }
   }
 
   @Test

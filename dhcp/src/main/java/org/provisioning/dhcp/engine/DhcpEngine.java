@@ -497,6 +497,7 @@ public final class DhcpEngine {
       return nak(request, client, "the modem has its full number of CPE");
     }
     long leaseTime = leaseTime(choice.subnet, client.deviceClass);
+    LeaseRecord superseded = renewal ? null : supersededBy(key, address, subnets, now);
     LeaseRecord lease =
         new LeaseRecord(
             address,
@@ -530,7 +531,39 @@ public final class DhcpEngine {
             leaseTime,
             bootFile -> bootFiles.bootFileFor(lease, bootFile));
     stats.sent(DhcpMessageType.ACK);
-    return Optional.of(to(request, ack, lease));
+    DhcpOutcome outcome = to(request, ack, lease);
+    return Optional.of(superseded == null ? outcome : outcome.superseding(superseded));
+  }
+
+  /**
+   * Releases the client's bound lease elsewhere on this network when it is given {@code address}:
+   * one client, one lease per network, as Kea keeps it. Else a modem moved out of the walled garden
+   * (its class changed) would hold its garden address to the end of that lease, and a small garden
+   * pool would run dry in a wave of installs.
+   */
+  private LeaseRecord supersededBy(
+      ClientKey key, Ipv4Address address, List<SubnetPlan> subnets, long now) {
+    LeaseRecord previous = store.byClient(key).orElse(null);
+    if (previous == null
+        || previous.address().equals(address)
+        || previous.state() != LeaseState.BOUND
+        || !previous.holdsAddressAt(now)
+        || !key.matches(previous)
+        || !onNetwork(previous.address(), subnets)) {
+      return null;
+    }
+    LeaseRecord released = previous.withState(LeaseState.RELEASED, now);
+    commit(released, now);
+    return released;
+  }
+
+  private static boolean onNetwork(Ipv4Address address, List<SubnetPlan> subnets) {
+    for (SubnetPlan subnet : subnets) {
+      if (subnet.subnet().contains(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Optional<DhcpOutcome> nak(DhcpMessage request, ClientContext client, String why) {

@@ -417,6 +417,9 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
         return;
       }
       outcome = decided.get();
+      if (outcome.superseded() != null) {
+        bus.publish(RecordType.LEASE, outcome.superseded().encode()); // durable with the next
+      }
       if (outcome.leaseChange() != null) {
         // Under the lock: the journal keeps the order in which the engine changed the lease.
         durable = bus.publish(RecordType.LEASE, outcome.leaseChange().encode());

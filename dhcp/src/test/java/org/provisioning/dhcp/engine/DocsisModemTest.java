@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.engine.EngineHarness.Client;
 import org.provisioning.dhcp.message.DhcpMessage;
@@ -80,6 +81,41 @@ class DocsisModemTest {
     DhcpMessage ack = device("00:10:95:99:99:99", "docsis3.1:", "00:10:95:99:99:99").dora();
     assertEquals(Ipv4Address.parse("127.16.0.200"), ack.yourAddress());
     assertEquals("walled-garden.cfg", ack.bootFileName());
+  }
+
+  @Test
+  void aModemProvisionedOutOfTheWalledGardenGivesItsGardenAddressBack() {
+    Client modem = device("00:10:95:99:99:99", "docsis3.1:", "00:10:95:99:99:99");
+    Ipv4Address garden = modem.dora().yourAddress();
+    assertEquals(Ipv4Address.parse("127.16.0.200"), garden);
+    assertEquals(1, server.counter("dhcp.pool.garden.used"));
+
+    // The operator provisions it (a reservation): at its next boot it joins the modems' pool.
+    server.engine.reconfigure(
+        EngineHarness.dhcp(
+            EngineHarness.CONFIG.replace(
+                "reservations:\n", "reservations:\n    - {mac: \"00:10:95:99:99:99\"}\n")));
+    DhcpMessage offer = server.reply(modem.discover());
+    DhcpOutcome ack = server.send(modem.select(offer)).orElseThrow();
+    assertEquals(DhcpMessageType.ACK, ack.reply().messageType());
+    assertEquals(Ipv4Address.parse("127.16.0.10"), ack.reply().yourAddress());
+    assertEquals(garden, ack.superseded().address(), "journaled with the ACK");
+    assertEquals(LeaseState.RELEASED, server.store.byAddress(garden).orElseThrow().state());
+    assertEquals(0, server.counter("dhcp.pool.garden.used"), "free for the next unknown modem");
+
+    // A renewal of the new lease supersedes nothing.
+    assertEquals(null, server.send(modem.renew(ack.reply().yourAddress())).get().superseded());
+  }
+
+  @Test
+  void aClientsLeaseOnAnotherNetworkIsNotSuperseded() {
+    Client laptop = server.client("02:00:00:00:00:42");
+    Ipv4Address local = laptop.dora().yourAddress();
+    Client behindCmts =
+        server.client("02:00:00:00:00:42").behind(EngineHarness.CMTS).vendorClass("pktc1.0:");
+    DhcpOutcome ack = server.send(behindCmts.select(server.reply(behindCmts.discover()))).get();
+    assertEquals(null, ack.superseded());
+    assertEquals(LeaseState.BOUND, server.store.byAddress(local).orElseThrow().state());
   }
 
   @Test
