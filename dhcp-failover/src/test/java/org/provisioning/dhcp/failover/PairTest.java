@@ -595,6 +595,27 @@ class PairTest {
   }
 
   /**
+   * A standby whose clock runs ahead (here by all but 2 s of the hour's lease) ends no lease: it
+   * used to mark it EXPIRED by its own clock and stream that to the primary, which took it (same
+   * client, same grant) and freed an address its client still held.
+   */
+  @Test
+  void aStandbyWithAClockAheadEndsNoLeaseOfThePrimarys() throws Exception {
+    startNormalPair(
+        600,
+        "127.16.0.200",
+        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(3598)));
+    Ipv4Address address;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      address = relay.bind(9, in(5_000));
+    }
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+    Thread.sleep(4_000); // past the lease's end by the secondary's clock, and a reclaim round
+    assertEquals(LeaseState.BOUND, primary.leases.byAddress(address).orElseThrow().state());
+    assertEquals(LeaseState.BOUND, secondary.leases.byAddress(address).orElseThrow().state());
+  }
+
+  /**
    * A partition with the pool filled to 60 %: the two servers allocate from opposite ends, so after
    * the heal no address is bound to two clients, no conflict is counted, and every lease is on both
    * servers.

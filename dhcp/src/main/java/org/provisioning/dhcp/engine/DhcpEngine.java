@@ -689,8 +689,16 @@ public final class DhcpEngine {
   /**
    * Ends what time has ended: bound leases past their expiry become EXPIRED and quarantines end.
    * Returns the changes, which the caller makes durable (so DNS and the peer learn of them).
+   *
+   * <p>Not while standing by: the serving partner ends its leases and streams the changes. A
+   * standby whose clock runs ahead would otherwise end leases early and stream them to the partner,
+   * which takes them (same client, same grant) and hands a held address to another client. Once
+   * serving, the standby ends all that time has ended meanwhile.
    */
   public List<LeaseRecord> reclaimExpired() {
+    if (mode == ServingMode.STANDBY) {
+      return List.of();
+    }
     long now = clock.millis();
     expireOffers(now);
     List<LeaseRecord> changes = new ArrayList<>();

@@ -102,4 +102,14 @@ class RenewTest {
         address, server.reply(server.client("02:00:00:00:00:02").discover()).yourAddress());
     assertTrue(server.engine.reclaimExpired().isEmpty(), "reclaimed once");
   }
+
+  @Test
+  void aStandbyEndsNoLeaseTheServingPartnerOwnsButCatchesUpOnceServing() {
+    client.dora();
+    server.engine.setMode(ServingMode.STANDBY);
+    server.clock.advance(Duration.ofSeconds(3601));
+    assertTrue(server.engine.reclaimExpired().isEmpty(), "the serving partner ends it");
+    server.engine.setMode(ServingMode.TOP_DOWN); // it takes over
+    assertEquals(1, server.engine.reclaimExpired().size());
+  }
 }
