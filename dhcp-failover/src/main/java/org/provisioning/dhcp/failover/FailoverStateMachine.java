@@ -358,7 +358,11 @@ public final class FailoverStateMachine {
         if (partner.state() == FailoverState.NORMAL) {
           transition(FailoverState.NORMAL, "partner took its role back");
         }
-      } else if (syncedSinceContact && !partnerServesAlone()) {
+      } else if (partnerServesAlone()) {
+        // Still serving alone (an operator's takeover holds it, maybe for hours): what it grants
+        // from now is in no sync made so far, so taking the role back waits for the next one.
+        syncedSinceContact = false;
+      } else if (syncedSinceContact) {
         transition(FailoverState.NORMAL, "synced, partner stands down");
       }
     }

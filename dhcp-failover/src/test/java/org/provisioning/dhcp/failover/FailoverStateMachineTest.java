@@ -224,4 +224,31 @@ class FailoverStateMachineTest {
     m.onHeartbeat(from(FailoverRole.PRIMARY, FailoverState.NORMAL));
     assertEquals(FailoverState.NORMAL, m.state());
   }
+
+  /**
+   * A primary in contact with a secondary an operator made take over syncs at once, then waits: the
+   * secondary serves alone for as long as the takeover holds, so after the handback the primary
+   * takes its role back only after another sync, never on the one made hours before.
+   */
+  @Test
+  void afterAHeldTakeoverThePrimaryTakesItsRoleBackOnlyAfterAFreshSync() {
+    FailoverStateMachine primary = machine(FailoverRole.PRIMARY);
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.STARTUP));
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, primary.state());
+
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.PARTNER_DOWN)); // takeover
+    assertEquals(FailoverState.RECOVERING, primary.state());
+    assertTrue(primary.wantsSync());
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.RECOVERING, primary.state(), "the secondary still serves alone");
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.PARTNER_DOWN)); // hours of it
+    assertTrue(primary.wantsSync(), "what it grants meanwhile is in no sync yet");
+
+    primary.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.RECOVERING)); // handback
+    assertEquals(FailoverState.RECOVERING, primary.state(), "not on the old sync");
+    assertEquals(ServingMode.STANDBY, primary.servingMode());
+    primary.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, primary.state());
+  }
 }
