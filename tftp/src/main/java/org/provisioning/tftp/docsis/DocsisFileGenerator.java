@@ -29,6 +29,7 @@ import org.provisioning.common.control.ConfigFileRenderer;
 import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseLookup;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -225,8 +226,12 @@ public final class DocsisFileGenerator
       }
     }
     Ipv4Address address = Ipv4Address.of(client.getAddress());
+    // Bound only: a declined address is one another device was found using, and that device
+    // must not receive the config file of the modem that declined it.
     Optional<LeaseRecord> lease =
-        leases.byAddress(address).filter(l -> l.holdsAddressAt(clock.millis()));
+        leases
+            .byAddress(address)
+            .filter(l -> l.state() == LeaseState.BOUND && l.holdsAddressAt(clock.millis()));
     String mac = nameMac;
     String cls = nameClass;
     String hostname = "";

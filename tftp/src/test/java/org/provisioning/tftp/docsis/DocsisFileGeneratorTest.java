@@ -130,6 +130,14 @@ class DocsisFileGeneratorTest {
     TftpResolution stolen = generator.resolve("cm-001122334455.cfg", from("10.1.2.4"));
     assertEquals("docsis_mac_mismatch", reason(stolen));
     assertEquals(TftpErrorCode.ACCESS_VIOLATION, ((TftpResolution.Refused) stolen).code());
+    Ipv4Address modem = Ipv4Address.parse("10.1.2.3");
+    LeaseRecord bound = leases.get(modem);
+    leases.put(modem, bound.withState(LeaseState.DECLINED, bound.expiresAtMillis()));
+    assertEquals(
+        "docsis_no_lease",
+        reason(generator.resolve("cm-001122334455.cfg", from("10.1.2.3"))),
+        "a declined address is another device's: not the modem's file");
+    leases.put(modem, bound);
     clock.advance(Duration.ofSeconds(7200));
     assertEquals(
         "docsis_no_lease",
