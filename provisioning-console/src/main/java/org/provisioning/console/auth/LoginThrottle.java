@@ -36,6 +36,9 @@ public final class LoginThrottle {
   private final Map<String, State> states = new LinkedHashMap<>(16, 0.75f, true);
   private final Set<String> alerted = new HashSet<>();
 
+  /** The names with an attempt being heard (its password being hashed). */
+  private final Set<String> heard = new HashSet<>();
+
   private static final class State {
     int failures;
     Instant lastFailure;
@@ -45,13 +48,16 @@ public final class LoginThrottle {
   }
 
   /** What may happen with a login attempt for a name. */
-  public sealed interface Verdict permits Open, SlowDown, Locked {}
+  public sealed interface Verdict permits Open, SlowDown, Busy, Locked {}
 
   /** The attempt is heard. */
   public record Open() implements Verdict {}
 
   /** Too soon after the last failure: refused unheard, try again after {@code retryAfter}. */
   public record SlowDown(Duration retryAfter) implements Verdict {}
+
+  /** Another attempt for the name is being heard: refused unheard, try again in a moment. */
+  public record Busy() implements Verdict {}
 
   /** Locked until {@code until}. */
   public record Locked(Instant until) implements Verdict {}
@@ -69,22 +75,36 @@ public final class LoginThrottle {
     alerts.declare(ConsoleAlerts.ALL);
   }
 
+  /**
+   * Whether an attempt for {@code name} may be heard now. An {@link Open} verdict also starts the
+   * attempt: until {@link #finished} says so, further attempts for the name are refused unheard
+   * ({@link Busy}). Without that, attempts sent at once all passed this check while the first was
+   * still being hashed, and each one guessed: dozens of guesses per lockout instead of {@code
+   * maxFailures}.
+   */
   public Verdict check(String name) {
     sweep();
     synchronized (this) {
       State state = states.get(name);
       Instant now = clock.instant();
-      if (state == null) {
-        return new Open();
-      }
-      if (state.lockedUntil != null && now.isBefore(state.lockedUntil)) {
+      if (state != null && state.lockedUntil != null && now.isBefore(state.lockedUntil)) {
         return new Locked(state.lockedUntil);
       }
-      if (state.notBefore != null && now.isBefore(state.notBefore)) {
+      if (state != null && state.notBefore != null && now.isBefore(state.notBefore)) {
         return new SlowDown(Duration.between(now, state.notBefore));
+      }
+      if (!heard.add(name)) {
+        return new Busy();
       }
       return new Open();
     }
+  }
+
+  /**
+   * The attempt an {@link Open} verdict started is decided (after {@link #failed} if it failed).
+   */
+  public synchronized void finished(String name) {
+    heard.remove(name);
   }
 
   /**

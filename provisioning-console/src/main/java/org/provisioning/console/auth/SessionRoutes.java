@@ -100,6 +100,24 @@ final class SessionRoutes {
                   "Retry-After",
                   Long.toString(Math.max(1, (slow.retryAfter().toMillis() + 999) / 1000))));
     }
+    if (verdict instanceof LoginThrottle.Busy) {
+      return CompletableFuture.completedFuture(
+          replies
+              .error(429, "a login for '" + name + "' is being checked; try again in a moment")
+              .withHeader("Retry-After", "1"));
+    }
+    CompletableFuture<ApiResponse> decided;
+    try {
+      decided = hear(name, password, request);
+    } catch (RuntimeException e) {
+      throttle.finished(name);
+      throw e;
+    }
+    return decided.whenComplete((response, e) -> throttle.finished(name));
+  }
+
+  /** Checks the password off the HTTP thread; the throttle heard this attempt. */
+  private CompletableFuture<ApiResponse> hear(String name, String password, ApiRequest request) {
     return onHashing(
         () -> {
           Optional<ConsoleUser> user = users.find(name);

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +187,35 @@ class ConsoleHttpTest {
     assertEquals(200, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode());
     assertTrue(console.alerts.active().isEmpty(), "cleared when the lock ended");
     assertEquals("CONSOLE_LOGIN_LOCKED", console.alerts.history().get(0).event());
+  }
+
+  /**
+   * Guesses sent at once are heard one at a time: each used to pass the throttle while the first
+   * was still being hashed, dozens of guesses per lockout.
+   */
+  @Test
+  void loginsSentAtOnceAreHeardOneAtATime() throws Exception {
+    console.addUser("alice", Role.ADMIN);
+    List<Integer> statuses = new ArrayList<>();
+    ExecutorService senders = Executors.newFixedThreadPool(20);
+    try {
+      List<Future<HttpResponse<String>>> guesses = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String password = "guess " + i;
+        guesses.add(senders.submit(() -> console.loginAs("alice", password, null)));
+      }
+      for (Future<HttpResponse<String>> guess : guesses) {
+        statuses.add(guess.get(30, TimeUnit.SECONDS).statusCode());
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+    // The test's clock stands still: after the second failure every attempt waits for it.
+    long heard = statuses.stream().filter(status -> status == 401).count();
+    assertTrue(heard >= 1 && heard <= 2, statuses.toString());
+    assertEquals(20 - heard, statuses.stream().filter(status -> status == 429).count());
+    console.clock.advance(Duration.ofMinutes(1));
+    assertEquals(200, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode());
   }
 
   @Test
