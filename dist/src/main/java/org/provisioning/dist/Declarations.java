@@ -18,6 +18,7 @@ import org.provisioning.dhcp.failover.FailoverAlerts;
 import org.provisioning.dhcp.failover.FailoverStatistics;
 import org.provisioning.dns.ddns.DnsAlerts;
 import org.provisioning.dns.engine.DnsStatistics;
+import org.provisioning.tftp.docsis.DocsisAlerts;
 import org.provisioning.tftp.engine.TftpStatistics;
 import org.provisioning.tod.TodServer;
 
@@ -52,6 +53,7 @@ public final class Declarations {
     types.addAll(DhcpAlerts.ALL);
     types.addAll(FailoverAlerts.ALL);
     types.addAll(DnsAlerts.ALL);
+    types.addAll(DocsisAlerts.ALL);
     types.addAll(ConsoleAlerts.ALL);
     types.sort(Comparator.comparing(AlertType::event));
     return List.copyOf(types);

@@ -275,7 +275,7 @@ public final class ProvisiondProcess {
     services.add(snmp(running, dataDir));
 
     DocsisFileGenerator docsis =
-        new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats);
+        new DocsisFileGenerator(running.tftp().docsis(), home, leases, clock, stats, alerts);
     // docsis is also the BootFileIssuer that names the boot file of each DHCP ACK.
     TftpServer tftp = new TftpServer(running.tftp(), home, stats, List.of(docsis));
     TodServer tod = new TodServer(running.tod(), clock, stats);

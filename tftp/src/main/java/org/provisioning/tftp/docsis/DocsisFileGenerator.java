@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.DocsisConfig;
 import org.provisioning.common.config.DocsisFileConfig;
 import org.provisioning.common.config.DocsisModemConfig;
@@ -86,6 +88,7 @@ public final class DocsisFileGenerator
   private final LeaseLookup leases;
   private final Clock clock;
   private final StatisticsRegistry stats;
+  private final AlertCenter alerts;
   private final Counter generated;
   private final Counter cacheHits;
   private final SecureRandom random = new SecureRandom();
@@ -93,8 +96,17 @@ public final class DocsisFileGenerator
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
   private volatile Settings settings;
 
+  /**
+   * A template as last checked: the version in use ({@code template}, null if none ever parsed) and
+   * why the file on disk is not it ({@code error}, null when it is).
+   */
   private record Loaded(
-      DocsisTemplate template, String digest, FileTime modified, long checkedAt) {}
+      DocsisTemplate template, String digest, FileTime modified, long checkedAt, String error) {
+
+    Loaded checked(long now) {
+      return new Loaded(template, digest, modified, now, error);
+    }
+  }
 
   private record Ticket(
       Ipv4Address address,
@@ -124,11 +136,18 @@ public final class DocsisFileGenerator
   }
 
   public DocsisFileGenerator(
-      DocsisConfig config, Path home, LeaseLookup leases, Clock clock, StatisticsRegistry stats) {
+      DocsisConfig config,
+      Path home,
+      LeaseLookup leases,
+      Clock clock,
+      StatisticsRegistry stats,
+      AlertCenter alerts) {
     this.home = home;
     this.leases = leases;
     this.clock = clock;
     this.stats = stats;
+    this.alerts = alerts;
+    alerts.declare(DocsisAlerts.ALL);
     stats.declare(TftpStatistics.DEFINITIONS);
     this.generated = stats.counter("tftp.docsis.generated");
     this.cacheHits = stats.counter("tftp.docsis.cache_hits");
@@ -185,7 +204,8 @@ public final class DocsisFileGenerator
                 DocsisTemplate.parse(file.templateText()),
                 sha256(file.templateText()),
                 null,
-                Long.MAX_VALUE);
+                Long.MAX_VALUE,
+                null);
       } catch (DocsisTemplateException e) {
         // A version from the journal or the peer is not judged by the template rule: say so here,
         // and refuse this pattern's files until the config is fixed.
@@ -363,22 +383,61 @@ public final class DocsisFileGenerator
     Path path = pattern.template();
     long now = System.nanoTime() / 1_000_000;
     Loaded loaded = templates.get(path);
-    if (loaded != null && now - loaded.checkedAt() < TEMPLATE_CHECK_MILLIS) {
-      return loaded;
+    if (loaded == null || now - loaded.checkedAt() >= TEMPLATE_CHECK_MILLIS) {
+      loaded = check(path, loaded, now);
     }
-    FileTime modified = Files.getLastModifiedTime(path);
-    if (loaded != null && modified.equals(loaded.modified())) {
-      templates.put(path, new Loaded(loaded.template(), loaded.digest(), modified, now));
-      return loaded;
+    if (loaded.template() == null) {
+      throw new DocsisTemplateException(0, path + ": " + loaded.error());
     }
-    String text = Files.readString(path, StandardCharsets.UTF_8);
-    loaded = new Loaded(DocsisTemplate.parse(text), sha256(text), modified, now);
-    templates.put(path, loaded);
-    log.info(
-        "TFTP_DOCSIS_TEMPLATE_LOADED template={} variables={}",
-        path,
-        loaded.template().variables());
     return loaded;
+  }
+
+  /**
+   * Reads the template again if the file changed. A version that cannot be read or does not parse
+   * (a typo, or an editor that saves by rename caught between the two) leaves the last good one in
+   * use and raises {@link DocsisAlerts#TEMPLATE_BROKEN}: a slip in one edit must not stop every
+   * modem on the pattern from registering.
+   */
+  private Loaded check(Path path, Loaded previous, long now) {
+    Loaded checked;
+    try {
+      FileTime modified = Files.getLastModifiedTime(path);
+      if (previous != null && modified.equals(previous.modified())) {
+        checked = previous.checked(now);
+      } else {
+        String text = Files.readString(path, StandardCharsets.UTF_8);
+        checked = new Loaded(DocsisTemplate.parse(text), sha256(text), modified, now, null);
+        log.info(
+            "TFTP_DOCSIS_TEMPLATE_LOADED template={} variables={}",
+            path,
+            checked.template().variables());
+      }
+    } catch (IOException | DocsisTemplateException e) {
+      String error = e instanceof NoSuchFileException ? "no such file" : e.getMessage();
+      checked =
+          previous == null
+              ? new Loaded(null, null, null, now, error)
+              : new Loaded(previous.template(), previous.digest(), null, now, error);
+      if (previous == null || !error.equals(previous.error())) {
+        log.warn(
+            "TFTP_DOCSIS_TEMPLATE_BROKEN template={} error={} serving={}",
+            path,
+            error,
+            checked.template() == null ? "nothing" : "the last version that parsed");
+        alerts.raise(
+            DocsisAlerts.TEMPLATE_BROKEN,
+            path.toString(),
+            error
+                + (checked.template() == null
+                    ? "; no version of it ever parsed: its modems get no file"
+                    : "; modems get files from the last version that parsed"));
+      }
+    }
+    if (checked.error() == null && previous != null && previous.error() != null) {
+      alerts.clear(DocsisAlerts.TEMPLATE_BROKEN, path.toString(), "the template parses again");
+    }
+    templates.put(path, checked);
+    return checked;
   }
 
   /** Counted by the request handler as {@code tftp.refused.docsis_<reason>}. */

@@ -22,6 +22,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.alert.Alert;
+import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.DocsisConfig;
@@ -46,6 +48,7 @@ class DocsisFileGeneratorTest {
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final Map<Ipv4Address, LeaseRecord> leases = new HashMap<>();
   private final ManualClock clock = new ManualClock(NOW);
+  private final AlertCenter alerts = new AlertCenter(clock, 100);
   private DocsisFileGenerator generator;
 
   @BeforeEach
@@ -58,7 +61,7 @@ class DocsisFileGeneratorTest {
     lease("10.1.2.3", MAC, "gold", "cm-1");
     generator =
         new DocsisFileGenerator(
-            config(true, 0), home, a -> Optional.ofNullable(leases.get(a)), clock, stats);
+            config(true, 0), home, a -> Optional.ofNullable(leases.get(a)), clock, stats, alerts);
   }
 
   private DocsisConfig config(boolean requireLease, int antiTheftSeconds) {
@@ -193,6 +196,61 @@ class DocsisFileGeneratorTest {
     assertTrue(
         DocsisConfigDecoder.toText(content(generator.resolve("gold.cfg", from("10.1.2.3"))))
             .contains("NetworkAccess 0;"));
+  }
+
+  /**
+   * An edit that breaks a template, or a moment in which the file is missing, leaves the last good
+   * version in use and raises an alert; the fixed file is used and the alert cleared. Before, every
+   * modem on the pattern got an error until the file was fixed.
+   */
+  @Test
+  void aBrokenTemplateLeavesTheLastGoodVersionInUseAndRaisesAnAlert() throws Exception {
+    Path template = home.resolve("conf/docsis/plain.txt");
+    Files.writeString(template, "Main { NetworkAccess 1; MaxCPE ${maxCpe}; }");
+    generator.apply(
+        new DocsisConfig(
+            "s",
+            true,
+            List.of(
+                new DocsisFileConfig(
+                    "{class}.cfg",
+                    "conf/docsis/plain.txt",
+                    null,
+                    false,
+                    Map.of("maxCpe", "3"),
+                    Map.of())),
+            List.of(),
+            0,
+            100));
+    byte[] good = content(generator.resolve("gold.cfg", from("10.1.2.3")));
+
+    Files.writeString(template, "Main { NetworkAccess 0; MaxCPE ${maxCpe};"); // no closing brace
+    Files.setLastModifiedTime(template, FileTime.from(Instant.now().plusSeconds(60)));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () -> {
+              assertArrayEquals(good, content(generator.resolve("gold.cfg", from("10.1.2.3"))));
+              return !alerts.active().isEmpty();
+            });
+    Alert broken = alerts.active().get(0);
+    assertEquals("TFTP_DOCSIS_TEMPLATE_BROKEN", broken.event());
+    assertEquals(template.toString(), broken.object());
+    assertTrue(broken.message().contains("last version that parsed"), broken.message());
+
+    Files.delete(template); // an editor that saves by rename, caught in between
+    Thread.sleep(1_100);
+    assertArrayEquals(good, content(generator.resolve("gold.cfg", from("10.1.2.3"))));
+
+    Files.writeString(template, "Main { NetworkAccess 0; MaxCPE ${maxCpe}; }");
+    Files.setLastModifiedTime(template, FileTime.from(Instant.now().plusSeconds(120)));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                DocsisConfigDecoder.toText(content(generator.resolve("gold.cfg", from("10.1.2.3"))))
+                    .contains("NetworkAccess 0;"));
+    assertTrue(alerts.active().isEmpty(), "cleared once the file parses");
   }
 
   @Test

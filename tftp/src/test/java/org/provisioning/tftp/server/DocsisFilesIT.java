@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.config.DocsisConfig;
 import org.provisioning.common.config.DocsisFileConfig;
 import org.provisioning.common.config.TftpConfig;
@@ -95,7 +96,8 @@ class DocsisFilesIT {
             home,
             a -> a.equals(modem) ? Optional.of(lease) : Optional.empty(),
             Clock.systemUTC(),
-            stats);
+            stats,
+            new AlertCenter(Clock.systemUTC(), 10));
     TftpConfig config =
         new TftpConfig(true, modem, 0, "tftp", null, null, null, null, null, null, null, docsis);
     server = new TftpServer(config, home, stats, List.of(generator));
