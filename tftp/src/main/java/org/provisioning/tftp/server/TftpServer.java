@@ -243,13 +243,14 @@ public final class TftpServer implements ProvisioningService {
       }
       Active running = active.get(client);
       if (running != null) {
-        if (running.request().equals(request)) {
+        TransferHandler old = running.channel().pipeline().get(TransferHandler.class);
+        if (running.request().equals(request) && (old == null || !old.heardFromClient)) {
           // The client sent its request again before our first answer reached it.
           stats.duplicateRequests().increment();
           return;
         }
-        // A new request from the same port: the client has moved on from the old transfer.
-        TransferHandler old = running.channel().pipeline().get(TransferHandler.class);
+        // A new request from the same port, or the same one after the client answered the old
+        // transfer (a modem that rebooted and kept its port): it has moved on from the old one.
         if (old != null) {
           old.superseded = true;
         }
@@ -325,6 +326,10 @@ public final class TftpServer implements ProvisioningService {
     private ScheduledFuture<?> timer;
     private boolean finished;
     private volatile boolean superseded;
+
+    /** Whether the client answered on this transfer's port: a repeat of its request is then new. */
+    private volatile boolean heardFromClient;
+
     private final TftpTransfer.Output out = this::send;
 
     TransferHandler(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
@@ -364,6 +369,7 @@ public final class TftpServer implements ProvisioningService {
         stats.dropped(e.reason().statName());
         return;
       }
+      heardFromClient = true;
       after(transfer.onPacket(packet, now(), out));
     }
 
@@ -379,8 +385,14 @@ public final class TftpServer implements ProvisioningService {
         finish(status);
         return;
       }
+      long delay = Math.max(1, transfer.deadline() - now());
+      if (timer != null && !timer.isDone() && timer.getDelay(TimeUnit.MILLISECONDS) > delay) {
+        // The deadline moved earlier (an ACK reset the backed-off timeout): a timer left for the
+        // old one would leave the next lost block waiting up to the longest backoff.
+        timer.cancel(false);
+        timer = null;
+      }
       if (timer == null || timer.isDone()) {
-        long delay = Math.max(1, transfer.deadline() - now());
         timer =
             channel.eventLoop().schedule(this::onTimerAndReschedule, delay, TimeUnit.MILLISECONDS);
       }

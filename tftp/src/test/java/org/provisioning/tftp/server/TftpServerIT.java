@@ -283,6 +283,66 @@ class TftpServerIT {
     assertEquals(0, stat("tftp.transfers.active"));
   }
 
+  /**
+   * The same request again, once the client has answered the transfer, is a client that started
+   * over (a modem rebooted and kept its port): it gets a new transfer at once. It used to be taken
+   * for a duplicate and ignored for as long as the old transfer lived (up to half a minute).
+   */
+  @Test
+  void theSameRequestAfterTheClientAnsweredStartsTheTransferAgain() throws Exception {
+    try (RawClient client = new RawClient()) {
+      TftpPacket.Request request =
+          new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of());
+      client.send(port, request);
+      RawClient.Received first = client.receive();
+      client.send(first.port(), new TftpPacket.Ack(1));
+      assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block());
+
+      client.send(port, request);
+      RawClient.Received again = client.receive();
+      while (again.port() == first.port()) { // a retransmission of the old transfer in flight
+        again = client.receive();
+      }
+      assertEquals(1, ((TftpPacket.Data) again.packet()).block(), "from the start, at once");
+      assertEquals(0, stat("tftp.requests.duplicate"));
+    }
+  }
+
+  /**
+   * After the timeout backed off, an ACK brings it back to the first one: the next lost block is
+   * sent again after that, not after what remained of the longest backoff.
+   */
+  @Test
+  void anAckAfterBackoffBringsTheNextRetransmissionBackToTheFirstTimeout() throws Exception {
+    startWith(
+        new TftpConfig(
+            true,
+            Ipv4Address.parse("127.0.0.1"),
+            0,
+            "tftp",
+            null,
+            2000,
+            null,
+            null,
+            200,
+            3,
+            1_000_000L,
+            null));
+    try (RawClient client = new RawClient()) {
+      client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+      RawClient.Received first = client.receive();
+      for (int i = 0; i < 3; i++) { // lost three times: the timeout grows to 1.6 s
+        assertEquals(1, ((TftpPacket.Data) client.receive().packet()).block());
+      }
+      client.send(first.port(), new TftpPacket.Ack(1));
+      assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block());
+      long sent = System.nanoTime();
+      assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block(), "block 2 again");
+      long millis = (System.nanoTime() - sent) / 1_000_000;
+      assertTrue(millis < 1_000, "sent again after " + millis + " ms; 200 expected, not 1,600");
+    }
+  }
+
   @Test
   void malformedPacketsUnknownOpcodesAndOptionStormsAreCountedAndServingGoesOn() throws Exception {
     try (RawClient client = new RawClient()) {
