@@ -11,9 +11,9 @@ import java.util.List;
  *     shared secret checks it
  * @param files which requested names are built, and from which template
  * @param modems per-modem values that override a file's and a class's variables
- * @param antiTheftSeconds when above 0, DHCP hands each modem a random one-time file name instead
- *     of its configured boot file; the name is valid for one download, from that lease's address,
- *     within this many seconds, and the file carries TLV 19 (time) and TLV 20 (modem address)
+ * @param antiTheftSeconds when above 0, DHCP hands each modem a random file name instead of its
+ *     configured boot file; the name is valid from that lease's address only, within this many
+ *     seconds, and the file carries TLV 19 (time) and TLV 20 (modem address)
  * @param cacheEntries how many built files are kept, keyed by content
  */
 public record DocsisConfig(

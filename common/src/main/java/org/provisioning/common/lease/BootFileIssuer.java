@@ -10,7 +10,7 @@ package org.provisioning.common.lease;
 public interface BootFileIssuer {
   /**
    * @param bootFile the boot file the client's class is configured with
-   * @return the name to put in the ACK: {@code bootFile} itself, or a one-time name for it
+   * @return the name to put in the ACK: {@code bootFile} itself, or a short-lived name for it
    */
   String bootFileFor(LeaseRecord lease, String bootFile);
 }

@@ -57,12 +57,12 @@ import org.slf4j.LoggerFactory;
  * their file changes, checked at most once a second.
  *
  * <p>Anti-theft: {@link #bootFileFor} hands DHCP a random name instead of the boot file; that name
- * is served once, to the address it was issued for, before it expires, with TLV 19 (the time, in
- * seconds since 1900) and TLV 20 (the modem's address) added, never from the cache.
+ * is served to the address it was issued for until it expires, with TLV 19 (the time, in seconds
+ * since 1900) and TLV 20 (the modem's address) added, never from the cache.
  *
  * <p>Counters: {@code tftp.docsis.generated}, {@code .cache_hits}, {@code .tickets_issued}, and
  * refusals as {@code tftp.refused.docsis_<reason>} (no_lease, mac_mismatch, no_mac, render_failed,
- * ticket_expired, ticket_wrong_address, ticket_used).
+ * ticket_expired, ticket_wrong_address, ticket_unknown_file).
  */
 public final class DocsisFileGenerator
     implements TftpFileResolver, BootFileIssuer, ConfigFileRenderer {
@@ -80,7 +80,6 @@ public final class DocsisFileGenerator
           "no_mac",
           "ticket_expired",
           "ticket_wrong_address",
-          "ticket_used",
           "ticket_unknown_file",
           "render_failed");
 
@@ -286,9 +285,9 @@ public final class DocsisFileGenerator
       // Not removed: a stranger guessing the name must not spend the modem's download.
       return refuse(TftpErrorCode.FILE_NOT_FOUND, "file not found", "ticket_wrong_address");
     }
-    if (!tickets.remove(name, ticket)) {
-      return refuse(TftpErrorCode.FILE_NOT_FOUND, "file not found", "ticket_used");
-    }
+    // Not spent on the first request: the address and the expiry are the protection, and a modem
+    // that asks again (it refused our OACK, asked for tsize first, or timed out and retries from
+    // a new port) must not be sent back to DHCP for a new name.
     for (FilePattern pattern : current.files()) {
       if (pattern.regex().matcher(ticket.bootFile()).matches()) {
         return build(
