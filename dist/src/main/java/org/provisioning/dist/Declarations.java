@@ -11,6 +11,7 @@ import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.alert.AlertChannel;
 import org.provisioning.console.auth.ConsoleAlerts;
+import org.provisioning.console.http.ConnectionGuard;
 import org.provisioning.console.snmp.AgentCounters;
 import org.provisioning.dhcp.engine.DhcpAlerts;
 import org.provisioning.dhcp.engine.DhcpStatistics;
@@ -43,6 +44,7 @@ public final class Declarations {
     registry.declare(DnsStatistics.DEFINITIONS);
     registry.declare(TodServer.STATISTICS);
     registry.declare(AgentCounters.STATISTICS);
+    registry.declare(ConnectionGuard.STATISTICS);
     return registry.definitions();
   }
 

@@ -46,6 +46,7 @@ public final class ManagementApi {
   private final Map<String, Map<String, ApiHandler>> routes = new ConcurrentHashMap<>();
   private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> tokenRequired = new ConcurrentHashMap<>();
+  private final StatisticsRegistry stats;
 
   public ManagementApi(
       ApiToken token,
@@ -54,6 +55,7 @@ public final class ManagementApi {
       AlertCenter alerts,
       ConfigService config) {
     this.guard = ApiGuard.token(token);
+    this.stats = stats;
     this.json = config.codec().jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
     route("GET", "/status", r -> ok(statusJson(status.status())));
     route("GET", "/stats", r -> ok(statsJson(stats, r.queryParameter("prefix"))));
@@ -63,6 +65,11 @@ public final class ManagementApi {
     route("PUT", "/config", r -> putConfig(config, r));
     route("POST", "/config/check", r -> checkConfig(config, r));
     ConfigHistoryRoutes.register(this, config);
+  }
+
+  /** The statistics the API shows, where the HTTP server counts its own too. */
+  public StatisticsRegistry statistics() {
+    return stats;
   }
 
   /** Adds a route under {@code /api/v1}; services add theirs through the composition root. */

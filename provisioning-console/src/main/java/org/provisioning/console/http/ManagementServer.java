@@ -52,6 +52,14 @@ public final class ManagementServer implements ProvisioningService {
   /** Open event streams (consoles watching alerts) at most; more are refused with 503. */
   private static final int MAX_STREAMS = 64;
 
+  /** Connections at most, and from one address: a console opens a few, an operator a few more. */
+  static final int MAX_CONNECTIONS = 256;
+
+  static final int MAX_CONNECTIONS_PER_ADDRESS = 32;
+
+  /** How long a request may take to arrive whole, from its first byte. */
+  static final java.time.Duration REQUEST_DEADLINE = java.time.Duration.ofSeconds(30);
+
   private final java.util.concurrent.atomic.AtomicInteger openStreams =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -59,6 +67,7 @@ public final class ManagementServer implements ProvisioningService {
   private final InetSocketAddress address;
   private final int maxBodyBytes;
   private final TlsMaterial tls;
+  private final ConnectionGuard connections;
   private final ConsolePages pages = new ConsolePages();
   private volatile ServiceState state = ServiceState.NEW;
   private EventLoopGroup group;
@@ -74,10 +83,23 @@ public final class ManagementServer implements ProvisioningService {
    */
   public ManagementServer(
       ManagementApi api, InetSocketAddress address, int maxBodyBytes, TlsMaterial tls) {
+    this(api, address, maxBodyBytes, tls, REQUEST_DEADLINE);
+  }
+
+  /** Tests shorten the request deadline. */
+  ManagementServer(
+      ManagementApi api,
+      InetSocketAddress address,
+      int maxBodyBytes,
+      TlsMaterial tls,
+      java.time.Duration requestDeadline) {
     this.api = api;
     this.address = address;
     this.maxBodyBytes = maxBodyBytes;
     this.tls = tls;
+    this.connections =
+        new ConnectionGuard(
+            MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, requestDeadline, api.statistics());
   }
 
   @Override
@@ -116,6 +138,7 @@ public final class ManagementServer implements ProvisioningService {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      ch.pipeline().addLast(connections.admission());
                       if (sslContext != null) {
                         ch.pipeline().addLast(new HttpsOnlyHandler(sslContext, "api"));
                       }
@@ -124,6 +147,7 @@ public final class ManagementServer implements ProvisioningService {
                           .addLast(new HttpServerCodec(4096, 8192, 8192))
                           .addLast(tls == null ? SecurityHeaders.PLAIN : SecurityHeaders.TLS)
                           .addLast(new HttpObjectAggregator(maxBodyBytes))
+                          .addLast(connections.requestComplete())
                           .addLast("api", new ApiHandler());
                     }
                   })

@@ -1,5 +1,6 @@
 package org.provisioning.console.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,12 @@ class ManagementServerTest {
             alerts,
             config);
     server =
-        new ManagementServer(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        new ManagementServer(
+            api,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            4096,
+            null,
+            Duration.ofSeconds(2)); // the request deadline, short for the slow-client test
     server.start();
     base = "http://127.0.0.1:" + server.localAddress().getPort() + "/api/v1";
   }
@@ -291,6 +298,59 @@ class ManagementServerTest {
       assertTrue(reply.startsWith("HTTP/1.1 4"), reply);
       assertFalse(reply.contains("500"));
     }
+    assertEquals(200, authed("GET", "/status", null).statusCode(), "still serving");
+  }
+
+  /**
+   * One address holds at most 32 connections and a request must arrive whole in time (here 2 s): a
+   * client dripping a byte at a time used to hold its connection for good, and enough of them took
+   * every file descriptor of the process.
+   */
+  @Test
+  void limitsConnectionsPerAddressAndClosesRequestsThatDrip() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < ManagementServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+        held.add(new Socket("127.0.0.1", server.localAddress().getPort()));
+      }
+      try (Socket oneTooMany = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        oneTooMany.setSoTimeout(5000);
+        assertEquals(-1, oneTooMany.getInputStream().read(), "closed at once");
+      }
+      assertEquals(1L, stats.snapshot().get("management.connections.refused"));
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> stats.snapshot().get("management.connections.open") == 0L);
+
+    try (Socket slow = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      slow.setSoTimeout(10_000);
+      OutputStream out = slow.getOutputStream();
+      out.write("GET /api/v1/status HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      long started = System.nanoTime();
+      int read = 0;
+      try {
+        for (int i = 0; i < 50; i++) { // a header byte every 200 ms: 10 s if nothing stops it
+          out.write('X');
+          out.flush();
+          Thread.sleep(200);
+        }
+      } catch (IOException closedByTheServer) {
+        read = -1;
+      }
+      if (read == 0) {
+        read = slow.getInputStream().read();
+      }
+      assertEquals(-1, read);
+      assertTrue(System.nanoTime() - started < 8_000_000_000L, "closed at the deadline");
+    }
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> stats.snapshot().get("management.requests.too_slow") == 1L);
     assertEquals(200, authed("GET", "/status", null).statusCode(), "still serving");
   }
 }

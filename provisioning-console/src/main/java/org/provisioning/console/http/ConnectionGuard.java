@@ -1,0 +1,136 @@
+package org.provisioning.console.http;
+
+import static org.provisioning.common.stats.StatisticDefinition.counter;
+import static org.provisioning.common.stats.StatisticDefinition.gauge;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.provisioning.common.stats.Counter;
+import org.provisioning.common.stats.StatisticDefinition;
+import org.provisioning.common.stats.StatisticsRegistry;
+
+/**
+ * Keeps whoever can reach the management port from holding the process's sockets and memory: at
+ * most {@code maxConnections} connections, {@code maxPerAddress} from one address (beyond that a
+ * new one is closed at once, counted), and a request must arrive whole within {@code
+ * requestDeadline} of its first byte. An idle timeout alone was reset by every byte, so a client
+ * sending one byte a minute held its connection, and its buffered body, for good; with enough of
+ * them the process ran out of file descriptors, which TFTP (a socket per transfer), DNS over TCP,
+ * failover and the journal need too.
+ */
+public final class ConnectionGuard {
+  private static final AttributeKey<ScheduledFuture<?>> DEADLINE =
+      AttributeKey.valueOf("management.request.deadline");
+
+  private final int maxConnections;
+  private final int maxPerAddress;
+  private final Duration requestDeadline;
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+  private final Counter refused;
+  private final Counter tooSlow;
+  private final Admission admission = new Admission();
+  private final RequestComplete complete = new RequestComplete();
+
+  public static final List<StatisticDefinition> STATISTICS =
+      List.of(
+          gauge("management.connections.open", "connections", "Open connections to the console."),
+          counter(
+              "management.connections.refused",
+              "connections",
+              "Connections to the console closed at once: too many open, or from one address."),
+          counter(
+              "management.requests.too_slow",
+              "requests",
+              "Connections to the console closed because a request did not arrive whole in time."));
+
+  ConnectionGuard(
+      int maxConnections, int maxPerAddress, Duration requestDeadline, StatisticsRegistry stats) {
+    this.maxConnections = maxConnections;
+    this.maxPerAddress = maxPerAddress;
+    this.requestDeadline = requestDeadline;
+    stats.declare(STATISTICS);
+    stats.gauge("management.connections.open", open::get);
+    this.refused = stats.counter("management.connections.refused");
+    this.tooSlow = stats.counter("management.requests.too_slow");
+  }
+
+  /** First in the pipeline: admits or closes the connection, and starts each request's clock. */
+  ChannelHandler admission() {
+    return admission;
+  }
+
+  /** After the aggregator: a whole request has arrived, its clock stops. */
+  ChannelHandler requestComplete() {
+    return complete;
+  }
+
+  @ChannelHandler.Sharable
+  private final class Admission extends ChannelDuplexHandler {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+      AtomicInteger fromThere = byAddress.computeIfAbsent(from, a -> new AtomicInteger());
+      int all = open.incrementAndGet();
+      int there = fromThere.incrementAndGet();
+      ctx.channel()
+          .closeFuture()
+          .addListener(
+              f -> {
+                open.decrementAndGet();
+                if (fromThere.decrementAndGet() == 0) {
+                  byAddress.remove(from, fromThere);
+                }
+              });
+      if (all > maxConnections || there > maxPerAddress) {
+        refused.increment();
+        ctx.close();
+        return;
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (ctx.channel().attr(DEADLINE).get() == null) {
+        ScheduledFuture<?> deadline =
+            ctx.executor()
+                .schedule(
+                    () -> {
+                      tooSlow.increment();
+                      ctx.close();
+                    },
+                    requestDeadline.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        ctx.channel().attr(DEADLINE).set(deadline);
+      }
+      super.channelRead(ctx, msg);
+    }
+  }
+
+  @ChannelHandler.Sharable
+  private final class RequestComplete extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof FullHttpRequest) {
+        ScheduledFuture<?> deadline = ctx.channel().attr(DEADLINE).getAndSet(null);
+        if (deadline != null) {
+          deadline.cancel(false);
+        }
+      }
+      super.channelRead(ctx, msg);
+    }
+  }
+}
