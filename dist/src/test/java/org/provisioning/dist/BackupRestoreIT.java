@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -77,6 +78,10 @@ class BackupRestoreIT {
             dir.resolve("original.yaml"),
             document.formatted(dir.resolve("data"), managementPort, dhcpPort));
     server = start(original, dir.resolve("data"), managementPort);
+    // As a paired server keeps it (a standalone one does not read it; the backup takes it).
+    Path secret = dir.resolve("data").resolve("failover.secret");
+    Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
 
     Map<Integer, Ipv4Address> acked = new ConcurrentHashMap<>();
     AtomicBoolean loading = new AtomicBoolean(true);
@@ -127,6 +132,12 @@ class BackupRestoreIT {
 
     Result restored = restoreData(fresh, backup);
     assertEquals(0, restored.exit(), restored.out() + restored.err());
+    Path restoredSecret = dir.resolve("fresh-data").resolve("failover.secret");
+    assertEquals(Files.readString(secret), Files.readString(restoredSecret));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(restoredSecret)),
+        "the pairing secret is its owner's only, as provisiond writes it");
     server = start(fresh, dir.resolve("fresh-data"), managementPort);
     Result leases =
         Distribution.run(
@@ -154,7 +165,6 @@ class BackupRestoreIT {
     }
   }
 
-  /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
   /**
    * A zone's state goes with the backup to a new host: nsupdate's records (journaled) and its
    * serial reservation. 300 updates of one name take the serial 300 past the clock while leaving
@@ -232,6 +242,7 @@ class BackupRestoreIT {
         "provisionctl", "--config", config.toString(), "restore", "--keep-config", file.toString());
   }
 
+  /** Starts the packaged server; returns once its API answers (polled without a JVM per poll). */
   private Process start(Path config, Path data, int managementPort) throws Exception {
     Path log = dir.resolve(config.getFileName() + ".log");
     return Distribution.startServer(config, log, () -> answers(data, managementPort));

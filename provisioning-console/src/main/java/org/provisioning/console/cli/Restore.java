@@ -112,7 +112,8 @@ final class Restore implements Callable<Integer> {
           if (Files.exists(current)) {
             Files.move(current, data.resolve("failover.secret.before-restore-" + stamp));
           }
-          Files.copy(secret, current, StandardCopyOption.COPY_ATTRIBUTES);
+          Files.write(
+              Setup.ownerOnly(current), Files.readAllBytes(secret)); // as provisiond keeps it
           ownLike(data, current);
         }
         // DNS serial reservations only ever grow: a host that has its own keeps them (they are
@@ -127,8 +128,10 @@ final class Restore implements Callable<Integer> {
       }
       if (restoreConfig) {
         Path aside = configTarget.resolveSibling(configTarget.getFileName() + ".before-restore");
-        Path temporary = configTarget.resolveSibling(configTarget.getFileName() + ".restore-tmp");
-        Files.copy(backupConfig, temporary, StandardCopyOption.REPLACE_EXISTING);
+        Path temporary =
+            Setup.ownerOnly(
+                configTarget.resolveSibling(configTarget.getFileName() + ".restore-tmp"));
+        Files.write(temporary, Files.readAllBytes(backupConfig));
         if (Files.exists(configTarget)) {
           Setup.copyOwnership(configTarget, temporary);
           Files.copy(

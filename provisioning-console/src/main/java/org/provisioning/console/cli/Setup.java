@@ -870,7 +870,7 @@ final class Setup implements Callable<Integer> {
   private void write(Path target, String yaml) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temporary = dir.resolve(target.getFileName() + ".setup-tmp");
+    Path temporary = ownerOnly(dir.resolve(target.getFileName() + ".setup-tmp"));
     Files.writeString(temporary, yaml, StandardCharsets.UTF_8);
     if (Files.exists(target)) {
       copyOwnership(target, temporary);
@@ -920,6 +920,16 @@ final class Setup implements Callable<Integer> {
   }
 
   /** Gives {@code to} the owner and group of {@code from}; as a user other than root, keeps its. */
+  /**
+   * A new empty file that only its owner may read, for a copy of the config (it holds secrets): an
+   * interrupted command must not leave a readable copy behind. Ownership and mode follow later.
+   */
+  static Path ownerOnly(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    return Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  }
+
   static void copyOwnership(Path from, Path to) throws IOException {
     PosixFileAttributes source =
         Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
