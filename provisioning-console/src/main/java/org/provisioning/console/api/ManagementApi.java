@@ -93,6 +93,15 @@ public final class ManagementApi {
     return java.util.Optional.ofNullable(streams.get(path));
   }
 
+  /**
+   * Whether the guard still admits a request it admitted before: an open event stream asks before
+   * each frame, so a logout, an expired session or a removed user ends it.
+   */
+  public boolean admits(ApiRequest request) {
+    String path = stripTrailingSlash(request.path());
+    return guard.admit(request, RoutePolicy.required(request.method(), path)).admitted();
+  }
+
   /** Replaces the token-only guard (the console's users, sessions and CSRF tokens). */
   public void guard(ApiGuard newGuard) {
     this.guard = java.util.Objects.requireNonNull(newGuard);

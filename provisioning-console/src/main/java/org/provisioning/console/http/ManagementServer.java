@@ -60,6 +60,13 @@ public final class ManagementServer implements ProvisioningService {
   /** How long a request may take to arrive whole, from its first byte. */
   static final java.time.Duration REQUEST_DEADLINE = java.time.Duration.ofSeconds(30);
 
+  /** Open event streams from one address at most: a browser's tabs, a few operators behind NAT. */
+  static final int MAX_STREAMS_PER_ADDRESS = 8;
+
+  private final java.util.concurrent.ConcurrentHashMap<
+          java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger>
+      streamsByAddress = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final java.util.concurrent.atomic.AtomicInteger openStreams =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -222,7 +229,7 @@ public final class ManagementServer implements ProvisioningService {
               null);
       var stream = api.streamFor(apiRequest);
       if (stream.isPresent()) {
-        startStream(ctx, stream.get());
+        startStream(ctx, stream.get(), apiRequest);
         return;
       }
       api.handle(apiRequest)
@@ -248,10 +255,20 @@ public final class ManagementServer implements ProvisioningService {
     /**
      * Answers with a never-ending {@code text/event-stream}: a frame per event, a comment every 15
      * s so idle proxies and clients keep the connection. A client too slow to read misses events
-     * (counted in the log) rather than growing the server's memory.
+     * (counted in the log) rather than growing the server's memory. The caller's credentials are
+     * checked again before every frame: a logout, an expired session or a removed user ends the
+     * stream. One address holds at most {@link #MAX_STREAMS_PER_ADDRESS}, so one browser with many
+     * tabs cannot take every other console's slot.
      */
-    private void startStream(ChannelHandlerContext ctx, EventStream stream) {
-      if (openStreams.incrementAndGet() > MAX_STREAMS) {
+    private void startStream(ChannelHandlerContext ctx, EventStream stream, ApiRequest request) {
+      java.net.InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+      java.util.concurrent.atomic.AtomicInteger fromThere =
+          streamsByAddress.computeIfAbsent(
+              from, a -> new java.util.concurrent.atomic.AtomicInteger());
+      int there = fromThere.incrementAndGet();
+      int all = openStreams.incrementAndGet();
+      if (there > MAX_STREAMS_PER_ADDRESS || all > MAX_STREAMS) {
+        fromThere.decrementAndGet();
         openStreams.decrementAndGet();
         respond(ctx, new ApiResponse(503, json("too many open event streams")), false);
         return;
@@ -266,7 +283,9 @@ public final class ManagementServer implements ProvisioningService {
       client.writeAndFlush(head);
       java.util.function.Consumer<String> sink =
           frame -> {
-            if (client.isWritable()) {
+            if (!api.admits(request)) {
+              client.close();
+            } else if (client.isWritable()) {
               client.writeAndFlush(
                   new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
             } else {
@@ -287,6 +306,9 @@ public final class ManagementServer implements ProvisioningService {
               f -> {
                 keepalive.cancel(false);
                 openStreams.decrementAndGet();
+                if (fromThere.decrementAndGet() == 0) {
+                  streamsByAddress.remove(from, fromThere);
+                }
                 try {
                   subscription.close();
                 } catch (Exception e) {

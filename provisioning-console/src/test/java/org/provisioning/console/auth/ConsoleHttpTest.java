@@ -383,6 +383,55 @@ class ConsoleHttpTest {
     stream.body().close();
   }
 
+  /**
+   * An alert stream lives only as long as its session: after the logout the next alert closes it
+   * instead of reaching a browser that no longer has a session. And one address holds at most
+   * eight, so one browser's tabs cannot take every other console's slot.
+   */
+  @Test
+  void anAlertStreamEndsWithItsSessionAndOneAddressHoldsAFew() throws Exception {
+    console.addUser("victor", Role.VIEWER);
+    Browser victor = console.login("victor");
+    HttpResponse<java.util.stream.Stream<String>> stream = stream(victor);
+    assertEquals(200, stream.statusCode());
+    assertEquals(200, console.as(victor, "DELETE", "/session", null).statusCode());
+    console.alerts.raise(
+        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some."),
+        "dhcp.subnets[0]",
+        "no free address");
+    List<String> lines = new ArrayList<>();
+    CompletableFuture.runAsync(
+            () -> {
+              try {
+                stream.body().forEach(lines::add);
+              } catch (java.io.UncheckedIOException closedByTheServer) {
+                // the stream ends: what came before it is all there is
+              }
+            })
+        .get(10, TimeUnit.SECONDS);
+    assertFalse(String.join("\n", lines).contains("DHCP_POOL_EXHAUSTED"), lines.toString());
+
+    Browser again = console.login("victor");
+    List<HttpResponse<java.util.stream.Stream<String>>> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        open.add(stream(again));
+        assertEquals(200, open.get(i).statusCode());
+      }
+      assertEquals(503, stream(again).statusCode(), "the ninth from one address");
+    } finally {
+      open.forEach(response -> response.body().close());
+    }
+  }
+
+  private HttpResponse<java.util.stream.Stream<String>> stream(Browser browser) throws Exception {
+    return console.http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(console.base + "/alerts/stream"))
+            .header("Cookie", browser.cookie())
+            .build(),
+        HttpResponse.BodyHandlers.ofLines());
+  }
+
   @Test
   void aConfigChangeIsAuditedWithWhoWhenWhereAndTheDiff() throws Exception {
     console.addUser("olga", Role.OPERATOR);
