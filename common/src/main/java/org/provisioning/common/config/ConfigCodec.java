@@ -156,6 +156,7 @@ public final class ConfigCodec {
       config = new ProvisioningConfig(null, null, null, null, null, null, null, null);
     }
     List<ConfigError> errors = new ArrayList<>(collector.errors);
+    maskedSecrets(json.valueToTree(config), masking.valueToTree(config), "", errors);
     errors.addAll(new ConfigValidator(collector.errors).validate(config));
     if (applyRules && errors.isEmpty()) {
       for (ConfigRule rule : rules) {
@@ -234,15 +235,27 @@ public final class ConfigCodec {
     }
   }
 
+  /**
+   * The fields that say where a secret beside them goes (an SMTP host, a trap receiver's address,
+   * whether mail is encrypted): a mask is not restored in an object whose destination changed, or
+   * an operator could send the running password or community to a host of their choosing without
+   * ever seeing it. Only the fields the document gives are compared.
+   */
+  private static final List<String> DESTINATION = List.of("host", "address", "port", "security");
+
   /** Walks the three trees in step; returns true if it replaced something. */
   private static boolean restore(JsonNode incoming, JsonNode plain, JsonNode masked) {
     boolean replaced = false;
     if (incoming instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      boolean sameDestination =
+          DESTINATION.stream()
+              .allMatch(
+                  k -> !object.has(k) || object.get(k).asText().equals(plain.path(k).asText()));
       for (var it = object.fields(); it.hasNext(); ) {
         var field = it.next();
         JsonNode p = plain.path(field.getKey());
         JsonNode m = masked.path(field.getKey());
-        if (isMaskedSecret(field.getValue(), p, m)) {
+        if (sameDestination && isMaskedSecret(field.getValue(), p, m)) {
           field.setValue(p);
           replaced = true;
         } else {
@@ -260,6 +273,38 @@ public final class ConfigCodec {
       }
     }
     return replaced;
+  }
+
+  /**
+   * A secret whose value is the mask itself: a masked document sent back where the mask could not
+   * be restored (a new entry, or one whose destination changed). Never a real secret.
+   */
+  private static void maskedSecrets(
+      JsonNode plain, JsonNode masked, String path, List<ConfigError> errors) {
+    if (plain.isTextual()) {
+      if (plain.asText().equals(MASK) && masked.isTextual() && masked.asText().equals(MASK)) {
+        errors.add(
+            new ConfigError(
+                path,
+                "is the mask "
+                    + MASK
+                    + ", not a secret: a new entry, or one whose host, address, port or security"
+                    + " changed, needs the secret itself"));
+      }
+    } else if (plain.isObject()) {
+      for (var it = plain.fields(); it.hasNext(); ) {
+        var field = it.next();
+        maskedSecrets(
+            field.getValue(),
+            masked.path(field.getKey()),
+            path.isEmpty() ? field.getKey() : path + "." + field.getKey(),
+            errors);
+      }
+    } else if (plain.isArray()) {
+      for (int i = 0; i < plain.size(); i++) {
+        maskedSecrets(plain.get(i), masked.path(i), path + "[" + i + "]", errors);
+      }
+    }
   }
 
   private static boolean isMaskedSecret(JsonNode incoming, JsonNode plain, JsonNode masked) {

@@ -61,6 +61,57 @@ class AlertsConfigTest {
     assertEquals("s3cret", back.alerts().email().password());
   }
 
+  /**
+   * A mask sent back with its destination changed is not restored: an operator, who may not read
+   * secrets, could otherwise send the running SMTP password in clear to a host of their choosing,
+   * or the community of one trap receiver to another by reordering them.
+   */
+  @Test
+  void aMaskIsNotRestoredWhereTheSecretWouldGoElsewhere() throws ConfigException {
+    ProvisioningConfig running =
+        codec.parse(
+            """
+            alerts:
+              email: {host: mail.example.net, username: u, password: s3cret, from: a@b.net,
+                      to: [c@d.net]}
+              snmp:
+                traps:
+                  - {address: 127.0.0.5, community: first-community}
+                  - {address: 127.0.0.6, community: second-community}
+            """);
+    String shown = codec.maskedTree(running).toString();
+    for (String moved :
+        List.of(
+            shown.replace("mail.example.net", "attacker.example.org"),
+            shown.replace("\"starttls\"", "\"none\""),
+            shown.replace("127.0.0.5", "127.0.0.7").replace("127.0.0.6", "127.0.0.5"))) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class, () -> codec.parse(codec.restoreSecrets(moved, running)));
+      assertFalse(
+          e.getMessage().contains("s3cret") || e.getMessage().contains("first-community"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("is the mask"), e.getMessage());
+    }
+    ConfigException reordered =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    codec.restoreSecrets(
+                        shown.replace("127.0.0.5", "127.0.0.7").replace("127.0.0.6", "127.0.0.5"),
+                        running)));
+    assertEquals(
+        List.of("alerts.snmp.traps[0].community", "alerts.snmp.traps[1].community"),
+        reordered.errors().stream().map(ConfigError::path).toList());
+
+    // Anything else changed beside the secret: restored as before.
+    ProvisioningConfig kept =
+        codec.parse(codec.restoreSecrets(shown.replace("a@b.net", "alerts@b.net"), running));
+    assertEquals("s3cret", kept.alerts().email().password());
+    assertEquals("first-community", kept.alerts().snmp().traps().get(0).community());
+  }
+
   @Test
   void reportsEveryEmailAndSyslogErrorWithItsPath() {
     ConfigException e =
