@@ -36,6 +36,10 @@ public final class DhcpStatistics {
               "Malformed DHCP packets, by what was wrong with them."),
           counter("dhcp.send_failures", "messages", "Replies the socket could not send or encode."),
           counter(
+              "dhcp.replies_trimmed",
+              "messages",
+              "Replies too large for their client, sent with only the options it asked for."),
+          counter(
               "dhcp.journal_failures",
               "messages",
               "Lease changes the state bus could not make durable (no reply was sent)."),

@@ -39,6 +39,7 @@ import org.provisioning.dhcp.engine.DhcpEngine;
 import org.provisioning.dhcp.engine.DhcpOutcome;
 import org.provisioning.dhcp.engine.DhcpRequestContext;
 import org.provisioning.dhcp.engine.DhcpStatistics;
+import org.provisioning.dhcp.engine.ReplyTrimming;
 import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.slf4j.Logger;
@@ -87,6 +88,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
   private final StatisticsRegistry registry;
   private final Counter malformed;
   private final Counter internalErrors;
+  private final Counter repliesTrimmed;
   private final Counter sendFailures;
   private final Counter journalFailures;
   private final LatencyHistogram latency;
@@ -120,6 +122,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     this.malformed = registry.counter("dhcp.dropped.malformed");
     this.internalErrors = registry.counter("dhcp.dropped.internal_error");
     this.sendFailures = registry.counter("dhcp.send_failures");
+    this.repliesTrimmed = registry.counter("dhcp.replies_trimmed");
     this.journalFailures = registry.counter("dhcp.journal_failures");
     this.latency = new LatencyHistogram(registry, "dhcp.latency_us");
     registry.gauge("dhcp.offers.pending", engine::pendingOffers);
@@ -466,8 +469,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     SendBuffers buffers = SEND_BUFFERS.get();
     int length;
     try {
-      int maxSize = request.options().maxMessageSize().orElse(MIN_REPLY_SIZE);
-      length = encoder.encode(outcome.reply(), Math.max(maxSize, MIN_REPLY_SIZE), buffers.octets);
+      length = encode(request, outcome.reply(), buffers.octets);
     } catch (DhcpEncodeException e) {
       sendFailures.increment();
       log.warn("DHCP_REPLY_TOO_LARGE xid={}: {}", request.transactionId(), e.getMessage());
@@ -481,6 +483,27 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     ByteBuffer datagram = buffers.datagram.clear();
     replies.send(from, datagram.put(buffers.octets, 0, length).flip(), to);
     latency.recordNanos(System.nanoTime() - receivedAt);
+  }
+
+  /**
+   * Encodes a reply within the size its client takes; one too large is cut down to the options the
+   * client asked for ({@link ReplyTrimming}) rather than not sent, its lease being committed.
+   */
+  private int encode(DhcpMessage request, DhcpMessage reply, byte[] octets)
+      throws DhcpEncodeException {
+    int maxSize =
+        Math.max(request.options().maxMessageSize().orElse(MIN_REPLY_SIZE), MIN_REPLY_SIZE);
+    try {
+      return encoder.encode(reply, maxSize, octets);
+    } catch (DhcpEncodeException tooLarge) {
+      int length = encoder.encode(ReplyTrimming.toRequested(reply, request), maxSize, octets);
+      repliesTrimmed.increment();
+      log.info(
+          "DHCP_REPLY_TRIMMED xid={}: {}; sent with the requested options only",
+          request.transactionId(),
+          tooLarge.getMessage());
+      return length;
+    }
   }
 
   private void sendFailed(SocketAddress to, IOException e) {
