@@ -157,10 +157,10 @@ class DocsisFileGeneratorTest {
     assertTrue(text.contains("MaxCPE 2;"), text);
   }
 
-  @Test
-  void cachesByContentAndRebuildsWhenTheTemplateChanges() throws Exception {
-    Files.writeString(
-        home.resolve("conf/docsis/plain.txt"), "Main { NetworkAccess 1; MaxCPE ${maxCpe}; }");
+  /** Serves {@code {class}.cfg} from the file template conf/docsis/plain.txt, returned. */
+  private Path servePlainTemplate() throws Exception {
+    Path template = home.resolve("conf/docsis/plain.txt");
+    Files.writeString(template, "Main { NetworkAccess 1; MaxCPE ${maxCpe}; }");
     generator.apply(
         new DocsisConfig(
             "s",
@@ -176,6 +176,12 @@ class DocsisFileGeneratorTest {
             List.of(),
             0,
             100));
+    return template;
+  }
+
+  @Test
+  void cachesByContentAndRebuildsWhenTheTemplateChanges() throws Exception {
+    Path template = servePlainTemplate();
     lease("10.1.2.4", "00:11:22:33:44:66", "gold", "cm-2");
     byte[] first = content(generator.resolve("gold.cfg", from("10.1.2.3")));
     byte[] second = content(generator.resolve("gold.cfg", from("10.1.2.4")));
@@ -183,7 +189,6 @@ class DocsisFileGeneratorTest {
     assertEquals(1L, stats.snapshot().get("tftp.docsis.generated"));
     assertEquals(1L, stats.snapshot().get("tftp.docsis.cache_hits"));
 
-    Path template = home.resolve("conf/docsis/plain.txt");
     Files.writeString(template, "Main { NetworkAccess 0; MaxCPE ${maxCpe}; }");
     Files.setLastModifiedTime(template, FileTime.from(Instant.now().plusSeconds(60)));
     // Templates are looked at once a second at most.
@@ -205,23 +210,7 @@ class DocsisFileGeneratorTest {
    */
   @Test
   void aBrokenTemplateLeavesTheLastGoodVersionInUseAndRaisesAnAlert() throws Exception {
-    Path template = home.resolve("conf/docsis/plain.txt");
-    Files.writeString(template, "Main { NetworkAccess 1; MaxCPE ${maxCpe}; }");
-    generator.apply(
-        new DocsisConfig(
-            "s",
-            true,
-            List.of(
-                new DocsisFileConfig(
-                    "{class}.cfg",
-                    "conf/docsis/plain.txt",
-                    null,
-                    false,
-                    Map.of("maxCpe", "3"),
-                    Map.of())),
-            List.of(),
-            0,
-            100));
+    Path template = servePlainTemplate();
     byte[] good = content(generator.resolve("gold.cfg", from("10.1.2.3")));
 
     Files.writeString(template, "Main { NetworkAccess 0; MaxCPE ${maxCpe};"); // no closing brace
