@@ -323,6 +323,15 @@ final class ConfigValidator {
 
   private void tftp(TftpConfig tftp) {
     port("tftp.port", tftp.port());
+    if (tftp.enabled() && tftp.listen().equals(Ipv4Address.ANY)) {
+      // Each transfer answers from a socket of its own, bound to this address: on 0.0.0.0 the
+      // kernel picks its source, on a host with several addresses not always the one the modem
+      // asked, and TFTP clients drop DATA from any other address.
+      error(
+          "tftp.listen",
+          "is 0.0.0.0; give the address modems reach (the one DHCP names in siaddr, option 66"
+              + " or 125), so that transfers answer from it");
+    }
     if (tftp.root().isBlank()) {
       error("tftp.root", "is empty; name the directory files are served from, e.g. tftp");
     }

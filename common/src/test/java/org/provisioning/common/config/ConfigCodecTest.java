@@ -327,6 +327,16 @@ class ConfigCodecTest {
   }
 
   @Test
+  void tftpOnTheWildcardAddressIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> codec.parse("tftp: {enabled: true, listen: 0.0.0.0, port: 1069}"));
+    assertEquals(List.of("tftp.listen"), e.errors().stream().map(ConfigError::path).toList());
+    assertTrue(e.getMessage().contains("give the address modems reach"), e.getMessage());
+  }
+
+  @Test
   void refusesBadTftpAndTodSettingsWithHowToFix() {
     ConfigException e =
         assertThrows(
