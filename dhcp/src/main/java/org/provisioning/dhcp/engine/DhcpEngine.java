@@ -264,9 +264,18 @@ public final class DhcpEngine {
       DhcpMessage request, ClientContext client, List<SubnetPlan> subnets, long now) {
     ClientKey key = client.facts.key();
     if (client.reservation != null && client.reservation.address() != null) {
-      // A reserved client gets its address or nothing: anything else would be NAKed anyway.
+      // A reserved client gets its address, or nothing on another network than the address's.
       Choice reserved = reservedChoice(client.reservation.address(), subnets);
-      return reserved != null && availableTo(reserved.address, key, now, true) ? reserved : null;
+      if (reserved == null || availableTo(reserved.address, key, now, true)) {
+        return reserved;
+      }
+      // Another client holds it (leased before the reservation was made): that one is NAKed at
+      // its next renewal; meanwhile this one is served from its class's pools, not left dark.
+      log.warn(
+          "DHCP_RESERVATION_HELD client={} address={}: held by another client until its lease"
+              + " ends; serving from the pools meanwhile",
+          key,
+          reserved.address);
     }
     Optional<LeaseRecord> previous = store.byClient(key);
     if (previous.isPresent()) {
@@ -476,10 +485,13 @@ public final class DhcpEngine {
     Choice choice;
     Reservation reservation = client.reservation;
     if (reservation != null && reservation.address() != null) {
-      if (!reservation.address().equals(address)) {
+      if (reservation.address().equals(address)) {
+        choice = reservedChoice(address, subnets);
+      } else if (reservedHeldByAnother(reservation.address(), subnets, client, now)) {
+        choice = allowed(address, subnets, client.deviceClass); // a pool address meanwhile
+      } else {
         return nak(request, client, "address " + reservation.address() + " is reserved for you");
       }
-      choice = reservedChoice(address, subnets);
     } else {
       choice = allowed(address, subnets, client.deviceClass);
     }
@@ -564,6 +576,13 @@ public final class DhcpEngine {
       }
     }
     return false;
+  }
+
+  /** Whether a client's reserved address, on this network, is held by another client. */
+  private boolean reservedHeldByAnother(
+      Ipv4Address reserved, List<SubnetPlan> subnets, ClientContext client, long now) {
+    return reservedChoice(reserved, subnets) != null
+        && !availableTo(reserved, client.facts.key(), now, true);
   }
 
   private Optional<DhcpOutcome> nak(DhcpMessage request, ClientContext client, String why) {

@@ -76,6 +76,37 @@ class DocsisModemTest {
     assertEquals(Ipv4Address.parse("127.16.0.10"), other.yourAddress());
   }
 
+  /**
+   * A reservation made for an address another client already leases: the reserved modem used to get
+   * nothing (every DISCOVER dropped) until that lease ended. It is served from its class's pools
+   * meanwhile; the holder is NAKed at its renewal, and once the address is free the reserved modem
+   * is sent to it.
+   */
+  @Test
+  void aReservedAddressHeldByAnotherClientLeavesTheModemAPoolAddressMeanwhile() {
+    String withoutIt = EngineHarness.CONFIG.replace("address: 127.16.0.15}", "}");
+    server.engine.reconfigure(EngineHarness.dhcp(withoutIt));
+    Client holder = device("00:10:95:00:00:02", "docsis3.0:", "00:10:95:00:00:02");
+    Ipv4Address reserved = Ipv4Address.parse("127.16.0.15");
+    assertEquals(reserved, server.reply(holder.initReboot(reserved)).yourAddress());
+    server.engine.reconfigure(EngineHarness.dhcp(EngineHarness.CONFIG)); // the reservation
+
+    Client modem = device("00:10:95:00:00:03", "docsis3.0:", "00:10:95:00:00:03");
+    Ipv4Address meanwhile = modem.dora().yourAddress();
+    assertEquals(Ipv4Address.parse("127.16.0.10"), meanwhile);
+    assertEquals(DhcpMessageType.ACK, server.reply(modem.renew(meanwhile)).messageType());
+    assertEquals(
+        DhcpMessageType.NAK, server.reply(holder.renew(reserved)).messageType(), "not its own");
+
+    server.clock.advance(java.time.Duration.ofDays(8)); // the holder's lease (a week) ends
+    server.engine.reclaimExpired();
+    assertEquals(
+        DhcpMessageType.NAK,
+        server.reply(modem.renew(meanwhile)).messageType(),
+        "its reserved address is free: sent back to DISCOVER");
+    assertEquals(reserved, modem.dora().yourAddress());
+  }
+
   @Test
   void unknownModemLandsInTheWalledGarden() {
     DhcpMessage ack = device("00:10:95:99:99:99", "docsis3.1:", "00:10:95:99:99:99").dora();
