@@ -9,7 +9,7 @@ import java.nio.channels.FileChannel;
  * or make it fail (to prove fail-stop).
  */
 @FunctionalInterface
-interface JournalSync {
+public interface JournalSync {
 
   /**
    * {@code fdatasync(2)}: data plus the metadata needed to read it back (the file size), which is

@@ -86,6 +86,9 @@ final class JournalWriter {
   private boolean stopping;
   private volatile Throwable failure;
 
+  /** When the batch being written and fsynced started (System.nanoTime), or 0 between batches. */
+  private volatile long writingSince;
+
   // Writer thread only.
   private final Map<Integer, Long> assigned;
   private final List<Written> batch = new ArrayList<>();
@@ -259,6 +262,15 @@ final class JournalWriter {
     }
   }
 
+  /**
+   * How long the batch being written has been at it (0 between batches): a disk that hangs (a
+   * multipath device queueing without a path, a dead NFS server) shows here, as no error ever does.
+   */
+  long writingForNanos() {
+    long since = writingSince;
+    return since == 0 ? 0 : Math.max(0, System.nanoTime() - since);
+  }
+
   private ArrayList<Request> take() {
     lock.lock();
     try {
@@ -380,6 +392,7 @@ final class JournalWriter {
     buffer.flip();
     int length = buffer.remaining();
     long started = System.nanoTime();
+    writingSince = started;
     try {
       journal.write(buffer);
       journal.force();
@@ -396,6 +409,7 @@ final class JournalWriter {
       batch.clear();
       return;
     } finally {
+      writingSince = 0;
       buffer.clear();
     }
     writeTime.recordNanos(System.nanoTime() - started);

@@ -92,7 +92,8 @@ public final class StateBus implements BusPublisher, AutoCloseable {
       return new Options(segmentBytes, records, sync, lingerNanos);
     }
 
-    Options withSync(JournalSync sync) {
+    /** How batches are made durable: {@link JournalSync#FDATASYNC}; tests hold or fail it. */
+    public Options withSync(JournalSync sync) {
       return new Options(segmentBytes, snapshotEveryRecords, sync, lingerNanos);
     }
 
@@ -431,6 +432,14 @@ public final class StateBus implements BusPublisher, AutoCloseable {
    */
   public List<ReplicatedState> replicatedStates() {
     return List.copyOf(replicated);
+  }
+
+  /**
+   * How long the journal has been writing its current batch; zero between batches. Every
+   * acknowledgement waits for it, so a long one means this server serves no one.
+   */
+  public java.time.Duration journalWritingFor() {
+    return java.time.Duration.ofNanos(writer.writingForNanos());
   }
 
   /** The highest sequence of this server's origin that is durable; 0 before the first. */

@@ -33,6 +33,17 @@ public final class FailoverAlerts {
           "Bring the partner back (is provisiond running? the link between the servers?); it"
               + " syncs and the pair returns to normal by itself.");
 
+  public static final AlertType HEARTBEATS_WITHHELD =
+      new AlertType(
+          "FAILOVER_HEARTBEATS_WITHHELD",
+          AlertSeverity.CRITICAL,
+          "failover",
+          "This server's journal has been writing one batch for over two seconds (its disk hangs):"
+              + " no lease can be acknowledged here, so it stops its heartbeats and the partner"
+              + " takes over, as from a hung server. Cleared when the write completes; the pair"
+              + " then returns to normal by itself.",
+          "Check the data folder's disk (dmesg, multipath, the storage behind it).");
+
   public static final AlertType REPLICATION_LAGGING =
       new AlertType(
           "FAILOVER_REPLICATION_LAGGING",
@@ -125,6 +136,7 @@ public final class FailoverAlerts {
       List.of(
           STATE,
           PARTNER_DOWN,
+          HEARTBEATS_WITHHELD,
           REPLICATION_LAGGING,
           CLOCK_SKEW,
           ROLE_CLASH,

@@ -29,6 +29,7 @@ import org.provisioning.dhcp.server.LeaseJournal;
  */
 final class FailoverNode implements AutoCloseable {
   final StatisticsRegistry stats = new StatisticsRegistry();
+  final HangingDisk disk = new HangingDisk();
   final Clock clock;
   final ConfigService config;
   final MemoryLeaseStore leases = new MemoryLeaseStore();
@@ -72,7 +73,8 @@ final class FailoverNode implements AutoCloseable {
             fromFile.server().id(),
             clock,
             stats,
-            List.of(config, journal, console));
+            List.of(config, journal, console),
+            StateBus.Options.defaults().withSync(disk));
     config.attach(bus);
     console.attach(bus);
     bus.addListener(console);
@@ -168,6 +170,7 @@ final class FailoverNode implements AutoCloseable {
 
   @Override
   public void close() {
+    disk.recover();
     failover.stop();
     dhcp.stop();
     bus.close();

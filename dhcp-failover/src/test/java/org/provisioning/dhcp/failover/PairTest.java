@@ -291,6 +291,31 @@ class PairTest {
     }
   }
 
+  /**
+   * A primary whose disk hangs acknowledges nothing, yet its heartbeats, on their own thread, went
+   * on: the secondary never took over. Now the primary withholds them once a journal write has
+   * lasted two seconds, the secondary takes over, and when the disk comes back the pair returns to
+   * normal by itself.
+   */
+  @Test
+  void aPrimaryWhoseDiskHangsIsTakenOverAndReturnsWhenItRecovers() throws Exception {
+    startNormalPair(600);
+    primary.disk.hang();
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      assertEquals(null, relay.bind(20, in(1_000)), "no ACK: its lease cannot be written");
+    }
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+    assertTrue(alerted(primary, "FAILOVER_HEARTBEATS_WITHHELD"));
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      assertNotNull(relay.bind(21, in(5_000)), "the secondary serves");
+    }
+
+    primary.disk.recover();
+    await().atMost(20, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    assertFalse(alerted(primary, "FAILOVER_HEARTBEATS_WITHHELD"), "cleared");
+  }
+
   @Test
   void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
     startNormalPair(10_000);
