@@ -52,6 +52,9 @@ final class JournalWriter {
 
   private record Stop() implements Request {}
 
+  /** This server's next record takes a sequence above {@code sequence}. */
+  private record ContinueAfter(long sequence, CompletableFuture<Void> done) implements Request {}
+
   /**
    * Where the journal was rolled: every record in segments below {@code firstSegment} is durable,
    * and {@code highestSequences} are the highest sequences per origin among them.
@@ -142,6 +145,13 @@ final class JournalWriter {
   CompletableFuture<BusRecord> append(BusRecord record) {
     CompletableFuture<BusRecord> done = new CompletableFuture<>();
     submit(new Append(record, done), done, true);
+    return done;
+  }
+
+  /** Records of this server's origin published from now on are numbered above {@code sequence}. */
+  CompletableFuture<Void> continueAfter(long sequence) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    submit(new ContinueAfter(sequence, done), done, false);
     return done;
   }
 
@@ -358,6 +368,9 @@ final class JournalWriter {
             e);
         r.done().completeExceptionally(e);
       }
+    } else if (request instanceof ContinueAfter c) {
+      assigned.merge(origin, c.sequence(), Math::max);
+      c.done().complete(null);
     } else if (request instanceof Stop) {
       return true;
     }

@@ -442,6 +442,16 @@ public final class StateBus implements BusPublisher, AutoCloseable {
     return java.time.Duration.ofNanos(writer.writingForNanos());
   }
 
+  /**
+   * Numbers this server's records from now on above {@code sequence}: a failover partner holds
+   * records of ours up to there that this journal lacks (it was restored from an older backup, or
+   * started afresh under the same server id), and would take new records numbered again in that
+   * range for ones it has already applied, dropping them unseen.
+   */
+  public CompletableFuture<Void> continueAfter(long sequence) {
+    return writer.continueAfter(sequence);
+  }
+
   /** The highest sequence of this server's origin that is durable; 0 before the first. */
   public long lastSequence() {
     return writer.highest(originId);

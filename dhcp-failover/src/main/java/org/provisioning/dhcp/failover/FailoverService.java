@@ -540,9 +540,47 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         FailoverAlerts.ID_CLASH,
         FailoverAlerts.OBJECT,
         "the partner's server.id is " + frame.get().sender());
+    // Before the state machine hears it: hearing the partner may start a sync at once, whose
+    // HELLO must already ask for the partner's whole lease table if this journal went back.
+    continueAfterWhatThePartnerHolds(h.appliedPeerSequence());
     machine.onHeartbeat(h);
     backlog.acked(h.appliedPeerSequence());
     judgeClockSkew(machine.partner().clockSkewMillis());
+  }
+
+  /** The sequence this server's records were last told to continue after; heartbeat thread. */
+  private long continuedAfter;
+
+  /**
+   * Whether the next sync should bring the partner's whole lease table: this journal went back, so
+   * leases this server granted after the point it went back to are held by the partner alone (its
+   * stream and tails carry only the partner's own records).
+   */
+  private volatile boolean wantWholeState;
+
+  /**
+   * The partner has applied records of ours beyond the last this journal holds: only a journal gone
+   * back (restored from an older backup, or a new data folder under the same server.id) does that,
+   * as the stream sends only durable records. New records would be numbered again in the range the
+   * partner holds, which it takes for duplicates and drops, and the ACKs they gate would leave on
+   * acks for records it never applied: leases lost at the next takeover. They continue above what
+   * it holds instead.
+   */
+  private void continueAfterWhatThePartnerHolds(long heldByPartner) {
+    long ours = bus.lastSequence();
+    if (heldByPartner > ours && heldByPartner > continuedAfter) {
+      continuedAfter = heldByPartner;
+      wantWholeState = true;
+      log.warn(
+          "FAILOVER_SEQUENCE_BEHIND ours={} partner_holds={}: this journal is older than what the"
+              + " partner holds (restored from a backup, or a new data folder under the same"
+              + " server.id); new records continue after {}, and the next sync brings the"
+              + " partner's whole lease table",
+          ours,
+          heldByPartner,
+          heldByPartner);
+      bus.continueAfter(heldByPartner);
+    }
   }
 
   /** How often a partner still out of contact is alerted again. */
@@ -939,6 +977,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       backlog.resetTo(covered);
     }
     resyncs.increment();
+    wantWholeState = false;
     log.info(
         "FAILOVER_SYNC_DONE role={} peer={} our_seq_covered={} ms={}",
         config.role().label(),
@@ -963,6 +1002,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       if (incoming != null && incoming.complete()) {
         held.merge(incoming.resume().origin(), incoming.resume().covered(), Math::max);
       }
+    }
+    if (wantWholeState) {
+      held.keySet().removeIf(origin -> origin != serverId); // the partner sends its whole table
     }
     return held;
   }
