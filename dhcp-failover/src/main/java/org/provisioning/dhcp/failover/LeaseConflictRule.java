@@ -2,6 +2,7 @@ package org.provisioning.dhcp.failover;
 
 import java.util.Arrays;
 import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.dhcp.lease.ClientKey;
 
 /**
@@ -46,6 +47,9 @@ final class LeaseConflictRule {
   private LeaseConflictRule() {}
 
   static Decision decide(LeaseRecord local, LeaseRecord partners, long nowMillis) {
+    if (endedLater(local, partners)) {
+      return Decision.KEEP_LOCAL;
+    }
     if (local == null || !local.holdsAddressAt(nowMillis)) {
       return Decision.TAKE_PARTNERS;
     }
@@ -60,6 +64,21 @@ final class LeaseConflictRule {
     return partnersWins(local, partners)
         ? Decision.CONFLICT_PARTNERS_WINS
         : Decision.CONFLICT_LOCAL_WINS;
+  }
+
+  /**
+   * Whether the local record ended the very grant the partner's still shows bound (same client,
+   * same start): a grant is released or expired after it was bound, never bound again (a renewal
+   * starts a new one), so the partner's is the older state, come late (a lease of a snapshot sent
+   * back on the stream, or a record delayed). Taking it would bind again an address its client gave
+   * up, maybe to be leased to another client meanwhile.
+   */
+  private static boolean endedLater(LeaseRecord local, LeaseRecord partners) {
+    return local != null
+        && (local.state() == LeaseState.RELEASED || local.state() == LeaseState.EXPIRED)
+        && partners.state() == LeaseState.BOUND
+        && partners.startMillis() == local.startMillis()
+        && ClientKey.of(local).equals(ClientKey.of(partners));
   }
 
   private static boolean partnersWins(LeaseRecord local, LeaseRecord partners) {

@@ -67,6 +67,22 @@ class LeaseConflictRuleTest {
     assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, released, NOW));
   }
 
+  /**
+   * The bound state of a grant that has ended here comes late (a snapshot lease sent back on the
+   * stream): the release stands, on both servers alike.
+   */
+  @Test
+  void aGrantEndedHereIsNotBoundAgainByItsOlderState() {
+    LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 1);
+    for (LeaseState end : new LeaseState[] {LeaseState.RELEASED, LeaseState.EXPIRED}) {
+      LeaseRecord ended = bound.withState(end, 6_000);
+      assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(ended, bound, NOW));
+      assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, ended, NOW));
+      assertEquals(ended, standing(ended, bound));
+      assertEquals(ended, standing(bound, ended));
+    }
+  }
+
   @Test
   void aStaleFreeRecordNeverUnbindsAnotherClient() {
     LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 2);
