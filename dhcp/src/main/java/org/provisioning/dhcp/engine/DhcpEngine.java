@@ -683,8 +683,21 @@ public final class DhcpEngine {
 
   private Optional<DhcpOutcome> inform(DhcpMessage request, DhcpRequestContext context) {
     Ipv4Address ciaddr = request.clientAddress();
-    Ipv4Address where = request.isRelayed() ? link(request) : ciaddr;
-    SubnetPlan subnet = plan.subnetContaining(where.value() != 0 ? where : context.sourceAddress());
+    SubnetPlan subnet = null;
+    if (request.isRelayed() && ciaddr.value() != 0) {
+      // Behind a relay with several subnets (modems and CPE behind one CMTS), the client's own
+      // address says which subnet's options it needs, not the relay's.
+      for (SubnetPlan candidate : plan.subnetsFor(link(request))) {
+        if (candidate.subnet().contains(ciaddr)) {
+          subnet = candidate;
+          break;
+        }
+      }
+    }
+    if (subnet == null) {
+      Ipv4Address where = request.isRelayed() ? link(request) : ciaddr;
+      subnet = plan.subnetContaining(where.value() != 0 ? where : context.sourceAddress());
+    }
     if (subnet == null) {
       List<SubnetPlan> behind = plan.subnetsFor(link(request));
       if (behind.isEmpty()) {
@@ -695,12 +708,17 @@ public final class DhcpEngine {
     ClientContext client = identify(request, clock.millis());
     DhcpMessage ack = replies.informReply(request, subnet, client.deviceClass, client.reservation);
     stats.sent(DhcpMessageType.ACK);
+    if (ciaddr.value() != 0) {
+      // RFC 2131 section 4.3.5: straight to ciaddr, relayed or not (the relay could not deliver
+      // a reply with no yiaddr to a client it does not know), as Kea sends it.
+      int clientPort = request.isRelayed() ? plan.config.port() + 1 : context.sourcePort();
+      return Optional.of(new DhcpOutcome(ack, ciaddr, clientPort, null));
+    }
     if (request.isRelayed()) {
       return Optional.of(
           new DhcpOutcome(ack, request.relayAgentAddress(), plan.config.port(), null));
     }
-    Ipv4Address to = ciaddr.value() != 0 ? ciaddr : context.sourceAddress();
-    return Optional.of(new DhcpOutcome(ack, to, context.sourcePort(), null));
+    return Optional.of(new DhcpOutcome(ack, context.sourceAddress(), context.sourcePort(), null));
   }
 
   // ------------------------------------------------------------------------ lease lifecycle

@@ -96,4 +96,23 @@ class ReleaseDeclineInformTest {
     assertNull(outcome.leaseChange());
     assertEquals(0, server.store.size());
   }
+
+  /**
+   * A CPE behind the CMTS asks by INFORM: it gets its own subnet's options (not the relay's, the
+   * modems' subnet), sent straight to its address as RFC 2131 section 4.3.5 says; the relay could
+   * not deliver a reply with no yiaddr.
+   */
+  @Test
+  void aRelayedInformIsAnsweredToTheClientWithItsOwnSubnetsOptions() {
+    Ipv4Address cpeAddress = Ipv4Address.parse("127.17.0.42");
+    DhcpOutcome outcome =
+        server
+            .send(server.client("02:aa:00:00:00:42").behind(EngineHarness.CMTS).inform(cpeAddress))
+            .orElseThrow();
+    assertEquals(DhcpMessageType.ACK, outcome.reply().messageType());
+    assertEquals(
+        java.util.List.of(Ipv4Address.parse("127.17.0.1")), outcome.reply().options().routers());
+    assertEquals(cpeAddress, outcome.destination());
+    assertEquals(1068, outcome.destinationPort());
+  }
 }
