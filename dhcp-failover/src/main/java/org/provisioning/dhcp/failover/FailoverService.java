@@ -950,6 +950,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     DataInputStream in = new DataInputStream(socket.getInputStream());
     DataOutputStream out =
         new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), 65_536));
+    boolean askedWholeState = wantWholeState;
     write(out, new FailoverMessage.Hello(config.role(), machine.state(), holding(), resumePoint()));
     out.flush();
     Received<FailoverMessage> hello = read(in);
@@ -977,7 +978,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       backlog.resetTo(covered);
     }
     resyncs.increment();
-    wantWholeState = false;
+    if (askedWholeState) {
+      wantWholeState = false;
+    }
     log.info(
         "FAILOVER_SYNC_DONE role={} peer={} our_seq_covered={} ms={}",
         config.role().label(),

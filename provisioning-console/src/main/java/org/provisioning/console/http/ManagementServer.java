@@ -268,7 +268,9 @@ public final class ManagementServer implements ProvisioningService {
       int there = fromThere.incrementAndGet();
       int all = openStreams.incrementAndGet();
       if (there > MAX_STREAMS_PER_ADDRESS || all > MAX_STREAMS) {
-        fromThere.decrementAndGet();
+        if (fromThere.decrementAndGet() == 0) {
+          streamsByAddress.remove(from, fromThere);
+        }
         openStreams.decrementAndGet();
         respond(ctx, new ApiResponse(503, json("too many open event streams")), false);
         return;

@@ -412,7 +412,10 @@ public final class DocsisFileGenerator
             checked.template().variables());
       }
     } catch (IOException | DocsisTemplateException e) {
-      String error = e instanceof NoSuchFileException ? "no such file" : e.getMessage();
+      String error =
+          e instanceof NoSuchFileException
+              ? "no such file"
+              : java.util.Objects.toString(e.getMessage(), e.getClass().getSimpleName());
       checked =
           previous == null
               ? new Loaded(null, null, null, now, error)
