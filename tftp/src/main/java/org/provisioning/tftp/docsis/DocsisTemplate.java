@@ -505,16 +505,26 @@ public final class DocsisTemplate {
       }
       String[] arcs = dotted.split("\\.");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      long first = Long.parseLong(arcs[0]);
-      long second = Long.parseLong(arcs[1]);
-      if (first > 2 || (first < 2 && second > 39)) {
+      long first = arc(arcs[0], text, line);
+      long second = arc(arcs[1], text, line);
+      if (first > 2 || (first < 2 && second > 39) || second > Long.MAX_VALUE - 80) {
         throw new DocsisTemplateException(line, "'" + text + "' does not start with a valid arc");
       }
       base128(out, first * 40 + second);
       for (int i = 2; i < arcs.length; i++) {
-        base128(out, Long.parseLong(arcs[i]));
+        base128(out, arc(arcs[i], text, line));
       }
       return out.toByteArray();
+    }
+
+    /** One arc of an OID; one beyond a 63-bit number is refused with its line, not thrown. */
+    private static long arc(String digits, String oid, int line) throws DocsisTemplateException {
+      try {
+        return Long.parseLong(digits);
+      } catch (NumberFormatException e) {
+        throw new DocsisTemplateException(
+            line, "'" + oid + "' has an arc too large (" + digits + "): at most 2^63 - 1");
+      }
     }
 
     private static void base128(ByteArrayOutputStream out, long value) {

@@ -45,6 +45,18 @@ class DocsisTemplateTest {
                     DocsisTemplate.parse("Main { SnmpMibObject .1.3.x Integer 1; }")
                         .render(v -> null))
             .getMessage());
+    // An arc beyond a 63-bit number was a NumberFormatException: past the config's template
+    // rule, and at request time no answer to the modem.
+    assertEquals(
+        "line 1: '.1.3.6.99999999999999999999' has an arc too large (99999999999999999999): at"
+            + " most 2^63 - 1",
+        assertThrows(
+                DocsisTemplateException.class,
+                () ->
+                    DocsisTemplate.parse(
+                            "Main { SnmpMibObject .1.3.6.99999999999999999999 Integer 1; }")
+                        .render(v -> null))
+            .getMessage());
   }
 
   @Test
