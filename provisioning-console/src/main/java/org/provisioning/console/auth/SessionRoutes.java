@@ -15,6 +15,8 @@ import org.provisioning.console.api.ApiRequest;
 import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.ManagementApi.BadRequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/session}: a browser's login ({@code POST {"name", "password"}}: sets the session
@@ -24,6 +26,8 @@ import org.provisioning.console.api.ManagementApi.BadRequestException;
  * hashes are computed on a small executor of their own, never on the HTTP thread.
  */
 final class SessionRoutes {
+  private static final Logger log = LoggerFactory.getLogger(SessionRoutes.class);
+
   private final Replies replies;
   private final UserStore users;
   private final SessionStore sessions;
@@ -134,8 +138,9 @@ final class SessionRoutes {
             throttle.succeeded(name);
             return loggedIn(request, user.get(), true);
           }
-          Duration delay =
-              throttle.failed(name, users.find(name).isPresent(), request.remoteAddress());
+          Optional<ConsoleUser> account = users.find(name);
+          Duration delay = throttle.failed(name, account.isPresent(), request.remoteAddress());
+          account.ifPresent(known -> auditFailedLogin(request, known));
           ApiResponse refused = replies.error(401, "wrong user name or password");
           return delay.isZero()
               ? CompletableFuture.completedFuture(refused)
@@ -171,6 +176,36 @@ final class SessionRoutes {
                 "login as " + user.role().lowerCase(),
                 ""))
         .handle((r, e) -> response);
+  }
+
+  /**
+   * A wrong password for an account goes to the audit log too, where an operator reviews who did
+   * what, not only to the server's log. Names that are no account are left out: anyone can send
+   * endless ones, while an account's failures are bounded by the throttle (at most {@code
+   * maxFailures} per lockout).
+   */
+  private void auditFailedLogin(ApiRequest request, ConsoleUser account) {
+    ApiRequest as =
+        request.withPrincipal(
+            new ApiPrincipal(account.name(), account.role(), ApiPrincipal.VIA_SESSION));
+    audit
+        .record(
+            AuditRecorder.entry(
+                clock,
+                AuditRecorder.serverName(config),
+                as,
+                "login failed",
+                401,
+                "wrong password for " + account.name(),
+                ""))
+        .exceptionally(
+            e -> {
+              log.warn(
+                  "CONSOLE_AUDIT_FAILED action=login_failed user={}: {}",
+                  account.name(),
+                  e.toString());
+              return null;
+            });
   }
 
   private CompletableFuture<ApiResponse> whoAmI(ApiRequest request) {

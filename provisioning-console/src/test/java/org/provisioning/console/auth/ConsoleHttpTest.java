@@ -1,5 +1,6 @@
 package org.provisioning.console.auth;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -216,6 +217,24 @@ class ConsoleHttpTest {
     assertEquals(20 - heard, statuses.stream().filter(status -> status == 429).count());
     console.clock.advance(Duration.ofMinutes(1));
     assertEquals(200, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode());
+  }
+
+  /** A wrong password for an account is in the audit log; a name that is no account is not. */
+  @Test
+  void failedLoginsOfAccountsAreAudited() throws Exception {
+    console.addUser("alice", Role.ADMIN);
+    assertEquals(401, console.loginAs("alice", "s3cr3t-guess", null).statusCode());
+    assertEquals(401, console.loginAs("mallory", "s3cr3t-guess", null).statusCode());
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                console.body(console.withToken("GET", "/audit", null)).path("entries").size() == 1);
+    JsonNode entry = console.body(console.withToken("GET", "/audit", null)).path("entries").get(0);
+    assertEquals("login failed", entry.path("action").asText());
+    assertEquals("alice", entry.path("actor").asText());
+    assertEquals(401, entry.path("status").asInt());
+    assertFalse(entry.toString().contains("s3cr3t-guess"), "never the password tried");
   }
 
   @Test
