@@ -31,10 +31,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.provisioning.common.config.DnsConfig;
@@ -57,8 +55,6 @@ import org.provisioning.dns.zone.SerialFloors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
 
 /**
  * Authoritative DNS on one port, UDP and TCP. The zones and keys are swapped whole when the config
@@ -135,19 +131,15 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
    * Tells the clients' RRsets which RRsets the config defines in the zones served: the deletion of
    * one of those is kept for good, as every start builds it again from the config.
    */
-  private void tellConfiguredRRsets(DnsZones served) throws IOException {
-    if (clientRRsets == null) {
-      return;
+  private void tellConfiguredRRsets(DnsZones served) {
+    if (clientRRsets != null) {
+      clientRRsets.configuredBy(
+          key ->
+              served
+                  .exactly(key.zone())
+                  .map(zone -> zone.definedByConfig(key.name(), key.type()))
+                  .orElse(false));
     }
-    Set<ClientRRsets.Key> defined = new HashSet<>();
-    for (DnsZone zone : served.all()) {
-      Name origin = zone.origin();
-      defined.add(new ClientRRsets.Key(origin, origin, Type.NS));
-      for (Record record : DnsZone.staticRecords(zone.config(), origin, zone.soa().getTTL())) {
-        defined.add(new ClientRRsets.Key(origin, record.getName(), record.getRRsetType()));
-      }
-    }
-    clientRRsets.configuredBy(defined::contains);
   }
 
   /** Lays what clients made of their RRsets over zones just built from the config. */

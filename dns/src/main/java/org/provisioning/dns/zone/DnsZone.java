@@ -54,6 +54,10 @@ public final class DnsZone {
   private final Zone zone;
   private final Clock clock;
   private final DnsZoneHistory history;
+
+  /** The RRsets the config defines (SOA, NS, the static records), as the zone was built. */
+  private final Set<RRsetKey> configured;
+
   private volatile Policy policy;
   private volatile long version;
   private volatile Consumer<DnsZone> listener = zone -> {};
@@ -70,12 +74,24 @@ public final class DnsZone {
     }
   }
 
-  private DnsZone(Zone zone, DnsZoneConfig config, Clock clock, DnsZoneHistory history)
-      throws TextParseException {
-    this.zone = zone;
+  private DnsZone(
+      List<Record> records, Name origin, DnsZoneConfig config, Clock clock, DnsZoneHistory history)
+      throws IOException {
+    this.zone = new Zone(origin, records.toArray(new Record[0]));
     this.clock = clock;
     this.history = history;
     this.policy = Policy.of(config);
+    Set<RRsetKey> keys = new HashSet<>();
+    records.forEach(r -> keys.add(new RRsetKey(r.getName(), r.getRRsetType())));
+    this.configured = Set.copyOf(keys);
+  }
+
+  /**
+   * Whether the config defines this RRset (the zone's SOA, NS or a static record): every start
+   * builds it again, so a client's deletion of it must be kept for good.
+   */
+  public boolean definedByConfig(Name name, int type) {
+    return configured.contains(new RRsetKey(name, type));
   }
 
   /**
@@ -153,8 +169,7 @@ public final class DnsZone {
     }
     records.addAll(staticRecords(config, origin, ttl));
     DnsZoneHistory history = new DnsZoneHistory(HISTORY_DELTAS, HISTORY_RECORDS);
-    DnsZone built =
-        new DnsZone(new Zone(origin, records.toArray(new Record[0])), config, clock, history);
+    DnsZone built = new DnsZone(records, origin, config, clock, history);
     if (previous != null && previous.origin().equals(origin)) {
       synchronized (previous) {
         history.appendAll(previous.history);
