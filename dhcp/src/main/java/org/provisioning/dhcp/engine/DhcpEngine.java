@@ -609,7 +609,7 @@ public final class DhcpEngine {
     if (address.isEmpty()) {
       return drop(DropReason.MALFORMED_REQUEST);
     }
-    LeaseRecord lease = clientsLease(address.get(), request, now);
+    LeaseRecord lease = clientsLease(address.get(), keyOf(request), now);
     if (lease == null) {
       return drop(DropReason.NOT_CLIENTS_LEASE);
     }
@@ -630,7 +630,7 @@ public final class DhcpEngine {
     if (serverIdentifier.isPresent() && !serverIdentifier.get().equals(plan.serverIdentifier)) {
       return drop(DropReason.NOT_FOR_US);
     }
-    LeaseRecord lease = clientsLease(request.clientAddress(), request, now);
+    LeaseRecord lease = clientsLease(request.clientAddress(), keyOf(request), now);
     if (lease == null) {
       return drop(DropReason.NOT_CLIENTS_LEASE);
     }
@@ -668,12 +668,12 @@ public final class DhcpEngine {
   }
 
   /** The bound lease of this address if it is this client's. */
-  private LeaseRecord clientsLease(Ipv4Address address, DhcpMessage request, long now) {
+  private LeaseRecord clientsLease(Ipv4Address address, ClientKey key, long now) {
     LeaseRecord lease = store.byAddress(address).orElse(null);
     if (lease == null
         || lease.state() != LeaseState.BOUND
         || !lease.holdsAddressAt(now)
-        || !keyOf(request).matches(lease)) {
+        || !key.matches(lease)) {
       return null;
     }
     return lease;
@@ -855,15 +855,8 @@ public final class DhcpEngine {
     if (request.isRelayed() || request.clientAddress().value() == 0) {
       return null;
     }
-    LeaseRecord lease = store.byAddress(request.clientAddress()).orElse(null);
-    if (lease == null
-        || lease.state() != LeaseState.BOUND
-        || !lease.holdsAddressAt(now)
-        || !key.matches(lease)
-        || (lease.remoteId() == null && lease.circuitId() == null)) {
-      return null;
-    }
-    return lease;
+    LeaseRecord lease = clientsLease(request.clientAddress(), key, now);
+    return lease != null && (lease.remoteId() != null || lease.circuitId() != null) ? lease : null;
   }
 
   private static ClientKey keyOf(DhcpMessage request) {
