@@ -57,10 +57,8 @@ final class Backup implements Callable<Integer> {
         response =
             ctl.http(config, base) // HTTPS with the server's pinned certificate where it serves it
                 .send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/v1/backup"))
+                    ctl.authorised(config, URI.create(base + "/api/v1/backup"))
                         .timeout(Duration.ofMinutes(30))
-                        .header("Authorization", "Bearer " + ctl.token(config))
-                        .header("X-Provisionctl-User", System.getProperty("user.name", "unknown"))
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                     HttpResponse.BodyHandlers.ofFile(

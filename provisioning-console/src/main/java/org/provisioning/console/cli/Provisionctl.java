@@ -220,15 +220,23 @@ public final class Provisionctl {
     }
   }
 
+  /**
+   * A request to {@code uri} with the API token and the login this command runs as (which the
+   * server's audit log records beside the token).
+   */
+  HttpRequest.Builder authorised(ProvisioningConfig config, URI uri) {
+    return HttpRequest.newBuilder(uri)
+        .header("Authorization", "Bearer " + token(config))
+        .header("X-Provisionctl-User", System.getProperty("user.name", "unknown"));
+  }
+
   /** Calls the API; returns the parsed JSON body of a 2xx reply, or throws a CliFailure. */
   JsonNode call(String method, String path, String body, Map<String, String> headers) {
     ProvisioningConfig config = serverConfig();
     String base = baseUrl(config);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(base + "/api/v1" + path))
+        authorised(config, URI.create(base + "/api/v1" + path))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token(config))
-            .header("X-Provisionctl-User", System.getProperty("user.name", "unknown"))
             .method(
                 method,
                 body == null

@@ -906,11 +906,7 @@ final class Setup implements Callable<Integer> {
   private static Path storeOwnerOnly(Path data, String fileName, String content)
       throws IOException {
     Files.createDirectories(data);
-    Path temporary = data.resolve(fileName + ".tmp");
-    Files.deleteIfExists(temporary);
-    Files.createFile(
-        temporary,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path temporary = ownerOnly(data.resolve(fileName + ".tmp"));
     Files.writeString(temporary, content, StandardCharsets.UTF_8);
     copyOwnership(data, temporary);
     Path file = data.resolve(fileName);
