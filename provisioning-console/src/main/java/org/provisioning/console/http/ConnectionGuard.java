@@ -10,13 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -34,11 +30,8 @@ public final class ConnectionGuard {
   private static final AttributeKey<ScheduledFuture<?>> DEADLINE =
       AttributeKey.valueOf("management.request.deadline");
 
-  private final int maxConnections;
-  private final int maxPerAddress;
+  private final ChannelQuota connections;
   private final Duration requestDeadline;
-  private final AtomicInteger open = new AtomicInteger();
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
   private final Counter refused;
   private final Counter tooSlow;
   private final Admission admission = new Admission();
@@ -58,11 +51,10 @@ public final class ConnectionGuard {
 
   ConnectionGuard(
       int maxConnections, int maxPerAddress, Duration requestDeadline, StatisticsRegistry stats) {
-    this.maxConnections = maxConnections;
-    this.maxPerAddress = maxPerAddress;
+    this.connections = new ChannelQuota(maxConnections, maxPerAddress);
     this.requestDeadline = requestDeadline;
     stats.declare(STATISTICS);
-    stats.gauge("management.connections.open", open::get);
+    stats.gauge("management.connections.open", connections::open);
     this.refused = stats.counter("management.connections.refused");
     this.tooSlow = stats.counter("management.requests.too_slow");
   }
@@ -81,20 +73,7 @@ public final class ConnectionGuard {
   private final class Admission extends ChannelDuplexHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-      AtomicInteger fromThere = byAddress.computeIfAbsent(from, a -> new AtomicInteger());
-      int all = open.incrementAndGet();
-      int there = fromThere.incrementAndGet();
-      ctx.channel()
-          .closeFuture()
-          .addListener(
-              f -> {
-                open.decrementAndGet();
-                if (fromThere.decrementAndGet() == 0) {
-                  byAddress.remove(from, fromThere);
-                }
-              });
-      if (all > maxConnections || there > maxPerAddress) {
+      if (!connections.admit(ctx.channel())) {
         refused.increment();
         ctx.close();
         return;

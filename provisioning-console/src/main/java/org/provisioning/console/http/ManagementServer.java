@@ -63,12 +63,7 @@ public final class ManagementServer implements ProvisioningService {
   /** Open event streams from one address at most: a browser's tabs, a few operators behind NAT. */
   static final int MAX_STREAMS_PER_ADDRESS = 8;
 
-  private final java.util.concurrent.ConcurrentHashMap<
-          java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger>
-      streamsByAddress = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private final java.util.concurrent.atomic.AtomicInteger openStreams =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final ChannelQuota streams = new ChannelQuota(MAX_STREAMS, MAX_STREAMS_PER_ADDRESS);
 
   private final ManagementApi api;
   private final InetSocketAddress address;
@@ -261,17 +256,7 @@ public final class ManagementServer implements ProvisioningService {
      * tabs cannot take every other console's slot.
      */
     private void startStream(ChannelHandlerContext ctx, EventStream stream, ApiRequest request) {
-      java.net.InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-      java.util.concurrent.atomic.AtomicInteger fromThere =
-          streamsByAddress.computeIfAbsent(
-              from, a -> new java.util.concurrent.atomic.AtomicInteger());
-      int there = fromThere.incrementAndGet();
-      int all = openStreams.incrementAndGet();
-      if (there > MAX_STREAMS_PER_ADDRESS || all > MAX_STREAMS) {
-        if (fromThere.decrementAndGet() == 0) {
-          streamsByAddress.remove(from, fromThere);
-        }
-        openStreams.decrementAndGet();
+      if (!streams.admit(ctx.channel())) {
         respond(ctx, new ApiResponse(503, json("too many open event streams")), false);
         return;
       }
@@ -307,10 +292,6 @@ public final class ManagementServer implements ProvisioningService {
           .addListener(
               f -> {
                 keepalive.cancel(false);
-                openStreams.decrementAndGet();
-                if (fromThere.decrementAndGet() == 0) {
-                  streamsByAddress.remove(from, fromThere);
-                }
                 try {
                   subscription.close();
                 } catch (Exception e) {
