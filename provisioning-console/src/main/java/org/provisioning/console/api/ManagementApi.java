@@ -85,9 +85,7 @@ public final class ManagementApi {
   /** The event stream a request asks for, if it is a GET of one by a caller the guard admits. */
   public java.util.Optional<EventStream> streamFor(ApiRequest request) {
     String path = stripTrailingSlash(request.path());
-    if (!request.method().equals("GET")
-        || !streams.containsKey(path)
-        || !guard.admit(request, RoutePolicy.required("GET", path)).admitted()) {
+    if (!request.method().equals("GET") || !streams.containsKey(path) || !admits(request)) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.ofNullable(streams.get(path));
