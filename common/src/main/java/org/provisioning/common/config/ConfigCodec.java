@@ -32,6 +32,7 @@ import java.util.function.Function;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
 import org.provisioning.common.net.Ipv4Subnet;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads and writes the config document. Reading never stops at the first problem: unknown keys,
@@ -66,6 +67,7 @@ public final class ConfigCodec {
     this.yaml =
         YAMLMapper.builder(
                 YAMLFactory.builder()
+                    .loaderOptions(loaderOptions())
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .build())
@@ -80,6 +82,18 @@ public final class ConfigCodec {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
     this.masking = json.copy().setAnnotationIntrospector(new SecretMasking());
+  }
+
+  /**
+   * SnakeYAML refuses documents over 3 MiB by default: a config with some thousands of reservations
+   * would be accepted by the API (up to {@code management.maxBodyBytes}, at most 64 MiB) and then
+   * be unreadable from the journal at the next start. The limit is the API's largest body, in
+   * characters, with room for the defaults a stored version spells out.
+   */
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+    return options;
   }
 
   /** Serialises every {@link Secret} value as {@link #MASK}, a null one as null. */
@@ -203,6 +217,9 @@ public final class ConfigCodec {
 
   /** What a {@link Secret} value is shown as. */
   public static final String MASK = "********";
+
+  /** The longest config document read, in characters (see {@link #loaderOptions}). */
+  static final int MAX_DOCUMENT_CODE_POINTS = 256 << 20;
 
   /** The config as a JSON tree for people to read: every {@link Secret} value is {@link #MASK}. */
   public JsonNode maskedTree(ProvisioningConfig config) {

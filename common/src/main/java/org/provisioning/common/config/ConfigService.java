@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -207,10 +208,21 @@ public final class ConfigService implements BusParticipant {
    * @throws ConfigException with every error
    */
   public ProvisioningConfig check(String document) throws ConfigException {
+    return checked(document, true);
+  }
+
+  /**
+   * The document parsed and validated, and refused if it changes a field that needs a restart or,
+   * when it comes through the API ({@code byApi}), one that only the config file may set.
+   */
+  private ProvisioningConfig checked(String document, boolean byApi) throws ConfigException {
     ProvisioningConfig config = codec.parse(document);
     ConfigVersion now = current;
     if (now != null) {
       List<ConfigError> errors = restartOnlyChanges(now.config(), config);
+      if (byApi) {
+        errors.addAll(fileOnlyChanges(now.config(), config));
+      }
       if (!errors.isEmpty()) {
         throw new ConfigException(errors);
       }
@@ -264,7 +276,8 @@ public final class ConfigService implements BusParticipant {
     if (node == null || !node.path("config").isObject()) {
       throw new IOException("not a config version");
     }
-    ProvisioningConfig config = check(json.writeValueAsString(node.path("config")));
+    // The partner's own entry point checked what only its config file may set.
+    ProvisioningConfig config = checked(compact.writeValueAsString(node.path("config")), false);
     return apply(
         config,
         new Change(
@@ -422,6 +435,60 @@ public final class ConfigService implements BusParticipant {
               "server.id",
               "cannot change while running (it marks every record); edit the config file and restart"));
     }
+    ManagementConfig was = from.management();
+    ManagementConfig will = to.management();
+    String listener =
+        "cannot change while running (the management API listens with it); edit the config file"
+            + " and restart";
+    if (!was.listen().equals(will.listen())) {
+      errors.add(new ConfigError("management.listen", listener));
+    }
+    if (!was.port().equals(will.port())) {
+      errors.add(new ConfigError("management.port", listener));
+    }
+    if (!was.maxBodyBytes().equals(will.maxBodyBytes())) {
+      errors.add(new ConfigError("management.maxBodyBytes", listener));
+    }
+    if (!was.tls().equals(will.tls())) {
+      errors.add(new ConfigError("management.tls", listener));
+    }
+    if (!was.login().equals(will.login())) {
+      errors.add(new ConfigError("management.login", listener));
+    }
+    return errors;
+  }
+
+  /**
+   * Fields that reach into this machine beyond the suite's own state: a program to run, the
+   * directories TFTP serves and takes uploads into, template files to read. An operator of the API
+   * could otherwise run a shell as the service's user, or serve the API token and the console's
+   * password hashes over TFTP; only the config file, which the host's administrator edits, sets
+   * them. The API may still drop a template file or send one back unchanged.
+   */
+  private static List<ConfigError> fileOnlyChanges(ProvisioningConfig from, ProvisioningConfig to) {
+    List<ConfigError> errors = new ArrayList<>();
+    String fileOnly = "can only be set in the config file (it reaches this machine's files)";
+    if (!from.tod().syncCommand().equals(to.tod().syncCommand())) {
+      errors.add(
+          new ConfigError(
+              "tod.syncCommand",
+              "can only be set in the config file (it runs a program on this machine)"));
+    }
+    if (!from.tftp().root().equals(to.tftp().root())) {
+      errors.add(new ConfigError("tftp.root", fileOnly));
+    }
+    if (!Objects.equals(from.tftp().writeRoot(), to.tftp().writeRoot())) {
+      errors.add(new ConfigError("tftp.writeRoot", fileOnly));
+    }
+    Set<String> templates = new HashSet<>();
+    from.tftp().docsis().files().forEach(file -> templates.add(file.template()));
+    List<DocsisFileConfig> files = to.tftp().docsis().files();
+    for (int i = 0; i < files.size(); i++) {
+      String template = files.get(i).template();
+      if (template != null && !templates.contains(template)) {
+        errors.add(new ConfigError("tftp.docsis.files[" + i + "].template", fileOnly));
+      }
+    }
     return errors;
   }
 
@@ -572,7 +639,7 @@ public final class ConfigService implements BusParticipant {
     ConfigHistoryEntry entry = entryOf(node);
     return new ConfigVersion(
         entry.number(),
-        codec.parseAccepted(json.writeValueAsString(node.path("config"))),
+        codec.parseAccepted(compact.writeValueAsString(node.path("config"))),
         entry.source(),
         entry.changedAt(),
         text(node, "fileDigest"),

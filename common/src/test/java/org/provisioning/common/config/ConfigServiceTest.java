@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -160,6 +161,57 @@ class ConfigServiceTest {
             () -> service.reloadFile("server: {name: one, dataDir: elsewhere}\n"));
     assertEquals("server.dataDir", moved.errors().get(0).path());
     assertEquals(1, service.current().orElseThrow().number());
+  }
+
+  @Test
+  void onlyTheFileSetsWhatReachesTheMachineOrTheManagementListener() throws ConfigException {
+    ConfigService service = restarted();
+    service.seedFromFile(FILE);
+    String machine =
+        "server: {name: one}\ntftp: {enabled: true, root: served}\n"
+            + "tod: {requireSync: true, syncCommand: [chronyc, waitsync, '1']}\n";
+    ConfigException byApi =
+        assertThrows(ConfigException.class, () -> service.applyDocument(machine, "api", null));
+    assertEquals(
+        List.of("tod.syncCommand", "tftp.root"),
+        byApi.errors().stream().map(ConfigError::path).toList());
+
+    ConfigVersion reloaded = service.reloadFile(machine).join();
+    assertEquals(List.of("chronyc", "waitsync", "1"), reloaded.config().tod().syncCommand());
+    String sameAgain = machine.replace("name: one", "name: two");
+    assertEquals(
+        "two", service.applyDocument(sameAgain, "api", null).join().config().server().name());
+
+    ConfigException moved =
+        assertThrows(
+            ConfigException.class,
+            () -> service.reloadFile(sameAgain + "management: {port: 9000}\n"));
+    assertEquals("management.port", moved.errors().get(0).path());
+  }
+
+  @Test
+  void aVersionWithTenThousandReservationsIsReadBackAtRestart() throws ConfigException {
+    StringBuilder document =
+        new StringBuilder(
+            "server: {name: one}\ndhcp:\n  subnets:\n    - subnet: 127.64.0.0/16\n"
+                + "      pools: [{range: 127.64.0.10-127.64.99.255}]\n  reservations:\n");
+    for (int i = 0; i < 10_000; i++) {
+      document.append(
+          String.format(
+              Locale.ROOT,
+              "    - {mac: \"02:00:00:00:%02x:%02x\", address: 127.64.%d.%d, blocked: true}%n",
+              i >> 8,
+              i & 0xff,
+              100 + (i >> 8),
+              i & 0xff));
+    }
+    ConfigService first = restarted();
+    first.seedFromFile(FILE);
+    first.applyDocument(document.toString(), "api", null).join();
+
+    ConfigVersion kept = restarted().seedFromFile(FILE);
+    assertEquals(2, kept.number(), "the API's version, read back from the journal");
+    assertEquals(10_000, kept.config().dhcp().reservations().size());
   }
 
   private static List<Long> numbers(ConfigService service) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.alert.AlertType;
+import org.provisioning.common.config.TftpConfig;
 import org.provisioning.console.api.ApiResponse;
 import org.provisioning.console.api.Role;
 import org.provisioning.console.api.RoutePolicy;
@@ -118,7 +119,7 @@ class ConsoleHttpTest {
   void aChangeWithTheCookieButNoCsrfTokenIsRefusedAndChangesNothing() throws Exception {
     console.addUser("alice", Role.OPERATOR);
     Browser alice = console.login("alice");
-    String change = "{\"server\": {\"name\": \"beta\"}}";
+    String change = "{\"server\": {\"name\": \"beta\"}, \"management\": {\"maxBodyBytes\": 65536}}";
     long version = console.configVersion();
 
     HttpResponse<String> none =
@@ -342,7 +343,14 @@ class ConsoleHttpTest {
     console.addUser("olga", Role.OPERATOR);
     Browser olga = console.login("olga");
     assertEquals(
-        200, console.as(olga, "PUT", "/config", "{\"server\": {\"name\": \"beta\"}}").statusCode());
+        200,
+        console
+            .as(
+                olga,
+                "PUT",
+                "/config",
+                "{\"server\": {\"name\": \"beta\"}, \"management\": {\"maxBodyBytes\": 65536}}")
+            .statusCode());
     assertEquals(403, console.as(olga, "POST", "/failover/takeover", "{}").statusCode());
     assertEquals(403, console.as(olga, "GET", "/users", null).statusCode());
     assertEquals(
@@ -359,6 +367,39 @@ class ConsoleHttpTest {
     assertEquals(
         200, console.as(console.login("ada"), "POST", "/failover/takeover", "{}").statusCode());
     assertEquals(1, console.serviceCalls.get());
+  }
+
+  @Test
+  void theApiCannotSetWhatReachesTheMachineNorMoveItsOwnListener() throws Exception {
+    console.addUser("olga", Role.OPERATOR);
+    Browser olga = console.login("olga");
+    long version = console.configVersion();
+    String change =
+        """
+        {"server": {"name": "alpha"}, "management": {"maxBodyBytes": 65536, "port": 9000},
+         "tod": {"enabled": true, "requireSync": true, "syncCommand": ["sh", "-c", "id"]},
+         "tftp": {"enabled": true, "root": "data", "writeRoot": "uploads",
+                  "docsis": {"sharedSecret": "s3cret",
+                             "files": [{"pattern": "x.cfg", "template": "data/api-token"}]}}}
+        """;
+
+    HttpResponse<String> refused = console.as(olga, "PUT", "/config", change);
+    assertEquals(422, refused.statusCode(), refused.body());
+    List<String> paths = new ArrayList<>();
+    console.body(refused).path("errors").forEach(error -> paths.add(error.path("path").asText()));
+    assertEquals(
+        List.of(
+            "management.port",
+            "tod.syncCommand",
+            "tftp.root",
+            "tftp.writeRoot",
+            "tftp.docsis.files[0].template"),
+        paths);
+    HttpResponse<String> checked = console.as(olga, "POST", "/config/check", change);
+    assertEquals(422, checked.statusCode(), "the preview says so too: " + checked.body());
+    assertEquals(version, console.configVersion());
+    assertEquals(
+        TftpConfig.DEFAULT_ROOT, console.config.current().orElseThrow().config().tftp().root());
   }
 
   @Test

@@ -16,10 +16,14 @@ import org.provisioning.common.config.TftpConfig;
  * directories, relative paths resolved against the installation directory, and neither may hold the
  * other, nor the uploads a DOCSIS template: whoever reaches the TFTP port could otherwise replace a
  * served file or a template (then signed with a valid MIC for every modem), or have an upload
- * served to every client. Compared as real paths, so {@code ./tftp}, an absolute spelling or a
- * symbolic link are caught too.
+ * served to every client; nor may either hold the data directory or lie in its journal or TLS
+ * directory. Compared as real paths, so {@code ./tftp}, an absolute spelling or a symbolic link are
+ * caught too.
  */
 public final class TftpConfigRule implements ConfigRule {
+  /** The directories provisiond keeps in its data directory: the journal and the TLS material. */
+  private static final List<String> SERVER_DIRECTORIES = List.of("journal", "tls");
+
   private final Path home;
 
   public TftpConfigRule(Path home) {
@@ -33,12 +37,38 @@ public final class TftpConfigRule implements ConfigRule {
     if (!tftp.enabled()) {
       return errors;
     }
+    Path data = real(config.server().dataDirectory(home));
     directory(errors, "tftp.root", tftp.rootDirectory(home), "files are served from");
+    apartFromData(errors, "tftp.root", real(tftp.rootDirectory(home)), data);
     if (tftp.writeRoot() != null) {
       directory(errors, "tftp.writeRoot", tftp.writeDirectory(home), "uploads go to");
+      apartFromData(errors, "tftp.writeRoot", real(tftp.writeDirectory(home)), data);
       apart(errors, tftp);
     }
     return errors;
+  }
+
+  /**
+   * The data directory holds the API token, the console's users, the failover secret, the journal
+   * and the TLS key: served, any client could read them; as the upload area, overwrite them. A
+   * directory of its own inside it is fine (the Debian package serves {@code
+   * /var/lib/provisiond/tftp}), but not the directories provisiond writes there.
+   */
+  private static void apartFromData(List<ConfigError> errors, String path, Path dir, Path data) {
+    String problem = null;
+    if (data.startsWith(dir)) {
+      problem = " holds the data directory " + data + " (the API token, the console's users)";
+    }
+    for (String own : SERVER_DIRECTORIES) {
+      if (dir.startsWith(data.resolve(own))) {
+        problem = " lies in " + data.resolve(own) + ", which provisiond writes";
+      }
+    }
+    if (problem != null) {
+      errors.add(
+          new ConfigError(
+              path, dir + problem + ": give TFTP a directory of its own apart from it"));
+    }
   }
 
   private void apart(List<ConfigError> errors, TftpConfig tftp) {

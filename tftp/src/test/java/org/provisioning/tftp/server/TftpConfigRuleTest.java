@@ -51,10 +51,11 @@ class TftpConfigRuleTest {
   @Test
   void uploadsHoldingTheRootOrATemplateAreRefused() throws Exception {
     List<ConfigError> errors = check(".");
-    assertEquals(2, errors.size(), errors.toString());
-    assertTrue(errors.get(0).message().contains("holds the served root"), errors.toString());
-    assertTrue(errors.get(1).message().contains("tftp.docsis.files[0]"), errors.toString());
-    assertEquals("tftp.writeRoot", errors.get(1).path());
+    assertEquals(3, errors.size(), errors.toString());
+    assertTrue(errors.get(0).message().contains("holds the data directory"), errors.toString());
+    assertTrue(errors.get(1).message().contains("holds the served root"), errors.toString());
+    assertTrue(errors.get(2).message().contains("tftp.docsis.files[0]"), errors.toString());
+    assertEquals("tftp.writeRoot", errors.get(2).path());
 
     assertEquals(1, check("conf").size(), "the templates' parent");
     assertEquals(1, check(home.resolve("tftp").toString()).size(), "the root, spelled absolute");
@@ -65,6 +66,21 @@ class TftpConfigRuleTest {
     List<ConfigError> errors = check("tftp/uploads");
     assertEquals(1, errors.size(), errors.toString());
     assertTrue(errors.get(0).message().contains("lies in the served root"), errors.toString());
+  }
+
+  @Test
+  void neitherDirectoryMayHoldOrLieInTheDataDirectory() throws Exception {
+    Files.createDirectories(home.resolve("data/tls"));
+    List<ConfigError> errors =
+        new TftpConfigRule(home)
+            .check(
+                new ConfigCodec().parse("tftp: {enabled: true, root: ., writeRoot: data/tls}\n"));
+    assertEquals(
+        List.of("tftp.root", "tftp.writeRoot", "tftp.writeRoot"),
+        errors.stream().map(ConfigError::path).toList(),
+        errors.toString());
+    assertTrue(errors.get(0).message().contains("holds the data directory"), errors.toString());
+    assertTrue(errors.get(1).message().contains("which provisiond writes"), errors.toString());
   }
 
   @Test
