@@ -46,7 +46,7 @@ import org.provisioning.console.api.ManagementApi;
 
 /** The management API over real HTTP on loopback, driven by the JDK's own HTTP client. */
 class ManagementServerTest {
-  static final String CONFIG = "server: {name: alpha}\nmanagement: {maxBodyBytes: 4096}\n";
+  static final String CONFIG = "server: {name: alpha}\n";
 
   @TempDir Path dataDir;
   private final HttpClient http = HttpClient.newHttpClient();
