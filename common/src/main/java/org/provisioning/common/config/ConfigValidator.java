@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
 import org.provisioning.common.net.Ipv4Subnet;
+import org.provisioning.common.stats.StatisticDefinition;
 
 /**
  * The rules a config must follow beyond its shape, as code. Each rule that fails adds an error that
@@ -103,7 +104,8 @@ final class ConfigValidator {
     }
     List<Located<Ipv4Subnet>> subnets = new ArrayList<>();
     List<Located<Ipv4Range>> pools = new ArrayList<>();
-    Set<String> poolNames = new HashSet<>();
+    // By the statistics' spelling of the name: "North" and "north" would share one set of them.
+    Map<String, String> poolNames = new HashMap<>();
     for (int s = 0; s < dhcp.subnets().size(); s++) {
       String at = "dhcp.subnets[" + s + "]";
       SubnetConfig subnet = dhcp.subnets().get(s);
@@ -137,8 +139,19 @@ final class ConfigValidator {
         PoolConfig pool = subnet.pools().get(p);
         pool(poolAt, pool, subnet.subnet(), pools);
         if (pool != null) {
-          if (!poolNames.add(pool.label())) {
-            error(poolAt + ".name", "'" + pool.label() + "' names two pools; give each its own");
+          String other =
+              poolNames.putIfAbsent(StatisticDefinition.labelValue(pool.label()), pool.label());
+          if (other != null) {
+            error(
+                poolAt + ".name",
+                other.equals(pool.label())
+                    ? "'" + pool.label() + "' names two pools; give each its own"
+                    : "'"
+                        + pool.label()
+                        + "' and '"
+                        + other
+                        + "' differ only in case or punctuation, which the pools' statistics"
+                        + " (dhcp.pool.<name>.*) do not keep apart; give each its own name");
           }
           for (int c = 0; c < pool.classes().size(); c++) {
             if (!classNames.contains(pool.classes().get(c))) {

@@ -34,6 +34,30 @@ class ConfigCodecTest {
       """;
 
   @Test
+  void poolNamesTheStatisticsCannotTellApartAreRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dhcp:
+                      serverIdentifier: 127.0.0.1
+                      subnets:
+                        - subnet: 127.16.0.0/16
+                          pools:
+                            - {name: North, range: 127.16.0.10-127.16.0.99}
+                            - {name: north, range: 127.16.1.10-127.16.1.99}
+                            - {name: cm.north, range: 127.16.2.10-127.16.2.99}
+                            - {name: cm_north, range: 127.16.3.10-127.16.3.99}
+                    """));
+    assertEquals(
+        List.of("dhcp.subnets[0].pools[1].name", "dhcp.subnets[0].pools[3].name"),
+        e.errors().stream().map(ConfigError::path).toList());
+    assertTrue(e.errors().get(0).message().contains("'north' and 'North'"), e.toString());
+  }
+
+  @Test
   void readsAValidDocumentWithDefaultsFilledIn() throws ConfigException {
     ProvisioningConfig config = codec.parse(VALID);
     assertEquals("headend-1", config.server().name());

@@ -3,11 +3,9 @@ package org.provisioning.dhcp.engine;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
@@ -58,8 +56,8 @@ public final class DhcpEngine {
   private final IntMap<Offer> offersByAddress = new IntMap<>();
   private final Expiries offerExpiries = new Expiries();
 
-  /** The subnets (config paths) whose DHCP_POOL_EXHAUSTED alert is active. */
-  private final Set<String> exhausted = new HashSet<>();
+  /** The subnets whose DHCP_POOL_EXHAUSTED alert is active, by config path, as planned then. */
+  private final Map<String, List<SubnetPlan>> exhausted = new HashMap<>();
 
   private final Expiries expiries = new Expiries();
   private ServingPlan plan;
@@ -106,8 +104,9 @@ public final class DhcpEngine {
       }
     }
     plan = next;
-    // Before the pools are re-marked: marking checks the marks of the new plan's pool indexes.
-    highWater.reset(next.pools.size());
+    // Before the pools are re-marked: each carries its alerts' level, judged once marked.
+    highWater.replan(next.pools);
+    forgetExhaustedSubnetsNotIn(next);
     replies = new ReplyFactory(next);
     offersByClient.clear();
     offersByAddress.clear();
@@ -125,7 +124,28 @@ public final class DhcpEngine {
     store.forEachEncoded((lease, length) -> markFromStore(lease, now));
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
-      highWater.check(pool);
+    }
+    highWater.settle();
+  }
+
+  /**
+   * Clears the exhaustion alerts of subnets the new config no longer has at their path; the others
+   * stand until a client of theirs is offered an address again.
+   */
+  private void forgetExhaustedSubnetsNotIn(ServingPlan next) {
+    for (var entry = exhausted.entrySet().iterator(); entry.hasNext(); ) {
+      var subnets = entry.next();
+      boolean kept =
+          subnets.getValue().stream()
+              .allMatch(
+                  s ->
+                      s.index() < next.subnets.size()
+                          && next.subnets.get(s.index()).subnet().equals(s.subnet()));
+      if (!kept) {
+        entry.remove();
+        alerts.clear(
+            DhcpAlerts.POOL_EXHAUSTED, subnets.getKey(), "the subnets are no longer in the config");
+      }
     }
   }
 
@@ -232,10 +252,10 @@ public final class DhcpEngine {
               + link(request)
               + " in "
               + poolsLabel(subnets));
-      exhausted.add(where);
+      exhausted.put(where, subnets);
       return drop(DropReason.POOL_EXHAUSTED);
     }
-    if (!exhausted.isEmpty() && exhausted.remove(subnetsPath(subnets))) {
+    if (!exhausted.isEmpty() && exhausted.remove(subnetsPath(subnets)) != null) {
       alerts.clear(
           DhcpAlerts.POOL_EXHAUSTED,
           subnetsPath(subnets),

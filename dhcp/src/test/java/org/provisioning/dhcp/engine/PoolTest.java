@@ -84,6 +84,23 @@ class PoolTest {
   }
 
   @Test
+  void marksAtOrUnderTheHysteresisClearOnceThePoolIsEmpty() {
+    EngineHarness low =
+        new EngineHarness(
+            EngineHarness.CONFIG.replace(
+                "warningPercent: 50, criticalPercent: 80",
+                "warningPercent: 2, criticalPercent: 5"));
+    Client only = low.client("02:00:00:00:03:01");
+    Ipv4Address address = only.dora().yourAddress();
+    assertEquals(2, low.counter("dhcp.pool.local.high_water_level"));
+
+    low.send(only.release(address));
+
+    assertEquals(0, low.counter("dhcp.pool.local.high_water_level"));
+    assertEquals(List.of(), low.alerts.active());
+  }
+
+  @Test
   void topDownServesTheHighestFreeAddressFirst() {
     server.engine.setMode(ServingMode.TOP_DOWN);
     assertEquals(Ipv4Address.parse("127.20.0.109"), bind(1).dora().yourAddress());
