@@ -4,10 +4,10 @@ import static org.provisioning.common.stats.StatisticDefinition.counter;
 import static org.provisioning.common.stats.StatisticDefinition.gauge;
 import static org.provisioning.common.stats.StatisticDefinition.histogram;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Map;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.LatencyHistogram;
 import org.provisioning.common.stats.StatisticDefinition;
@@ -26,7 +26,10 @@ public final class DnsStatistics {
   /** Every statistic of the DNS service, dynamic DNS from DHCP included. */
   public static final List<StatisticDefinition> DEFINITIONS =
       List.of(
-          counter("dns.query.{type}", "queries", "DNS queries received, by query type."),
+          counter(
+              "dns.query.{type}",
+              "queries",
+              "DNS queries received, by query type (types other than the usual ones as other)."),
           counter("dns.rcode.{rcode}", "responses", "DNS responses sent, by response code."),
           counter(
               "dns.dropped.{reason}",
@@ -82,8 +85,8 @@ public final class DnsStatistics {
               "Queries answered from kept wire answers, without parsing or lookup."));
 
   private final StatisticsRegistry registry;
-  private final ConcurrentMap<Integer, Counter> byType = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Integer, Counter> byRcode = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> byType = new HashMap<>();
+  private final Map<Integer, Counter> byRcode = new HashMap<>();
   final Counter updateAccepted;
   final Counter updateRefused;
   final Counter updateCnameIgnored;
@@ -98,6 +101,8 @@ public final class DnsStatistics {
   final Counter malformed;
   final Counter unanswerable;
   final LatencyHistogram latency;
+  private final Counter otherType;
+  private final Counter otherRcode;
 
   public DnsStatistics(StatisticsRegistry registry) {
     registry.declare(DEFINITIONS);
@@ -118,16 +123,23 @@ public final class DnsStatistics {
     this.latency = new LatencyHistogram(registry, "dns.latency");
     // At zero from the start, so monitoring sees the usual types and codes before they happen.
     for (int type : KNOWN_TYPES) {
-      byType.computeIfAbsent(type, t -> registry.counter("dns.query." + label(Type.string(t))));
+      byType.put(type, registry.counter("dns.query." + label(Type.string(type))));
     }
     for (int rcode : KNOWN_RCODES) {
-      byRcode.computeIfAbsent(rcode, r -> registry.counter("dns.rcode." + label(Rcode.string(r))));
+      byRcode.put(rcode, registry.counter("dns.rcode." + label(Rcode.string(rcode))));
     }
+    this.otherType = registry.counter("dns.query.other");
+    this.otherRcode = registry.counter("dns.rcode.other");
   }
 
   /** The query types a provisioning DNS sees: lookups, updates' DHCID, transfers. */
   private static final int[] KNOWN_TYPES = {
     Type.A,
+    Type.NAPTR,
+    Type.CAA,
+    Type.DS,
+    Type.DNSKEY,
+    Type.HTTPS,
     Type.AAAA,
     Type.PTR,
     Type.SOA,
@@ -169,14 +181,19 @@ public final class DnsStatistics {
     rcodeCounter(rcode).increment();
   }
 
+  /**
+   * The counter of a query type: one of {@link #KNOWN_TYPES}, else {@code dns.query.other}. Any
+   * client picks the type, and a statistic for each of the 65,536 would grow every scrape, walk and
+   * history sample without bound.
+   */
   Counter queryCounter(int type) {
-    return byType.computeIfAbsent(
-        type, t -> registry.counter("dns.query." + label(Type.string(t))));
+    Counter known = byType.get(type);
+    return known != null ? known : otherType;
   }
 
   Counter rcodeCounter(int rcode) {
-    return byRcode.computeIfAbsent(
-        rcode, r -> registry.counter("dns.rcode." + label(Rcode.string(r))));
+    Counter known = byRcode.get(rcode);
+    return known != null ? known : otherRcode;
   }
 
   void updateRefusedIfUpdate(int opcode) {

@@ -144,6 +144,19 @@ class DnsServerTest {
   }
 
   @Test
+  void queriesOfUnusualTypesShareOneStatistic() throws Exception {
+    int before = stats.snapshot().size();
+    SimpleResolver resolver = resolver();
+    for (int type = 1000; type < 1200; type++) {
+      resolver.send(
+          Message.newQuery(
+              Record.newRecord(Name.fromString("www.cable.example.net."), type, DClass.IN)));
+    }
+    assertEquals(200L, stats.snapshot().get("dns.query.other"));
+    assertEquals(before, stats.snapshot().size(), "no statistic per type a client made up");
+  }
+
+  @Test
   void refusesNamesOutsideItsZonesSoItIsNoOpenResolver() throws Exception {
     assertEquals(Rcode.REFUSED, ask("www.example.com.", Type.A).getRcode());
     assertEquals(1L, stats.snapshot().get("dns.rcode.refused"));
