@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.provisioning.common.config.SyslogAlertsConfig;
 import org.provisioning.console.alert.SyslogMessage;
@@ -34,6 +36,10 @@ import org.provisioning.console.alert.SyslogMessage;
  */
 public final class Rfc5424SyslogAppender extends AppenderBase<ILoggingEvent> {
   private static final Pattern EVENT = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)+");
+
+  /** The alert center's line for a change of an alert: {@code EVENT_CLEARED id=7 ...}. */
+  private static final Pattern ALERT_CHANGE =
+      Pattern.compile("([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)_(CLEARED|ACKNOWLEDGED|REMINDER) id=\\d+ ");
 
   private String host = "127.0.0.1";
   private int port = 514;
@@ -115,6 +121,14 @@ public final class Rfc5424SyslogAppender extends AppenderBase<ILoggingEvent> {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("logger", event.getLoggerName());
     params.put("thread", event.getThreadName());
+    String msgId = eventName(message);
+    Matcher change = ALERT_CHANGE.matcher(message);
+    if (change.lookingAt()) {
+      // The alert's own event as MSGID, as when it was raised: with its suffix a long event name
+      // would be cut at 32 characters (DHCP_POOL_HIGH_WATER_CRITICAL_CL).
+      msgId = change.group(1);
+      params.put("change", change.group(2).toLowerCase(Locale.ROOT));
+    }
     byte[] bytes =
         SyslogMessage.format(
             facilityCode,
@@ -123,7 +137,7 @@ public final class Rfc5424SyslogAppender extends AppenderBase<ILoggingEvent> {
             hostname,
             appName,
             procId,
-            eventName(message),
+            msgId,
             "log@" + SyslogMessage.ENTERPRISE,
             params,
             message);

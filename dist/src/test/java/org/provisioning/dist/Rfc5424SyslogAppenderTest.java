@@ -37,8 +37,8 @@ class Rfc5424SyslogAppenderTest {
       alertLog.setLevel(ch.qos.logback.classic.Level.INFO);
       alertLog.addAppender(appender);
       try {
-        new AlertCenter("headend-1", Clock.systemUTC(), 10)
-            .raise(DhcpAlerts.POOL_EXHAUSTED, "cm-north", "no free address");
+        AlertCenter alerts = new AlertCenter("headend-1", Clock.systemUTC(), 10);
+        alerts.raise(DhcpAlerts.POOL_EXHAUSTED, "cm-north", "no free address");
         DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
         collector.receive(packet);
         String message =
@@ -57,6 +57,17 @@ class Rfc5424SyslogAppenderTest {
             message.endsWith(
                 "\uFEFFDHCP_POOL_EXHAUSTED id=1 object=cm-north severity=CRITICAL no free address"),
             message);
+
+        // A clear of an event 29 characters long: the MSGID is still the event, whole.
+        alerts.raise(DhcpAlerts.POOL_HIGH_WATER_CRITICAL, "pools[0]", "at 96 %");
+        alerts.clear(DhcpAlerts.POOL_HIGH_WATER_CRITICAL, "pools[0]", "back at 80 %");
+        collector.receive(packet);
+        collector.receive(packet);
+        String cleared =
+            new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+        String[] clearedFields = cleared.split(" ", 8);
+        assertEquals("DHCP_POOL_HIGH_WATER_CRITICAL", clearedFields[5], cleared);
+        assertTrue(clearedFields[7].contains(" change=\"cleared\"]"), cleared);
       } finally {
         alertLog.detachAppender(appender);
         alertLog.setLevel(before);
