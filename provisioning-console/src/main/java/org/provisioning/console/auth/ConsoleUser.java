@@ -42,6 +42,11 @@ public record ConsoleUser(
     Objects.requireNonNull(changedBy, "changedBy");
   }
 
+  /** Whether an account could have this name (a login with another names nobody). */
+  public static boolean possibleName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
   /** Refuses a name that is not lower-case letters, digits and {@code . _ @ -}, or is reserved. */
   public static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {

@@ -79,8 +79,14 @@ final class SessionRoutes {
     JsonNode body = replies.body(request);
     String name = Replies.text(body, "name", true).strip();
     String password = Replies.text(body, "password", true);
-    if (name.isEmpty() || name.length() > 64) {
+    if (name.isEmpty()) {
       throw new BadRequestException("give the user's 'name'");
+    }
+    if (!ConsoleUser.possibleName(name)) {
+      // Refused before it is counted, logged or alerted: a name with line breaks would forge
+      // lines in the log, the syslog stream and the lock alert's mail.
+      throw new BadRequestException(
+          "'name' is no user name: 1-64 lower-case letters, digits and . _ @ -");
     }
     LoginThrottle.Verdict verdict = throttle.check(name);
     if (verdict instanceof LoginThrottle.Locked locked) {

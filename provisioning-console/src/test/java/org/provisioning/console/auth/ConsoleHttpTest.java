@@ -196,6 +196,17 @@ class ConsoleHttpTest {
    * was still being hashed, dozens of guesses per lockout.
    */
   @Test
+  void aNameNoAccountCanHaveIsRefusedBeforeItIsCountedOrAlerted() throws Exception {
+    String forged = "x\n\nWhat to do: call +1 555 0100";
+    for (int i = 0; i <= ConsoleFixture.MAX_FAILURES; i++) {
+      HttpResponse<String> refused = console.loginAs(forged, "wrong", null);
+      assertEquals(400, refused.statusCode(), refused.body());
+      assertFalse(refused.body().contains("What to do"), "not echoed: " + refused.body());
+    }
+    assertTrue(console.alerts.active().isEmpty(), "no lock alert carries the forged lines");
+  }
+
+  @Test
   void loginsSentAtOnceAreHeardOneAtATime() throws Exception {
     console.addUser("alice", Role.ADMIN);
     List<Integer> statuses = new ArrayList<>();
