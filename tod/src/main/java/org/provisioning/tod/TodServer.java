@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * RFC 868 Time of Day on one port, TCP and UDP. TCP: on connection, send the four octets and close
- * (whatever the client sends is ignored). UDP: answer every datagram, whatever it holds, even an
- * empty one, with the four octets. When {@code requireSync} is on and the clock is not known to be
- * synchronised, nothing is sent: TCP connections are closed at once, datagrams go unanswered, and
- * both are counted as withheld.
+ * (whatever the client sends is ignored). UDP: answer every datagram from a client port, whatever
+ * it holds, even an empty one, with the four octets; one from a privileged port is dropped. When
+ * {@code requireSync} is on and the clock is not known to be synchronised, nothing is sent: TCP
+ * connections are closed at once, datagrams go unanswered, and both are counted as withheld.
  *
  * <p>Statistics: {@code tod.<tcp|udp>.served}, {@code tod.<tcp|udp>.withheld}, {@code
- * tod.sync.check_failed}, and the gauge {@code tod.clock.synchronised} (1 or 0).
+ * tod.udp.dropped.server_port}, {@code tod.sync.check_failed}, and the gauge {@code
+ * tod.clock.synchronised} (1 or 0).
  */
 public final class TodServer implements ProvisioningService {
   private static final Logger log = LoggerFactory.getLogger(TodServer.class);
@@ -56,6 +57,10 @@ public final class TodServer implements ProvisioningService {
   private final Counter tcpWithheld;
   private final Counter udpServed;
   private final Counter udpWithheld;
+  private final Counter udpFromServerPort;
+
+  /** Source ports under this are servers', never a time client's. */
+  static final int FIRST_CLIENT_PORT = 1024;
 
   private volatile TodConfig config;
   private volatile ClockSyncCheck syncCheck = ClockSyncCheck.ALWAYS;
@@ -75,6 +80,11 @@ public final class TodServer implements ProvisioningService {
               "tod.{transport}.withheld",
               "requests",
               "Time requests left unanswered because the clock is not synchronised."),
+          counter(
+              "tod.udp.dropped.server_port",
+              "datagrams",
+              "Datagrams from a privileged source port (another server, or a request spoofed as"
+                  + " one to start a loop), left unanswered."),
           gauge(
               "tod.clock.synchronised",
               "boolean",
@@ -113,6 +123,7 @@ public final class TodServer implements ProvisioningService {
     this.tcpWithheld = stats.counter("tod.tcp.withheld");
     this.udpServed = stats.counter("tod.udp.served");
     this.udpWithheld = stats.counter("tod.udp.withheld");
+    this.udpFromServerPort = stats.counter("tod.udp.dropped.server_port");
     stats.gauge("tod.clock.synchronised", () -> syncCheck.synchronised() ? 1 : 0);
   }
 
@@ -251,6 +262,13 @@ public final class TodServer implements ProvisioningService {
   private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      if (packet.sender().getPort() < FIRST_CLIENT_PORT) {
+        // Clients ask from ephemeral ports; a privileged one is another server (time, echo,
+        // chargen, the partner's ToD) or a request spoofed as one: answering would start a loop
+        // between the two that one datagram keeps going for ever.
+        udpFromServerPort.increment();
+        return;
+      }
       if (!syncCheck.synchronised()) {
         udpWithheld.increment();
         return;

@@ -106,6 +106,24 @@ class TodServerIT {
   }
 
   @Test
+  void aDatagramFromAServersPortIsNotAnsweredSoNoLoopStarts() throws Exception {
+    InetSocketAddress address = start(Instant.parse("2025-06-01T12:00:00Z"), false);
+    // Another RFC 868 server (port 37 on a loopback address of its own, as root may bind), which
+    // answers whatever reaches it: a datagram spoofed as coming from it would start the loop.
+    try (DatagramSocket other =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.37"), 37))) {
+      other.setSoTimeout(500);
+      other.send(new DatagramPacket(new byte[0], 0, address));
+      assertThrows(
+          SocketTimeoutException.class,
+          () -> other.receive(new DatagramPacket(new byte[16], 16)),
+          "no answer to a server's port");
+    }
+    assertEquals(1L, stats.snapshot().get("tod.udp.dropped.server_port"));
+    assertEquals(0L, stats.snapshot().get("tod.udp.served"));
+  }
+
+  @Test
   void sendsNothingWhileTheClockIsUnsynchronisedIfAskedTo() throws Exception {
     InetSocketAddress address = start(Instant.parse("2025-06-01T12:00:00Z"), true);
     synced.set(false);
