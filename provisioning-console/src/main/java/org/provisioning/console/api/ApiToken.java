@@ -40,16 +40,20 @@ public final class ApiToken {
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
     try {
-      Files.writeString(
-          file, token + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      // Owner-only from its creation: made under the umask and narrowed after, it was readable
+      // meanwhile, and for good if the process died between the two.
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         // Not a POSIX file system: the directory's own permissions guard it.
+        Files.createFile(file);
       }
     } catch (FileAlreadyExistsException raced) {
       return read(file);
     }
+    Files.writeString(file, token + "\n", StandardOpenOption.WRITE);
     return new ApiToken(token);
   }
 

@@ -915,7 +915,6 @@ final class Setup implements Callable<Integer> {
     return file;
   }
 
-  /** Gives {@code to} the owner and group of {@code from}; as a user other than root, keeps its. */
   /**
    * A new empty file that only its owner may read, for a copy of the config (it holds secrets): an
    * interrupted command must not leave a readable copy behind. Ownership and mode follow later.
@@ -926,6 +925,7 @@ final class Setup implements Callable<Integer> {
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
+  /** Gives {@code to} the owner and group of {@code from}; as a user other than root, keeps its. */
   static void copyOwnership(Path from, Path to) throws IOException {
     PosixFileAttributes source =
         Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

@@ -29,6 +29,8 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.console.api.ApiRequest;
@@ -205,8 +207,21 @@ public final class ManagementServer implements ProvisioningService {
         return;
       }
       QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
-      if (uri.path().equals("/") || ConsolePages.isConsolePath(uri.path())) {
-        servePage(ctx, request, uri.path(), keepAlive);
+      String path;
+      Map<String, List<String>> parameters;
+      try {
+        path = uri.path();
+        parameters = uri.parameters();
+      } catch (IllegalArgumentException badEscape) {
+        // "%zz" or a cut "%4": the decoder throws, and the connection closed with no answer.
+        respond(
+            ctx,
+            new ApiResponse(400, json("the request's address has a malformed %-escape")),
+            keepAlive);
+        return;
+      }
+      if (path.equals("/") || ConsolePages.isConsolePath(path)) {
+        servePage(ctx, request, path, keepAlive);
         return;
       }
       byte[] body = new byte[request.content().readableBytes()];
@@ -214,8 +229,8 @@ public final class ManagementServer implements ProvisioningService {
       ApiRequest apiRequest =
           new ApiRequest(
               request.method().name(),
-              uri.path(),
-              uri.parameters(),
+              path,
+              parameters,
               request.headers().get(HttpHeaderNames.AUTHORIZATION),
               request.headers().get(HttpHeaderNames.IF_MATCH),
               body,

@@ -2,6 +2,7 @@ package org.provisioning.console.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -310,6 +311,33 @@ class ProvisionctlTest {
     Result refused = ctl("config", "set", bad.toString());
     assertEquals(2, refused.exit());
     assertEquals(2, config.current().orElseThrow().number(), "running config unchanged");
+  }
+
+  @Test
+  void configGetShowsSecretsMaskedAndWhatItPrintsCanBeSetBack() throws Exception {
+    String secret = "c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+    Path keyed =
+        Files.writeString(
+            dir.resolve("keyed.yaml"),
+            "server: {name: beta}\ndns:\n  keys: [{name: ddns-key, algorithm: hmac-sha256,"
+                + " secret: \""
+                + secret
+                + "\"}]\n");
+    assertEquals(0, ctl("config", "set", keyed.toString()).exit());
+
+    Result get = ctl("config", "get");
+    assertEquals(0, get.exit(), get.err());
+    assertTrue(get.out().contains("secret: '********'"), get.out());
+    assertFalse(get.out().contains(secret), get.out());
+
+    Path edited =
+        Files.writeString(
+            dir.resolve("edited.yaml"), get.out().replace("name: beta", "name: gamma"));
+    Result setBack = ctl("config", "set", edited.toString());
+    assertEquals(0, setBack.exit(), setBack.err());
+    var running = config.current().orElseThrow().config();
+    assertEquals("gamma", running.server().name());
+    assertEquals(secret, running.dns().keys().get(0).secret(), "the mask kept the running secret");
   }
 
   @Test

@@ -301,6 +301,23 @@ class ManagementServerTest {
     assertEquals(200, authed("GET", "/status", null).statusCode(), "still serving");
   }
 
+  @Test
+  void aMalformedEscapeInTheAddressGets400() throws Exception {
+    for (String target : List.of("/api/v1/status%zz", "/api/v1/leases?mac=%4", "/%")) {
+      try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+        socket.setSoTimeout(5000);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        String reply =
+            new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertEquals("HTTP/1.1 400", reply, target);
+      }
+    }
+  }
+
   /**
    * One address holds at most 32 connections and a request must arrive whole in time (here 2 s): a
    * client dripping a byte at a time used to hold its connection for good, and enough of them took
