@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.service.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +89,7 @@ final class CounterReservation {
     if (upTo <= reservedUpTo) {
       return;
     }
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".failover.counter", ".tmp");
-    Files.writeString(tmp, Long.toString(upTo) + "\n", StandardCharsets.US_ASCII);
-    try (var channel =
-        java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.replace(file, upTo + "\n");
     reservedUpTo = upTo;
   }
 

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -17,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 
@@ -109,17 +109,14 @@ final class FrameAuthenticator {
     }
   }
 
-  /** Saves the anti-replay window (atomic rename); called every second and at stop. */
+  /** Saves the anti-replay window (durably); called every second and at stop. */
   void saveAccepted(Path file) throws IOException {
     StringBuilder text = new StringBuilder();
     synchronized (lastAccepted) {
       lastAccepted.forEach(
           (kind, counter) -> text.append(kind).append(' ').append(counter).append('\n'));
     }
-    Path tmp =
-        Files.createTempFile(file.toAbsolutePath().getParent(), ".failover.accepted", ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.replace(file, text.toString());
   }
 
   /** HMAC-SHA256 of a fixed label under the secret: the pair's frame key. */

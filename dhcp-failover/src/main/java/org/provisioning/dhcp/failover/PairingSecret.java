@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.provisioning.common.io.DurableFiles;
 
 /**
  * The pair's shared secret, kept in the data directory, readable by the owner only. The secondary
@@ -65,19 +65,6 @@ public final class PairingSecret {
       throw new IllegalArgumentException("a pairing secret has at least 16 characters");
     }
     Files.createDirectories(dataDir);
-    Path tmp = dataDir.resolve(FILE + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(
-          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, secret.trim() + "\n", StandardCharsets.UTF_8);
-    Files.move(
-        tmp,
-        dataDir.resolve(FILE),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.replace(dataDir.resolve(FILE), secret.trim() + "\n");
   }
 }

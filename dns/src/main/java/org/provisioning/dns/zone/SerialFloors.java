@@ -2,12 +2,9 @@ package org.provisioning.dns.zone;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -15,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.service.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,14 +147,7 @@ public final class SerialFloors implements Closeable {
         snapshot.forEach(
             (origin, serial) -> text.append(origin).append(' ').append(serial).append('\n'));
         try {
-          Path tmp =
-              Files.createTempFile(file.toAbsolutePath().getParent(), ".dns-serials", ".tmp");
-          Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-          try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-          }
-          Files.move(
-              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          DurableFiles.replace(file, text.toString());
         } catch (IOException e) {
           log.error("DNS_SERIALS_NOT_SAVED file={}: {}", file, e.toString());
           return;

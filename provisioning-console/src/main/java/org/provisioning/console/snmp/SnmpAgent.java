@@ -52,6 +52,12 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  * time. A replayed message (non-zero, stale time) gets silence. A SET is answered noAccess.
  */
 public final class SnmpAgent implements AutoCloseable {
+  /** The most variables one GETBULK response holds. */
+  static final int MAX_BULK_VARIABLES = 100;
+
+  /** The largest v2c GETBULK response: a 1,500-octet frame less the IP and UDP headers. */
+  static final int V2C_BULK_RESPONSE_OCTETS = 1472;
+
   private static final Logger log = LoggerFactory.getLogger(SnmpAgent.class);
 
   /** Values read for one request serve the requests of the next moment too: a walk stays cheap. */
@@ -331,7 +337,14 @@ public final class SnmpAgent implements AutoCloseable {
       }
       case PDU.GETBULK -> {
         getBulk.increment();
-        bulk(request, response, maxSize);
+        // Unauthenticated (v2c) answers fit one Ethernet frame: a 50-octet request with a
+        // spoofed source must not be turned into 64 KB towards its victim.
+        bulk(
+            request,
+            response,
+            event.getMessageProcessingModel() == MPv3.ID
+                ? maxSize
+                : Math.min(maxSize, V2C_BULK_RESPONSE_OCTETS));
       }
       default -> {
         set.increment();
@@ -372,15 +385,17 @@ public final class SnmpAgent implements AutoCloseable {
 
   /**
    * GETBULK (RFC 3416 §4.2.3): the first N variables as GETNEXT, then up to M rounds of GETNEXT on
-   * the rest, stopping early when every repeater has left the view or the response would outgrow
-   * what the manager accepts.
+   * the rest, stopping early when every repeater has left the view, the response would outgrow what
+   * the manager accepts or {@code maxSize}, or it holds {@value #MAX_BULK_VARIABLES} variables (as
+   * net-snmp's agent answers at most 100 by default).
    */
   private void bulk(PDU request, PDU response, int maxSize) {
+    int budget = MAX_BULK_VARIABLES;
     MibSnapshot now = snapshot();
     List<? extends VariableBinding> asked = request.getVariableBindings();
     int nonRepeaters = Math.max(0, Math.min(request.getNonRepeaters(), asked.size()));
     int maxRepetitions = Math.max(0, request.getMaxRepetitions());
-    for (int i = 0; i < nonRepeaters; i++) {
+    for (int i = 0; i < nonRepeaters && budget > 0; i++, budget--) {
       response.add(now.next(asked.get(i).getOid()));
     }
     List<VariableBinding> cursors = new ArrayList<>();
@@ -394,7 +409,7 @@ public final class SnmpAgent implements AutoCloseable {
       for (int i = 0; i < cursors.size(); i++) {
         VariableBinding next = now.next(cursors.get(i).getOid());
         length += next.getBERLength();
-        if (length > maxSize - 32) { // room for the PDU's own header growing
+        if (length > maxSize - 32 || budget-- <= 0) { // room for the PDU's own header growing
           return;
         }
         response.add(next);

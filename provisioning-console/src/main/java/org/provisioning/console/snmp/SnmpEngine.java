@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.provisioning.common.io.DurableFiles;
 
 /**
  * This server's SNMP engine identity (RFC 3411 §5, SnmpEngineID) and its boot count. The engine ID
@@ -61,9 +61,9 @@ public record SnmpEngine(byte[] id, int boots) {
   }
 
   /**
-   * Counts one more boot in {@code file} (made if missing, replaced atomically) and returns the
-   * engine with it. A count at its maximum stays there (RFC 3414 §2.2.2 says the engine then needs
-   * new keys).
+   * Counts one more boot in {@code file} (made if missing, replaced durably) and returns the engine
+   * with it. A count at its maximum stays there (RFC 3414 §2.2.2 says the engine then needs new
+   * keys).
    */
   public static SnmpEngine boot(byte[] id, Path file) throws IOException {
     int previous = 0;
@@ -71,15 +71,21 @@ public record SnmpEngine(byte[] id, int boots) {
       try {
         previous = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).strip());
       } catch (NumberFormatException e) {
-        previous = 0; // unreadable: start again; pollers rediscover the engine's time
+        // Unreadable (a damaged disk): a count no earlier boot can have reached, since it cannot
+        // have booted more than once a minute; a count back at 1 would make every manager that
+        // saw a higher one refuse this engine's v3 messages as replays (RFC 3414 §2.2.2).
+        previous = (int) Math.min(Integer.MAX_VALUE - 1, minutesSince2000());
       }
     }
     int boots = previous >= Integer.MAX_VALUE - 1 ? Integer.MAX_VALUE : Math.max(previous, 0) + 1;
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temporary, boots + "\n", StandardCharsets.US_ASCII);
-    Files.move(
-        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    DurableFiles.replace(file, boots + "\n");
     return new SnmpEngine(id, boots);
+  }
+
+  private static long minutesSince2000() {
+    return java.time.Duration.between(
+            java.time.Instant.parse("2000-01-01T00:00:00Z"), java.time.Instant.now())
+        .toMinutes();
   }
 
   @Override

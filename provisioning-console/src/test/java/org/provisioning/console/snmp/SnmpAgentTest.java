@@ -208,6 +208,18 @@ class SnmpAgentTest {
   }
 
   @Test
+  void getBulkAnswersAHundredVariablesAtMostAndOneFrameOverV2c() throws IOException {
+    PDU v2c = client.bulk(client.v2c(COMMUNITY), 100_000, SuiteMib.ROOT);
+    assertNotNull(v2c, "answered");
+    assertTrue(v2c.size() > 10, "as many as fit: " + v2c.size());
+    assertTrue(v2c.getBERLength() <= SnmpAgent.V2C_BULK_RESPONSE_OCTETS, v2c.getBERLength() + "");
+    PDU v3 =
+        client.bulk(
+            client.v3("poller", AUTH, PRIV, SecurityLevel.AUTH_PRIV), 100_000, SuiteMib.ROOT);
+    assertEquals(SnmpAgent.MAX_BULK_VARIABLES, v3.size());
+  }
+
+  @Test
   void getNextPastTheLastInstanceIsEndOfMibView() throws IOException {
     PDU response = client.request(client.v2c(COMMUNITY), PDU.GETNEXT, new OID("1.3.6.2"));
     assertEquals(Null.endOfMibView, response.get(0).getVariable());

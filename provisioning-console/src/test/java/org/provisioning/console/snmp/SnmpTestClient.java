@@ -91,6 +91,16 @@ final class SnmpTestClient implements AutoCloseable {
 
   /** The response, or null when none came. */
   PDU request(Target<UdpAddress> target, int type, OID... oids) throws IOException {
+    return send(target, type, 50, oids);
+  }
+
+  /** A GETBULK with no non-repeaters and {@code maxRepetitions}. */
+  PDU bulk(Target<UdpAddress> target, int maxRepetitions, OID... oids) throws IOException {
+    return send(target, PDU.GETBULK, maxRepetitions, oids);
+  }
+
+  private PDU send(Target<UdpAddress> target, int type, int maxRepetitions, OID... oids)
+      throws IOException {
     PDU pdu = target.getVersion() == SnmpConstants.version3 ? new ScopedPDU() : new PDU();
     pdu.setType(type);
     for (OID oid : oids) {
@@ -98,7 +108,7 @@ final class SnmpTestClient implements AutoCloseable {
     }
     if (type == PDU.GETBULK) {
       pdu.setNonRepeaters(0);
-      pdu.setMaxRepetitions(50);
+      pdu.setMaxRepetitions(maxRepetitions);
     }
     ResponseEvent<UdpAddress> event = snmp.send(pdu, target);
     return event == null ? null : event.getResponse();

@@ -296,4 +296,21 @@ class SnmpTrapSenderTest {
         "cut at 32 octets");
     assertThrows(IllegalArgumentException.class, () -> SnmpEngine.engineId("zz", "x"));
   }
+
+  @Test
+  void aDamagedBootCountNeverGoesBack() throws IOException {
+    byte[] id = SnmpEngine.engineId(null, "headend-1");
+    Path file = dir.resolve("boots");
+    SnmpEngine.boot(id, file);
+    java.nio.file.Files.writeString(file, "\0\0garbage");
+    // Above any count a server booting at most once a minute since 2000 can have reached.
+    assertTrue(SnmpEngine.boot(id, file).boots() > 13_000_000);
+    assertEquals(List.of("boots"), fileNames(), "no temporary file left");
+  }
+
+  private List<String> fileNames() throws IOException {
+    try (var files = java.nio.file.Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
 }

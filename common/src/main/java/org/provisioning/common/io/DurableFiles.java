@@ -1,0 +1,44 @@
+package org.provisioning.common.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Small state files replaced whole, so that a crash or a power loss leaves either the old content
+ * or the new one, never an empty or half-written file: the new content goes to a temporary file in
+ * the same directory, which is synced, renamed over the old one, and the directory synced. A rename
+ * alone is not enough: until the data is synced, a power loss can leave the renamed file empty.
+ */
+public final class DurableFiles {
+  private DurableFiles() {}
+
+  /** Replaces {@code file} with {@code text} (UTF-8), readable by its owner only. */
+  public static void replace(Path file, String text) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    // A temporary file is made owner-only (rw-------) on POSIX file systems.
+    Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer content = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (content.hasRemaining()) {
+          channel.write(content);
+        }
+        channel.force(true);
+      }
+      Files.move(
+          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+}
