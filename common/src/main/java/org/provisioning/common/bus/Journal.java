@@ -62,6 +62,13 @@ final class Journal implements Closeable {
   private volatile long activeNumber;
   private long activePosition;
 
+  /**
+   * The end of the active segment's last synced batch. After a failed fsync the kernel may have
+   * dropped the batch's pages or kept them; the records were refused to their publishers either
+   * way, so the segment is cut back to here on close, lest the next start replay them.
+   */
+  private long durablePosition;
+
   /** The active segment's size: zeros from {@link #activePosition} up to here. */
   private long allocatedEnd;
 
@@ -81,6 +88,7 @@ final class Journal implements Closeable {
     this.active = active;
     this.activeNumber = activeNumber;
     this.activePosition = activePosition;
+    this.durablePosition = activePosition;
     this.allocatedEnd = active.size();
   }
 
@@ -373,6 +381,7 @@ final class Journal implements Closeable {
   /** Makes everything written so far durable. */
   void force() throws IOException {
     sync.force(active);
+    durablePosition = activePosition;
   }
 
   /**
@@ -395,6 +404,7 @@ final class Journal implements Closeable {
     active = channel;
     activeNumber = next;
     activePosition = 0;
+    durablePosition = 0;
     allocatedEnd = 0;
     closeAt(previous, previousEnd);
     stats.counter("bus.journal.segments_rolled").increment();
@@ -426,7 +436,7 @@ final class Journal implements Closeable {
 
   @Override
   public void close() throws IOException {
-    closeAt(active, activePosition);
+    closeAt(active, durablePosition);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -163,6 +164,23 @@ class GroupCommitTest {
       assertEquals(2, sync.calls.get(), "nothing is written or fsynced after the failure");
     }
     assertEquals(1, heard.size(), "listeners hear only the durable record");
+  }
+
+  @Test
+  void aBatchWhoseFsyncFailedIsNotReplayedAtTheNextStart() throws Exception {
+    GatedSync failing = new GatedSync(false);
+    failing.failFromCall = 2;
+    try (StateBus bus = open(failing)) {
+      publish(bus, 0).get(10, SECONDS);
+      assertThrows(CompletionException.class, () -> publish(bus, 1).join());
+    }
+
+    KeyValueStore store = new KeyValueStore();
+    try (StateBus reopened =
+        StateBus.open(dir, ORIGIN, clock, stats, List.of(store), StateBus.Options.defaults())) {
+      assertEquals(Map.of("k0", "v"), store.values(), "the refused record stays refused");
+      assertEquals(1, reopened.lastSequence());
+    }
   }
 
   @Test
