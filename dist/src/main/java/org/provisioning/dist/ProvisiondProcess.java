@@ -231,6 +231,7 @@ public final class ProvisiondProcess {
     alerts = new AlertCenter(fromFile.server().name(), clock, fromFile.alerts().historyLimit());
     alerts.registerStatistics(stats);
     alerts.declare(Declarations.alertTypes());
+    alerts.keepIdsIn(dataDir.resolve("alert-ids"));
     stats.declare(Declarations.statistics());
     ProcessStatistics.register(stats);
 

@@ -36,17 +36,24 @@ public final class AlertAcknowledgements implements BusListener, ReplicatedState
   public AlertAcknowledgements(AlertCenter alerts, BusPublisher bus) {
     this.alerts = alerts;
     alerts.onOperatorAcknowledgement(
-        alert ->
-            bus.publish(RecordType.ALERT_ACK, encode(alert))
-                .exceptionally(
-                    e -> {
-                      log.warn(
-                          "ALERT_ACK_NOT_REPLICATED id={} event={}: {}",
-                          alert.id(),
-                          alert.event(),
-                          e.toString());
-                      return null;
-                    }));
+        alert -> {
+          if (!alert.active()) {
+            // A cleared alert, acknowledged from the history (the id in an older mail): applied
+            // by event and object here and on the partner, it would acknowledge the alert active
+            // for that condition now, which nobody has seen.
+            return;
+          }
+          bus.publish(RecordType.ALERT_ACK, encode(alert))
+              .exceptionally(
+                  e -> {
+                    log.warn(
+                        "ALERT_ACK_NOT_REPLICATED id={} event={}: {}",
+                        alert.id(),
+                        alert.event(),
+                        e.toString());
+                    return null;
+                  });
+        });
   }
 
   @Override

@@ -3,6 +3,10 @@ package org.provisioning.common.alert;
 import static org.provisioning.common.stats.StatisticDefinition.counter;
 import static org.provisioning.common.stats.StatisticDefinition.gauge;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -42,6 +47,15 @@ public final class AlertCenter {
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
   private volatile java.util.function.Consumer<Alert> operatorAcknowledgements = alert -> {};
   private long lastId;
+
+  /** Where ids are reserved ahead across restarts, or null to number from 1 in memory. */
+  private Path idFile;
+
+  private long idsReservedUpTo;
+
+  /** How many ids one durable reservation covers: one file write per this many alerts. */
+  static final int ID_BLOCK = 1000;
+
   private Counter raised = new Counter();
   private Counter cleared = new Counter();
   private Counter acknowledged = new Counter();
@@ -61,6 +75,44 @@ public final class AlertCenter {
 
   public String server() {
     return server;
+  }
+
+  /**
+   * Numbers alerts on from where this server's last run left off, reserving ids in {@code file}
+   * ahead of use: the id in an alert's mail or trap ({@code provisionctl alerts ack ID}) then never
+   * names another alert after a restart. Call before the first alert is raised.
+   *
+   * @throws IOException if the file exists but cannot be read
+   */
+  public synchronized void keepIdsIn(Path file) throws IOException {
+    long reserved = 0;
+    if (Files.exists(file)) {
+      try {
+        reserved = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      } catch (NumberFormatException e) {
+        throw new IOException(
+            file + " does not hold an alert id; delete it to number alerts from 1 again", e);
+      }
+    }
+    lastId = Math.max(lastId, reserved);
+    idsReservedUpTo = lastId;
+    idFile = file;
+  }
+
+  /** The next id, reserving a block more first when the reserved ones are used up. */
+  private long nextId() {
+    long next = lastId + 1;
+    if (idFile != null && next > idsReservedUpTo) {
+      try {
+        DurableFiles.replace(idFile, (next + ID_BLOCK - 1) + "\n");
+        idsReservedUpTo = next + ID_BLOCK - 1;
+      } catch (IOException e) {
+        // The alert matters more than its id's uniqueness across a restart.
+        log.error("ALERT_IDS_NOT_RESERVED file={}: {}", idFile, e.toString());
+      }
+    }
+    lastId = next;
+    return next;
   }
 
   public void addListener(AlertListener listener) {
@@ -118,7 +170,7 @@ public final class AlertCenter {
         active.put(previous.key(), previous.raisedAgain(message, now));
         return false;
       }
-      alert = new Alert(++lastId, type, server, object, message, now, now, 0, null, null, null);
+      alert = new Alert(nextId(), type, server, object, message, now, now, 0, null, null, null);
       active.put(alert.key(), alert);
       remember(alert);
     }

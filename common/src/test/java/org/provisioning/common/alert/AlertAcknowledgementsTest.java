@@ -53,6 +53,25 @@ class AlertAcknowledgementsTest {
     assertEquals(1, primaryBus.published.size()); // no echo
   }
 
+  @Test
+  void acknowledgingAClearedAlertLeavesTheConditionsNewAlertUnacknowledged() {
+    Bus bus = new Bus();
+    AlertCenter alerts = new AlertCenter("primary", Clock.systemUTC(), 10);
+    AlertAcknowledgements acks = new AlertAcknowledgements(alerts, bus);
+    alerts.raise(FULL, "dhcp.subnets[cm].pools[0]", "96 % used");
+    long first = alerts.active().get(0).id();
+    alerts.clear(FULL, "dhcp.subnets[cm].pools[0]", "freed");
+    alerts.raise(FULL, "dhcp.subnets[cm].pools[0]", "97 % used");
+
+    // The operator acknowledges the id from the first mail.
+    assertEquals(
+        "noc-alice", alerts.acknowledge(first, "noc-alice").orElseThrow().acknowledgedBy());
+
+    assertEquals(List.of(), bus.published, "nothing for the partner to apply to its active alert");
+    bus.published.forEach(acks::onDurable);
+    assertNull(alerts.active().get(0).acknowledgedBy(), "the new alert is not acknowledged");
+  }
+
   /**
    * The failover's sync by snapshot: the acknowledgements of the alerts active on one server,
    * merged into the other, acknowledge the same conditions there once, and publish nothing.

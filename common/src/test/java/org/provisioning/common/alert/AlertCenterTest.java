@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.provisioning.common.stats.StatisticsRegistry;
 
 class AlertCenterTest {
@@ -50,6 +54,23 @@ class AlertCenterTest {
     assertFalse(cleared.active());
     assertEquals("back", cleared.message());
     assertEquals(2, alerts.history().size()); // one entry per alert, its latest state
+  }
+
+  @Test
+  void idsGoOnAcrossARestartFromTheReservationFile(@TempDir Path dataDir) throws Exception {
+    Path file = dataDir.resolve("alert-ids");
+    alerts.keepIdsIn(file);
+    alerts.raise(LOST, "partner 127.0.0.3", "lost");
+    assertEquals(1, alerts.active().get(0).id());
+    assertEquals(String.valueOf(AlertCenter.ID_BLOCK), Files.readString(file).strip());
+
+    AlertCenter restarted = new AlertCenter("alpha", Clock.systemUTC(), 3);
+    restarted.keepIdsIn(file);
+    restarted.raise(LOST, "partner 127.0.0.3", "lost again");
+    assertEquals(AlertCenter.ID_BLOCK + 1, restarted.active().get(0).id(), "never 1 again");
+
+    Files.writeString(file, "garbage");
+    assertThrows(IOException.class, () -> new AlertCenter(Clock.systemUTC(), 3).keepIdsIn(file));
   }
 
   @Test
