@@ -24,6 +24,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusPublisher;
@@ -67,6 +71,26 @@ public final class ConfigService implements BusParticipant {
   private final Clock clock;
   private final int historyLimit;
   private final List<Consumer<ConfigVersion>> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Installs durable versions and runs the listeners, one version at a time in order, off the
+   * journal's writer thread: a listener rebinds sockets, rebuilds zones, re-marks every pool or
+   * runs the clock check, and while it ran there no record could become durable, so every DHCP ACK
+   * waited. No thread stays while there is nothing to install.
+   */
+  private final ExecutorService installer =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "config-apply");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private volatile BusPublisher bus;
   private volatile ConfigVersion current;
 
@@ -363,7 +387,7 @@ public final class ConfigService implements BusParticipant {
     byte[] payload = adopted.isEmpty() ? alone : bytes(withHistory(encode(next), adopted));
     return publisher
         .publish(RecordType.CONFIG, payload)
-        .thenApply(
+        .thenApplyAsync(
             record -> {
               install(next, alone, adopted);
               log.info(
@@ -373,7 +397,8 @@ public final class ConfigService implements BusParticipant {
                   next.author(),
                   record.sequence());
               return next;
-            });
+            },
+            installer);
   }
 
   private void install(ConfigVersion version, byte[] encoded, List<Held> adopted) {

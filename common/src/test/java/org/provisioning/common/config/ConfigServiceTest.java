@@ -340,8 +340,12 @@ class ConfigServiceTest {
   void aPartnersSnapshotBringsItsHistoryAndNumbering() throws ConfigException, Exception {
     ConfigService partner = restarted();
     partner.seedFromFile("server: {name: partner}\n");
-    partner.applyDocument("server: {name: partner}\ndhcp: {leaseTime: 600}\n", "api", "ada", null);
-    partner.applyDocument("server: {name: partner}\ndhcp: {leaseTime: 900}\n", "api", "bob", null);
+    partner
+        .applyDocument("server: {name: partner}\ndhcp: {leaseTime: 600}\n", "api", "ada", null)
+        .join();
+    partner
+        .applyDocument("server: {name: partner}\ndhcp: {leaseTime: 900}\n", "api", "bob", null)
+        .join();
     byte[] snapshot = partner.snapshot();
 
     List<BusRecord> own = new ArrayList<>();
