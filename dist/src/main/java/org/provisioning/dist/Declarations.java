@@ -52,6 +52,7 @@ public final class Declarations {
   public static List<AlertType> alertTypes() {
     List<AlertType> types = new ArrayList<>();
     types.addAll(BusAlerts.ALL);
+    types.addAll(ServiceAlerts.ALL);
     types.addAll(DhcpAlerts.ALL);
     types.addAll(FailoverAlerts.ALL);
     types.addAll(DnsAlerts.ALL);

@@ -286,27 +286,28 @@ public final class ProvisiondProcess {
     services.add(dns);
     config.addListener(
         changed -> {
-          try {
-            docsis.apply(changed.config().tftp().docsis());
-            tftp.apply(changed.config().tftp());
-            tod.apply(changed.config().tod());
-            DnsConfig dnsAfter = changed.config().dns();
-            if (!dns.config().equals(dnsAfter)) {
-              // Rebuilt zones hold their static records only: the leases' names go back in
-              // before anyone may transfer them.
-              CompletableFuture<Void> republished = new CompletableFuture<>();
-              dns.holdTransfersUntil(republished);
-              try {
-                dns.apply(dnsAfter);
-              } finally {
-                dnsUpdater
-                    .republish(boundLeases(leases))
-                    .whenComplete((done, failure) -> republished.complete(null));
-              }
-            }
-          } catch (Exception e) {
-            log.error("SERVICE_RECONFIGURE_FAILED version={}", changed.number(), e);
-          }
+          reconfigure("docsis", changed, () -> docsis.apply(changed.config().tftp().docsis()));
+          reconfigure("tftp", changed, () -> tftp.apply(changed.config().tftp()));
+          reconfigure("tod", changed, () -> tod.apply(changed.config().tod()));
+          reconfigure(
+              "dns",
+              changed,
+              () -> {
+                DnsConfig dnsAfter = changed.config().dns();
+                if (!dns.config().equals(dnsAfter)) {
+                  // Rebuilt zones hold their static records only: the leases' names go back in
+                  // before anyone may transfer them.
+                  CompletableFuture<Void> republished = new CompletableFuture<>();
+                  dns.holdTransfersUntil(republished);
+                  try {
+                    dns.apply(dnsAfter);
+                  } finally {
+                    dnsUpdater
+                        .republish(boundLeases(leases))
+                        .whenComplete((done, failure) -> republished.complete(null));
+                  }
+                }
+              });
         });
 
     alertChannels(running);
@@ -447,6 +448,33 @@ public final class ProvisiondProcess {
    * SNMP traps and informs for alerts, and the agent when enabled, re-made when {@code alerts.snmp}
    * changes. The agent reads the registry, the running config's pools and the failover status.
    */
+  /** A service's part of applying a config version, which may fail (a port taken, say). */
+  @FunctionalInterface
+  private interface Reconfiguration {
+    void run() throws Exception;
+  }
+
+  /**
+   * Applies one service's part of a config version on its own: a service that cannot take it (a
+   * port taken) no longer keeps the services after it on the old version, and is alerted, not only
+   * logged, since the change itself was accepted and is running elsewhere.
+   */
+  private void reconfigure(String service, ConfigVersion version, Reconfiguration apply) {
+    try {
+      apply.run();
+      alerts.clear(
+          ServiceAlerts.RECONFIGURE_FAILED,
+          service,
+          service + " runs config version " + version.number());
+    } catch (Exception e) {
+      log.error("SERVICE_RECONFIGURE_FAILED service={} version={}", service, version.number(), e);
+      alerts.raise(
+          ServiceAlerts.RECONFIGURE_FAILED,
+          service,
+          service + " could not take config version " + version.number() + ": " + e);
+    }
+  }
+
   private SnmpService snmp(ProvisioningConfig running, Path dataDir) throws IOException {
     MibSources sources =
         new MibSources(

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,5 +165,63 @@ class ProvisiondServicesIT {
     assertTrue(stats.out().contains("tftp.docsis.generated 1"), stats.out());
     assertTrue(stats.out().contains("tod.tcp.served 1"), stats.out());
     assertTrue(stats.out().contains("tod.udp.served 1"), stats.out());
+  }
+
+  /**
+   * A config change one service cannot take (TFTP moved to a port another program holds) is
+   * alerted, the services after it take it all the same, and the same version applied again once
+   * the port is free brings the service back. Before, the first failure left ToD and DNS on the old
+   * version, only a log line said so, and the same config again changed nothing.
+   */
+  @Test
+  void aServiceThatCannotTakeAChangeIsAlertedAndTheOthersTakeIt() throws Exception {
+    Path rdate = tool("rdate", "rdate");
+    int todPort = FreePorts.tcp();
+    Path config =
+        Files.writeString(
+            dir.resolve("provisiond.yaml"),
+            "server: {dataDir: "
+                + dir.resolve("data")
+                + "}\nmanagement: {port: "
+                + FreePorts.tcp()
+                + "}\ntftp: {enabled: true, port: "
+                + FreePorts.udp("127.0.0.1")
+                + ", root: "
+                + dir.resolve("tftp-root")
+                + "}\ntod: {enabled: true, port: "
+                + todPort
+                + "}\n");
+    started.add(Distribution.startServer(config, dir.resolve("provisiond.log")));
+    String running = ctl(config, "config", "get");
+
+    int movedTod = FreePorts.tcp();
+    try (DatagramSocket taken =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+      String moved =
+          running
+              .replaceFirst("(?m)^(tftp:\\n(?:  .*\\n)*?  port: )\\d+", "$1" + taken.getLocalPort())
+              .replaceFirst("(?m)^(tod:\\n(?:  .*\\n)*?  port: )\\d+", "$1" + movedTod);
+      Path change = Files.writeString(dir.resolve("moved.yaml"), moved);
+      ctl(config, "config", "set", change.toString());
+
+      String alerts = ctl(config, "alerts");
+      assertTrue(alerts.contains("SERVICE_RECONFIGURE_FAILED tftp"), alerts);
+      assertTrue(ctl(config, "status").matches("(?s).*\\n  tftp +failed\\n.*"));
+      String time = run(rdate, "-p", "-o", Integer.toString(movedTod), "127.0.0.1");
+      assertTrue(time.contains(Integer.toString(Year.now().getValue())), "ToD moved: " + time);
+
+      taken.close();
+      ctl(config, "config", "set", change.toString());
+    }
+    assertTrue(ctl(config, "status").matches("(?s).*\\n  tftp +running\\n.*"));
+    assertTrue(ctl(config, "alerts").contains("no active alerts"));
+  }
+
+  private static String ctl(Path config, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("--config", config.toString()));
+    command.addAll(List.of(args));
+    Result result = Distribution.run("provisionctl", command.toArray(String[]::new));
+    assertEquals(0, result.exit(), command + ": " + result.out() + result.err());
+    return result.out();
   }
 }

@@ -189,11 +189,15 @@ public final class TodServer implements ProvisioningService {
   /**
    * Applies a new config live: the clock check is replaced; a change of address, port or the
    * enabled switch rebinds the sockets.
+   *
+   * @throws Exception if a socket cannot be bound: the service is then FAILED until a config is
+   *     applied that it can take
    */
   public synchronized void apply(TodConfig next) throws Exception {
     TodConfig previous = config;
     config = next;
-    if (previous.equals(next) || state == ServiceState.NEW) {
+    // A service that failed to take a config takes the same config again: its port may be free now.
+    if ((previous.equals(next) && state != ServiceState.FAILED) || state == ServiceState.NEW) {
       return;
     }
     log.info("TOD_RECONFIGURED enabled={} port={}", next.enabled(), next.port());

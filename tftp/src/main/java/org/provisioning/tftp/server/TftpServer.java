@@ -166,11 +166,15 @@ public final class TftpServer implements ProvisioningService {
   /**
    * Applies a new config live. Roots and limits apply to the next request (transfers running keep
    * theirs); a change of address, port or the enabled switch rebinds the socket.
+   *
+   * @throws Exception if the socket cannot be bound: the service is then FAILED until a config is
+   *     applied that it can take
    */
   public synchronized void apply(TftpConfig next) throws Exception {
     TftpConfig previous = config;
     config = next;
-    if (state == ServiceState.NEW || previous.equals(next)) {
+    // A service that failed to take a config takes the same config again: its port may be free now.
+    if (state == ServiceState.NEW || (previous.equals(next) && state != ServiceState.FAILED)) {
       return;
     }
     if (state == ServiceState.RUNNING
