@@ -143,6 +143,9 @@ public final class ProvisiondProcess {
   private volatile Throwable stoppedBecause;
 
   /** The console's lease releases: the DHCP server's, when it runs. */
+  /** The DHCP service, stopped first; null when DHCP is off. */
+  private ProvisioningService dhcpServer;
+
   private volatile LeaseControl leaseControl =
       address ->
           CompletableFuture.failedFuture(
@@ -355,6 +358,7 @@ public final class ProvisiondProcess {
     if (running.dhcp().enabled()) {
       DhcpServer server = dhcp(running, leases, leaseJournal, docsis);
       services.add(server);
+      dhcpServer = server;
       leaseControl = server;
       FailoverController failover =
           new FailoverController(
@@ -607,6 +611,11 @@ public final class ProvisiondProcess {
     }
     systemd.stopping();
     history.close();
+    if (dhcpServer != null) {
+      // Before failover, which the reverse order would stop first: a lease acknowledged after
+      // the link closed would never reach the partner, which serves once this server is gone.
+      dhcpServer.stop();
+    }
     for (int i = services.size() - 1; i >= 0; i--) {
       try {
         services.get(i).stop();

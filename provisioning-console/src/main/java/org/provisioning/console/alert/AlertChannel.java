@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertListener;
 import org.provisioning.common.alert.AlertSeverity;
@@ -82,6 +83,12 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   private int recentIndex;
   private volatile boolean closed;
 
+  /** Alerts taken and not yet delivered or given up: queued or in the sender's hands. */
+  private final AtomicInteger pending = new AtomicInteger();
+
+  /** How long {@link #close} lets the alerts taken before it go out. */
+  static final Duration CLOSE_DRAIN = Duration.ofSeconds(3);
+
   public AlertChannel(
       String name, Policy policy, AlertSender sender, int capacity, StatisticsRegistry stats) {
     this(name, policy, sender, capacity, stats, Duration.ofMinutes(1));
@@ -121,7 +128,9 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     if (closed || !wanted(alert)) {
       return;
     }
+    pending.incrementAndGet();
     if (!queue.offer(new AlertSender.Delivery(alert, change))) {
+      pending.decrementAndGet();
       dropped.increment();
       log.warn(
           "ALERT_CHANNEL_QUEUE_FULL channel={} event={} id={}", name, alert.event(), alert.id());
@@ -147,7 +156,11 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
           sleepUntilUnderRate();
           queue.drainTo(batch);
         }
-        deliver(batch);
+        try {
+          deliver(batch);
+        } finally {
+          pending.addAndGet(-batch.size());
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -206,9 +219,21 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     }
   }
 
-  /** Stops the channel's thread; alerts still queued are not sent. */
+  /**
+   * Stops the channel's thread once the alerts it took have gone out, waiting at most {@link
+   * #CLOSE_DRAIN}: the alert that says why the process stops (the journal failed) is raised just
+   * before it, and closing at once lost it. What is still queued then is not sent.
+   */
   @Override
   public void close() {
+    long deadline = System.nanoTime() + CLOSE_DRAIN.toNanos();
+    try {
+      while (pending.get() > 0 && thread.isAlive() && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closed = true;
     thread.interrupt();
   }

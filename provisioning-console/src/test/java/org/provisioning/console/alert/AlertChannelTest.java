@@ -86,6 +86,24 @@ class AlertChannelTest {
   }
 
   @Test
+  void closingLetsTheAlertsAlreadyTakenGoOut() {
+    List<AlertSender.Delivery> delivered = new CopyOnWriteArrayList<>();
+    open(
+        new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 10, 0, Duration.ofMillis(1)),
+        batch -> {
+          Thread.sleep(200); // an SMTP session
+          delivered.addAll(batch);
+        },
+        Duration.ofMinutes(1));
+    alerts.raise(FULL, "journal", "the journal failed; provisiond stops");
+    alerts.raise(FULL, "pool", "raised just before the stop too");
+
+    channel.close();
+
+    assertEquals(2, delivered.size(), "the process's last words reach the NOC");
+  }
+
+  @Test
   void aStormBecomesABoundedNumberOfDigests() {
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     open(
