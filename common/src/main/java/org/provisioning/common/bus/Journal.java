@@ -162,6 +162,9 @@ final class Journal implements Closeable {
       Scan scan = scan(segment, replay);
       lastNumber = firstSegment + i;
       lastSize = scan.goodEnd();
+      if (scan.badReason() != null && i < segments.size() - 1) {
+        throw damagedClosedSegment(directory, segment, scan, segments.get(i + 1));
+      }
       if (scan.badReason() != null) {
         cutTail(
             directory,
@@ -187,6 +190,34 @@ final class Journal implements Closeable {
   }
 
   private record Scan(long goodEnd, String badReason) {}
+
+  /**
+   * Damage in a segment that was closed (synced whole before the next one began) is no torn write
+   * but a failing disk, and every record after it was acknowledged: cutting there, as at a torn
+   * tail, would start the server without them, and it would give their addresses out again.
+   */
+  private static IOException damagedClosedSegment(
+      Path directory, Path segment, Scan scan, Path next) {
+    return new IOException(
+        "journal segment "
+            + segment.getFileName()
+            + " is damaged at offset "
+            + scan.goodEnd()
+            + " ("
+            + scan.badReason()
+            + "), though it was synced whole before "
+            + next.getFileName()
+            + " began: the disk is failing, and records acknowledged after the damage would be"
+            + " lost. provisiond does not start without them. In a failover pair, start this"
+            + " server on an empty data directory (move "
+            + directory.getParent()
+            + " aside): the partner's sync brings every lease back. Alone, restore the latest"
+            + " backup (provisionctl restore). To start anyway with the records before the"
+            + " damage, move "
+            + next.getFileName()
+            + " and every later segment out of "
+            + directory);
+  }
 
   private static Scan scan(Path segment, Consumer<BusRecord> replay) throws IOException {
     try (FileChannel channel = FileChannel.open(segment, READ)) {
