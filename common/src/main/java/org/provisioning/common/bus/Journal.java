@@ -208,10 +208,10 @@ final class Journal implements Closeable {
             + "), though it was synced whole before "
             + next.getFileName()
             + " began: the disk is failing, and records acknowledged after the damage would be"
-            + " lost. provisiond does not start without them. In a failover pair, start this"
-            + " server on an empty data directory (move "
-            + directory.getParent()
-            + " aside): the partner's sync brings every lease back. Alone, restore the latest"
+            + " lost. provisiond does not start without them. In a failover pair, move "
+            + directory
+            + " aside and start with the rest of the data directory: its pairing secret lets the"
+            + " partner's sync bring every lease back. Alone, restore the latest"
             + " backup (provisionctl restore). To start anyway with the records before the"
             + " damage, move "
             + next.getFileName()
