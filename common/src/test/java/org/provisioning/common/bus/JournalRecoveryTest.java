@@ -181,7 +181,7 @@ class JournalRecoveryTest {
    * tail.
    */
   @Test
-  void refusesToOpenPastDamageInAClosedSegmentUntilTheLaterSegmentsAreMovedOut()
+  void refusesToOpenPastDamageInAClosedSegmentUntilTheLaterSegmentsAreMovedOut(@TempDir Path moved)
       throws IOException {
     StateBus.Options small = StateBus.Options.defaults().withSegmentBytes(1024);
     publish(small, 0, 60);
@@ -198,7 +198,6 @@ class JournalRecoveryTest {
         refused.getMessage().contains("move " + segment(2).getFileName()), refused.getMessage());
     assertEquals(segments.keySet(), Journal.listSegments(dir).keySet(), "nothing moved or cut");
 
-    Path moved = Files.createDirectories(dir.resolveSibling("moved-out"));
     for (long n = 2; n <= segments.lastKey(); n++) {
       Files.move(segment(n), moved.resolve(segment(n).getFileName()));
     }
