@@ -17,6 +17,15 @@ public interface ApiGuard {
    */
   Admission admit(ApiRequest request, Optional<Role> required);
 
+  /**
+   * Whether a caller admitted before still is, without counting this as the caller's activity: an
+   * open event stream asks before every frame and keepalive, which the user did not make, and would
+   * otherwise keep an idle session from ever timing out.
+   */
+  default Admission recheck(ApiRequest request, Optional<Role> required) {
+    return admit(request, required);
+  }
+
   /** Either a principal (null on a public route called anonymously) or a refusal. */
   record Admission(ApiPrincipal principal, ApiResponse refusal) {
     public static Admission of(ApiPrincipal principal) {

@@ -85,7 +85,9 @@ public final class ManagementApi {
   /** The event stream a request asks for, if it is a GET of one by a caller the guard admits. */
   public java.util.Optional<EventStream> streamFor(ApiRequest request) {
     String path = stripTrailingSlash(request.path());
-    if (!request.method().equals("GET") || !streams.containsKey(path) || !admits(request)) {
+    if (!request.method().equals("GET")
+        || !streams.containsKey(path)
+        || !guard.admit(request, RoutePolicy.required(request.method(), path)).admitted()) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.ofNullable(streams.get(path));
@@ -93,11 +95,12 @@ public final class ManagementApi {
 
   /**
    * Whether the guard still admits a request it admitted before: an open event stream asks before
-   * each frame, so a logout, an expired session or a removed user ends it.
+   * each frame, so a logout, an expired session or a removed user ends it. Asking is not the user's
+   * activity: an idle session with a stream open still times out.
    */
   public boolean admits(ApiRequest request) {
     String path = stripTrailingSlash(request.path());
-    return guard.admit(request, RoutePolicy.required(request.method(), path)).admitted();
+    return guard.recheck(request, RoutePolicy.required(request.method(), path)).admitted();
   }
 
   /** Replaces the token-only guard (the console's users, sessions and CSRF tokens). */

@@ -37,6 +37,18 @@ public final class ConsoleGuard implements ApiGuard {
 
   @Override
   public Admission admit(ApiRequest request, Optional<Role> required) {
+    return admit(request, required, true);
+  }
+
+  @Override
+  public Admission recheck(ApiRequest request, Optional<Role> required) {
+    return admit(request, required, false);
+  }
+
+  /**
+   * @param activity whether the request is the user's doing, which keeps the session alive
+   */
+  private Admission admit(ApiRequest request, Optional<Role> required, boolean activity) {
     ApiPrincipal who = null;
     ConsoleSession session = null;
     if (request.authorization() != null) {
@@ -47,7 +59,7 @@ public final class ConsoleGuard implements ApiGuard {
       }
     } else {
       String id = SessionCookie.read(request.header("cookie"), tls);
-      session = id == null ? null : sessions.use(id).orElse(null);
+      session = id == null ? null : (activity ? sessions.use(id) : sessions.find(id)).orElse(null);
       if (session != null) {
         ConsoleSession live = session;
         var user = users.find(live.user()).filter(u -> u.passwordHash().equals(live.credential()));

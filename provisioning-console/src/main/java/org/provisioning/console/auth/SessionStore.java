@@ -62,6 +62,15 @@ public final class SessionStore {
 
   /** The live session with this id, marked as used now; empty if there is none or it expired. */
   public Optional<ConsoleSession> use(String id) {
+    return live(id, true);
+  }
+
+  /** The live session with this id, its last use left as it was; empty if none or expired. */
+  public Optional<ConsoleSession> find(String id) {
+    return live(id, false);
+  }
+
+  private Optional<ConsoleSession> live(String id, boolean use) {
     if (id == null || id.isEmpty() || id.length() > 100) {
       return Optional.empty();
     }
@@ -75,7 +84,9 @@ public final class SessionStore {
       byHash.remove(key, session);
       return Optional.empty();
     }
-    session.used(now);
+    if (use) {
+      session.used(now);
+    }
     return Optional.of(session);
   }
 

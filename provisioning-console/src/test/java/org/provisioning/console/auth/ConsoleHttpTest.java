@@ -495,6 +495,36 @@ class ConsoleHttpTest {
     }
   }
 
+  @Test
+  void anOpenAlertStreamDoesNotKeepAnIdleSessionAlive() throws Exception {
+    console.addUser("victor", Role.VIEWER);
+    Browser victor = console.login("victor");
+    HttpResponse<java.util.stream.Stream<String>> stream = stream(victor);
+    assertEquals(200, stream.statusCode());
+    AlertType full =
+        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some.");
+
+    console.clock.advance(Duration.ofMinutes(14));
+    console.alerts.raise(full, "dhcp.subnets[0]", "first, while the session lives");
+    console.clock.advance(Duration.ofMinutes(14)); // 28 min since the user last did anything
+    console.alerts.raise(full, "dhcp.subnets[1]", "second, after the idle timeout");
+
+    List<String> lines = new ArrayList<>();
+    CompletableFuture.runAsync(
+            () -> {
+              try {
+                stream.body().forEach(lines::add);
+              } catch (java.io.UncheckedIOException closedByTheServer) {
+                // the stream ends: what came before it is all there is
+              }
+            })
+        .get(10, TimeUnit.SECONDS);
+    String received = String.join("\n", lines);
+    assertTrue(received.contains("first, while the session lives"), received);
+    assertFalse(received.contains("second"), received);
+    assertEquals(401, console.as(victor, "GET", "/status", null).statusCode());
+  }
+
   private HttpResponse<java.util.stream.Stream<String>> stream(Browser browser) throws Exception {
     return console.http.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(console.base + "/alerts/stream"))
