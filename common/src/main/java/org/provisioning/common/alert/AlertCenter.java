@@ -9,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,13 @@ public final class AlertCenter {
   private final int historyLimit;
   private final Map<String, AlertType> types = new TreeMap<>();
   private final Map<String, Alert> active = new LinkedHashMap<>();
-  private final Deque<Alert> history = new ArrayDeque<>();
+
+  /**
+   * Raised and cleared alerts by id, oldest first: a clear or an acknowledgement replaces its entry
+   * in place, where a copy of the whole history (up to a million) was made under the lock.
+   */
+  private final LinkedHashMap<Long, Alert> history = new LinkedHashMap<>();
+
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
   private volatile java.util.function.Consumer<Alert> operatorAcknowledgements = alert -> {};
   private long lastId;
@@ -282,7 +287,9 @@ public final class AlertCenter {
 
   /** Raised and cleared alerts, newest first. */
   public synchronized List<Alert> history() {
-    return List.copyOf(new ArrayList<>(history));
+    List<Alert> newestFirst = new ArrayList<>(history.values());
+    Collections.reverse(newestFirst);
+    return List.copyOf(newestFirst);
   }
 
   public synchronized Optional<Alert> byId(long id) {
@@ -299,12 +306,7 @@ public final class AlertCenter {
         return a;
       }
     }
-    for (Alert a : history) {
-      if (a.id() == id) {
-        return a;
-      }
-    }
-    return null;
+    return history.get(id);
   }
 
   private void tell(Alert alert, AlertListener.Change change) {
@@ -320,26 +322,17 @@ public final class AlertCenter {
 
   /** History holds one entry per alert: its latest state. */
   private void remember(Alert alert) {
-    history.addFirst(alert);
-    while (history.size() > historyLimit) {
-      history.removeLast();
+    history.put(alert.id(), alert);
+    for (var oldest = history.values().iterator(); history.size() > historyLimit; ) {
+      oldest.next();
+      oldest.remove();
     }
   }
 
   private void replaceInHistory(Alert alert) {
-    boolean replaced = false;
-    List<Alert> updated = new ArrayList<>(history.size());
-    for (Alert a : history) {
-      if (a.id() == alert.id()) {
-        updated.add(alert);
-        replaced = true;
-      } else {
-        updated.add(a);
-      }
-    }
-    history.clear();
-    history.addAll(updated);
-    if (!replaced) {
+    if (history.containsKey(alert.id())) {
+      history.put(alert.id(), alert); // keeps its place
+    } else {
       remember(alert);
     }
   }
