@@ -35,7 +35,7 @@ public final class DhcpAlerts {
           AlertSeverity.CRITICAL,
           "dhcp",
           "A client asked for an address and every pool it may use was full: it got no offer. It"
-              + " clears when those subnets give an address again.",
+              + " clears once those subnets have given addresses for a minute without refusing one.",
           "Add addresses to the subnet's pools, or check the client's class restrictions"
               + " (dhcp.classes) if other pools still have room.");
 

@@ -56,8 +56,21 @@ public final class DhcpEngine {
   private final IntMap<Offer> offersByAddress = new IntMap<>();
   private final Expiries offerExpiries = new Expiries();
 
-  /** The subnets whose DHCP_POOL_EXHAUSTED alert is active, by config path, as planned then. */
-  private final Map<String, List<SubnetPlan>> exhausted = new HashMap<>();
+  /** The subnets whose DHCP_POOL_EXHAUSTED alert is active, by config path. */
+  private final Map<String, Exhaustion> exhausted = new HashMap<>();
+
+  /**
+   * An active exhaustion: the subnets as planned then, and when (ticker) a client last found no
+   * address there.
+   */
+  private record Exhaustion(List<SubnetPlan> subnets, long lastRefusedTick) {}
+
+  /**
+   * How long offers must go on without a refusal before an exhaustion is over: in a full pool each
+   * address that comes free would otherwise clear the alert and the next client raise it again, a
+   * mail and a trap each time.
+   */
+  static final long EXHAUSTION_CLEARS_AFTER_MILLIS = 60_000;
 
   private final Expiries expiries = new Expiries();
   private ServingPlan plan;
@@ -130,13 +143,13 @@ public final class DhcpEngine {
 
   /**
    * Clears the exhaustion alerts of subnets the new config no longer has at their path; the others
-   * stand until a client of theirs is offered an address again.
+   * stand until their clients are offered addresses again.
    */
   private void forgetExhaustedSubnetsNotIn(ServingPlan next) {
     for (var entry = exhausted.entrySet().iterator(); entry.hasNext(); ) {
       var subnets = entry.next();
       boolean kept =
-          subnets.getValue().stream()
+          subnets.getValue().subnets().stream()
               .allMatch(
                   s ->
                       s.index() < next.subnets.size()
@@ -252,14 +265,11 @@ public final class DhcpEngine {
               + link(request)
               + " in "
               + poolsLabel(subnets));
-      exhausted.put(where, subnets);
+      exhausted.put(where, new Exhaustion(subnets, tickMillis()));
       return drop(DropReason.POOL_EXHAUSTED);
     }
-    if (!exhausted.isEmpty() && exhausted.remove(subnetsPath(subnets)) != null) {
-      alerts.clear(
-          DhcpAlerts.POOL_EXHAUSTED,
-          subnetsPath(subnets),
-          "an address was offered again behind " + link(request));
+    if (!exhausted.isEmpty()) {
+      endExhaustionIfOver(subnetsPath(subnets), request);
     }
     holdOffer(client.facts.key(), choice, now);
     DhcpMessage offer =
@@ -401,6 +411,23 @@ public final class DhcpEngine {
       return false;
     }
     return reservedForIt || !plan.isReserved(address.value());
+  }
+
+  /** An offer was made: the subnets' exhaustion is over once none was refused for a while. */
+  private void endExhaustionIfOver(String where, DhcpMessage request) {
+    Exhaustion exhaustion = exhausted.get(where);
+    if (exhaustion != null
+        && tickMillis() - exhaustion.lastRefusedTick() >= EXHAUSTION_CLEARS_AFTER_MILLIS) {
+      exhausted.remove(where);
+      alerts.clear(
+          DhcpAlerts.POOL_EXHAUSTED,
+          where,
+          "addresses offered again behind "
+              + link(request)
+              + ", none refused for "
+              + EXHAUSTION_CLEARS_AFTER_MILLIS / 1000
+              + " s");
+    }
   }
 
   private void holdOffer(ClientKey key, Choice choice, long now) {

@@ -74,8 +74,12 @@ class PoolTest {
     assertEquals(100, server.counter("dhcp.pool.local.utilisation_percent"));
     assertEquals(2, server.counter("dhcp.pool.local.high_water_level"));
 
-    // An address comes free and is offered again: the exhaustion is over, the marks stay.
+    // An address comes free and is offered again: while clients were refused within the last
+    // minute the exhaustion stands (no clear and raise per address freed); then it is over.
     release(clients.get(0));
+    assertFalse(server.send(late.discover()).isEmpty());
+    assertTrue(activeEvents().contains(DhcpEngine.POOL_EXHAUSTED), activeEvents().toString());
+    server.clock.advance(java.time.Duration.ofMillis(DhcpEngine.EXHAUSTION_CLEARS_AFTER_MILLIS));
     assertFalse(server.send(late.discover()).isEmpty());
     assertFalse(activeEvents().contains(DhcpEngine.POOL_EXHAUSTED), activeEvents().toString());
     assertTrue(
