@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.provisioning.common.io.DurableFiles;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -56,7 +59,22 @@ public final class AlertCenter {
   /** Where ids are reserved ahead across restarts, or null to number from 1 in memory. */
   private Path idFile;
 
+  /** The highest id the file holds; guarded by this. */
   private long idsReservedUpTo;
+
+  /** Whether a reservation is being written in the background; guarded by this. */
+  private boolean reserving;
+
+  /**
+   * Guards the file and {@link #idsWritten}: a raise may take it holding this, never the reverse.
+   */
+  private final Object idFileLock = new Object();
+
+  /** The reservation the file holds; guarded by {@link #idFileLock}. */
+  private long idsWritten;
+
+  /** Writes reservations off the raising threads (DHCP, failover's heartbeats, the journal's). */
+  private ExecutorService idWriter;
 
   /** How many ids one durable reservation covers: one file write per this many alerts. */
   static final int ID_BLOCK = 1000;
@@ -100,24 +118,56 @@ public final class AlertCenter {
       }
     }
     lastId = Math.max(lastId, reserved);
-    idsReservedUpTo = lastId;
+    synchronized (idFileLock) {
+      DurableFiles.replace(file, (lastId + ID_BLOCK) + "\n");
+      idsWritten = lastId + ID_BLOCK;
+    }
+    idsReservedUpTo = lastId + ID_BLOCK;
     idFile = file;
+    idWriter = Executors.newSingleThreadExecutor(DaemonThreads.factory("alert-ids"));
   }
 
-  /** The next id, reserving a block more first when the reserved ones are used up. */
+  /**
+   * The next id. The next block is reserved in the background once half of this one is used, so a
+   * raise waits for the disk only if ids outrun that write.
+   */
   private long nextId() {
     long next = lastId + 1;
     if (idFile != null && next > idsReservedUpTo) {
-      try {
-        DurableFiles.replace(idFile, (next + ID_BLOCK - 1) + "\n");
-        idsReservedUpTo = next + ID_BLOCK - 1;
-      } catch (IOException e) {
-        // The alert matters more than its id's uniqueness across a restart.
-        log.error("ALERT_IDS_NOT_RESERVED file={}: {}", idFile, e.toString());
-      }
+      reserve(next + ID_BLOCK); // outran the background write: no id a restart could give again
+    } else if (idFile != null && !reserving && idsReservedUpTo - next < ID_BLOCK / 2) {
+      reserving = true;
+      long upTo = next + ID_BLOCK;
+      idWriter.execute(
+          () -> {
+            synchronized (this) {
+              reserving = false;
+            }
+            reserve(upTo);
+          });
     }
     lastId = next;
     return next;
+  }
+
+  /** Writes a reservation unless a higher one was written; never while holding this. */
+  private void reserve(long upTo) {
+    synchronized (idFileLock) {
+      if (upTo <= idsWritten) {
+        return;
+      }
+      try {
+        DurableFiles.replace(idFile, upTo + "\n");
+        idsWritten = upTo;
+      } catch (IOException e) {
+        // The alert matters more than its id's uniqueness across a restart.
+        log.error("ALERT_IDS_NOT_RESERVED file={}: {}", idFile, e.toString());
+        return;
+      }
+    }
+    synchronized (this) {
+      idsReservedUpTo = Math.max(idsReservedUpTo, upTo);
+    }
   }
 
   public void addListener(AlertListener listener) {

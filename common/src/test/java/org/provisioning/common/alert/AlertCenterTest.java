@@ -69,6 +69,13 @@ class AlertCenterTest {
     restarted.raise(LOST, "partner 127.0.0.3", "lost again");
     assertEquals(AlertCenter.ID_BLOCK + 1, restarted.active().get(0).id(), "never 1 again");
 
+    // Past half the block, the next one is reserved in the background.
+    for (int i = 0; i < AlertCenter.ID_BLOCK / 2; i++) {
+      restarted.raise(LOST, "partner " + i, "lost");
+    }
+    org.awaitility.Awaitility.await()
+        .until(() -> Long.parseLong(Files.readString(file).strip()) > 2L * AlertCenter.ID_BLOCK);
+
     Files.writeString(file, "garbage");
     assertThrows(IOException.class, () -> new AlertCenter(Clock.systemUTC(), 3).keepIdsIn(file));
   }
