@@ -32,9 +32,9 @@ final class HighWaterMarks {
   private boolean marking;
 
   /** The plan before {@link #replan} and its levels, until {@link #settle}. */
-  private List<PoolPlan> settled = List.of();
+  private List<PoolPlan> previousPools = List.of();
 
-  private int[] settledLevels = new int[0];
+  private int[] previousLevels = new int[0];
 
   HighWaterMarks(AlertCenter alerts) {
     this.alerts = alerts;
@@ -58,8 +58,8 @@ final class HighWaterMarks {
       carried[pool.index()] = was == null ? 0 : levels[was];
     }
     marking = true;
-    settled = pools;
-    settledLevels = levels;
+    previousPools = pools;
+    previousLevels = levels;
     pools = List.copyOf(next);
     levels = carried;
     peaks = new int[next.size()];
@@ -76,8 +76,8 @@ final class HighWaterMarks {
     for (PoolPlan pool : pools) {
       now.put(pool.configPath(), pool);
     }
-    for (PoolPlan old : settled) {
-      int level = settledLevels[old.index()];
+    for (PoolPlan old : previousPools) {
+      int level = previousLevels[old.index()];
       PoolPlan same = now.get(old.configPath());
       if (same == null) {
         String gone = "pool " + old.pool().name() + " is no longer in the config";
@@ -94,11 +94,11 @@ final class HighWaterMarks {
         levels[same.index()] = 0;
         int fresh = judge(same);
         levels[same.index()] = level;
-        settle(same, fresh);
+        moveTo(same, fresh);
       }
     }
-    settled = List.of();
-    settledLevels = new int[0];
+    previousPools = List.of();
+    previousLevels = new int[0];
     for (PoolPlan pool : pools) {
       check(pool);
     }
@@ -125,7 +125,7 @@ final class HighWaterMarks {
     if (used > peaks[plan.index()]) {
       peaks[plan.index()] = used;
     }
-    settle(plan, judge(plan));
+    moveTo(plan, judge(plan));
   }
 
   /** The level the pool's use gives, from its present level (the hysteresis). */
@@ -143,7 +143,8 @@ final class HighWaterMarks {
     return 0;
   }
 
-  private void settle(PoolPlan plan, int next) {
+  /** Sets the pool's level, raising and clearing the alerts the change calls for. */
+  private void moveTo(PoolPlan plan, int next) {
     int level = levels[plan.index()];
     if (next != level) {
       levels[plan.index()] = next;

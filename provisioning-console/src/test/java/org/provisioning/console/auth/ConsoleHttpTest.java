@@ -470,17 +470,8 @@ class ConsoleHttpTest {
         new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some."),
         "dhcp.subnets[0]",
         "no free address");
-    List<String> lines = new ArrayList<>();
-    CompletableFuture.runAsync(
-            () -> {
-              try {
-                stream.body().forEach(lines::add);
-              } catch (java.io.UncheckedIOException closedByTheServer) {
-                // the stream ends: what came before it is all there is
-              }
-            })
-        .get(10, TimeUnit.SECONDS);
-    assertFalse(String.join("\n", lines).contains("DHCP_POOL_EXHAUSTED"), lines.toString());
+    String after = untilClosed(stream);
+    assertFalse(after.contains("DHCP_POOL_EXHAUSTED"), after);
 
     Browser again = console.login("victor");
     List<HttpResponse<java.util.stream.Stream<String>>> open = new ArrayList<>();
@@ -509,6 +500,15 @@ class ConsoleHttpTest {
     console.clock.advance(Duration.ofMinutes(14)); // 28 min since the user last did anything
     console.alerts.raise(full, "dhcp.subnets[1]", "second, after the idle timeout");
 
+    String received = untilClosed(stream);
+    assertTrue(received.contains("first, while the session lives"), received);
+    assertFalse(received.contains("second"), received);
+    assertEquals(401, console.as(victor, "GET", "/status", null).statusCode());
+  }
+
+  /** What an event stream sends until the server ends it (within 10 s). */
+  private static String untilClosed(HttpResponse<java.util.stream.Stream<String>> stream)
+      throws Exception {
     List<String> lines = new ArrayList<>();
     CompletableFuture.runAsync(
             () -> {
@@ -519,10 +519,7 @@ class ConsoleHttpTest {
               }
             })
         .get(10, TimeUnit.SECONDS);
-    String received = String.join("\n", lines);
-    assertTrue(received.contains("first, while the session lives"), received);
-    assertFalse(received.contains("second"), received);
-    assertEquals(401, console.as(victor, "GET", "/status", null).statusCode());
+    return String.join("\n", lines);
   }
 
   private HttpResponse<java.util.stream.Stream<String>> stream(Browser browser) throws Exception {
