@@ -112,6 +112,16 @@ final class Distribution {
    * Starts provisiond on {@code config} as {@link #start} does and returns once {@code provisionctl
    * status} answers: what an operator waits for.
    */
+  /** The last 40 lines of a server's log, for a failure's message. */
+  static String logTail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
   static Process startServer(Path config, Path log) throws IOException {
     return startServer(
         config,

@@ -377,7 +377,12 @@ class DnsIT {
     script.append("update add burst0.cable.example.net 86400 A 127.0.0.46\nsend\n"); // TTL only
     Path file = Files.writeString(dir.resolve("burst.txt"), script);
     Result signed = DnsProbe.nsupdate(file);
-    assertEquals(0, signed.exit(), signed.err());
+    assertEquals(
+        0,
+        signed.exit(),
+        signed.err()
+            + "\nthe server's log:\n"
+            + Distribution.logTail(dir.resolve("provisiond.log")));
     long beforeRestart = serial();
     long unixTime = System.currentTimeMillis() / 1000;
     assertTrue(beforeRestart > unixTime + 100, beforeRestart + " is ahead of " + unixTime);

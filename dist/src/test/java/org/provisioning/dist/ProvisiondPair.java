@@ -317,7 +317,7 @@ final class ProvisiondPair implements AutoCloseable {
           .pollInterval(Duration.ofMillis(200))
           .until(() -> !started.isAlive() || answers());
       if (!started.isAlive()) {
-        throw new IllegalStateException(name + " died at start:\n" + tail(log()));
+        throw new IllegalStateException(name + " died at start:\n" + Distribution.logTail(log()));
       }
     }
 
@@ -466,15 +466,6 @@ final class ProvisiondPair implements AutoCloseable {
         p.waitFor(10, SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      }
-    }
-
-    private static String tail(Path file) {
-      try {
-        List<String> lines = Files.readAllLines(file);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-      } catch (IOException e) {
-        return "(no log)";
       }
     }
 
