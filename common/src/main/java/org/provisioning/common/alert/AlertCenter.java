@@ -4,8 +4,6 @@ import static org.provisioning.common.stats.StatisticDefinition.counter;
 import static org.provisioning.common.stats.StatisticDefinition.gauge;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,10 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.provisioning.common.io.DurableFiles;
-import org.provisioning.common.service.DaemonThreads;
+import org.provisioning.common.io.NumberReservation;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -56,25 +51,8 @@ public final class AlertCenter {
   private volatile java.util.function.Consumer<Alert> operatorAcknowledgements = alert -> {};
   private long lastId;
 
-  /** Where ids are reserved ahead across restarts, or null to number from 1 in memory. */
-  private Path idFile;
-
-  /** The highest id the file holds; guarded by this. */
-  private long idsReservedUpTo;
-
-  /** Whether a reservation is being written in the background; guarded by this. */
-  private boolean reserving;
-
-  /**
-   * Guards the file and {@link #idsWritten}: a raise may take it holding this, never the reverse.
-   */
-  private final Object idFileLock = new Object();
-
-  /** The reservation the file holds; guarded by {@link #idFileLock}. */
-  private long idsWritten;
-
-  /** Writes reservations off the raising threads (DHCP, failover's heartbeats, the journal's). */
-  private ExecutorService idWriter;
+  /** Ids reserved ahead across restarts, or null to number from 1 in memory. */
+  private NumberReservation ids;
 
   /** How many ids one durable reservation covers: one file write per this many alerts. */
   static final int ID_BLOCK = 1000;
@@ -105,69 +83,21 @@ public final class AlertCenter {
    * ahead of use: the id in an alert's mail or trap ({@code provisionctl alerts ack ID}) then never
    * names another alert after a restart. Call before the first alert is raised.
    *
-   * @throws IOException if the file exists but cannot be read
+   * @throws IOException if the file exists but cannot be read, or the first block not written
    */
   public synchronized void keepIdsIn(Path file) throws IOException {
-    long reserved = 0;
-    if (Files.exists(file)) {
-      try {
-        reserved = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-      } catch (NumberFormatException e) {
-        throw new IOException(
-            file + " does not hold an alert id; delete it to number alerts from 1 again", e);
-      }
-    }
-    lastId = Math.max(lastId, reserved);
-    synchronized (idFileLock) {
-      DurableFiles.replace(file, (lastId + ID_BLOCK) + "\n");
-      idsWritten = lastId + ID_BLOCK;
-    }
-    idsReservedUpTo = lastId + ID_BLOCK;
-    idFile = file;
-    idWriter = Executors.newSingleThreadExecutor(DaemonThreads.factory("alert-ids"));
+    ids = NumberReservation.open(file, 1, ID_BLOCK, "alert-ids");
+    lastId = Math.max(lastId, ids.floor() - 1);
   }
 
-  /**
-   * The next id. The next block is reserved in the background once half of this one is used, so a
-   * raise waits for the disk only if ids outrun that write.
-   */
+  /** The next id; a raise waits for the disk only if ids outrun the background reservation. */
   private long nextId() {
     long next = lastId + 1;
-    if (idFile != null && next > idsReservedUpTo) {
-      reserve(next + ID_BLOCK); // outran the background write: no id a restart could give again
-    } else if (idFile != null && !reserving && idsReservedUpTo - next < ID_BLOCK / 2) {
-      reserving = true;
-      long upTo = next + ID_BLOCK;
-      idWriter.execute(
-          () -> {
-            synchronized (this) {
-              reserving = false;
-            }
-            reserve(upTo);
-          });
+    if (ids != null) {
+      ids.used(next);
     }
     lastId = next;
     return next;
-  }
-
-  /** Writes a reservation unless a higher one was written; never while holding this. */
-  private void reserve(long upTo) {
-    synchronized (idFileLock) {
-      if (upTo <= idsWritten) {
-        return;
-      }
-      try {
-        DurableFiles.replace(idFile, upTo + "\n");
-        idsWritten = upTo;
-      } catch (IOException e) {
-        // The alert matters more than its id's uniqueness across a restart.
-        log.error("ALERT_IDS_NOT_RESERVED file={}: {}", idFile, e.toString());
-        return;
-      }
-    }
-    synchronized (this) {
-      idsReservedUpTo = Math.max(idsReservedUpTo, upTo);
-    }
   }
 
   public void addListener(AlertListener listener) {

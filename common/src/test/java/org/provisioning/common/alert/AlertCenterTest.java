@@ -62,7 +62,10 @@ class AlertCenterTest {
     alerts.keepIdsIn(file);
     alerts.raise(LOST, "partner 127.0.0.3", "lost");
     assertEquals(1, alerts.active().get(0).id());
-    assertEquals(String.valueOf(AlertCenter.ID_BLOCK), Files.readString(file).strip());
+    assertEquals(
+        String.valueOf(1 + AlertCenter.ID_BLOCK),
+        Files.readString(file).strip(),
+        "every id used lies below the reservation");
 
     AlertCenter restarted = new AlertCenter("alpha", Clock.systemUTC(), 3);
     restarted.keepIdsIn(file);

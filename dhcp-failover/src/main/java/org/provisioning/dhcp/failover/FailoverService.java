@@ -36,6 +36,7 @@ import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.FailoverConfig;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.control.FailoverStatus;
+import org.provisioning.common.io.NumberReservation;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
@@ -169,7 +170,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private long receivedPeer = -1;
   private long appliedPeer = -1;
   private volatile ServiceState serviceState = ServiceState.NEW;
-  private CounterReservation counters;
+  private NumberReservation counters;
   private volatile Path acceptedFile;
   private final AtomicBoolean savingAccepted = new AtomicBoolean();
   private volatile long lastSyncAttemptNanos;
@@ -252,7 +253,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * a restart even if the clock went back; call before {@link #start}.
    */
   public void keepCountersIn(Path file) throws IOException {
-    counters = CounterReservation.open(file, auth.nowMicros());
+    counters =
+        NumberReservation.open(
+            file, auth.nowMicros(), FrameAuthenticator.RESERVATION_BLOCK, "failover-counter");
     auth.reserveIn(counters);
     acceptedFile = file.resolveSibling("failover.accepted");
     auth.loadAccepted(acceptedFile);

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.provisioning.common.io.DurableFiles;
+import org.provisioning.common.io.NumberReservation;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 
@@ -63,7 +64,7 @@ final class FrameAuthenticator {
   private final int serverId;
   private final Clock clock;
   private final AtomicLong lastCounter = new AtomicLong();
-  private volatile CounterReservation reservation;
+  private volatile NumberReservation reservation;
   private final Map<FrameKind, Long> lastAccepted = new EnumMap<>(FrameKind.class);
   private final Counter badHmac;
   private final Counter replay;
@@ -128,16 +129,24 @@ final class FrameAuthenticator {
    * Keeps counters above every one used before a restart, whatever the clock does; without one, the
    * clock alone orders counters across restarts.
    */
-  void reserveIn(CounterReservation reservation) {
+  void reserveIn(NumberReservation reservation) {
     this.reservation = reservation;
     lastCounter.accumulateAndGet(reservation.floor(), Math::max);
   }
+
+  /**
+   * How far ahead of the counters a reservation reaches: one minute of microseconds. The partner
+   * remembers the last counter it accepted and drops anything lower as a replay, so counters must
+   * stay above those used before a restart even if the clock went back (a slow hardware clock at
+   * boot, an NTP step).
+   */
+  static final long RESERVATION_BLOCK = 60_000_000L;
 
   /** The next counter: the clock in microseconds, or one more than the last if the clock lags. */
   long nextCounter() {
     long micros = nowMicros();
     long counter = lastCounter.updateAndGet(last -> Math.max(last + 1, micros));
-    CounterReservation r = reservation;
+    NumberReservation r = reservation;
     if (r != null) {
       r.used(counter);
     }

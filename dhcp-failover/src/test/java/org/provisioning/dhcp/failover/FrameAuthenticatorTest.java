@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.FailoverRole;
+import org.provisioning.common.io.NumberReservation;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
@@ -164,7 +165,9 @@ class FrameAuthenticatorTest {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("failover.counter");
     FrameAuthenticator before = new FrameAuthenticator(key, 1, clock, senderStats);
-    CounterReservation reservation = CounterReservation.open(file, before.nowMicros());
+    NumberReservation reservation =
+        NumberReservation.open(
+            file, before.nowMicros(), FrameAuthenticator.RESERVATION_BLOCK, "failover-counter");
     before.reserveIn(reservation);
     byte[] last = null;
     for (int i = 0; i < 50; i++) {
@@ -176,7 +179,9 @@ class FrameAuthenticatorTest {
 
     clock.advance(-3_600_000); // restarted with the clock an hour behind
     FrameAuthenticator after = new FrameAuthenticator(key, 1, clock, senderStats);
-    after.reserveIn(CounterReservation.open(file, after.nowMicros()));
+    after.reserveIn(
+        NumberReservation.open(
+            file, after.nowMicros(), FrameAuthenticator.RESERVATION_BLOCK, "failover-counter"));
     byte[] next = after.seal(FrameKind.HEARTBEAT, new byte[26]);
     assertTrue(
         secondary.open(next, 0, next.length).isPresent(), "not taken for a replay by the partner");
