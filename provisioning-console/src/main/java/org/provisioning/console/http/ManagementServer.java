@@ -282,7 +282,6 @@ public final class ManagementServer implements ProvisioningService {
           .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
       HttpUtil.setTransferEncodingChunked(head, true);
       Channel client = ctx.channel();
-      client.writeAndFlush(head);
       java.util.function.Consumer<String> sink =
           frame -> {
             if (!api.admits(request)) {
@@ -294,7 +293,11 @@ public final class ManagementServer implements ProvisioningService {
               log.debug("MANAGEMENT_STREAM_SLOW remote={}: event dropped", client.remoteAddress());
             }
           };
+      // Subscribed before the head leaves: a client that has its 200 misses no event raised after
+      // it. An event from another thread meanwhile is written after the head all the same, as its
+      // write is queued to this event loop, which is running this method.
       AutoCloseable subscription = stream.subscribe(sink);
+      client.writeAndFlush(head);
       var keepalive =
           ctx.executor()
               .scheduleAtFixedRate(

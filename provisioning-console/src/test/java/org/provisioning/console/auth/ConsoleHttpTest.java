@@ -38,6 +38,9 @@ import org.provisioning.console.auth.ConsoleFixture.Browser;
  * security headers on every response, and the audit log.
  */
 class ConsoleHttpTest {
+  private static final AlertType EXHAUSTED =
+      new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some.");
+
   @TempDir Path dataDir;
   private ConsoleFixture console;
 
@@ -269,10 +272,7 @@ class ConsoleHttpTest {
   void aViewerGets403FromEveryChangingRouteAndNothingChanges() throws Exception {
     console.addUser("victor", Role.VIEWER);
     Browser victor = console.login("victor");
-    console.alerts.raise(
-        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some."),
-        "dhcp.subnets[0]",
-        "full");
+    console.alerts.raise(EXHAUSTED, "dhcp.subnets[0]", "full");
     long alertId = console.alerts.active().get(0).id();
     long version = console.configVersion();
     int journaled = console.journal.size();
@@ -466,10 +466,7 @@ class ConsoleHttpTest {
     HttpResponse<java.util.stream.Stream<String>> stream = stream(victor);
     assertEquals(200, stream.statusCode());
     assertEquals(200, console.as(victor, "DELETE", "/session", null).statusCode());
-    console.alerts.raise(
-        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some."),
-        "dhcp.subnets[0]",
-        "no free address");
+    console.alerts.raise(EXHAUSTED, "dhcp.subnets[0]", "no free address");
     String after = untilClosed(stream);
     assertFalse(after.contains("DHCP_POOL_EXHAUSTED"), after);
 
@@ -492,13 +489,11 @@ class ConsoleHttpTest {
     Browser victor = console.login("victor");
     HttpResponse<java.util.stream.Stream<String>> stream = stream(victor);
     assertEquals(200, stream.statusCode());
-    AlertType full =
-        new AlertType("DHCP_POOL_EXHAUSTED", AlertSeverity.CRITICAL, "dhcp", "Full.", "Add some.");
 
     console.clock.advance(Duration.ofMinutes(14));
-    console.alerts.raise(full, "dhcp.subnets[0]", "first, while the session lives");
+    console.alerts.raise(EXHAUSTED, "dhcp.subnets[0]", "first, while the session lives");
     console.clock.advance(Duration.ofMinutes(14)); // 28 min since the user last did anything
-    console.alerts.raise(full, "dhcp.subnets[1]", "second, after the idle timeout");
+    console.alerts.raise(EXHAUSTED, "dhcp.subnets[1]", "second, after the idle timeout");
 
     String received = untilClosed(stream);
     assertTrue(received.contains("first, while the session lives"), received);
