@@ -211,6 +211,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     try {
       service.keepCountersIn(dataDir.resolve("failover.counter"));
       service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
+      service.keepLevelMarkIn(dataDir.resolve("failover.level"));
       service.start();
     } catch (IOException | RuntimeException e) {
       service.stop();

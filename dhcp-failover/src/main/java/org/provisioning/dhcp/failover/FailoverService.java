@@ -45,6 +45,7 @@ import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.DhcpEngine;
+import org.provisioning.dhcp.engine.ServingMode;
 import org.provisioning.dhcp.lease.LeaseStore;
 import org.provisioning.dhcp.server.ReplicationGate;
 import org.slf4j.Logger;
@@ -162,6 +163,11 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private SyncResumeFile.Point incoming;
 
   private volatile SyncResumeFile resumeFile;
+  private volatile LevelMark levelMark;
+
+  /** This journal held records of the partner's at start: it was paired once, at least. */
+  private final boolean partnerRecordsKept;
+
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean syncRunning = new AtomicBoolean();
   private final Object peerLock = new Object();
@@ -203,9 +209,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     this.auth =
         new FrameAuthenticator(FrameAuthenticator.deriveKey(secret), serverId, clock, stats);
     this.peer = config.peer() == null ? null : config.peer().toInetAddress();
-    boolean paired =
-        peer != null
-            || bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
+    this.partnerRecordsKept =
+        bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
+    boolean paired = peer != null || partnerRecordsKept;
     this.machine =
         new FailoverStateMachine(
             config.role(), config.deadAfterMillis(), paired, clock, ticker, stats);
@@ -276,6 +282,15 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     point
         .filter(p -> !p.complete())
         .ifPresent(p -> receiving.interrupted(p.resume().received(), p.total()));
+  }
+
+  /**
+   * Keeps in a file of the data directory when this server was last level with its partner, so that
+   * after starting alone it knows which leases the partner may have renewed meanwhile; call before
+   * {@link #start}.
+   */
+  public void keepLevelMarkIn(Path file) {
+    levelMark = LevelMark.load(file);
   }
 
   /** Saves the anti-replay window off the heartbeat thread; a failure is logged, never fatal. */
@@ -431,6 +446,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   // ---------------------------------------------------------------- state
 
   private void onTransition(FailoverState from, FailoverState to, String cause) {
+    if (from == FailoverState.STARTUP && machine.servingMode() != ServingMode.STANDBY) {
+      holdForPartnerClients(); // before the engine serves: alone, or a primary before its sync
+    } else if (to == FailoverState.NORMAL) {
+      engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
+      markLevel();
+    }
     applyServingMode();
     alerts.raise(
         FailoverAlerts.STATE,
@@ -449,6 +470,33 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           FailoverAlerts.PARTNER_DOWN,
           FailoverAlerts.OBJECT,
           "partner " + partnerName() + " back in contact");
+    }
+  }
+
+  /**
+   * This server leaves STARTUP to serve before any sync: alone (its partner silent since it
+   * started), or as a primary whose first sync is under way. What the partner granted since the two
+   * were last level is unknown here, so the addresses whose leases it may have renewed go to their
+   * last client only until a sync ends the holds (NORMAL). Without this, a primary down for an
+   * hour while its secondary served, restarted alone after the secondary died in turn, gave the
+   * addresses of clients the secondary had renewed to others as soon as its own copy of their
+   * leases ran out.
+   */
+  private void holdForPartnerClients() {
+    LevelMark mark = levelMark;
+    long levelSince = mark == null ? -1 : mark.millis();
+    if (levelSince < 0 && !partnerRecordsKept) {
+      return; // never level with a partner nor given a lease by one: it can have renewed nothing
+    }
+    long since = Math.max(0, levelSince);
+    engineThread.execute(() -> engine.holdForPartnerClients(since));
+  }
+
+  /** The pair is level now (NORMAL, the partner heard): the mark moves, at most every 10 s. */
+  private void markLevel() {
+    LevelMark mark = levelMark;
+    if (mark != null) {
+      mark.level(clock.millis());
     }
   }
 
@@ -476,6 +524,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           maybeSync();
           if (++ticks % Math.max(1, 1000 / config.heartbeatMillis()) == 0) {
             saveAccepted();
+            if (machine.state() == FailoverState.NORMAL && machine.partnerInContact()) {
+              markLevel();
+            }
             judgeLastingConditions();
           }
           next += interval;

@@ -117,6 +117,7 @@ final class FailoverNode implements AutoCloseable {
             stats,
             clock);
     service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
+    service.keepLevelMarkIn(dataDir.resolve("failover.level"));
     return service;
   }
 

@@ -634,6 +634,49 @@ class PairTest {
     bindAndCheckReplicated(awaitNormal(client));
   }
 
+  /**
+   * The primary is away while the secondary serves and renews a client's lease; the secondary dies
+   * in turn, and the primary starts alone two hours after it left. By its copy the client's lease
+   * has run out, by the client's it holds: the address goes to that client only, not to the next
+   * new one (which it did before), until a sync brings the partner's leases.
+   */
+  @Test
+  void aPrimaryStartedAloneKeepsForItsClientAnAddressThePartnerMayHaveRenewed() throws Exception {
+    java.time.Clock twoHoursOn =
+        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2));
+    startNormalPair(600, "127.16.0.200", twoHoursOn);
+    Ipv4Address address;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      address = relay.bind(1, in(5_000));
+    }
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+
+    primary.close();
+    primary = null;
+    await().atMost(10, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "renewed there");
+    }
+    secondary.close();
+    secondary = null;
+
+    primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, twoHoursOn);
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
+    assertEquals(1L, primary.stats.snapshot().get("dhcp.held_for_partner"));
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      Ipv4Address next = relay.bind(2, in(5_000));
+      assertNotNull(next);
+      assertFalse(address.equals(next), "a new client is not given " + address);
+      assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "its client is");
+    }
+
+    // The secondary returns: the sync brings its leases, and the holds end.
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, twoHoursOn);
+    awaitNormal(3);
+    await().atMost(5, SECONDS).until(() -> primary.engine.heldForPartner() == 0);
+  }
+
   private int awaitNormal(int client) {
     await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
     await().atMost(15, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);

@@ -1,6 +1,7 @@
 package org.provisioning.dhcp.engine;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.config.ClientClassConfig;
 import org.provisioning.common.config.DeviceRole;
 import org.provisioning.common.config.DhcpConfig;
+import org.provisioning.common.config.SubnetConfig;
 import org.provisioning.common.lease.BootFileIssuer;
 import org.provisioning.common.lease.LeaseControl;
 import org.provisioning.common.lease.LeaseRecord;
@@ -73,6 +76,7 @@ public final class DhcpEngine {
   static final long EXHAUSTION_CLEARS_AFTER_MILLIS = 60_000;
 
   private final Expiries expiries = new Expiries();
+  private final PartnerHolds partnerHolds = new PartnerHolds();
   private ServingPlan plan;
   private ReplyFactory replies;
 
@@ -135,10 +139,77 @@ public final class DhcpEngine {
           }
         });
     store.forEachEncoded((lease, length) -> markFromStore(lease, now));
+    partnerHolds.forEach(address -> markUsed(new Ipv4Address(address)));
     for (PoolPlan pool : next.pools) {
       registerPoolGauges(pool);
     }
     highWater.settle();
+  }
+
+  // ------------------------------------------------------- failover: a server that starts alone
+
+  /**
+   * Keeps back, for the longest lease time configured from now, the address of every lease the
+   * partner may have renewed since this server was last level with it ({@code levelMillis}, wall
+   * clock): failover calls this when a server that started serves before a sync with its partner.
+   * Each such address goes to its last client only (see {@link PartnerHolds}). Returns how many
+   * addresses are held.
+   */
+  public int holdForPartnerClients(long levelMillis) {
+    long now = clock.millis();
+    partnerHolds.begin(now + longestLeaseSeconds() * 1000);
+    store.forEachEncoded(
+        (lease, length) -> {
+          if (PartnerHolds.mayHaveBeenRenewed(lease, levelMillis)) {
+            int address = LeaseRecord.Encoded.address(lease);
+            partnerHolds.add(address);
+            markUsed(new Ipv4Address(address));
+          }
+        });
+    partnerHolds.seal();
+    if (partnerHolds.size() > 0) {
+      log.warn(
+          "DHCP_HELD_FOR_PARTNER addresses={} until={} level_since={}: the partner may have"
+              + " renewed their leases while this server was away; each goes to its last client"
+              + " only until a sync or then",
+          partnerHolds.size(),
+          Instant.ofEpochMilli(partnerHolds.untilMillis()),
+          Instant.ofEpochMilli(levelMillis));
+    }
+    return partnerHolds.size();
+  }
+
+  /** Ends every hold of {@link #holdForPartnerClients}: a sync brought the partner's leases. */
+  public void endPartnerHolds(String why) {
+    if (partnerHolds.size() == 0) {
+      return;
+    }
+    long now = clock.millis();
+    int[] held = partnerHolds.drain();
+    for (int address : held) {
+      releaseIfUnheld(new Ipv4Address(address), now);
+    }
+    log.info("DHCP_HELD_FOR_PARTNER_ENDED addresses={}: {}", held.length, why);
+  }
+
+  /** How many addresses are held for their last client (a gauge, read from any thread). */
+  public int heldForPartner() {
+    return partnerHolds.size();
+  }
+
+  private long longestLeaseSeconds() {
+    long longest = plan.config.leaseTime();
+    for (SubnetConfig subnet : plan.config.subnets()) {
+      if (subnet.leaseTime() != null) {
+        longest = Math.max(longest, subnet.leaseTime());
+      }
+    }
+    for (ClientClassConfig cls : plan.config.classes()) {
+      if (cls.leaseTime() != null) {
+        longest = Math.max(longest, cls.leaseTime());
+      }
+    }
+    return longest;
   }
 
   /**
@@ -207,6 +278,7 @@ public final class DhcpEngine {
    * Applies a lease change made elsewhere (the failover peer): the store and the pools follow it.
    */
   public void apply(LeaseRecord lease) {
+    partnerHolds.remove(lease.address().value()); // the partner says what became of it
     track(store.put(lease), lease, clock.millis());
   }
 
@@ -405,6 +477,8 @@ public final class DhcpEngine {
       if (lease.state() == LeaseState.DECLINED || !key.matches(lease)) {
         return false;
       }
+    } else if (lease != null && partnerHolds.holds(address.value()) && !key.matches(lease)) {
+      return false;
     }
     Offer offer = offersByAddress.get(address.value());
     if (offer != null && !offer.client.equals(key) && offer.heldUntil > tickMillis()) {
@@ -475,7 +549,9 @@ public final class DhcpEngine {
 
   /** Frees an address in its pool unless a lease, offer or reservation still holds it. */
   private void releaseIfUnheld(Ipv4Address address, long now) {
-    if (plan.isReserved(address.value()) || offersByAddress.containsKey(address.value())) {
+    if (plan.isReserved(address.value())
+        || offersByAddress.containsKey(address.value())
+        || partnerHolds.holds(address.value())) {
       return;
     }
     LeaseRecord lease = store.byAddress(address).orElse(null);
@@ -682,6 +758,7 @@ public final class DhcpEngine {
       return drop(DropReason.NOT_CLIENTS_LEASE);
     }
     LeaseRecord released = lease.withState(LeaseState.RELEASED, now);
+    partnerHolds.remove(released.address().value()); // its client gave it up
     commit(released, now);
     return Optional.of(new DhcpOutcome(null, null, 0, released));
   }
@@ -709,6 +786,7 @@ public final class DhcpEngine {
               + ")");
     }
     LeaseRecord released = lease.withState(LeaseState.RELEASED, now);
+    partnerHolds.remove(address.value());
     commit(released, now);
     log.info("DHCP_LEASE_RELEASED_BY_OPERATOR address={} client={}", address, ClientKey.of(lease));
     return released;
@@ -785,6 +863,9 @@ public final class DhcpEngine {
     }
     long now = clock.millis();
     expireOffers(now);
+    if (partnerHolds.runOutBy(now)) {
+      endPartnerHolds("no lease the partner granted before it fell silent can still run");
+    }
     List<LeaseRecord> changes = new ArrayList<>();
     while (!expiries.isEmpty() && expiries.firstTime() <= now) {
       long at = expiries.firstTime();
@@ -813,6 +894,9 @@ public final class DhcpEngine {
   }
 
   private void commit(LeaseRecord lease, long now) {
+    if (lease.holdsAddressAt(now)) {
+      partnerHolds.remove(lease.address().value()); // its last client has it again
+    }
     track(store.put(lease), lease, now);
   }
 
@@ -843,6 +927,10 @@ public final class DhcpEngine {
 
   private void markHeld(Ipv4Address address, long expiresAtMillis) {
     expiries.add(expiresAtMillis, address.value());
+    markUsed(address);
+  }
+
+  private void markUsed(Ipv4Address address) {
     PoolPlan pool = plan.poolContaining(address);
     if (pool != null && pool.pool().markUsed(address)) {
       highWater.check(pool);

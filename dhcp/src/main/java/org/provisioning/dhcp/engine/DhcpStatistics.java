@@ -46,6 +46,12 @@ public final class DhcpStatistics {
           gauge("dhcp.leases.{state}", "leases", "Leases in the store, by state."),
           gauge(
               "dhcp.offers.pending", "offers", "Addresses offered and held for their client now."),
+          gauge(
+              "dhcp.held_for_partner",
+              "addresses",
+              "Addresses kept for their last client after a failover server started alone: its"
+                  + " partner may have renewed their leases meanwhile (until a sync, or the"
+                  + " longest lease time)."),
           histogram(
               "dhcp.latency_us",
               "Time from a request's arrival to its reply's sending, durable commit included."),

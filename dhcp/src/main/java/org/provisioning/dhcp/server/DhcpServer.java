@@ -126,6 +126,7 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     this.journalFailures = registry.counter("dhcp.journal_failures");
     this.latency = new LatencyHistogram(registry, "dhcp.latency_us");
     registry.gauge("dhcp.offers.pending", engine::pendingOffers);
+    registry.gauge("dhcp.held_for_partner", engine::heldForPartner);
     for (DhcpDecodeException.Reason reason : DhcpDecodeException.Reason.values()) {
       decodeErrors.put(reason, registry.counter("dhcp.decode_errors." + reason.label()));
     }
