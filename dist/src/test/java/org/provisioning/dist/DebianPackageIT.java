@@ -21,6 +21,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ class DebianPackageIT {
   private static final String PACKAGE = "provisiond";
   private static final Path UNIT = Path.of("/lib/systemd/system/provisiond.service");
   private static final Path CONFIG = Path.of("/etc/provisiond/provisiond.yaml");
+  private static final Path TEMPLATE = Path.of("/usr/share/provisiond/provisiond.yaml");
   private static final Path DATA = Path.of("/var/lib/provisiond");
   private static final Path LOGS = Path.of("/var/log/provisiond");
   private static final int CLIENTS = 20;
@@ -160,6 +162,8 @@ class DebianPackageIT {
     Result status = provisionctl(tools, "status");
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("dhcp         running"), status.out());
+    // HTTPS on the bundled runtime: its EC certificate and key exchange need jdk.crypto.ec.
+    assertTrue(status.out().contains("tls          sha256 "), status.out());
     Map<Integer, Ipv4Address> acked;
     try (RelayedDhcpClient relay =
         new RelayedDhcpClient(
@@ -191,7 +195,8 @@ class DebianPackageIT {
     String token = Files.readString(DATA.resolve("api-token"));
     HostTools.check("dpkg", "-i", rebuiltWithVersion(version + "+1").toString());
     assertEquals(version + "+1", HostTools.check("dpkg-query", "-W", "-f=${Version}", PACKAGE));
-    assertEquals(edited, Files.readString(CONFIG), "the edited config survives the upgrade");
+    assertTrue(Files.readString(TEMPLATE).endsWith("# a newer default\n"));
+    assertEquals(edited, Files.readString(CONFIG), "the config survives an upgrade of its default");
     assertEquals(token, Files.readString(DATA.resolve("api-token")));
     server = startAsService(unit, tools);
     assertLeasesBound(tools, acked);
@@ -233,7 +238,13 @@ class DebianPackageIT {
     assertEquals(
         Path.of("/etc/provisiond"), Files.readSymbolicLink(Path.of("/usr/lib/provisiond/conf")));
     String conffiles = Files.readString(Path.of("/var/lib/dpkg/info/provisiond.conffiles"));
-    assertTrue(conffiles.contains(CONFIG.toString()), conffiles);
+    // Not a conffile: dpkg replaced an unedited one with a changed default at an upgrade, and the
+    // server took that file over the changes made through the console since.
+    assertFalse(conffiles.contains(CONFIG.toString()), conffiles);
+    assertTrue(conffiles.contains("/etc/provisiond/logback.xml"), conffiles);
+    assertEquals(Files.readString(TEMPLATE), Files.readString(CONFIG), "made from the default");
+    assertEquals(
+        "provisiond", Files.readAttributes(CONFIG, PosixFileAttributes.class).group().getName());
     for (String doc : List.of("copyright", "changelog.gz", "README.Debian")) {
       assertTrue(Files.isRegularFile(Path.of("/usr/share/doc/provisiond", doc)), doc);
     }
@@ -337,7 +348,7 @@ class DebianPackageIT {
     return """
         # edited by DebianPackageIT
         server: {name: packaged, id: 1, dataDir: /var/lib/provisiond}
-        management: {listen: 127.0.0.1, port: %d}
+        management: {listen: 127.0.0.1, port: %d, tls: {enabled: true}}
         tftp: {enabled: true, listen: 127.0.0.1, port: 69, root: /var/lib/provisiond/tftp}
         tod: {enabled: true, listen: 127.0.0.1, port: 37}
         dns:
@@ -478,9 +489,12 @@ class DebianPackageIT {
   }
 
   /** The same package with a higher version in its control file: what a new release installs. */
+  /** The package rebuilt with a higher version and a changed default config. */
   private Path rebuiltWithVersion(String version) throws Exception {
     Path tree = dir.resolve("rebuilt");
     HostTools.check("dpkg-deb", "--raw-extract", deb().toString(), tree.toString());
+    Path template = tree.resolve(TEMPLATE.toString().substring(1));
+    Files.writeString(template, Files.readString(template) + "# a newer default\n");
     Path control = tree.resolve("DEBIAN/control");
     Files.writeString(
         control,
