@@ -6,6 +6,14 @@
 const API = "/api/v1";
 let csrfToken = null;
 
+// The user's own requests are those made within a few seconds of a click, a key or the page's
+// load; the rest are the pages' periodic refreshes, which must not keep an idle session alive.
+const USER_REQUEST_WINDOW_MS = 10000;
+let lastInteraction = Date.now();
+for (const kind of ["pointerdown", "keydown"]) {
+  addEventListener(kind, () => (lastInteraction = Date.now()), { capture: true, passive: true });
+}
+
 /** Builds an element: attributes (on* take functions), then children (strings become text). */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -54,6 +62,9 @@ export async function api(path, { method = "GET", body, text, ifMatch } = {}) {
   const headers = {};
   if (method !== "GET") {
     headers["X-CSRF-Token"] = csrfToken || "";
+  } else if (Date.now() - lastInteraction > USER_REQUEST_WINDOW_MS) {
+    // A refresh nobody asked for: it does not keep the session alive past its idle timeout.
+    headers["X-Background"] = "1";
   }
   if (ifMatch !== undefined && ifMatch !== null) {
     headers["If-Match"] = '"' + ifMatch + '"';

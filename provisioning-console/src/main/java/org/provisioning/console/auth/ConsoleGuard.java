@@ -23,6 +23,13 @@ public final class ConsoleGuard implements ApiGuard {
   private static final Logger log = LoggerFactory.getLogger(ConsoleGuard.class);
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
+  /**
+   * Sent by the console's pages on reads no one asked for (the refreshes every few seconds): they
+   * must not count as the user's activity, or an open tab would keep its session past the idle
+   * timeout until its maximum age.
+   */
+  public static final String BACKGROUND_HEADER = "X-Background";
+
   private final ApiToken token;
   private final SessionStore sessions;
   private final UserStore users;
@@ -37,7 +44,9 @@ public final class ConsoleGuard implements ApiGuard {
 
   @Override
   public Admission admit(ApiRequest request, Optional<Role> required) {
-    return admit(request, required, true);
+    boolean background =
+        RoutePolicy.isRead(request.method()) && "1".equals(request.header(BACKGROUND_HEADER));
+    return admit(request, required, !background);
   }
 
   @Override

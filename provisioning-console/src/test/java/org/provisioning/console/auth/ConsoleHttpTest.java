@@ -118,6 +118,32 @@ class ConsoleHttpTest {
     assertTrue(console.body(expired).path("error").asText().contains("idle"), expired.body());
   }
 
+  /**
+   * The pages' refreshes every few seconds, marked as nobody's doing, leave an idle session to time
+   * out: they kept every open tab logged in until the session's maximum age.
+   */
+  @Test
+  void thePagesBackgroundRefreshesDoNotKeepAnIdleSessionAlive() throws Exception {
+    console.addUser("alice", Role.VIEWER);
+    Browser alice = console.login("alice");
+    for (int seconds = 5; seconds <= 16 * 60; seconds += 5) {
+      console.clock.advance(Duration.ofSeconds(5));
+      int status =
+          console
+              .send(
+                  "GET",
+                  "/alerts?state=active",
+                  null,
+                  "Cookie",
+                  alice.cookie(),
+                  "X-Background",
+                  "1")
+              .statusCode();
+      assertEquals(seconds < 15 * 60 ? 200 : 401, status, "a refresh at " + seconds + " s");
+    }
+    assertEquals(401, console.as(alice, "GET", "/status", null).statusCode());
+  }
+
   @Test
   void aChangeWithTheCookieButNoCsrfTokenIsRefusedAndChangesNothing() throws Exception {
     console.addUser("alice", Role.OPERATOR);
