@@ -38,15 +38,17 @@ final class AuditCommand implements Callable<Integer> {
           "%s %s %s (%s) from %s: %s -> %d%s%n",
           entry.path("at").asText(),
           entry.path("server").asText(),
-          entry.path("actor").asText(),
+          TerminalText.safe(entry.path("actor").asText()),
           entry.path("via").asText(),
-          entry.path("remote").asText(),
-          entry.path("action").asText(),
+          TerminalText.safe(entry.path("remote").asText()),
+          TerminalText.safe(entry.path("action").asText()),
           entry.path("status").asInt(),
-          entry.path("summary").asText().isEmpty() ? "" : ", " + entry.path("summary").asText());
+          entry.path("summary").asText().isEmpty()
+              ? ""
+              : ", " + TerminalText.safe(entry.path("summary").asText()));
       for (JsonNode line : entry.path("detail")) {
         if (!line.asText().equals(entry.path("summary").asText())) {
-          out.println("    " + line.asText());
+          out.println("    " + TerminalText.safe(line.asText()));
         }
       }
     }

@@ -283,9 +283,10 @@ public final class Provisionctl {
       return reply;
     }
     StringBuilder message =
-        new StringBuilder(reply.path("error").asText("HTTP " + response.statusCode()));
+        new StringBuilder(
+            TerminalText.safe(reply.path("error").asText("HTTP " + response.statusCode())));
     for (JsonNode line : reply.path("messages")) {
-      message.append(System.lineSeparator()).append("  ").append(line.asText());
+      message.append(System.lineSeparator()).append("  ").append(TerminalText.safe(line.asText()));
     }
     int code = response.statusCode() == 422 || response.statusCode() == 400 ? INVALID : UNREACHABLE;
     throw new CliFailure(code, message.toString());
@@ -459,14 +460,16 @@ public final class Provisionctl {
             alert.path("raisedAt").asText(),
             alert.path("severity").asText(),
             alert.path("event").asText(),
-            alert.path("object").asText(),
-            alert.path("message").asText(),
+            TerminalText.safe(alert.path("object").asText()),
+            TerminalText.safe(alert.path("message").asText()),
             alert.path("clearedAt").isNull()
                 ? ""
                 : " (cleared " + alert.path("clearedAt").asText() + ")",
             alert.path("acknowledgedBy").isNull()
                 ? ""
-                : " (acknowledged by " + alert.path("acknowledgedBy").asText() + ")");
+                : " (acknowledged by "
+                    + TerminalText.safe(alert.path("acknowledgedBy").asText())
+                    + ")");
       }
     }
 
@@ -556,8 +559,8 @@ public final class Provisionctl {
             lease.path("mac").asText(),
             lease.path("state").asText(),
             lease.path("expires").asText(),
-            lease.path("class").asText(),
-            lease.path("hostname").asText());
+            TerminalText.safe(lease.path("class").asText()),
+            TerminalText.safe(lease.path("hostname").asText()));
       }
       out.println(reply.path("count").asInt() + " leases");
       return 0;

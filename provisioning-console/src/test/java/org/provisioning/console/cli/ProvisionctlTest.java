@@ -110,6 +110,7 @@ class ProvisionctlTest {
   }
 
   private final List<LeaseFilter> leaseQueries = new ArrayList<>();
+  private List<org.provisioning.common.lease.LeaseRecord> leasesFound = List.of();
 
   @BeforeEach
   void start() throws Exception {
@@ -152,7 +153,7 @@ class ProvisionctlTest {
         api,
         filter -> {
           leaseQueries.add(filter);
-          return List.of();
+          return leasesFound;
         });
     server =
         new ManagementServer(
@@ -392,6 +393,36 @@ class ProvisionctlTest {
     assertEquals("tv", asked.hostname());
     assertEquals(LeaseState.BOUND, asked.state());
     assertTrue(leases.out().contains("HOSTNAME"), leases.out());
+  }
+
+  /**
+   * A DHCP client's host name with a line break and a terminal escape: it printed a row of the
+   * client's making into the table scripts read, and could clear the operator's screen.
+   */
+  @Test
+  void aHostNameFromAClientPrintsAsOneRowWithItsControlCharactersEscaped() {
+    leasesFound =
+        List.of(
+            new org.provisioning.common.lease.LeaseRecord(
+                org.provisioning.common.net.Ipv4Address.parse("127.16.0.10"),
+                1,
+                new byte[] {2, 0, 0, 0, 0, 1},
+                null,
+                LeaseState.BOUND,
+                0,
+                Instant.parse("2026-11-25T12:00:00Z").toEpochMilli(),
+                1,
+                "tv\u001b[2J\n127.1.0.99  02:00:00:00:00:99  bound",
+                "cpe",
+                null,
+                null));
+    Result leases = ctl("leases");
+    assertEquals(0, leases.exit(), leases.err());
+    String[] lines = leases.out().split("\\R");
+    assertEquals(3, lines.length, "heading, one lease, count:\n" + leases.out());
+    assertTrue(
+        lines[1].endsWith("tv\\u001b[2J\\u000a127.1.0.99  02:00:00:00:00:99  bound"), lines[1]);
+    assertFalse(leases.out().contains("\u001b"), "no escape reaches the terminal");
   }
 
   @Test
