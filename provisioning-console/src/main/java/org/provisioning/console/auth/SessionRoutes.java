@@ -88,6 +88,11 @@ final class SessionRoutes {
       throw new BadRequestException(
           "'name' is no user name: 1-64 lower-case letters, digits and . _ @ -");
     }
+    if (password.isEmpty()) {
+      // Refused for every name alike before any lookup: an empty password failed at once for an
+      // account and after a whole hash for a name without one, which told the names apart.
+      throw new BadRequestException("give the user's 'password'");
+    }
     LoginThrottle.Verdict verdict = throttle.check(name);
     if (verdict instanceof LoginThrottle.Locked locked) {
       long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());

@@ -752,6 +752,27 @@ class ConsoleHttpTest {
     assertEquals(200, console.loginAs("victor", "victor's new password", null).statusCode());
   }
 
+  /**
+   * An empty password is refused for every name alike, before any lookup: it failed at once for an
+   * account and after a whole hash for a name without one, which told the names apart by timing.
+   */
+  @Test
+  void anEmptyPasswordIsRefusedAlikeForAccountsAndOtherNames() throws Exception {
+    console.addUser("alice", Role.VIEWER);
+    HttpResponse<String> account = console.loginAs("alice", "", null);
+    HttpResponse<String> none = console.loginAs("mallory", "", null);
+    assertEquals(400, account.statusCode(), account.body());
+    assertEquals(account.statusCode(), none.statusCode());
+    assertEquals(account.body(), none.body());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(400, console.loginAs("alice", "", null).statusCode());
+    }
+    assertEquals(
+        200,
+        console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode(),
+        "not counted as failed logins: the account is not locked");
+  }
+
   @Test
   void loginTakesJsonOnly() throws Exception {
     console.addUser("alice", Role.VIEWER);
