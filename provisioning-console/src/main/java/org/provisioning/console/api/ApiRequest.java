@@ -50,6 +50,11 @@ public record ApiRequest(
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
+  public ApiRequest withPath(String newPath) {
+    return new ApiRequest(
+        method, newPath, query, authorization, ifMatch, body, headers, remoteAddress, principal);
+  }
+
   public ApiRequest withPrincipal(ApiPrincipal who) {
     return new ApiRequest(
         method, path, query, authorization, ifMatch, body, headers, remoteAddress, who);

@@ -622,6 +622,13 @@ class ConsoleHttpTest {
     assertEquals("GET /api/v1/failover/secret", entries.get(0).path("action").asText());
     assertEquals("api-token", entries.get(0).path("actor").asText());
     assertFalse(entries.toString().contains("pairing-secret"), entries.toString());
+
+    // With a trailing slash, the same route: the read went unaudited.
+    console.clock.advance(Duration.ofSeconds(1));
+    assertEquals(200, console.withToken("GET", "/failover/secret/", null).statusCode());
+    entries = console.body(console.withToken("GET", "/audit", null)).path("entries");
+    assertEquals(2, entries.size(), entries.toString());
+    assertEquals("GET /api/v1/failover/secret", entries.get(0).path("action").asText());
   }
 
   @Test
