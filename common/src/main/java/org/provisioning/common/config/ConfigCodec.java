@@ -242,7 +242,7 @@ public final class ConfigCodec {
     if (incoming == null || !incoming.isObject()) {
       return document;
     }
-    if (!restore(incoming, json.valueToTree(running), masking.valueToTree(running))) {
+    if (!restore(incoming, json.valueToTree(running), masking.valueToTree(running), true)) {
       return document;
     }
     try {
@@ -260,14 +260,20 @@ public final class ConfigCodec {
    */
   private static final List<String> DESTINATION = List.of("host", "address", "port", "security");
 
-  /** Walks the three trees in step; returns true if it replaced something. */
-  private static boolean restore(JsonNode incoming, JsonNode plain, JsonNode masked) {
+  /**
+   * Walks the three trees in step; returns true if it replaced something. {@code sameDestination}:
+   * no object around this one changed where its secrets go (a v3 trap receiver's keys sit in its
+   * {@code user}, the address beside it).
+   */
+  private static boolean restore(
+      JsonNode incoming, JsonNode plain, JsonNode masked, boolean destinationKept) {
     boolean replaced = false;
     if (incoming instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
       boolean sameDestination =
-          DESTINATION.stream()
-              .allMatch(
-                  k -> !object.has(k) || object.get(k).asText().equals(plain.path(k).asText()));
+          destinationKept
+              && DESTINATION.stream()
+                  .allMatch(
+                      k -> !object.has(k) || object.get(k).asText().equals(plain.path(k).asText()));
       for (var it = object.fields(); it.hasNext(); ) {
         var field = it.next();
         JsonNode p = plain.path(field.getKey());
@@ -276,16 +282,16 @@ public final class ConfigCodec {
           field.setValue(p);
           replaced = true;
         } else {
-          replaced |= restore(field.getValue(), p, m);
+          replaced |= restore(field.getValue(), p, m, sameDestination);
         }
       }
     } else if (incoming instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
-        if (isMaskedSecret(array.get(i), plain.path(i), masked.path(i))) {
+        if (destinationKept && isMaskedSecret(array.get(i), plain.path(i), masked.path(i))) {
           array.set(i, plain.path(i));
           replaced = true;
         } else {
-          replaced |= restore(array.get(i), plain.path(i), masked.path(i));
+          replaced |= restore(array.get(i), plain.path(i), masked.path(i), destinationKept);
         }
       }
     }

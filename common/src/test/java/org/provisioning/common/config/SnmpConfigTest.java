@@ -81,6 +81,23 @@ class SnmpConfigTest {
     assertEquals(config, back);
   }
 
+  /**
+   * A v3 receiver's keys sit in its {@code user}, its address beside it: a masked key sent back
+   * with the receiver moved was restored, so an operator who may not read the keys could have traps
+   * signed and encrypted with them sent to a host of their choosing.
+   */
+  @Test
+  void theKeysOfAReceiverMovedElsewhereAreNotRestored() throws ConfigException {
+    ProvisioningConfig config = codec.parse(RECEIVERS);
+    String moved = codec.maskedTree(config).toString().replace("127.0.0.2", "127.0.0.9");
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> codec.parse(codec.restoreSecrets(moved, config)));
+    assertEquals(
+        List.of("alerts.snmp.traps[1].user.authKey", "alerts.snmp.traps[1].user.privKey"),
+        e.errors().stream().map(ConfigError::path).toList());
+    assertFalse(e.getMessage().contains("auth-pass-1"), e.getMessage());
+  }
+
   @Test
   void reportsEverySnmpErrorWithItsPath() {
     ConfigException e =
