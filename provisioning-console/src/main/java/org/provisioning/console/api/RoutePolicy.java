@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * Which role each route of {@code /api/v1} needs, decided by method and path so that a route added
  * later is covered without anyone remembering to: a read ({@code GET}) needs a viewer, anything
- * else an operator, and the listed routes more (users, failover actions, the pairing secret) or
- * less (logging in; a user's own session).
+ * else an operator, and the listed routes more (users, failover actions, the pairing secret, a
+ * rendered DOCSIS file) or less (logging in; a user's own session).
  */
 public final class RoutePolicy {
   private static final String P = ManagementApi.PREFIX;
@@ -42,6 +42,11 @@ public final class RoutePolicy {
     }
     if (path.equals(P + "/backup")) {
       return Optional.of(Role.ADMIN); // a backup holds every user's password hash
+    }
+    if (path.equals(P + "/tftp/render")) {
+      // A modem's file as TFTP would serve it, MICs included: signed with the CMTS secret, it is
+      // the file a modem could be loaded with from anywhere, so the same role as changing one.
+      return Optional.of(Role.OPERATOR);
     }
     if ((path.equals(P + "/failover") || path.startsWith(P + "/failover/")) && !read) {
       return Optional.of(Role.ADMIN);

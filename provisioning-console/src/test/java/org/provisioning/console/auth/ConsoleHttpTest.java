@@ -347,6 +347,16 @@ class ConsoleHttpTest {
     assertEquals(403, console.as(victor, "GET", "/failover/secret", null).statusCode());
     assertEquals(403, console.as(victor, "GET", "/users", null).statusCode());
     assertEquals(200, console.as(victor, "GET", "/config", null).statusCode());
+    // Nor a modem's file signed with the CMTS secret, which a modem could be loaded with.
+    assertEquals(
+        403, console.as(victor, "GET", "/tftp/render?mac=02:00:00:00:00:01", null).statusCode());
+    assertEquals(0, console.serviceCalls.get(), "nothing rendered");
+    console.addUser("olga", Role.OPERATOR);
+    assertEquals(
+        200,
+        console
+            .as(console.login("olga"), "GET", "/tftp/render?mac=02:00:00:00:00:01", null)
+            .statusCode());
   }
 
   /** A body each changing route would accept from a role allowed to send it. */
