@@ -32,6 +32,7 @@ final class SessionRoutes {
   private final UserStore users;
   private final SessionStore sessions;
   private final LoginThrottle throttle;
+  private final LoginSources sources;
   private final PasswordHasher hasher;
   private final PasswordWork hashing;
   private final AuditLog audit;
@@ -54,6 +55,7 @@ final class SessionRoutes {
     this.users = users;
     this.sessions = sessions;
     this.throttle = throttle;
+    this.sources = new LoginSources(clock);
     this.hasher = hasher;
     this.hashing = hashing;
     this.audit = audit;
@@ -120,6 +122,15 @@ final class SessionRoutes {
           replies
               .error(429, "a login for '" + name + "' is being checked; try again in a moment")
               .withHeader("Retry-After", "1"));
+    }
+    Optional<Duration> wait = sources.take(request.remoteAddress());
+    if (wait.isPresent()) {
+      throttle.finished(name);
+      return CompletableFuture.completedFuture(
+          replies
+              .error(429, "too many logins from this address; wait before trying again")
+              .withHeader(
+                  "Retry-After", Long.toString(Math.max(1, (wait.get().toMillis() + 999) / 1000))));
     }
     CompletableFuture<ApiResponse> decided;
     try {

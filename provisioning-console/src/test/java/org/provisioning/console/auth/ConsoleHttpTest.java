@@ -260,6 +260,29 @@ class ConsoleHttpTest {
     assertEquals(200, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode());
   }
 
+  /**
+   * One address sending logins for made-up names, which no name's count slows, kept both hashing
+   * threads busy and every real login waiting: past a burst its attempts are refused unheard.
+   */
+  @Test
+  void oneAddressMayStartOnlySoManyPasswordChecks() throws Exception {
+    console.addUser("alice", Role.ADMIN);
+    for (int i = 0; i < LoginSources.BURST; i++) {
+      assertEquals(401, console.loginAs("made-up-" + i, "some password", null).statusCode());
+    }
+    HttpResponse<String> refused = console.loginAs("made-up-x", "some password", null);
+    assertEquals(429, refused.statusCode(), refused.body());
+    assertEquals("2", refused.headers().firstValue("Retry-After").orElseThrow());
+    assertTrue(refused.body().contains("from this address"), refused.body());
+    assertEquals(
+        429, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode(), "same address");
+
+    console.clock.advance(LoginSources.REFILL);
+    assertEquals(200, console.loginAs("alice", ConsoleFixture.PASSWORD, null).statusCode());
+    assertEquals("127.0.0.1", LoginSources.host("127.0.0.1:4242"));
+    assertEquals("[::1]", LoginSources.host("[::1]:4242"));
+  }
+
   /** A wrong password for an account is in the audit log; a name that is no account is not. */
   @Test
   void failedLoginsOfAccountsAreAudited() throws Exception {
