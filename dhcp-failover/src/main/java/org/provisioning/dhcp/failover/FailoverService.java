@@ -477,8 +477,8 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * This server leaves STARTUP to serve before any sync: alone (its partner silent since it
    * started), or as a primary whose first sync is under way. What the partner granted since the two
    * were last level is unknown here, so the addresses whose leases it may have renewed go to their
-   * last client only until a sync ends the holds (NORMAL). Without this, a primary down for an
-   * hour while its secondary served, restarted alone after the secondary died in turn, gave the
+   * last client only until a sync ends the holds (NORMAL). Without this, a primary down for an hour
+   * while its secondary served, restarted alone after the secondary died in turn, gave the
    * addresses of clients the secondary had renewed to others as soon as its own copy of their
    * leases ran out.
    */
