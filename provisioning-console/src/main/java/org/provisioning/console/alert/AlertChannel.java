@@ -143,6 +143,11 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   }
 
   private void run() {
+    try {
+      announce();
+    } catch (InterruptedException e) {
+      return;
+    }
     while (!closed) {
       try {
         AlertSender.Delivery first = queue.poll(1, TimeUnit.SECONDS);
@@ -165,6 +170,32 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
         return;
       }
     }
+  }
+
+  /** The sender's opening notice, before any alert; given up after the policy's retries. */
+  private void announce() throws InterruptedException {
+    Duration backoff = policy.firstBackoff();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        sender.opened();
+        return;
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        if (attempt >= policy.retries() || closed) {
+          log.warn("ALERT_CHANNEL_OPENING_NOT_SENT channel={} error={}", name, e.toString());
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        backoff = nextBackoff(backoff);
+      }
+    }
+  }
+
+  private static Duration nextBackoff(Duration backoff) {
+    return backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+        ? Duration.ofMinutes(1)
+        : backoff.multipliedBy(2);
   }
 
   private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
@@ -197,10 +228,7 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
             e.toString());
         TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
         retried.increment();
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-                ? Duration.ofMinutes(1)
-                : backoff.multipliedBy(2);
+        backoff = nextBackoff(backoff);
       }
     }
   }

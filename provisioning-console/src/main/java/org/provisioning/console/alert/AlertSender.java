@@ -18,4 +18,10 @@ public interface AlertSender {
    * rate allows (a digest). Throws if the receiver did not take it.
    */
   void send(List<Delivery> batch) throws Exception;
+
+  /**
+   * What the receiver should hear before any alert (SNMP's coldStart), sent once on the channel's
+   * thread, tried again like a batch; nothing by default.
+   */
+  default void opened() throws Exception {}
 }

@@ -74,7 +74,7 @@ public final class SnmpService implements ProvisioningService {
     this.stats = stats;
     this.config = config;
     this.serverName = serverName;
-    openReceivers();
+    openReceivers(true);
   }
 
   @Override
@@ -125,7 +125,7 @@ public final class SnmpService implements ProvisioningService {
     serverName = nextServerName;
     engine = null;
     try {
-      openReceivers();
+      openReceivers(false);
       if (started) {
         openAgent();
         state = configuredState();
@@ -170,9 +170,12 @@ public final class SnmpService implements ProvisioningService {
     return engine;
   }
 
-  private void openReceivers() throws IOException {
+  /**
+   * @param processStart the process has just started: each receiver hears coldStart first
+   */
+  private void openReceivers(boolean processStart) throws IOException {
     for (SnmpTrapReceiverConfig receiver : config.traps()) {
-      SnmpTrapSender sender = new SnmpTrapSender(receiver, bootedEngine());
+      SnmpTrapSender sender = new SnmpTrapSender(receiver, bootedEngine(), processStart);
       AlertChannel channel =
           new AlertChannel(sender.name(), policy(receiver), sender, QUEUE_CAPACITY, stats);
       // Acknowledgements have no notification type: only raises and clears go to the channel.

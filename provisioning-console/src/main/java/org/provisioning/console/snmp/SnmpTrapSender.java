@@ -50,14 +50,21 @@ public final class SnmpTrapSender implements AlertSender, AutoCloseable {
   private final Snmp snmp;
   private final Target<UdpAddress> target;
   private final String name;
+  private final boolean announceStart;
 
   /** The batch whose first {@link #deliveredOfLast} notifications already went out. */
   private List<Delivery> lastBatch = List.of();
 
   private int deliveredOfLast;
 
-  public SnmpTrapSender(SnmpTrapReceiverConfig receiver, SnmpEngine engine) throws IOException {
+  /**
+   * @param announceStart send coldStart before any alert: this process has just started, and alerts
+   *     a manager still shows active from before may be gone
+   */
+  public SnmpTrapSender(SnmpTrapReceiverConfig receiver, SnmpEngine engine, boolean announceStart)
+      throws IOException {
     this.receiver = receiver;
+    this.announceStart = announceStart;
     this.name = channelName(receiver);
     UdpAddress address = new UdpAddress(receiver.address().toInetAddress(), receiver.port());
     DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
@@ -127,6 +134,22 @@ public final class SnmpTrapSender implements AlertSender, AutoCloseable {
         send(notification(delivery.alert(), delivery.change()));
       }
       deliveredOfLast = i + 1;
+    }
+  }
+
+  /**
+   * coldStart (RFC 3418 snmpMIB 5.1) when the process has just started: a manager that shows alerts
+   * by id learns that those it holds active from before may have ended with the process (ids never
+   * repeat, so no later clear of the same alert will come for them).
+   */
+  @Override
+  public void opened() throws IOException {
+    if (announceStart) {
+      PDU pdu = receiver.version() == SnmpVersion.V3 ? new ScopedPDU() : new PDU();
+      pdu.setType(receiver.inform() ? PDU.INFORM : PDU.TRAP);
+      pdu.add(new VariableBinding(SuiteMib.SYS_UP_TIME, MibView.upTime()));
+      pdu.add(new VariableBinding(SuiteMib.SNMP_TRAP_OID, SnmpConstants.coldStart));
+      send(pdu);
     }
   }
 

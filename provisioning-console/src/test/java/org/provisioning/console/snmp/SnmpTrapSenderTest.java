@@ -192,6 +192,13 @@ class SnmpTrapSenderTest {
     startService(v2cTrap(trapPort), v3Inform(informPort, 2, 2000));
     String channelV2c = SnmpTrapSender.channelName(v2cTrap(trapPort));
     String channelV3 = SnmpTrapSender.channelName(v3Inform(informPort, 2, 2000));
+    // The process has just started: each manager hears coldStart before any alert.
+    for (CommandResponderEvent<?> event : List.of(next(), next())) {
+      assertEquals(SuiteMib.SNMP_TRAP_OID, event.getPDU().get(1).getOid());
+      assertEquals(
+          org.snmp4j.mp.SnmpConstants.coldStart, event.getPDU().get(1).getVariable(), "coldStart");
+      assertEquals(SuiteMib.SYS_UP_TIME, event.getPDU().get(0).getOid());
+    }
 
     alerts.raise(CRITICAL, "cm-north", "pool cm-north reached its critical mark of 95 %");
     List<CommandResponderEvent<?>> raised = List.of(next(), next());
@@ -273,7 +280,10 @@ class SnmpTrapSenderTest {
     assertEquals(1, service.engine().orElseThrow().boots());
     assertTrue(service.agentAddress().isPresent(), "the agent answers now");
     alerts.raise(CRITICAL, "cm-north", "critical");
-    assertEquals(SuiteMib.ALERT_RAISED, next().getPDU().get(1).getVariable());
+    assertEquals(
+        SuiteMib.ALERT_RAISED,
+        next().getPDU().get(1).getVariable(),
+        "a receiver added by a config change hears no coldStart: the process did not restart");
 
     String channel = "alerts.channel." + SnmpTrapSender.channelName(v2cTrap(port)) + ".sent";
     service.apply(new SnmpConfig(null, "warning", null, List.of(), agent), "alpha");
