@@ -235,11 +235,33 @@ export function onAlertChange(watcher) {
   alertWatchers.push(watcher);
 }
 
+/**
+ * Calls onEvent(change, data) for each alert event: through the browser's one shared stream
+ * (js/alert-stream.js) where SharedWorker exists, else through a stream of this tab's own.
+ */
+function alertEvents(onEvent) {
+  if (typeof SharedWorker === "function") {
+    try {
+      const worker = new SharedWorker("js/alert-stream.js", { name: "provisiond-alerts" });
+      worker.port.onmessage = (message) => onEvent(message.data.change, message.data.data);
+      worker.port.start();
+      addEventListener("pagehide", () => worker.port.postMessage("close"));
+      addEventListener("pageshow", (event) => event.persisted && worker.port.postMessage("open"));
+      return;
+    } catch (e) {
+      /* a stream of our own below */
+    }
+  }
+  const events = new EventSource(API + "/alerts/stream");
+  for (const change of ["raised", "cleared", "acknowledged"]) {
+    events.addEventListener(change, (event) => onEvent(change, event.data));
+  }
+}
+
 /** Pops up every alert raised anywhere in the pair, on every page, as it happens. */
 function watchAlerts(popups, badge) {
-  const events = new EventSource(API + "/alerts/stream");
-  const onAlert = (change) => (event) => {
-    const alert = JSON.parse(event.data);
+  alertEvents((change, data) => {
+    const alert = JSON.parse(data);
     alertWatchers.forEach((watcher) => watcher(change, alert));
     if (change === "raised") popup(popups, alert);
     if (change === "cleared" || change === "acknowledged") {
@@ -249,10 +271,7 @@ function watchAlerts(popups, badge) {
     api("/alerts?state=active")
       .then((a) => setBadge(badge, a.active.length))
       .catch(() => {});
-  };
-  for (const change of ["raised", "cleared", "acknowledged"]) {
-    events.addEventListener(change, onAlert(change));
-  }
+  });
 }
 
 function popup(popups, alert) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.testing.RelayedDhcpClient;
 
@@ -47,6 +49,10 @@ class ConsoleBrowserIT {
                 - subnet: 127.17.0.0/16
                   relays: [127.0.0.2]
                   pools: [{name: cpe, range: 127.17.0.10-127.17.0.250}]
+                - subnet: 127.18.0.0/16
+                  relays: [127.0.0.3]
+                  pools:
+                    - {name: tabs, range: 127.18.0.10-127.18.0.11, warningPercent: 40, criticalPercent: 50}
             """
                 .formatted(XSS_CLASS));
     server.addUser("ada", "admin", "ada's long password");
@@ -112,6 +118,39 @@ class ConsoleBrowserIT {
               .findElement(By.cssSelector("li[data-id='dhcp.subnets[0].pools[0]']"))
               .getAttribute("data-state"));
       first.screenshot("tree");
+    }
+  }
+
+  /**
+   * Eight tabs of one browser, each with the alert pop-ups: a stream per tab held one of the six
+   * connections Chromium opens to a server over HTTP/1.1, so the seventh tab loaded nothing. The
+   * tabs now share one stream, and each loads and pops the alert up.
+   */
+  @Test
+  void eightTabsOfOneBrowserLoadAndEachPopsUpAnAlert() throws Exception {
+    try (ConsoleBrowser browser = browser("tabs")) {
+      browser.driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(15));
+      browser.logIn("ada", "ada's long password");
+      List<String> tabs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        if (i > 0) {
+          browser.driver.switchTo().newWindow(WindowType.TAB);
+        }
+        browser.open("alerts.html");
+        browser.waitFor(By.cssSelector("#active-alerts"));
+        tabs.add(browser.driver.getWindowHandle());
+      }
+      try (RelayedDhcpClient relay =
+          new RelayedDhcpClient(
+              Ipv4Address.parse("127.0.0.3"),
+              new InetSocketAddress("127.0.0.1", server.dhcpPort))) {
+        assertNotNull(relay.bind(1, System.currentTimeMillis() + 10_000), "half the pool bound");
+      }
+      for (String tab : tabs) {
+        browser.driver.switchTo().window(tab);
+        WebElement popup = browser.waitFor(By.cssSelector(".popup.critical"));
+        assertTrue(popup.getText().contains("tabs"), popup.getText());
+      }
     }
   }
 
