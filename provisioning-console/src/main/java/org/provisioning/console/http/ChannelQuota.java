@@ -8,17 +8,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many channels of one kind may be open at once, in all and from one remote address: a channel
- * admitted holds its place until it closes. Connections and event streams each have one.
+ * admitted holds its place until it closes. Connections and event streams each have one. The last
+ * {@code reservedForLoopback} places are for this host's own clients: remote clients holding every
+ * connection (eight addresses with their share each) would otherwise lock provisionctl out, {@code
+ * systemctl reload} with it.
  */
 final class ChannelQuota {
   private final int maxAll;
   private final int maxPerAddress;
+  private final int reservedForLoopback;
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
 
-  ChannelQuota(int maxAll, int maxPerAddress) {
+  ChannelQuota(int maxAll, int maxPerAddress, int reservedForLoopback) {
     this.maxAll = maxAll;
     this.maxPerAddress = maxPerAddress;
+    this.reservedForLoopback = reservedForLoopback;
   }
 
   /**
@@ -27,15 +32,25 @@ final class ChannelQuota {
    */
   boolean admit(Channel channel) {
     InetAddress from = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+    Runnable release = admit(from);
+    if (release == null) {
+      return false;
+    }
+    channel.closeFuture().addListener(f -> release.run());
+    return true;
+  }
+
+  /** Takes a place for a client at {@code from}: what gives it back, or null if none is free. */
+  Runnable admit(InetAddress from) {
     AtomicInteger fromThere = byAddress.computeIfAbsent(from, a -> new AtomicInteger());
     int there = fromThere.incrementAndGet();
     int all = open.incrementAndGet();
-    if (there > maxPerAddress || all > maxAll) {
+    int places = from.isLoopbackAddress() ? maxAll : maxAll - reservedForLoopback;
+    if (there > maxPerAddress || all > places) {
       release(from, fromThere);
-      return false;
+      return null;
     }
-    channel.closeFuture().addListener(f -> release(from, fromThere));
-    return true;
+    return () -> release(from, fromThere);
   }
 
   int open() {

@@ -30,6 +30,9 @@ public final class ConnectionGuard {
   private static final AttributeKey<ScheduledFuture<?>> DEADLINE =
       AttributeKey.valueOf("management.request.deadline");
 
+  /** Connections only this host's clients (provisionctl, a local browser) may take. */
+  static final int RESERVED_FOR_LOOPBACK = 16;
+
   private final ChannelQuota connections;
   private final Duration requestDeadline;
   private final Counter refused;
@@ -51,7 +54,7 @@ public final class ConnectionGuard {
 
   ConnectionGuard(
       int maxConnections, int maxPerAddress, Duration requestDeadline, StatisticsRegistry stats) {
-    this.connections = new ChannelQuota(maxConnections, maxPerAddress);
+    this.connections = new ChannelQuota(maxConnections, maxPerAddress, RESERVED_FOR_LOOPBACK);
     this.requestDeadline = requestDeadline;
     stats.declare(STATISTICS);
     stats.gauge("management.connections.open", connections::open);

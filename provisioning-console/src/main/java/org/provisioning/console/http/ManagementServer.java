@@ -65,7 +65,7 @@ public final class ManagementServer implements ProvisioningService {
   /** Open event streams from one address at most: a browser's tabs, a few operators behind NAT. */
   static final int MAX_STREAMS_PER_ADDRESS = 8;
 
-  private final ChannelQuota streams = new ChannelQuota(MAX_STREAMS, MAX_STREAMS_PER_ADDRESS);
+  private final ChannelQuota streams = new ChannelQuota(MAX_STREAMS, MAX_STREAMS_PER_ADDRESS, 0);
 
   private final ManagementApi api;
   private final InetSocketAddress address;
