@@ -69,6 +69,7 @@ class DebianPackageIT {
   private Channel notifyChannel;
   private final List<String> notifications = new CopyOnWriteArrayList<>();
   private Boolean userExisted;
+  private Path noexecTmp;
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -80,6 +81,9 @@ class DebianPackageIT {
     }
     if (notifyGroup != null) {
       notifyGroup.shutdownGracefully(0, 1, SECONDS).syncUninterruptibly();
+    }
+    if (noexecTmp != null) {
+      HostTools.run(Duration.ofSeconds(10), List.of("umount", noexecTmp.toString()));
     }
     if (shared != null) {
       HostTools.run(Duration.ofSeconds(10), List.of("rm", "-rf", shared.toString()));
@@ -198,7 +202,13 @@ class DebianPackageIT {
     assertTrue(Files.readString(TEMPLATE).endsWith("# a newer default\n"));
     assertEquals(edited, Files.readString(CONFIG), "the config survives an upgrade of its default");
     assertEquals(token, Files.readString(DATA.resolve("api-token")));
-    server = startAsService(unit, tools);
+    // As on a hardened host, whose /tmp is noexec: the JVM's temporary folder on a noexec tmpfs.
+    // Netty unpacked its native transport there, could not load it, and no READY=1 came.
+    noexecTmp = Files.createDirectory(shared.resolve("noexec-tmp"));
+    HostTools.check(
+        "mount", "-t", "tmpfs", "-o", "noexec,mode=1777,size=16m", "tmpfs", noexecTmp.toString());
+    server =
+        startAsService(unit, tools, "JAVA_OPTS=-XX:+UseZGC -Xmx1g -Djava.io.tmpdir=" + noexecTmp);
     assertLeasesBound(tools, acked);
     Result users = provisionctl(tools, "user", "list");
     assertEquals(0, users.exit(), users.err());
@@ -396,16 +406,23 @@ class DebianPackageIT {
    * The unit's ExecStart as systemd would run it: as User= with only AmbientCapabilities (setpriv),
    * its Environment=, $NOTIFY_SOCKET, and a PATH without a JDK; returns once READY=1 came.
    */
-  private Process startAsService(Map<String, List<String>> unit, Path tools) throws Exception {
+  private Process startAsService(Map<String, List<String>> unit, Path tools, String... environment)
+      throws Exception {
     notifications.clear();
     List<String> command = asServiceUser(unit, tools);
+    command.addAll(List.of(environment));
     command.addAll(Arrays.asList(unit.get("ExecStart").get(0).split(" ")));
     Path out = dir.resolve("service.out");
     Process process = HostTools.start(command, out, out);
-    await()
-        .atMost(60, SECONDS)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> !process.isAlive() || notified("READY=1"));
+    try {
+      await()
+          .atMost(60, SECONDS)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !process.isAlive() || notified("READY=1"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      process.destroyForcibly().waitFor(10, SECONDS); // not left running as the service's user
+      throw new AssertionError("no READY=1 within 60 s:\n" + Distribution.read(out), e);
+    }
     assertTrue(process.isAlive(), () -> "the service died at start:\n" + Distribution.read(out));
     return process;
   }
