@@ -12,8 +12,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.provisioning.common.config.ConfigService;
@@ -30,6 +35,7 @@ import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.console.api.ManagementApi.BadRequestException;
 
 /**
@@ -58,6 +64,24 @@ public final class LeaseRoutes {
 
   private static final HexFormat COLONS = HexFormat.ofDelimiter(":");
 
+  /** Searches waiting for the search thread at most; more are answered 503. */
+  static final int QUEUED_SEARCHES = 16;
+
+  /**
+   * Searches run here, one at a time, not on the management server's one event-loop thread: a
+   * search by host name reads every lease (a third of a second with a million) and a large result
+   * takes as long to write as JSON, and meanwhile no other console request, no alert to an open
+   * console and no provisionctl was served.
+   */
+  private static final ExecutorService SEARCHES =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(QUEUED_SEARCHES),
+          DaemonThreads.factory("console-lease-search"));
+
   private LeaseRoutes() {}
 
   /** The search alone: no history, no release (a server without DHCP refuses those). */
@@ -84,9 +108,33 @@ public final class LeaseRoutes {
       LeaseControl control,
       ConfigService config) {
     ObjectMapper json = api.json();
-    api.route("GET", "/leases", request -> search(json, leases, config, request));
+    api.route(
+        "GET",
+        "/leases",
+        request -> offTheEventLoop(json, request, r -> search(json, leases, config, r)));
     api.route("GET", "/leases/detail", request -> detail(json, leases, history, config, request));
     api.route("POST", "/leases/release", request -> release(json, control, config, request));
+  }
+
+  private static CompletableFuture<ApiResponse> offTheEventLoop(
+      ObjectMapper json, ApiRequest request, ApiHandler work) {
+    try {
+      return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return work.handle(request);
+                } catch (RuntimeException e) {
+                  throw e;
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              },
+              SEARCHES)
+          .thenCompose(Function.identity());
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(
+          error(json, 503, "too many lease searches at once; try again in a moment"));
+    }
   }
 
   private static CompletableFuture<ApiResponse> search(

@@ -1,7 +1,9 @@
 package org.provisioning.console.auth;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,7 @@ class LeaseRoutesTest {
   private final List<LeaseFilter> asked = new CopyOnWriteArrayList<>();
   private final List<Ipv4Address> released = new CopyOnWriteArrayList<>();
   private volatile RuntimeException refusal;
+  private volatile CountDownLatch searchHeld;
 
   @BeforeEach
   void start() throws Exception {
@@ -94,6 +100,14 @@ class LeaseRoutesTest {
         console.api,
         filter -> {
           asked.add(filter);
+          CountDownLatch hold = searchHeld;
+          if (hold != null) {
+            try {
+              hold.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           return leases.stream()
               .filter(filter::matches)
               .sorted(Comparator.comparing(LeaseRecord::address))
@@ -126,6 +140,32 @@ class LeaseRoutesTest {
         "cpe",
         HexFormat.ofDelimiter(":").parseHex("00:11:22:33:44:55"),
         "cmts1 3/0/1:2".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * A long search (by host name, a million leases) ran on the management server's one thread, and
+   * every other request waited for it: it runs on a thread of its own now.
+   */
+  @Test
+  void aLongSearchHoldsNoOtherRequest() throws Exception {
+    searchHeld = new CountDownLatch(1);
+    CompletableFuture<HttpResponse<String>> search =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return console.withToken("GET", "/leases?hostname=modem", null);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !asked.isEmpty());
+    assertEquals(200, console.withToken("GET", "/status", null).statusCode(), "answered meanwhile");
+    assertFalse(search.isDone());
+    searchHeld.countDown();
+    HttpResponse<String> found = search.get(10, TimeUnit.SECONDS);
+    assertEquals(200, found.statusCode(), found.body());
+    assertEquals(1, console.body(found).path("count").asInt());
+    assertEquals(400, console.withToken("GET", "/leases?ip=nonsense", null).statusCode());
   }
 
   private JsonNode get(String path) throws Exception {
