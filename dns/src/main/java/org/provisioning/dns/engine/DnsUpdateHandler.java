@@ -61,9 +61,14 @@ public final class DnsUpdateHandler {
       if (rcode == Rcode.NOERROR) {
         try {
           change(zone, update.getSection(Section.UPDATE));
-        } finally {
           // one serial step for the whole update, and only if something changed
           changed = zone.commitChanges();
+        } catch (RuntimeException e) {
+          // All or nothing (RFC 2136 section 3.7): an update that failed halfway changed nothing,
+          // not some of its records live, unjournaled and gone at the next start.
+          zone.rollBack();
+          log.warn("DNS_UPDATE_FAILED zone={}: rolled back: {}", zone.origin(), e.toString());
+          rcode = Rcode.SERVFAIL;
         }
       }
     }
@@ -171,6 +176,12 @@ public final class DnsUpdateHandler {
         return Rcode.NOTZONE;
       }
       int type = rr.getType();
+      if (type == Type.NS) {
+        // A zone's name servers and delegations are the config's (dns.zones[].nameServers,
+        // records): an NS a client added could not be removed again (dnsjava never removes a
+        // whole NS RRset), and laid again at the next start it stopped the server from starting.
+        return Rcode.REFUSED;
+      }
       boolean meta = Type.isRR(type) == false || type == Type.ANY;
       if (rr.getDClass() == DClass.IN) {
         if (meta || type == Type.AXFR || type == Type.IXFR) {

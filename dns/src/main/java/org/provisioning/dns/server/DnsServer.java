@@ -159,15 +159,38 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     zones.exactly(value.key().zone()).ifPresent(zone -> lay(zone, value));
   }
 
+  /**
+   * Lays a client's RRset into the zone. One that cannot be laid is left out and logged: an NS an
+   * older version took from a client threw here at every start, and the server never started again.
+   */
   private static void lay(DnsZone zone, ClientRRsets.Value value) {
     Name name = value.key().name();
     if (!name.subdomain(zone.origin())) {
       return;
     }
+    if (value.key().type() == org.xbill.DNS.Type.NS) {
+      log.warn(
+          "DNS_RRSET_NOT_LAID zone={} name={} type=NS: name servers are the config's alone",
+          zone.origin(),
+          name);
+      return;
+    }
     synchronized (zone) {
-      zone.removeRRset(name, value.key().type());
-      value.records().forEach(zone::add);
-      zone.commit();
+      try {
+        if (zone.data().findExactMatch(name, value.key().type()) != null) {
+          zone.removeRRset(name, value.key().type());
+        }
+        value.records().forEach(zone::add);
+        zone.commit();
+      } catch (RuntimeException e) {
+        zone.rollBack();
+        log.warn(
+            "DNS_RRSET_NOT_LAID zone={} name={} type={}: {}",
+            zone.origin(),
+            name,
+            org.xbill.DNS.Type.string(value.key().type()),
+            e.toString());
+      }
     }
   }
 

@@ -323,6 +323,30 @@ public final class DnsZone {
     before.computeIfAbsent(new RRsetKey(name, type), k -> records(zone.findExactMatch(name, type)));
   }
 
+  /**
+   * Undoes every change since the last commit: an update that failed halfway leaves the zone as it
+   * was (RFC 2136 section 3.7). Caller holds the lock.
+   */
+  public void rollBack() {
+    if (!Thread.holdsLock(this)) {
+      throw new IllegalStateException("changes to " + origin() + " must hold its lock");
+    }
+    for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
+      RRsetKey key = touched.getKey();
+      List<Record> was = touched.getValue();
+      if (was.isEmpty()) {
+        if (zone.findExactMatch(key.name(), key.type()) != null) {
+          zone.removeRRset(key.name(), key.type());
+        }
+      } else {
+        RRset restored = new RRset();
+        was.forEach(restored::addRR);
+        zone.addRRset(restored); // replaces the RRset of that name and type
+      }
+    }
+    before.clear();
+  }
+
   /** An RRset a commit changed, as it is now: {@code records} empty when it is gone. */
   public record ChangedRRset(Name name, int type, List<Record> records) {}
 

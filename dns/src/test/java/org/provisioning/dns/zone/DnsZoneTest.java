@@ -131,6 +131,29 @@ class DnsZoneTest {
     }
   }
 
+  /** An update that failed halfway leaves the zone as it was: no record, no serial step. */
+  @Test
+  void aRollBackUndoesEveryChangeSinceTheLastCommit() throws Exception {
+    DnsZone zone = zone();
+    synchronized (zone) {
+      zone.add(a("host", "127.0.0.7", 300));
+      zone.remove(a("www", "127.0.0.5", 0));
+      zone.add(a("www", "127.0.0.6", 60));
+      zone.rollBack();
+      assertFalse(zone.commit(), "nothing left to commit");
+    }
+    assertEquals(T0, zone.soa().getSerial());
+    assertEquals(
+        null, zone.data().findExactMatch(Name.fromString("host.cable.example.net."), Type.A));
+    assertEquals(
+        List.of(a("www", "127.0.0.5", 3600)),
+        List.copyOf(
+            zone.data().findExactMatch(Name.fromString("www.cable.example.net."), Type.A).rrs()));
+    assertEquals(
+        3600,
+        zone.data().findExactMatch(Name.fromString("www.cable.example.net."), Type.A).getTTL());
+  }
+
   @Test
   void aTtlChangeIsADeleteAndAnAdd() throws Exception {
     DnsZone zone = zone();
