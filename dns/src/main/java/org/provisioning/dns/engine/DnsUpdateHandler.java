@@ -124,9 +124,20 @@ public final class DnsUpdateHandler {
     return Rcode.NOERROR;
   }
 
+  /**
+   * Whether the name owns records itself (RFC 2136 section 2.4.4). A wildcard's records are not the
+   * name's: counted, a {@code *} in the zone made every name "in use", and DDNS's "name not in use"
+   * prerequisite failed for every client.
+   */
   private static boolean inUse(Zone data, Name name) {
     SetResponse found = data.findRecords(name, Type.ANY);
-    return found.isSuccessful() || found.isDelegation() || found.isCNAME();
+    if (found.isSuccessful()) {
+      // a wildcard's answer comes under the asked name: only the name's own sets count
+      return found.answers().stream()
+          .anyMatch(set -> data.findExactMatch(name, set.getType()) != null);
+    }
+    return (found.isDelegation() && found.getNS().getName().equals(name))
+        || (found.isCNAME() && data.findExactMatch(name, Type.CNAME) != null);
   }
 
   /** Whether the name holds data a CNAME may not sit beside (anything but RRSIG and NSEC). */
@@ -134,7 +145,11 @@ public final class DnsUpdateHandler {
     SetResponse found = data.findRecords(name, Type.ANY);
     if (found.isSuccessful()) {
       return found.answers().stream()
-          .anyMatch(set -> set.getType() != Type.CNAME && !DnsZone.mayJoinCname(set.getType()));
+          .anyMatch(
+              set ->
+                  data.findExactMatch(name, set.getType()) != null
+                      && set.getType() != Type.CNAME
+                      && !DnsZone.mayJoinCname(set.getType()));
     }
     return data.findExactMatch(name, Type.NS) != null; // a delegation point
   }

@@ -201,6 +201,31 @@ class DdnsUpdaterTest {
     assertNull(find(name, Type.DHCID), "gone with the last address");
   }
 
+  /**
+   * A client's name is one label of its own: {@code *.cable.example.net} taken whole made every
+   * unused name of the zone the client's and ended DDNS for every later client; a longer name
+   * reached into other zones; a modem's pattern name went to the first who asked.
+   */
+  @Test
+  void aClientsNameIsOneLabelNeverAWildcardNorAModemsName() throws Exception {
+    publish(lease("127.16.0.30", 0x30, "*.cable.example.net", "", LeaseState.BOUND));
+    publish(lease("127.16.0.31", 0x31, "cm-0011220000cc", "", LeaseState.BOUND));
+    publish(lease("127.16.0.32", 0x32, "tv.den.cable.example.net", "", LeaseState.BOUND));
+    publish(lease("127.16.0.33", 0x33, "laptop", "", LeaseState.BOUND));
+    settled();
+    assertNull(find("*.cable.example.net.", Type.A), "no wildcard");
+    assertNull(find("www.cable.example.net.", Type.A));
+    assertNull(
+        find("cm-0011220000cc.cable.example.net.", Type.A), "the modem's name is the modem's");
+    assertNull(find("tv.den.cable.example.net.", Type.A));
+    assertEquals("127.16.0.32", find("tv.cable.example.net.", Type.A).first().rdataToString());
+    assertEquals("127.16.0.33", find("laptop.cable.example.net.", Type.A).first().rdataToString());
+    publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));
+    settled();
+    assertEquals(
+        "127.16.0.20", find("cm-0011220000cc.cable.example.net.", Type.A).first().rdataToString());
+  }
+
   @Test
   void namesModemsByTheirClassPattern() throws Exception {
     publish(lease("127.16.0.20", 0xcc, "ignored", "cable-modem", LeaseState.BOUND));

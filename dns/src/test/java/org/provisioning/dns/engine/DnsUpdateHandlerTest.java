@@ -48,7 +48,8 @@ class DnsUpdateHandlerTest {
                   zones:
                     - name: cable.example.net
                       nameServers: [ns1.cable.example.net]
-                      records: ["www A 127.0.0.5", "alias CNAME www", "sub NS ns.other.example."]
+                      records: ["www A 127.0.0.5", "alias CNAME www", "sub NS ns.other.example.",
+                                "*.garden A 127.0.0.66"]
                 """)
             .dns();
     zone = DnsZones.fromConfig(config, Clock.systemUTC()).all().iterator().next();
@@ -61,6 +62,24 @@ class DnsUpdateHandlerTest {
 
   private long ignored() {
     return stats.snapshot().get("dns.update.ignored.cname");
+  }
+
+  /**
+   * "Name is not in use" (RFC 2136 section 2.4.5) asks of the name itself: a wildcard above it
+   * counted, and DDNS's prerequisite failed for every client under a walled-garden catch-all.
+   */
+  @Test
+  void aWildcardDoesNotPutANameInUse() throws Exception {
+    Update update = new Update(ZONE);
+    update.absent(name("laptop.garden"));
+    update.add(name("laptop.garden"), Type.A, 300, "127.0.0.10");
+    assertEquals(Rcode.NOERROR, handler.apply(zone, update));
+    assertNotNull(at("laptop.garden", Type.A));
+
+    Update again = new Update(ZONE);
+    again.absent(name("laptop.garden"));
+    again.add(name("laptop.garden"), Type.A, 300, "127.0.0.11");
+    assertEquals(Rcode.YXDOMAIN, handler.apply(zone, again), "now it owns a record");
   }
 
   @Test
