@@ -1,6 +1,7 @@
 package org.provisioning.tftp.server;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -38,6 +39,7 @@ import org.provisioning.tftp.engine.TftpStatistics;
 import org.provisioning.tftp.engine.TftpTransfer;
 import org.provisioning.tftp.engine.TransferFailure;
 import org.provisioning.tftp.message.TftpErrorCode;
+import org.provisioning.tftp.message.TftpOpcode;
 import org.provisioning.tftp.message.TftpPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,6 +331,7 @@ public final class TftpServer implements ProvisioningService {
     private Channel channel;
     private ScheduledFuture<?> timer;
     private boolean finished;
+    private boolean answeredStranger;
     private volatile boolean superseded;
 
     /** Whether the client answered on this transfer's port: a repeat of its request is then new. */
@@ -345,6 +348,39 @@ public final class TftpServer implements ProvisioningService {
     void start(Channel bound) {
       channel = bound;
       after(transfer.start(now(), out));
+      // A client that never answers loses its transfer once the configured timeout's retries have
+      // run out (31 s by default), whatever timeout it asked for: the first datagram costs
+      // nothing to spoof, and a read request asking timeout 255, never answered, held its slot
+      // for over two hours (backed off 8 times over); 2000 of them left every modem "server busy".
+      channel
+          .eventLoop()
+          .schedule(this::endIfUnanswered, unansweredLimitMillis(config), TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured timeout's whole schedule: doubled at each retry, up to 8 times over. */
+    private static long unansweredLimitMillis(TftpConfig config) {
+      long timeout = config.timeoutMillis();
+      long total = 0;
+      for (int attempt = 0; attempt <= config.retries(); attempt++) {
+        total += timeout;
+        timeout = Math.min(timeout * 2, 8L * config.timeoutMillis());
+      }
+      return total + config.timeoutMillis(); // the last try's answer may still be on its way
+    }
+
+    private void endIfUnanswered() {
+      if (finished || heardFromClient) {
+        return;
+      }
+      finished = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      stats.failed(TransferFailure.TIMEOUT);
+      transfer.close();
+      logEnd(TransferFailure.TIMEOUT);
+      active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
+      channel.close();
     }
 
     private void send(byte[] packet) {
@@ -358,10 +394,16 @@ public final class TftpServer implements ProvisioningService {
       }
       if (!client.equals(datagram.sender())) {
         stats.dropped("unknown_tid");
-        reply(
-            ctx.channel(),
-            datagram.sender(),
-            TftpCodec.error(TftpErrorCode.UNKNOWN_TID, "unknown transfer ID"));
+        // One ERROR 5 per transfer, and none to an ERROR (RFC 1350 section 7): answering every
+        // stray datagram, one spoofed from a host that answers everything (another transfer, a
+        // time server) kept the two sending to each other for the transfer's whole life.
+        if (!answeredStranger && !isError(datagram.content())) {
+          answeredStranger = true;
+          reply(
+              ctx.channel(),
+              datagram.sender(),
+              TftpCodec.error(TftpErrorCode.UNKNOWN_TID, "unknown transfer ID"));
+        }
         return;
       }
       TftpPacket packet;
@@ -375,6 +417,12 @@ public final class TftpServer implements ProvisioningService {
       }
       heardFromClient = true;
       after(transfer.onPacket(packet, now(), out));
+    }
+
+    /** Whether a datagram is a TFTP ERROR (opcode 5), read without decoding it. */
+    private static boolean isError(ByteBuf content) {
+      return content.readableBytes() >= 2
+          && content.getUnsignedShort(content.readerIndex()) == TftpOpcode.ERROR.code();
     }
 
     private void onTimer() {

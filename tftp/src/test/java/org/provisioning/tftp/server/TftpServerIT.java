@@ -269,11 +269,17 @@ class TftpServerIT {
       assertTrue(stat("tftp.acks.duplicate") >= 2);
       assertTrue(stat("tftp.retransmits") >= 1);
 
-      // A stranger writing to the transfer's port gets ERROR 5; the transfer goes on.
+      // A stranger writing to the transfer's port gets ERROR 5 once; the transfer goes on. Neither
+      // its ERROR nor its next datagrams are answered: a stranger that answers every datagram
+      // (another transfer, a time server) kept the two sending to each other for the transfer's
+      // whole life.
       try (RawClient stranger = new RawClient()) {
         stranger.send(first.port(), new TftpPacket.Ack(2));
         assertEquals(
             TftpErrorCode.UNKNOWN_TID, ((TftpPacket.Error) stranger.receive().packet()).code());
+        stranger.send(first.port(), new TftpPacket.Error(TftpErrorCode.UNKNOWN_TID, "unknown"));
+        stranger.send(first.port(), new TftpPacket.Ack(2));
+        assertNull(stranger.receiveWithin(300), "one ERROR 5 per transfer, none to an ERROR");
       }
       client.send(first.port(), new TftpPacket.Ack(2));
       assertEquals(3, ((TftpPacket.Data) client.receive().packet()).block());
@@ -375,6 +381,34 @@ class TftpServerIT {
     assertEquals(1, stat("tftp.dropped.option_storm"));
     assertEquals(16, stat("tftp.options.unknown"));
     assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE));
+  }
+
+  /**
+   * Read requests asking timeout 255 and never answered held their transfer slots for over two
+   * hours (backed off 8 times over): 20 of them (2000 on a default server) left every modem "server
+   * busy". A client that never answers now loses its transfer once the configured timeout's retries
+   * have run out (here 200 + 400 + 800 ms, and one more timeout for the last answer), whatever
+   * timeout it asked for.
+   */
+  @Test
+  void transfersNobodyAnswersEndSoonWhateverTimeoutTheyAskedFor() throws Exception {
+    startWith(config(null, 20));
+    List<RawClient> silent = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        RawClient client = new RawClient();
+        silent.add(client);
+        client.send(
+            port,
+            new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of("timeout", "255")));
+        assertInstanceOf(TftpPacket.OptionAck.class, client.receive().packet());
+      }
+      await().atMost(5, SECONDS).until(() -> stat("tftp.transfers.active") == 0);
+      assertEquals(20, stat("tftp.transfers.failed.timeout"));
+      assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE), "a place is free again");
+    } finally {
+      silent.forEach(RawClient::close);
+    }
   }
 
   @Test
