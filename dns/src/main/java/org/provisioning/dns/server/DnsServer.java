@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -63,6 +64,9 @@ import org.xbill.DNS.Name;
  */
 public final class DnsServer implements ProvisioningService, DnsZoneView {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+
+  /** Answers queued for one TCP client before its connection stops being read. */
+  static final int TCP_PENDING_BYTES = 256 << 10;
 
   /** Event loops (and UDP sockets) at most: beyond this the engine, not the loops, is the limit. */
   private static final int MAX_LOOPS = 4;
@@ -274,6 +278,12 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
           new ServerBootstrap()
               .group(group)
               .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+              // Answers queue in memory only up to this much per connection: then its reading
+              // stops until the client reads (TcpHandler), or a client that pipelined queries and
+              // never read grew the heap with every one of them.
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(64 << 10, TCP_PENDING_BYTES))
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -451,6 +461,13 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   }
 
   private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    /** Reads stop while the answers queued pass the high-water mark, and go on once they drain. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+      ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       byte[] wire = ByteBufUtil.getBytes(frame);

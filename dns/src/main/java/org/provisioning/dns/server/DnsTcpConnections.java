@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * Keeps the DNS service's TCP connections bounded (RFC 7766 sections 6.2.3 and 10): at most {@code
  * maxTcpConnections} are open, and one that completes no message for {@code tcpIdleSeconds} is
  * closed. Idle means no whole message: a client that trickles a byte at a time is as idle as one
- * that sends nothing. A connection beyond the limit closes the open one idle the longest (one that
- * is still being written to, an AXFR to a slow reader, is spared), rather than being refused: a
- * flood of idle connections then costs its sender the oldest of its own connections, while a real
- * client, which sends its query at once, gets its answer.
+ * that sends nothing. A client whose answers wait for it is not idle while it reads them; one that
+ * reads none of them for {@code tcpIdleSeconds} is (it was spared for ever, and 256 such
+ * connections shut every other client out of TCP). A connection beyond the limit closes the open
+ * one idle the longest (one that is still being written to, an AXFR to a slow reader, is spared),
+ * rather than being refused: a flood of idle connections then costs its sender the oldest of its
+ * own connections, while a real client, which sends its query at once, gets its answer.
  */
 final class DnsTcpConnections {
   private static final Logger log = LoggerFactory.getLogger(DnsTcpConnections.class);
@@ -55,6 +57,10 @@ final class DnsTcpConnections {
 
   private final class Connection extends ChannelInboundHandlerAdapter {
     private volatile long lastMessage = System.nanoTime();
+
+    /** The answers queued at the last idle check; unknown (the most) after a new message. */
+    private volatile long pendingSeen = Long.MAX_VALUE;
+
     private volatile ChannelHandlerContext ctx;
     private ScheduledFuture<?> idleCheck;
 
@@ -70,6 +76,7 @@ final class DnsTcpConnections {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
       lastMessage = System.nanoTime();
+      pendingSeen = Long.MAX_VALUE;
       ctx.fireChannelRead(message);
     }
 
@@ -90,8 +97,13 @@ final class DnsTcpConnections {
       if (!ctx.channel().isOpen()) {
         return;
       }
+      long pending = pendingBytes();
+      if (pending > 0 && pending < pendingSeen) {
+        lastMessage = System.nanoTime(); // the client reads its answers: not idle
+      }
+      pendingSeen = pending;
       long idle = System.nanoTime() - lastMessage;
-      if (idle >= idleNanos && !writing()) {
+      if (idle >= idleNanos) {
         idleClosed.increment();
         ctx.close();
       } else {
@@ -101,8 +113,12 @@ final class DnsTcpConnections {
 
     /** Whether answers are still queued for the client (a transfer to a slow reader). */
     boolean writing() {
+      return pendingBytes() > 0;
+    }
+
+    private long pendingBytes() {
       ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-      return buffer != null && buffer.totalPendingWriteBytes() > 0;
+      return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
   }
 

@@ -112,6 +112,49 @@ class DnsTcpLimitTest {
     assertTrue(closedByServer(sockets.get(0)), "the oldest idle connection made room");
   }
 
+  /**
+   * A client that pipelines queries and never reads its answers: they queued in the server's memory
+   * without bound, and the connection, "still being written to", was never idle nor evicted.
+   * Reading stops at the high-water mark now, and a connection whose client reads nothing for the
+   * idle time is closed like an idle one.
+   */
+  @Test
+  void aClientThatNeverReadsItsAnswersIsReadNoMoreAndClosed() throws Exception {
+    start(8, 1);
+    Socket greedy = new Socket();
+    greedy.setReceiveBufferSize(4096);
+    greedy.connect(server.localAddress());
+    sockets.add(greedy);
+    byte[] query =
+        Message.newQuery(
+                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN))
+            .toWire();
+    byte[] framed = new byte[query.length + 2];
+    framed[0] = (byte) (query.length >> 8);
+    framed[1] = (byte) query.length;
+    System.arraycopy(query, 0, framed, 2, query.length);
+    java.io.OutputStream out = greedy.getOutputStream();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 200_000; i++) { // about 10 MB of answers asked for
+                  out.write(framed);
+                }
+              } catch (java.io.IOException closedOrStalled) {
+                // the server stopped reading or closed the connection
+              }
+            });
+    writer.setDaemon(true);
+    writer.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> counter("dns.tcp.idle_closed") == 1);
+    assertEquals(Rcode.NOERROR, ask(true).getRcode(), "other clients are served meanwhile");
+    writer.join(5000);
+    assertTrue(
+        counter("dns.query.a") < 200_000,
+        () -> "reading stopped: " + counter("dns.query.a") + " queries read");
+  }
+
   @Test
   void anIdleConnectionIsClosedAfterTheIdleTime() throws Exception {
     start(8, 1);
