@@ -301,7 +301,7 @@ public final class ProvisiondProcess {
                   // Rebuilt zones hold their static records only: the leases' names go back in
                   // before anyone may transfer them.
                   CompletableFuture<Void> republished = new CompletableFuture<>();
-                  dns.holdTransfersUntil(republished);
+                  dns.holdUntilNamesPublished(republished);
                   try {
                     dns.apply(dnsAfter);
                   } finally {
@@ -544,7 +544,7 @@ public final class ProvisiondProcess {
             stats,
             alerts);
     bus.addListener(ddns);
-    dns.holdTransfersUntil(ddns.rebuild(boundLeases(leases)));
+    dns.holdUntilNamesPublished(ddns.rebuild(boundLeases(leases)));
     dnsUpdater = ddns;
     return dns;
   }

@@ -20,6 +20,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
@@ -61,7 +62,7 @@ public final class DnsEngine {
   private final DnsStatistics stats;
   private final DnsUpdateHandler updates;
   private final ClientRRsets kept;
-  private volatile BooleanSupplier transfersOpen = () -> true;
+  private volatile BooleanSupplier namesPublished = () -> true;
   private final DnsAnswerCache cache = new DnsAnswerCache();
   private volatile int udpPayloadLimit;
 
@@ -89,12 +90,13 @@ public final class DnsEngine {
   }
 
   /**
-   * Zone transfers are answered SERVFAIL (the secondary tries again) while {@code open} says no:
-   * while the zones' dynamic names are being published again, a transfer would copy a zone that
-   * lacks most of them.
+   * Zone transfers and negative answers are SERVFAIL (the asker tries again) until {@code
+   * published} says the zones' dynamic names are in: published again at start, or after a config
+   * change rebuilt the zones, they are missing meanwhile, and a transfer would copy a zone without
+   * them, an NXDOMAIN for a modem's name be cached by resolvers for the SOA minimum.
    */
-  public void transfersWhen(BooleanSupplier open) {
-    this.transfersOpen = open;
+  public void heldUntil(BooleanSupplier published) {
+    this.namesPublished = published;
   }
 
   public void setUdpPayloadLimit(int limit) {
@@ -199,6 +201,16 @@ public final class DnsEngine {
       if (key == null) {
         stats.updateRefusedIfUpdate(header.getOpcode());
         recordRefusedUpdate(query, requestTsig.getName(), source, "unknown TSIG key");
+        // RFC 8945 section 5.2.1: NOTAUTH with an unsigned TSIG saying BADKEY, so the client
+        // (nsupdate, dig) says its key is unknown rather than that the answer was not signed.
+        try {
+          response.setTSIG(
+              new TSIG(requestTsig.getAlgorithm(), requestTsig.getName(), new byte[32]),
+              Rcode.BADKEY,
+              requestTsig);
+        } catch (IllegalArgumentException unknownAlgorithm) {
+          // an algorithm nobody knows: NOTAUTH alone
+        }
         return finish(response, Rcode.NOTAUTH, transport, maxUdp);
       }
       int verified = key.verify(query, wire, null);
@@ -239,8 +251,8 @@ public final class DnsEngine {
     }
     long version = zone.version(); // read before the data: a change meanwhile makes this stale
     int rcode = lookup(zone, question.getName(), type, response);
-    if (plain == null) {
-      return finish(response, rcode, transport, maxUdp);
+    if (plain == null || rcode == Rcode.SERVFAIL) {
+      return finish(response, rcode, transport, maxUdp); // a held answer is never cached
     }
     response.getHeader().setRcode(rcode);
     stats.rcode(rcode);
@@ -283,7 +295,14 @@ public final class DnsEngine {
         // A referral (RFC 1034 section 4.3.2 step 3b): not authoritative for the child.
         response.getHeader().unsetFlag(Flags.AA);
         addAll(response, found.getNS(), Section.AUTHORITY);
+        addGlue(zone, found.getNS(), response);
         return Rcode.NOERROR;
+      }
+      if (!namesPublished.getAsBoolean()) {
+        // The name may be a lease's not published yet: not a negative answer to cache.
+        stats.negativeHeld.increment();
+        response.removeAllRecords(Section.ANSWER);
+        return Rcode.SERVFAIL;
       }
       // RFC 2308 section 3: negative answers carry the SOA, its TTL capped by the minimum.
       SOARecord soa = zone.soa();
@@ -303,6 +322,25 @@ public final class DnsEngine {
       return found.isNXDOMAIN() && hops == 0 ? Rcode.NXDOMAIN : Rcode.NOERROR;
     }
     return Rcode.NOERROR;
+  }
+
+  /**
+   * The addresses of the child's name servers that lie in this zone (glue, RFC 1034 section 4.3.2
+   * step 3b): without them a resolver asks for the server's address, gets the same referral, and
+   * never reaches the child.
+   */
+  private static void addGlue(DnsZone zone, RRset delegation, Message response) {
+    for (Record record : delegation.rrs(false)) {
+      Name server = ((NSRecord) record).getTarget();
+      if (server.subdomain(zone.origin())) {
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+          RRset addresses = zone.data().findExactMatch(server, type);
+          if (addresses != null) {
+            addAll(response, addresses, Section.ADDITIONAL);
+          }
+        }
+      }
+    }
   }
 
   private static void addAll(Message response, RRset set, int section) {
@@ -329,7 +367,7 @@ public final class DnsEngine {
       stats.transferRefused.increment();
       return finish(response, Rcode.REFUSED, transport, maxUdp);
     }
-    if (!transfersOpen.getAsBoolean()) {
+    if (!namesPublished.getAsBoolean()) {
       stats.transferHeld.increment();
       return finish(response, Rcode.SERVFAIL, transport, maxUdp);
     }

@@ -44,6 +44,11 @@ public final class DnsStatistics {
               "transfers",
               "Zone transfers (AXFR, IXFR) granted, refused, or held (asked while the zones'"
                   + " names are published again after a start or a rebuild: SERVFAIL)."),
+          counter(
+              "dns.negative_held",
+              "answers",
+              "Negative answers (NXDOMAIN, NODATA) given as SERVFAIL while the zones' dynamic"
+                  + " names are published again after a start or a rebuild: not to be cached."),
           histogram("dns.latency", "Time to answer a DNS message."),
           counter("dns.ddns.added", "names", "Names (A, PTR, DHCID) added for DHCP leases."),
           counter("dns.ddns.removed", "names", "Names removed for released or expired leases."),
@@ -93,6 +98,7 @@ public final class DnsStatistics {
   final Counter transferGranted;
   final Counter transferRefused;
   final Counter transferHeld;
+  final Counter negativeHeld;
   final Counter ixfrIncremental;
   final Counter ixfrFull;
   final Counter ixfrCurrent;
@@ -112,6 +118,7 @@ public final class DnsStatistics {
     this.updateCnameIgnored = registry.counter("dns.update.ignored.cname");
     this.transferGranted = registry.counter("dns.transfer.granted");
     this.transferHeld = registry.counter("dns.transfer.held");
+    this.negativeHeld = registry.counter("dns.negative_held");
     this.transferRefused = registry.counter("dns.transfer.refused");
     this.ixfrIncremental = registry.counter("dns.transfer.ixfr.incremental");
     this.ixfrFull = registry.counter("dns.transfer.ixfr.full");

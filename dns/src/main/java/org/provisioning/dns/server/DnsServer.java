@@ -115,7 +115,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     this.keys = new DnsKeys(config.keys(), clock);
     this.engine =
         new DnsEngine(() -> zones, () -> keys, stats, config.udpPayloadLimit(), clientRRsets);
-    engine.transfersWhen(() -> namesPublished.isDone());
+    engine.heldUntil(() -> namesPublished.isDone());
     this.tcpConnections =
         new DnsTcpConnections(config.maxTcpConnections(), config.tcpIdleSeconds(), registry);
   }
@@ -219,11 +219,11 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
 
   /**
    * While the zones' dynamic names are being published again ({@code published} not done: at start,
-   * or after a config change rebuilt zones), transfers are answered SERVFAIL and no NOTIFY goes
-   * out; once done, every zone's secondaries are notified. A secondary would otherwise copy a zone
-   * that lacks most of its names, under a serial above the one it held.
+   * or after a config change rebuilt zones), transfers and negative answers are SERVFAIL and no
+   * NOTIFY goes out; once done, every zone's secondaries are notified. A secondary would otherwise
+   * copy a zone that lacks most of its names, under a serial above the one it held.
    */
-  public void holdTransfersUntil(CompletableFuture<?> published) {
+  public void holdUntilNamesPublished(CompletableFuture<?> published) {
     namesPublished = published;
     published.whenComplete(
         (done, failure) -> {

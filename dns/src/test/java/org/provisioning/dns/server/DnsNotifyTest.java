@@ -184,7 +184,7 @@ class DnsNotifyTest {
     server = new DnsServer(config("\"www A 127.0.0.5\""), Clock.systemUTC(), stats);
     server.setNotifyTiming(new DnsNotifier.Timing(Duration.ofMillis(300), 5, Duration.ZERO));
     CompletableFuture<Void> published = new CompletableFuture<>();
-    server.holdTransfersUntil(published);
+    server.holdUntilNamesPublished(published);
     server.start();
     DnsZone zone = server.servedZones().exactly(ZONE).orElseThrow();
     synchronized (zone) { // a lease's name, as DDNS publishes it

@@ -2,6 +2,7 @@ package org.provisioning.dns.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -54,6 +55,8 @@ class DnsServerTest {
               - "www 600 IN A 127.0.0.5"
               - "alias CNAME www"
               - "sub NS ns.other.example."
+              - "voice NS ns.voice"
+              - "ns.voice A 127.0.0.9"
       %s
             updateKeys: [ddns-key]
             transferKeys: [ddns-key]
@@ -136,11 +139,42 @@ class DnsServerTest {
     assertEquals(300, nodata.getSection(Section.AUTHORITY).get(0).getTTL());
   }
 
+  /**
+   * A request signed with a key the server does not know: NOTAUTH with an unsigned TSIG saying
+   * BADKEY (RFC 8945 section 5.2.1); without it nsupdate and dig said the answer was unsigned.
+   */
+  @Test
+  void aRequestSignedWithAnUnknownKeyGetsBadkey() throws Exception {
+    Update update = new Update(Name.fromString("cable.example.net."));
+    update.add(Name.fromString("printer.cable.example.net."), Type.A, 300, "127.0.0.44");
+    update.setTSIG(
+        new TSIG(TSIG.HMAC_SHA256, "nobodys-key.", "bm9ib2R5cy1ub2JvZHlzLW5vYm9keXMta2V5"),
+        Rcode.NOERROR,
+        null);
+    Message answer = new Message(rawUdp(update.toWire(65535)));
+    assertEquals(Rcode.NOTAUTH, answer.getRcode());
+    assertNotNull(answer.getTSIG(), "a TSIG record in the answer");
+    assertEquals(Rcode.BADKEY, answer.getTSIG().getError());
+    assertEquals(0, answer.getTSIG().getSignature().length, "unsigned");
+  }
+
   @Test
   void refersDelegatedNamesWithoutAuthority() throws Exception {
     Message referral = ask("host.sub.cable.example.net.", Type.A);
     assertFalse(referral.getHeader().getFlag(Flags.AA));
     assertEquals(Type.NS, referral.getSection(Section.AUTHORITY).get(0).getType());
+    assertTrue(
+        referral.getSection(Section.ADDITIONAL).stream().allMatch(r -> r.getType() == Type.OPT),
+        "its server is elsewhere");
+
+    // A child whose server lies in this zone: the referral carries its address (glue), or a
+    // resolver asking for it would get the same referral and never reach the child.
+    Message voice = ask("mta1.voice.cable.example.net.", Type.A);
+    assertEquals(Type.NS, voice.getSection(Section.AUTHORITY).get(0).getType());
+    List<Record> glue =
+        voice.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() != Type.OPT).toList();
+    assertEquals(1, glue.size(), glue.toString());
+    assertEquals("127.0.0.9", ((ARecord) glue.get(0)).getAddress().getHostAddress());
   }
 
   @Test
@@ -286,11 +320,21 @@ class DnsServerTest {
         org.xbill.DNS.ZoneTransferException.class, unsigned::run);
   }
 
-  /** Held while the leases' names are published again: SERVFAIL, then the whole zone. */
+  /**
+   * Held while the leases' names are published again: transfers and negative answers SERVFAIL (an
+   * NXDOMAIN for a modem's name not laid yet was cached by resolvers for the SOA minimum), names
+   * already there answered; then the whole zone, and NXDOMAIN where due.
+   */
   @Test
-  void holdsTransfersUntilTheNamesArePublishedAgain() throws Exception {
+  void holdsTransfersAndNegativeAnswersUntilTheNamesArePublishedAgain() throws Exception {
     CompletableFuture<Void> published = new CompletableFuture<>();
-    server.holdTransfersUntil(published);
+    server.holdUntilNamesPublished(published);
+    assertEquals(Rcode.SERVFAIL, ask("cm-001122334455.cable.example.net.", Type.A).getRcode());
+    assertEquals(Rcode.SERVFAIL, ask("cm-001122334455.cable.example.net.", Type.A).getRcode());
+    assertEquals(2L, stats.snapshot().get("dns.negative_held"), "never from the answer cache");
+    Message www = ask("www.cable.example.net.", Type.A);
+    assertEquals(Rcode.NOERROR, www.getRcode());
+    assertEquals(1, www.getSection(Section.ANSWER).size());
     ZoneTransferIn held = signedAxfr();
     org.xbill.DNS.ZoneTransferException refused =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -302,6 +346,7 @@ class DnsServerTest {
     ZoneTransferIn xfr = signedAxfr();
     xfr.run();
     assertTrue(xfr.getAXFR().size() > 60);
+    assertEquals(Rcode.NXDOMAIN, ask("cm-001122334455.cable.example.net.", Type.A).getRcode());
   }
 
   private ZoneTransferIn signedAxfr() throws Exception {
