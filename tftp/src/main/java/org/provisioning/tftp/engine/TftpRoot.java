@@ -59,7 +59,15 @@ public final class TftpRoot implements TftpFileResolver {
         throw outside("dotdot");
       }
     }
-    return real.resolve(name).normalize();
+    try {
+      return real.resolve(name).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      // A name the file system cannot hold (under a locale without UTF-8, any octet above 127): it
+      // escaped unanswered and uncounted.
+      throw new Refusal(
+          new TftpResolution.Refused(
+              TftpErrorCode.FILE_NOT_FOUND, "file not found: not a usable file name", "bad_name"));
+    }
   }
 
   private static Refusal outside(String reason) {

@@ -80,7 +80,8 @@ public final class TftpStatistics {
           "netascii",
           "write",
           "too_large",
-          "unwritable");
+          "unwritable",
+          "bad_name");
 
   private final StatisticsRegistry registry;
   private final ConcurrentMap<String, Counter> byName = new ConcurrentHashMap<>();
