@@ -2,8 +2,8 @@ package org.provisioning.common.lease;
 
 /**
  * Names the boot file DHCP hands a client in its ACK (siaddr/file, option 67). TFTP implements it:
- * with the anti-theft mode on, a modem's configured boot file becomes a random name valid for one
- * download from that lease's address. DHCP calls it through the composition root, so neither
+ * with the anti-theft mode on, a modem's configured boot file becomes a random name valid for a
+ * while, from that lease's address only. DHCP calls it through the composition root, so neither
  * service imports the other.
  */
 @FunctionalInterface

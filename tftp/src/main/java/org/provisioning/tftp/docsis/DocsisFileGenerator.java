@@ -81,6 +81,7 @@ public final class DocsisFileGenerator
           "ticket_expired",
           "ticket_wrong_address",
           "ticket_unknown_file",
+          "ticket_required",
           "render_failed");
 
   private final Path home;
@@ -179,7 +180,22 @@ public final class DocsisFileGenerator
               }
             });
     settings = new Settings(config, files, modems, cache);
-    templates.clear();
+    // Templates still named keep what was checked of them (a broken one's alert clears when it
+    // parses again: forgotten here, it never cleared); those no longer named take their alert
+    // along.
+    java.util.Set<Path> named = new java.util.HashSet<>();
+    files.forEach(f -> named.add(f.template()));
+    for (var entry : templates.entrySet()) {
+      if (!named.contains(entry.getKey())) {
+        templates.remove(entry.getKey());
+        if (entry.getValue().error() != null) {
+          alerts.clear(
+              DocsisAlerts.TEMPLATE_BROKEN, entry.getKey().toString(), "no longer in the config");
+        }
+      } else {
+        templates.put(entry.getKey(), entry.getValue().checked(Long.MIN_VALUE / 2)); // read again
+      }
+    }
   }
 
   private FilePattern compile(DocsisFileConfig file) {
@@ -227,6 +243,11 @@ public final class DocsisFileGenerator
     for (FilePattern pattern : current.files()) {
       Matcher m = pattern.regex().matcher(name);
       if (m.matches()) {
+        if (current.config().antiTheftSeconds() > 0) {
+          // DHCP hands out random names only: a pattern's own name comes from someone who read
+          // it elsewhere, and was served a signed file without TLV 19 and 20, replayable later.
+          return refuse(TftpErrorCode.FILE_NOT_FOUND, "file not found", "ticket_required");
+        }
         return forRequest(current, pattern, m, client);
       }
     }

@@ -242,6 +242,36 @@ class DocsisFileGeneratorTest {
     assertTrue(alerts.active().isEmpty(), "cleared once the file parses");
   }
 
+  /**
+   * A config change forgot what was checked of each template: a broken one's alert, raised before
+   * it, never cleared once the template parsed again, nor when the config stopped naming it.
+   */
+  @Test
+  void aBrokenTemplatesAlertClearsAcrossConfigChanges() throws Exception {
+    Path template = servePlainTemplate();
+    Files.writeString(template, "Main { NetworkAccess 0;"); // no closing brace
+    assertEquals("docsis_render_failed", reason(generator.resolve("gold.cfg", from("10.1.2.3"))));
+    assertEquals(1, alerts.active().size(), "raised");
+
+    servePlainTemplate(); // a config change; the template fixed with it
+    assertTrue(
+        DocsisConfigDecoder.toText(content(generator.resolve("gold.cfg", from("10.1.2.3"))))
+            .contains("NetworkAccess 1;"));
+    assertTrue(alerts.active().isEmpty(), "cleared once it parses, across the config change");
+
+    Files.writeString(template, "Main { NetworkAccess 0;");
+    Files.setLastModifiedTime(template, FileTime.from(Instant.now().plusSeconds(60)));
+    generator.apply(config(true, 0)); // and then the config no longer names it
+    assertTrue(alerts.active().isEmpty());
+    servePlainTemplate();
+    Files.writeString(template, "Main { NetworkAccess 0;");
+    Files.setLastModifiedTime(template, FileTime.from(Instant.now().plusSeconds(90)));
+    assertEquals("docsis_render_failed", reason(generator.resolve("gold.cfg", from("10.1.2.3"))));
+    assertEquals(1, alerts.active().size());
+    generator.apply(config(true, 0));
+    assertTrue(alerts.active().isEmpty(), "cleared with the template's place in the config");
+  }
+
   @Test
   void antiTheftNamesServeTheirAddressOnlyUntilTheyExpireWithTimeAndAddress() throws Exception {
     generator.apply(config(true, 60));
@@ -273,6 +303,12 @@ class DocsisFileGeneratorTest {
     String late = generator.bootFileFor(lease, "cm-001122334455.cfg");
     clock.advance(Duration.ofSeconds(61));
     assertEquals("docsis_ticket_expired", reason(generator.resolve(late, from("10.1.2.3"))));
+
+    // The pattern's own name, from the modem's own address: served before, a signed file without
+    // TLV 19 and 20 that could be loaded later, anywhere.
+    assertEquals(
+        "docsis_ticket_required",
+        reason(generator.resolve("cm-001122334455.cfg", from("10.1.2.3"))));
   }
 
   @Test
