@@ -398,7 +398,10 @@ class DnsIT {
     assertEquals("127.0.0.46", answer("burst299.cable.example.net.", Type.A));
     Record raised = ask("burst0.cable.example.net.", Type.A).getSection(Section.ANSWER).get(0);
     assertEquals(86400, raised.getTTL(), "a change of the TTL alone lasts too");
-    assertEquals(Rcode.NXDOMAIN, ask("www.cable.example.net.", Type.A).getRcode(), "deleted");
+    // Negative answers are SERVFAIL until the leases' names are laid in again after the start.
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> ask("www.cable.example.net.", Type.A).getRcode() == Rcode.NXDOMAIN);
   }
 
   private long serial() throws Exception {
