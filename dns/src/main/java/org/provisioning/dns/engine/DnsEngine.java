@@ -319,7 +319,8 @@ public final class DnsEngine {
               soa.getExpire(),
               soa.getMinimum()),
           Section.AUTHORITY);
-      return found.isNXDOMAIN() && hops == 0 ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      // RFC 6604 section 2.1: the rcode says what became of the last name of a CNAME chain.
+      return found.isNXDOMAIN() ? Rcode.NXDOMAIN : Rcode.NOERROR;
     }
     return Rcode.NOERROR;
   }

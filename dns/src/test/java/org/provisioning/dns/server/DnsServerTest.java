@@ -55,6 +55,7 @@ class DnsServerTest {
               - "www 600 IN A 127.0.0.5"
               - "alias CNAME www"
               - "sub NS ns.other.example."
+              - "dangling CNAME nowhere"
               - "voice NS ns.voice"
               - "ns.voice A 127.0.0.9"
       %s
@@ -156,6 +157,15 @@ class DnsServerTest {
     assertNotNull(answer.getTSIG(), "a TSIG record in the answer");
     assertEquals(Rcode.BADKEY, answer.getTSIG().getError());
     assertEquals(0, answer.getTSIG().getSignature().length, "unsigned");
+  }
+
+  /** A CNAME to a name the zone lacks: NXDOMAIN, the rcode of the chain's last name (RFC 6604). */
+  @Test
+  void aCnameToAMissingNameIsNxdomainWithTheCname() throws Exception {
+    Message dangling = ask("dangling.cable.example.net.", Type.A);
+    assertEquals(Rcode.NXDOMAIN, dangling.getRcode());
+    assertEquals(Type.CNAME, dangling.getSection(Section.ANSWER).get(0).getType());
+    assertEquals(Type.SOA, dangling.getSection(Section.AUTHORITY).get(0).getType());
   }
 
   @Test
