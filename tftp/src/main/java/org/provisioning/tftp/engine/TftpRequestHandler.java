@@ -2,6 +2,8 @@ package org.provisioning.tftp.engine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.provisioning.common.config.TftpConfig;
@@ -123,6 +125,12 @@ public final class TftpRequestHandler {
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the upload exceeds the size allowed", "too_large"));
     }
+    long size = tsize != null ? Long.parseLong(tsize) : config.maxWriteBytes();
+    if (!roomFor(target, size)) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.DISK_FULL, "the disk is too full for uploads", "disk_low"));
+    }
     try {
       return new Decision.Accept(
           new WriteTransfer(target, options, config.maxWriteBytes(), config.retries(), stats));
@@ -130,6 +138,20 @@ public final class TftpRequestHandler {
       return refuse(
           new TftpResolution.Refused(
               TftpErrorCode.ACCESS_VIOLATION, "the upload cannot be stored", "unwritable"));
+    }
+  }
+
+  /**
+   * Whether the upload leaves a twentieth of its file system free. Files of maxWriteBytes each,
+   * without end, filled the disk, and when it holds the data directory the journal failed and
+   * provisiond stopped, DHCP with it.
+   */
+  private static boolean roomFor(Path target, long size) {
+    try {
+      FileStore store = Files.getFileStore(target.getParent());
+      return store.getUsableSpace() - size >= store.getTotalSpace() / 20;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -81,6 +81,7 @@ public final class TftpStatistics {
           "write",
           "too_large",
           "unwritable",
+          "disk_low",
           "bad_name");
 
   private final StatisticsRegistry registry;

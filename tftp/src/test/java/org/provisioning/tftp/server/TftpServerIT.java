@@ -201,6 +201,57 @@ class TftpServerIT {
     assertEquals(List.of("up.cfg"), listing(home.resolve("uploads")));
   }
 
+  /**
+   * Uploads of maxWriteBytes each, without end, filled the disk; on the data directory's, the
+   * journal failed and provisiond stopped. An upload that would leave less than a twentieth of the
+   * upload area's file system free is refused (here a 16 MB tmpfs the test mounts, as root).
+   */
+  @Test
+  void anUploadThatWouldFillTheDiskIsRefused() throws Exception {
+    Path area = Files.createDirectories(home.resolve("small"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", area.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, mount.waitFor(), new String(mount.getInputStream().readAllBytes()));
+    try {
+      startWith(config("small", 2000)); // maxWriteBytes 1,000,000
+      Files.write(area.resolve("filler.bin"), new byte[15 << 20]);
+      TFTPClient client = new TFTPClient();
+      client.setDefaultTimeout(java.time.Duration.ofSeconds(2));
+      client.open();
+      try {
+        byte[] upload = new byte[1000];
+        IOException full =
+            assertThrows(
+                IOException.class,
+                () ->
+                    client.sendFile(
+                        "up.bin",
+                        TFTP.BINARY_MODE,
+                        new ByteArrayInputStream(upload),
+                        InetAddress.getLoopbackAddress(),
+                        port));
+        assertTrue(full.getMessage().contains("too full"), full.getMessage());
+        assertEquals(1, stat("tftp.refused.disk_low"));
+
+        Files.delete(area.resolve("filler.bin"));
+        client.sendFile(
+            "up.bin",
+            TFTP.BINARY_MODE,
+            new ByteArrayInputStream(upload),
+            InetAddress.getLoopbackAddress(),
+            port);
+      } finally {
+        client.close();
+      }
+      await().atMost(5, SECONDS).until(() -> Files.exists(area.resolve("up.bin")));
+    } finally {
+      server.stop();
+      new ProcessBuilder("umount", area.toString()).start().waitFor();
+    }
+  }
+
   private static List<String> listing(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
