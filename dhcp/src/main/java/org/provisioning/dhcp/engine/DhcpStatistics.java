@@ -49,9 +49,9 @@ public final class DhcpStatistics {
           gauge(
               "dhcp.held_for_partner",
               "addresses",
-              "Addresses kept for their last client after a failover server started alone: its"
-                  + " partner may have renewed their leases meanwhile (until a sync, or the"
-                  + " longest lease time)."),
+              "Addresses kept for their last client while a failover server serves before a"
+                  + " sync (started alone, or a primary syncing): its partner may have renewed"
+                  + " their leases meanwhile (until a sync, or the longest lease time)."),
           histogram(
               "dhcp.latency_us",
               "Time from a request's arrival to its reply's sending, durable commit included."),

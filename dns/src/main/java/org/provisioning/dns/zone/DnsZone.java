@@ -331,6 +331,9 @@ public final class DnsZone {
     if (!Thread.holdsLock(this)) {
       throw new IllegalStateException("changes to " + origin() + " must hold its lock");
     }
+    if (!before.isEmpty()) {
+      version++; // an answer cached from the half-made change is stale
+    }
     for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
       RRsetKey key = touched.getKey();
       List<Record> was = touched.getValue();
