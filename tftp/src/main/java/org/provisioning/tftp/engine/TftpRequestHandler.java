@@ -19,9 +19,10 @@ import org.provisioning.tftp.message.TftpPacket;
  */
 public final class TftpRequestHandler {
   /**
-   * Netascii is converted in memory, so text files beyond this are refused rather than buffered:
-   * with every transfer slot holding one, memory stays under maxTransfers x 256 KiB. Config files
-   * are far smaller; firmware goes in octet mode, read block by block from disk.
+   * Netascii is converted in memory, so text files whose converted form is beyond this are refused
+   * rather than buffered: with every transfer slot holding one, memory stays under maxTransfers x
+   * 256 KiB (the limit was the file's, and its conversion, a CR before every LF, could double it).
+   * Config files are far smaller; firmware goes in octet mode, read block by block from disk.
    */
   static final int MAX_NETASCII = 256 << 10;
 
@@ -99,7 +100,11 @@ public final class TftpRequestHandler {
       }
       byte[] content = new byte[(int) source.size()];
       source.read(0, content, 0, content.length);
-      return TransferSource.of(Netascii.encode(content));
+      byte[] encoded = Netascii.encode(content);
+      if (encoded.length > MAX_NETASCII) {
+        throw new IOException("too large for netascii once converted");
+      }
+      return TransferSource.of(encoded);
     }
   }
 

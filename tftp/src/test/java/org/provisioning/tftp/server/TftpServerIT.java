@@ -125,6 +125,21 @@ class TftpServerIT {
         new String(get("notes.txt", TFTP.ASCII_MODE), StandardCharsets.US_ASCII));
   }
 
+  /**
+   * Netascii is converted in memory, up to 256 KiB: the limit was the file's, and its conversion (a
+   * CR before every LF) could double what each transfer slot held. A 200 KiB file of line ends is
+   * refused as netascii, and served in octet mode.
+   */
+  @Test
+  void netasciiIsRefusedWhenItsConvertedFormIsTooLarge() throws Exception {
+    byte[] lines = "\n".repeat(200 << 10).getBytes(StandardCharsets.US_ASCII);
+    Files.write(home.resolve("tftp/lines.txt"), lines);
+    IOException refused = assertThrows(IOException.class, () -> get("lines.txt", TFTP.ASCII_MODE));
+    assertTrue(refused.getMessage().contains("netascii"), refused.getMessage());
+    assertEquals(1, stat("tftp.refused.netascii"));
+    assertArrayEquals(lines, get("lines.txt", TFTP.BINARY_MODE));
+  }
+
   @Test
   void refusesTraversalAndMissingFilesWithATftpErrorAndCountsThem() throws Exception {
     for (String name : List.of("../secret", "/etc/passwd", "escape", "sub/../../secret")) {
