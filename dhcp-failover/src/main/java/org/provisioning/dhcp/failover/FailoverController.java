@@ -139,7 +139,20 @@ public final class FailoverController implements ProvisioningService, FailoverCo
         "failover cannot start (" + e.getMessage() + "); retrying every 5 s");
     if (next.role() == FailoverRole.PRIMARY) {
       dhcp.replicateThrough(ReplicationGate.NONE);
-      dhcp.execute(() -> engine.setMode(ServingMode.BOTTOM_UP));
+      // Serving without having heard the secondary, which may have served meanwhile: the
+      // addresses it may have renewed are held for their clients, as after a lone start.
+      long levelSince = LevelMark.load(dataDir.resolve(LevelMark.FILE)).millis();
+      boolean paired =
+          levelSince >= 0
+              || bus.highestSequenceByOrigin().keySet().stream()
+                  .anyMatch(o -> o != config.current().orElseThrow().config().server().id());
+      dhcp.execute(
+          () -> {
+            if (paired && engine.heldForPartner() == 0) {
+              engine.holdForPartnerClients(Math.max(0, levelSince));
+            }
+            engine.setMode(ServingMode.BOTTOM_UP);
+          });
     }
     try {
       restarts.schedule(
@@ -211,7 +224,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     try {
       service.keepCountersIn(dataDir.resolve("failover.counter"));
       service.keepSyncResumeIn(dataDir.resolve("failover.sync"));
-      service.keepLevelMarkIn(dataDir.resolve("failover.level"));
+      service.keepLevelMarkIn(dataDir.resolve(LevelMark.FILE));
       service.start();
     } catch (IOException | RuntimeException e) {
       service.stop();

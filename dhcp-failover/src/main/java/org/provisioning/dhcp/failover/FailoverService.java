@@ -165,6 +165,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile SyncResumeFile resumeFile;
   private volatile LevelMark levelMark;
 
+  /** Whether a sync completed since this service started; guarded by the machine's lock. */
+  private boolean syncedSinceStart;
+
+  /** Whether the addresses the partner may have renewed are held now; the machine's lock. */
+  private boolean holding;
+
   /** This journal held records of the partner's at start: it was paired once, at least. */
   private final boolean partnerRecordsKept;
 
@@ -446,9 +452,14 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   // ---------------------------------------------------------------- state
 
   private void onTransition(FailoverState from, FailoverState to, String cause) {
-    if (from == FailoverState.STARTUP && machine.servingMode() != ServingMode.STANDBY) {
-      holdForPartnerClients(); // before the engine serves: alone, or a primary before its sync
+    if (machine.servingMode() != ServingMode.STANDBY && !syncedSinceStart && !holding) {
+      // Before the engine serves, and before any sync since this service started: alone from
+      // STARTUP, a primary syncing, or a server whose partner died before their first sync.
+      holding = true;
+      holdForPartnerClients();
     } else if (to == FailoverState.NORMAL) {
+      syncedSinceStart = true;
+      holding = false;
       engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
       markLevel();
     }
@@ -474,13 +485,13 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   }
 
   /**
-   * This server leaves STARTUP to serve before any sync: alone (its partner silent since it
-   * started), or as a primary whose first sync is under way. What the partner granted since the two
-   * were last level is unknown here, so the addresses whose leases it may have renewed go to their
-   * last client only until a sync ends the holds (NORMAL). Without this, a primary down for an hour
-   * while its secondary served, restarted alone after the secondary died in turn, gave the
-   * addresses of clients the secondary had renewed to others as soon as its own copy of their
-   * leases ran out.
+   * This server serves before any sync since it started: alone (its partner silent since it
+   * started, or dead before their first sync finished), or as a primary whose first sync is under
+   * way. What the partner granted since the two were last level is unknown here, so the addresses
+   * whose leases it may have renewed go to their last client only until a sync ends the holds
+   * (NORMAL). Without this, a primary down for an hour while its secondary served, restarted alone
+   * after the secondary died in turn, gave the addresses of clients the secondary had renewed to
+   * others as soon as its own copy of their leases ran out.
    */
   private void holdForPartnerClients() {
     LevelMark mark = levelMark;

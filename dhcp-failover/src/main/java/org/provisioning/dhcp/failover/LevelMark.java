@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 final class LevelMark {
   private static final Logger log = LoggerFactory.getLogger(LevelMark.class);
+
+  /** Its file in the data directory. */
+  static final String FILE = "failover.level";
+
   static final long SAVE_EVERY_MILLIS = 10_000;
 
   private final Path file;

@@ -24,6 +24,8 @@ import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.FailoverRole;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.lease.LeaseRecord;
+import org.provisioning.common.lease.LeaseState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.common.time.Ticker;
 import org.provisioning.dhcp.engine.DhcpEngine;
@@ -61,6 +63,10 @@ class FailoverControllerTest {
   }
 
   private void start(String role, int failoverPort) throws Exception {
+    start(role, failoverPort, List.of());
+  }
+
+  private void start(String role, int failoverPort, List<LeaseRecord> stored) throws Exception {
     String document =
         """
         server: {name: solo, id: 1}
@@ -76,6 +82,7 @@ class FailoverControllerTest {
         """
             .formatted(role, failoverPort);
     MemoryLeaseStore leases = new MemoryLeaseStore();
+    stored.forEach(leases::put);
     bus =
         StateBus.open(
             dir.resolve("journal"), 1, clock, stats, List.of(config, new LeaseJournal(leases)));
@@ -138,5 +145,38 @@ class FailoverControllerTest {
     }
     await().atMost(15, SECONDS).until(() -> controller.service().isPresent());
     assertTrue(alerts.active().stream().noneMatch(a -> a.event().equals("FAILOVER_START_FAILED")));
+  }
+
+  /**
+   * A primary that serves because its failover sockets could not open has not heard its secondary,
+   * which may have served and renewed leases meanwhile: it holds their addresses for their clients
+   * as after a lone start (it served its stale copy before).
+   */
+  @Test
+  void aPrimaryServingWithoutItsSocketsHoldsWhatTheSecondaryMayHaveRenewed() throws Exception {
+    PairingSecret.store(dir, "0123456789abcdef0123456789abcdef");
+    long now = clock.millis();
+    Files.writeString(dir.resolve(LevelMark.FILE), (now - 7_200_000) + "\n");
+    LeaseRecord renewedElsewhere =
+        new LeaseRecord(
+            org.provisioning.common.net.Ipv4Address.parse("127.16.0.10"),
+            1,
+            new byte[] {2, 0, 0, 0, 0, 1},
+            null,
+            LeaseState.BOUND,
+            now - 7_000_000,
+            now - 3_400_000, // run out by this copy, renewed by the secondary maybe
+            1,
+            "",
+            "",
+            null,
+            null);
+    int port = freePort();
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", port + 2))) {
+      start("primary", port, List.of(renewedElsewhere));
+      assertTrue(controller.service().isEmpty());
+      await().atMost(5, SECONDS).until(() -> engine.heldForPartner() == 1);
+      assertEquals(ServingMode.BOTTOM_UP, engine.mode());
+    }
   }
 }

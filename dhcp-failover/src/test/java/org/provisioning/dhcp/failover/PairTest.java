@@ -677,6 +677,59 @@ class PairTest {
     await().atMost(5, SECONDS).until(() -> primary.engine.heldForPartner() == 0);
   }
 
+  /**
+   * The same, but the returning primary hears its secondary first, which dies before their sync
+   * completes: the primary serves from RECOVERING without having learnt what the secondary renewed.
+   * Holds began only on leaving STARTUP to serve, so here there were none.
+   */
+  @Test
+  void aPrimaryWhosePartnerDiesBeforeTheirSyncKeepsWhatThePartnerMayHaveRenewed() throws Exception {
+    java.time.Clock twoHoursOn =
+        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2));
+    int failoverPort = FreePorts.failover();
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            FreePorts.udp("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, twoHoursOn);
+      primary = startPrimary();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+      Ipv4Address address;
+      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+        address = relay.bind(1, in(5_000));
+      }
+      await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+
+      primary.close();
+      primary = null;
+      await().atMost(10, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
+      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+        assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "renewed there");
+      }
+
+      link.cutSyncAfter(0); // no sync session gets through
+      primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, twoHoursOn);
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.RECOVERING);
+      secondary.close();
+      secondary = null;
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+      await().atMost(5, SECONDS).until(() -> primary.engine.heldForPartner() == 1);
+      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+        Ipv4Address next = relay.bind(2, in(5_000));
+        assertNotNull(next);
+        assertFalse(address.equals(next), "a new client is not given " + address);
+      }
+    }
+  }
+
   private int awaitNormal(int client) {
     await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
     await().atMost(15, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);

@@ -418,7 +418,42 @@ public final class DhcpEngine {
         }
       }
     }
+    if (partnerHolds.size() > 0 && releaseHoldsIn(subnets, client.deviceClass)) {
+      return chooseAddress(request, client, subnets, now); // the held addresses free now
+    }
     return null;
+  }
+
+  /**
+   * Pools with nothing left but addresses held for the partner's clients give those up: a hold
+   * guards against a duplicate that may never come (the partner may have renewed none of them), an
+   * exhausted pool refuses every new client for sure. Returns whether any was given up.
+   */
+  private boolean releaseHoldsIn(List<SubnetPlan> subnets, DeviceClass cls) {
+    List<PoolPlan> pools = new ArrayList<>();
+    for (SubnetPlan subnet : subnets) {
+      for (PoolPlan pool : subnet.pools()) {
+        if (pool.serves(cls)) {
+          pools.add(pool);
+        }
+      }
+    }
+    int[] released =
+        partnerHolds.removeIf(
+            address -> pools.stream().anyMatch(p -> p.pool().contains(new Ipv4Address(address))));
+    if (released.length == 0) {
+      return false;
+    }
+    long now = clock.millis();
+    for (int address : released) {
+      releaseIfUnheld(new Ipv4Address(address), now);
+    }
+    log.warn(
+        "DHCP_HELD_FOR_PARTNER_RELEASED addresses={} pools={}: no other address was left for a"
+            + " new client; a client the partner renewed one of them for may meet a duplicate",
+        released.length,
+        pools.stream().map(p -> p.pool().name()).toList());
+    return true;
   }
 
   private static boolean anyPoolServes(List<SubnetPlan> subnets, DeviceClass cls) {

@@ -106,6 +106,20 @@ final class PartnerHolds {
     return held > 0 && nowMillis >= untilMillis;
   }
 
+  /** Ends the holds of the addresses that {@code which} accepts; returns those addresses. */
+  int[] removeIf(java.util.function.IntPredicate which) {
+    int[] removed = new int[held];
+    int count = 0;
+    for (int i = ended.nextClearBit(0); i < addresses.length; i = ended.nextClearBit(i + 1)) {
+      if (which.test(addresses[i])) {
+        removed[count++] = addresses[i];
+        ended.set(i);
+        held--;
+      }
+    }
+    return Arrays.copyOf(removed, count);
+  }
+
   /** Every held address, the holds ended. */
   int[] drain() {
     int[] all = new int[held];

@@ -64,6 +64,25 @@ class PartnerHoldsTest {
     assertEquals(address, third.dora().yourAddress(), "free again, lowest first");
   }
 
+  /**
+   * Holds never leave a pool exhausted: after a long outage of the partner they could hold every
+   * address that turned over since, and refuse every new client for the longest lease time. A pool
+   * with nothing left but held addresses gives them up.
+   */
+  @Test
+  void aPoolWithNothingLeftButHeldAddressesGivesThemUp() {
+    long level = server.clock.millis();
+    for (int i = 0; i < 10; i++) { // the local pool's ten addresses
+      server.client(String.format(java.util.Locale.ROOT, "02:00:00:00:01:%02x", i)).dora();
+    }
+    server.clock.advance(Duration.ofHours(2));
+    server.engine.reclaimExpired();
+    assertEquals(10, server.engine.holdForPartnerClients(level));
+    Ipv4Address offered = first.dora().yourAddress();
+    assertEquals(Ipv4Address.parse("127.20.0.100"), offered, "the lowest, given up");
+    assertEquals(0, server.engine.heldForPartner());
+  }
+
   @Test
   void leasesEndedBeforeThePairWasLastLevelAreNotHeld() {
     Ipv4Address address = leaseRunOutHere(new long[1]);
