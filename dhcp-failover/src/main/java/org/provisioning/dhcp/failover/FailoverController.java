@@ -55,6 +55,9 @@ public final class FailoverController implements ProvisioningService, FailoverCo
   private volatile FailoverConfig runningConfig;
   private volatile ServiceState state = ServiceState.NEW;
 
+  /** Whether a socket failure already held the partner's addresses (see {@link #startFailed}). */
+  private volatile boolean heldAtSocketFailure;
+
   public FailoverController(
       Path dataDir,
       StateBus bus,
@@ -146,9 +149,11 @@ public final class FailoverController implements ProvisioningService, FailoverCo
           levelSince >= 0
               || bus.highestSequenceByOrigin().keySet().stream()
                   .anyMatch(o -> o != config.current().orElseThrow().config().server().id());
+      boolean firstFailure = !heldAtSocketFailure;
+      heldAtSocketFailure = true; // once: each retry holding again would restart the holds' time
       dhcp.execute(
           () -> {
-            if (paired && engine.heldForPartner() == 0) {
+            if (paired && firstFailure) {
               engine.holdForPartnerClients(Math.max(0, levelSince));
             }
             engine.setMode(ServingMode.BOTTOM_UP);

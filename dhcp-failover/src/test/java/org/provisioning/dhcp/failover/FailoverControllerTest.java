@@ -177,6 +177,12 @@ class FailoverControllerTest {
       assertTrue(controller.service().isEmpty());
       await().atMost(5, SECONDS).until(() -> engine.heldForPartner() == 1);
       assertEquals(ServingMode.BOTTOM_UP, engine.mode());
+
+      // Once: the retries every 5 s do not hold again (that would restart the holds' time).
+      engine.endPartnerHolds("the test");
+      Thread.sleep(6_000);
+      assertTrue(controller.service().isEmpty(), "the retry failed too");
+      assertEquals(0, engine.heldForPartner());
     }
   }
 }
