@@ -144,17 +144,18 @@ public final class FailoverController implements ProvisioningService, FailoverCo
       dhcp.replicateThrough(ReplicationGate.NONE);
       // Serving without having heard the secondary, which may have served meanwhile: the
       // addresses it may have renewed are held for their clients, as after a lone start.
-      long levelSince = LevelMark.load(dataDir.resolve(LevelMark.FILE)).millis();
-      boolean paired =
-          levelSince >= 0
-              || bus.highestSequenceByOrigin().keySet().stream()
-                  .anyMatch(o -> o != config.current().orElseThrow().config().server().id());
-      boolean firstFailure = !heldAtSocketFailure;
-      heldAtSocketFailure = true; // once: each retry holding again would restart the holds' time
+      long since =
+          heldAtSocketFailure // once: each retry holding again would restart the holds' time
+              ? -1
+              : LevelMark.holdsSince(
+                  LevelMark.load(dataDir.resolve(LevelMark.FILE)),
+                  FailoverService.partnerRecordsKept(
+                      bus, config.current().orElseThrow().config().server().id()));
+      heldAtSocketFailure = true;
       dhcp.execute(
           () -> {
-            if (paired && firstFailure) {
-              engine.holdForPartnerClients(Math.max(0, levelSince));
+            if (since >= 0) {
+              engine.holdForPartnerClients(since);
             }
             engine.setMode(ServingMode.BOTTOM_UP);
           });

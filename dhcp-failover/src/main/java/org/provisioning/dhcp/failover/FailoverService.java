@@ -165,11 +165,11 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile SyncResumeFile resumeFile;
   private volatile LevelMark levelMark;
 
-  /** Whether a sync completed since this service started; guarded by the machine's lock. */
-  private boolean syncedSinceStart;
-
-  /** Whether the addresses the partner may have renewed are held now; the machine's lock. */
-  private boolean holding;
+  /**
+   * Whether holds for the partner's clients are settled for this service's life: made when it first
+   * served before a sync, or unneeded once a sync completed. Guarded by the machine's lock.
+   */
+  private boolean holdsSettled;
 
   /** This journal held records of the partner's at start: it was paired once, at least. */
   private final boolean partnerRecordsKept;
@@ -215,8 +215,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     this.auth =
         new FrameAuthenticator(FrameAuthenticator.deriveKey(secret), serverId, clock, stats);
     this.peer = config.peer() == null ? null : config.peer().toInetAddress();
-    this.partnerRecordsKept =
-        bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
+    this.partnerRecordsKept = partnerRecordsKept(bus, serverId);
     boolean paired = peer != null || partnerRecordsKept;
     this.machine =
         new FailoverStateMachine(
@@ -452,14 +451,13 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   // ---------------------------------------------------------------- state
 
   private void onTransition(FailoverState from, FailoverState to, String cause) {
-    if (machine.servingMode() != ServingMode.STANDBY && !syncedSinceStart && !holding) {
+    if (machine.servingMode() != ServingMode.STANDBY && !holdsSettled) {
       // Before the engine serves, and before any sync since this service started: alone from
       // STARTUP, a primary syncing, or a server whose partner died before their first sync.
-      holding = true;
+      holdsSettled = true;
       holdForPartnerClients();
     } else if (to == FailoverState.NORMAL) {
-      syncedSinceStart = true;
-      holding = false;
+      holdsSettled = true;
       engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
       markLevel();
     }
@@ -494,13 +492,15 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * others as soon as its own copy of their leases ran out.
    */
   private void holdForPartnerClients() {
-    LevelMark mark = levelMark;
-    long levelSince = mark == null ? -1 : mark.millis();
-    if (levelSince < 0 && !partnerRecordsKept) {
-      return; // never level with a partner nor given a lease by one: it can have renewed nothing
+    long since = LevelMark.holdsSince(levelMark, partnerRecordsKept);
+    if (since >= 0) {
+      engineThread.execute(() -> engine.holdForPartnerClients(since));
     }
-    long since = Math.max(0, levelSince);
-    engineThread.execute(() -> engine.holdForPartnerClients(since));
+  }
+
+  /** Whether the journal holds records of a partner's: this server was paired once, at least. */
+  static boolean partnerRecordsKept(StateBus bus, int serverId) {
+    return bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
   }
 
   /** The pair is level now (NORMAL, the partner heard): the mark moves, at most every 10 s. */

@@ -58,6 +58,16 @@ final class LevelMark {
     return markMillis;
   }
 
+  /**
+   * From when the leases the partner may have renewed are counted, for a server that serves before
+   * a sync: the mark; 0 (every lease) with no mark but records of the partner's in the journal; -1
+   * (hold nothing) when it was never paired, as nothing can have been renewed elsewhere.
+   */
+  static long holdsSince(LevelMark mark, boolean partnerRecordsKept) {
+    long since = mark == null ? -1 : mark.millis();
+    return since < 0 && !partnerRecordsKept ? -1 : Math.max(0, since);
+  }
+
   /** The pair is level at {@code nowMillis}: saved when the mark on disk is old enough. */
   void level(long nowMillis) {
     if (nowMillis - markMillis < SAVE_EVERY_MILLIS && nowMillis >= markMillis) {

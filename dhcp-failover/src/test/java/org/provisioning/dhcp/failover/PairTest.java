@@ -38,6 +38,10 @@ class PairTest {
   /** The relay agent of the pair's subnet (giaddr). */
   private static final Ipv4Address RELAY = Ipv4Address.parse("127.0.0.2");
 
+  /** Clocks two hours ahead: the pair's second server, and the primary coming back that late. */
+  private static final java.time.Clock TWO_HOURS_ON =
+      java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2));
+
   @TempDir Path dir;
   private FailoverNode primary;
   private FailoverNode secondary;
@@ -642,25 +646,12 @@ class PairTest {
    */
   @Test
   void aPrimaryStartedAloneKeepsForItsClientAnAddressThePartnerMayHaveRenewed() throws Exception {
-    java.time.Clock twoHoursOn =
-        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2));
-    startNormalPair(600, "127.16.0.200", twoHoursOn);
-    Ipv4Address address;
-    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
-      address = relay.bind(1, in(5_000));
-    }
-    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
-
-    primary.close();
-    primary = null;
-    await().atMost(10, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
-    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
-      assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "renewed there");
-    }
+    startNormalPair(600, "127.16.0.200", TWO_HOURS_ON);
+    Ipv4Address address = renewedOnTheSecondaryWhileThePrimaryIsAway();
     secondary.close();
     secondary = null;
 
-    primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, twoHoursOn);
+    primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, TWO_HOURS_ON);
     await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
     await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
     assertEquals(1L, primary.stats.snapshot().get("dhcp.held_for_partner"));
@@ -672,7 +663,7 @@ class PairTest {
     }
 
     // The secondary returns: the sync brings its leases, and the holds end.
-    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, twoHoursOn);
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, TWO_HOURS_ON);
     awaitNormal(3);
     await().atMost(5, SECONDS).until(() -> primary.engine.heldForPartner() == 0);
   }
@@ -684,8 +675,6 @@ class PairTest {
    */
   @Test
   void aPrimaryWhosePartnerDiesBeforeTheirSyncKeepsWhatThePartnerMayHaveRenewed() throws Exception {
-    java.time.Clock twoHoursOn =
-        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2));
     int failoverPort = FreePorts.failover();
     primaryDoc =
         document(
@@ -699,24 +688,13 @@ class PairTest {
     secondaryDoc =
         document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
-      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, twoHoursOn);
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, TWO_HOURS_ON);
       primary = startPrimary();
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
-      Ipv4Address address;
-      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
-        address = relay.bind(1, in(5_000));
-      }
-      await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
-
-      primary.close();
-      primary = null;
-      await().atMost(10, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
-      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
-        assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "renewed there");
-      }
+      Ipv4Address address = renewedOnTheSecondaryWhileThePrimaryIsAway();
 
       link.cutSyncAfter(0); // no sync session gets through
-      primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, twoHoursOn);
+      primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, TWO_HOURS_ON);
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.RECOVERING);
       secondary.close();
       secondary = null;
@@ -728,6 +706,26 @@ class PairTest {
         assertFalse(address.equals(next), "a new client is not given " + address);
       }
     }
+  }
+
+  /**
+   * Client 1 binds through the primary, which then goes away; the secondary, serving alone, renews
+   * the client's lease. Returns its address.
+   */
+  private Ipv4Address renewedOnTheSecondaryWhileThePrimaryIsAway() throws Exception {
+    Ipv4Address address;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      address = relay.bind(1, in(5_000));
+    }
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+
+    primary.close();
+    primary = null;
+    await().atMost(10, SECONDS).until(() -> secondary.engine.mode() == ServingMode.TOP_DOWN);
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      assertEquals(DhcpMessageType.ACK, relay.reboot(1, address, in(5_000)), "renewed there");
+    }
+    return address;
   }
 
   private int awaitNormal(int client) {

@@ -3,6 +3,7 @@ package org.provisioning.dhcp.engine;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
 
@@ -21,7 +22,7 @@ import org.provisioning.common.lease.LeaseState;
  * none that had ended before it, as it knew the same. Not thread-safe: the engine's thread.
  */
 final class PartnerHolds {
-  /** The held addresses, sorted (as unsigned ints), each once; a hold ended is marked apart. */
+  /** The held addresses, sorted, each once (for binary search); a hold ended is marked apart. */
   private int[] addresses = new int[0];
 
   private BitSet ended = new BitSet();
@@ -44,9 +45,7 @@ final class PartnerHolds {
     this.untilMillis = untilMillis;
     int[] kept = new int[Math.max(16, held * 2)];
     collected = 0;
-    for (int i = ended.nextClearBit(0); i < addresses.length; i = ended.nextClearBit(i + 1)) {
-      kept[collected++] = addresses[i];
-    }
+    forEach(address -> kept[collected++] = address);
     addresses = kept;
   }
 
@@ -60,9 +59,6 @@ final class PartnerHolds {
   /** Ends collecting: a million addresses cost 4 MB and a binary search per lookup. */
   void seal() {
     int[] all = Arrays.copyOf(addresses, collected);
-    for (int i = 0; i < all.length; i++) {
-      all[i] ^= Integer.MIN_VALUE; // unsigned order
-    }
     Arrays.sort(all);
     int unique = 0;
     for (int i = 0; i < all.length; i++) {
@@ -70,10 +66,7 @@ final class PartnerHolds {
         all[unique++] = all[i];
       }
     }
-    addresses = new int[unique];
-    for (int i = 0; i < unique; i++) {
-      addresses[i] = all[i] ^ Integer.MIN_VALUE;
-    }
+    addresses = Arrays.copyOf(all, unique);
     ended = new BitSet(unique);
     held = unique;
   }
@@ -107,7 +100,7 @@ final class PartnerHolds {
   }
 
   /** Ends the holds of the addresses that {@code which} accepts; returns those addresses. */
-  int[] removeIf(java.util.function.IntPredicate which) {
+  int[] removeIf(IntPredicate which) {
     int[] removed = new int[held];
     int count = 0;
     for (int i = ended.nextClearBit(0); i < addresses.length; i = ended.nextClearBit(i + 1)) {
@@ -122,14 +115,9 @@ final class PartnerHolds {
 
   /** Every held address, the holds ended. */
   int[] drain() {
-    int[] all = new int[held];
-    int next = 0;
-    for (int i = ended.nextClearBit(0); i < addresses.length; i = ended.nextClearBit(i + 1)) {
-      all[next++] = addresses[i];
-    }
+    int[] all = removeIf(address -> true);
     addresses = new int[0];
     ended = new BitSet();
-    held = 0;
     return all;
   }
 
@@ -142,20 +130,7 @@ final class PartnerHolds {
 
   /** The position of a held address, or -1 (also when its hold ended). */
   private int indexOf(int address) {
-    int low = 0;
-    int high = addresses.length - 1;
-    int key = address ^ Integer.MIN_VALUE;
-    while (low <= high) {
-      int middle = (low + high) >>> 1;
-      int at = addresses[middle] ^ Integer.MIN_VALUE;
-      if (at < key) {
-        low = middle + 1;
-      } else if (at > key) {
-        high = middle - 1;
-      } else {
-        return ended.get(middle) ? -1 : middle;
-      }
-    }
-    return -1;
+    int i = Arrays.binarySearch(addresses, address);
+    return i < 0 || ended.get(i) ? -1 : i;
   }
 }
