@@ -174,52 +174,57 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
 
   /** The sender's opening notice, before any alert; given up after the policy's retries. */
   private void announce() throws InterruptedException {
-    Duration backoff = policy.firstBackoff();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        sender.opened();
-        return;
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        if (attempt >= policy.retries() || closed) {
-          log.warn("ALERT_CHANNEL_OPENING_NOT_SENT channel={} error={}", name, e.toString());
-          return;
-        }
-        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-        backoff = nextBackoff(backoff);
-      }
+    Failure failure = tryWithRetries(sender::opened, false);
+    if (failure != null) {
+      log.warn(
+          "ALERT_CHANNEL_OPENING_NOT_SENT channel={} error={}", name, failure.last().toString());
     }
   }
 
-  private static Duration nextBackoff(Duration backoff) {
-    return backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-        ? Duration.ofMinutes(1)
-        : backoff.multipliedBy(2);
+  private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
+    Failure failure = tryWithRetries(() -> sender.send(List.copyOf(batch)), true);
+    if (failure == null) {
+      sent.increment();
+      recentSends[recentIndex] = System.nanoTime();
+      recentIndex = (recentIndex + 1) % recentSends.length;
+      return;
+    }
+    dropped.add(batch.size());
+    log.warn(
+        "ALERT_CHANNEL_GAVE_UP channel={} alerts={} attempts={} error={}",
+        name,
+        batch.size(),
+        failure.attempts(),
+        failure.last().toString());
   }
 
-  private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
+  /** What one sending attempt does; it throws when the receiver did not take it. */
+  private interface Attempt {
+    void run() throws Exception;
+  }
+
+  /** An attempt given up: how many times it was made and why the last one failed. */
+  private record Failure(int attempts, Exception last) {}
+
+  /**
+   * Makes the attempt until it succeeds (null), the policy's retries are spent or the channel
+   * closes, waiting a doubling backoff between tries; {@code counted} ones count their failures and
+   * retries in the channel's statistics.
+   */
+  private Failure tryWithRetries(Attempt attempt, boolean counted) throws InterruptedException {
     Duration backoff = policy.firstBackoff();
-    for (int attempt = 0; ; attempt++) {
+    for (int tries = 1; ; tries++) {
       try {
-        sender.send(List.copyOf(batch));
-        sent.increment();
-        recentSends[recentIndex] = System.nanoTime();
-        recentIndex = (recentIndex + 1) % recentSends.length;
-        return;
+        attempt.run();
+        return null;
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        failed.increment();
-        if (attempt >= policy.retries() || closed) {
-          dropped.add(batch.size());
-          log.warn(
-              "ALERT_CHANNEL_GAVE_UP channel={} alerts={} attempts={} error={}",
-              name,
-              batch.size(),
-              attempt + 1,
-              e.toString());
-          return;
+        if (counted) {
+          failed.increment();
+        }
+        if (tries > policy.retries() || closed) {
+          return new Failure(tries, e);
         }
         log.info(
             "ALERT_CHANNEL_RETRY channel={} in={} ms error={}",
@@ -227,8 +232,13 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
             backoff.toMillis(),
             e.toString());
         TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-        retried.increment();
-        backoff = nextBackoff(backoff);
+        if (counted) {
+          retried.increment();
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                ? Duration.ofMinutes(1)
+                : backoff.multipliedBy(2);
       }
     }
   }
