@@ -131,7 +131,7 @@ public final class ReadTransfer implements TftpTransfer {
       return fail(TransferFailure.TIMEOUT);
     }
     retries++;
-    timeout = Math.min(timeout * 2, 8L * options.timeoutMillis());
+    timeout = TftpTransfer.backedOff(timeout, options.timeoutMillis());
     if (awaitingOackAck) {
       stats.retransmits.increment();
       out.send(TftpCodec.encode(new TftpPacket.OptionAck(options.oack())));

@@ -41,4 +41,20 @@ public interface TftpTransfer {
 
   /** Releases the file (and deletes an unfinished upload). Safe to call twice. */
   void close();
+
+  /** The retransmission timeout after {@code timeout}: doubled, up to 8 times the first. */
+  static long backedOff(long timeout, long firstTimeout) {
+    return Math.min(timeout * 2, 8L * firstTimeout);
+  }
+
+  /** How long every try of one block takes, from the first timeout through its retries. */
+  static long allTries(long firstTimeout, int retries) {
+    long timeout = firstTimeout;
+    long total = 0;
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      total += timeout;
+      timeout = backedOff(timeout, firstTimeout);
+    }
+    return total;
+  }
 }

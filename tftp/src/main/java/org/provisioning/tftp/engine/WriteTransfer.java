@@ -119,7 +119,7 @@ public final class WriteTransfer implements TftpTransfer {
       return fail(TransferFailure.TIMEOUT);
     }
     retries++;
-    timeout = Math.min(timeout * 2, 8L * options.timeoutMillis());
+    timeout = TftpTransfer.backedOff(timeout, options.timeoutMillis());
     stats.retransmits.increment();
     out.send(lastSent);
     deadline = now + timeout;

@@ -352,35 +352,17 @@ public final class TftpServer implements ProvisioningService {
       // run out (31 s by default), whatever timeout it asked for: the first datagram costs
       // nothing to spoof, and a read request asking timeout 255, never answered, held its slot
       // for over two hours (backed off 8 times over); 2000 of them left every modem "server busy".
-      channel
-          .eventLoop()
-          .schedule(this::endIfUnanswered, unansweredLimitMillis(config), TimeUnit.MILLISECONDS);
-    }
-
-    /** The configured timeout's whole schedule: doubled at each retry, up to 8 times over. */
-    private static long unansweredLimitMillis(TftpConfig config) {
-      long timeout = config.timeoutMillis();
-      long total = 0;
-      for (int attempt = 0; attempt <= config.retries(); attempt++) {
-        total += timeout;
-        timeout = Math.min(timeout * 2, 8L * config.timeoutMillis());
-      }
-      return total + config.timeoutMillis(); // the last try's answer may still be on its way
+      // The last try's answer may still be on its way: one timeout more.
+      long unanswered =
+          TftpTransfer.allTries(config.timeoutMillis(), config.retries()) + config.timeoutMillis();
+      channel.eventLoop().schedule(this::endIfUnanswered, unanswered, TimeUnit.MILLISECONDS);
     }
 
     private void endIfUnanswered() {
-      if (finished || heardFromClient) {
-        return;
+      if (!finished && !heardFromClient) {
+        abandon(TransferFailure.TIMEOUT);
+        channel.close();
       }
-      finished = true;
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      stats.failed(TransferFailure.TIMEOUT);
-      transfer.close();
-      logEnd(TransferFailure.TIMEOUT);
-      active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
-      channel.close();
     }
 
     private void send(byte[] packet) {
@@ -473,17 +455,20 @@ public final class TftpServer implements ProvisioningService {
     public void channelInactive(ChannelHandlerContext ctx) {
       if (!finished && channel != null) {
         // Closed from outside: the server is stopping.
-        finished = true;
-        if (timer != null) {
-          timer.cancel(false);
-        }
-        TransferFailure failure =
-            superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN;
-        stats.failed(failure);
-        transfer.close();
-        logEnd(failure);
-        active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
+        abandon(superseded ? TransferFailure.SUPERSEDED : TransferFailure.SHUTDOWN);
       }
+    }
+
+    /** Ends the transfer from outside its state machine, counted and logged as {@code failure}. */
+    private void abandon(TransferFailure failure) {
+      finished = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      stats.failed(failure);
+      transfer.close();
+      logEnd(failure);
+      active.computeIfPresent(client, (k, a) -> a.channel() == channel ? null : a);
     }
 
     private void logEnd(TransferFailure failure) {
