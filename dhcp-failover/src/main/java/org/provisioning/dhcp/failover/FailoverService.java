@@ -451,15 +451,16 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   // ---------------------------------------------------------------- state
 
   private void onTransition(FailoverState from, FailoverState to, String cause) {
-    if (machine.servingMode() != ServingMode.STANDBY && !holdsSettled) {
+    if (to == FailoverState.NORMAL) {
+      // First: a primary taking its role back from RECOVERING serves from here, synced.
+      holdsSettled = true;
+      engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
+      markLevel();
+    } else if (machine.servingMode() != ServingMode.STANDBY && !holdsSettled) {
       // Before the engine serves, and before any sync since this service started: alone from
       // STARTUP, a primary syncing, or a server whose partner died before their first sync.
       holdsSettled = true;
       holdForPartnerClients();
-    } else if (to == FailoverState.NORMAL) {
-      holdsSettled = true;
-      engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
-      markLevel();
     }
     applyServingMode();
     alerts.raise(

@@ -177,6 +177,8 @@ class PairTest {
         "the primary keeps its own DHCP address");
     await().atMost(5, SECONDS).until(() -> primary.engine.mode() == ServingMode.BOTTOM_UP);
     await().atMost(5, SECONDS).until(() -> secondary.engine.mode() == ServingMode.STANDBY);
+    // Served now, so the engine ran what the transition to NORMAL queued before the mode.
+    assertEquals(0, primary.engine.heldForPartner(), "synced: nothing held for the partner");
 
     try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
       Ipv4Address again = relay.bind(200, in(5_000));
