@@ -157,6 +157,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
             if (since >= 0) {
               engine.holdForPartnerClients(since);
             }
+            engine.setPartnerMayServe(true);
             engine.setMode(ServingMode.BOTTOM_UP);
           });
     }
@@ -174,6 +175,14 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     }
   }
 
+  /**
+   * No partner (standalone, or a primary not paired yet): bottom-up, every free address its own.
+   */
+  private static void serveAlone(DhcpEngine engine) {
+    engine.setPartnerMayServe(false);
+    engine.setMode(ServingMode.BOTTOM_UP);
+  }
+
   private synchronized void apply(FailoverConfig next) throws IOException {
     if (next.equals(runningConfig) && running != null) {
       return;
@@ -186,7 +195,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
     runningConfig = next;
     if (next.role() == FailoverRole.STANDALONE) {
       dhcp.replicateThrough(ReplicationGate.NONE);
-      dhcp.execute(() -> engine.setMode(ServingMode.BOTTOM_UP));
+      dhcp.execute(() -> serveAlone(engine));
       log.info("FAILOVER_STANDALONE serving alone, bottom-up");
       return;
     }
@@ -207,7 +216,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
                 + " provisionctl failover init",
             dataDir);
         dhcp.replicateThrough(ReplicationGate.NONE);
-        dhcp.execute(() -> engine.setMode(ServingMode.BOTTOM_UP));
+        dhcp.execute(() -> serveAlone(engine));
         return;
       }
       secret = stored.get();

@@ -514,7 +514,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   private void applyServingMode() {
     var mode = machine.servingMode();
-    engineThread.execute(() -> engine.setMode(mode));
+    boolean partnerMayServe = machine.state() == FailoverState.PARTNER_DOWN;
+    engineThread.execute(
+        () -> {
+          engine.setPartnerMayServe(partnerMayServe);
+          engine.setMode(mode);
+        });
   }
 
   // ---------------------------------------------------------------- heartbeat channel

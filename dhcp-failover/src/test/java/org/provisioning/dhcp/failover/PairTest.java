@@ -832,6 +832,59 @@ class PairTest {
     assertEquals(0, secondary.stats.counter("failover.conflicts").get());
   }
 
+  /**
+   * A client whose lease the secondary granted (top-down, at the pool's end) and which ran out
+   * comes back to the primary during a partition: it gets an address from the primary's end, not
+   * its previous one, which the secondary serving top-down gives to a new client at the same time.
+   * Before, the primary gave the returning client its previous address and the heal found it bound
+   * twice.
+   */
+  @Test
+  void aReturningClientGetsNoAddressFromThePartnersEndDuringAPartition() throws Exception {
+    startNormalPair(600, "127.16.0.19", java.time.Clock.systemUTC());
+    Ipv4Address top = Ipv4Address.parse("127.16.0.19");
+    long now = System.currentTimeMillis();
+    secondary.ownLease(
+        new LeaseRecord(
+            top,
+            1,
+            RelayedDhcpClient.mac(500),
+            null,
+            LeaseState.EXPIRED,
+            now - 7_200_000,
+            now - 3_600_000,
+            2,
+            null,
+            null,
+            null,
+            null));
+    await().atMost(5, SECONDS).until(() -> primary.leases.byAddress(top).isPresent());
+
+    secondary.isolate();
+    secondary.dhcp.execute(
+        () -> {
+          secondary.engine.setPartnerMayServe(true);
+          secondary.engine.setMode(ServingMode.TOP_DOWN);
+        });
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    Ipv4Address returning;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      returning = relay.bindRange(500, 501, 1, in(20_000)).get(500);
+    }
+    Ipv4Address fresh;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, secondary.dhcpAddress())) {
+      fresh = relay.bindRange(600, 601, 1, in(20_000)).get(600);
+    }
+    assertEquals(Ipv4Address.parse("127.16.0.10"), returning, "the primary's end");
+    assertEquals(top, fresh, "the secondary's end");
+
+    secondary.reconnect();
+    await().atMost(15, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+    assertEquals(0, counter(primary, "failover.conflicts"));
+    assertEquals(0, counter(secondary, "failover.conflicts"));
+  }
+
   /** A lease bound now, granted {@code agoMillis} ago by {@code server}, held for an hour more. */
   private static LeaseRecord lease(
       String address, int client, LeaseState state, long agoMillis, int server) {

@@ -83,6 +83,15 @@ public final class DhcpEngine {
   /** Written on the engine's thread by failover, read by others (DNS: who sends updates). */
   private volatile ServingMode mode = ServingMode.BOTTOM_UP;
 
+  /**
+   * The failover partner is out of contact and may be serving from the same pools (a partition
+   * looks like a dead partner from either side). The two allocate from opposite ends so that they
+   * give different addresses until a pool is nearly full; a free address is then given outside that
+   * order (a client's previous address, the one it asks for) only if this server allocated it last:
+   * one the partner allocated lies at the partner's end, where it may be a new client's now.
+   */
+  private boolean partnerMayServe;
+
   private BootFileIssuer bootFiles = (lease, bootFile) -> bootFile;
 
   public DhcpEngine(
@@ -270,6 +279,17 @@ public final class DhcpEngine {
     return mode;
   }
 
+  /** Failover says whether the partner is out of contact (see {@link #partnerMayServe}). */
+  public void setPartnerMayServe(boolean partnerMayServe) {
+    if (this.partnerMayServe != partnerMayServe) {
+      log.info(
+          "DHCP_PARTNER_MAY_SERVE {}: free addresses the partner allocated {}",
+          partnerMayServe,
+          partnerMayServe ? "go to new clients from its end only" : "are given as any other");
+      this.partnerMayServe = partnerMayServe;
+    }
+  }
+
   public int pendingOffers() {
     return offersByClient.size();
   }
@@ -382,7 +402,7 @@ public final class DhcpEngine {
     Optional<LeaseRecord> previous = store.byClient(key);
     if (previous.isPresent()) {
       Choice again = allowed(previous.get().address(), subnets, client.deviceClass);
-      if (again != null && availableTo(again.address, key, now, false)) {
+      if (again != null && availableOutOfOrder(again.address, key, now)) {
         return again;
       }
     }
@@ -396,7 +416,7 @@ public final class DhcpEngine {
     Optional<Ipv4Address> requested = request.options().requestedIpAddress();
     if (requested.isPresent()) {
       Choice asked = allowed(requested.get(), subnets, client.deviceClass);
-      if (asked != null && availableTo(asked.address, key, now, false)) {
+      if (asked != null && availableOutOfOrder(asked.address, key, now)) {
         return asked;
       }
     }
@@ -503,6 +523,25 @@ public final class DhcpEngine {
    */
   private boolean availableTo(Ipv4Address address, ClientKey key, long now, boolean reservedForIt) {
     return availableTo(address, store.byAddress(address).orElse(null), key, now, reservedForIt);
+  }
+
+  /**
+   * Whether {@code address} may be offered to the client outside this server's allocation order:
+   * available to it, and, while the partner may serve, the client's own lease or one this server
+   * allocated last ({@link #partnerMayServe}).
+   */
+  private boolean availableOutOfOrder(Ipv4Address address, ClientKey key, long now) {
+    LeaseRecord lease = store.byAddress(address).orElse(null);
+    return availableTo(address, lease, key, now, false)
+        && (!partnerMayServe
+            || (lease != null
+                && (lease.allocatedBy() == serverId
+                    || (lease.holdsAddressAt(now) && key.matches(lease)))));
+  }
+
+  private boolean offeredTo(ClientKey key, Ipv4Address address) {
+    Offer offer = offersByClient.get(key);
+    return offer != null && offer.address.equals(address);
   }
 
   /** {@link #availableTo}, with the address's lease (or null) already looked up. */
@@ -663,6 +702,15 @@ public final class DhcpEngine {
       return nak(request, client, "address " + address + " is not available");
     }
     boolean renewal = current != null && current.holdsAddressAt(now) && key.matches(current);
+    if (partnerMayServe
+        && !renewal
+        && !reservedForIt
+        && !offeredTo(key, address)
+        && (current == null || (current.allocatedBy() != serverId && !key.matches(current)))) {
+      // Not this server's to give now (see partnerMayServe). A client asking again for its own
+      // address, run out here, most likely had it renewed by the partner, which keeps it for it.
+      return nak(request, client, "address " + address + " is not available");
+    }
     if (!renewal && refused == DropReason.CPE_LIMIT) {
       return nak(request, client, "the modem has its full number of CPE");
     }
