@@ -13,13 +13,18 @@ import org.provisioning.dhcp.lease.ClientKey;
  *   <li>The same client: the later {@code startMillis} (the newer grant or renewal) wins; on a tie
  *       the partner's record, which is the newer change in its journal (a release or expiry keeps
  *       the start).
- *   <li>Different clients, both holding the address: a conflict, both servers gave it away during a
- *       partition. The earlier grant keeps it, ties to the lower {@code allocatedBy}, then to the
- *       lower hardware address; the loser is NAKed at its next renewal because the engine NAKs a
- *       renewal for an address held by someone else.
- *   <li>Different clients, only the local one holding it: the partner's record is stale (the
- *       address was free there), the local binding stays.
+ *   <li>Different clients, both bound (or declined) over a common span of time: a conflict, both
+ *       servers gave the address away during a partition. The earlier grant keeps it, ties to the
+ *       lower {@code allocatedBy}, then to the lower hardware address; the loser is NAKed at its
+ *       next renewal because the engine NAKs a renewal for an address held by someone else.
+ *   <li>Different clients, one lease ended (released, expired, or run out) before the other was
+ *       granted: the later one stands; a stale local one is replaced, a stale partner's one
+ *       refused.
  * </ul>
+ *
+ * <p>The rule reads the two records only, never the clock: each server weighs the pair at its own
+ * moment, and a lease running out between the two moments (or within the servers' clock skew) once
+ * made the two keep different records.
  */
 final class LeaseConflictRule {
 
@@ -46,11 +51,11 @@ final class LeaseConflictRule {
 
   private LeaseConflictRule() {}
 
-  static Decision decide(LeaseRecord local, LeaseRecord partners, long nowMillis) {
+  static Decision decide(LeaseRecord local, LeaseRecord partners) {
     if (endedLater(local, partners)) {
       return Decision.KEEP_LOCAL;
     }
-    if (local == null || !local.holdsAddressAt(nowMillis)) {
+    if (local == null || !holding(local)) {
       return Decision.TAKE_PARTNERS;
     }
     if (ClientKey.of(local).equals(ClientKey.of(partners))) {
@@ -58,8 +63,11 @@ final class LeaseConflictRule {
           ? Decision.TAKE_PARTNERS
           : Decision.KEEP_LOCAL;
     }
-    if (!partners.holdsAddressAt(nowMillis)) {
+    if (!holding(partners) || partners.expiresAtMillis() <= local.startMillis()) {
       return Decision.KEEP_LOCAL;
+    }
+    if (local.expiresAtMillis() <= partners.startMillis()) {
+      return Decision.TAKE_PARTNERS;
     }
     return partnersWins(local, partners)
         ? Decision.CONFLICT_PARTNERS_WINS
@@ -79,6 +87,11 @@ final class LeaseConflictRule {
         && partners.state() == LeaseState.BOUND
         && partners.startMillis() == local.startMillis()
         && ClientKey.of(local).equals(ClientKey.of(partners));
+  }
+
+  /** Bound or declined, whether or not its time has run out (that would read the clock). */
+  private static boolean holding(LeaseRecord lease) {
+    return lease.state() == LeaseState.BOUND || lease.state() == LeaseState.DECLINED;
   }
 
   private static boolean partnersWins(LeaseRecord local, LeaseRecord partners) {

@@ -270,7 +270,7 @@ final class PeerRecordApplier {
    */
   private Merge mergeLease(LeaseRecord partners) {
     LeaseRecord local = store.byAddress(partners.address()).orElse(null);
-    LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners, clock.millis());
+    LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners);
     if (decision.conflict) {
       conflicts.increment();
       alerts.raise(

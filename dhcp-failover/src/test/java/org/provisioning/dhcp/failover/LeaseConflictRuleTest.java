@@ -9,8 +9,6 @@ import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.dhcp.failover.LeaseConflictRule.Decision;
 
 class LeaseConflictRuleTest {
-  private static final long NOW = 10_000;
-
   private static LeaseRecord lease(int mac, LeaseState state, long start, int by) {
     return new LeaseRecord(
         Ipv4Address.parse("10.0.0.50"),
@@ -29,17 +27,15 @@ class LeaseConflictRuleTest {
 
   /** Both servers must reach the same outcome: what stands is the same record on each side. */
   private static LeaseRecord standing(LeaseRecord local, LeaseRecord partners) {
-    return LeaseConflictRule.decide(local, partners, NOW).takesPartners() ? partners : local;
+    return LeaseConflictRule.decide(local, partners).takesPartners() ? partners : local;
   }
 
   @Test
   void theEarlierGrantKeepsAContestedAddressOnBothServers() {
     LeaseRecord onPrimary = lease(1, LeaseState.BOUND, 5_000, 1);
     LeaseRecord onSecondary = lease(2, LeaseState.BOUND, 6_000, 2);
-    assertEquals(
-        Decision.CONFLICT_LOCAL_WINS, LeaseConflictRule.decide(onPrimary, onSecondary, NOW));
-    assertEquals(
-        Decision.CONFLICT_PARTNERS_WINS, LeaseConflictRule.decide(onSecondary, onPrimary, NOW));
+    assertEquals(Decision.CONFLICT_LOCAL_WINS, LeaseConflictRule.decide(onPrimary, onSecondary));
+    assertEquals(Decision.CONFLICT_PARTNERS_WINS, LeaseConflictRule.decide(onSecondary, onPrimary));
     assertEquals(onPrimary, standing(onPrimary, onSecondary));
     assertEquals(onPrimary, standing(onSecondary, onPrimary));
   }
@@ -56,15 +52,15 @@ class LeaseConflictRuleTest {
   void theSameClientsLaterGrantWins() {
     LeaseRecord older = lease(1, LeaseState.BOUND, 5_000, 1);
     LeaseRecord renewed = lease(1, LeaseState.BOUND, 7_000, 2);
-    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(older, renewed, NOW));
-    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(renewed, older, NOW));
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(older, renewed));
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(renewed, older));
   }
 
   @Test
   void aReleaseOfTheSameGrantIsTaken() {
     LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 1);
     LeaseRecord released = bound.withState(LeaseState.RELEASED, 6_000);
-    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, released, NOW));
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, released));
   }
 
   /**
@@ -76,8 +72,8 @@ class LeaseConflictRuleTest {
     LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 1);
     for (LeaseState end : new LeaseState[] {LeaseState.RELEASED, LeaseState.EXPIRED}) {
       LeaseRecord ended = bound.withState(end, 6_000);
-      assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(ended, bound, NOW));
-      assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, ended, NOW));
+      assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(ended, bound));
+      assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(bound, ended));
       assertEquals(ended, standing(ended, bound));
       assertEquals(ended, standing(bound, ended));
     }
@@ -87,14 +83,39 @@ class LeaseConflictRuleTest {
   void aStaleFreeRecordNeverUnbindsAnotherClient() {
     LeaseRecord bound = lease(1, LeaseState.BOUND, 5_000, 2);
     LeaseRecord freed = lease(2, LeaseState.RELEASED, 4_000, 1);
-    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(bound, freed, NOW));
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(bound, freed));
   }
 
   @Test
   void anExpiredLocalLeaseIsNoConflict() {
     LeaseRecord expired = lease(1, LeaseState.BOUND, 5_000, 1).withState(LeaseState.BOUND, 9_000);
     LeaseRecord other = lease(2, LeaseState.BOUND, 9_500, 2);
-    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(expired, other, NOW));
-    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(null, other, NOW));
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(expired, other));
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(null, other));
+  }
+
+  /**
+   * A contender whose lease runs out between the two servers' evaluations: each weighs the pair
+   * alike, whenever it does. Before, the rule read the clock: the server weighing first kept the
+   * earlier grant, the one weighing after its end kept the other, and the pair went on with two
+   * different leases for one address.
+   */
+  @Test
+  void twoGrantsOverlappingInTimeAreOneConflictWhateverTheClockSays() {
+    LeaseRecord endsSoon =
+        lease(1, LeaseState.BOUND, 5_000, 1).withState(LeaseState.BOUND, 9_000); // [5 s, 9 s)
+    LeaseRecord later = lease(2, LeaseState.BOUND, 6_000, 2);
+    assertEquals(Decision.CONFLICT_LOCAL_WINS, LeaseConflictRule.decide(endsSoon, later));
+    assertEquals(Decision.CONFLICT_PARTNERS_WINS, LeaseConflictRule.decide(later, endsSoon));
+  }
+
+  /** A lease that had run out when the other was granted is no conflict, on either side. */
+  @Test
+  void aLeaseRunOutBeforeTheOtherWasGrantedGivesWayOnBothServers() {
+    LeaseRecord runOut =
+        lease(1, LeaseState.BOUND, 5_000, 1).withState(LeaseState.BOUND, 9_000); // not reclaimed
+    LeaseRecord granted = lease(2, LeaseState.BOUND, 9_000, 2);
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(runOut, granted));
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(granted, runOut));
   }
 }
