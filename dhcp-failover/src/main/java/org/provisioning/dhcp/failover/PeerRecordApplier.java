@@ -129,8 +129,9 @@ final class PeerRecordApplier {
    *       sequence with the local lease as its payload, and nothing goes back: the partner's state
    *       is newer than that record (a snapshot page ahead of the stream) or the partner learns
    *       ours from our own stream, and echoing it could roll back a change the partner made since;
-   *   <li>a conflict the local lease wins is journaled as it came, then the local lease again as
-   *       our own record, so that the partner, applying the same rule to it, keeps it too;
+   *   <li>a conflict the local lease wins is journaled so too, then the local lease again as our
+   *       own record, so that the partner, applying the same rule to it, keeps it too (journaled as
+   *       it came, the losing lease stood after a crash between the two records' fsyncs);
    *   <li>a record that cannot be applied at all (a format this build cannot read) is journaled as
    *       it came, refused, counted and alerted: never a reason to stall the stream, and never one
    *       to take over from a partner that answers.
@@ -143,7 +144,7 @@ final class PeerRecordApplier {
     try {
       if (RecordType.LEASE.equals(record.type())) {
         Merge merge = mergeLease(LeaseRecord.decode(record.payload()));
-        if (merge.decision() == LeaseConflictRule.Decision.KEEP_LOCAL) {
+        if (!merge.decision().takesPartners()) {
           journaled =
               new BusRecord(
                   record.origin(),
@@ -151,7 +152,8 @@ final class PeerRecordApplier {
                   record.timeMillis(),
                   record.type(),
                   merge.local().encode());
-        } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+        }
+        if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
           kept = merge.local();
         }
       } else if (RecordType.CONFIG.equals(record.type())) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.lease.LeaseRecord;
 import org.provisioning.common.lease.LeaseState;
@@ -933,6 +934,16 @@ class PairTest {
     // Only the secondary knows this lease (the primary never heard of it).
     secondary.dhcp.execute(() -> secondary.engine.apply(holder));
     await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(contested).isPresent());
+    List<byte[]> journaledThere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    secondary.bus.addListener(
+        record -> {
+          if (record.type().equals(RecordType.LEASE)) {
+            LeaseRecord lease = LeaseRecord.decode(record.payload());
+            if (lease.address().equals(contested)) {
+              journaledThere.add(lease.hardwareAddress());
+            }
+          }
+        });
 
     Ipv4Address granted;
     try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
@@ -956,6 +967,12 @@ class PairTest {
     assertTrue(alerted(secondary, "FAILOVER_LEASE_CONFLICT"));
     await().atMost(5, SECONDS).until(() -> primary.failover.status().recordsPending() == 0);
     assertNoTakeover();
+    // Every record journaled for it holds the winner: a crash between two of their fsyncs
+    // replays no losing lease (the refused record used to be journaled as it came).
+    assertFalse(journaledThere.isEmpty());
+    for (byte[] mac : journaledThere) {
+      assertArrayEquals(RelayedDhcpClient.mac(900), mac);
+    }
 
     // The losing client is NAKed when it comes back for the address, and gets another one.
     try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
