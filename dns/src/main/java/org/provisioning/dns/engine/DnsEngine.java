@@ -319,8 +319,9 @@ public final class DnsEngine {
               soa.getExpire(),
               soa.getMinimum()),
           Section.AUTHORITY);
-      // RFC 6604 section 2.1: the rcode says what became of the last name of a CNAME chain.
-      return found.isNXDOMAIN() ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      // RFC 6604 section 2.1: the rcode says what became of the last name of a CNAME chain; an
+      // empty non-terminal exists (RFC 8020).
+      return found.isNXDOMAIN() && !zone.hasNamesBelow(name) ? Rcode.NXDOMAIN : Rcode.NOERROR;
     }
     return Rcode.NOERROR;
   }

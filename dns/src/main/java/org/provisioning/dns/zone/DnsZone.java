@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.provisioning.common.config.DnsZoneConfig;
@@ -67,6 +68,15 @@ public final class DnsZone {
 
   private record RRsetKey(Name name, int type) {}
 
+  /**
+   * For every name strictly between the origin and a name that has records, how many such names lie
+   * below it. One with no records of its own is an empty non-terminal (say the {@code
+   * 3.16.127.in-addr.arpa} above the PTRs of a /24), which exists (RFC 8020: NODATA, not NXDOMAIN);
+   * dnsjava's zone answers it NXDOMAIN, and a resolver minimising its queries (RFC 9156) took that
+   * to mean nothing below it exists either. Read by queries while an update changes it.
+   */
+  private final Map<Name, Integer> namesBelow = new ConcurrentHashMap<>();
+
   /** What the config says about who may do what; replaced whole when only that changes. */
   private record Policy(DnsZoneConfig config, Set<Name> updateKeys, Set<Name> transferKeys) {
     static Policy of(DnsZoneConfig config) throws TextParseException {
@@ -84,6 +94,35 @@ public final class DnsZone {
     Set<RRsetKey> keys = new HashSet<>();
     records.forEach(r -> keys.add(new RRsetKey(r.getName(), r.getRRsetType())));
     this.configured = Set.copyOf(keys);
+    keys.stream().map(RRsetKey::name).distinct().forEach(name -> countAbove(name, 1));
+  }
+
+  /**
+   * Whether names with records lie below {@code name}: when it has none itself, an empty
+   * non-terminal, to be answered NODATA.
+   */
+  public boolean hasNamesBelow(Name name) {
+    return namesBelow.containsKey(name);
+  }
+
+  private boolean hasRecords(Name name) {
+    return !zone.findRecords(name, Type.ANY).isNXDOMAIN();
+  }
+
+  /** After a change at {@code name}: its ancestors count it in or out if it came or went. */
+  private void recount(Name name, boolean hadRecords) {
+    boolean has = hasRecords(name);
+    if (has != hadRecords) {
+      countAbove(name, has ? 1 : -1);
+    }
+  }
+
+  private void countAbove(Name name, int delta) {
+    int originLabels = zone.getOrigin().labels();
+    for (int strip = 1; name.labels() - strip > originLabels; strip++) {
+      namesBelow.merge(
+          new Name(name, strip), delta, (count, d) -> count + d <= 0 ? null : count + d);
+    }
   }
 
   /**
@@ -301,19 +340,25 @@ public final class DnsZone {
   /** Adds a record (RRset semantics: an equal one is not added twice). Caller holds the lock. */
   public void add(Record record) {
     touch(record.getName(), record.getRRsetType());
+    boolean had = hasRecords(record.getName());
     zone.addRecord(record);
+    recount(record.getName(), had);
   }
 
   /** Removes a record equal to this one (TTL aside). Caller holds the lock. */
   public void remove(Record record) {
     touch(record.getName(), record.getRRsetType());
+    boolean had = hasRecords(record.getName());
     zone.removeRecord(record);
+    recount(record.getName(), had);
   }
 
   /** Removes a whole RRset. Caller holds the lock. */
   public void removeRRset(Name name, int type) {
     touch(name, type);
+    boolean had = hasRecords(name);
     zone.removeRRset(name, type);
+    recount(name, had);
   }
 
   private void touch(Name name, int type) {
@@ -337,6 +382,7 @@ public final class DnsZone {
     for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
       RRsetKey key = touched.getKey();
       List<Record> was = touched.getValue();
+      boolean had = hasRecords(key.name());
       if (was.isEmpty()) {
         if (zone.findExactMatch(key.name(), key.type()) != null) {
           zone.removeRRset(key.name(), key.type());
@@ -346,6 +392,7 @@ public final class DnsZone {
         was.forEach(restored::addRR);
         zone.addRRset(restored); // replaces the RRset of that name and type
       }
+      recount(key.name(), had);
     }
     before.clear();
   }

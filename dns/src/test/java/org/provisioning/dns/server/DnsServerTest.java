@@ -159,6 +159,37 @@ class DnsServerTest {
     assertEquals(0, answer.getTSIG().getSignature().length, "unsigned");
   }
 
+  /**
+   * A name with no records but names below it (the {@code 3.16.127.in-addr.arpa} above a /24's
+   * PTRs) exists: NODATA, not NXDOMAIN (RFC 8020), which a resolver minimising its queries takes to
+   * mean nothing below it exists. Once the last name below goes, it is NXDOMAIN.
+   */
+  @Test
+  void anEmptyNonTerminalIsNodataUntilTheLastNameBelowItGoes() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    assertEquals(Rcode.NXDOMAIN, ask("lab.cable.example.net.", Type.A).getRcode());
+
+    Update add = new Update(zone);
+    add.add(Name.fromString("printer.floor1.lab", zone), Type.A, 300, "127.0.0.44");
+    assertEquals(Rcode.NOERROR, signed.send(add).getRcode());
+    for (String between : List.of("lab.cable.example.net.", "floor1.lab.cable.example.net.")) {
+      Message nodata = ask(between, Type.A);
+      assertEquals(Rcode.NOERROR, nodata.getRcode(), between);
+      assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
+      assertTrue(nodata.getHeader().getFlag(Flags.AA));
+      assertEquals(Type.SOA, nodata.getSection(Section.AUTHORITY).get(0).getType());
+    }
+    assertEquals(Rcode.NXDOMAIN, ask("other.lab.cable.example.net.", Type.A).getRcode());
+
+    Update delete = new Update(zone);
+    delete.delete(Name.fromString("printer.floor1.lab", zone));
+    assertEquals(Rcode.NOERROR, signed.send(delete).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("lab.cable.example.net.", Type.A).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("floor1.lab.cable.example.net.", Type.A).getRcode());
+  }
+
   /** A CNAME to a name the zone lacks: NXDOMAIN, the rcode of the chain's last name (RFC 6604). */
   @Test
   void aCnameToAMissingNameIsNxdomainWithTheCname() throws Exception {
