@@ -28,6 +28,9 @@ final class ConfigValidator {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
+  /** Option 51 (RFC 2132) carries a lease time in 32 bits. */
+  static final long MAX_LEASE_SECONDS = 0xFFFF_FFFFL;
+
   private final List<ConfigError> bindingErrors;
   private final List<ConfigError> errors = new ArrayList<>();
 
@@ -80,14 +83,19 @@ final class ConfigValidator {
 
   private void dhcp(DhcpConfig dhcp) {
     port("dhcp.port", dhcp.port());
-    if (dhcp.leaseTime() < 60) {
-      error("dhcp.leaseTime", dhcp.leaseTime() + " s is under the minimum of 60 s");
-    }
+    leaseTime("dhcp.leaseTime", dhcp.leaseTime());
     if (dhcp.offerHoldSeconds() < 1 || dhcp.offerHoldSeconds() > 3600) {
       error("dhcp.offerHoldSeconds", dhcp.offerHoldSeconds() + " is outside 1-3600");
     }
     if (dhcp.declineQuarantineSeconds() < 0) {
       error("dhcp.declineQuarantineSeconds", "cannot be negative");
+    } else if (dhcp.declineQuarantineSeconds() > MAX_LEASE_SECONDS) {
+      error(
+          "dhcp.declineQuarantineSeconds",
+          dhcp.declineQuarantineSeconds()
+              + " s is over the maximum of "
+              + MAX_LEASE_SECONDS
+              + " s");
     }
     if (dhcp.effectiveServerIdentifier().equals(Ipv4Address.ANY)) {
       error(
@@ -130,8 +138,8 @@ final class ConfigValidator {
         }
         subnets.add(new Located<>(at + ".subnet", subnet.subnet()));
       }
-      if (subnet.leaseTime() != null && subnet.leaseTime() < 60) {
-        error(at + ".leaseTime", subnet.leaseTime() + " s is under the minimum of 60 s");
+      if (subnet.leaseTime() != null) {
+        leaseTime(at + ".leaseTime", subnet.leaseTime());
       }
       options(at + ".options", subnet.options(), subnet.subnet());
       for (int p = 0; p < subnet.pools().size(); p++) {
@@ -175,8 +183,8 @@ final class ConfigValidator {
     } else if (!names.add(cls.name())) {
       error(at + ".name", "'" + cls.name() + "' names two classes; give each its own");
     }
-    if (cls.leaseTime() != null && cls.leaseTime() < 60) {
-      error(at + ".leaseTime", cls.leaseTime() + " s is under the minimum of 60 s");
+    if (cls.leaseTime() != null) {
+      leaseTime(at + ".leaseTime", cls.leaseTime());
     }
     ClientClassConfig.ClientClassMatch match = cls.match();
     for (int i = 0; i < match.macPrefixes().size(); i++) {
@@ -646,6 +654,18 @@ final class ConfigValidator {
               + " synchronised, e.g. [timedatectl, show, --property=NTPSynchronized, --value]");
     }
     within("tod.syncCheckSeconds", tod.syncCheckSeconds(), 1, 3600);
+  }
+
+  /**
+   * At least a minute, at most what option 51 can carry (RFC 2132: 32 bits): a longer one passed
+   * and every OFFER and ACK then failed to encode.
+   */
+  private void leaseTime(String path, long seconds) {
+    if (seconds < 60) {
+      error(path, seconds + " s is under the minimum of 60 s");
+    } else if (seconds > MAX_LEASE_SECONDS) {
+      error(path, seconds + " s is over the maximum of " + MAX_LEASE_SECONDS + " s (option 51)");
+    }
   }
 
   private void within(String path, long value, long min, long max) {

@@ -174,6 +174,41 @@ class ConfigCodecTest {
         e.errors().get(3).message().contains("[standalone, primary, secondary]"), e.getMessage());
   }
 
+  /**
+   * Option 51 carries a lease time in 32 bits: a longer one was accepted, and every OFFER and ACK
+   * then failed to encode (the lease held in memory for a client never answered).
+   */
+  @Test
+  void refusesLeaseTimesOption51CannotCarry() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dhcp:
+                      leaseTime: 5000000000
+                      declineQuarantineSeconds: 99999999999999
+                      subnets:
+                        - subnet: 127.16.0.0/24
+                          leaseTime: 4294967296
+                      classes:
+                        - {name: modems, match: {vendorClassPrefix: docsis}, leaseTime: 30}
+                    """));
+    assertEquals(
+        List.of(
+            "dhcp.leaseTime",
+            "dhcp.declineQuarantineSeconds",
+            "dhcp.subnets[0].leaseTime",
+            "dhcp.classes[0].leaseTime"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
+    assertEquals(
+        4_294_967_295L,
+        codec.parse("dhcp: {leaseTime: 4294967295}").dhcp().leaseTime(),
+        "the longest option 51 can carry");
+  }
+
   @Test
   void refusesOverlappingPoolsAndPoolsOutsideTheirSubnet() {
     ConfigException e =
