@@ -89,8 +89,10 @@ public final class AgentCounters implements CounterListener {
     Counter counter = byOid.get(event.getOid());
     if (counter != null) {
       counter.increment();
-      // A report carries the counter's value (RFC 3412 §7.1.3).
-      event.setCurrentValue(new Counter32(counter.get()));
+      // A report carries the counter's value (RFC 3412 §7.1.3), wrapped as a Counter32 does:
+      // snmp4j refuses one above 2^32-1 on the agent's receive thread, which then dies, and the
+      // agent stayed silent for good once 2^32 datagrams had come.
+      event.setCurrentValue(new Counter32(counter.get() & 0xffff_ffffL));
     }
   }
 

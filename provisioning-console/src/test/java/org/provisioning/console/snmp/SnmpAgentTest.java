@@ -159,6 +159,23 @@ class SnmpAgentTest {
     assertEquals(new Integer32(-3), response.get(9).getVariable());
   }
 
+  /**
+   * Past 2^32 datagrams the agent's own counters wrap as SNMP's Counter32s do: the first datagram
+   * beyond used to kill the agent's receive thread, and every later one went unanswered.
+   */
+  @Test
+  void answersStillOnceItsMessageCountersPassTwoToTheThirtyTwo() throws IOException {
+    stats.counter("snmp.agent.in.pkts").add(0xffff_ffffL);
+    for (int i = 0; i < 3; i++) {
+      PDU response =
+          client.request(client.v2c(COMMUNITY), PDU.GET, row(SuiteMib.POOL_SIZE, "cm-north"));
+      assertNotNull(response, "answered");
+      assertEquals(new Gauge32(10), response.get(0).getVariable());
+    }
+    assertEquals(
+        0xffff_ffffL + 3, stat("snmp.agent.in.pkts"), "the statistic itself does not wrap");
+  }
+
   @Test
   void getOfAMissingInstanceOrObjectSaysWhich() throws IOException {
     PDU response =
