@@ -1,13 +1,16 @@
 package org.provisioning.console.alert;
 
+import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
@@ -16,6 +19,8 @@ import org.provisioning.common.alert.AlertSeverity;
 import org.provisioning.common.config.EmailAlertsConfig;
 import org.provisioning.common.config.EmailAlertsConfig.SmtpSecurity;
 import org.provisioning.common.stats.StatisticsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends alert mails through the operator's SMTP server with Jakarta Mail (Eclipse Angus): one
@@ -23,9 +28,12 @@ import org.provisioning.common.stats.StatisticsRegistry;
  * at once. A new connection per mail: alerts are rare, and an idle SMTP connection would be closed
  * by the server anyway. With STARTTLS the upgrade is required (never a silent fall-back to clear
  * text); with STARTTLS and SMTPS the server's certificate must be trusted by the JVM and name the
- * host. Called on its channel's thread only; a failure throws and the channel retries.
+ * host. Called on its channel's thread only; a failure throws and the channel retries; a mail some
+ * recipients got is delivered, the refused ones logged.
  */
 public final class EmailSender implements AlertSender {
+  private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
+
   /** Deliveries after the first before a mail is given up. */
   static final int RETRIES = 5;
 
@@ -59,6 +67,9 @@ public final class EmailSender implements AlertSender {
     properties.setProperty(p + "timeout", timeout);
     properties.setProperty(p + "writetimeout", timeout);
     properties.setProperty(p + "auth", Boolean.toString(config.username() != null));
+    // One recipient the server refuses (a departed colleague's mailbox) must not keep the mail
+    // from the others: without it nobody got any alert mail once one address went bad.
+    properties.setProperty(p + "sendpartial", "true");
     if (config.security() == SmtpSecurity.STARTTLS) {
       properties.setProperty(p + "starttls.enable", "true");
       properties.setProperty(p + "starttls.required", "true");
@@ -115,6 +126,18 @@ public final class EmailSender implements AlertSender {
     try (Transport transport = session.getTransport(protocol)) {
       transport.connect(config.host(), config.port(), config.username(), config.password());
       transport.sendMessage(message, to);
+    } catch (SendFailedException e) {
+      Address[] sent = e.getValidSentAddresses();
+      if (sent == null || sent.length == 0) {
+        throw e; // nobody got it: the channel retries
+      }
+      // Delivered: retrying would send it again to those who have it, and the refused address
+      // will not start accepting within the retries.
+      log.warn(
+          "ALERT_MAIL_RECIPIENTS_REFUSED refused={} sent={}: {}",
+          Arrays.toString(e.getInvalidAddresses()),
+          Arrays.toString(sent),
+          e.getMessage());
     }
   }
 

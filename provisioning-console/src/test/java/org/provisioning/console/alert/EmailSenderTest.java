@@ -198,6 +198,116 @@ class EmailSenderTest {
     assertEquals(0, counter("failed"));
   }
 
+  /**
+   * The relay refuses one of the two recipients (550, a mailbox gone): the other still gets the
+   * mail, which counts as sent and is not sent again. Before, the mail went to nobody, was retried
+   * five times and dropped: one bad address stopped every alert mail.
+   */
+  @Test
+  void aRecipientTheServerRefusesDoesNotKeepTheMailFromTheOthers() throws Exception {
+    try (RefusingSmtpServer server = new RefusingSmtpServer("oncall@example.net")) {
+      listen(
+          config(SmtpSecurity.NONE, server.port(), null, null, 10),
+          new Properties(),
+          Duration.ofMinutes(1));
+      alerts.raise(POOL_CRITICAL, "pool-a", "full");
+      await().atMost(10, SECONDS).until(() -> counter("sent") == 1);
+      assertEquals(List.of("<noc@example.net>"), server.deliveredTo());
+      Thread.sleep(2_500); // past the first retry's backoff: nothing is sent again
+      assertEquals(1, server.mails());
+      assertEquals(0, counter("failed"));
+    }
+  }
+
+  /**
+   * An SMTP server that answers 550 to RCPT TO for one address and takes the rest, scripted: the
+   * client under test is Angus Mail's, a mail server refusing a recipient is what it meets.
+   */
+  private static final class RefusingSmtpServer implements AutoCloseable {
+    private final java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+    private final String refused;
+    private final List<String> deliveredTo = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger mails =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final Thread thread = new Thread(this::serve, "refusing-smtp");
+
+    RefusingSmtpServer(String refused) throws java.io.IOException {
+      this.refused = refused;
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    List<String> deliveredTo() {
+      return deliveredTo;
+    }
+
+    int mails() {
+      return mails.get();
+    }
+
+    private void serve() {
+      while (!socket.isClosed()) {
+        try (java.net.Socket client = socket.accept();
+            var in =
+                new java.io.BufferedReader(
+                    new java.io.InputStreamReader(
+                        client.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            var out =
+                new java.io.PrintWriter(
+                    new java.io.OutputStreamWriter(
+                        client.getOutputStream(), java.nio.charset.StandardCharsets.US_ASCII),
+                    true)) {
+          out.print("220 refusing.test ESMTP\r\n");
+          out.flush();
+          List<String> accepted = new java.util.ArrayList<>();
+          String line;
+          while ((line = in.readLine()) != null) {
+            String command = line.toUpperCase(java.util.Locale.ROOT);
+            if (command.startsWith("EHLO") || command.startsWith("HELO")) {
+              out.print("250 refusing.test\r\n");
+            } else if (command.startsWith("RCPT TO:")) {
+              String address = line.substring(8).trim();
+              if (address.contains(refused)) {
+                out.print("550 5.1.1 no such mailbox\r\n");
+              } else {
+                accepted.add(address);
+                out.print("250 OK\r\n");
+              }
+            } else if (command.startsWith("DATA")) {
+              out.print("354 go on\r\n");
+              out.flush();
+              while ((line = in.readLine()) != null && !line.equals(".")) {
+                // the message
+              }
+              deliveredTo.addAll(accepted);
+              mails.incrementAndGet();
+              out.print("250 OK\r\n");
+            } else if (command.startsWith("QUIT")) {
+              out.print("221 bye\r\n");
+              out.flush();
+              break;
+            } else {
+              out.print("250 OK\r\n"); // MAIL FROM, RSET, NOOP
+            }
+            out.flush();
+          }
+        } catch (java.io.IOException e) {
+          // closed, or the client went away
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
+
   @Test
   void wrongPasswordIsAFailureCountedAndRetried() throws Exception {
     GreenMail server = startGreenMail(ServerSetup.PROTOCOL_SMTPS);
