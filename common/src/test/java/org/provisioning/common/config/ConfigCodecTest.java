@@ -179,7 +179,7 @@ class ConfigCodecTest {
    * then failed to encode (the lease held in memory for a client never answered).
    */
   @Test
-  void refusesLeaseTimesOption51CannotCarry() {
+  void refusesLeaseTimesOption51CannotCarry() throws ConfigException {
     ConfigException e =
         assertThrows(
             ConfigException.class,
@@ -199,8 +199,8 @@ class ConfigCodecTest {
         List.of(
             "dhcp.leaseTime",
             "dhcp.declineQuarantineSeconds",
-            "dhcp.subnets[0].leaseTime",
-            "dhcp.classes[0].leaseTime"),
+            "dhcp.classes[0].leaseTime",
+            "dhcp.subnets[0].leaseTime"),
         e.errors().stream().map(ConfigError::path).toList(),
         e.getMessage());
     assertEquals(
