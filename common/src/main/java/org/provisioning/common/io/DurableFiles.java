@@ -37,8 +37,32 @@ public final class DurableFiles {
       Files.deleteIfExists(temporary);
       throw e;
     }
+    syncDirectory(directory);
+  }
+
+  /** Makes a directory's entries (files created, renamed or removed in it) durable. */
+  public static void syncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     }
+  }
+
+  /**
+   * Makes every file and directory under {@code root} durable, then the entry of {@code root} in
+   * its parent: for trees written with plain writes, copies and moves (a restored journal).
+   */
+  public static void syncTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        if (Files.isDirectory(path)) {
+          syncDirectory(path);
+        } else if (Files.isRegularFile(path)) {
+          try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.force(true);
+          }
+        }
+      }
+    }
+    syncDirectory(root.toAbsolutePath().getParent());
   }
 }

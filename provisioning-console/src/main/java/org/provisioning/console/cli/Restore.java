@@ -24,6 +24,7 @@ import org.provisioning.common.backup.BackupHeader;
 import org.provisioning.common.backup.BackupReader;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigException;
+import org.provisioning.common.io.DurableFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -106,6 +107,9 @@ final class Restore implements Callable<Integer> {
         }
         Files.move(restored.resolve("journal"), journal);
         Files.delete(restored);
+        // Copied from the staging folder with plain writes: a power loss before the kernel wrote
+        // them back would leave the restored journal empty or torn.
+        DurableFiles.syncTree(journal);
         Path secret = staging.resolve("data/failover.secret");
         if (Files.isRegularFile(secret)) {
           Path current = data.resolve("failover.secret");
@@ -115,6 +119,7 @@ final class Restore implements Callable<Integer> {
           Files.write(
               Setup.ownerOnly(current), Files.readAllBytes(secret)); // as provisiond keeps it
           ownLike(data, current);
+          DurableFiles.syncTree(current);
         }
         // DNS serial reservations only ever grow: a host that has its own keeps them (they are
         // at least the backup's); a new host takes the backup's, so that its zones start above
@@ -124,6 +129,7 @@ final class Restore implements Callable<Integer> {
         if (Files.isRegularFile(serials) && !Files.exists(currentSerials)) {
           Files.copy(serials, currentSerials, StandardCopyOption.COPY_ATTRIBUTES);
           ownLike(data, currentSerials);
+          DurableFiles.syncTree(currentSerials);
         }
       }
       if (restoreConfig) {
@@ -132,6 +138,7 @@ final class Restore implements Callable<Integer> {
             Setup.ownerOnly(
                 configTarget.resolveSibling(configTarget.getFileName() + ".restore-tmp"));
         Files.write(temporary, Files.readAllBytes(backupConfig));
+        DurableFiles.syncTree(temporary); // else a power loss could leave an empty config
         if (Files.exists(configTarget)) {
           Setup.copyOwnership(configTarget, temporary);
           Files.copy(
@@ -146,6 +153,7 @@ final class Restore implements Callable<Integer> {
             configTarget,
             StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.syncDirectory(configTarget.toAbsolutePath().getParent());
       }
       BackupHeader header = contents.header();
       ctl.out()
