@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertAcknowledgements implements BusListener, ReplicatedState {
   private static final Logger log = LoggerFactory.getLogger(AlertAcknowledgements.class);
+
+  /**
+   * How much later than the acknowledgement (on the partner's clock) an alert here may have been
+   * raised and still be the occurrence the operator saw: the two servers notice a condition at
+   * slightly different moments, and their clocks differ (failover alerts past 10 s of skew).
+   */
+  static final Duration SKEW_MARGIN = Duration.ofSeconds(60);
 
   private final AlertCenter alerts;
 
@@ -68,13 +77,23 @@ public final class AlertAcknowledgements implements BusListener, ReplicatedState
     }
   }
 
-  /** Acknowledges the active alert of the payload's event and object; whether one was unacked. */
+  /**
+   * Acknowledges the active alert of the payload's event and object, if it was raised before the
+   * acknowledgement was made (give or take {@link #SKEW_MARGIN}); whether one was unacked. An alert
+   * raised later is another occurrence of the condition, which nobody has seen yet: the partner's
+   * acknowledgement, arriving when the pair meets again, acknowledged it.
+   */
   private boolean acknowledge(byte[] payload) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
       String event = in.readUTF();
       String object = in.readUTF();
       String by = in.readUTF();
-      return alerts.acknowledge(event, object, by).isPresent();
+      // Absent from records of builds before it: those acknowledge as they did.
+      Instant raisedBy =
+          in.available() >= Long.BYTES
+              ? Instant.ofEpochMilli(in.readLong()).plus(SKEW_MARGIN)
+              : Instant.MAX;
+      return alerts.acknowledge(event, object, by, raisedBy).isPresent();
     }
   }
 
@@ -115,6 +134,7 @@ public final class AlertAcknowledgements implements BusListener, ReplicatedState
       out.writeUTF(alert.event());
       out.writeUTF(alert.object());
       out.writeUTF(alert.acknowledgedBy());
+      out.writeLong(alert.acknowledgedAt().toEpochMilli());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -254,11 +254,18 @@ public final class AlertCenter {
    * the failover partner (where the same condition has its own alert and id) is applied here.
    */
   public Optional<Alert> acknowledge(String event, String object, String by) {
+    return acknowledge(event, object, by, Instant.MAX);
+  }
+
+  /** {@link #acknowledge(String, String, String)}, if the alert was raised by {@code raisedBy}. */
+  public Optional<Alert> acknowledge(String event, String object, String by, Instant raisedBy) {
     Alert match;
     synchronized (this) {
       match = active.get(Alert.key(event, object));
     }
-    return match == null ? Optional.empty() : acknowledgeOnly(match.id(), by);
+    return match == null || match.raisedAt().isAfter(raisedBy)
+        ? Optional.empty()
+        : acknowledgeOnly(match.id(), by);
   }
 
   public synchronized List<Alert> active() {

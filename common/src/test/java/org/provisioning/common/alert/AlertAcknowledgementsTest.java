@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -112,5 +114,36 @@ class AlertAcknowledgementsTest {
             .orElseThrow()
             .acknowledgedBy());
     assertEquals(0, secondaryBus.published.size(), "a merge is journaled by the failover");
+  }
+
+  /**
+   * Acknowledged on one server at 10:00 while the pair is apart; on the other the condition cleared
+   * and came back at 11:00 with a new alert. When the acknowledgement arrives (the stream, or the
+   * snapshot's merge), it does not acknowledge that later occurrence, which nobody has seen.
+   */
+  @Test
+  void aPartnersAcknowledgementLeavesAnOccurrenceRaisedAfterItUnacknowledged() {
+    Instant ten = Instant.parse("2026-11-27T10:00:00Z");
+    Bus primaryBus = new Bus();
+    AlertCenter primary = new AlertCenter("primary", Clock.fixed(ten, ZoneOffset.UTC), 10);
+    AlertAcknowledgements primaryAcks = new AlertAcknowledgements(primary, primaryBus);
+    primary.raise(FULL, "dhcp.subnets[cm].pools[0]", "96 % used");
+    primary.acknowledge(primary.active().get(0).id(), "noc-alice");
+
+    AlertCenter secondary =
+        new AlertCenter("secondary", Clock.fixed(ten.plusSeconds(3600), ZoneOffset.UTC), 10);
+    AlertAcknowledgements secondaryAcks = new AlertAcknowledgements(secondary, new Bus());
+    secondary.raise(FULL, "dhcp.subnets[cm].pools[0]", "96 % used again at 11:00");
+    secondaryAcks.onDurable(primaryBus.published.get(0));
+    assertEquals(false, secondaryAcks.merge(primaryAcks.entries().get(0)));
+    assertNull(secondary.active().get(0).acknowledgedBy());
+
+    // The occurrence raised there within a minute of the acknowledgement is the one seen.
+    AlertCenter sameTime =
+        new AlertCenter("secondary", Clock.fixed(ten.plusSeconds(30), ZoneOffset.UTC), 10);
+    AlertAcknowledgements sameTimeAcks = new AlertAcknowledgements(sameTime, new Bus());
+    sameTime.raise(FULL, "dhcp.subnets[cm].pools[0]", "96 % used");
+    sameTimeAcks.onDurable(primaryBus.published.get(0));
+    assertEquals("noc-alice", sameTime.active().get(0).acknowledgedBy());
   }
 }
