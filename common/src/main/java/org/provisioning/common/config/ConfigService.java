@@ -78,6 +78,9 @@ public final class ConfigService implements BusParticipant {
    * runs the clock check, and while it ran there no record could become durable, so every DHCP ACK
    * waited. No thread stays while there is nothing to install.
    */
+  /** Held while the listeners run for a version: one version at a time. */
+  private final Object notifying = new Object();
+
   private final ExecutorService installer =
       new ThreadPoolExecutor(
           0,
@@ -389,7 +392,13 @@ public final class ConfigService implements BusParticipant {
         .publish(RecordType.CONFIG, payload)
         .thenApplyAsync(
             record -> {
-              install(next, alone, adopted);
+              if (!install(next, alone, adopted)) {
+                // The partner's version of that number, or a later one, came first (the failover
+                // stream installs on its own thread): this change is in the journal, not running.
+                ConfigVersion running = current;
+                throw new VersionConflictException(
+                    next.number() - 1, running == null ? next.number() : running.number());
+              }
               log.info(
                   "CONFIG_APPLIED version={} source={} author={} seq={}",
                   next.number(),
@@ -401,11 +410,18 @@ public final class ConfigService implements BusParticipant {
             installer);
   }
 
-  private void install(ConfigVersion version, byte[] encoded, List<Held> adopted) {
+  /**
+   * Makes a version current and runs the listeners; false if a version of that number or a later
+   * one is current already. Versions come from this service's installer thread and from the
+   * failover's (the partner's records): the listeners run for one version at a time, and not for
+   * one a later version replaced meanwhile, whose own run follows; a service was otherwise left on
+   * the older of two versions installed at once.
+   */
+  private boolean install(ConfigVersion version, byte[] encoded, List<Held> adopted) {
     synchronized (this) {
       lastNumber = Math.max(lastNumber, version.number());
       if (current != null && current.number() >= version.number()) {
-        return;
+        return false;
       }
       current = version;
       for (Held held : adopted) {
@@ -415,13 +431,19 @@ public final class ConfigService implements BusParticipant {
       }
       keep(new Held(version.entry(), encoded), true);
     }
-    for (Consumer<ConfigVersion> listener : listeners) {
-      try {
-        listener.accept(version);
-      } catch (RuntimeException e) {
-        log.error("CONFIG_LISTENER_FAILED version={}", version.number(), e);
+    synchronized (notifying) {
+      if (current != version) {
+        return true; // installed, and replaced already: the listeners hear the later one
+      }
+      for (Consumer<ConfigVersion> listener : listeners) {
+        try {
+          listener.accept(version);
+        } catch (RuntimeException e) {
+          log.error("CONFIG_LISTENER_FAILED version={}", version.number(), e);
+        }
       }
     }
+    return true;
   }
 
   /**

@@ -112,6 +112,34 @@ class ConfigServiceTest {
     assertEquals(service.current(), restored.current());
   }
 
+  /**
+   * A change made here is being made durable when the failover partner's version of the same number
+   * arrives and is installed first: the change is not running, and its caller hears so (a version
+   * conflict, HTTP 409) instead of "applied"; the listeners heard the partner's only.
+   */
+  @Test
+  void aChangeThePartnersVersionOvertookFailsAsAConflict() throws ConfigException {
+    ConfigService partner = new ConfigService(new ConfigCodec(), clock);
+    partner.attach(bus);
+    partner.applyDocument("server: {name: partner}\n", "api", null).join();
+    BusRecord partners = journal.get(0);
+
+    List<String> heard = new ArrayList<>();
+    ConfigService service = new ConfigService(new ConfigCodec(), clock);
+    CompletableFuture<BusRecord> durable = new CompletableFuture<>();
+    service.attach((type, payload) -> durable);
+    service.addListener(v -> heard.add(v.config().server().name()));
+    CompletableFuture<ConfigVersion> change =
+        service.applyDocument("server: {name: local}\n", "api", null);
+    service.apply(new BusRecord(2, 1, clock.millis(), partners.type(), partners.payload()));
+    durable.complete(new BusRecord(1, 1, 0, partners.type(), new byte[0]));
+
+    var failure = assertThrows(java.util.concurrent.CompletionException.class, change::join);
+    assertInstanceOf(VersionConflictException.class, failure.getCause());
+    assertEquals("partner", service.current().orElseThrow().config().server().name());
+    assertEquals(List.of("partner"), heard);
+  }
+
   @Test
   void listenersHearOnlyDurableVersions() throws ConfigException {
     List<Long> heard = new ArrayList<>();
