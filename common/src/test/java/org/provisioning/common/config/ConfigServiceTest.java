@@ -115,7 +115,7 @@ class ConfigServiceTest {
   /**
    * A change made here is being made durable when the failover partner's version of the same number
    * arrives and is installed first: the change is not running, and its caller hears so (a version
-   * conflict, HTTP 409) instead of "applied"; the listeners heard the partner's only.
+   * conflict, HTTP 412) instead of "applied"; the listeners heard the partner's only.
    */
   @Test
   void aChangeThePartnersVersionOvertookFailsAsAConflict() throws ConfigException {
