@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertListener.Change;
 import org.provisioning.common.alert.AlertSeverity;
@@ -40,17 +44,37 @@ public final class SyslogSender implements AlertSender {
 
   private static final int TIMEOUT_MILLIS = 5_000;
 
+  /**
+   * Closes a TCP connection whose writes outlast their deadline: a socket's timeout covers reads
+   * only, and a collector that stops reading (its queue full) held the channel's thread in a write
+   * for good, every later alert dropped behind it.
+   */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "syslog-write-deadline");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final SyslogAlertsConfig config;
   private final Clock clock;
+  private final long writeTimeoutMillis;
   private final String procId = Long.toString(ProcessHandle.current().pid());
 
   public SyslogSender(SyslogAlertsConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, Clock.systemUTC(), TIMEOUT_MILLIS);
   }
 
   SyslogSender(SyslogAlertsConfig config, Clock clock) {
+    this(config, clock, TIMEOUT_MILLIS);
+  }
+
+  /** {@code writeTimeoutMillis}: how long one batch may take to write over TCP. */
+  SyslogSender(SyslogAlertsConfig config, Clock clock, long writeTimeoutMillis) {
     this.config = config;
     this.clock = clock;
+    this.writeTimeoutMillis = writeTimeoutMillis;
   }
 
   /** The syslog channel of a config, counted as {@code alerts.channel.syslog.*}. */
@@ -131,13 +155,33 @@ public final class SyslogSender implements AlertSender {
     try (Socket socket = new Socket()) {
       socket.connect(collector, TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
-      OutputStream out = socket.getOutputStream();
-      for (Delivery delivery : batch) {
-        byte[] message = message(delivery);
-        out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.write(message);
+      ScheduledFuture<?> deadline =
+          DEADLINES.schedule(() -> closeQuietly(socket), writeTimeoutMillis, TimeUnit.MILLISECONDS);
+      try {
+        OutputStream out = socket.getOutputStream();
+        for (Delivery delivery : batch) {
+          byte[] message = message(delivery);
+          out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
+          out.write(message);
+        }
+        out.flush();
+      } catch (IOException e) {
+        if (deadline.isDone()) {
+          throw new IOException(
+              "the syslog collector took no more within " + writeTimeoutMillis + " ms", e);
+        }
+        throw e;
+      } finally {
+        deadline.cancel(false);
       }
-      out.flush();
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing it is all that was asked
     }
   }
 

@@ -1,9 +1,11 @@
 package org.provisioning.console.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.alert.AlertListener.Change;
 import org.provisioning.common.alert.AlertSeverity;
@@ -136,6 +139,39 @@ class SyslogSenderTest {
           message.endsWith(
               "this one What to do: Find out why the partner is down and" + " bring it back."),
           message);
+    }
+  }
+
+  /**
+   * A collector that accepts the connection and stops reading (its queue full): the batch fails
+   * within the write timeout, so the channel retries or drops it, instead of holding its thread in
+   * the write for good with every later alert queued behind it.
+   */
+  @Test
+  void overTcpACollectorThatStopsReadingFailsTheBatchInTime() throws Exception {
+    try (ServerSocket collector = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      SyslogSender sender =
+          new SyslogSender(
+              new SyslogAlertsConfig(
+                  "127.0.0.1",
+                  collector.getLocalPort(),
+                  SyslogProtocol.TCP,
+                  null,
+                  "info",
+                  List.of()),
+              Clock.systemUTC(),
+              1_000);
+      alerts.raise(PARTNER_DOWN, "partner", "x".repeat(4_000));
+      Alert alert = alerts.active().get(0);
+      List<AlertSender.Delivery> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 5_000; i++) { // 20 MB: more than any socket buffers hold
+        batch.add(new AlertSender.Delivery(alert, Change.RAISED));
+      }
+      long start = System.nanoTime();
+      IOException failed = assertThrows(IOException.class, () -> sender.send(batch));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(failed.getMessage().contains("took no more"), failed.getMessage());
+      assertTrue(tookMillis < 10_000, "failed after " + tookMillis + " ms");
     }
   }
 
