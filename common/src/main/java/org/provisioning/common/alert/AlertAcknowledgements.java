@@ -88,12 +88,13 @@ public final class AlertAcknowledgements implements BusListener, ReplicatedState
       String event = in.readUTF();
       String object = in.readUTF();
       String by = in.readUTF();
-      // Absent from records of builds before it: those acknowledge as they did.
-      Instant raisedBy =
-          in.available() >= Long.BYTES
-              ? Instant.ofEpochMilli(in.readLong()).plus(SKEW_MARGIN)
-              : Instant.MAX;
-      return alerts.acknowledge(event, object, by, raisedBy).isPresent();
+      if (in.available() < Long.BYTES) {
+        return alerts.acknowledge(event, object, by).isPresent(); // a record of an older build
+      }
+      // Acknowledged here as of the partner's moment: the same payload again, so a snapshot's
+      // entry merged here is known for the partner's and not sent back.
+      Instant at = Instant.ofEpochMilli(in.readLong());
+      return alerts.acknowledge(event, object, by, at, at.plus(SKEW_MARGIN)).isPresent();
     }
   }
 

@@ -231,13 +231,17 @@ public final class AlertCenter {
   }
 
   private Optional<Alert> acknowledgeOnly(long id, String by) {
+    return acknowledgeOnly(id, by, clock.instant());
+  }
+
+  private Optional<Alert> acknowledgeOnly(long id, String by, Instant at) {
     Alert done;
     synchronized (this) {
       Alert found = find(id);
       if (found == null || found.acknowledged()) {
         return Optional.empty();
       }
-      done = found.acknowledged(by, clock.instant());
+      done = found.acknowledged(by, at);
       if (done.active()) {
         active.put(done.key(), done);
       }
@@ -254,18 +258,22 @@ public final class AlertCenter {
    * the failover partner (where the same condition has its own alert and id) is applied here.
    */
   public Optional<Alert> acknowledge(String event, String object, String by) {
-    return acknowledge(event, object, by, Instant.MAX);
+    return acknowledge(event, object, by, clock.instant(), Instant.MAX);
   }
 
-  /** {@link #acknowledge(String, String, String)}, if the alert was raised by {@code raisedBy}. */
-  public Optional<Alert> acknowledge(String event, String object, String by, Instant raisedBy) {
+  /**
+   * {@link #acknowledge(String, String, String)} as the partner made it, at {@code at}: only if the
+   * alert was raised by {@code raisedBy}.
+   */
+  public Optional<Alert> acknowledge(
+      String event, String object, String by, Instant at, Instant raisedBy) {
     Alert match;
     synchronized (this) {
       match = active.get(Alert.key(event, object));
     }
     return match == null || match.raisedAt().isAfter(raisedBy)
         ? Optional.empty()
-        : acknowledgeOnly(match.id(), by);
+        : acknowledgeOnly(match.id(), by, at);
   }
 
   public synchronized List<Alert> active() {
