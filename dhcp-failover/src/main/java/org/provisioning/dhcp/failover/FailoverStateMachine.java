@@ -152,7 +152,15 @@ public final class FailoverStateMachine {
    * hung or dead one sends nothing on any channel.
    */
   public synchronized void onPartnerAlive() {
+    boolean wasInContact = partnerInContact();
     partner = partner.alive(ticker.nanos());
+    if (!wasInContact && partnerInContact()) {
+      // Back in contact, as with a heartbeat: what the partner did meanwhile needs a sync. A
+      // stream datagram that came first used to leave the flag of the last sync set, and the
+      // heartbeat after it, finding the partner in contact, took a primary from PARTNER_DOWN to
+      // SYNCING with no sync ever to follow: both servers stayed in SYNCING for good.
+      syncedSinceContact = false;
+    }
   }
 
   /** Called every heartbeat interval: where the dead-partner timer fires. */
@@ -202,6 +210,9 @@ public final class FailoverStateMachine {
       return;
     }
     state = to;
+    if (to == FailoverState.SYNCING) {
+      syncedSinceContact = false; // SYNCING is left by a sync made in it, never by an older one
+    }
     sinceMillis = clock.millis();
     sinceNanos = ticker.nanos();
     transitions.increment();

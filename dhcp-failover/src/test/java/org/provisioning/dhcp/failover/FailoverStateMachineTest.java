@@ -60,6 +60,30 @@ class FailoverStateMachineTest {
     assertEquals(List.of("STARTUP->SYNCING", "SYNCING->NORMAL"), log);
   }
 
+  /**
+   * After a sync, the partner goes silent on the heartbeat channel (a restarted secondary that has
+   * not learnt where to send them yet) and the primary declares it down; a stream datagram brings
+   * it back into contact before its next heartbeat does. The primary, leaving PARTNER_DOWN for
+   * SYNCING, must sync again: the flag of the old sync kept it in SYNCING with no sync, for good.
+   */
+  @Test
+  void aPrimaryBackInContactByAStreamDatagramSyncsAgain() {
+    FailoverStateMachine m = machine(FailoverRole.PRIMARY);
+    m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.STARTUP));
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+    assertFalse(m.wantsSync());
+    silence(m, DEAD_AFTER);
+    assertEquals(FailoverState.PARTNER_DOWN, m.state());
+
+    m.onPartnerAlive();
+    m.onHeartbeat(from(FailoverRole.SECONDARY, FailoverState.SYNCING));
+    assertEquals(FailoverState.SYNCING, m.state());
+    assertTrue(m.wantsSync(), "a new sync, the way out of SYNCING");
+    m.onSyncCompleted();
+    assertEquals(FailoverState.NORMAL, m.state());
+  }
+
   @Test
   void neverTakesOverWhileHeartbeatsFlow() {
     FailoverStateMachine m = normalSecondary();
