@@ -109,7 +109,8 @@ public final class FailoverAlerts {
           AlertSeverity.WARNING,
           "failover",
           "After a partition both servers had leased one address to different clients; the"
-              + " earlier grant kept it and the other client is NAKed at its next renewal.",
+              + " earlier grant kept it and the other client is NAKed at its next renewal. Raised"
+              + " and cleared at once: a record of the decision, one per address.",
           "Nothing to do for that address; many conflicts mean the servers were often apart:"
               + " check the link between them.");
 
@@ -119,7 +120,8 @@ public final class FailoverAlerts {
           AlertSeverity.WARNING,
           "failover",
           "Both servers changed the config while apart; one version stands (the rule is in the"
-              + " README), the other stays in the journal's history.",
+              + " README), the other stays in the journal's history. Raised and cleared at once: a"
+              + " record of the decision.",
           "Check the running config (provisionctl config get) and apply the lost change again"
               + " if it is still wanted.");
 

@@ -504,6 +504,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     return bus.highestSequenceByOrigin().keySet().stream().anyMatch(o -> o != serverId);
   }
 
+  /** When this server was last level with the partner (its mark), -1 if never. */
+  private long levelMillis() {
+    LevelMark mark = levelMark;
+    return mark == null ? -1 : mark.millis();
+  }
+
   /** The pair is level now (NORMAL, the partner heard): the mark moves, at most every 10 s. */
   private void markLevel() {
     LevelMark mark = levelMark;
@@ -1384,7 +1390,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           reception.received += l.leases().size();
           reception.pages.add(
               new Page(
-                  applier.applySnapshotLeases(l.leases()),
+                  applier.applySnapshotLeases(l.leases(), levelMillis()),
                   l.leases().get(l.leases().size() - 1).address().value(),
                   reception.received,
                   l.leases().size()));

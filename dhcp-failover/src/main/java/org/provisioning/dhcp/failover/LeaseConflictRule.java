@@ -49,6 +49,12 @@ final class LeaseConflictRule {
     }
   }
 
+  /**
+   * Beyond the clock skew failover alerts on (10 s): a partner's lease started this long before the
+   * level mark was surely granted before it, whatever the two clocks say.
+   */
+  static final long SKEW_MARGIN_MILLIS = 60_000;
+
   private LeaseConflictRule() {}
 
   static Decision decide(LeaseRecord local, LeaseRecord partners) {
@@ -72,6 +78,38 @@ final class LeaseConflictRule {
     return partnersWins(local, partners)
         ? Decision.CONFLICT_PARTNERS_WINS
         : Decision.CONFLICT_LOCAL_WINS;
+  }
+
+  /**
+   * The same weighing for a lease of the partner's snapshot, given when this server was last level
+   * with the partner ({@code levelMillis}, this server's clock; -1 if never). A snapshot carries
+   * each address's lease as the partner holds it now, not the changes that led there: a release the
+   * stream would have brought first is missing, and the lease the partner granted after it met this
+   * server's copy of the released one as a rival grant, which, being earlier, won (the newer
+   * client's lease lost on both servers, a false conflict counted). So first:
+   *
+   * <ul>
+   *   <li>a local lease last granted or renewed before the pair was last level is one the partner
+   *       had then too, and has changed since: the partner's record for the address stands;
+   *   <li>a partner's lease last granted or renewed well before then ({@link #SKEW_MARGIN_MILLIS}:
+   *       its start is read on the partner's clock) is one this server had then, and a local lease
+   *       since then replaced it: the local one stands.
+   * </ul>
+   */
+  static Decision decideForSnapshot(LeaseRecord local, LeaseRecord partners, long levelMillis) {
+    if (levelMillis >= 0
+        && local != null
+        && holding(local)
+        && !ClientKey.of(local).equals(ClientKey.of(partners))) {
+      if (local.startMillis() < levelMillis && partners.startMillis() >= levelMillis) {
+        return Decision.TAKE_PARTNERS;
+      }
+      if (partners.startMillis() < levelMillis - SKEW_MARGIN_MILLIS
+          && local.startMillis() >= levelMillis) {
+        return Decision.KEEP_LOCAL;
+      }
+    }
+    return decide(local, partners);
   }
 
   /**

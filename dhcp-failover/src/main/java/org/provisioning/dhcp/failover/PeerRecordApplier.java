@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.alert.AlertType;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.bus.StateBus;
@@ -143,7 +144,7 @@ final class PeerRecordApplier {
     LeaseRecord kept = null;
     try {
       if (RecordType.LEASE.equals(record.type())) {
-        Merge merge = mergeLease(LeaseRecord.decode(record.payload()));
+        Merge merge = mergeLease(LeaseRecord.decode(record.payload()), -1);
         if (!merge.decision().takesPartners()) {
           journaled =
               new BusRecord(
@@ -220,8 +221,10 @@ final class PeerRecordApplier {
    * survives a restart). Each lease that then stands here as the partner sent it is remembered (by
    * identity, so a later change by the engine is not), and left out of our own snapshot to the
    * partner: it already has it, and a fresh secondary would otherwise send a whole snapshot back.
+   * Each is weighed knowing when the two servers were last level ({@code levelMillis}, -1 if never:
+   * {@link LeaseConflictRule#decideForSnapshot}).
    */
-  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases) {
+  CompletableFuture<Void> applySnapshotLeases(List<LeaseRecord> leases, long levelMillis) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     engineThread.execute(
         () -> {
@@ -232,7 +235,7 @@ final class PeerRecordApplier {
               fromPartnerSnapshot.remember(lease.encode());
               continue;
             }
-            Merge merge = mergeLease(lease);
+            Merge merge = mergeLease(lease, levelMillis);
             if (merge.decision().takesPartners()) {
               byte[] encoded = lease.encode();
               fromPartnerSnapshot.remember(encoded);
@@ -268,14 +271,17 @@ final class PeerRecordApplier {
 
   /**
    * On the engine thread: applies the partner's lease if the rule says so; counts and alerts a
-   * conflict, counts a stale record. Journaling is the caller's (see {@link #applyOne}).
+   * conflict, counts a stale record. Journaling is the caller's (see {@link #applyOne}). {@code
+   * levelMillis}: for a lease of a snapshot, when this server was last level with the partner (-1
+   * if never); -1 for the stream's.
    */
-  private Merge mergeLease(LeaseRecord partners) {
+  private Merge mergeLease(LeaseRecord partners, long levelMillis) {
     LeaseRecord local = store.byAddress(partners.address()).orElse(null);
-    LeaseConflictRule.Decision decision = LeaseConflictRule.decide(local, partners);
+    LeaseConflictRule.Decision decision =
+        LeaseConflictRule.decideForSnapshot(local, partners, levelMillis);
     if (decision.conflict) {
       conflicts.increment();
-      alerts.raise(
+      settled(
           FailoverAlerts.LEASE_CONFLICT,
           partners.address().toString(),
           "both servers leased "
@@ -365,7 +371,7 @@ final class PeerRecordApplier {
                 || (changedAt.equals(current.changedAt()) && record.origin() < bus.originId()));
     if (version == current.number()) {
       configConflicts.increment();
-      alerts.raise(
+      settled(
           FailoverAlerts.CONFIG_CONFLICT,
           "config version " + version,
           "both servers made config version "
@@ -377,6 +383,16 @@ final class PeerRecordApplier {
     if (partnerWins) {
       applyAsNewVersion(node, "peer-merge");
     }
+  }
+
+  /**
+   * A conflict settled by the rule: raised and cleared at once, a record of what was decided (in
+   * the log, the alert history, mail and traps). Left raised, each stayed active for good, one per
+   * address, after a partition: never cleared at the manager, the active warnings never back to 0.
+   */
+  private void settled(AlertType type, String object, String message) {
+    alerts.raise(type, object, message);
+    alerts.clear(type, object, "settled by the conflict rule");
   }
 
   /** Compared as parsed configs: JSON trees differ on number types alone (3600 int vs long). */
@@ -407,7 +423,7 @@ final class PeerRecordApplier {
    * DNS and the SNMP agent's listen and port) and its SNMP engine ID: two servers of a pair listen
    * on different addresses, and a secondary must not answer with the primary's server identifier.
    * The versions of the history a snapshot carries are localised alike, so that any of them can be
-   * rolled back to here.
+   * rolled back to here. The digest of the config file last applied is this server's as well.
    */
   byte[] localised(byte[] payload) {
     try {
@@ -418,6 +434,14 @@ final class PeerRecordApplier {
       }
       JsonNode mine = json.valueToTree(current.config());
       localise(cfg, mine);
+      // The config file a version was made from is this server's too: with the partner's file's
+      // digest, a restart took its own file for an edited one and applied it over the version,
+      // which then went back to the partner and replaced every change made through the API.
+      if (current.fileDigest() == null) {
+        node.remove("fileDigest");
+      } else {
+        node.put("fileDigest", current.fileDigest());
+      }
       for (JsonNode version : node.path("history")) {
         if (version.get("config") instanceof ObjectNode old) {
           localise(old, mine);

@@ -118,4 +118,40 @@ class LeaseConflictRuleTest {
     assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decide(runOut, granted));
     assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decide(granted, runOut));
   }
+
+  /**
+   * A snapshot's lease granted since the pair was last level (at 1,000 s) replaces this server's
+   * copy of an older lease of another client, from before then: the partner had that one too and
+   * has ended it (a release a snapshot does not carry). Either way round, no conflict.
+   */
+  @Test
+  void aSnapshotsLeaseSinceTheLevelMarkReplacesACopyFromBeforeIt() {
+    long level = 1_000_000;
+    LeaseRecord copy = lease(1, LeaseState.BOUND, 900_000, 1); // bound until 4,500 s
+    LeaseRecord since = lease(2, LeaseState.BOUND, 1_200_000, 2);
+    assertEquals(Decision.TAKE_PARTNERS, LeaseConflictRule.decideForSnapshot(copy, since, level));
+    assertEquals(Decision.KEEP_LOCAL, LeaseConflictRule.decideForSnapshot(since, copy, level));
+    assertEquals(
+        Decision.CONFLICT_LOCAL_WINS,
+        LeaseConflictRule.decideForSnapshot(copy, since, -1),
+        "never level: the plain rule");
+  }
+
+  /**
+   * A partner's lease started just before the mark may be one granted after it by a clock behind
+   * ours: the plain rule weighs it. Two grants since the mark are a conflict as ever.
+   */
+  @Test
+  void aSnapshotsLeaseNearTheMarkOrTwoGrantsSinceItAreWeighedByThePlainRule() {
+    long level = 1_000_000;
+    LeaseRecord justBefore = lease(1, LeaseState.BOUND, level - 30_000, 2);
+    LeaseRecord since = lease(2, LeaseState.BOUND, 1_200_000, 1);
+    assertEquals(
+        Decision.CONFLICT_PARTNERS_WINS,
+        LeaseConflictRule.decideForSnapshot(since, justBefore, level));
+    LeaseRecord alsoSince = lease(3, LeaseState.BOUND, 1_100_000, 2);
+    assertEquals(
+        Decision.CONFLICT_PARTNERS_WINS,
+        LeaseConflictRule.decideForSnapshot(since, alsoSince, level));
+  }
 }
