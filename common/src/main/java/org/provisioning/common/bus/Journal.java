@@ -437,7 +437,7 @@ final class Journal implements Closeable {
     activePosition = 0;
     durablePosition = 0;
     allocatedEnd = 0;
-    closeAt(previous, previousEnd);
+    closeAt(previous, previousEnd, false);
     stats.counter("bus.journal.segments_rolled").increment();
     return next;
   }
@@ -467,17 +467,36 @@ final class Journal implements Closeable {
 
   @Override
   public void close() throws IOException {
-    closeAt(active, durablePosition);
+    closeAt(active, durablePosition, activePosition > durablePosition);
   }
 
   /**
-   * Cuts a segment's unused zeros off and closes it. Not forced: a crash before the cut is durable
-   * leaves zeros, which read as the end of the segment all the same.
+   * After a failed write or fsync: cuts the active segment back to its last durable record at once,
+   * and syncs the cut, best effort. The failed batch was refused to its publishers; left in the
+   * file until the bus closed (or for good, if the process was killed first), its whole frames were
+   * replayed at the next start as if accepted.
    */
-  private static void closeAt(FileChannel segment, long end) throws IOException {
+  void abandonUndurable() throws IOException {
+    if (activePosition > durablePosition) {
+      active.truncate(durablePosition);
+      active.force(true);
+      activePosition = durablePosition;
+      allocatedEnd = Math.min(allocatedEnd, durablePosition);
+    }
+  }
+
+  /**
+   * Cuts a segment's unused zeros off and closes it. Not forced when only zeros go: a crash before
+   * the cut is durable leaves zeros, which read as the end of the segment all the same; forced when
+   * records written but never made durable go ({@code forced}), which would read as records.
+   */
+  private static void closeAt(FileChannel segment, long end, boolean forced) throws IOException {
     try (segment) {
       if (segment.size() > end) {
         segment.truncate(end);
+        if (forced) {
+          segment.force(true);
+        }
       }
     }
   }

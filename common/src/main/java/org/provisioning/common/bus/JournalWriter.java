@@ -411,6 +411,11 @@ final class JournalWriter {
       journal.force();
     } catch (IOException | RuntimeException e) {
       fail(e);
+      try {
+        journal.abandonUndurable();
+      } catch (IOException | RuntimeException cut) {
+        e.addSuppressed(cut); // the disk is failing: cut again when the bus closes
+      }
       writeFailures.increment();
       log.error(
           "BUS_JOURNAL_WRITE_FAILED segment={} records={} error={}",

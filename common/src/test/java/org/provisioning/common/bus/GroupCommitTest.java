@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,33 @@ class GroupCommitTest {
         StateBus.open(dir, ORIGIN, clock, stats, List.of(store), StateBus.Options.defaults())) {
       assertEquals(Map.of("k0", "v"), store.values(), "the refused record stays refused");
       assertEquals(1, reopened.lastSequence());
+    }
+  }
+
+  /**
+   * The process is killed after a failed fsync, before the bus closes (kill -9 while the fail-stop
+   * runs): the refused batch is cut off at the failure, not at the close, so the journal as the
+   * kill leaves it replays no record that was refused. Before, its whole frames stayed in the file
+   * until the close and were replayed.
+   */
+  @Test
+  void aBatchWhoseFsyncFailedIsCutAtOnceNotOnlyAtTheClose(@TempDir Path killed) throws Exception {
+    GatedSync failing = new GatedSync(false);
+    failing.failFromCall = 2;
+    try (StateBus bus = open(failing)) {
+      publish(bus, 0).get(10, SECONDS);
+      assertThrows(CompletionException.class, () -> publish(bus, 1).join());
+      try (var files = Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.copy(file, killed.resolve(file.getFileName()));
+        }
+      }
+    }
+
+    KeyValueStore store = new KeyValueStore();
+    try (StateBus reopened =
+        StateBus.open(killed, ORIGIN, clock, stats, List.of(store), StateBus.Options.defaults())) {
+      assertEquals(Map.of("k0", "v"), store.values(), "the refused record stays refused");
     }
   }
 
