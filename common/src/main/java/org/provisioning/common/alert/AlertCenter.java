@@ -152,7 +152,9 @@ public final class AlertCenter {
       Instant now = clock.instant();
       Alert previous = active.get(Alert.key(type.event(), object));
       if (previous != null) {
-        active.put(previous.key(), previous.raisedAgain(message, now));
+        Alert again = previous.raisedAgain(message, now);
+        active.put(again.key(), again);
+        replaceInHistory(again); // else the history showed the first message and count
         return false;
       }
       alert = new Alert(nextId(), type, server, object, message, now, now, 0, null, null, null);

@@ -98,6 +98,17 @@ class AlertCenterTest {
         List.of("RAISED 1", "ACKNOWLEDGED 1", "CLEARED 1", "RAISED 2", "ACKNOWLEDGED 2"), told);
   }
 
+  /** A repeat updates the alert in the history too: its message, its count, when. */
+  @Test
+  void aRepeatShowsInTheHistoryAsInTheActiveList() {
+    alerts.raise(LOST, "partner", "lost");
+    alerts.raise(LOST, "partner", "lost, still");
+    Alert inHistory = alerts.history().get(0);
+    assertEquals(alerts.active().get(0), inHistory);
+    assertEquals("lost, still", inHistory.message());
+    assertEquals(1, inHistory.repeats());
+  }
+
   @Test
   void countsAndBoundsHistory() {
     StatisticsRegistry stats = new StatisticsRegistry();
