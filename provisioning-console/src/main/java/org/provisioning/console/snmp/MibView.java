@@ -158,7 +158,11 @@ final class MibView {
       String prefix = "dhcp.pool." + StatisticDefinition.labelValue(name) + ".";
       Long size = stats.get(prefix + "size");
       Long used = stats.get(prefix + "used");
-      if (size == null || used == null || name.length() > SuiteMib.POOL_NAME_MAX) {
+      if (size == null
+          || used == null
+          // The index is the name's UTF-8 octets: a 100-character Cyrillic name made a 212-part
+          // OID, past the 128 sub-identifiers managers take, and broke every walk at that row.
+          || name.getBytes(StandardCharsets.UTF_8).length > SuiteMib.POOL_NAME_MAX) {
         continue; // the DHCP server does not serve it (off, or not yet reconfigured)
       }
       long free = stats.getOrDefault(prefix + "free", size - used);

@@ -31,6 +31,7 @@ import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
 import org.provisioning.common.stats.ProcessStatistics;
+import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.snmp4j.PDU;
 import org.snmp4j.security.SecurityLevel;
@@ -48,6 +49,7 @@ class SnmpAgentTest {
 
   @TempDir Path dir;
   private final StatisticsRegistry stats = new StatisticsRegistry();
+  private final List<PoolConfig> pools = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AlertCenter alerts = new AlertCenter("alpha", Clock.systemUTC(), 100);
   private final AtomicLong used = new AtomicLong(3);
   private final AtomicLong highWaterLevel = new AtomicLong();
@@ -75,8 +77,7 @@ class SnmpAgentTest {
     stats.gauge("dhcp.pool.cm-north.utilisation_percent", () -> used.get() * 10);
     stats.gauge("dhcp.pool.cm-north.high_water_level", highWaterLevel::get);
     stats.gauge("test.signed", () -> -1234);
-    PoolConfig pool =
-        new PoolConfig("cm-north", Ipv4Range.parse("127.16.0.10-127.16.0.19"), null, 80, 95);
+    pools.add(new PoolConfig("cm-north", Ipv4Range.parse("127.16.0.10-127.16.0.19"), null, 80, 95));
     FailoverStatus failover =
         new FailoverStatus(
             "primary",
@@ -94,11 +95,7 @@ class SnmpAgentTest {
             0);
     MibSources sources =
         new MibSources(
-            stats,
-            () -> List.of(pool),
-            () -> Optional.of(failover),
-            () -> "alpha",
-            "provisiond test");
+            stats, () -> pools, () -> Optional.of(failover), () -> "alpha", "provisiond test");
     engine = SnmpEngine.boot(SnmpEngine.engineId(null, "alpha"), dir.resolve("boots"));
     agent =
         SnmpAgent.start(
@@ -174,6 +171,28 @@ class SnmpAgentTest {
     }
     assertEquals(
         0xffff_ffffL + 3, stat("snmp.agent.in.pkts"), "the statistic itself does not wrap");
+  }
+
+  /**
+   * A pool's row is indexed by its name's UTF-8 octets: a name of 60 Cyrillic letters (120 octets,
+   * over psPoolName's 100) has no row, and the walk goes on past where it would be. It was let in
+   * by its 60 characters, and its 130-part OIDs (over the 128 managers take) broke every walk.
+   */
+  @Test
+  void aPoolWhoseNameIsTooLongInOctetsHasNoRowAndTheWalkGoesOn() throws IOException {
+    String name = "\u043f".repeat(60);
+    pools.add(new PoolConfig(name, Ipv4Range.parse("127.16.1.10-127.16.1.19"), null, 80, 95));
+    String prefix = "dhcp.pool." + StatisticDefinition.labelValue(name) + ".";
+    stats.gauge(prefix + "size", () -> 10);
+    stats.gauge(prefix + "used", () -> 1);
+
+    List<VariableBinding> walk = walk(PDU.GETNEXT);
+    assertTrue(walk.stream().allMatch(vb -> vb.getOid().size() <= 128), "no OID over 128 parts");
+    assertTrue(
+        walk.stream().anyMatch(vb -> vb.getOid().equals(row(SuiteMib.POOL_SIZE, "cm-north"))));
+    assertTrue(
+        walk.stream().noneMatch(vb -> vb.getOid().startsWith(row(SuiteMib.POOL_SIZE, name))));
+    assertTrue(walk.stream().anyMatch(vb -> vb.getOid().startsWith(SuiteMib.STAT_KIND)));
   }
 
   @Test
