@@ -182,7 +182,13 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   }
 
   private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
-    Failure failure = tryWithRetries(() -> sender.send(List.copyOf(batch)), true);
+    Failure failure;
+    try {
+      failure = tryWithRetries(() -> sender.send(List.copyOf(batch)), true);
+    } catch (InterruptedException closing) {
+      dropped.add(batch.size()); // closed while it was failing: given up, counted
+      throw closing;
+    }
     if (failure == null) {
       sent.increment();
       recentSends[recentIndex] = System.nanoTime();
@@ -260,10 +266,20 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   /**
    * Stops the channel's thread once the alerts it took have gone out, waiting at most {@link
    * #CLOSE_DRAIN}: the alert that says why the process stops (the journal failed) is raised just
-   * before it, and closing at once lost it. What is still queued then is not sent.
+   * before it, and closing at once lost it. What is still queued then is not sent: counted as
+   * dropped.
    */
   @Override
   public void close() {
+    closeHandingOver(null);
+  }
+
+  /**
+   * {@link #close}, the alerts still queued then handed to {@code successor} (the channel of the
+   * section's new config) rather than dropped: a config change while the receiver was down used to
+   * lose every queued alert, uncounted, and lost clears left alerts standing at the receiver.
+   */
+  public void closeHandingOver(AlertChannel successor) {
     long deadline = System.nanoTime() + CLOSE_DRAIN.toNanos();
     try {
       while (pending.get() > 0 && thread.isAlive() && System.nanoTime() < deadline) {
@@ -274,5 +290,17 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     }
     closed = true;
     thread.interrupt();
+    List<AlertSender.Delivery> left = new ArrayList<>();
+    queue.drainTo(left);
+    pending.addAndGet(-left.size());
+    if (left.isEmpty()) {
+      return;
+    }
+    if (successor == null) {
+      dropped.add(left.size());
+      log.warn("ALERT_CHANNEL_CLOSED channel={} dropped={}: still queued", name, left.size());
+    } else {
+      left.forEach(delivery -> successor.onAlert(delivery.alert(), delivery.change()));
+    }
   }
 }

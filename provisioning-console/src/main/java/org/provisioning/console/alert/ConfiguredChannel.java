@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The channel of one config section ({@code alerts.email}, {@code alerts.syslog}), kept in step
- * with the running config: a changed section replaces the channel (the old one's queue is dropped),
- * a removed one closes it. Listens to the alert center once, for as long as the process runs, and
- * passes on only the changes its channel wants (mail: raised and cleared, not acknowledgements).
+ * with the running config: a changed section replaces the channel (the alerts the old one still
+ * holds go to the new one), a removed one closes it (those are dropped, counted). Listens to the
+ * alert center once, for as long as the process runs, and passes on only the changes its channel
+ * wants (mail: raised and cleared, not acknowledgements).
  *
  * @param <C> the section's config record; null means the channel is off
  */
@@ -44,7 +45,7 @@ public final class ConfiguredChannel<C> implements AlertListener, AutoCloseable 
     channel = next == null ? null : factory.apply(next);
     config = next;
     if (previous != null) {
-      previous.close();
+      previous.closeHandingOver(channel); // what it still holds goes to the new receiver
     }
     log.info("ALERT_CHANNEL_CONFIGURED channel={} state={}", name, next == null ? "off" : "on");
   }

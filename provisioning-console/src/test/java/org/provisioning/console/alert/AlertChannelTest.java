@@ -103,6 +103,52 @@ class AlertChannelTest {
     assertEquals(2, delivered.size(), "the process's last words reach the NOC");
   }
 
+  /**
+   * The receiver is down with alerts queued when its config changes (another host, say): the new
+   * channel delivers them. They used to be dropped with the old channel, uncounted. A section
+   * removed drops them, counted.
+   */
+  @Test
+  void aConfigChangeHandsTheQueuedAlertsToTheNewChannel() {
+    List<AlertSender.Delivery> delivered = new CopyOnWriteArrayList<>();
+    AlertChannel.Policy policy =
+        new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 100, 1, Duration.ofMinutes(1));
+    ConfiguredChannel<String> configured =
+        new ConfiguredChannel<>(
+            "test",
+            Set.of(org.provisioning.common.alert.AlertListener.Change.values()),
+            host ->
+                new AlertChannel(
+                    "test",
+                    policy,
+                    host.equals("down")
+                        ? batch -> {
+                          throw new java.io.IOException("connection refused");
+                        }
+                        : delivered::addAll,
+                    100,
+                    stats,
+                    Duration.ofMinutes(1)));
+    channel =
+        new AlertChannel("unused", policy, delivered::addAll, 1, stats, Duration.ofMinutes(1));
+    alerts.addListener(configured);
+    configured.apply("down");
+    for (int i = 0; i < 5; i++) {
+      alerts.raise(FULL, "pool " + i, "full");
+    }
+    configured.apply("up");
+    await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() >= 4);
+    assertTrue(
+        delivered.stream().map(d -> d.alert().object()).toList().contains("pool 4"),
+        delivered.toString());
+
+    configured.apply("down");
+    alerts.raise(FULL, "pool 5", "full");
+    long droppedBefore = stat("dropped");
+    configured.close();
+    assertTrue(stat("dropped") > droppedBefore, "dropped, counted");
+  }
+
   @Test
   void aStormBecomesABoundedNumberOfDigests() {
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();
