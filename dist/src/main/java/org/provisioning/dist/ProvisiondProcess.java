@@ -271,6 +271,12 @@ public final class ProvisiondProcess {
     bus.addReplicatedState(acknowledgements);
     ConfigVersion version = config.seedFromFile(document);
     ProvisioningConfig running = version.config();
+    // The running config's, which may be an API change over the file's.
+    alerts.reconfigure(running.server().name(), running.alerts().historyLimit());
+    config.addListener(
+        changed ->
+            alerts.reconfigure(
+                changed.config().server().name(), changed.config().alerts().historyLimit()));
     createTftpRoot(running);
     // The first console admin provisionctl setup asked for, before anyone can log in.
     console.createRequestedAdmin(dataDir, running.server().name());

@@ -35,9 +35,9 @@ import org.slf4j.event.Level;
 public final class AlertCenter {
   private static final Logger log = LoggerFactory.getLogger(AlertCenter.class);
 
-  private final String server;
+  private volatile String server;
   private final Clock clock;
-  private final int historyLimit;
+  private int historyLimit; // guarded by this
   private final Map<String, AlertType> types = new TreeMap<>();
   private final Map<String, Alert> active = new LinkedHashMap<>();
 
@@ -76,6 +76,17 @@ public final class AlertCenter {
 
   public String server() {
     return server;
+  }
+
+  /**
+   * Takes the running config's server name (carried by alerts raised from now) and history limit
+   * (the oldest entries beyond it go): both were read from the config file at start only, so a
+   * change through the API was ignored and a restart went back to the file's.
+   */
+  public synchronized void reconfigure(String server, int historyLimit) {
+    this.server = server;
+    this.historyLimit = historyLimit;
+    trimHistory();
   }
 
   /**
@@ -320,6 +331,10 @@ public final class AlertCenter {
   /** History holds one entry per alert: its latest state. */
   private void remember(Alert alert) {
     history.put(alert.id(), alert);
+    trimHistory();
+  }
+
+  private void trimHistory() {
     for (var oldest = history.values().iterator(); history.size() > historyLimit; ) {
       oldest.next();
       oldest.remove();

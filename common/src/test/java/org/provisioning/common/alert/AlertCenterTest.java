@@ -123,6 +123,19 @@ class AlertCenterTest {
     assertEquals(3, alerts.history().size());
   }
 
+  /** A config change of the server's name and of the history limit takes effect at once. */
+  @Test
+  void theServerNameAndHistoryLimitFollowTheRunningConfig() {
+    for (int i = 0; i < 3; i++) {
+      alerts.raise(LOST, "partner " + i, "lost");
+    }
+    alerts.reconfigure("beta", 2);
+    assertEquals(2, alerts.history().size(), "the oldest beyond the new limit go");
+    alerts.raise(LOST, "partner 3", "lost");
+    assertEquals("beta", alerts.history().get(0).server());
+    assertEquals("beta", alerts.server());
+  }
+
   @Test
   void aListenerThatThrowsStopsNeitherTheOthersNorTheCaller() {
     alerts.addListener(
