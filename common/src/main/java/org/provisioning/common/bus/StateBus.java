@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * listener.
  */
 public final class StateBus implements BusPublisher, AutoCloseable {
+  /** The largest payload one record may carry. */
+  public static final int MAX_PAYLOAD_BYTES = JournalCodec.MAX_PAYLOAD;
+
   private static final Logger log = LoggerFactory.getLogger(StateBus.class);
   private static final String LOCK_FILE = "bus.lock";
 
@@ -376,9 +379,9 @@ public final class StateBus implements BusPublisher, AutoCloseable {
 
   private static void checkPayload(byte[] payload) {
     Objects.requireNonNull(payload, "payload");
-    if (payload.length > JournalCodec.MAX_PAYLOAD) {
+    if (payload.length > MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException(
-          "payload of " + payload.length + " bytes exceeds " + JournalCodec.MAX_PAYLOAD);
+          "payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
     }
   }
 

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -43,6 +44,13 @@ import org.yaml.snakeyaml.LoaderOptions;
  * CLI's YAML.
  */
 public final class ConfigCodec {
+  /**
+   * The most a config may take as JSON: its version's journal record (16 MiB at most) holds it and
+   * a little about it (a version adopted from the failover partner leaves the oldest of the history
+   * it brings out as needed).
+   */
+  static final long MAX_RECORD_BYTES = 15L << 20;
+
   private final ObjectMapper yaml;
   private final ObjectMapper json;
   private final ObjectMapper masking;
@@ -170,7 +178,22 @@ public final class ConfigCodec {
       config = new ProvisioningConfig(null, null, null, null, null, null, null, null);
     }
     List<ConfigError> errors = new ArrayList<>(collector.errors);
-    maskedSecrets(json.valueToTree(config), masking.valueToTree(config), "", errors);
+    JsonNode asRecord = json.valueToTree(config);
+    maskedSecrets(asRecord, masking.valueToTree(config), "", errors);
+    long recordBytes = asRecord.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (recordBytes > MAX_RECORD_BYTES) {
+      // Accepted, it could not be journaled: provisiond exited at start (systemd restarting it in
+      // vain) or the API answered 500.
+      errors.add(
+          new ConfigError(
+              "",
+              "takes "
+                  + recordBytes / (1 << 20)
+                  + " MiB as a journal record, over the "
+                  + MAX_RECORD_BYTES / (1 << 20)
+                  + " MiB a version may take: fewer reservations, or classes with fewer"
+                  + " options"));
+    }
     errors.addAll(new ConfigValidator(collector.errors).validate(config));
     if (applyRules && errors.isEmpty()) {
       for (ConfigRule rule : rules) {

@@ -33,6 +33,7 @@ import org.provisioning.common.bus.BusParticipant;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
+import org.provisioning.common.bus.StateBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -388,6 +389,10 @@ public final class ConfigService implements BusParticipant {
       }
     }
     byte[] payload = adopted.isEmpty() ? alone : bytes(withHistory(encode(next), adopted));
+    while (payload.length > StateBus.MAX_PAYLOAD_BYTES && !adopted.isEmpty()) {
+      adopted.remove(0); // the partner's oldest versions: the record must fit the journal
+      payload = adopted.isEmpty() ? alone : bytes(withHistory(encode(next), adopted));
+    }
     return publisher
         .publish(RecordType.CONFIG, payload)
         .thenApplyAsync(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
@@ -207,6 +208,34 @@ class ConfigCodecTest {
         4_294_967_295L,
         codec.parse("dhcp: {leaseTime: 4294967295}").dhcp().leaseTime(),
         "the longest option 51 can carry");
+  }
+
+  /**
+   * A config too large for its version's journal record is refused when it is read (the file, the
+   * API, --check-config): accepted, it failed to be journaled, and provisiond exited at every
+   * start.
+   */
+  @Test
+  void refusesAConfigTooLargeForAJournalRecord() {
+    StringBuilder document =
+        new StringBuilder(
+            "dhcp:\n  subnets:\n    - subnet: 127.64.0.0/16\n"
+                + "      pools: [{range: 127.64.240.10-127.64.255.254}]\n  reservations:\n");
+    for (int i = 0; i < 60_000; i++) {
+      document.append(
+          String.format(
+              Locale.ROOT,
+              "    - {mac: \"02:00:00:00:%02x:%02x\", address: 127.64.%d.%d,"
+                  + " hostname: cpe-%05d-reserved-for-the-customer-at-this-line}%n",
+              i >> 8,
+              i & 0xff,
+              i >> 8,
+              i & 0xff,
+              i));
+    }
+    ConfigException e = assertThrows(ConfigException.class, () -> codec.parse(document.toString()));
+    assertEquals(List.of(""), e.errors().stream().map(ConfigError::path).toList(), e.getMessage());
+    assertTrue(e.getMessage().contains("as a journal record"), e.getMessage());
   }
 
   @Test
