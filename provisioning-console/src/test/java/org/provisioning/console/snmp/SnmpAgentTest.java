@@ -195,6 +195,28 @@ class SnmpAgentTest {
     assertTrue(walk.stream().anyMatch(vb -> vb.getOid().startsWith(SuiteMib.STAT_KIND)));
   }
 
+  /**
+   * A v2c GET whose answer would not fit one frame (the help texts of many statistics) is answered
+   * tooBig, as GETBULK's is cut: a small request with a spoofed source must not become a large
+   * answer towards its victim. Over v3 (authenticated) the same GET is answered whole.
+   */
+  @Test
+  void aV2cGetWhoseAnswerExceedsOneFrameIsTooBig() throws IOException {
+    List<OID> helps =
+        stats.statistics().stream().limit(40).map(s -> row(SuiteMib.STAT_HELP, s.name())).toList();
+    PDU v2c = client.request(client.v2c(COMMUNITY), PDU.GET, helps.toArray(new OID[0]));
+    assertNotNull(v2c, "answered");
+    assertEquals(PDU.tooBig, v2c.getErrorStatus());
+    assertEquals(0, v2c.size());
+    PDU v3 =
+        client.request(
+            client.v3("poller", AUTH, PRIV, SecurityLevel.AUTH_PRIV),
+            PDU.GET,
+            helps.toArray(new OID[0]));
+    assertEquals(PDU.noError, v3.getErrorStatus());
+    assertEquals(helps.size(), v3.size());
+  }
+
   @Test
   void getOfAMissingInstanceOrObjectSaysWhich() throws IOException {
     PDU response =
