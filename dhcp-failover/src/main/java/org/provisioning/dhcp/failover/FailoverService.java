@@ -165,6 +165,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile SyncResumeFile resumeFile;
   private volatile LevelMark levelMark;
 
+  /** The last sync found the partner holding fewer of its own records than this server does. */
+  private volatile boolean partnerLostItsRecords;
+
   /**
    * Whether holds for the partner's clients are settled for this service's life: made when it first
    * served before a sync, or unneeded once a sync completed. Guarded by the machine's lock.
@@ -454,7 +457,14 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     if (to == FailoverState.NORMAL) {
       // First: a primary taking its role back from RECOVERING serves from here, synced.
       holdsSettled = true;
-      engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
+      if (partnerLostItsRecords) {
+        log.warn(
+            "DHCP_HELD_FOR_PARTNER_KEPT: the partner came back without the records it made; the"
+                + " addresses held for the clients it may have renewed stay held until they run"
+                + " out");
+      } else {
+        engineThread.execute(() -> engine.endPartnerHolds("synced with the partner"));
+      }
       markLevel();
     } else if (machine.servingMode() != ServingMode.STANDBY && !holdsSettled) {
       // Before the engine serves, and before any sync since this service started: alone from
@@ -1036,6 +1046,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
     int partner = hello.sender();
     learnPeer(socket.getInetAddress(), partner);
+    // None of this server's records though the two were level once, or fewer of its own than this
+    // server holds of it: its journal is gone (a disk replaced, a reinstall). What it renewed while
+    // apart is lost with it, so no sync can end the holds.
+    partnerLostItsRecords =
+        (levelMillis() >= 0 && theirs.highestByOrigin().getOrDefault(serverId, 0L) == 0)
+            || theirs.highestByOrigin().getOrDefault(partner, 0L) < heldOf(partner);
     long covered;
     if (client) {
       covered = sendPart(out, theirs);

@@ -685,6 +685,28 @@ class PairTest {
   }
 
   /**
+   * The same, but the secondary comes back without its data (a disk replaced): the renewal it made
+   * is gone with it, so the sync ends no hold; the address stays its client's until the holds run
+   * out. Before, every hold ended at the first NORMAL.
+   */
+  @Test
+  void aPartnerBackWithoutItsDataLeavesTheHoldsInPlace() throws Exception {
+    startNormalPair(600, "127.16.0.200", TWO_HOURS_ON);
+    renewedOnTheSecondaryWhileThePrimaryIsAway();
+    secondary.close();
+    secondary = null;
+    primary = new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET, TWO_HOURS_ON);
+    await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+    await().atMost(5, SECONDS).until(() -> primary.engine.heldForPartner() == 1);
+
+    deleteTree(dir.resolve("secondary"));
+    secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, TWO_HOURS_ON);
+    awaitNormal(0);
+    Thread.sleep(500); // an end of the holds would have reached the engine by now
+    assertEquals(1, primary.engine.heldForPartner());
+  }
+
+  /**
    * The same, but the returning primary hears its secondary first, which dies before their sync
    * completes: the primary serves from RECOVERING without having learnt what the secondary renewed.
    * Holds began only on leaving STARTUP to serve, so here there were none.

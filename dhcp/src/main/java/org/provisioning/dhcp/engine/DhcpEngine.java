@@ -298,7 +298,11 @@ public final class DhcpEngine {
    * Applies a lease change made elsewhere (the failover peer): the store and the pools follow it.
    */
   public void apply(LeaseRecord lease) {
-    partnerHolds.remove(lease.address().value()); // the partner says what became of it
+    if (partnerHolds.size() > 0 && !lease.equals(store.byAddress(lease.address()).orElse(null))) {
+      // The partner says what became of it. Not when it only echoes this server's own copy: a
+      // partner back without its data streams back every lease of the snapshot it was given.
+      partnerHolds.remove(lease.address().value());
+    }
     track(store.put(lease), lease, clock.millis());
   }
 
