@@ -710,9 +710,13 @@ public final class DhcpEngine {
         && !renewal
         && !reservedForIt
         && !offeredTo(key, address)
-        && (current == null || (current.allocatedBy() != serverId && !key.matches(current)))) {
-      // Not this server's to give now (see partnerMayServe). A client asking again for its own
-      // address, run out here, most likely had it renewed by the partner, which keeps it for it.
+        && current != null
+        && current.allocatedBy() != serverId
+        && !key.matches(current)) {
+      // Another client's, by the partner's grant: not this server's to give now (see
+      // partnerMayServe). A client asking for an address it holds by a lease this server never
+      // saw, or for its own run out here, most likely had it from the partner, which keeps it for
+      // that client: NAKed, a modem renewing would start over with a new address.
       return nak(request, client, "address " + address + " is not available");
     }
     if (!renewal && refused == DropReason.CPE_LIMIT) {

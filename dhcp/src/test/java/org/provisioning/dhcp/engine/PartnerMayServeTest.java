@@ -99,6 +99,20 @@ class PartnerMayServeTest {
     assertEquals(DhcpMessageType.ACK, server.reply(returning.renew(partners)).messageType());
   }
 
+  /**
+   * A client rebinding with an address this server has no record of holds it by a lease the partner
+   * granted while the two were apart: acknowledged, not NAKed into starting over.
+   */
+  @Test
+  void aClientRebindingWithALeaseThisServerNeverSawKeepsIt() {
+    server.engine.setPartnerMayServe(true);
+    Ipv4Address unseen = Ipv4Address.parse("127.20.0.108");
+    assertEquals(DhcpMessageType.ACK, server.reply(other.renew(unseen)).messageType());
+    assertEquals(
+        DhcpMessageType.ACK,
+        server.reply(returning.initReboot(Ipv4Address.parse("127.20.0.107"))).messageType());
+  }
+
   @Test
   void anAddressThisServerAllocatedGoesBackToItsClientOutOfOrder() {
     Ipv4Address lowest = other.dora().yourAddress();
