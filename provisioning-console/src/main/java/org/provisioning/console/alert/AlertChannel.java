@@ -156,13 +156,16 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
         }
         List<AlertSender.Delivery> batch = new ArrayList<>();
         batch.add(first);
-        if (overRate()) {
-          // A storm: wait out the minute's budget, then send everything queued meanwhile at once.
-          sleepUntilUnderRate();
-          queue.drainTo(batch);
-        }
         try {
+          if (overRate()) {
+            // A storm: wait out the minute's budget, then send everything queued meanwhile at once.
+            sleepUntilUnderRate();
+            queue.drainTo(batch);
+          }
           deliver(batch);
+        } catch (InterruptedException closing) {
+          dropped.add(batch.size()); // taken, and closed before it went out: given up, counted
+          throw closing;
         } finally {
           pending.addAndGet(-batch.size());
         }
@@ -182,13 +185,7 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   }
 
   private void deliver(List<AlertSender.Delivery> batch) throws InterruptedException {
-    Failure failure;
-    try {
-      failure = tryWithRetries(() -> sender.send(List.copyOf(batch)), true);
-    } catch (InterruptedException closing) {
-      dropped.add(batch.size()); // closed while it was failing: given up, counted
-      throw closing;
-    }
+    Failure failure = tryWithRetries(() -> sender.send(List.copyOf(batch)), true);
     if (failure == null) {
       sent.increment();
       recentSends[recentIndex] = System.nanoTime();
@@ -271,15 +268,6 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
    */
   @Override
   public void close() {
-    closeHandingOver(null);
-  }
-
-  /**
-   * {@link #close}, the alerts still queued then handed to {@code successor} (the channel of the
-   * section's new config) rather than dropped: a config change while the receiver was down used to
-   * lose every queued alert, uncounted, and lost clears left alerts standing at the receiver.
-   */
-  public void closeHandingOver(AlertChannel successor) {
     long deadline = System.nanoTime() + CLOSE_DRAIN.toNanos();
     try {
       while (pending.get() > 0 && thread.isAlive() && System.nanoTime() < deadline) {
@@ -290,17 +278,21 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     }
     closed = true;
     thread.interrupt();
+    List<AlertSender.Delivery> left = takeQueued();
+    if (!left.isEmpty()) {
+      dropped.add(left.size());
+      log.warn("ALERT_CHANNEL_CLOSED channel={} dropped={}: still queued", name, left.size());
+    }
+  }
+
+  /**
+   * The alerts queued and not yet taken for sending, taken out in order: a channel replaced by a
+   * config change hands them to its successor (see {@link ConfiguredChannel}).
+   */
+  List<AlertSender.Delivery> takeQueued() {
     List<AlertSender.Delivery> left = new ArrayList<>();
     queue.drainTo(left);
     pending.addAndGet(-left.size());
-    if (left.isEmpty()) {
-      return;
-    }
-    if (successor == null) {
-      dropped.add(left.size());
-      log.warn("ALERT_CHANNEL_CLOSED channel={} dropped={}: still queued", name, left.size());
-    } else {
-      left.forEach(delivery -> successor.onAlert(delivery.alert(), delivery.change()));
-    }
+    return left;
   }
 }

@@ -24,7 +24,7 @@ public final class ConfiguredChannel<C> implements AlertListener, AutoCloseable 
   private final Set<Change> changes;
   private final Function<C, AlertChannel> factory;
   private C config;
-  private volatile AlertChannel channel;
+  private AlertChannel channel; // guarded by this
 
   /**
    * @param changes the changes the channel is told of
@@ -37,29 +37,42 @@ public final class ConfiguredChannel<C> implements AlertListener, AutoCloseable 
   }
 
   /** Takes the section as now configured; a section equal to the running one changes nothing. */
-  public synchronized void apply(C next) {
-    if (Objects.equals(config, next) && (next == null) == (channel == null)) {
-      return;
+  public void apply(C next) {
+    AlertChannel previous;
+    synchronized (this) {
+      if (Objects.equals(config, next) && (next == null) == (channel == null)) {
+        return;
+      }
+      previous = channel;
+      AlertChannel successor = next == null ? null : factory.apply(next);
+      if (previous != null && successor != null) {
+        // What the old one still queues goes to the new one first, in order, before any alert
+        // raised from now: a clear must not reach the receiver ahead of its raise.
+        previous.takeQueued().forEach(d -> successor.onAlert(d.alert(), d.change()));
+      }
+      channel = successor;
+      config = next;
     }
-    AlertChannel previous = channel;
-    channel = next == null ? null : factory.apply(next);
-    config = next;
     if (previous != null) {
-      previous.closeHandingOver(channel); // what it still holds goes to the new receiver
+      previous.close(); // lets the batch it is sending finish; a section removed drops the rest
     }
     log.info("ALERT_CHANNEL_CONFIGURED channel={} state={}", name, next == null ? "off" : "on");
   }
 
   @Override
   public void onAlert(Alert alert, Change change) {
-    AlertChannel current = channel;
-    if (current != null && changes.contains(change)) {
-      current.onAlert(alert, change);
+    if (!changes.contains(change)) {
+      return;
+    }
+    synchronized (this) { // held only to queue: the handover above must not interleave
+      if (channel != null) {
+        channel.onAlert(alert, change);
+      }
     }
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     apply(null);
   }
 }

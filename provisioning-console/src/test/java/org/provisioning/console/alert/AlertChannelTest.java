@@ -109,7 +109,7 @@ class AlertChannelTest {
    * removed drops them, counted.
    */
   @Test
-  void aConfigChangeHandsTheQueuedAlertsToTheNewChannel() {
+  void aConfigChangeHandsTheQueuedAlertsToTheNewChannel() throws Exception {
     List<AlertSender.Delivery> delivered = new CopyOnWriteArrayList<>();
     AlertChannel.Policy policy =
         new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 100, 1, Duration.ofMinutes(1));
@@ -136,11 +136,15 @@ class AlertChannelTest {
     for (int i = 0; i < 5; i++) {
       alerts.raise(FULL, "pool " + i, "full");
     }
-    configured.apply("up");
-    await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() >= 4);
-    assertTrue(
-        delivered.stream().map(d -> d.alert().object()).toList().contains("pool 4"),
-        delivered.toString());
+    Thread changing = new Thread(() -> configured.apply("up")); // the config listener's thread
+    changing.start();
+    Thread.sleep(300); // while the old channel lets its last batch finish
+    alerts.clear(FULL, "pool 4", "freed"); // reaches the receiver after its raise, still
+    changing.join();
+    await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() >= 5);
+    List<String> seen = delivered.stream().map(d -> d.change() + " " + d.alert().object()).toList();
+    assertTrue(seen.contains("RAISED pool 4"), seen.toString());
+    assertEquals("CLEARED pool 4", seen.get(seen.size() - 1), seen.toString());
 
     configured.apply("down");
     alerts.raise(FULL, "pool 5", "full");
