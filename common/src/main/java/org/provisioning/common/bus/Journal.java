@@ -69,6 +69,9 @@ final class Journal implements Closeable {
    */
   private long durablePosition;
 
+  /** A write or fsync failed: what lies past {@link #durablePosition} was refused. */
+  private boolean abandoned;
+
   /** The active segment's size: zeros from {@link #activePosition} up to here. */
   private long allocatedEnd;
 
@@ -467,7 +470,7 @@ final class Journal implements Closeable {
 
   @Override
   public void close() throws IOException {
-    closeAt(active, durablePosition, activePosition > durablePosition);
+    closeAt(active, durablePosition, abandoned);
   }
 
   /**
@@ -477,7 +480,10 @@ final class Journal implements Closeable {
    * replayed at the next start as if accepted.
    */
   void abandonUndurable() throws IOException {
-    if (activePosition > durablePosition) {
+    abandoned = true; // should this cut fail too, the close cuts again, and syncs
+    // By the file's size, not the position: a write that failed partway put frames in the file
+    // without moving the position past them.
+    if (active.size() > durablePosition) {
       active.truncate(durablePosition);
       active.force(true);
       activePosition = durablePosition;
