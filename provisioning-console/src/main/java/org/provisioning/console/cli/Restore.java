@@ -99,6 +99,9 @@ final class Restore implements Callable<Integer> {
         Path restored = Files.createTempDirectory(data, ".restoring-");
         move(staging.resolve("journal"), restored.resolve("journal"));
         ownLike(data, restored);
+        // Copied from the staging folder with plain writes: synced before it takes the live
+        // journal's place, or a power loss could leave that place with empty or torn segments.
+        DurableFiles.syncTree(restored.resolve("journal"));
         Path journal = data.resolve("journal");
         if (Files.exists(journal)) {
           Path aside = data.resolve("journal.before-restore-" + stamp);
@@ -107,9 +110,7 @@ final class Restore implements Callable<Integer> {
         }
         Files.move(restored.resolve("journal"), journal);
         Files.delete(restored);
-        // Copied from the staging folder with plain writes: a power loss before the kernel wrote
-        // them back would leave the restored journal empty or torn.
-        DurableFiles.syncTree(journal);
+        DurableFiles.syncDirectory(data);
         Path secret = staging.resolve("data/failover.secret");
         if (Files.isRegularFile(secret)) {
           Path current = data.resolve("failover.secret");
