@@ -134,8 +134,9 @@ public final class EmailSender implements AlertSender {
       // Delivered: retrying would send it again to those who have it, and the refused address
       // will not start accepting within the retries.
       log.warn(
-          "ALERT_MAIL_RECIPIENTS_REFUSED refused={} sent={}: {}",
+          "ALERT_MAIL_RECIPIENTS_REFUSED refused={} deferred={} sent={}: {}",
           Arrays.toString(e.getInvalidAddresses()),
+          Arrays.toString(e.getValidUnsentAddresses()), // 4xx: greylisted, mailbox full
           Arrays.toString(sent),
           e.getMessage());
     }
