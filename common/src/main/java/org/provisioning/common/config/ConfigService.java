@@ -73,15 +73,15 @@ public final class ConfigService implements BusParticipant {
   private final int historyLimit;
   private final List<Consumer<ConfigVersion>> listeners = new CopyOnWriteArrayList<>();
 
+  /** Held while the listeners run for a version: one version at a time. */
+  private final Object notifying = new Object();
+
   /**
    * Installs durable versions and runs the listeners, one version at a time in order, off the
    * journal's writer thread: a listener rebinds sockets, rebuilds zones, re-marks every pool or
    * runs the clock check, and while it ran there no record could become durable, so every DHCP ACK
    * waited. No thread stays while there is nothing to install.
    */
-  /** Held while the listeners run for a version: one version at a time. */
-  private final Object notifying = new Object();
-
   private final ExecutorService installer =
       new ThreadPoolExecutor(
           0,
