@@ -48,6 +48,15 @@ public final class AlertCenter {
   private final LinkedHashMap<Long, Alert> history = new LinkedHashMap<>();
 
   private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Held across a change and the telling of it, so that listeners hear the changes of one alert in
+   * the order they were made: told after the state's lock was let go, a raise and a clear made at
+   * once on two threads reached a trap receiver or a mail cleared-then-raised, the alert then
+   * standing there for good. Queries take only the state's lock, never waiting on a listener.
+   */
+  private final Object telling = new Object();
+
   private volatile java.util.function.Consumer<Alert> operatorAcknowledgements = alert -> {};
   private long lastId;
 
@@ -157,32 +166,34 @@ public final class AlertCenter {
 
   /** Raises the condition; returns true if it was not already active. */
   public boolean raise(AlertType type, String object, String message) {
-    Alert alert;
-    synchronized (this) {
-      types.putIfAbsent(type.event(), type);
-      Instant now = clock.instant();
-      Alert previous = active.get(Alert.key(type.event(), object));
-      if (previous != null) {
-        Alert again = previous.raisedAgain(message, now);
-        active.put(again.key(), again);
-        replaceInHistory(again); // else the history showed the first message and count
-        return false;
+    synchronized (telling) {
+      Alert alert;
+      synchronized (this) {
+        types.putIfAbsent(type.event(), type);
+        Instant now = clock.instant();
+        Alert previous = active.get(Alert.key(type.event(), object));
+        if (previous != null) {
+          Alert again = previous.raisedAgain(message, now);
+          active.put(again.key(), again);
+          replaceInHistory(again); // else the history showed the first message and count
+          return false;
+        }
+        alert = new Alert(nextId(), type, server, object, message, now, now, 0, null, null, null);
+        active.put(alert.key(), alert);
+        remember(alert);
       }
-      alert = new Alert(nextId(), type, server, object, message, now, now, 0, null, null, null);
-      active.put(alert.key(), alert);
-      remember(alert);
+      raised.increment();
+      log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
+          .log(
+              "{} id={} object={} severity={} {}",
+              type.event(),
+              alert.id(),
+              object,
+              type.severity(),
+              message);
+      tell(alert, AlertListener.Change.RAISED);
+      return true;
     }
-    raised.increment();
-    log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
-        .log(
-            "{} id={} object={} severity={} {}",
-            type.event(),
-            alert.id(),
-            object,
-            type.severity(),
-            message);
-    tell(alert, AlertListener.Change.RAISED);
-    return true;
   }
 
   /**
@@ -190,20 +201,22 @@ public final class AlertCenter {
    * hours), with a new message; returns false if it is not active.
    */
   public boolean remind(AlertType type, String object, String message) {
-    Alert reminded;
-    synchronized (this) {
-      Alert previous = active.get(Alert.key(type.event(), object));
-      if (previous == null) {
-        return false;
+    synchronized (telling) {
+      Alert reminded;
+      synchronized (this) {
+        Alert previous = active.get(Alert.key(type.event(), object));
+        if (previous == null) {
+          return false;
+        }
+        reminded = previous.raisedAgain(message, clock.instant());
+        active.put(reminded.key(), reminded);
+        replaceInHistory(reminded);
       }
-      reminded = previous.raisedAgain(message, clock.instant());
-      active.put(reminded.key(), reminded);
-      replaceInHistory(reminded);
+      log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
+          .log("{}_REMINDER id={} object={} {}", type.event(), reminded.id(), object, message);
+      tell(reminded, AlertListener.Change.REMINDED);
+      return true;
     }
-    log.atLevel(type.severity() == AlertSeverity.INFO ? Level.INFO : Level.WARN)
-        .log("{}_REMINDER id={} object={} {}", type.event(), reminded.id(), object, message);
-    tell(reminded, AlertListener.Change.REMINDED);
-    return true;
   }
 
   /** Clears the condition if it is active; returns true if it was. */
@@ -213,19 +226,21 @@ public final class AlertCenter {
 
   /** Clears the condition if it is active; returns true if it was. */
   public boolean clear(String event, String object, String message) {
-    Alert done;
-    synchronized (this) {
-      Alert previous = active.remove(Alert.key(event, object));
-      if (previous == null) {
-        return false;
+    synchronized (telling) {
+      Alert done;
+      synchronized (this) {
+        Alert previous = active.remove(Alert.key(event, object));
+        if (previous == null) {
+          return false;
+        }
+        done = previous.cleared(message, clock.instant());
+        replaceInHistory(done);
       }
-      done = previous.cleared(message, clock.instant());
-      replaceInHistory(done);
+      cleared.increment();
+      log.info("{}_CLEARED id={} object={} {}", event, done.id(), object, message);
+      tell(done, AlertListener.Change.CLEARED);
+      return true;
     }
-    cleared.increment();
-    log.info("{}_CLEARED id={} object={} {}", event, done.id(), object, message);
-    tell(done, AlertListener.Change.CLEARED);
-    return true;
   }
 
   /** Told of every acknowledgement an operator makes here (by id), not of replicated ones. */
@@ -248,22 +263,24 @@ public final class AlertCenter {
   }
 
   private Optional<Alert> acknowledgeOnly(long id, String by, Instant at) {
-    Alert done;
-    synchronized (this) {
-      Alert found = find(id);
-      if (found == null || found.acknowledged()) {
-        return Optional.empty();
+    synchronized (telling) {
+      Alert done;
+      synchronized (this) {
+        Alert found = find(id);
+        if (found == null || found.acknowledged()) {
+          return Optional.empty();
+        }
+        done = found.acknowledged(by, at);
+        if (done.active()) {
+          active.put(done.key(), done);
+        }
+        replaceInHistory(done);
       }
-      done = found.acknowledged(by, at);
-      if (done.active()) {
-        active.put(done.key(), done);
-      }
-      replaceInHistory(done);
+      acknowledged.increment();
+      log.info("{}_ACKNOWLEDGED id={} object={} by={}", done.event(), id, done.object(), by);
+      tell(done, AlertListener.Change.ACKNOWLEDGED);
+      return Optional.of(done);
     }
-    acknowledged.increment();
-    log.info("{}_ACKNOWLEDGED id={} object={} by={}", done.event(), id, done.object(), by);
-    tell(done, AlertListener.Change.ACKNOWLEDGED);
-    return Optional.of(done);
   }
 
   /**

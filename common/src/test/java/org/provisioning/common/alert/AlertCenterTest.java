@@ -136,6 +136,48 @@ class AlertCenterTest {
     assertEquals("beta", alerts.server());
   }
 
+  /**
+   * One thread raises a condition while another clears it, over and over: each alert is told raised
+   * before cleared, the order the changes were made in. Told after the lock was let go, a clear
+   * could overtake its raise, and a manager kept the alert standing.
+   */
+  @Test
+  void listenersHearTheChangesOfAnAlertInTheOrderTheyWereMade() throws Exception {
+    AlertCenter center = new AlertCenter("alpha", Clock.systemUTC(), 100);
+    java.util.Map<Long, List<AlertListener.Change>> heard =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    center.addListener(
+        (alert, change) -> {
+          heard
+              .computeIfAbsent(alert.id(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+              .add(change);
+          Thread.onSpinWait(); // a listener that takes a moment widens any window
+        });
+    Thread raiser =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 20_000; i++) {
+                center.raise(LOST, "partner", "lost");
+              }
+            });
+    Thread clearer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 20_000; i++) {
+                center.clear(LOST, "partner", "back");
+              }
+            });
+    raiser.start();
+    clearer.start();
+    raiser.join();
+    clearer.join();
+    assertTrue(heard.size() > 1, "raised and cleared many times");
+    heard.forEach(
+        (id, changes) ->
+            assertEquals(
+                AlertListener.Change.RAISED, changes.get(0), "alert " + id + ": " + changes));
+  }
+
   @Test
   void aListenerThatThrowsStopsNeitherTheOthersNorTheCaller() {
     alerts.addListener(

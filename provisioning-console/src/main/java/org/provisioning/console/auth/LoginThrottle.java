@@ -134,6 +134,18 @@ public final class LoginThrottle {
         state.alertObject = account ? "console.users[" + name + "]" : UNKNOWN_NAMES;
         lockedObject = state.alertObject;
         alerted.add(lockedObject);
+        // Raised under the lock the sweep clears under: raised after it, a sweep (an admin's
+        // reset) that found nothing raised yet left the alert standing for good.
+        alerts.raise(
+            ConsoleAlerts.LOGIN_LOCKED,
+            lockedObject,
+            maxFailures
+                + " failed logins in a row for '"
+                + name
+                + "' (the last from "
+                + remote
+                + "): locked until "
+                + now.plus(lockout));
       }
       forgetOldest();
     }
@@ -146,16 +158,6 @@ public final class LoginThrottle {
     if (lockedObject != null) {
       log.warn(
           "CONSOLE_LOGIN_LOCKED user={} remote={} minutes={}", name, remote, lockout.toMinutes());
-      alerts.raise(
-          ConsoleAlerts.LOGIN_LOCKED,
-          lockedObject,
-          maxFailures
-              + " failed logins in a row for '"
-              + name
-              + "' (the last from "
-              + remote
-              + "): locked until "
-              + now.plus(lockout));
     }
     return delay;
   }
@@ -173,32 +175,27 @@ public final class LoginThrottle {
     sweep();
   }
 
-  /** Clears the alert of every lock that ended. */
-  public void sweep() {
-    Set<String> toClear = new HashSet<>();
-    synchronized (this) {
-      if (alerted.isEmpty()) {
-        return;
-      }
-      Instant now = clock.instant();
-      Set<String> stillLocked = new HashSet<>();
-      for (Iterator<State> it = states.values().iterator(); it.hasNext(); ) {
-        State state = it.next();
-        if (state.lockedUntil != null && now.isBefore(state.lockedUntil)) {
-          stillLocked.add(state.alertObject);
-        } else if (state.lockedUntil != null) {
-          it.remove();
-        }
-      }
-      for (String object : alerted) {
-        if (!stillLocked.contains(object)) {
-          toClear.add(object);
-        }
-      }
-      alerted.removeAll(toClear);
+  /** Clears the alert of every lock that ended, under the lock the raise is made under. */
+  public synchronized void sweep() {
+    if (alerted.isEmpty()) {
+      return;
     }
-    for (String object : toClear) {
-      alerts.clear(ConsoleAlerts.LOGIN_LOCKED, object, "the lock ended");
+    Instant now = clock.instant();
+    Set<String> stillLocked = new HashSet<>();
+    for (Iterator<State> it = states.values().iterator(); it.hasNext(); ) {
+      State state = it.next();
+      if (state.lockedUntil != null && now.isBefore(state.lockedUntil)) {
+        stillLocked.add(state.alertObject);
+      } else if (state.lockedUntil != null) {
+        it.remove();
+      }
+    }
+    for (Iterator<String> it = alerted.iterator(); it.hasNext(); ) {
+      String object = it.next();
+      if (!stillLocked.contains(object)) {
+        it.remove();
+        alerts.clear(ConsoleAlerts.LOGIN_LOCKED, object, "the lock ended");
+      }
     }
   }
 
