@@ -278,6 +278,11 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     }
     closed = true;
     thread.interrupt();
+    try {
+      thread.join(1_000); // it counts the batch it gives up; a sender stuck in I/O is left behind
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     List<AlertSender.Delivery> left = takeQueued();
     if (!left.isEmpty()) {
       dropped.add(left.size());
