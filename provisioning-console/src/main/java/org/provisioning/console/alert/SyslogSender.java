@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.provisioning.common.alert.Alert;
 import org.provisioning.common.alert.AlertListener.Change;
 import org.provisioning.common.alert.AlertSeverity;
@@ -155,8 +156,15 @@ public final class SyslogSender implements AlertSender {
     try (Socket socket = new Socket()) {
       socket.connect(collector, TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
+      AtomicBoolean expired = new AtomicBoolean();
       ScheduledFuture<?> deadline =
-          DEADLINES.schedule(() -> closeQuietly(socket), writeTimeoutMillis, TimeUnit.MILLISECONDS);
+          DEADLINES.schedule(
+              () -> {
+                expired.set(true); // before the close: the write it makes fail sees it
+                closeQuietly(socket);
+              },
+              writeTimeoutMillis,
+              TimeUnit.MILLISECONDS);
       try {
         OutputStream out = socket.getOutputStream();
         for (Delivery delivery : batch) {
@@ -166,7 +174,7 @@ public final class SyslogSender implements AlertSender {
         }
         out.flush();
       } catch (IOException e) {
-        if (deadline.isDone()) {
+        if (expired.get()) {
           throw new IOException(
               "the syslog collector took no more within " + writeTimeoutMillis + " ms", e);
         }
