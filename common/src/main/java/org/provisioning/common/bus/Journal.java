@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +185,7 @@ final class Journal implements Closeable {
     FileChannel channel;
     if (segments.isEmpty()) {
       channel = FileChannel.open(directory.resolve(segmentName(firstSegment)), CREATE_NEW, WRITE);
-      forceDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     } else {
       channel = FileChannel.open(directory.resolve(segmentName(lastNumber)), WRITE);
       channel.position(lastSize);
@@ -351,7 +352,7 @@ final class Journal implements Closeable {
           aside.getFileName(),
           segment.getFileName());
     }
-    forceDirectory(directory);
+    DurableFiles.syncDirectory(directory);
     stats.counter("bus.journal.tail_truncated").increment();
     stats.counter("bus.journal.truncated_bytes").add(cut + moved);
     log.warn(
@@ -428,7 +429,7 @@ final class Journal implements Closeable {
     long next = activeNumber + 1;
     FileChannel channel = FileChannel.open(directory.resolve(segmentName(next)), CREATE_NEW, WRITE);
     try {
-      forceDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     } catch (IOException e) {
       channel.close();
       throw e;
@@ -463,7 +464,7 @@ final class Journal implements Closeable {
       }
     }
     if (deleted > 0) {
-      forceDirectory(directory);
+      DurableFiles.syncDirectory(directory);
     }
     return deleted;
   }
@@ -504,13 +505,6 @@ final class Journal implements Closeable {
           segment.force(true);
         }
       }
-    }
-  }
-
-  /** fsync of a directory: makes file creations, renames and deletions in it durable. */
-  static void forceDirectory(Path directory) throws IOException {
-    try (FileChannel channel = FileChannel.open(directory, READ)) {
-      channel.force(true);
     }
   }
 }

@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,7 @@ final class SnapshotStore {
       } catch (CorruptSnapshotException corrupt) {
         Path aside = Journal.asideName(e.getValue(), Journal.stamp(clock));
         Files.move(e.getValue(), aside);
-        Journal.forceDirectory(directory);
+        DurableFiles.syncDirectory(directory);
         stats.counter("bus.snapshot.corrupt").increment();
         log.warn(
             "BUS_SNAPSHOT_CORRUPT file={} reason={} moved_to={}; trying the previous snapshot",
@@ -249,7 +250,7 @@ final class SnapshotStore {
       throw e;
     }
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-    Journal.forceDirectory(directory);
+    DurableFiles.syncDirectory(directory);
     return size;
   }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
@@ -226,7 +227,7 @@ public final class StateBus implements BusPublisher, AutoCloseable {
       Files.createDirectories(directory);
       Path parent = directory.toAbsolutePath().getParent();
       if (parent != null) {
-        Journal.forceDirectory(parent);
+        DurableFiles.syncDirectory(parent);
       }
     }
     FileChannel lockChannel = lock(directory);
