@@ -148,7 +148,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
           heldAtSocketFailure // once: each retry holding again would restart the holds' time
               ? -1
               : LevelMark.holdsSince(
-                  LevelMark.load(dataDir.resolve(LevelMark.FILE)),
+                  LevelMark.load(dataDir.resolve(LevelMark.FILE)).millis(),
                   FailoverService.partnerRecordsKept(
                       bus, config.current().orElseThrow().config().server().id()));
       heldAtSocketFailure = true;

@@ -165,7 +165,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile SyncResumeFile resumeFile;
   private volatile LevelMark levelMark;
 
-  /** The last sync found the partner holding fewer of its own records than this server does. */
+  /**
+   * The last sync found the partner without the records it made (none of ours though the two were
+   * level once, or fewer of its own than this server holds of it): its journal is gone.
+   */
   private volatile boolean partnerLostItsRecords;
 
   /**
@@ -503,7 +506,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * others as soon as its own copy of their leases ran out.
    */
   private void holdForPartnerClients() {
-    long since = LevelMark.holdsSince(levelMark, partnerRecordsKept);
+    long since = LevelMark.holdsSince(levelMillis(), partnerRecordsKept);
     if (since >= 0) {
       engineThread.execute(() -> engine.holdForPartnerClients(since));
     }

@@ -63,9 +63,8 @@ final class LevelMark {
    * a sync: the mark; 0 (every lease) with no mark but records of the partner's in the journal; -1
    * (hold nothing) when it was never paired, as nothing can have been renewed elsewhere.
    */
-  static long holdsSince(LevelMark mark, boolean partnerRecordsKept) {
-    long since = mark == null ? -1 : mark.millis();
-    return since < 0 && !partnerRecordsKept ? -1 : Math.max(0, since);
+  static long holdsSince(long markMillis, boolean partnerRecordsKept) {
+    return markMillis < 0 && !partnerRecordsKept ? -1 : Math.max(0, markMillis);
   }
 
   /** The pair is level at {@code nowMillis}: saved when the mark on disk is old enough. */
