@@ -13,12 +13,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -183,7 +185,7 @@ public final class DocsisFileGenerator
     // Templates still named keep what was checked of them (a broken one's alert clears when it
     // parses again: forgotten here, it never cleared); those no longer named take their alert
     // along.
-    java.util.Set<Path> named = new java.util.HashSet<>();
+    Set<Path> named = new HashSet<>();
     files.forEach(f -> named.add(f.template()));
     for (var entry : templates.entrySet()) {
       if (!named.contains(entry.getKey())) {
