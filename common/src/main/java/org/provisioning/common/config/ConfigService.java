@@ -98,6 +98,15 @@ public final class ConfigService implements BusParticipant {
   private volatile BusPublisher bus;
   private volatile ConfigVersion current;
 
+  /**
+   * The journal origin of the record that made {@link #current}; guarded by this. A snapshot does
+   * not say, and its version then keeps a tie of equal instants ({@link #supersedes}): a record
+   * replayed over the snapshot that holds it already leaves it be.
+   */
+  private int currentOrigin = UNKNOWN_ORIGIN;
+
+  private static final int UNKNOWN_ORIGIN = Integer.MIN_VALUE;
+
   /** The highest version number given out, durable or not yet; guarded by this. */
   private long lastNumber;
 
@@ -397,7 +406,7 @@ public final class ConfigService implements BusParticipant {
         .publish(RecordType.CONFIG, payload)
         .thenApplyAsync(
             record -> {
-              if (!install(next, alone, adopted)) {
+              if (!install(next, record.origin(), alone, adopted)) {
                 // The partner's version of that number, or a later one, came first (the failover
                 // stream installs on its own thread): this change is in the journal, not running.
                 ConfigVersion running = current;
@@ -416,19 +425,29 @@ public final class ConfigService implements BusParticipant {
   }
 
   /**
-   * Makes a version current and runs the listeners; false if a version of that number or a later
-   * one is current already. Versions come from this service's installer thread and from the
-   * failover's (the partner's records): the listeners run for one version at a time, and not for
-   * one a later version replaced meanwhile, whose own run follows; a service was otherwise left on
-   * the older of two versions installed at once.
+   * Makes a version current and runs the listeners; false if a later version is current already, or
+   * one of the same number that {@link #supersedes} keeps. Versions come from this service's
+   * installer thread and from the failover's (the partner's records): the listeners run for one
+   * version at a time, and not for one a later version replaced meanwhile, whose own run follows; a
+   * service was otherwise left on the older of two versions installed at once.
+   *
+   * <p>Two versions of one number (this server's change and the partner's, made at once) are
+   * settled by the rule, not by which came first: replay at start-up installs them in journal
+   * order, which need not be the order they were installed in while running, and the config that
+   * ran before a restart must be the one that runs after it.
    */
-  private boolean install(ConfigVersion version, byte[] encoded, List<Held> adopted) {
+  private boolean install(ConfigVersion version, int origin, byte[] encoded, List<Held> adopted) {
     synchronized (this) {
       lastNumber = Math.max(lastNumber, version.number());
-      if (current != null && current.number() >= version.number()) {
+      if (current != null
+          && (current.number() > version.number()
+              || (current.number() == version.number()
+                  && !supersedes(
+                      version.changedAt(), origin, current.changedAt(), currentOrigin)))) {
         return false;
       }
       current = version;
+      currentOrigin = origin;
       for (Held held : adopted) {
         if (held.entry().number() < version.number()) {
           keep(held, false);
@@ -449,6 +468,18 @@ public final class ConfigService implements BusParticipant {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a config version made at {@code changedAt} by the server whose journal origin is {@code
+   * origin} replaces another of the same number: the later change stands; at the same instant, the
+   * lower origin's. Both servers of a pair apply it alike, to their own and the partner's version,
+   * so both keep the same one whichever arrived first.
+   */
+  public static boolean supersedes(
+      Instant changedAt, int origin, Instant otherChangedAt, int otherOrigin) {
+    return changedAt.isAfter(otherChangedAt)
+        || (changedAt.equals(otherChangedAt) && origin < otherOrigin);
   }
 
   /**
@@ -559,7 +590,7 @@ public final class ConfigService implements BusParticipant {
     try {
       JsonNode node = json.readTree(record.payload());
       ConfigVersion version = decode(node);
-      install(version, alone(node, record.payload()), held(node.path("history")));
+      install(version, record.origin(), alone(node, record.payload()), held(node.path("history")));
     } catch (IOException | ConfigException | RuntimeException e) {
       // A version this build cannot read (written by a newer one): keep the running config.
       log.warn(
@@ -596,6 +627,7 @@ public final class ConfigService implements BusParticipant {
       List<Held> kept = held(node.path("history"));
       synchronized (this) {
         current = version;
+        currentOrigin = UNKNOWN_ORIGIN;
         lastNumber = Math.max(lastNumber, version.number());
         history.clear();
         historyBytes = 0;

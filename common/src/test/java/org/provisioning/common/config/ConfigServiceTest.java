@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.provisioning.common.bus.BusPublisher;
 import org.provisioning.common.bus.BusRecord;
+import org.provisioning.common.bus.RecordType;
 
 class ConfigServiceTest {
   private static final String FILE = "server: {name: one}\ntftp: {enabled: true}\n";
@@ -113,13 +115,52 @@ class ConfigServiceTest {
   }
 
   /**
-   * A change made here is being made durable when the failover partner's version of the same number
-   * arrives and is installed first: the change is not running, and its caller hears so (a version
-   * conflict, HTTP 412) instead of "applied"; the listeners heard the partner's only.
+   * A change made here is being made durable when the failover partner's version of the same
+   * number, made later, arrives and is installed first: the change is not running, and its caller
+   * hears so (a version conflict, HTTP 412) instead of "applied"; the listeners heard the partner's
+   * only. The journal holds the change first: replayed in that order, the partner's version stands
+   * again.
    */
   @Test
-  void aChangeThePartnersVersionOvertookFailsAsAConflict() throws ConfigException {
-    ConfigService partner = new ConfigService(new ConfigCodec(), clock);
+  void aChangeThePartnersLaterVersionOvertookFailsAsAConflict() throws ConfigException {
+    Overtaken race = overtaken(Duration.ofSeconds(1));
+
+    var failure = assertThrows(CompletionException.class, race.change::join);
+    assertInstanceOf(VersionConflictException.class, failure.getCause());
+    assertEquals("partner", race.service.current().orElseThrow().config().server().name());
+    assertEquals(List.of("partner"), race.heard);
+    assertEquals("partner", replayed(race).current().orElseThrow().config().server().name());
+  }
+
+  /**
+   * The same race with this server's change the later one: it stands, though the partner's was
+   * installed first, as it does on the partner (which adopts it as the next version) and after a
+   * replay of the journal.
+   */
+  @Test
+  void aLaterChangeStandsOverThePartnersVersionInstalledFirst() throws ConfigException {
+    Overtaken race = overtaken(Duration.ofSeconds(-1));
+
+    assertEquals(1, race.change.join().number());
+    assertEquals("local", race.service.current().orElseThrow().config().server().name());
+    assertEquals(List.of("partner", "local"), race.heard);
+    assertEquals("local", replayed(race).current().orElseThrow().config().server().name());
+  }
+
+  /** A local change, and the partner's version 1 made {@code partnerLater} after it. */
+  private record Overtaken(
+      ConfigService service,
+      CompletableFuture<ConfigVersion> change,
+      List<String> heard,
+      List<BusRecord> journaled) {}
+
+  /**
+   * Races a change here (journal origin 1) with the partner's version of the same number (origin
+   * 2), made {@code partnerLater} after it: the partner's is installed while the change waits for
+   * its fsync. Returns the journal as it then stands: the change first.
+   */
+  private Overtaken overtaken(Duration partnerLater) throws ConfigException {
+    ConfigService partner = new ConfigService(new ConfigCodec(), Clock.offset(clock, partnerLater));
     partner.attach(bus);
     partner.applyDocument("server: {name: partner}\n", "api", null).join();
     BusRecord partners = journal.get(0);
@@ -127,17 +168,33 @@ class ConfigServiceTest {
     List<String> heard = new ArrayList<>();
     ConfigService service = new ConfigService(new ConfigCodec(), clock);
     CompletableFuture<BusRecord> durable = new CompletableFuture<>();
-    service.attach((type, payload) -> durable);
+    byte[][] published = new byte[1][];
+    service.attach(
+        (type, payload) -> {
+          published[0] = payload;
+          return durable;
+        });
     service.addListener(v -> heard.add(v.config().server().name()));
     CompletableFuture<ConfigVersion> change =
         service.applyDocument("server: {name: local}\n", "api", null);
-    service.apply(new BusRecord(2, 1, clock.millis(), partners.type(), partners.payload()));
-    durable.complete(new BusRecord(1, 1, 0, partners.type(), new byte[0]));
+    BusRecord local = new BusRecord(1, 1, clock.millis(), RecordType.CONFIG, published[0]);
+    BusRecord fromPartner =
+        new BusRecord(2, 1, clock.millis(), partners.type(), partners.payload());
+    service.apply(fromPartner);
+    durable.complete(local);
+    try {
+      change.join();
+    } catch (CompletionException lost) {
+      // the caller's answer: the test looks at it
+    }
+    return new Overtaken(service, change, heard, List.of(local, fromPartner));
+  }
 
-    var failure = assertThrows(java.util.concurrent.CompletionException.class, change::join);
-    assertInstanceOf(VersionConflictException.class, failure.getCause());
-    assertEquals("partner", service.current().orElseThrow().config().server().name());
-    assertEquals(List.of("partner"), heard);
+  /** A restart of the race's server: its journal replayed in order. */
+  private ConfigService replayed(Overtaken race) {
+    ConfigService restarted = new ConfigService(new ConfigCodec(), clock);
+    race.journaled.forEach(restarted::apply);
+    return restarted;
   }
 
   @Test

@@ -364,11 +364,12 @@ final class PeerRecordApplier {
         || record.origin() == bus.originId()) {
       return;
     }
-    // Equal numbers, different content: both changed the config while apart.
+    // Equal numbers, different content: both changed the config while apart. The rule is the one
+    // the config service settles such a pair with when it installs or replays them.
     boolean partnerWins =
         version == current.number()
-            && (changedAt.isAfter(current.changedAt())
-                || (changedAt.equals(current.changedAt()) && record.origin() < bus.originId()));
+            && ConfigService.supersedes(
+                changedAt, record.origin(), current.changedAt(), bus.originId());
     if (version == current.number()) {
       configConflicts.increment();
       settled(
