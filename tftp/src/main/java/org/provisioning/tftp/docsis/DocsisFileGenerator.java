@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -72,7 +73,7 @@ public final class DocsisFileGenerator
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(mac|class)}");
   private static final Pattern MAC_SEPARATORS = Pattern.compile("[:.\\-]");
   private static final long TEMPLATE_CHECK_MILLIS = 1000;
-  private static final int MAX_TICKETS = 200_000;
+  static final int MAX_TICKETS = 200_000;
 
   /** Why a DOCSIS file is refused, counted as {@code tftp.refused.docsis_<reason>}. */
   private static final List<String> REFUSALS =
@@ -96,6 +97,13 @@ public final class DocsisFileGenerator
   private final SecureRandom random = new SecureRandom();
   private final Map<Path, Loaded> templates = new ConcurrentHashMap<>();
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+
+  /**
+   * The name of each address's ticket: an ACK that renews a lease gets the name it got before,
+   * where a ticket per ACK filled the table from one modem's renewals.
+   */
+  private final Map<Ipv4Address, String> ticketOfAddress = new ConcurrentHashMap<>();
+
   private volatile Settings settings;
 
   /**
@@ -116,7 +124,17 @@ public final class DocsisFileGenerator
       String clientClass,
       String hostname,
       String bootFile,
-      long expiresAt) {}
+      long expiresAt) {
+
+    /** Whether a new grant is for the same modem, with the same file, as this ticket. */
+    boolean sameGrant(Ticket other) {
+      return address.equals(other.address)
+          && mac.equals(other.mac)
+          && Objects.equals(clientClass, other.clientClass)
+          && Objects.equals(hostname, other.hostname)
+          && bootFile.equals(other.bootFile);
+    }
+  }
 
   /** One config's worth of compiled settings; replaced whole on a change. */
   private record Settings(
@@ -301,7 +319,9 @@ public final class DocsisFileGenerator
       Settings current, String name, Ticket ticket, InetSocketAddress client) {
     Ipv4Address address = Ipv4Address.of(client.getAddress());
     if (clock.millis() > ticket.expiresAt()) {
-      tickets.remove(name, ticket);
+      if (tickets.remove(name, ticket)) {
+        ticketOfAddress.remove(ticket.address(), name);
+      }
       return refuse(TftpErrorCode.FILE_NOT_FOUND, "file not found", "ticket_expired");
     }
     if (!address.equals(ticket.address())) {
@@ -470,8 +490,13 @@ public final class DocsisFileGenerator
     return new TftpResolution.Refused(code, message, "docsis_" + reason);
   }
 
+  /**
+   * One ticket per address: the ACK of a renewal, or of the same modem asking again, keeps the
+   * ticket's name and runs it for as long again; a new modem or file on the address replaces it.
+   * Tickets are issued under a lock (DHCP's threads), redeemed without one (TFTP's).
+   */
   @Override
-  public String bootFileFor(LeaseRecord lease, String bootFile) {
+  public synchronized String bootFileFor(LeaseRecord lease, String bootFile) {
     Settings current = settings;
     int seconds = current.config().antiTheftSeconds();
     if (seconds <= 0
@@ -479,27 +504,66 @@ public final class DocsisFileGenerator
       return bootFile;
     }
     long now = clock.millis();
-    if (tickets.size() >= MAX_TICKETS) {
-      tickets.values().removeIf(t -> t.expiresAt() < now);
-    }
-    if (tickets.size() >= MAX_TICKETS) {
-      stats.counter("tftp.docsis.tickets_full").increment();
-      return bootFile;
-    }
-    byte[] name = new byte[12];
-    random.nextBytes(name);
-    String ticketName = HexFormat.of().formatHex(name) + ".cfg";
-    tickets.put(
-        ticketName,
+    Ticket grant =
         new Ticket(
             lease.address(),
             HexFormat.of().formatHex(lease.hardwareAddress()),
             lease.clientClass(),
             lease.hostname(),
             bootFile,
-            now + seconds * 1000L));
+            now + seconds * 1000L);
+    String standingName = ticketOfAddress.get(lease.address());
+    Ticket standing = standingName == null ? null : tickets.get(standingName);
+    if (standing != null && standing.expiresAt() >= now && standing.sameGrant(grant)) {
+      tickets.put(standingName, grant);
+      return standingName;
+    }
+    if (standingName != null) {
+      forget(standingName);
+    }
+    if (tickets.size() >= MAX_TICKETS) {
+      makeRoom(now);
+    }
+    byte[] name = new byte[12];
+    random.nextBytes(name);
+    String ticketName = HexFormat.of().formatHex(name) + ".cfg";
+    tickets.put(ticketName, grant);
+    ticketOfAddress.put(lease.address(), ticketName);
     stats.counter("tftp.docsis.tickets_issued").increment();
     return ticketName;
+  }
+
+  /**
+   * Drops the expired tickets and, if the table is still full (more addresses leased within the
+   * tickets' lifetime than it holds), the one that expires first: its modem, if it has not fetched
+   * its file yet, asks DHCP again. Handing out the pattern's own name instead, which anti-theft
+   * always refuses, stopped every modem's registration until tickets expired.
+   */
+  private void makeRoom(long now) {
+    String first = null;
+    long firstExpiry = Long.MAX_VALUE;
+    for (var it = tickets.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      long expiresAt = entry.getValue().expiresAt();
+      if (expiresAt < now) {
+        it.remove();
+        ticketOfAddress.remove(entry.getValue().address(), entry.getKey());
+      } else if (expiresAt < firstExpiry) {
+        first = entry.getKey();
+        firstExpiry = expiresAt;
+      }
+    }
+    if (tickets.size() >= MAX_TICKETS && first != null) {
+      forget(first);
+      stats.counter("tftp.docsis.tickets_full").increment();
+    }
+  }
+
+  private void forget(String ticketName) {
+    Ticket ticket = tickets.remove(ticketName);
+    if (ticket != null) {
+      ticketOfAddress.remove(ticket.address(), ticketName);
+    }
   }
 
   @Override

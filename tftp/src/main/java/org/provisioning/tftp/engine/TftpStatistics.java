@@ -58,11 +58,11 @@ public final class TftpStatistics {
           StatisticDefinition.counter(
               "tftp.docsis.tickets_issued",
               "tickets",
-              "Per-lease boot file names issued into DHCP ACKs (anti-theft)."),
+              "Boot file names issued into DHCP ACKs (anti-theft); one per address, kept by renewals."),
           StatisticDefinition.counter(
               "tftp.docsis.tickets_full",
               "tickets",
-              "Boot file names not issued because the ticket table was full."));
+              "Tickets dropped before they expired to make room, the ticket table full."));
 
   /**
    * The reasons a request is refused with a TFTP error, from the request handler and the served

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -279,7 +280,7 @@ class DocsisFileGeneratorTest {
     assertEquals("static.cfg", generator.bootFileFor(lease, "static.cfg"), "no pattern: unchanged");
     String name = generator.bootFileFor(lease, "cm-001122334455.cfg");
     assertTrue(name.matches("[0-9a-f]{24}\\.cfg"), name);
-    assertNotEquals(name, generator.bootFileFor(lease, "cm-001122334455.cfg"));
+    assertEquals(name, generator.bootFileFor(lease, "cm-001122334455.cfg"), "a renewal keeps it");
 
     assertEquals("docsis_ticket_wrong_address", reason(generator.resolve(name, from("10.1.2.99"))));
     byte[] file = content(generator.resolve(name, from("10.1.2.3")));
@@ -301,6 +302,7 @@ class DocsisFileGeneratorTest {
     assertEquals("docsis_ticket_wrong_address", reason(generator.resolve(name, from("10.1.2.99"))));
 
     String late = generator.bootFileFor(lease, "cm-001122334455.cfg");
+    assertEquals(name, late);
     clock.advance(Duration.ofSeconds(61));
     assertEquals("docsis_ticket_expired", reason(generator.resolve(late, from("10.1.2.3"))));
 
@@ -309,6 +311,57 @@ class DocsisFileGeneratorTest {
     assertEquals(
         "docsis_ticket_required",
         reason(generator.resolve("cm-001122334455.cfg", from("10.1.2.3"))));
+  }
+
+  /**
+   * Every ACK with a boot file asks for a ticket, renewals too: a modem renewing keeps its name
+   * (for as long again), a new modem on the address gets a new one and the old name is refused. One
+   * ticket per ACK let one modem's renewals fill the table, and a full table answered every modem
+   * with the pattern's own name, which anti-theft refuses: no modem could register.
+   */
+  @Test
+  void aTicketIsPerAddressAndAFullTableMakesRoomForTheNext() throws Exception {
+    generator.apply(config(true, 60));
+    LeaseRecord lease = leases.get(Ipv4Address.parse("10.1.2.3"));
+    String name = generator.bootFileFor(lease, "cm-001122334455.cfg");
+    for (int renewal = 0; renewal < 1000; renewal++) {
+      clock.advance(Duration.ofMillis(50));
+      assertEquals(name, generator.bootFileFor(lease, "cm-001122334455.cfg"));
+    }
+    assertEquals(1, stats.counter("tftp.docsis.tickets_issued").get());
+    assertNotNull(content(generator.resolve(name, from("10.1.2.3"))), "valid 50 s after issue");
+
+    lease("10.1.2.3", "00:11:22:33:44:66", "gold", "next");
+    String next =
+        generator.bootFileFor(leases.get(Ipv4Address.parse("10.1.2.3")), "cm-001122334466.cfg");
+    assertNotEquals(name, next);
+    clock.advance(Duration.ofMillis(1)); // so that its ticket is the first to expire
+    assertNull(generator.resolve(name, from("10.1.2.3")), "no longer a name served here");
+
+    for (int i = 0; i < DocsisFileGenerator.MAX_TICKETS; i++) {
+      generator.bootFileFor(withAddress(lease, 0x0b000000 + i), "cm-001122334455.cfg");
+    }
+    assertEquals(1, stats.counter("tftp.docsis.tickets_full").get(), "the first out");
+    assertNull(generator.resolve(next, from("10.1.2.3")), "the ticket that expired first");
+    String last = generator.bootFileFor(withAddress(lease, 0x0c000000), "cm-001122334455.cfg");
+    assertTrue(last.matches("[0-9a-f]{24}\\.cfg"), "a ticket, not the refused pattern: " + last);
+    assertNotNull(content(generator.resolve(last, from("12.0.0.0"))));
+  }
+
+  private static LeaseRecord withAddress(LeaseRecord lease, int address) {
+    return new LeaseRecord(
+        new Ipv4Address(address),
+        lease.hardwareType(),
+        lease.hardwareAddress(),
+        lease.clientId(),
+        lease.state(),
+        lease.startMillis(),
+        lease.expiresAtMillis(),
+        lease.allocatedBy(),
+        lease.hostname(),
+        lease.clientClass(),
+        null,
+        null);
   }
 
   @Test
