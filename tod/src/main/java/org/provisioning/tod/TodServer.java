@@ -83,8 +83,8 @@ public final class TodServer implements ProvisioningService {
           counter(
               "tod.udp.dropped.server_port",
               "datagrams",
-              "Datagrams from a privileged source port (another server, or a request spoofed as"
-                  + " one to start a loop), left unanswered."),
+              "Datagrams from a privileged source port or this server's own (another server, or a"
+                  + " request spoofed as one to start a loop), left unanswered."),
           gauge(
               "tod.clock.synchronised",
               "boolean",
@@ -266,10 +266,12 @@ public final class TodServer implements ProvisioningService {
   private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      if (packet.sender().getPort() < FIRST_CLIENT_PORT) {
+      int from = packet.sender().getPort();
+      if (from < FIRST_CLIENT_PORT || from == packet.recipient().getPort()) {
         // Clients ask from ephemeral ports; a privileged one is another server (time, echo,
         // chargen, the partner's ToD) or a request spoofed as one: answering would start a loop
-        // between the two that one datagram keeps going for ever.
+        // between the two that one datagram keeps going for ever. So would our own port, where
+        // this server listens above 1024 (its partner's ToD, or this very socket spoofed).
         udpFromServerPort.increment();
         return;
       }

@@ -123,6 +123,28 @@ class TodServerIT {
     assertEquals(0L, stats.snapshot().get("tod.udp.served"));
   }
 
+  /**
+   * Listening above 1024 (an unprivileged install; the tests' ephemeral port), a datagram from the
+   * server's own port, another address's (the partner's ToD) or its own spoofed, is not answered:
+   * the privileged-port check alone let one datagram start a loop between the two.
+   */
+  @Test
+  void aDatagramFromTheServersOwnPortIsNotAnswered() throws Exception {
+    InetSocketAddress address = start(Instant.parse("2025-06-01T12:00:00Z"), false);
+    try (DatagramSocket other =
+        new DatagramSocket(
+            new InetSocketAddress(InetAddress.getByName("127.0.0.38"), address.getPort()))) {
+      other.setSoTimeout(500);
+      other.send(new DatagramPacket(new byte[0], 0, address));
+      assertThrows(
+          SocketTimeoutException.class,
+          () -> other.receive(new DatagramPacket(new byte[16], 16)),
+          "no answer to the server's own port");
+    }
+    assertEquals(1L, stats.snapshot().get("tod.udp.dropped.server_port"));
+    assertEquals(0L, stats.snapshot().get("tod.udp.served"));
+  }
+
   @Test
   void sendsNothingWhileTheClockIsUnsynchronisedIfAskedTo() throws Exception {
     InetSocketAddress address = start(Instant.parse("2025-06-01T12:00:00Z"), true);
