@@ -250,13 +250,16 @@ public final class TftpServer implements ProvisioningService {
       Active running = active.get(client);
       if (running != null) {
         TransferHandler old = running.channel().pipeline().get(TransferHandler.class);
-        if (running.request().equals(request) && (old == null || !old.heardFromClient)) {
-          // The client sent its request again before our first answer reached it.
+        if (running.request().equals(request)
+            && (old == null || !old.heardFromClient || old.heardWithin(config.timeoutMillis()))) {
+          // The client sent its request again before our first answer reached it, or its
+          // retransmission waited in the queue behind the request while the transfer began: the
+          // transfer it answers goes on (superseded, the client, bound to its port, failed).
           stats.duplicateRequests().increment();
           return;
         }
-        // A new request from the same port, or the same one after the client answered the old
-        // transfer (a modem that rebooted and kept its port): it has moved on from the old one.
+        // A new request from the same port, or the same one from a client silent on the old
+        // transfer for a timeout (a modem that rebooted and kept its port): it has moved on.
         if (old != null) {
           old.superseded = true;
         }
@@ -334,8 +337,11 @@ public final class TftpServer implements ProvisioningService {
     private boolean answeredStranger;
     private volatile boolean superseded;
 
-    /** Whether the client answered on this transfer's port: a repeat of its request is then new. */
+    /** Whether the client answered on this transfer's port: a repeat of its request may be new. */
     private volatile boolean heardFromClient;
+
+    /** When the client's last datagram came ({@link #now()}). */
+    private volatile long lastHeard;
 
     private final TftpTransfer.Output out = this::send;
 
@@ -356,6 +362,11 @@ public final class TftpServer implements ProvisioningService {
       long unanswered =
           TftpTransfer.allTries(config.timeoutMillis(), config.retries()) + config.timeoutMillis();
       channel.eventLoop().schedule(this::endIfUnanswered, unanswered, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the client has answered this transfer within the last {@code millis}. */
+    boolean heardWithin(long millis) {
+      return heardFromClient && now() - lastHeard < millis;
     }
 
     private void endIfUnanswered() {
@@ -398,6 +409,7 @@ public final class TftpServer implements ProvisioningService {
         return;
       }
       heardFromClient = true;
+      lastHeard = now();
       after(transfer.onPacket(packet, now(), out));
     }
 

@@ -356,12 +356,13 @@ class TftpServerIT {
   }
 
   /**
-   * The same request again, once the client has answered the transfer, is a client that started
-   * over (a modem rebooted and kept its port): it gets a new transfer at once. It used to be taken
-   * for a duplicate and ignored for as long as the old transfer lived (up to half a minute).
+   * The same request again, from a client that answered the transfer and then fell silent for a
+   * timeout, is a client that started over (a modem rebooted and kept its port): it gets a new
+   * transfer at once. It used to be taken for a duplicate and ignored for as long as the old
+   * transfer lived (up to half a minute).
    */
   @Test
-  void theSameRequestAfterTheClientAnsweredStartsTheTransferAgain() throws Exception {
+  void theSameRequestAfterTheClientAnsweredAndFellSilentStartsTheTransferAgain() throws Exception {
     try (RawClient client = new RawClient()) {
       TftpPacket.Request request =
           new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of());
@@ -370,6 +371,7 @@ class TftpServerIT {
       client.send(first.port(), new TftpPacket.Ack(1));
       assertEquals(2, ((TftpPacket.Data) client.receive().packet()).block());
 
+      Thread.sleep(300); // the config's timeout is 200 ms
       client.send(port, request);
       RawClient.Received again = client.receive();
       while (again.port() == first.port()) { // a retransmission of the old transfer in flight
@@ -377,6 +379,43 @@ class TftpServerIT {
       }
       assertEquals(1, ((TftpPacket.Data) again.packet()).block(), "from the start, at once");
       assertEquals(0, stat("tftp.requests.duplicate"));
+    }
+  }
+
+  /**
+   * The client's retransmitted request, queued behind its first while the server was slow, reaches
+   * the server just after the client answered the transfer: a duplicate. Taken for a new request,
+   * it closed the transfer the client was bound to and started another, which the client refused (a
+   * stranger's port): the download failed, in a reboot storm, for every client slow enough.
+   */
+  @Test
+  void aRetransmittedRequestRightAfterTheClientAnsweredLeavesTheTransferRunning() throws Exception {
+    try (RawClient client = new RawClient()) {
+      TftpPacket.Request request =
+          new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of());
+      client.send(port, request);
+      RawClient.Received first = client.receive();
+      client.send(first.port(), new TftpPacket.Ack(1));
+      client.send(port, request);
+
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      received.write(((TftpPacket.Data) first.packet()).data());
+      int expected = 2;
+      while (true) {
+        RawClient.Received next = client.receive();
+        assertEquals(first.port(), next.port(), "every block from the transfer the client is on");
+        TftpPacket.Data data = (TftpPacket.Data) next.packet();
+        if (data.block() == expected) {
+          received.write(data.data());
+          expected++;
+        }
+        client.send(first.port(), new TftpPacket.Ack(data.block()));
+        if (data.block() == expected - 1 && data.data().length < 512) {
+          break;
+        }
+      }
+      assertArrayEquals(firmware, received.toByteArray());
+      assertEquals(1, stat("tftp.requests.duplicate"));
     }
   }
 
