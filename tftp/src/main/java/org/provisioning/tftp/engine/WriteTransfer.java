@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.provisioning.common.io.DurableFiles;
 import org.provisioning.tftp.codec.TftpCodec;
 import org.provisioning.tftp.message.TftpErrorCode;
 import org.provisioning.tftp.message.TftpPacket;
@@ -95,6 +96,8 @@ public final class WriteTransfer implements TftpTransfer {
         channel.close();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         closed = true;
+        // The rename too is on disk before the last ACK tells the client the file is stored.
+        DurableFiles.syncDirectory(target.getParent());
         out.send(lastSent);
         stats.completed.increment();
         return Status.COMPLETED;
