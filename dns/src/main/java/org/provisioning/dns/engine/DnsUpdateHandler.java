@@ -29,6 +29,30 @@ import org.xbill.DNS.Zone;
  */
 public final class DnsUpdateHandler {
   private static final Logger log = LoggerFactory.getLogger(DnsUpdateHandler.class);
+
+  /**
+   * Types whose data cannot be empty, yet arrive so: dnsjava reads any record of length 0 as an
+   * empty record, whatever its type. Added, an empty CNAME broke every answer at its name (a CNAME
+   * expected, an empty record found) and every transfer of the zone (RFC 2136 section 3.4.1.3:
+   * FORMERR). An unknown type's data may be empty (RFC 3597), so only these are checked.
+   */
+  private static final Set<Integer> NEED_DATA =
+      Set.of(
+          Type.A,
+          Type.AAAA,
+          Type.CNAME,
+          Type.DNAME,
+          Type.PTR,
+          Type.MX,
+          Type.TXT,
+          Type.SRV,
+          Type.NAPTR,
+          Type.DHCID,
+          Type.SOA,
+          Type.NS,
+          Type.CAA,
+          Type.SSHFP);
+
   private final DnsStatistics stats;
   private final DnsUpdateLog recent = new DnsUpdateLog(java.time.Clock.systemUTC());
 
@@ -104,6 +128,9 @@ public final class DnsUpdateHandler {
           return Rcode.YXRRSET;
         }
       } else if (rr.getDClass() == DClass.IN) {
+        if (type == Type.ANY || type == Type.AXFR || type == Type.IXFR || lacksData(rr)) {
+          return Rcode.FORMERR; // a value-dependent prerequisite names one RRset and its data
+        }
         valueDependent
             .computeIfAbsent(rr.getName(), n -> new HashMap<>())
             .computeIfAbsent(type, t -> new HashSet<>())
@@ -199,7 +226,7 @@ public final class DnsUpdateHandler {
       }
       boolean meta = Type.isRR(type) == false || type == Type.ANY;
       if (rr.getDClass() == DClass.IN) {
-        if (meta || type == Type.AXFR || type == Type.IXFR) {
+        if (meta || type == Type.AXFR || type == Type.IXFR || lacksData(rr)) {
           return Rcode.FORMERR;
         }
       } else if (rr.getDClass() == DClass.ANY) {
@@ -207,7 +234,7 @@ public final class DnsUpdateHandler {
           return Rcode.FORMERR;
         }
       } else if (rr.getDClass() == DClass.NONE) {
-        if (rr.getTTL() != 0 || meta) {
+        if (rr.getTTL() != 0 || meta || lacksData(rr)) {
           return Rcode.FORMERR;
         }
       } else {
@@ -215,6 +242,10 @@ public final class DnsUpdateHandler {
       }
     }
     return Rcode.NOERROR;
+  }
+
+  private static boolean lacksData(Record rr) {
+    return NEED_DATA.contains(rr.getType()) && rr.rdataToWireCanonical().length == 0;
   }
 
   private void change(DnsZone zone, List<Record> changes) {

@@ -190,6 +190,35 @@ class DnsServerTest {
     assertEquals(Rcode.NXDOMAIN, ask("floor1.lab.cable.example.net.", Type.A).getRcode());
   }
 
+  /**
+   * A signed update whose record has no data (a CNAME of length 0, which dnsjava reads as an empty
+   * record) is a format error (RFC 2136 section 3.4.1.3) and changes nothing. Added, it made every
+   * query at its name go unanswered and every transfer of the zone carry a record no secondary
+   * takes. A value-dependent prerequisite of type ANY went unanswered too.
+   */
+  @Test
+  void anUpdateWithARecordWithoutDataIsAFormatError() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    Name bad = Name.fromString("bad", zone);
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+
+    Update empty = new Update(zone);
+    empty.add(Record.newRecord(bad, Type.CNAME, DClass.IN, 300));
+    assertEquals(Rcode.FORMERR, signed.send(empty).getRcode());
+    Update prerequisite = new Update(zone);
+    prerequisite.addRecord(Record.newRecord(bad, Type.ANY, DClass.IN, 0), Section.PREREQ);
+    prerequisite.add(bad, Type.A, 300, "127.0.0.45");
+    assertEquals(Rcode.FORMERR, signed.send(prerequisite).getRcode());
+
+    assertEquals(Rcode.NXDOMAIN, ask("bad.cable.example.net.", Type.A).getRcode());
+    ZoneTransferIn transfer = signedAxfr();
+    transfer.run();
+    assertTrue(
+        transfer.getAXFR().stream().noneMatch(rr -> rr.getName().equals(bad)),
+        "nothing of it in the zone");
+  }
+
   /** A CNAME to a name the zone lacks: NXDOMAIN, the rcode of the chain's last name (RFC 6604). */
   @Test
   void aCnameToAMissingNameIsNxdomainWithTheCname() throws Exception {
