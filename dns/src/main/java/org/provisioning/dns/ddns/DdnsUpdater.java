@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -54,11 +55,13 @@ import org.xbill.DNS.Update;
  * this client's; a name owned by another client is left alone and counted as a conflict, and then
  * no PTR is written either. Removal (section 5.5) happens only while the DHCID is still ours.
  *
- * <p>Work runs on one thread of its own, never the bus writer's, so DNS never delays DHCP. A zone
+ * <p>Work runs on a thread of its own, never the bus writer's, so DNS never delays DHCP. A zone
  * served here is changed in place (both servers of a failover pair see every lease record, so both
  * keep the same names); a zone with an external primary gets RFC 2136 updates signed with its key,
- * sent only while {@code serving} says this server serves, retried with doubling backoff and
- * alerted as {@code DNS_DDNS_UPDATE_FAILED} when they keep failing.
+ * sent only while {@code serving} says this server serves, from a second thread, so that a primary
+ * that does not answer delays no other zone. A lease's change that such a primary did not answer is
+ * made again whole with doubling backoff, unless a newer change of its address came meanwhile, and
+ * alerted as {@code DNS_DDNS_UPDATE_FAILED} when it keeps failing.
  *
  * <p>The published names live in the zones, not in the journal: at start {@link #rebuild} derives
  * them again from the bound leases, which keeps them consistent with the leases by construction.
@@ -66,6 +69,7 @@ import org.xbill.DNS.Update;
 public final class DdnsUpdater implements BusListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DdnsUpdater.class);
   private static final int MAX_ATTEMPTS = 8;
+  private static final Duration EXTERNAL_TIMEOUT = Duration.ofSeconds(2);
 
   private final Supplier<DnsConfig> config;
   private final Supplier<DnsZones> zones;
@@ -73,8 +77,23 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   private final BooleanSupplier serving;
   private final AlertCenter alerts;
   private final ScheduledExecutorService worker;
+
+  /**
+   * Runs the lease changes that reach a zone with an external primary, and their retries: a primary
+   * that does not answer costs {@link #EXTERNAL_TIMEOUT} a try, and on {@link #worker} it held back
+   * every other lease, the zones served here and the start-up hold on their negative answers.
+   */
+  private final ScheduledExecutorService external;
+
   private final AtomicInteger queued = new AtomicInteger();
   private final Map<Integer, Published> published = new ConcurrentHashMap<>();
+
+  /** The thread of {@link #external}, the only one that sends to external primaries. */
+  private volatile Thread externalThread;
+
+  /** Per address, the lease change {@link #external} has to make: a newer one ends an older's. */
+  private final Map<Integer, LeaseRecord> externalDue = new ConcurrentHashMap<>();
+
   private final Counter added;
   private final Counter removed;
   private final Counter conflicts;
@@ -82,8 +101,24 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   private final Counter retried;
   private volatile long firstRetryMillis = 1000;
 
-  /** What a lease's address got, so a release or a new name knows what to take away. */
-  private record Published(Name name, byte[] dhcid, Name reverse) {}
+  /**
+   * What a lease's address got, so a release or a new name knows what to take away; {@code
+   * complete} once the PTR is written too, not while an external primary has yet to answer.
+   */
+  private record Published(Name name, byte[] dhcid, Name reverse, boolean complete) {}
+
+  /**
+   * An external primary did not answer (or answered SERVFAIL): the lease's change stops, to be made
+   * again whole. Each of its updates is safe to send again (RFC 4703's prerequisites).
+   */
+  private static final class Unreached extends RuntimeException {
+    final DnsZoneConfig zone;
+
+    Unreached(DnsZoneConfig zone) {
+      super(null, null, false, false);
+      this.zone = zone;
+    }
+  }
 
   public DdnsUpdater(
       Supplier<DnsConfig> config,
@@ -98,6 +133,14 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     this.serving = serving;
     this.alerts = alerts;
     this.worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("dns-ddns"));
+    ThreadFactory externalThreads = DaemonThreads.factory("dns-ddns-external");
+    this.external =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = externalThreads.newThread(task);
+              externalThread = thread;
+              return thread;
+            });
     stats.declare(DnsStatistics.DEFINITIONS);
     alerts.declare(DnsAlerts.ALL);
     this.added = stats.counter("dns.ddns.added");
@@ -124,19 +167,20 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     } catch (IllegalArgumentException e) {
       return; // the lease journal reports unreadable records
     }
-    submit(() -> apply(lease));
+    submit(() -> route(lease));
   }
 
   /**
    * Publishes the names of every bound lease again (at start: the zones begin empty).
    *
-   * @return completes once they are all in the zones
+   * @return completes once they are all in the zones served here; those for zones with an external
+   *     primary follow as it answers
    */
   public CompletableFuture<Void> rebuild(List<LeaseRecord> bound) {
     if (!config.get().ddns().enabled()) {
       return CompletableFuture.completedFuture(null);
     }
-    bound.forEach(lease -> submit(() -> apply(lease)));
+    bound.forEach(lease -> submit(() -> route(lease)));
     CompletableFuture<Void> done = new CompletableFuture<>();
     submit(() -> done.complete(null)); // the worker is one thread: after every lease above
     return done;
@@ -168,6 +212,67 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
         });
   }
 
+  /**
+   * On {@link #worker}: makes the lease's change in the zones served here; if it reaches a zone
+   * with an external primary, the whole change is handed to {@link #external}, which makes it again
+   * (the updates already made here are safe to repeat) with those sends too.
+   */
+  private void route(LeaseRecord lease) {
+    if (externalDue.containsKey(lease.address().value())) {
+      handOver(lease, 1, 0); // after the address's change there, which this one replaces
+      return;
+    }
+    try {
+      apply(lease);
+    } catch (Unreached deferred) {
+      handOver(lease, 1, 0);
+    }
+  }
+
+  private void handOver(LeaseRecord lease, int attempt, long afterMillis) {
+    externalDue.put(lease.address().value(), lease);
+    queued.incrementAndGet();
+    external.schedule(() -> attempt(lease, attempt), afterMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * On {@link #external}: makes a lease's change, again with doubling backoff while a primary does
+   * not answer (a retry used to resend the one update alone, and a claim answered late never got
+   * its PTR), until a newer change of the address replaces it or the tries run out.
+   */
+  private void attempt(LeaseRecord lease, int attempt) {
+    try {
+      if (externalDue.get(lease.address().value()) != lease) {
+        return; // a later change of the address is due: this one is out of date
+      }
+      try {
+        apply(lease);
+        externalDue.remove(lease.address().value(), lease);
+      } catch (Unreached e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          externalDue.remove(lease.address().value(), lease);
+          failed.increment();
+          log.warn("DNS_DDNS_UPDATE_FAILED zone={} attempts={}", e.zone.name(), attempt);
+          alerts.raise(
+              DnsAlerts.DDNS_UPDATE_FAILED,
+              DnsAlerts.zonePath(e.zone.name()),
+              "DDNS updates to "
+                  + e.zone.primary().address()
+                  + " fail after "
+                  + attempt
+                  + " attempts");
+          return;
+        }
+        retried.increment();
+        handOver(lease, attempt + 1, Math.min(60_000, firstRetryMillis << (attempt - 1)));
+      }
+    } catch (RuntimeException e) {
+      log.warn("DNS_DDNS_TASK_FAILED", e);
+    } finally {
+      queued.decrementAndGet();
+    }
+  }
+
   /** The number of lease changes waiting to reach DNS. */
   public int queueDepth() {
     return queued.get();
@@ -188,10 +293,14 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       return;
     }
     byte[] dhcid = Dhcid.rdata(lease, name.get());
-    if (before != null) {
-      if (before.name().equals(name.get()) && java.util.Arrays.equals(before.dhcid(), dhcid)) {
-        return; // a renewal under the same name: nothing changes
-      }
+    boolean again =
+        before != null
+            && before.name().equals(name.get())
+            && java.util.Arrays.equals(before.dhcid(), dhcid);
+    if (again && before.complete()) {
+      return; // a renewal under the same name: nothing changes
+    }
+    if (before != null && !again) {
       remove(dns, before, lease);
       published.remove(lease.address().value());
     }
@@ -244,7 +353,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     if (rcode != Rcode.NOERROR) {
       return;
     }
-    added.increment();
+    // The name stands here: a release takes it away even if the PTR's primary never answers.
+    published.put(lease.address().value(), new Published(name.get(), dhcid, reverse, false));
     // Section 5.4: the PTR of the address is this lease's, whatever was there.
     zoneOf(dns, reverse)
         .ifPresent(
@@ -256,7 +366,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
               ptr.add(Dhcid.record(reverse, ttl, dhcid));
               send(dns, reverseZone, ptr, note, r -> r == Rcode.NOERROR, "");
             });
-    published.put(lease.address().value(), new Published(name.get(), dhcid, reverse));
+    published.put(lease.address().value(), new Published(name.get(), dhcid, reverse, true));
+    added.increment();
   }
 
   private void remove(DnsConfig dns, Published what, LeaseRecord lease) {
@@ -347,45 +458,47 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
                   : note + ": " + whenOtherThanNoError);
       return rcode;
     }
-    DnsZoneConfig external =
-        dns.zones().stream()
-            .filter(z -> !z.servedHere() && sameName(z.name(), zoneName))
-            .findFirst()
-            .orElse(null);
+    DnsZoneConfig external = externalZone(dns, zoneName);
     if (external == null) {
       return Rcode.REFUSED;
     }
     if (!serving.getAsBoolean()) {
       return Rcode.NOERROR; // the serving peer sends it
     }
-    return sendExternal(dns, external, update, 1, note, fine);
+    if (Thread.currentThread() != externalThread) {
+      throw new Unreached(external); // not from the worker: it would wait for the primary
+    }
+    return sendExternal(dns, external, update, note, fine);
   }
 
+  /** The config of the zone if another server is its primary, else null. */
+  private static DnsZoneConfig externalZone(DnsConfig dns, Name zoneName) {
+    return dns.zones().stream()
+        .filter(z -> !z.servedHere() && sameName(z.name(), zoneName))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Sends an update to a zone's external primary and returns its rcode.
+   *
+   * @throws Unreached when it does not answer, or answers SERVFAIL
+   */
   private int sendExternal(
       DnsConfig dns,
       DnsZoneConfig zone,
       Message update,
-      int attempt,
       String note,
       java.util.function.IntPredicate fine) {
     Name zoneName = nameOf(zone.name());
     Name key = zone.primary().key() == null ? null : nameOf(zone.primary().key());
-    String to =
-        note
-            + ", to "
-            + zone.primary().address()
-            + ":"
-            + zone.primary().port()
-            + ", attempt "
-            + attempt
-            + " of "
-            + MAX_ATTEMPTS;
+    String to = note + ", to " + zone.primary().address() + ":" + zone.primary().port();
     try {
       SimpleResolver resolver =
           new SimpleResolver(
               new InetSocketAddress(
                   zone.primary().address().toInetAddress(), zone.primary().port()));
-      resolver.setTimeout(Duration.ofSeconds(2));
+      resolver.setTimeout(EXTERNAL_TIMEOUT);
       if (zone.primary().key() != null) {
         resolver.setTSIGKey(tsig(dns, zone.primary().key()));
       }
@@ -399,32 +512,10 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
         return rcode;
       }
     } catch (IOException e) {
-      log.debug("DNS_DDNS_SEND_FAILED zone={} attempt={}: {}", zone.name(), attempt, e.toString());
+      log.debug("DNS_DDNS_SEND_FAILED zone={}: {}", zone.name(), e.toString());
       handler.recent().unanswered("ddns", zoneName, key, update, to + ": " + e.getMessage());
     }
-    if (attempt >= MAX_ATTEMPTS) {
-      failed.increment();
-      log.warn("DNS_DDNS_UPDATE_FAILED zone={} attempts={}", zone.name(), attempt);
-      alerts.raise(
-          DnsAlerts.DDNS_UPDATE_FAILED,
-          DnsAlerts.zonePath(zone.name()),
-          "DDNS updates to " + zone.primary().address() + " fail after " + attempt + " attempts");
-      return Rcode.SERVFAIL;
-    }
-    retried.increment();
-    long wait = Math.min(60_000, firstRetryMillis << (attempt - 1));
-    queued.incrementAndGet();
-    worker.schedule(
-        () -> {
-          try {
-            sendExternal(config.get(), zone, update, attempt + 1, note, fine);
-          } finally {
-            queued.decrementAndGet();
-          }
-        },
-        wait,
-        TimeUnit.MILLISECONDS);
-    return Rcode.SERVFAIL;
+    throw new Unreached(zone);
   }
 
   private static boolean sameName(String configured, Name name) {
@@ -455,5 +546,6 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   @Override
   public void close() {
     worker.shutdownNow();
+    external.shutdownNow();
   }
 }

@@ -24,8 +24,15 @@ import org.provisioning.dns.engine.DnsEngine;
 import org.provisioning.dns.engine.DnsStatistics;
 import org.provisioning.dns.zone.DnsKeys;
 import org.provisioning.dns.zone.DnsZones;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** Lease records in, zone data out, on the updater's own thread. */
@@ -109,6 +116,154 @@ class DdnsUpdaterTest {
 
   private void settled() {
     await().atMost(Duration.ofSeconds(5)).until(() -> updater.queueDepth() == 0);
+  }
+
+  /**
+   * The reverse zone's primary is the operator's server, silent at first: the names of the zone
+   * served here are all in place at once (the start-up hold on its negative answers waits for
+   * nothing else), and each lease's PTR reaches the primary once it answers, as does the PTR's
+   * removal at release. A silent primary used to hold every lease change 2 s a try on the one DDNS
+   * thread, and a claim retried and answered never got its PTR.
+   */
+  @Test
+  void aSilentExternalPrimaryDelaysNoOtherZoneAndGetsEveryChangeOnceItAnswers() throws Exception {
+    try (FakePrimary primary = new FakePrimary(1)) {
+      DnsConfig withPrimary =
+          new ConfigCodec()
+              .parse(
+                  """
+                  dns:
+                    enabled: true
+                    port: 1053
+                    zones:
+                      - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
+                      - {name: 16.127.in-addr.arpa, primary: {address: 127.0.0.1, port: %d}}
+                    ddns:
+                      enabled: true
+                      forwardZone: cable.example.net
+                  """
+                      .formatted(primary.port()))
+              .dns();
+      zones = DnsZones.fromConfig(withPrimary, Clock.systemUTC());
+      AlertCenter alerts = new AlertCenter(Clock.systemUTC(), 100);
+      DdnsUpdater updater =
+          new DdnsUpdater(
+              () -> withPrimary, () -> zones, engine.updates(), () -> true, stats, alerts);
+      try {
+        updater.setFirstRetry(Duration.ofMillis(50));
+        List<LeaseRecord> bound = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+          bound.add(lease("127.16.0." + i, i, "host" + i, "", LeaseState.BOUND));
+        }
+        updater.rebuild(bound).get(1, java.util.concurrent.TimeUnit.SECONDS);
+        for (int i = 1; i <= 5; i++) {
+          assertEquals(
+              "127.16.0." + i,
+              find("host" + i + ".cable.example.net.", Type.A).first().rdataToString());
+        }
+
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> primary.changed(Type.PTR, DClass.IN).size() == 5);
+        assertEquals(
+            java.util.Set.of(
+                "1.0.16.127.in-addr.arpa.",
+                "2.0.16.127.in-addr.arpa.",
+                "3.0.16.127.in-addr.arpa.",
+                "4.0.16.127.in-addr.arpa.",
+                "5.0.16.127.in-addr.arpa."),
+            new java.util.HashSet<>(primary.changed(Type.PTR, DClass.IN)));
+        assertEquals(1, stats.counter("dns.ddns.retried").get());
+
+        updater.onDurable(
+            new BusRecord(
+                1,
+                2,
+                0,
+                RecordType.LEASE,
+                lease("127.16.0.1", 1, "host1", "", LeaseState.RELEASED).encode()));
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    java.util.Collections.frequency(
+                            primary.changed(Type.PTR, DClass.ANY), "1.0.16.127.in-addr.arpa.")
+                        == 2); // the PTR's replacement when bound, then its removal
+        await().atMost(Duration.ofSeconds(5)).until(() -> updater.queueDepth() == 0);
+        assertNull(find("host1.cable.example.net.", Type.A));
+        assertTrue(alerts.active().isEmpty());
+      } finally {
+        updater.close();
+      }
+    }
+  }
+
+  /**
+   * A primary on a loopback port that leaves the first {@code silentFor} updates unanswered and
+   * answers the rest NOERROR, keeping the names of the records each one changed.
+   */
+  private static final class FakePrimary implements AutoCloseable {
+    private final java.net.DatagramSocket socket =
+        new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+    private final List<Message> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    FakePrimary(int silentFor) throws Exception {
+      thread =
+          new Thread(
+              () -> {
+                int seen = 0;
+                byte[] buffer = new byte[65535];
+                while (!socket.isClosed()) {
+                  try {
+                    java.net.DatagramPacket in = new java.net.DatagramPacket(buffer, buffer.length);
+                    socket.receive(in);
+                    if (++seen <= silentFor) {
+                      continue;
+                    }
+                    Message update =
+                        new Message(java.util.Arrays.copyOf(in.getData(), in.getLength()));
+                    Message reply = new Message(update.getHeader().getID());
+                    reply.getHeader().setFlag(Flags.QR);
+                    reply.getHeader().setOpcode(Opcode.UPDATE);
+                    reply.getHeader().setRcode(Rcode.NOERROR);
+                    reply.addRecord(update.getQuestion(), Section.ZONE);
+                    byte[] out = reply.toWire();
+                    socket.send(
+                        new java.net.DatagramPacket(out, out.length, in.getSocketAddress()));
+                    answered.add(update);
+                  } catch (java.io.IOException e) {
+                    return; // closed
+                  }
+                }
+              },
+              "fake-primary");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    /** The names of the records of this type and class (IN adds, ANY deletes) in the updates. */
+    List<String> changed(int type, int dclass) {
+      List<String> names = new java.util.ArrayList<>();
+      for (Message update : answered) {
+        for (Record rr : update.getSection(Section.UPDATE)) {
+          if (rr.getType() == type && rr.getDClass() == dclass) {
+            names.add(rr.getName().toString());
+          }
+        }
+      }
+      return names;
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      thread.join(2000);
+    }
   }
 
   @Test
