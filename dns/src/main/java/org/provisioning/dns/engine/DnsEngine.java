@@ -16,12 +16,14 @@ import org.provisioning.dns.zone.DnsZoneHistory;
 import org.provisioning.dns.zone.DnsZones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
@@ -53,6 +55,9 @@ public final class DnsEngine {
    * itself only in theory) each stays well under the 64 KiB a TCP message may hold.
    */
   private static final int TRANSFER_MESSAGE_OCTETS = 16_000;
+
+  /** The label a wildcard's owner starts with (RFC 4592), to put before a closest encloser. */
+  private static final Name WILDCARD_LABEL = Name.fromConstantString("*");
 
   /** How long a client's update may wait for the journal before it is answered SERVFAIL. */
   private static final int UPDATE_DURABLE_SECONDS = 10;
@@ -272,25 +277,18 @@ public final class DnsEngine {
     return List.of(response.toWire(maxUdp));
   }
 
-  /** RFC 1034 section 4.3.2 step 3 within one zone, following CNAMEs that stay in it. */
+  /**
+   * RFC 1034 section 4.3.2 step 3 within one zone, following CNAMEs that stay in it, with wildcards
+   * as RFC 4592 has them: a name that does not exist is answered from {@code *.<closest encloser>}
+   * if the zone has it (its data, its CNAME, or NODATA when it has neither), and is NXDOMAIN
+   * otherwise. dnsjava's own wildcard matching answered NXDOMAIN when the wildcard lacked the type
+   * asked for (a walled garden's {@code *.garden A}: NXDOMAIN for AAAA, which a resolver then took
+   * for every type), ignored a wildcard CNAME, and matched wildcards above the closest encloser.
+   */
   private int lookup(DnsZone zone, Name name, int type, Message response) {
     response.getHeader().setFlag(Flags.AA);
     for (int hops = 0; hops < 8; hops++) {
       SetResponse found = zone.data().findRecords(name, type);
-      if (found.isSuccessful()) {
-        for (RRset set : found.answers()) {
-          addAll(response, set, Section.ANSWER);
-        }
-        return Rcode.NOERROR;
-      }
-      if (found.isCNAME()) {
-        response.addRecord(found.getCNAME(), Section.ANSWER);
-        name = found.getCNAME().getTarget();
-        if (!name.subdomain(zone.origin())) {
-          return Rcode.NOERROR;
-        }
-        continue;
-      }
       if (found.isDelegation()) {
         // A referral (RFC 1034 section 4.3.2 step 3b): not authoritative for the child.
         response.getHeader().unsetFlag(Flags.AA);
@@ -298,32 +296,86 @@ public final class DnsEngine {
         addGlue(zone, found.getNS(), response);
         return Rcode.NOERROR;
       }
-      if (!namesPublished.getAsBoolean()) {
-        // The name may be a lease's not published yet: not a negative answer to cache.
-        stats.negativeHeld.increment();
-        response.removeAllRecords(Section.ANSWER);
-        return Rcode.SERVFAIL;
+      boolean synthesised = false;
+      if (!zone.ownsRecords(name)) {
+        Name wildcard = zone.exists(name) ? null : coveringWildcard(zone, name);
+        if (wildcard == null) {
+          // An empty non-terminal exists (RFC 8020): NODATA; any other name: NXDOMAIN.
+          return negative(zone, response, !zone.exists(name));
+        }
+        synthesised = true;
+        found = zone.data().findRecords(wildcard, type);
       }
-      // RFC 2308 section 3: negative answers carry the SOA, its TTL capped by the minimum.
-      SOARecord soa = zone.soa();
-      response.addRecord(
-          new SOARecord(
-              soa.getName(),
-              soa.getDClass(),
-              Math.min(soa.getTTL(), soa.getMinimum()),
-              soa.getHost(),
-              soa.getAdmin(),
-              soa.getSerial(),
-              soa.getRefresh(),
-              soa.getRetry(),
-              soa.getExpire(),
-              soa.getMinimum()),
-          Section.AUTHORITY);
-      // RFC 6604 section 2.1: the rcode says what became of the last name of a CNAME chain; an
-      // empty non-terminal exists (RFC 8020).
-      return found.isNXDOMAIN() && !zone.hasNamesBelow(name) ? Rcode.NXDOMAIN : Rcode.NOERROR;
+      if (found.isSuccessful()) {
+        for (RRset set : found.answers()) {
+          for (Record record : set.rrs(false)) {
+            response.addRecord(synthesised ? record.withName(name) : record, Section.ANSWER);
+          }
+        }
+        return Rcode.NOERROR;
+      }
+      if (found.isCNAME()) {
+        CNAMERecord cname = found.getCNAME();
+        response.addRecord(synthesised ? cname.withName(name) : cname, Section.ANSWER);
+        name = cname.getTarget();
+        if (!name.subdomain(zone.origin())) {
+          return Rcode.NOERROR;
+        }
+        continue;
+      }
+      return negative(zone, response, false);
     }
     return Rcode.NOERROR;
+  }
+
+  /**
+   * The wildcard a name that does not exist is answered from (RFC 4592 section 3.3.1): the source
+   * of synthesis {@code *.<closest encloser>}, its closest encloser being the nearest ancestor that
+   * exists; null if the zone has no such wildcard.
+   */
+  private static Name coveringWildcard(DnsZone zone, Name name) {
+    Name origin = zone.origin();
+    for (int strip = 1; name.labels() - strip >= origin.labels(); strip++) {
+      Name ancestor = new Name(name, strip);
+      if (ancestor.equals(origin) || zone.exists(ancestor)) {
+        try {
+          Name wildcard = Name.concatenate(WILDCARD_LABEL, ancestor);
+          return zone.ownsRecords(wildcard) ? wildcard : null;
+        } catch (NameTooLongException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A negative answer, NXDOMAIN or NODATA, with the zone's SOA (RFC 2308 section 3; RFC 6604
+   * section 2.1: the rcode says what became of the last name of a CNAME chain).
+   */
+  private int negative(DnsZone zone, Message response, boolean nxdomain) {
+    if (!namesPublished.getAsBoolean()) {
+      // The name may be a lease's not published yet: not a negative answer to cache.
+      stats.negativeHeld.increment();
+      response.removeAllRecords(Section.ANSWER);
+      return Rcode.SERVFAIL;
+    }
+    // Negative answers carry the SOA, its TTL capped by the minimum.
+    SOARecord soa = zone.soa();
+    response.addRecord(
+        new SOARecord(
+            soa.getName(),
+            soa.getDClass(),
+            Math.min(soa.getTTL(), soa.getMinimum()),
+            soa.getHost(),
+            soa.getAdmin(),
+            soa.getSerial(),
+            soa.getRefresh(),
+            soa.getRetry(),
+            soa.getExpire(),
+            soa.getMinimum()),
+        Section.AUTHORITY);
+    return nxdomain ? Rcode.NXDOMAIN : Rcode.NOERROR;
   }
 
   /**

@@ -17,7 +17,6 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SetResponse;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Zone;
 
@@ -113,7 +112,7 @@ public final class DnsUpdateHandler {
       int type = rr.getType();
       if (rr.getDClass() == DClass.ANY) {
         if (type == Type.ANY) {
-          if (!inUse(data, rr.getName())) {
+          if (!zone.ownsRecords(rr.getName())) {
             return Rcode.NXDOMAIN;
           }
         } else if (data.findExactMatch(rr.getName(), type) == null) {
@@ -121,7 +120,7 @@ public final class DnsUpdateHandler {
         }
       } else if (rr.getDClass() == DClass.NONE) {
         if (type == Type.ANY) {
-          if (inUse(data, rr.getName())) {
+          if (zone.ownsRecords(rr.getName())) {
             return Rcode.YXDOMAIN;
           }
         } else if (data.findExactMatch(rr.getName(), type) != null) {
@@ -152,33 +151,12 @@ public final class DnsUpdateHandler {
   }
 
   /**
-   * Whether the name owns records itself (RFC 2136 section 2.4.4). A wildcard's records are not the
-   * name's: counted, a {@code *} in the zone made every name "in use", and DDNS's "name not in use"
-   * prerequisite failed for every client.
+   * Whether the name holds data a CNAME may not sit beside (anything but RRSIG and NSEC), its own:
+   * not a wildcard's, and glue below a zone cut counts.
    */
-  private static boolean inUse(Zone data, Name name) {
-    SetResponse found = data.findRecords(name, Type.ANY);
-    if (found.isSuccessful()) {
-      // a wildcard's answer comes under the asked name: only the name's own sets count
-      return found.answers().stream()
-          .anyMatch(set -> data.findExactMatch(name, set.getType()) != null);
-    }
-    return (found.isDelegation() && found.getNS().getName().equals(name))
-        || (found.isCNAME() && data.findExactMatch(name, Type.CNAME) != null);
-  }
-
-  /** Whether the name holds data a CNAME may not sit beside (anything but RRSIG and NSEC). */
-  private static boolean otherThanCname(Zone data, Name name) {
-    SetResponse found = data.findRecords(name, Type.ANY);
-    if (found.isSuccessful()) {
-      return found.answers().stream()
-          .anyMatch(
-              set ->
-                  data.findExactMatch(name, set.getType()) != null
-                      && set.getType() != Type.CNAME
-                      && !DnsZone.mayJoinCname(set.getType()));
-    }
-    return data.findExactMatch(name, Type.NS) != null; // a delegation point
+  private static boolean otherThanCname(DnsZone zone, Name name) {
+    return zone.typesAt(name).stream()
+        .anyMatch(type -> type != Type.CNAME && !DnsZone.mayJoinCname(type));
   }
 
   /** Whether adding this type at the name would put it beside a CNAME. */
@@ -259,7 +237,7 @@ public final class DnsUpdateHandler {
         if (type == Type.SOA) {
           continue; // the serial is ours to keep
         }
-        if (type == Type.CNAME ? otherThanCname(data, name) : cnameBesides(data, name, type)) {
+        if (type == Type.CNAME ? otherThanCname(zone, name) : cnameBesides(data, name, type)) {
           // RFC 2136 section 3.4.2.2 (and RFC 2181 section 10.1): a CNAME is alone at its name;
           // the update RR that would break that is ignored, the rest of the update applies.
           stats.updateCnameIgnored.increment();
@@ -285,10 +263,7 @@ public final class DnsUpdateHandler {
       } else if (rr.getDClass() == DClass.ANY) {
         List<Integer> types = new ArrayList<>();
         if (type == Type.ANY) {
-          SetResponse found = data.findRecords(name, Type.ANY);
-          if (found.isSuccessful()) {
-            found.answers().forEach(set -> types.add(set.getType()));
-          }
+          types.addAll(zone.typesAt(name)); // its own, glue below a zone cut too
         } else {
           types.add(type);
         }

@@ -77,6 +77,14 @@ public final class DnsZone {
    */
   private final Map<Name, Integer> namesBelow = new ConcurrentHashMap<>();
 
+  /**
+   * The types of the RRsets each name owns: whether a name exists, read exactly. The dnsjava zone
+   * answers a name a wildcard covers as if it had records, and a name at or below a zone cut as the
+   * delegation, which counted such names as existing here and hid the closest encloser a wildcard
+   * answer is synthesised from (RFC 4592). Changed under the lock, read by queries meanwhile.
+   */
+  private final Map<Name, Set<Integer>> typesAt = new ConcurrentHashMap<>();
+
   /** What the config says about who may do what; replaced whole when only that changes. */
   private record Policy(DnsZoneConfig config, Set<Name> updateKeys, Set<Name> transferKeys) {
     static Policy of(DnsZoneConfig config) throws TextParseException {
@@ -94,7 +102,7 @@ public final class DnsZone {
     Set<RRsetKey> keys = new HashSet<>();
     records.forEach(r -> keys.add(new RRsetKey(r.getName(), r.getRRsetType())));
     this.configured = Set.copyOf(keys);
-    keys.stream().map(RRsetKey::name).distinct().forEach(name -> countAbove(name, 1));
+    keys.forEach(key -> counted(key.name(), key.type(), true));
   }
 
   /**
@@ -105,15 +113,52 @@ public final class DnsZone {
     return namesBelow.containsKey(name);
   }
 
-  private boolean hasRecords(Name name) {
-    return !zone.findRecords(name, Type.ANY).isNXDOMAIN();
+  /** Whether the name owns records itself; a name a wildcard covers does not. */
+  public boolean ownsRecords(Name name) {
+    return typesAt.containsKey(name);
   }
 
-  /** After a change at {@code name}: its ancestors count it in or out if it came or went. */
-  private void recount(Name name, boolean hadRecords) {
-    boolean has = hasRecords(name);
-    if (has != hadRecords) {
-      countAbove(name, has ? 1 : -1);
+  /** Whether the name exists (RFC 4592 section 2.2.2): it owns records, or names below it do. */
+  public boolean exists(Name name) {
+    return ownsRecords(name) || hasNamesBelow(name);
+  }
+
+  /** The types of the RRsets the name owns itself (none for a name only a wildcard covers). */
+  public Set<Integer> typesAt(Name name) {
+    Set<Integer> types = typesAt.get(name);
+    return types == null ? Set.of() : Set.copyOf(types);
+  }
+
+  private boolean hasRRset(Name name, int type) {
+    return zone.findExactMatch(name, type) != null;
+  }
+
+  /** After a change to the RRset of {@code name} and {@code type}: counts it in or out. */
+  private void recount(Name name, int type, boolean hadRRset) {
+    boolean has = hasRRset(name, type);
+    if (has != hadRRset) {
+      counted(name, type, has);
+    }
+  }
+
+  /**
+   * An RRset came to the name or went from it; the name's ancestors count it in with its first and
+   * out with its last.
+   */
+  private void counted(Name name, int type, boolean came) {
+    Set<Integer> types = typesAt.get(name);
+    if (came) {
+      if (types == null) {
+        types = ConcurrentHashMap.newKeySet();
+        types.add(type);
+        typesAt.put(name, types);
+        countAbove(name, 1);
+      } else {
+        types.add(type);
+      }
+    } else if (types != null && types.remove(type) && types.isEmpty()) {
+      typesAt.remove(name);
+      countAbove(name, -1);
     }
   }
 
@@ -340,25 +385,25 @@ public final class DnsZone {
   /** Adds a record (RRset semantics: an equal one is not added twice). Caller holds the lock. */
   public void add(Record record) {
     touch(record.getName(), record.getRRsetType());
-    boolean had = hasRecords(record.getName());
+    boolean had = hasRRset(record.getName(), record.getRRsetType());
     zone.addRecord(record);
-    recount(record.getName(), had);
+    recount(record.getName(), record.getRRsetType(), had);
   }
 
   /** Removes a record equal to this one (TTL aside). Caller holds the lock. */
   public void remove(Record record) {
     touch(record.getName(), record.getRRsetType());
-    boolean had = hasRecords(record.getName());
+    boolean had = hasRRset(record.getName(), record.getRRsetType());
     zone.removeRecord(record);
-    recount(record.getName(), had);
+    recount(record.getName(), record.getRRsetType(), had);
   }
 
   /** Removes a whole RRset. Caller holds the lock. */
   public void removeRRset(Name name, int type) {
     touch(name, type);
-    boolean had = hasRecords(name);
+    boolean had = hasRRset(name, type);
     zone.removeRRset(name, type);
-    recount(name, had);
+    recount(name, type, had);
   }
 
   private void touch(Name name, int type) {
@@ -382,7 +427,7 @@ public final class DnsZone {
     for (Map.Entry<RRsetKey, List<Record>> touched : before.entrySet()) {
       RRsetKey key = touched.getKey();
       List<Record> was = touched.getValue();
-      boolean had = hasRecords(key.name());
+      boolean had = hasRRset(key.name(), key.type());
       if (was.isEmpty()) {
         if (zone.findExactMatch(key.name(), key.type()) != null) {
           zone.removeRRset(key.name(), key.type());
@@ -392,7 +437,7 @@ public final class DnsZone {
         was.forEach(restored::addRR);
         zone.addRRset(restored); // replaces the RRset of that name and type
       }
-      recount(key.name(), had);
+      recount(key.name(), key.type(), had);
     }
     before.clear();
   }

@@ -58,6 +58,12 @@ class DnsServerTest {
               - "dangling CNAME nowhere"
               - "voice NS ns.voice"
               - "ns.voice A 127.0.0.9"
+              - "*.garden A 127.0.0.66"
+              - "*.w CNAME www"
+              - "*.zoo TXT zoo"
+              - "cage.zoo A 127.0.0.50"
+              - "*.deep TXT deep"
+              - "x.y.deep A 127.0.0.51"
       %s
             updateKeys: [ddns-key]
             transferKeys: [ddns-key]
@@ -217,6 +223,63 @@ class DnsServerTest {
     assertTrue(
         transfer.getAXFR().stream().noneMatch(rr -> rr.getName().equals(bad)),
         "nothing of it in the zone");
+  }
+
+  /**
+   * Wildcards as RFC 4592 has them. A walled garden's {@code *.garden A}: NODATA for AAAA (it was
+   * NXDOMAIN, which a resolver applies to every type, A included); a wildcard CNAME is followed; a
+   * name below an existing one ({@code cage.zoo}) is not covered by the wildcard above that ({@code
+   * *.zoo}): NXDOMAIN; an empty non-terminal below a wildcard is NODATA, not the wildcard's.
+   */
+  @Test
+  void wildcardsAnswerAsRfc4592Says() throws Exception {
+    Message aaaa = ask("x.garden.cable.example.net.", Type.AAAA);
+    assertEquals(Rcode.NOERROR, aaaa.getRcode());
+    assertTrue(aaaa.getSection(Section.ANSWER).isEmpty());
+    assertEquals(Type.SOA, aaaa.getSection(Section.AUTHORITY).get(0).getType());
+    Message a = ask("x.garden.cable.example.net.", Type.A);
+    assertEquals(
+        "x.garden.cable.example.net.", a.getSection(Section.ANSWER).get(0).getName().toString());
+    assertEquals("127.0.0.66", a.getSection(Section.ANSWER).get(0).rdataToString());
+
+    List<Record> chain = ask("a.w.cable.example.net.", Type.A).getSection(Section.ANSWER);
+    assertEquals(2, chain.size(), chain.toString());
+    assertEquals("a.w.cable.example.net.", chain.get(0).getName().toString());
+    assertEquals(Type.CNAME, chain.get(0).getType());
+    assertEquals("127.0.0.5", chain.get(1).rdataToString());
+
+    assertEquals(Rcode.NXDOMAIN, ask("y.cage.zoo.cable.example.net.", Type.TXT).getRcode());
+    assertEquals(
+        "\"zoo\"",
+        ask("other.zoo.cable.example.net.", Type.TXT)
+            .getSection(Section.ANSWER)
+            .get(0)
+            .rdataToString());
+
+    Message emptyNonTerminal = ask("y.deep.cable.example.net.", Type.TXT);
+    assertEquals(Rcode.NOERROR, emptyNonTerminal.getRcode());
+    assertTrue(emptyNonTerminal.getSection(Section.ANSWER).isEmpty());
+    assertEquals(1, ask("q.deep.cable.example.net.", Type.TXT).getSection(Section.ANSWER).size());
+  }
+
+  /**
+   * Glue below a zone cut ({@code ns.voice}, below {@code voice NS}) is the zone's own data: an
+   * update sees it ("name in use", RFC 2136 section 2.4.4) and deletes it (2.5.3). Both were taken
+   * for the delegation: the prerequisite failed NXDOMAIN and the deletion left the glue in place.
+   */
+  @Test
+  void glueBelowAZoneCutIsSeenAndDeletedByAnUpdate() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    Name glue = Name.fromString("ns.voice", zone);
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    Update update = new Update(zone);
+    update.present(glue);
+    update.delete(glue);
+    assertEquals(Rcode.NOERROR, signed.send(update).getRcode());
+    ZoneTransferIn transfer = signedAxfr();
+    transfer.run();
+    assertTrue(transfer.getAXFR().stream().noneMatch(rr -> rr.getName().equals(glue)));
   }
 
   /** A CNAME to a name the zone lacks: NXDOMAIN, the rcode of the chain's last name (RFC 6604). */
