@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.provisioning.dns.zone.DnsZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,12 @@ public final class DnsUpdateHandler {
     return recent;
   }
 
-  /** What an update did: its rcode (NOERROR when applied) and the RRsets it changed. */
-  public record Outcome(int rcode, List<DnsZone.ChangedRRset> changed) {}
+  /**
+   * What an update did: its rcode (NOERROR when applied), the RRsets it changed, and when what it
+   * changed is kept (completed at once when nothing is to be kept).
+   */
+  public record Outcome(
+      int rcode, List<DnsZone.ChangedRRset> changed, CompletableFuture<Void> kept) {}
 
   /** Applies the update; the rcode of the outcome (NOERROR when applied). */
   public int apply(DnsZone zone, Message update) {
@@ -74,8 +80,22 @@ public final class DnsUpdateHandler {
 
   /** Applies the update, telling which RRsets it changed and how they are now. */
   public Outcome applyAndList(DnsZone zone, Message update) {
+    return applyAndKeep(zone, update, null);
+  }
+
+  /**
+   * Applies the update and, still holding the zone, hands what it changed to {@code keeper} (the
+   * journal): two updates of one RRset are then kept in the order they were made. Kept after the
+   * lock, the later of two could be journaled first, and the earlier value stood after a restart
+   * and on the partner while the zone here held the later.
+   */
+  public Outcome applyAndKeep(
+      DnsZone zone,
+      Message update,
+      Function<List<DnsZone.ChangedRRset>, CompletableFuture<Void>> keeper) {
     int rcode;
     List<DnsZone.ChangedRRset> changed = List.of();
+    CompletableFuture<Void> kept = CompletableFuture.completedFuture(null);
     synchronized (zone) {
       rcode = prerequisites(zone, update.getSection(Section.PREREQ));
       if (rcode == Rcode.NOERROR) {
@@ -86,6 +106,9 @@ public final class DnsUpdateHandler {
           change(zone, update.getSection(Section.UPDATE));
           // one serial step for the whole update, and only if something changed
           changed = zone.commitChanges();
+          if (keeper != null && !changed.isEmpty()) {
+            kept = keeper.apply(changed);
+          }
         } catch (RuntimeException e) {
           // All or nothing (RFC 2136 section 3.7): an update that failed halfway changed nothing,
           // not some of its records live, unjournaled and gone at the next start.
@@ -96,7 +119,7 @@ public final class DnsUpdateHandler {
       }
     }
     (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
-    return new Outcome(rcode, changed);
+    return new Outcome(rcode, changed, kept);
   }
 
   private static int prerequisites(DnsZone zone, List<Record> prereqs) {

@@ -34,14 +34,20 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.config.DnsZoneConfig;
 import org.provisioning.common.control.DnsUpdateView;
 import org.provisioning.common.control.DnsZoneView;
+import org.provisioning.common.service.DaemonThreads;
 import org.provisioning.common.service.ProvisioningService;
 import org.provisioning.common.service.ServiceState;
+import org.provisioning.common.stats.Counter;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.engine.DnsEngine;
 import org.provisioning.dns.engine.DnsStatistics;
@@ -71,6 +77,12 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   /** Event loops (and UDP sockets) at most: beyond this the engine, not the loops, is the limit. */
   private static final int MAX_LOOPS = 4;
 
+  /** Threads that answer updates: each waits for its change's fsync, several share one. */
+  private static final int UPDATE_THREADS = 4;
+
+  /** Updates waiting for a thread at most; beyond, dropped and counted (the client asks again). */
+  private static final int UPDATE_QUEUE = 1024;
+
   private final Clock clock;
   private final SerialFloors floors;
   private final ClientRRsets clientRRsets;
@@ -84,6 +96,14 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   private volatile DnsNotifier notifier;
   private DnsNotifier.Timing notifyTiming = DnsNotifier.Timing.defaults();
   private EventLoopGroup group;
+
+  /**
+   * Answers updates, off the event loops: an update waits for the journal (a group commit's linger
+   * and an fsync, 10 s at worst), and on an event loop every query it serves waited as long.
+   */
+  private volatile ThreadPoolExecutor updateThreads;
+
+  private final Counter updatesDropped;
   private Channel tcp;
   private final List<Channel> udp = new ArrayList<>();
   private final UdpHandler udpHandler = new UdpHandler();
@@ -102,6 +122,7 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
       throws IOException {
     this.clock = clock;
     this.stats = new DnsStatistics(registry);
+    this.updatesDropped = registry.counter("dns.dropped.update_queue_full");
     this.config = config;
     this.floors = state.serials();
     this.clientRRsets = state.clientRRsets();
@@ -270,6 +291,15 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
       boolean epoll = Epoll.isAvailable();
       int loops = Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
       DefaultThreadFactory threads = new DefaultThreadFactory("dns", true);
+      updateThreads =
+          new ThreadPoolExecutor(
+              UPDATE_THREADS,
+              UPDATE_THREADS,
+              30,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(UPDATE_QUEUE),
+              DaemonThreads.factory("dns-update"));
+      updateThreads.allowCoreThreadTimeOut(true);
       group =
           epoll ? new EpollEventLoopGroup(loops, threads) : new NioEventLoopGroup(loops, threads);
       InetSocketAddress address =
@@ -417,6 +447,10 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   }
 
   private void release() {
+    if (updateThreads != null) {
+      updateThreads.shutdown();
+      updateThreads = null;
+    }
     if (notifier != null) {
       notifier.close();
       notifier = null;
@@ -435,6 +469,27 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     }
   }
 
+  /** Answers an update on {@link #updateThreads}; one beyond their queue is dropped, counted. */
+  private void answerUpdate(
+      byte[] wire, DnsTransport transport, InetSocketAddress source, Consumer<byte[]> reply) {
+    ThreadPoolExecutor threads = updateThreads;
+    if (threads == null) {
+      return; // stopping
+    }
+    try {
+      threads.execute(
+          () -> {
+            try {
+              engine.handle(wire, transport, source).forEach(reply);
+            } catch (RuntimeException e) {
+              log.error("DNS_UPDATE_HANDLER_FAILED from={}", source, e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      updatesDropped.increment();
+    }
+  }
+
   @ChannelHandler.Sharable
   /**
    * Answers each datagram as it comes; the answers go out together when the read batch ends, so one
@@ -444,6 +499,15 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] wire = ByteBufUtil.getBytes(packet.content());
+      if (DnsEngine.isUpdate(wire)) {
+        InetSocketAddress to = packet.sender();
+        answerUpdate(
+            wire,
+            DnsTransport.UDP,
+            to,
+            answer -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), to)));
+        return;
+      }
       for (byte[] answer : engine.handle(wire, DnsTransport.UDP, packet.sender())) {
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
       }
@@ -471,6 +535,16 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       byte[] wire = ByteBufUtil.getBytes(frame);
+      if (DnsEngine.isUpdate(wire)) {
+        // Answered when durable, maybe after later queries' answers: DNS over TCP matches
+        // answers to queries by ID, not by order (RFC 7766 section 7).
+        answerUpdate(
+            wire,
+            DnsTransport.TCP,
+            (InetSocketAddress) ctx.channel().remoteAddress(),
+            answer -> ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)));
+        return;
+      }
       for (byte[] answer :
           engine.handle(
               wire, DnsTransport.TCP, (InetSocketAddress) ctx.channel().remoteAddress())) {

@@ -3,6 +3,7 @@ package org.provisioning.dns.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Clock;
 import java.util.List;
@@ -80,6 +81,29 @@ class DnsUpdateHandlerTest {
     again.absent(name("laptop.garden"));
     again.add(name("laptop.garden"), Type.A, 300, "127.0.0.11");
     assertEquals(Rcode.YXDOMAIN, handler.apply(zone, again), "now it owns a record");
+  }
+
+  /**
+   * What an update changed goes to the journal while the zone is still held, so that two updates of
+   * one RRset are journaled in the order they were made; nothing goes when nothing changed.
+   */
+  @Test
+  void anUpdatesChangesAreKeptWhileTheZoneIsHeld() throws Exception {
+    List<Boolean> heldWhenKept = new java.util.ArrayList<>();
+    Update update = new Update(ZONE);
+    update.add(name("printer"), Type.A, 300, "127.0.0.44");
+    DnsUpdateHandler.Outcome outcome =
+        handler.applyAndKeep(
+            zone,
+            update,
+            changed -> {
+              heldWhenKept.add(Thread.holdsLock(zone));
+              return java.util.concurrent.CompletableFuture.completedFuture(null);
+            });
+    assertEquals(Rcode.NOERROR, outcome.rcode());
+    assertEquals(List.of(true), heldWhenKept);
+
+    handler.applyAndKeep(zone, update, changed -> fail("the same record again changes nothing"));
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,10 +26,12 @@ import org.provisioning.dns.zone.ClientRRsets;
 import org.provisioning.dns.zone.DnsState;
 import org.provisioning.dns.zone.DnsZone;
 import org.provisioning.dns.zone.SerialFloors;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -83,14 +87,18 @@ class ClientUpdatesTest {
 
   /** Sends a signed update, signed at the test's time, which the server checks it against. */
   private int send(DnsServer server, Update update) throws Exception {
+    byte[] answer = server.engine().handle(signed(update), DnsTransport.UDP).get(0);
+    return new Message(answer).getRcode();
+  }
+
+  private byte[] signed(Update update) {
     SecretKeySpec key =
         new SecretKeySpec(Base64.getDecoder().decode(DnsServerTest.SECRET), "HmacSHA256");
     update.setTSIG(
         new TSIG(TSIG.HMAC_SHA256, Name.fromConstantString("ddns-key."), key, clock),
         Rcode.NOERROR,
         null);
-    byte[] answer = server.engine().handle(update.toWire(65535), DnsTransport.UDP).get(0);
-    return new Message(answer).getRcode();
+    return update.toWire(65535);
   }
 
   private static RRset find(DnsServer server, String name, int type) throws Exception {
@@ -230,6 +238,51 @@ class ClientUpdatesTest {
     assertNull(find(restarted, "www", Type.A));
     assertNull(find(restarted, "temp0", Type.TXT));
     assertEquals(4, restored.of(ZONE).size());
+  }
+
+  /**
+   * An update waits for the journal; a query from the same client (one socket, so one event loop)
+   * sent meanwhile is answered at once, and the update once its change is durable. Waited for on
+   * the event loop, an update held every query there as long (a group commit and an fsync, 10 s at
+   * worst).
+   */
+  @Test
+  void aQueryIsNotHeldBehindAnUpdateWaitingForTheJournal() throws Exception {
+    CompletableFuture<BusRecord> durable = new CompletableFuture<>();
+    ClientRRsets kept = new ClientRRsets(clock);
+    kept.attach((type, payload) -> durable, 1);
+    DnsServer server =
+        new DnsServer(
+            DnsServerTest.onAnyPort(new ConfigCodec().parse(CONFIG).dns()),
+            clock,
+            new StatisticsRegistry(),
+            new DnsState(SerialFloors.inMemory(), kept));
+    server.start();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(3000);
+      Update update = addPrinterDropWww();
+      Message query =
+          Message.newQuery(Record.newRecord(Name.fromString("ns1", ZONE), Type.A, DClass.IN));
+      for (byte[] wire : List.of(signed(update), query.toWire())) {
+        socket.send(new DatagramPacket(wire, wire.length, server.localAddress()));
+      }
+
+      Message first = receive(socket);
+      assertEquals(query.getHeader().getID(), first.getHeader().getID(), "the query's, at once");
+      assertEquals(Rcode.NOERROR, first.getRcode());
+      durable.complete(new BusRecord(1, 1, 0, RecordType.DNS_RRSET, new byte[0]));
+      Message second = receive(socket);
+      assertEquals(update.getHeader().getID(), second.getHeader().getID());
+      assertEquals(Rcode.NOERROR, second.getRcode());
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static Message receive(DatagramSocket socket) throws Exception {
+    DatagramPacket packet = new DatagramPacket(new byte[65535], 65535);
+    socket.receive(packet);
+    return new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
   }
 
   @Test
