@@ -264,7 +264,17 @@ public final class DnsEngine {
       return transfer(zone, query, response, key, keyName, requestTsig, transport, maxUdp);
     }
     long version = zone.version(); // read before the data: a change meanwhile makes this stale
+    boolean steady = !zone.changing();
     int rcode = lookup(zone, question.getName(), type, response);
+    if (!steady || zone.changing() || zone.version() != version) {
+      // An update changed the zone while the answer was read: it may hold half of the update
+      // (RFC 2136 section 3.7). Read again, holding the zone as updates do.
+      clearAnswer(response);
+      synchronized (zone) {
+        version = zone.version();
+        rcode = lookup(zone, question.getName(), type, response);
+      }
+    }
     if (plain == null || rcode == Rcode.SERVFAIL) {
       return finish(response, rcode, transport, maxUdp); // a held answer is never cached
     }
@@ -284,6 +294,17 @@ public final class DnsEngine {
       return List.of(whole);
     }
     return List.of(response.toWire(maxUdp));
+  }
+
+  /** Takes out what a lookup added: its answer, authority and glue, not the OPT record. */
+  private static void clearAnswer(Message response) {
+    response.removeAllRecords(Section.ANSWER);
+    response.removeAllRecords(Section.AUTHORITY);
+    for (Record record : response.getSection(Section.ADDITIONAL)) {
+      if (record.getType() != Type.OPT) {
+        response.removeRecord(record, Section.ADDITIONAL);
+      }
+    }
   }
 
   /**

@@ -61,6 +61,14 @@ public final class DnsZone {
 
   private volatile Policy policy;
   private volatile long version;
+
+  /**
+   * True from a change's first record to its commit or roll-back: an answer read meanwhile may hold
+   * part of it (a record deleted, its replacement not yet added), and is read again under the lock
+   * ({@link #changing()}, RFC 2136 section 3.7).
+   */
+  private volatile boolean changing;
+
   private volatile Consumer<DnsZone> listener = zone -> {};
 
   /** The RRsets touched since the last commit, as they were before: guarded by this. */
@@ -410,7 +418,16 @@ public final class DnsZone {
     if (!Thread.holdsLock(this)) {
       throw new IllegalStateException("changes to " + origin() + " must hold its lock");
     }
+    changing = true;
     before.computeIfAbsent(new RRsetKey(name, type), k -> records(zone.findExactMatch(name, type)));
+  }
+
+  /**
+   * Whether a change is being made: an answer read without the lock while this is true, or while
+   * {@link #version} moved, may hold half of a change, and is to be read again holding the lock.
+   */
+  public boolean changing() {
+    return changing;
   }
 
   /**
@@ -440,6 +457,7 @@ public final class DnsZone {
       recount(key.name(), key.type(), had);
     }
     before.clear();
+    changing = false;
   }
 
   /** An RRset a commit changed, as it is now: {@code records} empty when it is gone. */
@@ -482,8 +500,15 @@ public final class DnsZone {
         changed.add(new ChangedRRset(key.name(), key.type(), is));
       }
     }
+    boolean touched = !before.isEmpty();
     before.clear();
     if (deleted.isEmpty() && added.isEmpty()) {
+      if (touched) {
+        // Nothing changed in the end (a record deleted and added again), but an answer read
+        // in between, and cached, lacked it: stale now. Before the flag: see changing().
+        version++;
+      }
+      changing = false;
       return null;
     }
     SOARecord from = zone.getSOA();
@@ -491,6 +516,7 @@ public final class DnsZone {
     zone.addRecord(to);
     history.append(new DnsZoneHistory.Delta(from, to, deleted, added));
     version++;
+    changing = false;
     listener.accept(this);
     return changed;
   }

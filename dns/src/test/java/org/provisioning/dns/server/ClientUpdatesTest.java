@@ -32,6 +32,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -283,6 +284,47 @@ class ClientUpdatesTest {
     DatagramPacket packet = new DatagramPacket(new byte[65535], 65535);
     socket.receive(packet);
     return new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+  }
+
+  /**
+   * An update that replaces a record (deletes the RRset, adds the new one) is atomic to queries
+   * (RFC 2136 section 3.7): none of them, run meanwhile on another thread, sees the name without
+   * it. One did, between the deletion and the addition; and were the update to add the same record
+   * again, its NODATA stayed in the answer cache for good, the zone's version unchanged.
+   */
+  @Test
+  void queriesNeverSeeHalfAnUpdate() throws Exception {
+    DnsServer server = server(attached(new Journal(), 1));
+    Name www = Name.fromString("www", ZONE);
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<byte[]> signedUpdates = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      Update update = new Update(ZONE);
+      update.delete(www, Type.A);
+      update.add(www, Type.A, 300, i % 2 == 0 ? "127.0.0.6" : "127.0.0.5");
+      signedUpdates.add(signed(update));
+    }
+    Thread updates =
+        new Thread(
+            () -> {
+              try {
+                signedUpdates.forEach(u -> server.engine().handle(u, DnsTransport.UDP));
+              } finally {
+                done.set(true);
+              }
+            });
+    updates.start();
+    byte[] query = Message.newQuery(Record.newRecord(www, Type.A, DClass.IN)).toWire();
+    int asked = 0;
+    while (!done.get()) {
+      Message answer = new Message(server.engine().handle(query, DnsTransport.UDP).get(0));
+      assertEquals(1, answer.getSection(Section.ANSWER).size(), "answer " + asked);
+      asked++;
+    }
+    updates.join();
+    Message last = new Message(server.engine().handle(query, DnsTransport.UDP).get(0));
+    assertEquals(1, last.getSection(Section.ANSWER).size(), "after " + asked + " answers");
   }
 
   @Test
