@@ -368,6 +368,7 @@ final class ConfigValidator {
               + " served file");
     }
     within("tftp.maxTransfers", tftp.maxTransfers(), 1, 100_000);
+    within("tftp.maxTransfersPerClient", tftp.maxTransfersPerClient(), 1, tftp.maxTransfers());
     // RFC 2348 allows blksize 8-65464; granting less than RFC 1350's 512 would only slow clients.
     within("tftp.maxBlockSize", tftp.maxBlockSize(), 512, 65464);
     // RFC 7440 allows windows up to 65535 blocks; beyond 64 in flight a lossy path only floods.

@@ -13,6 +13,9 @@ import org.provisioning.common.net.Ipv4Address;
  *     every write request
  * @param maxTransfers transfers in progress at once; a read request beyond it is refused with a
  *     TFTP error, so a flood costs a datagram each, not memory
+ * @param maxTransfersPerClient transfers in progress at once from one address, a quarter of {@code
+ *     maxTransfers} by default: one host (a modem needs one transfer) cannot take every slot from
+ *     the rest. Raise it where a CMTS proxies its modems' TFTP from its own address
  * @param maxBlockSize the largest blksize (RFC 2348) granted; 1468 fills a 1500-octet Ethernet MTU
  * @param maxWindowSize the largest windowsize (RFC 7440) granted
  * @param timeoutMillis the first retransmission timeout when the client asks for none (RFC 2349);
@@ -27,6 +30,7 @@ public record TftpConfig(
     String root,
     String writeRoot,
     Integer maxTransfers,
+    Integer maxTransfersPerClient,
     Integer maxBlockSize,
     Integer maxWindowSize,
     Integer timeoutMillis,
@@ -41,6 +45,8 @@ public record TftpConfig(
     port = port == null ? 69 : port;
     root = root == null ? DEFAULT_ROOT : root;
     maxTransfers = maxTransfers == null ? 2000 : maxTransfers;
+    maxTransfersPerClient =
+        maxTransfersPerClient == null ? Math.max(1, maxTransfers / 4) : maxTransfersPerClient;
     maxBlockSize = maxBlockSize == null ? 1468 : maxBlockSize;
     maxWindowSize = maxWindowSize == null ? 16 : maxWindowSize;
     timeoutMillis = timeoutMillis == null ? 1000 : timeoutMillis;
@@ -51,7 +57,8 @@ public record TftpConfig(
 
   /** The TFTP service with every default: disabled. */
   public static TftpConfig defaults() {
-    return new TftpConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new TftpConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The served directory, resolved against {@code base} (the installation directory). */

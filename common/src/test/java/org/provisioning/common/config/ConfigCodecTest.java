@@ -401,6 +401,7 @@ class ConfigCodecTest {
     assertEquals(1069, tftp.port());
     assertEquals(1428, tftp.maxBlockSize());
     assertEquals(16, tftp.maxWindowSize());
+    assertEquals(500, tftp.maxTransfersPerClient(), "a quarter of maxTransfers");
     assertEquals(null, tftp.writeRoot());
     DocsisFileConfig file = tftp.docsis().files().get(0);
     assertEquals("cm-{mac}.cfg", file.pattern());
@@ -435,6 +436,8 @@ class ConfigCodecTest {
                     tftp:
                       root: tftp
                       writeRoot: tftp
+                      maxTransfers: 100
+                      maxTransfersPerClient: 101
                       maxBlockSize: 70000
                       maxWindowSize: 0
                       docsis:
@@ -456,6 +459,7 @@ class ConfigCodecTest {
     assertEquals(
         List.of(
             "tftp.writeRoot",
+            "tftp.maxTransfersPerClient",
             "tftp.maxBlockSize",
             "tftp.maxWindowSize",
             "tftp.docsis.sharedSecret",

@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * The TFTP service. Requests arrive on the configured port; each accepted one gets a socket of its
  * own on an ephemeral port (its TID, RFC 1350 section 4), so one client port has at most one
  * transfer and a transfer's packets never queue behind a storm of requests. Requests beyond {@code
- * maxTransfers} are refused with an ERROR at once, so a flood costs a datagram each; a request
- * repeated by a client whose transfer is running is ignored. Malformed datagrams are dropped and
- * counted by reason ({@code tftp.dropped.*}); a packet to a transfer's socket from another port
- * gets ERROR 5 and the transfer goes on.
+ * maxTransfers}, or beyond {@code maxTransfersPerClient} from one address, are refused with an
+ * ERROR at once, so a flood costs a datagram each; a request repeated by a client whose transfer is
+ * running is ignored. Malformed datagrams are dropped and counted by reason ({@code
+ * tftp.dropped.*}); a packet to a transfer's socket from another port gets ERROR 5 and the transfer
+ * goes on.
  */
 public final class TftpServer implements ProvisioningService {
   private static final Logger log = LoggerFactory.getLogger(TftpServer.class);
@@ -274,6 +276,14 @@ public final class TftpServer implements ProvisioningService {
             client, request.filename(), request.write(), "busy", "server busy, try again", now);
         return;
       }
+      if (active.size() >= config.maxTransfersPerClient()
+          && transfersFrom(client.getAddress()) >= config.maxTransfersPerClient()) {
+        String message = "too many transfers from this address, try again";
+        stats.refused("client_busy");
+        reply(refusals, client, TftpCodec.error(TftpErrorCode.NOT_DEFINED, message));
+        recent.refused(client, request.filename(), request.write(), "client_busy", message, now);
+        return;
+      }
       TftpRequestHandler.Decision decision = handler.handle(request, client);
       if (decision instanceof TftpRequestHandler.Decision.Refuse refuse) {
         reply(refusals, client, refuse.error());
@@ -290,6 +300,17 @@ public final class TftpServer implements ProvisioningService {
       // ICMP unreachable from a client that left, or a bug: the request socket keeps serving.
       log.debug("TFTP_REQUEST_SOCKET_ERROR {}", cause.toString());
     }
+  }
+
+  /** The transfers running for an address; counted only when enough run to reach its limit. */
+  private int transfersFrom(InetAddress address) {
+    int count = 0;
+    for (InetSocketAddress client : active.keySet()) {
+      if (client.getAddress().equals(address)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static void reply(Channel channel, InetSocketAddress to, byte[] packet) {

@@ -99,7 +99,8 @@ class DocsisFilesIT {
             stats,
             new AlertCenter(Clock.systemUTC(), 10));
     TftpConfig config =
-        new TftpConfig(true, modem, 0, "tftp", null, null, null, null, null, null, null, docsis);
+        new TftpConfig(
+            true, modem, 0, "tftp", null, null, null, null, null, null, null, null, docsis);
     server = new TftpServer(config, home, stats, List.of(generator));
     server.start();
     port = server.localAddress().getPort();

@@ -16,7 +16,12 @@ final class RawClient implements AutoCloseable {
   record Received(TftpPacket packet, int port) {}
 
   RawClient() throws IOException {
-    socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** A client on another loopback address (127.0.0.2...): another host, as the server sees it. */
+  RawClient(InetAddress address) throws IOException {
+    socket = new DatagramSocket(0, address);
     socket.setSoTimeout(2000);
   }
 

@@ -58,6 +58,7 @@ class TftpOsClientsIT {
                 null,
                 null,
                 null,
+                null,
                 null),
             home,
             stats,

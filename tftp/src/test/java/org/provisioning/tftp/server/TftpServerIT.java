@@ -60,7 +60,12 @@ class TftpServerIT {
     startWith(config(null, 2000));
   }
 
+  /** Every transfer may come from one address: the tests' clients are all on 127.0.0.1. */
   private static TftpConfig config(String writeRoot, int maxTransfers) {
+    return config(writeRoot, maxTransfers, maxTransfers);
+  }
+
+  private static TftpConfig config(String writeRoot, int maxTransfers, int perClient) {
     return new TftpConfig(
         true,
         Ipv4Address.parse("127.0.0.1"),
@@ -68,6 +73,7 @@ class TftpServerIT {
         "tftp",
         writeRoot,
         maxTransfers,
+        perClient,
         null,
         null,
         200,
@@ -435,6 +441,7 @@ class TftpServerIT {
             2000,
             null,
             null,
+            null,
             200,
             3,
             1_000_000L,
@@ -513,6 +520,39 @@ class TftpServerIT {
       assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE), "a place is free again");
     } finally {
       silent.forEach(RawClient::close);
+    }
+  }
+
+  /**
+   * One address may hold a quarter of the transfer slots by default: a host that opened requests
+   * from port after port (and held each for hours by asking timeout 255 and answering once) took
+   * every slot, and every modem got "server busy". Others are served meanwhile.
+   */
+  @Test
+  void oneAddressCannotTakeEveryTransferSlot() throws Exception {
+    startWith(config(null, 20, 5));
+    List<RawClient> greedy = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        RawClient client = new RawClient();
+        greedy.add(client);
+        client.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+      }
+      int refused = 0;
+      for (RawClient client : greedy) {
+        if (client.receive().packet() instanceof TftpPacket.Error error) {
+          assertEquals(TftpErrorCode.NOT_DEFINED, error.code());
+          refused++;
+        }
+      }
+      assertEquals(3, refused);
+      assertEquals(3, stat("tftp.refused.client_busy"));
+      try (RawClient other = new RawClient(java.net.InetAddress.getByName("127.0.0.2"))) {
+        other.send(port, new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of()));
+        assertEquals(1, ((TftpPacket.Data) other.receive().packet()).block(), "another host");
+      }
+    } finally {
+      greedy.forEach(RawClient::close);
     }
   }
 
