@@ -6,6 +6,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.provisioning.common.config.TftpConfig;
 import org.provisioning.tftp.codec.TftpCodec;
 import org.provisioning.tftp.message.TftpErrorCode;
@@ -30,6 +31,9 @@ public final class TftpRequestHandler {
   private final List<TftpFileResolver> resolvers;
   private final TftpRoot writeRoot;
   private final TftpStatistics stats;
+
+  /** Octets reserved for the uploads under way, each at the most it may write. */
+  private final AtomicLong reserved = new AtomicLong();
 
   /** What to do with a request: start this transfer, or send this ERROR and forget it. */
   public sealed interface Decision {
@@ -130,16 +134,19 @@ public final class TftpRequestHandler {
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the upload exceeds the size allowed", "too_large"));
     }
+    // The size the client declared is the most it may send; without one, maxWriteBytes.
     long size = tsize != null ? Long.parseLong(tsize) : config.maxWriteBytes();
-    if (!roomFor(target, size)) {
+    if (!reserve(target, size)) {
       return refuse(
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the disk is too full for uploads", "disk_low"));
     }
     try {
       return new Decision.Accept(
-          new WriteTransfer(target, options, config.maxWriteBytes(), config.retries(), stats));
+          new WriteTransfer(
+              target, options, size, config.retries(), stats, () -> reserved.addAndGet(-size)));
     } catch (IOException e) {
+      reserved.addAndGet(-size);
       return refuse(
           new TftpResolution.Refused(
               TftpErrorCode.ACCESS_VIOLATION, "the upload cannot be stored", "unwritable"));
@@ -147,17 +154,24 @@ public final class TftpRequestHandler {
   }
 
   /**
-   * Whether the upload leaves a twentieth of its file system free. Files of maxWriteBytes each,
-   * without end, filled the disk, and when it holds the data directory the journal failed and
-   * provisiond stopped, DHCP with it.
+   * Reserves room for an upload if it leaves a twentieth of its file system free, counting the
+   * uploads under way at their largest. Files of maxWriteBytes each, without end, filled the disk,
+   * and when it holds the data directory the journal failed and provisiond stopped, DHCP with it;
+   * checked one at a time against free space alone, uploads accepted together (none written yet)
+   * filled it all the same.
    */
-  private static boolean roomFor(Path target, long size) {
+  private boolean reserve(Path target, long size) {
+    long total = reserved.addAndGet(size);
     try {
       FileStore store = Files.getFileStore(target.getParent());
-      return store.getUsableSpace() - size >= store.getTotalSpace() / 20;
+      if (store.getUsableSpace() - total >= store.getTotalSpace() / 20) {
+        return true;
+      }
     } catch (IOException e) {
-      return false;
+      // no file system to ask: no room
     }
+    reserved.addAndGet(-size);
+    return false;
   }
 
   private Decision refuse(TftpResolution.Refused refused) {

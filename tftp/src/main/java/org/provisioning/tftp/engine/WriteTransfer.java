@@ -16,7 +16,9 @@ import org.provisioning.tftp.message.TftpPacket;
  * Receives one file into the writable area (RFC 1350 write). The upload goes to a hidden temporary
  * file beside its target and replaces the target only once complete, so a reader never sees half a
  * file and a failed upload leaves nothing behind. A duplicate of the last DATA is acknowledged
- * again (its ACK was lost); an upload over {@code maxBytes} is refused with DISK_FULL.
+ * again (its ACK was lost); an upload over {@code maxBytes} (the size it declared, or the most
+ * allowed) is refused with DISK_FULL. Its room on disk is given back ({@code release}) when it
+ * ends, whichever way.
  */
 public final class WriteTransfer implements TftpTransfer {
   private final Path target;
@@ -26,6 +28,8 @@ public final class WriteTransfer implements TftpTransfer {
   private final long maxBytes;
   private final int maxRetries;
   private final TftpStatistics stats;
+  private final Runnable release;
+  private boolean released;
 
   private long received;
   private long bytes;
@@ -37,7 +41,12 @@ public final class WriteTransfer implements TftpTransfer {
   private boolean closed;
 
   public WriteTransfer(
-      Path target, TftpOptions options, long maxBytes, int maxRetries, TftpStatistics stats)
+      Path target,
+      TftpOptions options,
+      long maxBytes,
+      int maxRetries,
+      TftpStatistics stats,
+      Runnable release)
       throws IOException {
     this.target = target;
     this.temporary =
@@ -48,6 +57,7 @@ public final class WriteTransfer implements TftpTransfer {
     this.maxBytes = maxBytes;
     this.maxRetries = maxRetries;
     this.stats = stats;
+    this.release = release;
     this.timeout = options.timeoutMillis();
   }
 
@@ -96,6 +106,7 @@ public final class WriteTransfer implements TftpTransfer {
         channel.close();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         closed = true;
+        releaseRoom();
         // The rename too is on disk before the last ACK tells the client the file is stored.
         DurableFiles.syncDirectory(target.getParent());
         out.send(lastSent);
@@ -150,8 +161,16 @@ public final class WriteTransfer implements TftpTransfer {
     return failure;
   }
 
+  private void releaseRoom() {
+    if (!released) {
+      released = true;
+      release.run();
+    }
+  }
+
   @Override
   public void close() {
+    releaseRoom();
     if (closed) {
       return;
     }

@@ -34,7 +34,7 @@ class WriteTransferTest {
 
   private WriteTransfer transfer(long maxBytes) throws Exception {
     return new WriteTransfer(
-        dir.resolve("up.bin"), new TftpOptions(4, 1, 1000, Map.of()), maxBytes, 2, stats);
+        dir.resolve("up.bin"), new TftpOptions(4, 1, 1000, Map.of()), maxBytes, 2, stats, () -> {});
   }
 
   private List<String> files() throws Exception {

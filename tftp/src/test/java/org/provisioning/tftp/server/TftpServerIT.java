@@ -223,6 +223,56 @@ class TftpServerIT {
   }
 
   /**
+   * Uploads accepted together, none written yet, each reserve the most they may write: on a 16 MB
+   * tmpfs (the floor a twentieth of it) with uploads of at most 1,000,000 octets, 15 are accepted
+   * and the rest refused, and the disk is never filled. Checked one by one against free space
+   * alone, all 20 were accepted and together filled it. A client that writes more than the size it
+   * declared (tsize) is stopped there.
+   */
+  @Test
+  void uploadsUnderWayKeepTheirRoomAndADeclaredSizeIsTheMost() throws Exception {
+    Path area = Files.createDirectories(home.resolve("small"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", area.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, mount.waitFor(), new String(mount.getInputStream().readAllBytes()));
+    List<RawClient> uploaders = new java.util.ArrayList<>();
+    try {
+      startWith(config("small", 2000)); // maxWriteBytes 1,000,000
+      int accepted = 0;
+      for (int i = 0; i < 20; i++) {
+        RawClient client = new RawClient();
+        uploaders.add(client);
+        client.send(
+            port, new TftpPacket.Request(true, "up" + i + ".bin", TftpMode.OCTET, Map.of()));
+        if (client.receive().packet() instanceof TftpPacket.Ack) {
+          accepted++;
+        }
+      }
+      assertEquals(15, accepted);
+      assertEquals(5, stat("tftp.refused.disk_low"));
+
+      try (RawClient liar = new RawClient()) {
+        liar.send(
+            port, new TftpPacket.Request(true, "liar.bin", TftpMode.OCTET, Map.of("tsize", "600")));
+        RawClient.Received oack = liar.receive();
+        assertInstanceOf(TftpPacket.OptionAck.class, oack.packet());
+        liar.send(oack.port(), new TftpPacket.Data(1, new byte[512]));
+        assertInstanceOf(TftpPacket.Ack.class, liar.receive().packet());
+        liar.send(oack.port(), new TftpPacket.Data(2, new byte[512]));
+        assertEquals(
+            TftpErrorCode.DISK_FULL,
+            assertInstanceOf(TftpPacket.Error.class, liar.receive().packet()).code());
+      }
+    } finally {
+      uploaders.forEach(RawClient::close);
+      server.stop();
+      new ProcessBuilder("umount", area.toString()).start().waitFor();
+    }
+  }
+
+  /**
    * Uploads of maxWriteBytes each, without end, filled the disk; on the data directory's, the
    * journal failed and provisiond stopped. An upload that would leave less than a twentieth of the
    * upload area's file system free is refused (here a 16 MB tmpfs the test mounts, as root).
