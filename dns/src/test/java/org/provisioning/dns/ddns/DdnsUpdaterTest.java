@@ -260,9 +260,13 @@ class DdnsUpdaterTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       socket.close();
-      thread.join(2000);
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
