@@ -133,17 +133,27 @@ final class DnsTcpConnections {
     }
   }
 
+  /**
+   * Closes the connection idle the longest, one with answers still queued (a transfer) only if
+   * every other has some: clients that pipeline and read a trickle each kept theirs, and every
+   * newcomer, a secondary's transfer or a resolver's retry over TCP, was the one closed.
+   */
   private void evictFor(Connection newcomer) {
     Connection oldest = null;
+    Connection oldestWriting = null;
     for (Connection connection : open) {
-      if (connection != newcomer
-          && connection.ctx != null
-          && !connection.writing()
-          && (oldest == null || connection.lastMessage - oldest.lastMessage < 0)) {
-        oldest = connection;
+      if (connection == newcomer || connection.ctx == null) {
+        continue;
+      }
+      if (!connection.writing()) {
+        if (oldest == null || connection.lastMessage - oldest.lastMessage < 0) {
+          oldest = connection;
+        }
+      } else if (oldestWriting == null || connection.lastMessage - oldestWriting.lastMessage < 0) {
+        oldestWriting = connection;
       }
     }
-    Connection victim = oldest == null ? newcomer : oldest;
+    Connection victim = oldest != null ? oldest : oldestWriting != null ? oldestWriting : newcomer;
     open.remove(victim);
     evicted.increment();
     log.debug(

@@ -155,6 +155,58 @@ class DnsTcpLimitTest {
         () -> "reading stopped: " + counter("dns.query.a") + " queries read");
   }
 
+  /**
+   * Every connection has answers queued (clients that pipeline and never read): a new client is
+   * still answered, the oldest of them making room. Connections with answers queued were never
+   * evicted, so the newcomer was, and every new TCP client was closed on connect.
+   */
+  @Test
+  void connectionsWithAnswersQueuedCannotLockNewClientsOut() throws Exception {
+    start(4, 30);
+    byte[] query =
+        Message.newQuery(
+                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN))
+            .toWire();
+    byte[] framed = new byte[query.length + 2];
+    framed[0] = (byte) (query.length >> 8);
+    framed[1] = (byte) query.length;
+    System.arraycopy(query, 0, framed, 2, query.length);
+    for (int c = 0; c < 4; c++) {
+      Socket greedy = new Socket();
+      greedy.setReceiveBufferSize(4096);
+      greedy.connect(server.localAddress());
+      sockets.add(greedy);
+      OutputStream out = greedy.getOutputStream();
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 200_000; i++) { // answers far past every buffer
+                    out.write(framed);
+                  }
+                } catch (java.io.IOException closedOrStalled) {
+                  // the server stopped reading, or closed it
+                }
+              });
+      writer.setDaemon(true);
+      writer.start();
+    }
+    // Each stops being read once its answers pass the high-water mark: then no query is read.
+    long[] seen = {-1};
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              long now = counter("dns.query.a");
+              boolean stalled = now == seen[0] && now > 0;
+              seen[0] = now;
+              return stalled;
+            });
+    assertEquals(Rcode.NOERROR, ask(true).getRcode(), "a new client gets its answer");
+    assertTrue(counter("dns.tcp.evicted") >= 1);
+  }
+
   @Test
   void anIdleConnectionIsClosedAfterTheIdleTime() throws Exception {
     start(8, 1);
