@@ -364,6 +364,12 @@ public final class TftpServer implements ProvisioningService {
     /** When the client's last datagram came ({@link #now()}). */
     private volatile long lastHeard;
 
+    /** The last datagram sent to the client: the final ACK of an upload, while dallying. */
+    private byte[] lastSent;
+
+    /** A completed upload whose socket stays open for one timeout, to ACK its last DATA again. */
+    private boolean dallying;
+
     private final TftpTransfer.Output out = this::send;
 
     TransferHandler(InetSocketAddress client, TftpTransfer transfer, TftpPacket.Request request) {
@@ -398,12 +404,17 @@ public final class TftpServer implements ProvisioningService {
     }
 
     private void send(byte[] packet) {
+      lastSent = packet;
       channel.write(new DatagramPacket(Unpooled.wrappedBuffer(packet), client));
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket datagram) {
       if (finished || channel == null) {
+        if (dallying && client.equals(datagram.sender()) && isData(datagram.content())) {
+          // The final ACK was lost and the client sends its last block again: stored already.
+          reply(ctx.channel(), client, lastSent);
+        }
         return;
       }
       if (!client.equals(datagram.sender())) {
@@ -432,6 +443,12 @@ public final class TftpServer implements ProvisioningService {
       heardFromClient = true;
       lastHeard = now();
       after(transfer.onPacket(packet, now(), out));
+    }
+
+    /** Whether a datagram is a TFTP DATA (opcode 3), read without decoding it. */
+    private static boolean isData(ByteBuf content) {
+      return content.readableBytes() >= 2
+          && content.getUnsignedShort(content.readerIndex()) == TftpOpcode.DATA.code();
     }
 
     /** Whether a datagram is a TFTP ERROR (opcode 5), read without decoding it. */
@@ -481,6 +498,16 @@ public final class TftpServer implements ProvisioningService {
         log.debug("TFTP_TRANSFER_FAILED client={} reason={}", client, transfer.failure());
       }
       logEnd(status == TftpTransfer.Status.FAILED ? transfer.failure() : null);
+      if (status == TftpTransfer.Status.COMPLETED && request.write()) {
+        // RFC 1350 section 6: the host sending the final ACK waits a while, to answer the last
+        // DATA again if that ACK is lost; the client would otherwise call a stored upload failed.
+        dallying = true;
+        Channel dally = channel;
+        dally
+            .eventLoop()
+            .schedule(() -> dally.close(), config.timeoutMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
       channel.close();
     }
 

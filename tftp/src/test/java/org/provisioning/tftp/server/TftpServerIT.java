@@ -223,6 +223,29 @@ class TftpServerIT {
   }
 
   /**
+   * The final ACK of an upload is lost and the client sends its last DATA again: the server, which
+   * keeps the transfer's socket for a timeout after it (RFC 1350 section 6), ACKs it again. It used
+   * to close the socket at once, and the client called a stored upload failed.
+   */
+  @Test
+  void anUploadsLastDataSentAgainIsAcknowledgedAgain() throws Exception {
+    startWith(config("uploads", 2000));
+    try (RawClient client = new RawClient()) {
+      client.send(port, new TftpPacket.Request(true, "again.bin", TftpMode.OCTET, Map.of()));
+      RawClient.Received ack0 = client.receive();
+      assertEquals(0, ((TftpPacket.Ack) ack0.packet()).block());
+      TftpPacket.Data last = new TftpPacket.Data(1, new byte[100]);
+      client.send(ack0.port(), last);
+      assertEquals(1, ((TftpPacket.Ack) client.receive().packet()).block());
+      client.send(ack0.port(), last); // as if that ACK were lost
+      RawClient.Received again = client.receive();
+      assertEquals(ack0.port(), again.port());
+      assertEquals(1, ((TftpPacket.Ack) again.packet()).block());
+    }
+    assertEquals(List.of("again.bin"), listing(home.resolve("uploads")));
+  }
+
+  /**
    * Uploads accepted together, none written yet, each reserve the most they may write: on a 16 MB
    * tmpfs (the floor a twentieth of it) with uploads of at most 1,000,000 octets, 15 are accepted
    * and the rest refused, and the disk is never filled. Checked one by one against free space
