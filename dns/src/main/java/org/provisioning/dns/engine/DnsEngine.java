@@ -320,8 +320,12 @@ public final class DnsEngine {
     for (int hops = 0; hops < 8; hops++) {
       SetResponse found = zone.data().findRecords(name, type);
       if (found.isDelegation()) {
-        // A referral (RFC 1034 section 4.3.2 step 3b): not authoritative for the child.
-        response.getHeader().unsetFlag(Flags.AA);
+        // A referral (RFC 1034 section 4.3.2 step 3b): not authoritative for the child; but a
+        // CNAME of ours that led here is, and AA speaks of the answer's first name (RFC 1035
+        // section 4.1.1).
+        if (hops == 0) {
+          response.getHeader().unsetFlag(Flags.AA);
+        }
         addAll(response, found.getNS(), Section.AUTHORITY);
         addGlue(zone, found.getNS(), response);
         return Rcode.NOERROR;

@@ -58,6 +58,7 @@ class DnsServerTest {
               - "dangling CNAME nowhere"
               - "voice NS ns.voice"
               - "ns.voice A 127.0.0.9"
+              - "tovoice CNAME mta1.voice"
               - "*.garden A 127.0.0.66"
               - "*.w CNAME www"
               - "*.zoo TXT zoo"
@@ -280,6 +281,20 @@ class DnsServerTest {
     ZoneTransferIn transfer = signedAxfr();
     transfer.run();
     assertTrue(transfer.getAXFR().stream().noneMatch(rr -> rr.getName().equals(glue)));
+  }
+
+  /**
+   * A CNAME of this zone that leads into a delegated child: the answer holds the CNAME with AA set
+   * (it speaks of the answer's first name, this zone's), and the referral beside it. AA was cleared
+   * as for a plain referral.
+   */
+  @Test
+  void aCnameIntoADelegationIsAuthoritativeForTheCname() throws Exception {
+    Message answer = ask("tovoice.cable.example.net.", Type.A);
+    assertEquals(Rcode.NOERROR, answer.getRcode());
+    assertTrue(answer.getHeader().getFlag(Flags.AA));
+    assertEquals(Type.CNAME, answer.getSection(Section.ANSWER).get(0).getType());
+    assertEquals(Type.NS, answer.getSection(Section.AUTHORITY).get(0).getType());
   }
 
   /** A CNAME to a name the zone lacks: NXDOMAIN, the rcode of the chain's last name (RFC 6604). */
