@@ -49,6 +49,22 @@ import org.slf4j.LoggerFactory;
  * {@link SecurityHeaders}.
  */
 public final class ManagementServer implements ProvisioningService {
+  /**
+   * A client's address as {@code host:port}, an IPv6 host in brackets ({@code
+   * [2001:db8::5]:50312}): what the login limits key on, less the port. Unbracketed, an IPv6
+   * address with its port read as a host of its own, and every new connection got a fresh allowance
+   * of login attempts.
+   */
+  static String remoteText(java.net.SocketAddress address) {
+    if (!(address instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+      return String.valueOf(address);
+    }
+    String host = remote.getAddress().getHostAddress();
+    return (remote.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host)
+        + ":"
+        + remote.getPort();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
 
   /** Open event streams (consoles watching alerts) at most; more are refused with 503. */
@@ -401,9 +417,7 @@ public final class ManagementServer implements ProvisioningService {
     }
 
     private static String remote(ChannelHandlerContext ctx) {
-      return ctx.channel().remoteAddress() instanceof InetSocketAddress remote
-          ? remote.getAddress().getHostAddress() + ":" + remote.getPort()
-          : String.valueOf(ctx.channel().remoteAddress());
+      return remoteText(ctx.channel().remoteAddress());
     }
 
     private byte[] json(String message) {

@@ -125,6 +125,22 @@ class ManagementServerTest {
     return json.readTree(response.body());
   }
 
+  /**
+   * A client's address as the login limits see it: an IPv6 host in brackets, apart from its port
+   * (LoginSources keys on what comes before the last colon, ConsoleHttpTest). Unbracketed, the port
+   * was part of the host, and each new connection had a fresh allowance of login attempts.
+   */
+  @Test
+  void anIpv6ClientsHostIsKeptApartFromItsPort() throws Exception {
+    assertEquals(
+        "[2001:db8:0:0:0:0:0:5]:50312",
+        ManagementServer.remoteText(
+            new java.net.InetSocketAddress(java.net.InetAddress.getByName("2001:db8::5"), 50312)));
+    assertEquals(
+        "127.0.0.1:4242",
+        ManagementServer.remoteText(new java.net.InetSocketAddress("127.0.0.1", 4242)));
+  }
+
   @Test
   void refusesRequestsWithoutTheToken() throws Exception {
     HttpResponse<String> none = send("GET", "/status", null);
