@@ -50,6 +50,22 @@ public record ApiRequest(
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The path for a log line: decoded, it may hold a line break ({@code %0A}) and so forge a line of
+   * its own, an AUDIT one say; control characters are written as {@code \\uXXXX}.
+   */
+  public String pathForLog() {
+    StringBuilder text = new StringBuilder(path.length());
+    for (char c : path.toCharArray()) {
+      if (c < 0x20 || c == 0x7f) {
+        text.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        text.append(c);
+      }
+    }
+    return text.toString();
+  }
+
   public ApiRequest withPath(String newPath) {
     return new ApiRequest(
         method, newPath, query, authorization, ifMatch, body, headers, remoteAddress, principal);

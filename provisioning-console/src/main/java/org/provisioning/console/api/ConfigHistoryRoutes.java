@@ -72,6 +72,14 @@ public final class ConfigHistoryRoutes {
     }
     long number = body.path("version").asLong();
     Long expected = ManagementApi.parseIfMatch(request.ifMatch());
+    ApiResponse refused =
+        config
+            .version(number)
+            .map(target -> api.refusedFailoverChange(request, config, target.config()))
+            .orElse(null);
+    if (refused != null) {
+      return CompletableFuture.completedFuture(refused);
+    }
     try {
       return config
           .rollback(number, ManagementApi.author(request), expected)

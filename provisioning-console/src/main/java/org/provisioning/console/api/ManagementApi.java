@@ -22,6 +22,7 @@ import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.common.config.ConfigSyntaxException;
 import org.provisioning.common.config.ConfigVersion;
+import org.provisioning.common.config.FailoverConfig;
 import org.provisioning.common.config.ProvisioningConfig;
 import org.provisioning.common.config.VersionConflictException;
 import org.provisioning.common.control.ServerStatus;
@@ -182,7 +183,8 @@ public final class ManagementApi {
     if (cause instanceof ConfigHistoryRoutes.NotFoundException missing) {
       return error(404, missing.getMessage());
     }
-    log.error("API_REQUEST_FAILED method={} path={}", request.method(), request.path(), cause);
+    log.error(
+        "API_REQUEST_FAILED method={} path={}", request.method(), request.pathForLog(), cause);
     return error(500, "the server failed to handle this request; its log says why");
   }
 
@@ -190,6 +192,10 @@ public final class ManagementApi {
     String document = withRunningSecrets(config, utf8(request.body()));
     Long expected = parseIfMatch(request.ifMatch());
     try {
+      ApiResponse refused = refusedFailoverChange(request, config, config.check(document));
+      if (refused != null) {
+        return CompletableFuture.completedFuture(refused);
+      }
       return config
           .applyDocument(document, "api", author(request), expected)
           .thenApply(
@@ -204,6 +210,33 @@ public final class ManagementApi {
     } catch (ConfigException e) {
       return CompletableFuture.completedFuture(invalid(422, e));
     }
+  }
+
+  /**
+   * The failover settings are the admin's, as the failover actions are ({@link RoutePolicy}): a
+   * config change by a lesser role that would change them (leave the pair, point it at another
+   * peer) is refused, or the config routes did for an operator what the failover routes refuse.
+   *
+   * @return the refusal, or null when the change may go on
+   */
+  ApiResponse refusedFailoverChange(
+      ApiRequest request, ConfigService config, ProvisioningConfig next) {
+    ApiPrincipal who = request.principal();
+    if (who == null || who.role().includes(Role.ADMIN)) {
+      return null;
+    }
+    FailoverConfig running = config.current().map(v -> v.config().failover()).orElse(null);
+    if (running == null || running.equals(next.failover())) {
+      return null;
+    }
+    return error(
+        403,
+        "user '"
+            + who.name()
+            + "' ("
+            + who.role().lowerCase()
+            + ") may not change the failover settings; that needs the admin role, as the"
+            + " failover actions do");
   }
 
   /** The header in which provisionctl names the login that runs it. */

@@ -98,7 +98,7 @@ public final class ConsoleGuard implements ApiGuard {
           who.name(),
           who.role().lowerCase(),
           request.method(),
-          request.path(),
+          request.pathForLog(),
           request.remoteAddress());
       return Admission.refuse(
           403,
@@ -124,7 +124,7 @@ public final class ConsoleGuard implements ApiGuard {
             "CONSOLE_CSRF_REFUSED user={} method={} path={} remote={}",
             who.name(),
             request.method(),
-            request.path(),
+            request.pathForLog(),
             request.remoteAddress());
         return Admission.refuse(
             403,

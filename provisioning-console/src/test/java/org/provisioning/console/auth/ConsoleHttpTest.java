@@ -408,6 +408,44 @@ class ConsoleHttpTest {
         200, console.as(console.login("olga"), "POST", "/leases/release", "{}").statusCode());
   }
 
+  /**
+   * The failover settings are the admin's through the config routes too: an operator's PUT that
+   * would unpair the server, or point it at another peer, and a rollback to a version from before
+   * the pairing, are refused (403), as /failover/leave and /failover/init are. They were applied.
+   */
+  @Test
+  void anOperatorCannotChangeFailoverThroughTheConfig() throws Exception {
+    assertEquals(
+        200,
+        console
+            .withToken(
+                "POST",
+                "/failover/init",
+                "{\"peer\": \"127.0.0.2\", \"secret\": \"a-pairing-secret-of-16+\"}")
+            .statusCode());
+    long paired = console.config.current().orElseThrow().number();
+    console.addUser("olga", Role.OPERATOR);
+    Browser olga = console.login("olga");
+    String unpaired =
+        "{\"server\": {\"name\": \"alpha\"}, \"management\": {\"maxBodyBytes\": 65536}}";
+    HttpResponse<String> leave = console.as(olga, "PUT", "/config", unpaired);
+    assertEquals(403, leave.statusCode(), leave.body());
+    assertTrue(leave.body().contains("needs the admin role"), leave.body());
+    String elsewhere =
+        "{\"server\": {\"name\": \"alpha\"}, \"management\": {\"maxBodyBytes\": 65536},"
+            + " \"failover\": {\"role\": \"primary\", \"peer\": \"127.0.0.9\"}}";
+    assertEquals(403, console.as(olga, "PUT", "/config", elsewhere).statusCode());
+    assertEquals(
+        403, console.as(olga, "POST", "/config/rollback", "{\"version\": 1}").statusCode());
+    assertEquals(paired, console.config.current().orElseThrow().number(), "nothing applied");
+
+    String renamed =
+        "{\"server\": {\"name\": \"beta\"}, \"management\": {\"maxBodyBytes\": 65536},"
+            + " \"failover\": {\"role\": \"primary\", \"peer\": \"127.0.0.2\"}}";
+    assertEquals(200, console.as(olga, "PUT", "/config", renamed).statusCode(), "the rest is hers");
+    assertEquals(200, console.withToken("PUT", "/config", unpaired).statusCode(), "an admin's");
+  }
+
   @Test
   void anOperatorChangesConfigButNotUsersNorFailover() throws Exception {
     console.addUser("olga", Role.OPERATOR);
@@ -429,10 +467,29 @@ class ConsoleHttpTest {
             .as(olga, "PUT", "/users", "{\"name\": \"olga\", \"role\": \"admin\"}")
             .statusCode());
     assertEquals(0, console.serviceCalls.get());
-    HttpResponse<String> odd = console.as(olga, "POST", "/users/%22%0A%5C", "{}");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger guardLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConsoleGuard.class);
+    ch.qos.logback.classic.Level level = guardLog.getLevel();
+    guardLog.setLevel(ch.qos.logback.classic.Level.INFO);
+    guardLog.addAppender(logged);
+    logged.start();
+    HttpResponse<String> odd;
+    try {
+      odd = console.as(olga, "POST", "/users/%22%0A%5C", "{}");
+    } finally {
+      guardLog.detachAppender(logged);
+      guardLog.setLevel(level);
+    }
     assertEquals(403, odd.statusCode());
     assertTrue(
         console.body(odd).path("error").asText().contains("/users/\"\n\\"), "JSON: " + odd.body());
+    // In the log the line break is written out: it cannot start a forged line (an AUDIT one).
+    assertEquals(1, logged.list.size());
+    String line = logged.list.get(0).getFormattedMessage();
+    assertFalse(line.contains("\n") || line.contains("\r"), line);
+    assertTrue(line.contains("/users/\"\\u000a\\"), line);
     console.addUser("ada", Role.ADMIN);
     assertEquals(
         200, console.as(console.login("ada"), "POST", "/failover/takeover", "{}").statusCode());
