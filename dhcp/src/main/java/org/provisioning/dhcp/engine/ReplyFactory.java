@@ -98,12 +98,15 @@ final class ReplyFactory {
 
   /**
    * The reply's options with the request's own echoed: option 82 unchanged (RFC 3046 §2.2), option
-   * 61 too if asked (RFC 6842). Each echoed option costs one copy of the collection; a request
-   * without them, none.
+   * 118 (RFC 3011 §2: a client that asked for a subnet discards a reply without it), option 61 too
+   * if asked (RFC 6842). Each echoed option costs one copy of the collection; a request without
+   * them, none.
    */
   private DhcpOptions echoed(DhcpMessage request, DhcpOptions options) {
     DhcpOptions echoed =
-        options.withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options());
+        options
+            .withCopyOf(DhcpOptionCode.RELAY_AGENT_INFORMATION, request.options())
+            .withCopyOf(DhcpOptionCode.SUBNET_SELECTION, request.options());
     if (plan.config.policies().echoClientId()) {
       echoed = echoed.withCopyOf(DhcpOptionCode.CLIENT_IDENTIFIER, request.options());
     }

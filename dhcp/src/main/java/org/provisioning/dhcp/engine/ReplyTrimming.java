@@ -26,7 +26,8 @@ public final class ReplyTrimming {
           DhcpOptionCode.SUBNET_MASK,
           DhcpOptionCode.MESSAGE,
           DhcpOptionCode.CLIENT_IDENTIFIER,
-          DhcpOptionCode.RELAY_AGENT_INFORMATION);
+          DhcpOptionCode.RELAY_AGENT_INFORMATION,
+          DhcpOptionCode.SUBNET_SELECTION);
 
   private ReplyTrimming() {}
 

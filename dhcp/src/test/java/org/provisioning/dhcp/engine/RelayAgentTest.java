@@ -119,6 +119,24 @@ class RelayAgentTest {
                 o ->
                     o.ipv4Address(DhcpOptionCode.SUBNET_SELECTION, Ipv4Address.parse("127.20.0.0")))
             .build();
-    assertEquals(Ipv4Address.parse("127.20.0.100"), server.reply(discover).yourAddress());
+    DhcpMessage offer = server.reply(discover);
+    assertEquals(Ipv4Address.parse("127.20.0.100"), offer.yourAddress());
+    // RFC 3011 section 2: echoed in every reply, which a client that asked discards without it.
+    byte[] asked = discover.options().raw(DhcpOptionCode.SUBNET_SELECTION).orElseThrow();
+    assertArrayEquals(asked, offer.options().raw(DhcpOptionCode.SUBNET_SELECTION).orElseThrow());
+    DhcpMessage select =
+        local
+            .message(
+                DhcpMessageType.REQUEST,
+                o ->
+                    o.ipv4Address(DhcpOptionCode.SUBNET_SELECTION, Ipv4Address.parse("127.20.0.0"))
+                        .ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, offer.yourAddress())
+                        .ipv4Address(
+                            DhcpOptionCode.SERVER_IDENTIFIER,
+                            offer.options().serverIdentifier().orElseThrow()))
+            .build();
+    DhcpMessage ack = server.reply(select);
+    assertEquals(DhcpMessageType.ACK, ack.messageType());
+    assertArrayEquals(asked, ack.options().raw(DhcpOptionCode.SUBNET_SELECTION).orElseThrow());
   }
 }
