@@ -182,6 +182,8 @@ final class ConfigValidator {
       error(at + ".name", "is missing; name the class, e.g. cable-modem");
     } else if (!names.add(cls.name())) {
       error(at + ".name", "'" + cls.name() + "' names two classes; give each its own");
+    } else if (cls.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+      error(at + ".name", "is longer than 255 octets (UTF-8), more than a lease keeps");
     }
     if (cls.leaseTime() != null) {
       leaseTime(at + ".leaseTime", cls.leaseTime());

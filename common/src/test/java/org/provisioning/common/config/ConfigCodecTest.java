@@ -322,6 +322,7 @@ class ConfigCodecTest {
                         - name: cable-modem
                           match: {vendorClassPrefix: docsis, macPrefixes: ["00:11:2"]}
                         - name: cable-modem
+                        - name: 路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路
                       subnets:
                         - subnet: 127.16.0.0/16
                           pools:
@@ -340,6 +341,7 @@ class ConfigCodecTest {
             "dhcp.options.raw.300",
             "dhcp.classes[0].match.macPrefixes[0]",
             "dhcp.classes[1].name",
+            "dhcp.classes[2].name", // 90 characters of three octets: more than a lease keeps
             "dhcp.subnets[0].pools[0].classes[1]",
             "dhcp.subnets[0].pools[1].name",
             "dhcp.reservations[1].mac",

@@ -31,6 +31,7 @@ import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.message.DhcpMessageType;
 import org.provisioning.dhcp.option.ClientFqdn;
 import org.provisioning.dhcp.option.ClientIdentifier;
+import org.provisioning.dhcp.option.DhcpOptionCode;
 import org.provisioning.dhcp.option.DhcpOptions;
 import org.provisioning.dhcp.option.RelayAgentInformation;
 import org.slf4j.Logger;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DhcpEngine {
   private static final Logger log = LoggerFactory.getLogger(DhcpEngine.class);
+
+  /** The expiry queue is rebuilt from the leases only past this size (see queueExpiry). */
+  static final int MIN_EXPIRIES_REBUILT = 1 << 16;
+
   static final String POOL_EXHAUSTED = DhcpAlerts.POOL_EXHAUSTED.event();
 
   private final int serverId;
@@ -312,6 +317,15 @@ public final class DhcpEngine {
     stats.received(type);
     if (mode == ServingMode.STANDBY) {
       return drop(DropReason.STANDBY);
+    }
+    if (request
+        .options()
+        .raw(DhcpOptionCode.CLIENT_IDENTIFIER)
+        .map(id -> id.length > 255)
+        .orElse(false)) {
+      // Joined from several instances (RFC 3396), longer than a lease keeps: its REQUEST threw
+      // while the lease was built, after the client's previous lease had been let go.
+      return drop(DropReason.MALFORMED_REQUEST);
     }
     return switch (type) {
       case DISCOVER -> discover(request);
@@ -723,7 +737,7 @@ public final class DhcpEngine {
       return nak(request, client, "the modem has its full number of CPE");
     }
     long leaseTime = leaseTime(choice.subnet, client.deviceClass);
-    LeaseRecord superseded = renewal ? null : supersededBy(key, address, subnets, now);
+    // Built before anything changes: a lease that cannot be built leaves the store as it was.
     LeaseRecord lease =
         new LeaseRecord(
             address,
@@ -738,6 +752,7 @@ public final class DhcpEngine {
             client.deviceClass == null ? "" : client.deviceClass.name(),
             client.facts.remoteId(),
             client.facts.circuitId());
+    LeaseRecord superseded = renewal ? null : supersededBy(key, address, subnets, now);
     commit(lease, now);
     Offer offer = offersByClient.remove(key);
     if (offer != null) {
@@ -980,8 +995,35 @@ public final class DhcpEngine {
   private void reclaimLater(Ipv4Address address) {
     LeaseRecord lease = store.byAddress(address).orElse(null);
     if (lease != null) {
-      expiries.add(lease.expiresAtMillis(), address.value());
+      queueExpiry(lease.expiresAtMillis(), address.value());
     }
+  }
+
+  /**
+   * Queues a lease's expiry. The entry a renewal leaves behind stays until its time comes, so a
+   * client renewing without pause (a week's lease, a thousand renewals a second) grew the queue by
+   * a billion entries before the first came due: once it holds four times as many entries as there
+   * are leases, it is built again from the leases, one entry each (amortised, a rebuild costs no
+   * more than the additions that called for it).
+   */
+  private void queueExpiry(long expiresAtMillis, int address) {
+    expiries.add(expiresAtMillis, address);
+    if (expiries.size() > Math.max(MIN_EXPIRIES_REBUILT, 4L * store.size())) {
+      expiries.clear();
+      store.forEachEncoded(
+          (lease, length) -> {
+            LeaseState state = LeaseRecord.Encoded.state(lease);
+            if (state == LeaseState.BOUND || state == LeaseState.DECLINED) {
+              expiries.add(
+                  LeaseRecord.Encoded.expiresAtMillis(lease), LeaseRecord.Encoded.address(lease));
+            }
+          });
+    }
+  }
+
+  /** Queued expiries, for tests. */
+  int queuedExpiries() {
+    return expiries.size();
   }
 
   private void commit(LeaseRecord lease, long now) {
@@ -1017,7 +1059,7 @@ public final class DhcpEngine {
   }
 
   private void markHeld(Ipv4Address address, long expiresAtMillis) {
-    expiries.add(expiresAtMillis, address.value());
+    queueExpiry(expiresAtMillis, address.value());
     markUsed(address);
   }
 
@@ -1168,7 +1210,29 @@ public final class DhcpEngine {
             .map(ClientFqdn::domainName)
             .or(() -> request.options().hostName())
             .orElse("");
-    return name.length() > 255 ? name.substring(0, 255) : name;
+    return atMost255Octets(name);
+  }
+
+  /**
+   * The text cut to what a lease keeps, 255 octets of UTF-8, at a character's end. Cut at 255
+   * characters, a name of octets above 0x7f (two octets each in UTF-8) was still too long, and its
+   * REQUEST threw while its lease was built.
+   */
+  static String atMost255Octets(String text) {
+    if (text.length() * 3 <= 255) {
+      return text;
+    }
+    int octets = 0;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      int size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (octets + size > 255) {
+        return text.substring(0, i);
+      }
+      octets += size;
+      i += Character.charCount(c);
+    }
+    return text;
   }
 
   private static String className(DeviceClass cls) {

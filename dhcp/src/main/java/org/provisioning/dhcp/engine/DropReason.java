@@ -25,7 +25,10 @@ public enum DropReason {
   CPE_LIMIT,
   /** A CPE request without option 82 while the policy requires it. */
   NO_RELAY_INFO,
-  /** A REQUEST or DECLINE without the address it is about. */
+  /**
+   * A REQUEST or DECLINE without the address it is about, or a request whose client identifier is
+   * longer than a lease keeps (255 octets).
+   */
   MALFORMED_REQUEST,
   /** A RELEASE or DECLINE for an address this client does not hold. */
   NOT_CLIENTS_LEASE,

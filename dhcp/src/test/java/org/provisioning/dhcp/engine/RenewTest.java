@@ -34,6 +34,69 @@ class RenewTest {
     assertEquals(2, server.journal.size(), "each ACK's lease went to the journal");
   }
 
+  /**
+   * A client that renews without pause does not grow the engine's memory: each renewal queued its
+   * new expiry and the entry before it stayed until its time came (a week's lease at a thousand
+   * renewals a second: a billion entries). The queue is rebuilt from the leases when it passes four
+   * times their number, and the lease still expires when it should.
+   */
+  @Test
+  void renewalsWithoutPauseDoNotGrowTheExpiryQueue() {
+    Ipv4Address address = client.dora().yourAddress();
+    int renewals = 3 * DhcpEngine.MIN_EXPIRIES_REBUILT;
+    for (int i = 0; i < renewals; i++) {
+      server.clock.advance(Duration.ofMillis(1));
+      assertEquals(
+          DhcpMessageType.ACK,
+          server.send(client.renew(address)).orElseThrow().reply().messageType());
+    }
+    assertTrue(
+        server.engine.queuedExpiries() <= DhcpEngine.MIN_EXPIRIES_REBUILT,
+        "queued: " + server.engine.queuedExpiries());
+    LeaseRecord lease = server.store.byAddress(address).orElseThrow();
+    server.clock.advance(Duration.ofMillis(lease.expiresAtMillis() - server.clock.millis() + 1));
+    assertEquals(1, server.engine.reclaimExpired().size(), "it still expires");
+  }
+
+  /**
+   * A host name of 200 octets above 0x7f (each two octets in UTF-8) is kept cut to what a lease
+   * holds, and the client gets its ACK; it threw while the lease was built. A client identifier
+   * longer than a lease keeps (joined from several option 61s, RFC 3396) is dropped, and the lease
+   * the client had is left as it was.
+   */
+  @Test
+  void overlongClientTextIsCutOrRefusedAndChangesNothing() {
+    Ipv4Address address = client.dora().yourAddress();
+    byte[] accented = new byte[200];
+    java.util.Arrays.fill(accented, (byte) 0xE9);
+    DhcpMessage named =
+        client
+            .message(
+                DhcpMessageType.REQUEST,
+                o ->
+                    o.ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)
+                        .bytes(DhcpOptionCode.HOST_NAME, accented))
+            .build();
+    assertEquals(DhcpMessageType.ACK, server.reply(named).messageType());
+    String kept = server.store.byAddress(address).orElseThrow().hostname();
+    // 127 characters of two octets each: the 128th would pass 255.
+    assertEquals(254, kept.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, kept);
+
+    LeaseRecord before = server.store.byAddress(address).orElseThrow();
+    byte[] longId = new byte[300];
+    longId[0] = 1;
+    DhcpMessage overlong =
+        client
+            .message(
+                DhcpMessageType.REQUEST,
+                o ->
+                    o.ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address)
+                        .bytes(DhcpOptionCode.CLIENT_IDENTIFIER, longId))
+            .build();
+    assertTrue(server.send(overlong).isEmpty(), "dropped");
+    assertEquals(before, server.store.byAddress(address).orElseThrow());
+  }
+
   @Test
   void renewOfAnotherClientsAddressIsNakedToTheClientsAddress() {
     Ipv4Address address = client.dora().yourAddress();
