@@ -3,6 +3,7 @@ package org.provisioning.common.config;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,26 @@ final class ConfigValidator {
   private static final Pattern MAC_PREFIX =
       Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){0,5}");
   private static final Pattern HEX = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2})*");
+
+  /**
+   * Options the server writes from its own state, which a raw value would replace: a raw lease time
+   * told clients one time while the server kept its own, and freed their addresses under them.
+   */
+  private static final Map<Integer, String> SERVER_OWNED_OPTIONS =
+      Map.ofEntries(
+          Map.entry(50, "the requested address is the client's"),
+          Map.entry(51, "set leaseTime"),
+          Map.entry(52, "option overload is the encoder's"),
+          Map.entry(53, "the message type"),
+          Map.entry(54, "set serverIdentifier"),
+          Map.entry(55, "the parameter request list is the client's"),
+          Map.entry(57, "the maximum message size is the client's"),
+          Map.entry(58, "T1 follows leaseTime"),
+          Map.entry(59, "T2 follows leaseTime"),
+          Map.entry(61, "the client identifier is the client's"),
+          Map.entry(82, "relay agent information is the relay's"),
+          Map.entry(118, "subnet selection is the client's"));
+
   private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-]{0,62})");
   private static final Pattern MAC_DIGITS = Pattern.compile("[0-9a-f]{12}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
@@ -146,6 +167,9 @@ final class ConfigValidator {
         String poolAt = at + ".pools[" + p + "]";
         PoolConfig pool = subnet.pools().get(p);
         pool(poolAt, pool, subnet.subnet(), pools);
+        if (pool != null && pool.range() != null) {
+          infrastructureOutside(poolAt + ".range", pool.range(), dhcp, subnet);
+        }
         if (pool != null) {
           String other =
               poolNames.putIfAbsent(StatisticDefinition.labelValue(pool.label()), pool.label());
@@ -285,10 +309,50 @@ final class ConfigValidator {
               }
               if (code < 1 || code > 254) {
                 error(at + ".raw." + code, "option code " + code + " is outside 1-254");
+              } else if (SERVER_OWNED_OPTIONS.containsKey(code)) {
+                error(
+                    at + ".raw." + code,
+                    "option "
+                        + code
+                        + " is the server's own ("
+                        + SERVER_OWNED_OPTIONS.get(code)
+                        + "); it cannot be set raw");
               } else if (value == null || !HEX.matcher(value).matches()) {
                 error(at + ".raw." + code, "'" + value + "' is not hex octets like 01:02:0a");
               }
             });
+  }
+
+  /**
+   * A pool must not hand out the addresses its clients reach the network by: the subnet's routers,
+   * its relays (the CMTS's giaddr) and the server's own identifier. A pool written as .1-.254 gave
+   * a client the router's address, and the router's traffic went to it.
+   */
+  private void infrastructureOutside(
+      String at, Ipv4Range range, DhcpConfig dhcp, SubnetConfig subnet) {
+    Map<Ipv4Address, String> infrastructure = new LinkedHashMap<>();
+    List<Ipv4Address> routers =
+        subnet.options().routers() != null ? subnet.options().routers() : dhcp.options().routers();
+    if (routers != null) {
+      routers.forEach(router -> infrastructure.putIfAbsent(router, "the router"));
+    }
+    subnet.relays().forEach(relay -> infrastructure.putIfAbsent(relay, "the relay (giaddr)"));
+    if (dhcp.serverIdentifier() != null) {
+      infrastructure.putIfAbsent(dhcp.serverIdentifier(), "the server identifier");
+    }
+    infrastructure.forEach(
+        (address, what) -> {
+          if (range.contains(address)) {
+            error(
+                at,
+                range
+                    + " contains "
+                    + address
+                    + ", "
+                    + what
+                    + "; leave it out of the pool, or a client is given it");
+          }
+        });
   }
 
   private void pool(String at, PoolConfig pool, Ipv4Subnet subnet, List<Located<Ipv4Range>> seen) {

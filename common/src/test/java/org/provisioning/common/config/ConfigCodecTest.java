@@ -317,7 +317,7 @@ class ConfigCodecTest {
                     """
                     dhcp:
                       listen: 0.0.0.0
-                      options: {raw: {300: "01", 43: "zz", x: "01"}}
+                      options: {raw: {300: "01", 43: "zz", x: "01", 51: "00:01:51:80"}}
                       classes:
                         - name: cable-modem
                           match: {vendorClassPrefix: docsis, macPrefixes: ["00:11:2"]}
@@ -325,6 +325,7 @@ class ConfigCodecTest {
                         - name: 路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路路
                       subnets:
                         - subnet: 127.16.0.0/16
+                          relays: [127.16.0.20]
                           pools:
                             - {name: modems, range: 127.16.0.10-127.16.0.99, classes: [cable-modem, mta]}
                             - {name: modems, range: 127.16.1.10-127.16.1.99}
@@ -338,10 +339,12 @@ class ConfigCodecTest {
             "dhcp.options.raw.x",
             "dhcp.serverIdentifier",
             "dhcp.options.raw.43",
+            "dhcp.options.raw.51", // the lease time is the server's
             "dhcp.options.raw.300",
             "dhcp.classes[0].match.macPrefixes[0]",
             "dhcp.classes[1].name",
             "dhcp.classes[2].name", // 90 characters of three octets: more than a lease keeps
+            "dhcp.subnets[0].pools[0].range", // it holds the relay's address
             "dhcp.subnets[0].pools[0].classes[1]",
             "dhcp.subnets[0].pools[1].name",
             "dhcp.reservations[1].mac",
