@@ -280,23 +280,35 @@ final class SessionRoutes {
             return null;
           }
           Instant now = clock.instant();
-          return new ConsoleUser(
-              user.name(),
-              user.role(),
-              hasher.hash(password),
-              user.createdAt(),
-              now,
-              user.name(),
-              false);
+          return new PasswordChange(
+              user,
+              new ConsoleUser(
+                  user.name(),
+                  user.role(),
+                  hasher.hash(password),
+                  user.createdAt(),
+                  now,
+                  user.name(),
+                  false));
         },
-        changed -> {
-          if (changed == null) {
+        change -> {
+          if (change == null) {
             return CompletableFuture.completedFuture(
                 replies.error(403, "the current password is wrong"));
           }
-          return users.save(changed).thenCompose(u -> loggedIn(request, u, false));
+          try {
+            return users
+                .replace(change.read(), change.changed())
+                .thenCompose(u -> loggedIn(request, u, false));
+          } catch (IllegalStateException changedMeanwhile) {
+            return CompletableFuture.completedFuture(
+                replies.error(409, changedMeanwhile.getMessage()));
+          }
         });
   }
+
+  /** The user as read before the hashing, and as the change leaves it. */
+  private record PasswordChange(ConsoleUser read, ConsoleUser changed) {}
 
   private ObjectNode sessionJson(String name, String role, String via) {
     ObjectNode body = replies.object();

@@ -109,16 +109,21 @@ final class UserRoutes {
                   clock.instant(),
                   by(request),
                   false);
-          return users
-              .save(user)
-              .thenApply(
-                  u -> {
-                    if (password != null) {
-                      sessions.endAll(name);
-                      throttle.reset(name);
-                    }
-                    return replies.reply(200, userJson(u));
-                  });
+          try {
+            return users
+                .replace(existing, user)
+                .thenApply(
+                    u -> {
+                      if (password != null) {
+                        sessions.endAll(name);
+                        throttle.reset(name);
+                      }
+                      return replies.reply(200, userJson(u));
+                    });
+          } catch (IllegalStateException changedMeanwhile) {
+            return CompletableFuture.completedFuture(
+                replies.error(409, changedMeanwhile.getMessage()));
+          }
         });
   }
 

@@ -94,6 +94,26 @@ public final class UserStore implements BusParticipant, BusListener, ReplicatedS
   }
 
   /**
+   * Replaces a user's value with one made from {@code read}, if that is still the value held:
+   * changes made from a user read before a password was hashed (a quarter of a second) must not put
+   * back what an admin changed meanwhile, a removal above all.
+   *
+   * @throws IllegalStateException if the user changed since {@code read}
+   */
+  public CompletableFuture<ConsoleUser> replace(ConsoleUser read, ConsoleUser user) {
+    ConsoleUser made;
+    synchronized (this) {
+      if (users.get(read.name()) != read) {
+        throw new IllegalStateException(
+            "user '" + read.name() + "' was changed meanwhile; read it again and retry");
+      }
+      made = later(user);
+      install(made);
+    }
+    return publish(made);
+  }
+
+  /**
    * A change made here always supersedes the value it replaces: made within the same millisecond
    * (or by a clock behind the partner's), it is stamped a millisecond after that value.
    */

@@ -1,6 +1,7 @@
 package org.provisioning.console.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -49,6 +50,49 @@ class ConsoleRecordsTest {
 
   private ConsoleUser user(String name, Role role, Instant at) {
     return new ConsoleUser(name, role, hasher.hash("a long password"), at, at, "test", false);
+  }
+
+  /**
+   * A change made from a user read before a password was hashed is refused when the user changed
+   * meanwhile: a user changing their password while an admin removed or demoted them came back,
+   * with their old role, the change stamped after the removal.
+   */
+  @Test
+  void aChangeFromAStaleReadDoesNotUndoARemoval() throws Exception {
+    try (Server alpha = open("alpha", 1)) {
+      UserStore users = alpha.access().users();
+      users.create(user("mallory", Role.OPERATOR, T0)).join();
+      ConsoleUser read = users.find("mallory").orElseThrow();
+      ConsoleUser removed =
+          new ConsoleUser(
+              "mallory", read.role(), "", read.createdAt(), T0.plusSeconds(1), "ada", true);
+      users.save(removed).join();
+      ConsoleUser newPassword =
+          new ConsoleUser(
+              "mallory",
+              read.role(),
+              hasher.hash("another long password"),
+              read.createdAt(),
+              T0.plusSeconds(2),
+              "mallory",
+              false);
+      assertThrows(IllegalStateException.class, () -> users.replace(read, newPassword));
+      assertTrue(users.find("mallory").isEmpty(), "still removed");
+
+      users.create(user("olga", Role.OPERATOR, T0)).join();
+      ConsoleUser olga = users.find("olga").orElseThrow();
+      ConsoleUser renamed =
+          new ConsoleUser(
+              "olga",
+              Role.VIEWER,
+              olga.passwordHash(),
+              olga.createdAt(),
+              T0.plusSeconds(3),
+              "ada",
+              false);
+      users.replace(olga, renamed).join();
+      assertEquals(Role.VIEWER, users.find("olga").orElseThrow().role(), "unchanged: it goes");
+    }
   }
 
   @Test
