@@ -249,6 +249,15 @@ public final class ConfigCodec {
     return masking.valueToTree(config);
   }
 
+  /** A config document (YAML or JSON) as a tree; null if it is not one. */
+  public JsonNode documentTree(String document) {
+    try {
+      return yaml.readTree(document);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
   /**
    * The document with every {@link #MASK} that stands where a {@link Secret} of {@code running} is
    * replaced by the running value, as JSON: a config read with secrets masked, edited and sent back

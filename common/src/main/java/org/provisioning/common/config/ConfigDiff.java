@@ -50,6 +50,57 @@ public final class ConfigDiff {
     return all;
   }
 
+  /**
+   * What a document sent for checking would change in the running config, as {@link
+   * #changes(ConfigCodec, ProvisioningConfig, ProvisioningConfig)} says it, but each secret the
+   * document gives in the clear (not the mask) is said to be set, whether or not it equals the
+   * running one: told apart, a check answered whether a guess of a secret it never shows was right.
+   */
+  public static List<Change> changesOfDocument(
+      ConfigCodec codec,
+      ProvisioningConfig running,
+      ProvisioningConfig checked,
+      JsonNode document) {
+    Set<String> given = new LinkedHashSet<>();
+    secretsGiven("", codec.maskedTree(checked), document, given);
+    List<Change> all = new ArrayList<>();
+    for (Change change : changes(codec, running, checked)) {
+      if (!given.contains(change.path())) {
+        all.add(change);
+      }
+    }
+    given.forEach(path -> all.add(new Change(path, label(path) + ": set (secret, not shown)")));
+    return all;
+  }
+
+  /** The paths where {@code masked} holds the mask and the document a value of its own. */
+  private static void secretsGiven(
+      String path, JsonNode masked, JsonNode document, Set<String> given) {
+    if (document == null || document.isMissingNode()) {
+      return;
+    }
+    if (masked.isTextual()) {
+      if (masked.asText().equals(ConfigCodec.MASK)
+          && document.isValueNode()
+          && !document.asText().equals(ConfigCodec.MASK)) {
+        given.add(path);
+      }
+    } else if (masked.isObject()) {
+      for (Iterator<String> it = masked.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        secretsGiven(
+            path.isEmpty() ? name : path + "." + name,
+            masked.path(name),
+            document.path(name),
+            given);
+      }
+    } else if (masked.isArray()) {
+      for (int i = 0; i < masked.size(); i++) {
+        secretsGiven(path + "[" + i + "]", masked.path(i), document.path(i), given);
+      }
+    }
+  }
+
   private static void walk(String path, JsonNode before, JsonNode after, List<Change> changes) {
     boolean had = before != null && !before.isMissingNode();
     boolean has = after != null && !after.isMissingNode();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.provisioning.common.alert.AlertCenter;
+import org.provisioning.common.config.ConfigDiff;
 import org.provisioning.common.config.ConfigError;
 import org.provisioning.common.config.ConfigException;
 import org.provisioning.common.config.ConfigService;
@@ -277,7 +278,8 @@ public final class ManagementApi {
    */
   private CompletableFuture<ApiResponse> checkConfig(ConfigService config, ApiRequest request) {
     try {
-      ProvisioningConfig checked = config.check(withRunningSecrets(config, utf8(request.body())));
+      String sent = utf8(request.body());
+      ProvisioningConfig checked = config.check(withRunningSecrets(config, sent));
       ObjectNode body = json.createObjectNode();
       body.put("ok", true);
       config
@@ -291,7 +293,12 @@ public final class ManagementApi {
                     "version " + running.number() + " (running)",
                     running.config(),
                     "this change",
-                    checked);
+                    checked,
+                    ConfigDiff.changesOfDocument(
+                        config.codec(),
+                        running.config(),
+                        checked,
+                        config.codec().documentTree(sent)));
               });
       return ok(body);
     } catch (ConfigSyntaxException e) {

@@ -158,6 +158,34 @@ class ConfigHistoryHttpTest {
     assertEquals(404, console.as(olga, "GET", "/config/diff?from=7", null).statusCode());
   }
 
+  /**
+   * A check that gives a secret in the clear says it is set, whether it is the running one or not:
+   * the line used to be missing exactly when a guess was right, so an operator, who never sees a
+   * secret, could try guesses of one, unaudited.
+   */
+  @Test
+  void aCheckDoesNotTellWhetherAGuessOfASecretIsRight() throws Exception {
+    assertEquals(200, putRange("127.16.0.10-127.16.0.50").statusCode());
+    JsonNode right =
+        console.body(
+            console.as(
+                olga,
+                "POST",
+                "/config/check",
+                WITH_DHCP.formatted("127.16.0.10-127.16.0.50", TSIG)));
+    JsonNode wrong =
+        console.body(
+            console.as(
+                olga,
+                "POST",
+                "/config/check",
+                WITH_DHCP.formatted(
+                    "127.16.0.10-127.16.0.50", "d3JvbmctZ3Vlc3Mtb2YtdGhlLWtleQ==")));
+    assertEquals(texts(right.path("changes")), texts(wrong.path("changes")));
+    assertEquals(
+        List.of("dns.keys[0].secret: set (secret, not shown)"), texts(right.path("changes")));
+  }
+
   @Test
   void aCheckPreviewsTheChangeAgainstTheRunningVersionOrShowsEachErrorByPath() throws Exception {
     assertEquals(200, putRange("127.16.0.10-127.16.0.50").statusCode());
