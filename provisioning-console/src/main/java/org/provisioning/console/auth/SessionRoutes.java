@@ -95,33 +95,9 @@ final class SessionRoutes {
       // account and after a whole hash for a name without one, which told the names apart.
       throw new BadRequestException("give the user's 'password'");
     }
-    LoginThrottle.Verdict verdict = throttle.check(name);
-    if (verdict instanceof LoginThrottle.Locked locked) {
-      long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());
-      return CompletableFuture.completedFuture(
-          replies
-              .error(
-                  429,
-                  "too many failed logins for '"
-                      + name
-                      + "': locked until "
-                      + locked.until()
-                      + "; an admin can unlock it by setting a new password")
-              .withHeader("Retry-After", Long.toString(seconds)));
-    }
-    if (verdict instanceof LoginThrottle.SlowDown slow) {
-      return CompletableFuture.completedFuture(
-          replies
-              .error(429, "too many failed logins in a row; wait before trying again")
-              .withHeader(
-                  "Retry-After",
-                  Long.toString(Math.max(1, (slow.retryAfter().toMillis() + 999) / 1000))));
-    }
-    if (verdict instanceof LoginThrottle.Busy) {
-      return CompletableFuture.completedFuture(
-          replies
-              .error(429, "a login for '" + name + "' is being checked; try again in a moment")
-              .withHeader("Retry-After", "1"));
+    Optional<ApiResponse> held = heldBack(name, "logins");
+    if (held.isPresent()) {
+      return CompletableFuture.completedFuture(held.get());
     }
     Optional<Duration> wait = sources.take(request.remoteAddress());
     if (wait.isPresent()) {
@@ -140,6 +116,45 @@ final class SessionRoutes {
       throw e;
     }
     return decided.whenComplete((response, e) -> throttle.finished(name));
+  }
+
+  /**
+   * Whether the throttle holds back a password check for {@code name} (locked, slowed down after
+   * failures, or one being checked already); when it does not, the check is under way and {@link
+   * LoginThrottle#finished} must follow.
+   */
+  private Optional<ApiResponse> heldBack(String name, String what) {
+    LoginThrottle.Verdict verdict = throttle.check(name);
+    if (verdict instanceof LoginThrottle.Locked locked) {
+      long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());
+      return Optional.of(
+          replies
+              .error(
+                  429,
+                  "too many failed "
+                      + what
+                      + " for '"
+                      + name
+                      + "': locked until "
+                      + locked.until()
+                      + "; an admin can unlock it by setting a new password")
+              .withHeader("Retry-After", Long.toString(seconds)));
+    }
+    if (verdict instanceof LoginThrottle.SlowDown slow) {
+      return Optional.of(
+          replies
+              .error(429, "too many failed " + what + " in a row; wait before trying again")
+              .withHeader(
+                  "Retry-After",
+                  Long.toString(Math.max(1, (slow.retryAfter().toMillis() + 999) / 1000))));
+    }
+    if (verdict instanceof LoginThrottle.Busy) {
+      return Optional.of(
+          replies
+              .error(429, "a password for '" + name + "' is being checked; try again in a moment")
+              .withHeader("Retry-After", "1"));
+    }
+    return Optional.empty();
   }
 
   /** Checks the password off the HTTP thread; the throttle heard this attempt. */
@@ -162,7 +177,10 @@ final class SessionRoutes {
           }
           Optional<ConsoleUser> account = users.find(name);
           Duration delay = throttle.failed(name, account.isPresent(), request.remoteAddress());
-          account.ifPresent(known -> auditFailedLogin(request, known));
+          account.ifPresent(
+              known ->
+                  auditFailure(
+                      request, known, "login failed", 401, "wrong password for " + known.name()));
           ApiResponse refused = replies.error(401, "wrong user name or password");
           return delay.isZero()
               ? CompletableFuture.completedFuture(refused)
@@ -201,29 +219,25 @@ final class SessionRoutes {
   }
 
   /**
-   * A wrong password for an account goes to the audit log too, where an operator reviews who did
-   * what, not only to the server's log. Names that are no account are left out: anyone can send
-   * endless ones, while an account's failures are bounded by the throttle (at most {@code
-   * maxFailures} per lockout).
+   * A wrong password for an account goes to the audit log too (at login, or as the current one of a
+   * password change), where an operator reviews who did what, not only to the server's log. Names
+   * that are no account are left out: anyone can send endless ones, while an account's failures are
+   * bounded by the throttle (at most {@code maxFailures} per lockout).
    */
-  private void auditFailedLogin(ApiRequest request, ConsoleUser account) {
+  private void auditFailure(
+      ApiRequest request, ConsoleUser account, String action, int status, String note) {
     ApiRequest as =
         request.withPrincipal(
             new ApiPrincipal(account.name(), account.role(), ApiPrincipal.VIA_SESSION));
     audit
         .record(
             AuditRecorder.entry(
-                clock,
-                AuditRecorder.serverName(config),
-                as,
-                "login failed",
-                401,
-                "wrong password for " + account.name(),
-                ""))
+                clock, AuditRecorder.serverName(config), as, action, status, note, ""))
         .exceptionally(
             e -> {
               log.warn(
-                  "CONSOLE_AUDIT_FAILED action=login_failed user={}: {}",
+                  "CONSOLE_AUDIT_FAILED action={} user={}: {}",
+                  action,
                   account.name(),
                   e.toString());
               return null;
@@ -273,6 +287,24 @@ final class SessionRoutes {
     } catch (IllegalArgumentException e) {
       throw new BadRequestException(e.getMessage());
     }
+    // The current password is checked as a login is: throttled, locked after maxFailures, and
+    // each wrong one audited. Unthrottled, a browser left logged in was a way to guess it.
+    Optional<ApiResponse> held = heldBack(who.name(), "password checks");
+    if (held.isPresent()) {
+      return CompletableFuture.completedFuture(held.get());
+    }
+    CompletableFuture<ApiResponse> decided;
+    try {
+      decided = changePassword(request, who, current, password);
+    } catch (RuntimeException e) {
+      throttle.finished(who.name());
+      throw e;
+    }
+    return decided.whenComplete((response, e) -> throttle.finished(who.name()));
+  }
+
+  private CompletableFuture<ApiResponse> changePassword(
+      ApiRequest request, ApiPrincipal who, String current, String password) {
     return onHashing(
         () -> {
           ConsoleUser user = users.find(who.name()).orElse(null);
@@ -293,9 +325,25 @@ final class SessionRoutes {
         },
         change -> {
           if (change == null) {
-            return CompletableFuture.completedFuture(
-                replies.error(403, "the current password is wrong"));
+            Duration delay = throttle.failed(who.name(), true, request.remoteAddress());
+            users
+                .find(who.name())
+                .ifPresent(
+                    known ->
+                        auditFailure(
+                            request,
+                            known,
+                            "password change failed",
+                            403,
+                            "wrong current password for " + known.name()));
+            ApiResponse refused = replies.error(403, "the current password is wrong");
+            return delay.isZero()
+                ? CompletableFuture.completedFuture(refused)
+                : CompletableFuture.supplyAsync(
+                    () -> refused,
+                    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
           }
+          throttle.succeeded(who.name());
           try {
             return users
                 .replace(change.read(), change.changed())

@@ -850,6 +850,38 @@ class ConsoleHttpTest {
   }
 
   /**
+   * The current password of a password change is checked as a login is: each wrong one is audited,
+   * and after maxFailures the account is locked and alerted. Unthrottled, someone at a browser left
+   * logged in could guess it at the hashing threads' pace, unseen.
+   */
+  @Test
+  void wrongCurrentPasswordsAreThrottledLockedAndAudited() throws Exception {
+    console.addUser("victor", Role.VIEWER);
+    Browser victor = console.login("victor");
+    String guess = "{\"current\": \"guess\", \"password\": \"victor's new password\"}";
+    for (int i = 0; i < ConsoleFixture.MAX_FAILURES; i++) {
+      console.clock.advance(Duration.ofMinutes(1)); // past each failure's slow-down
+      assertEquals(403, console.as(victor, "POST", "/session/password", guess).statusCode());
+    }
+    HttpResponse<String> locked = console.as(victor, "POST", "/session/password", guess);
+    assertEquals(429, locked.statusCode(), locked.body());
+    assertTrue(
+        console.alerts.active().stream().anyMatch(a -> a.event().equals("CONSOLE_LOGIN_LOCKED")),
+        "alerted");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                console
+                            .withToken("GET", "/audit", null)
+                            .body()
+                            .split("password change failed", -1)
+                            .length
+                        - 1
+                    == ConsoleFixture.MAX_FAILURES);
+  }
+
+  /**
    * An empty password is refused for every name alike, before any lookup: it failed at once for an
    * account and after a whole hash for a name without one, which told the names apart by timing.
    */
