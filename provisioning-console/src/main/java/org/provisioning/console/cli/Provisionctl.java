@@ -5,8 +5,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -776,19 +778,52 @@ public final class Provisionctl {
       @Option(names = "--peer", required = true, description = "The secondary's failover address.")
       String peer;
 
-      @Option(names = "--secret", required = true, description = "The secondary's pairing secret.")
+      @Option(
+          names = "--secret",
+          description =
+              "The secondary's pairing secret. As an argument it shows in the process list and"
+                  + " the shell history: prefer --secret-stdin.")
       String secret;
+
+      @Option(
+          names = "--secret-stdin",
+          description =
+              "Read the secondary's pairing secret from the first line of standard input.")
+      boolean secretFromStdin;
 
       @Override
       public Integer call() throws Exception {
         ObjectNode body = failover.ctl.json.createObjectNode();
         body.put("peer", peer);
-        body.put("secret", secret);
+        body.put("secret", secret());
         JsonNode s =
             failover.ctl.call(
                 "POST", "/failover/init", failover.ctl.json.writeValueAsString(body), Map.of());
         print(failover.ctl.out(), s);
         return 0;
+      }
+
+      private String secret() {
+        if (!secretFromStdin) {
+          if (secret == null) {
+            throw new CliFailure(
+                INVALID,
+                "give the secondary's pairing secret on standard input with --secret-stdin"
+                    + " (provisionctl failover secret prints it there)");
+          }
+          return secret;
+        }
+        try {
+          String line =
+              new BufferedReader(new InputStreamReader(failover.ctl.stdin, StandardCharsets.UTF_8))
+                  .readLine();
+          if (line == null || line.isBlank()) {
+            throw new CliFailure(INVALID, "no pairing secret on standard input");
+          }
+          return line.strip();
+        } catch (IOException e) {
+          throw new CliFailure(UNREACHABLE, "cannot read standard input: " + e.getMessage());
+        }
       }
     }
 

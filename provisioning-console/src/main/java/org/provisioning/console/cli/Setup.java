@@ -363,14 +363,15 @@ final class Setup implements Callable<Integer> {
       out.println("  " + secondarySecret);
       out.println(
           "(provisionctl failover secret prints it again once the server runs.) On the primary:");
+      // The commands take the secret on the terminal or standard input: as an argument it would
+      // show in the primary's process list and shell history.
       out.println(
-          "  provisionctl setup --role primary --peer "
-              + own
-              + " --secret "
-              + secondarySecret
-              + " ...");
+          "  provisionctl setup --role primary --peer " + own + " ...   (it asks for the secret)");
       out.println("or, on a primary that runs already:");
-      out.println("  provisionctl failover init --peer " + own + " --secret " + secondarySecret);
+      out.println(
+          "  provisionctl failover init --peer "
+              + own
+              + " --secret-stdin   (then paste the secret)");
     } else if (failoverRole == FailoverRole.PRIMARY) {
       out.println();
       if (pairingSecret != null) {
@@ -380,7 +381,7 @@ final class Setup implements Callable<Integer> {
       } else {
         out.println(
             "Not paired yet. Run provisionctl setup on the secondary, then pair this server with:");
-        out.println("  provisionctl failover init --peer SECONDARY-ADDRESS --secret SECRET");
+        out.println("  provisionctl failover init --peer SECONDARY-ADDRESS --secret-stdin");
       }
     }
     Path adminRequest = null;

@@ -169,6 +169,21 @@ class ProvisionctlTest {
 
   private record Result(int exit, String out, String err) {}
 
+  private Result ctlWithInput(String input, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("--url", url, "--token-file", tokenFile.toString()));
+    all.addAll(List.of(args));
+    int exit =
+        Provisionctl.run(
+            all.toArray(String[]::new),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new java.io.ByteArrayInputStream(
+                input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
   private Result ctl(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -205,6 +220,12 @@ class ProvisionctlTest {
     assertTrue(init.out().contains("role       primary"), init.out());
     Result noSecret = ctl("failover", "secret");
     assertEquals(2, noSecret.exit(), "the secret is shown on the secondary only");
+    // The secret on standard input, not as an argument (the process list, the shell history).
+    Result fromStdin =
+        ctlWithInput(
+            "s3cret-from-stdin-16\n", "failover", "init", "--peer", "127.0.0.4", "--secret-stdin");
+    assertEquals(0, fromStdin.exit(), fromStdin.err());
+    assertEquals(2, ctl("failover", "init", "--peer", "127.0.0.4").exit(), "no secret given");
 
     assertEquals(0, ctl("failover", "takeover", "--cause", "maintenance").exit());
     assertEquals(0, ctl("failover", "handback").exit());
@@ -212,6 +233,7 @@ class ProvisionctlTest {
     assertEquals(
         List.of(
             "init 127.0.0.3 s3cret-s3cret-s3cret",
+            "init 127.0.0.4 s3cret-from-stdin-16",
             "takeover operator: maintenance",
             "handback operator: provisionctl",
             "leave operator: decommission"),
