@@ -27,6 +27,12 @@ public final class TftpRequestHandler {
    */
   static final int MAX_NETASCII = 256 << 10;
 
+  /** Octets of netascii copies all transfers may hold at once (see {@link #netascii}). */
+  static final long NETASCII_BUDGET = 32L << 20;
+
+  /** Octets of netascii copies the transfers under way hold. */
+  private final AtomicLong netasciiHeld = new AtomicLong();
+
   private final TftpConfig config;
   private final List<TftpFileResolver> resolvers;
   private final TftpRoot writeRoot;
@@ -85,6 +91,11 @@ public final class TftpRequestHandler {
     try {
       if (request.mode() == TftpMode.NETASCII) {
         source = netascii(source);
+        if (source == null) {
+          return refuse(
+              new TftpResolution.Refused(
+                  TftpErrorCode.NOT_DEFINED, "server busy, try again", "netascii_busy"));
+        }
       }
     } catch (IOException e) {
       close(source);
@@ -97,7 +108,13 @@ public final class TftpRequestHandler {
     return new Decision.Accept(new ReadTransfer(source, options, config.retries(), stats));
   }
 
-  private static TransferSource netascii(TransferSource source) throws IOException {
+  /**
+   * The file converted to netascii, in memory, within {@link #NETASCII_BUDGET} for all transfers at
+   * once; null when that is spent (the client asks again). Each transfer's copy was bounded, but
+   * not their sum: with maxTransfers raised for a large plant, requests for one text file held open
+   * from port after port took the heap, and the JVM, DHCP with it, exited.
+   */
+  private TransferSource netascii(TransferSource source) throws IOException {
     try (source) {
       if (source.size() > MAX_NETASCII) {
         throw new IOException("too large for netascii");
@@ -108,7 +125,32 @@ public final class TftpRequestHandler {
       if (encoded.length > MAX_NETASCII) {
         throw new IOException("too large for netascii once converted");
       }
-      return TransferSource.of(encoded);
+      if (netasciiHeld.addAndGet(encoded.length) > NETASCII_BUDGET) {
+        netasciiHeld.addAndGet(-encoded.length);
+        return null;
+      }
+      TransferSource converted = TransferSource.of(encoded);
+      return new TransferSource() {
+        private boolean closed;
+
+        @Override
+        public long size() {
+          return converted.size();
+        }
+
+        @Override
+        public void read(long position, byte[] into, int offset, int length) throws IOException {
+          converted.read(position, into, offset, length);
+        }
+
+        @Override
+        public void close() {
+          if (!closed) {
+            closed = true;
+            netasciiHeld.addAndGet(-encoded.length);
+          }
+        }
+      };
     }
   }
 
