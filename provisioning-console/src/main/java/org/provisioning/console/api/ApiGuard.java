@@ -1,7 +1,5 @@
 package org.provisioning.console.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,21 +31,8 @@ public interface ApiGuard {
     }
 
     public static Admission refuse(int status, String message) {
-      // The message may hold the request's path: every character a JSON string cannot hold raw
-      // is escaped.
-      StringBuilder body = new StringBuilder("{\"error\":\"");
-      for (char c : message.toCharArray()) {
-        if (c == '"' || c == '\\') {
-          body.append('\\').append(c);
-        } else if (c < 0x20) {
-          body.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-        } else {
-          body.append(c);
-        }
-      }
-      body.append("\"}");
-      return new Admission(
-          null, new ApiResponse(status, body.toString().getBytes(StandardCharsets.UTF_8)));
+      // The message may hold the request's path: escaped (ApiResponse.errorJson).
+      return new Admission(null, new ApiResponse(status, ApiResponse.errorJson(message)));
     }
 
     public boolean admitted() {

@@ -1,6 +1,8 @@
 package org.provisioning.console.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,6 +29,25 @@ public record ApiResponse(
 
   public ApiResponse(int status, byte[] body, String allow, String contentType) {
     this(status, body, allow, contentType, null);
+  }
+
+  /**
+   * {@code {"error": message}}, written by hand where no JSON mapper is at hand. The message may
+   * hold a request's decoded path: every character a JSON string cannot hold raw is escaped, or a
+   * path with a quote in it added fields of its own.
+   */
+  public static byte[] errorJson(String message) {
+    StringBuilder body = new StringBuilder("{\"error\":\"");
+    for (char c : message.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        body.append('\\').append(c);
+      } else if (c < 0x20) {
+        body.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        body.append(c);
+      }
+    }
+    return body.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** This reply with one more header. */

@@ -421,7 +421,7 @@ public final class ManagementServer implements ProvisioningService {
     }
 
     private byte[] json(String message) {
-      return ("{\"error\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+      return ApiResponse.errorJson(message);
     }
   }
 }

@@ -125,6 +125,22 @@ class ConsolePagesTest {
     assertEquals(200, status(chart), "uPlot comes from its WebJar, not a CDN");
   }
 
+  /**
+   * A method a console page does not take is refused with a JSON body whose message holds the
+   * decoded path: escaped, a quote in the path no longer adds fields of its own to the body.
+   */
+  @Test
+  void aRefusedMethodsBodyIsJsonWhateverThePath() throws Exception {
+    String response =
+        raw("PUT /console/a%22,%22admin%22:true,%22x%22:%22 HTTP/1.1", "Content-Length: 0");
+    assertEquals(405, status(response));
+    String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    assertEquals(1, json.size(), body);
+    assertTrue(json.path("error").asText().contains("/console/a\",\"admin\":true"), body);
+  }
+
   @Test
   void anUnchangedFileIsNotSentTwice() throws Exception {
     String first = raw("GET /console/css/console.css HTTP/1.1");
