@@ -143,6 +143,19 @@ export async function startPage(title, render) {
     if (e.status !== 401) throw e;
     return;
   }
+  // A page the browser restores from its back/forward cache after a logout (and maybe another
+  // user's login in this tab) would go on showing what it showed, a pairing secret say, under the
+  // old user's name: asked again, and drawn afresh unless the same user is still logged in.
+  addEventListener("pageshow", async (event) => {
+    if (!event.persisted) return;
+    let now = null;
+    try {
+      now = await api("/session");
+    } catch (e) {
+      /* logged out: reload, which goes to the login page */
+    }
+    if (!now || now.name !== session.name || now.role !== session.role) location.reload();
+  });
   document.title = title + " · provisiond";
   const here = location.pathname.split("/").pop() || "index.html";
   const alertsBadge = h("span", { class: "badge", id: "alert-count", hidden: true });
