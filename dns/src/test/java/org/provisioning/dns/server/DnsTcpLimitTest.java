@@ -78,6 +78,19 @@ class DnsTcpLimitTest {
             Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN)));
   }
 
+  /** A query for www's A record with its two-octet TCP length prefix (RFC 7766). */
+  private static byte[] framedQuery() throws Exception {
+    byte[] query =
+        Message.newQuery(
+                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN))
+            .toWire();
+    byte[] framed = new byte[query.length + 2];
+    framed[0] = (byte) (query.length >> 8);
+    framed[1] = (byte) query.length;
+    System.arraycopy(query, 0, framed, 2, query.length);
+    return framed;
+  }
+
   private long counter(String name) {
     return stats.snapshot().getOrDefault(name, 0L);
   }
@@ -125,14 +138,7 @@ class DnsTcpLimitTest {
     greedy.setReceiveBufferSize(4096);
     greedy.connect(server.localAddress());
     sockets.add(greedy);
-    byte[] query =
-        Message.newQuery(
-                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN))
-            .toWire();
-    byte[] framed = new byte[query.length + 2];
-    framed[0] = (byte) (query.length >> 8);
-    framed[1] = (byte) query.length;
-    System.arraycopy(query, 0, framed, 2, query.length);
+    byte[] framed = framedQuery();
     java.io.OutputStream out = greedy.getOutputStream();
     Thread writer =
         new Thread(
@@ -163,14 +169,7 @@ class DnsTcpLimitTest {
   @Test
   void connectionsWithAnswersQueuedCannotLockNewClientsOut() throws Exception {
     start(4, 30);
-    byte[] query =
-        Message.newQuery(
-                Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN))
-            .toWire();
-    byte[] framed = new byte[query.length + 2];
-    framed[0] = (byte) (query.length >> 8);
-    framed[1] = (byte) query.length;
-    System.arraycopy(query, 0, framed, 2, query.length);
+    byte[] framed = framedQuery();
     for (int c = 0; c < 4; c++) {
       Socket greedy = new Socket();
       greedy.setReceiveBufferSize(4096);

@@ -185,14 +185,7 @@ class ProvisionctlTest {
   }
 
   private Result ctl(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(List.of("--url", url, "--token-file", tokenFile.toString()));
-    all.addAll(List.of(args));
-    int exit =
-        Provisionctl.run(
-            all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(exit, out.toString(), err.toString());
+    return ctlWithInput("", args);
   }
 
   @Test

@@ -60,6 +60,17 @@ class TftpServerIT {
     startWith(config(null, 2000));
   }
 
+  /** A 16 MB tmpfs mounted at home/small (the tests run as root); unmount it when done. */
+  private Path smallTmpfs() throws Exception {
+    Path area = Files.createDirectories(home.resolve("small"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", area.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, mount.waitFor(), new String(mount.getInputStream().readAllBytes()));
+    return area;
+  }
+
   /** Every transfer may come from one address: the tests' clients are all on 127.0.0.1. */
   private static TftpConfig config(String writeRoot, int maxTransfers) {
     return config(writeRoot, maxTransfers, maxTransfers);
@@ -254,12 +265,7 @@ class TftpServerIT {
    */
   @Test
   void uploadsUnderWayKeepTheirRoomAndADeclaredSizeIsTheMost() throws Exception {
-    Path area = Files.createDirectories(home.resolve("small"));
-    Process mount =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", area.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertEquals(0, mount.waitFor(), new String(mount.getInputStream().readAllBytes()));
+    Path area = smallTmpfs();
     List<RawClient> uploaders = new java.util.ArrayList<>();
     try {
       startWith(config("small", 2000)); // maxWriteBytes 1,000,000
@@ -302,12 +308,7 @@ class TftpServerIT {
    */
   @Test
   void anUploadThatWouldFillTheDiskIsRefused() throws Exception {
-    Path area = Files.createDirectories(home.resolve("small"));
-    Process mount =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", area.toString())
-            .redirectErrorStream(true)
-            .start();
-    assertEquals(0, mount.waitFor(), new String(mount.getInputStream().readAllBytes()));
+    Path area = smallTmpfs();
     try {
       startWith(config("small", 2000)); // maxWriteBytes 1,000,000
       Files.write(area.resolve("filler.bin"), new byte[15 << 20]);
