@@ -555,7 +555,14 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
           // Heartbeats that arrived while this thread was not running (a busy or starved
           // process) count before the partner is judged: our own stall is not its silence.
           drainHeartbeats(buffer);
-          sendHeartbeat();
+          try {
+            sendHeartbeat();
+          } catch (IOException e) {
+            // No route to the partner, a firewall, the address gone with the link: the partner's
+            // silence must still be judged. Thrown past the tick, this froze the state machine
+            // (no takeover, ever) and spun the loop, a warning every millisecond.
+            heartbeatSendFailed(e);
+          }
           machine.onTick();
           maybeSync();
           if (++ticks % Math.max(1, 1000 / config.heartbeatMillis()) == 0) {
@@ -586,6 +593,18 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       } catch (IOException | RuntimeException e) {
         log.warn("FAILOVER_HEARTBEAT_ERROR {}", e.toString());
       }
+    }
+  }
+
+  /** When the last heartbeat send failure was logged (System.nanoTime), 0 before any. */
+  private long heartbeatFailureLogged;
+
+  /** Logs a failed heartbeat send, at most once a minute while they keep failing. */
+  private void heartbeatSendFailed(IOException e) {
+    long now = System.nanoTime();
+    if (heartbeatFailureLogged == 0 || now - heartbeatFailureLogged > TimeUnit.MINUTES.toNanos(1)) {
+      heartbeatFailureLogged = now;
+      log.warn("FAILOVER_HEARTBEAT_SEND_FAILED peer={}: {}", peer, e.toString());
     }
   }
 
@@ -783,7 +802,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       return;
     }
     Duration writing = bus.journalWritingFor();
-    if (writing.compareTo(JOURNAL_STALL_LIMIT) >= 0) {
+    if (journalStalled(writing)) {
       if (!withholding) {
         withholding = true;
         log.error("FAILOVER_HEARTBEATS_WITHHELD journal_writing_ms={}", writing.toMillis());
@@ -956,7 +975,21 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
   }
 
+  /**
+   * Whether the journal has been writing one batch too long: this server then withholds its
+   * heartbeats so that the partner takes over, and its acknowledgements too. Sent at once for
+   * records already received, they answered each of the partner's retransmissions while no record
+   * could become durable, and the partner, which counts every authentic frame as life, never took
+   * over.
+   */
+  private static boolean journalStalled(Duration writing) {
+    return writing.compareTo(JOURNAL_STALL_LIMIT) >= 0;
+  }
+
   private void sendAck(InetAddress to) {
+    if (journalStalled(bus.journalWritingFor())) {
+      return;
+    }
     long applied;
     synchronized (peerLock) {
       applied = appliedPeer;

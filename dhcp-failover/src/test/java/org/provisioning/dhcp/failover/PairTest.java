@@ -374,6 +374,24 @@ class PairTest {
     assertFalse(alerted(primary, "FAILOVER_HEARTBEATS_WITHHELD"), "cleared");
   }
 
+  /**
+   * The same hang while the secondary has a record of its own for the primary (an audit entry: an
+   * operator logging in to see why is enough). The primary, which could not make it durable,
+   * acknowledged each retransmission of it at once as a duplicate, and the secondary, counting
+   * every authentic frame as life, never took over. A primary that withholds its heartbeats now
+   * withholds its acknowledgements too.
+   */
+  @Test
+  void aPrimaryWhoseDiskHangsIsTakenOverThoughTheSecondaryStreamsToIt() throws Exception {
+    startNormalPair(600);
+    primary.disk.hang();
+    secondary.console.audit("an operator logs in to see why").get(5, SECONDS);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+    primary.disk.recover();
+    await().atMost(20, SECONDS).until(() -> primary.state() == FailoverState.NORMAL);
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
+  }
+
   @Test
   void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
     startNormalPair(10_000);
