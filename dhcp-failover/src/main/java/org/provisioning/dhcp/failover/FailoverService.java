@@ -133,6 +133,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final long gateMillis;
   private final Counter sent;
   private final Counter lagging;
+
+  /** Sync connections from an address other than the partner's, closed unanswered. */
+  private final Counter syncStrangers;
+
   private final Counter resyncs;
   private final Counter conflicts;
   private final Counter tailsSent;
@@ -234,6 +238,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     FailoverStatistics.declare(stats);
     this.sent = stats.counter("failover.records.sent");
     this.lagging = stats.counter("failover.replication_lagging");
+    this.syncStrangers = stats.counter("failover.dropped.sync_stranger");
     this.resyncs = stats.counter("failover.syncs");
     this.conflicts = stats.counter("failover.conflicts");
     this.tailsSent = stats.counter("failover.syncs.tail");
@@ -1040,6 +1045,19 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private void syncAcceptLoop() {
     while (running.get()) {
       try (Socket socket = syncSocket.accept()) {
+        InetAddress partner = peer;
+        if (partner == null || !partner.equals(socket.getInetAddress())) {
+          // Only the partner, known by its heartbeats or the config, gets a session: any host
+          // used to get a fresh signed HELLO at once, could hand it to a secondary that had not
+          // heard its primary yet and so become its peer, and could hold this one thread with a
+          // frame sent a byte at a time, so that no sync ran.
+          syncStrangers.increment();
+          log.debug(
+              "FAILOVER_SYNC_REFUSED from={} peer={}",
+              socket.getInetAddress().getHostAddress(),
+              partner == null ? "not heard yet" : partner.getHostAddress());
+          continue;
+        }
         socket.setSoTimeout(TCP_TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);
         session(socket, false);

@@ -392,6 +392,26 @@ class PairTest {
     await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.NORMAL);
   }
 
+  /**
+   * A sync connection from a host other than the partner is closed unanswered, and the pair stays
+   * as it was. Any host used to get a fresh signed HELLO at once (which it could hand to a
+   * secondary not yet paired by heartbeats, and so become its peer), and could hold the one sync
+   * thread.
+   */
+  @Test
+  void aSyncConnectionFromAStrangerIsClosedUnanswered() throws Exception {
+    startNormalPair(600);
+    int syncPort = secondary.config.current().orElseThrow().config().failover().port();
+    try (java.net.Socket stranger = new java.net.Socket()) {
+      stranger.bind(new java.net.InetSocketAddress("127.0.0.9", 0));
+      stranger.connect(new java.net.InetSocketAddress("127.0.0.3", syncPort), 2_000);
+      stranger.setSoTimeout(5_000);
+      assertEquals(-1, stranger.getInputStream().read(), "closed, no HELLO");
+    }
+    assertEquals(1, secondary.stats.counter("failover.dropped.sync_stranger").get());
+    assertEquals(FailoverState.NORMAL, secondary.state());
+  }
+
   @Test
   void thePrimaryAnswersAloneWhenTheSecondaryStopsAcking() throws Exception {
     startNormalPair(10_000);
