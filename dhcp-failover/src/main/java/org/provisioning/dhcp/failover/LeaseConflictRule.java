@@ -113,17 +113,20 @@ final class LeaseConflictRule {
   }
 
   /**
-   * Whether the local record ended the very grant the partner's still shows bound (same client,
-   * same start): a grant is released or expired after it was bound, never bound again (a renewal
-   * starts a new one), so the partner's is the older state, come late (a lease of a snapshot sent
-   * back on the stream, or a record delayed). Taking it would bind again an address its client gave
-   * up, maybe to be leased to another client meanwhile.
+   * Whether the local record ended the grant the partner's still shows bound, or a later one of the
+   * same client (same client, a start no later than the local one's): a grant is released or
+   * expired after it was bound, never bound again (a renewal starts a new one), so the partner's is
+   * the older state, come late (a lease of a snapshot sent back on the stream, a record delayed, or
+   * a grant the partner made while the two were apart that the client renewed here and then
+   * released). Taking it would bind again an address its client gave up, maybe to be leased to
+   * another client meanwhile; and only one of the two servers would, the other taking the release
+   * as the later record: the two tables then disagreed.
    */
   private static boolean endedLater(LeaseRecord local, LeaseRecord partners) {
     return local != null
         && (local.state() == LeaseState.RELEASED || local.state() == LeaseState.EXPIRED)
         && partners.state() == LeaseState.BOUND
-        && partners.startMillis() == local.startMillis()
+        && partners.startMillis() <= local.startMillis()
         && ClientKey.of(local).equals(ClientKey.of(partners));
   }
 

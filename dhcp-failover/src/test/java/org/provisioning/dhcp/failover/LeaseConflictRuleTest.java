@@ -30,6 +30,21 @@ class LeaseConflictRuleTest {
     return LeaseConflictRule.decide(local, partners).takesPartners() ? partners : local;
   }
 
+  /**
+   * One client bound on both servers while they were apart (a broadcast REBIND answered twice),
+   * then released on the one that granted it later: both keep the release. The server holding the
+   * release took the partner's older binding back, while the other took the release: the two
+   * disagreed, and the address was later handed to another client over a resurrected lease.
+   */
+  @Test
+  void aReleaseOfTheLaterOfTwoGrantsToOneClientStandsOnBothServers() {
+    LeaseRecord older = lease(1, LeaseState.BOUND, 5_000, 1);
+    LeaseRecord released =
+        lease(1, LeaseState.BOUND, 7_000, 2).withState(LeaseState.RELEASED, 8_000);
+    assertEquals(released, standing(released, older));
+    assertEquals(released, standing(older, released));
+  }
+
   @Test
   void theEarlierGrantKeepsAContestedAddressOnBothServers() {
     LeaseRecord onPrimary = lease(1, LeaseState.BOUND, 5_000, 1);
