@@ -85,19 +85,9 @@ final class FrameAuthenticator {
   }
 
   /**
-   * Frames accepted after the last save may be lost with a crash (the window is saved every second,
-   * in the background): the window taken up at start reaches this far (2 s of a sender's
-   * microsecond counters) past what was saved. A partner's live frames after a restart that quick
-   * are refused for the rest of it.
-   */
-  static final long UNSAVED_WINDOW = 2_000_000L;
-
-  /**
    * Takes up the anti-replay window where an earlier run left it ({@link #saveAccepted}), so that
    * frames captured before a restart cannot be replayed to this server after it: a replayed
-   * heartbeat would fake a dead partner's liveness, a replayed sync would roll leases back. Frames
-   * accepted in the second before a crash were never saved: the window is taken up {@link
-   * #UNSAVED_WINDOW} further.
+   * heartbeat would fake a dead partner's liveness, a replayed sync would roll leases back.
    */
   void loadAccepted(Path file) throws IOException {
     if (!Files.exists(file)) {
@@ -112,7 +102,7 @@ final class FrameAuthenticator {
         FrameKind kind = FrameKind.valueOf(parts[0]);
         long counter = Long.parseLong(parts[1]);
         synchronized (lastAccepted) {
-          lastAccepted.merge(kind, counter + UNSAVED_WINDOW, Math::max);
+          lastAccepted.merge(kind, counter, Math::max);
         }
       } catch (IllegalArgumentException e) {
         // a kind this build does not know, or a damaged line: the rest still counts
