@@ -318,11 +318,8 @@ public final class DhcpEngine {
     if (mode == ServingMode.STANDBY) {
       return drop(DropReason.STANDBY);
     }
-    if (request
-        .options()
-        .raw(DhcpOptionCode.CLIENT_IDENTIFIER)
-        .map(id -> id.length > 255)
-        .orElse(false)) {
+    int clientId = request.options().indexOf(DhcpOptionCode.CLIENT_IDENTIFIER);
+    if (clientId >= 0 && request.options().valueLength(clientId) > 255) {
       // Joined from several instances (RFC 3396), longer than a lease keeps: its REQUEST threw
       // while the lease was built, after the client's previous lease had been let go.
       return drop(DropReason.MALFORMED_REQUEST);
