@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.provisioning.common.config.ConfigService;
 import org.provisioning.console.api.ApiPrincipal;
 import org.provisioning.console.api.ApiRequest;
@@ -108,14 +109,29 @@ final class SessionRoutes {
               .withHeader(
                   "Retry-After", Long.toString(Math.max(1, (wait.get().toMillis() + 999) / 1000))));
     }
+    return checking(name, () -> hear(name, password, request));
+  }
+
+  /** Runs a password check the throttle let through, and tells it when the check is over. */
+  private CompletableFuture<ApiResponse> checking(
+      String name, Supplier<CompletableFuture<ApiResponse>> check) {
     CompletableFuture<ApiResponse> decided;
     try {
-      decided = hear(name, password, request);
+      decided = check.get();
     } catch (RuntimeException e) {
       throttle.finished(name);
       throw e;
     }
     return decided.whenComplete((response, e) -> throttle.finished(name));
+  }
+
+  /** A refusal of a wrong password, held back as long as the throttle says. */
+  private static CompletableFuture<ApiResponse> refusedAfter(Duration delay, ApiResponse refused) {
+    return delay.isZero()
+        ? CompletableFuture.completedFuture(refused)
+        : CompletableFuture.supplyAsync(
+            () -> refused,
+            CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /**
@@ -181,12 +197,7 @@ final class SessionRoutes {
               known ->
                   auditFailure(
                       request, known, "login failed", 401, "wrong password for " + known.name()));
-          ApiResponse refused = replies.error(401, "wrong user name or password");
-          return delay.isZero()
-              ? CompletableFuture.completedFuture(refused)
-              : CompletableFuture.supplyAsync(
-                  () -> refused,
-                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+          return refusedAfter(delay, replies.error(401, "wrong user name or password"));
         });
   }
 
@@ -293,14 +304,7 @@ final class SessionRoutes {
     if (held.isPresent()) {
       return CompletableFuture.completedFuture(held.get());
     }
-    CompletableFuture<ApiResponse> decided;
-    try {
-      decided = changePassword(request, who, current, password);
-    } catch (RuntimeException e) {
-      throttle.finished(who.name());
-      throw e;
-    }
-    return decided.whenComplete((response, e) -> throttle.finished(who.name()));
+    return checking(who.name(), () -> changePassword(request, who, current, password));
   }
 
   private CompletableFuture<ApiResponse> changePassword(
@@ -336,12 +340,7 @@ final class SessionRoutes {
                             "password change failed",
                             403,
                             "wrong current password for " + known.name()));
-            ApiResponse refused = replies.error(403, "the current password is wrong");
-            return delay.isZero()
-                ? CompletableFuture.completedFuture(refused)
-                : CompletableFuture.supplyAsync(
-                    () -> refused,
-                    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+            return refusedAfter(delay, replies.error(403, "the current password is wrong"));
           }
           throttle.succeeded(who.name());
           try {
