@@ -636,9 +636,8 @@ public final class DnsEngine {
           keyName == null ? "unsigned; the zone takes signed updates only" : "key not allowed");
     }
     DnsUpdateHandler.Outcome outcome =
-        kept == null
-            ? updates.applyAndList(zone, query)
-            : updates.applyAndKeep(zone, query, changed -> kept.record(zone.origin(), changed));
+        updates.applyAndKeep(
+            zone, query, kept == null ? null : changed -> kept.record(zone.origin(), changed));
     int rcode = outcome.rcode();
     if (rcode == Rcode.NOERROR) {
       rcode = awaitKept(zone.origin(), outcome.kept());

@@ -67,20 +67,14 @@ public final class DnsUpdateHandler {
   }
 
   /**
-   * What an update did: its rcode (NOERROR when applied), the RRsets it changed, and when what it
-   * changed is kept (completed at once when nothing is to be kept).
+   * What an update did: its rcode (NOERROR when applied), and when what it changed is kept
+   * (completed at once when nothing is to be kept).
    */
-  public record Outcome(
-      int rcode, List<DnsZone.ChangedRRset> changed, CompletableFuture<Void> kept) {}
+  public record Outcome(int rcode, CompletableFuture<Void> kept) {}
 
   /** Applies the update; the rcode of the outcome (NOERROR when applied). */
   public int apply(DnsZone zone, Message update) {
-    return applyAndList(zone, update).rcode();
-  }
-
-  /** Applies the update, telling which RRsets it changed and how they are now. */
-  public Outcome applyAndList(DnsZone zone, Message update) {
-    return applyAndKeep(zone, update, null);
+    return applyAndKeep(zone, update, null).rcode();
   }
 
   /**
@@ -106,9 +100,6 @@ public final class DnsUpdateHandler {
           change(zone, update.getSection(Section.UPDATE));
           // one serial step for the whole update, and only if something changed
           changed = zone.commitChanges();
-          if (keeper != null && !changed.isEmpty()) {
-            kept = keeper.apply(changed);
-          }
         } catch (RuntimeException e) {
           // All or nothing (RFC 2136 section 3.7): an update that failed halfway changed nothing,
           // not some of its records live, unjournaled and gone at the next start.
@@ -117,9 +108,16 @@ public final class DnsUpdateHandler {
           rcode = Rcode.SERVFAIL;
         }
       }
+      if (rcode == Rcode.NOERROR && keeper != null && !changed.isEmpty()) {
+        try {
+          kept = keeper.apply(changed);
+        } catch (RuntimeException e) {
+          kept = CompletableFuture.failedFuture(e); // answered SERVFAIL, as a failed write is
+        }
+      }
     }
     (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
-    return new Outcome(rcode, changed, kept);
+    return new Outcome(rcode, kept);
   }
 
   private static int prerequisites(DnsZone zone, List<Record> prereqs) {

@@ -33,8 +33,9 @@ import org.xbill.DNS.Zone;
  * One served zone: dnsjava's {@link Zone} holds the data (lookups, AXFR order), this adds the
  * policy (update and transfer keys, secondaries to notify), the serial and the history of changes.
  *
- * <p>Reads go straight to the dnsjava zone, which synchronises them. Changes hold this object's
- * lock across check-and-change (RFC 2136 section 3.7: an update is atomic): {@link #add}, {@link
+ * <p>Reads go straight to the dnsjava zone, which synchronises them; one made while a change was
+ * under way ({@link #changing}) is made again holding this object's lock. Changes hold that lock
+ * across check-and-change (RFC 2136 section 3.7: an update is atomic): {@link #add}, {@link
  * #remove} and {@link #removeRRset} change the data, {@link #commit} then advances the serial once,
  * keeps the difference for IXFR (RFC 1995), bumps {@link #version} (which invalidates cached
  * answers) and tells the change listener (NOTIFY, RFC 1996).
