@@ -195,7 +195,18 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private NumberReservation counters;
   private volatile Path acceptedFile;
   private final AtomicBoolean savingAccepted = new AtomicBoolean();
-  private volatile long lastSyncAttemptNanos;
+
+  /** When a sync session opened here last failed: the next waits half a second. */
+  private volatile long lastSyncFailureNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * Since when the partner's heartbeats have said it holds records of its own beyond what this
+   * server applied, with no progress; and how far this server had applied then. Heartbeat thread.
+   */
+  private boolean partnerAhead;
+
+  private long partnerAheadSinceNanos;
+  private long appliedWhenPartnerAhead;
   private DatagramSocket heartbeatSocket;
   private DatagramSocket streamSocket;
   private ServerSocket syncSocket;
@@ -431,9 +442,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         || !running.get()) {
       return CompletableFuture.completedFuture(null);
     }
-    if (backlog.needsResync() || !machine.partnerInContact()) {
-      // The record cannot reach the partner before a sync (or the partner is gone): waiting
-      // would only add the bound to every ACK.
+    if (backlog.lostRecords() || !machine.partnerInContact()) {
+      // The record cannot reach the partner before a snapshot (or the partner is gone): waiting
+      // would only add the bound to every ACK. One that waits for a sync's tail is gated: the
+      // tail goes at the next heartbeat.
       lagging.increment();
       return CompletableFuture.completedFuture(null);
     }
@@ -657,9 +669,35 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     // Before the state machine hears it: hearing the partner may start a sync at once, whose
     // HELLO must already ask for the partner's whole lease table if this journal went back.
     continueAfterWhatThePartnerHolds(h.appliedPeerSequence());
+    notePartnerStream(h.ownSequence());
     machine.onHeartbeat(h);
     backlog.acked(h.appliedPeerSequence());
     judgeClockSkew(machine.partner().clockSkewMillis());
+  }
+
+  private void notePartnerStream(long partnerHolds) {
+    long applied;
+    synchronized (peerLock) {
+      applied = appliedPeer;
+    }
+    if (partnerHolds <= applied) {
+      partnerAhead = false;
+    } else if (!partnerAhead || applied != appliedWhenPartnerAhead) {
+      partnerAhead = true;
+      partnerAheadSinceNanos = System.nanoTime();
+      appliedWhenPartnerAhead = applied;
+    }
+  }
+
+  /**
+   * Whether the partner's records have not reached this server for a while though it holds more:
+   * its stream waits for a sync (a record too large for a datagram, an overflow), and only the
+   * primary opens syncs. Lost datagrams alone are sent again within a heartbeat interval.
+   */
+  private boolean partnerStreamStuck() {
+    return partnerAhead
+        && System.nanoTime() - partnerAheadSinceNanos
+            > TimeUnit.MILLISECONDS.toNanos(Math.max(1000, 10L * config.heartbeatMillis()));
   }
 
   /** The sequence this server's records were last told to continue after; heartbeat thread. */
@@ -1018,12 +1056,11 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     if (config.role() != FailoverRole.PRIMARY
         || to == null
         || !machine.partnerInContact()
-        || !(machine.wantsSync() || backlog.needsResync())
-        || System.nanoTime() - lastSyncAttemptNanos < TimeUnit.MILLISECONDS.toNanos(500)
+        || !(machine.wantsSync() || backlog.needsResync() || partnerStreamStuck())
+        || System.nanoTime() - lastSyncFailureNanos < TimeUnit.MILLISECONDS.toNanos(500)
         || !syncRunning.compareAndSet(false, true)) {
       return;
     }
-    lastSyncAttemptNanos = System.nanoTime();
     Thread t =
         DaemonThreads.create(
             "failover-sync",
@@ -1034,6 +1071,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
                 socket.setTcpNoDelay(true);
                 session(socket, true);
               } catch (IOException | RuntimeException e) {
+                lastSyncFailureNanos = System.nanoTime();
                 log.warn("FAILOVER_SYNC_FAILED peer={}: {}", to.getHostAddress(), e.toString());
               } finally {
                 syncRunning.set(false);

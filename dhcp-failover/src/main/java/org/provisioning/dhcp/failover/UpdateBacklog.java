@@ -16,7 +16,7 @@ import org.provisioning.common.bus.BusRecord;
 final class UpdateBacklog {
   /**
    * The largest record streamed over UDP: above the 1400-octet target a record goes alone in one
-   * (IP-fragmented) datagram; above this, it waits for a TCP sync.
+   * (IP-fragmented) datagram; above this, it and the records after it go in a TCP sync's tail.
    */
   static final int MAX_STREAMED_RECORD = 60_000;
 
@@ -27,6 +27,13 @@ final class UpdateBacklog {
   private long acked;
   private long nextToSend = 1;
   private boolean overflowed;
+
+  /**
+   * Whether the next record to send is too large for a datagram (a big config document, user or
+   * audit entry): the stream waits for a sync, whose tail carries it over TCP. Unlike an overflow
+   * nothing is dropped, so the sync needs no snapshot.
+   */
+  private boolean waitsForTcp;
 
   /** The highest sequence dropped by an overflow; 0 if none was. */
   private long droppedUpTo;
@@ -64,6 +71,10 @@ final class UpdateBacklog {
       nextToSend = Math.max(nextToSend, sequence + 1);
       notifyAll();
     }
+    completeWaitersUpTo(sequence);
+  }
+
+  private void completeWaitersUpTo(long sequence) {
     var covered = waiters.headMap(sequence, true);
     covered.values().forEach(f -> f.complete(null));
     covered.clear();
@@ -73,18 +84,30 @@ final class UpdateBacklog {
    * After a sync that gave the partner our snapshot up to {@code covered}: the stream starts again
    * after it, whatever the partner acknowledged before (it may have restarted with less).
    */
-  synchronized void resetTo(long covered) {
-    acked = covered;
-    nextToSend = covered + 1;
-    overflowed = false;
-    while (!records.isEmpty() && records.peekFirst().sequence() <= covered) {
-      records.removeFirst();
+  void resetTo(long covered) {
+    synchronized (this) {
+      acked = covered;
+      nextToSend = covered + 1;
+      overflowed = false;
+      waitsForTcp = false;
+      while (!records.isEmpty() && records.peekFirst().sequence() <= covered) {
+        records.removeFirst();
+      }
+      notifyAll();
     }
-    notifyAll();
+    completeWaitersUpTo(covered); // the partner holds them now: their ACKs need not time out
   }
 
-  /** Whether the partner needs records we no longer hold: only a TCP resync can help. */
+  /** Whether only a TCP sync can bring the partner what it lacks of ours. */
   synchronized boolean needsResync() {
+    return waitsForTcp || lostRecords();
+  }
+
+  /**
+   * Whether the partner needs records we no longer hold: a sync must send a snapshot, which takes
+   * long enough that waiting for the partner's ack would only delay every ACK by the bound.
+   */
+  synchronized boolean lostRecords() {
     return overflowed || (!records.isEmpty() && records.peekFirst().sequence() > acked + 1);
   }
 
@@ -135,8 +158,7 @@ final class UpdateBacklog {
       }
       int s = FailoverCodec.encodedSize(record);
       if (s > MAX_STREAMED_RECORD) {
-        // Too large for one datagram (a big config document): only a TCP sync can carry it.
-        overflowed = true;
+        waitsForTcp = true;
         break;
       }
       if (!batch.isEmpty() && size + s > maxBytes) {

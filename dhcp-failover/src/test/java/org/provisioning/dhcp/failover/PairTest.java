@@ -299,6 +299,47 @@ class PairTest {
   }
 
   /**
+   * A record too large for a datagram (a config document with thousands of reservations, a user, an
+   * audit entry) reaches the partner in a sync session's tail over TCP, from either server, and the
+   * records after it follow. Before, the secondary's stream stopped at it for good (only the
+   * primary opens syncs), and the primary fell back to a whole snapshot, its ACKs leaving
+   * unreplicated meanwhile.
+   */
+  @Test
+  void aRecordTooLargeForADatagramReachesThePartnerFromEitherServer() throws Exception {
+    startNormalPair(600);
+    long snapshotsBefore = counter(primary, "failover.syncs.snapshot");
+    String big = "x".repeat(UpdateBacklog.MAX_STREAMED_RECORD + 1_000);
+    long t0 = System.currentTimeMillis();
+
+    secondary.console.saveUser(user("ada", t0, big)).get(5, SECONDS);
+    secondary.ownLease(lease("127.16.0.150", 7, LeaseState.BOUND, 0, 2));
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> primary.console.user("ada").map(u -> u.value().equals(big)).orElse(false));
+    await()
+        .atMost(5, SECONDS)
+        .until(() -> primary.leases.byAddress(Ipv4Address.parse("127.16.0.150")).isPresent());
+
+    primary.console.saveUser(user("bob", t0, big)).get(5, SECONDS);
+    Ipv4Address after;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      after = relay.bind(9, in(5_000));
+    }
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> secondary.console.user("bob").map(u -> u.value().equals(big)).orElse(false));
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(after).isPresent());
+
+    assertEquals(snapshotsBefore, counter(primary, "failover.syncs.snapshot"), "no snapshot");
+    assertTrue(
+        counter(primary, "failover.syncs.tail") >= 1
+            && counter(secondary, "failover.syncs.tail") >= 1,
+        "each server's big record went in a tail");
+    assertNoTakeover();
+  }
+
+  /**
    * A primary restored from an older copy of its data folder numbers its records again from where
    * that copy ends, in a range whose records the secondary has applied already: it took the new
    * ones for duplicates and dropped them, and acked them, so leases granted after the restore were

@@ -84,12 +84,29 @@ class UpdateBacklogTest {
     assertTrue(backlog.needsResync());
   }
 
+  /**
+   * The records before a record too large for a datagram are streamed; it and those after it wait
+   * for a sync, whose tail carries them: nothing is dropped, so no snapshot is needed, and the ACKs
+   * waiting on them complete when the sync covers them.
+   */
   @Test
-  void aRecordTooLargeForADatagramWaitsForASync() {
+  void aRecordTooLargeForADatagramWaitsForASyncsTail() {
     UpdateBacklog backlog = new UpdateBacklog(1000, 0);
-    backlog.add(record(1, UpdateBacklog.MAX_STREAMED_RECORD + 1));
+    backlog.add(record(1, 10));
+    backlog.add(record(2, UpdateBacklog.MAX_STREAMED_RECORD + 1));
+    backlog.add(record(3, 10));
+    CompletableFuture<Void> ackOfThree = backlog.whenAcked(3);
+    assertEquals(List.of(1L), seqs(backlog.nextBatch(DATAGRAM)));
     assertTrue(backlog.nextBatch(DATAGRAM).isEmpty());
     assertTrue(backlog.needsResync());
+    assertFalse(backlog.lostRecords(), "nothing dropped");
+    assertEquals(List.of(2L, 3L), seqs(backlog.tail(1, 3).orElseThrow()));
+
+    backlog.resetTo(3);
+    assertTrue(ackOfThree.isDone(), "covered by the sync");
+    assertFalse(backlog.needsResync());
+    backlog.add(record(4, 10));
+    assertEquals(List.of(4L), seqs(backlog.nextBatch(DATAGRAM)), "the stream goes on");
   }
 
   @Test
