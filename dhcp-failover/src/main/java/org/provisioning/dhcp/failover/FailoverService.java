@@ -1137,6 +1137,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
       throw new IOException("expected HELLO, got " + hello.message().kind());
     }
     int partner = hello.sender();
+    backlog.sessionStarted();
     learnPeer(socket.getInetAddress(), partner);
     // None of this server's records though the two were level once, or fewer of its own than this
     // server holds of it: its journal is gone (a disk replaced, a reinstall). What it renewed while

@@ -35,6 +35,9 @@ final class UpdateBacklog {
    */
   private boolean waitsForTcp;
 
+  /** The highest sequence the partner acked since the sync session under way began; 0 if none. */
+  private long ackedInSession;
+
   /** The highest sequence dropped by an overflow; 0 if none was. */
   private long droppedUpTo;
 
@@ -61,6 +64,7 @@ final class UpdateBacklog {
   /** The partner applied and journaled every record of ours up to {@code sequence}. */
   void acked(long sequence) {
     synchronized (this) {
+      ackedInSession = Math.max(ackedInSession, sequence);
       if (sequence <= acked) {
         return;
       }
@@ -80,22 +84,32 @@ final class UpdateBacklog {
     covered.clear();
   }
 
+  /** A sync session exchanged HELLOs: the partner's acks from here on are of what it holds now. */
+  synchronized void sessionStarted() {
+    ackedInSession = 0;
+  }
+
   /**
-   * After a sync that gave the partner our snapshot up to {@code covered}: the stream starts again
-   * after it, whatever the partner acknowledged before (it may have restarted with less).
+   * After a sync that gave the partner our records or snapshot up to {@code covered}: the stream
+   * starts again after it, or after what the partner acked during the session if that is more (the
+   * stream may run beside a session). Acks from before the session do not count: the partner may
+   * have restarted with less since. Before, a stream ack past {@code covered} was undone after its
+   * records had left the backlog, which then looked like lost records and cost a snapshot.
    */
   void resetTo(long covered) {
+    long holds;
     synchronized (this) {
-      acked = covered;
-      nextToSend = covered + 1;
+      holds = Math.max(covered, ackedInSession);
+      acked = holds;
+      nextToSend = holds + 1;
       overflowed = false;
       waitsForTcp = false;
-      while (!records.isEmpty() && records.peekFirst().sequence() <= covered) {
+      while (!records.isEmpty() && records.peekFirst().sequence() <= holds) {
         records.removeFirst();
       }
       notifyAll();
     }
-    completeWaitersUpTo(covered); // the partner holds them now: their ACKs need not time out
+    completeWaitersUpTo(holds); // the partner holds them now: their ACKs need not time out
   }
 
   /** Whether only a TCP sync can bring the partner what it lacks of ours. */

@@ -109,6 +109,41 @@ class UpdateBacklogTest {
     assertEquals(List.of(4L), seqs(backlog.nextBatch(DATAGRAM)), "the stream goes on");
   }
 
+  /**
+   * The stream may run beside a sync session: what the partner acked during the session stands
+   * after it, though the session covered less. Before, the ack mark went back below records the ack
+   * had already let go of, which looked like lost records and cost a snapshot.
+   */
+  @Test
+  void aSyncKeepsWhatThePartnerAckedDuringIt() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 1; seq <= 10; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    backlog.sessionStarted();
+    assertEquals(10, backlog.nextBatch(DATAGRAM).size());
+    backlog.acked(10);
+    backlog.resetTo(5);
+    assertEquals(10, backlog.acked());
+    assertFalse(backlog.needsResync());
+    backlog.add(record(11, 10));
+    assertEquals(List.of(11L), seqs(backlog.nextBatch(DATAGRAM)));
+  }
+
+  /** Acks from before the session do not count: the partner may have restarted with less. */
+  @Test
+  void aSyncWithAPartnerThatRestartedWithLessStartsAfterWhatItCovered() {
+    UpdateBacklog backlog = new UpdateBacklog(1000, 0);
+    for (long seq = 1; seq <= 10; seq++) {
+      backlog.add(record(seq, 10));
+    }
+    backlog.acked(10);
+    backlog.add(record(11, 10));
+    backlog.sessionStarted();
+    backlog.resetTo(6); // the partner held 3: the session's tail gave it 4-6 (its backlog had them)
+    assertEquals(6, backlog.acked());
+  }
+
   @Test
   void givesTheTailASyncNeedsOnlyIfItHoldsAllOfIt() {
     UpdateBacklog backlog = new UpdateBacklog(1000, 0);
