@@ -119,6 +119,16 @@ public final class ConfigService implements BusParticipant {
   /** A version of the history: what lists show, and the record to decode when it is asked for. */
   private record Held(ConfigHistoryEntry entry, byte[] encoded) {}
 
+  /**
+   * This server's versions published and not yet installed, by number; guarded by this. A snapshot
+   * holds them as if installed: a version is made current only once durable, after its record, so a
+   * snapshot taken between the two (the journal rolled past the record) would otherwise hold
+   * neither, and a restart would run the version before it.
+   */
+  private final TreeMap<Long, Publishing> publishing = new TreeMap<>();
+
+  private record Publishing(ConfigVersion version, Held held, List<Held> adopted) {}
+
   /** A change to apply: how it came, who made it, and what a partner's sync brings with it. */
   private record Change(
       String source,
@@ -402,8 +412,18 @@ public final class ConfigService implements BusParticipant {
       adopted.remove(0); // the partner's oldest versions: the record must fit the journal
       payload = adopted.isEmpty() ? alone : bytes(withHistory(encode(next), adopted));
     }
+    Publishing entry = new Publishing(next, new Held(next.entry(), alone), List.copyOf(adopted));
+    publishing.put(next.number(), entry);
     return publisher
         .publish(RecordType.CONFIG, payload)
+        .whenComplete(
+            (record, failure) -> {
+              if (failure != null) {
+                synchronized (this) {
+                  publishing.remove(next.number(), entry);
+                }
+              }
+            })
         .thenApplyAsync(
             record -> {
               if (!install(next, record.origin(), alone, adopted)) {
@@ -438,6 +458,10 @@ public final class ConfigService implements BusParticipant {
    */
   private boolean install(ConfigVersion version, int origin, byte[] encoded, List<Held> adopted) {
     synchronized (this) {
+      Publishing published = publishing.get(version.number());
+      if (published != null && published.version() == version) {
+        publishing.remove(version.number());
+      }
       lastNumber = Math.max(lastNumber, version.number());
       if (current != null
           && (current.number() > version.number()
@@ -608,12 +632,30 @@ public final class ConfigService implements BusParticipant {
   @Override
   public byte[] snapshot() {
     ConfigVersion now;
-    List<Held> kept;
+    TreeMap<Long, Held> kept;
     synchronized (this) {
       now = current;
-      kept = new ArrayList<>(history.values());
+      int nowOrigin = currentOrigin;
+      kept = new TreeMap<>(history);
+      for (Publishing p : publishing.values()) {
+        ConfigVersion version = p.version();
+        int origin = version.config().server().id(); // this server's, as the bus numbers it
+        if (now == null
+            || version.number() > now.number()
+            || (version.number() == now.number()
+                && supersedes(version.changedAt(), origin, now.changedAt(), nowOrigin))) {
+          now = version;
+          nowOrigin = origin;
+          for (Held held : p.adopted()) { // as install keeps them
+            if (held.entry().number() < version.number()) {
+              kept.putIfAbsent(held.entry().number(), held);
+            }
+          }
+          kept.put(version.number(), p.held());
+        }
+      }
     }
-    return now == null ? new byte[0] : bytes(withHistory(encode(now), kept));
+    return now == null ? new byte[0] : bytes(withHistory(encode(now), List.copyOf(kept.values())));
   }
 
   @Override

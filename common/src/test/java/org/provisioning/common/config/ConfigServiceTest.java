@@ -213,6 +213,43 @@ class ConfigServiceTest {
     assertEquals(List.of(1L), heard);
   }
 
+  /**
+   * A version is installed only once its record is durable: a snapshot taken between the two (the
+   * journal rolled past the record, its listeners still running for the version before) holds it
+   * all the same. Before, the snapshot held the version before, the journal after it no longer held
+   * the record, and a restart ran the older config though the change had been answered.
+   */
+  @Test
+  void aSnapshotHoldsAVersionPublishedButNotYetInstalled() throws ConfigException {
+    ConfigService service = new ConfigService(new ConfigCodec(), clock);
+    List<CompletableFuture<BusRecord>> durable = new ArrayList<>();
+    service.attach(
+        (type, payload) -> {
+          CompletableFuture<BusRecord> f = new CompletableFuture<>();
+          durable.add(f);
+          return f;
+        });
+    CompletableFuture<ConfigVersion> first = service.applyDocument(FILE, "api", null);
+    durable.get(0).complete(new BusRecord(1, 1, 0, RecordType.CONFIG, new byte[0]));
+    first.join();
+    CompletableFuture<ConfigVersion> second =
+        service.applyDocument("server: {name: two}\n", "api", "ada", 1L);
+    assertEquals("one", service.current().orElseThrow().config().server().name());
+
+    ConfigService restored = new ConfigService(new ConfigCodec(), clock);
+    restored.restore(service.snapshot());
+    assertEquals(2, restored.current().orElseThrow().number());
+    assertEquals("two", restored.current().orElseThrow().config().server().name());
+    assertEquals(List.of(2L, 1L), numbers(restored));
+
+    durable.get(1).complete(new BusRecord(1, 2, 0, RecordType.CONFIG, new byte[0]));
+    assertEquals(2, second.join().number());
+    assertEquals(
+        new String(service.snapshot(), java.nio.charset.StandardCharsets.UTF_8),
+        new String(restored.snapshot(), java.nio.charset.StandardCharsets.UTF_8),
+        "the same snapshot once installed");
+  }
+
   @Test
   void reloadAppliesAnEditedFileAndRecordsItAsTheFileApplied() throws ConfigException {
     ConfigService service = restarted();
