@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -228,24 +229,39 @@ final class PeerRecordApplier {
     CompletableFuture<Void> done = new CompletableFuture<>();
     engineThread.execute(
         () -> {
-          CompletableFuture<?> last = CompletableFuture.completedFuture(null);
-          for (LeaseRecord lease : leases) {
-            LeaseRecord local = store.byAddress(lease.address()).orElse(null);
-            if (lease.equals(local)) {
-              fromPartnerSnapshot.remember(lease.encode());
-              continue;
+          List<CompletableFuture<?>> journaled = new ArrayList<>();
+          try {
+            for (LeaseRecord lease : leases) {
+              LeaseRecord local = store.byAddress(lease.address()).orElse(null);
+              if (lease.equals(local)) {
+                fromPartnerSnapshot.remember(lease.encode());
+                continue;
+              }
+              Merge merge = mergeLease(lease, levelMillis);
+              if (merge.decision().takesPartners()) {
+                byte[] encoded = lease.encode();
+                fromPartnerSnapshot.remember(encoded);
+                journaled.add(bus.publish(RecordType.LEASE, encoded));
+              } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
+                // The partner must learn it lost: it applies the same rule to our record.
+                journaled.add(bus.publish(RecordType.LEASE, merge.local().encode()));
+              }
             }
-            Merge merge = mergeLease(lease, levelMillis);
-            if (merge.decision().takesPartners()) {
-              byte[] encoded = lease.encode();
-              fromPartnerSnapshot.remember(encoded);
-              last = bus.publish(RecordType.LEASE, encoded);
-            } else if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
-              // The partner must learn it lost: it applies the same rule to our record.
-              last = bus.publish(RecordType.LEASE, merge.local().encode());
-            }
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            return;
           }
-          last.whenComplete((r, e) -> done.complete(null));
+          // A page counts in the resume point only once every lease of it is journaled: one that
+          // failed to be, counted, was never sent again by a resumed session.
+          CompletableFuture.allOf(journaled.toArray(CompletableFuture[]::new))
+              .whenComplete(
+                  (r, e) -> {
+                    if (e == null) {
+                      done.complete(null);
+                    } else {
+                      done.completeExceptionally(e);
+                    }
+                  });
         });
     return done;
   }

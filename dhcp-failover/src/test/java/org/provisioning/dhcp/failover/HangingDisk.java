@@ -8,10 +8,16 @@ import org.provisioning.common.bus.JournalSync;
 
 /**
  * A disk whose fsync can be made to hang, as a multipath device queueing without a path or a dead
- * NFS server do: no error, the call just does not return until {@link #recover}.
+ * NFS server do: no error, the call just does not return until {@link #recover}. Or to fail, as a
+ * disk that went bad does ({@link #fail}).
  */
 final class HangingDisk implements JournalSync {
   private volatile CountDownLatch hung;
+  private volatile boolean failing;
+
+  void fail() {
+    failing = true;
+  }
 
   void hang() {
     hung = new CountDownLatch(1);
@@ -27,6 +33,9 @@ final class HangingDisk implements JournalSync {
 
   @Override
   public void force(FileChannel channel) throws IOException {
+    if (failing) {
+      throw new IOException("EIO (a test's failing disk)");
+    }
     CountDownLatch latch = hung;
     if (latch != null) {
       try {
