@@ -300,7 +300,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * #start}.
    */
   public void keepSyncResumeIn(Path file) {
-    SyncResumeFile f = new SyncResumeFile(file);
+    SyncResumeFile f = new SyncResumeFile(file, bus::lastSequence);
     Optional<SyncResumeFile.Point> point = f.load();
     synchronized (resumeLock) {
       resumeFile = f;

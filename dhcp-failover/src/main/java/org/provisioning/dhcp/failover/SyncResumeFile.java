@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.provisioning.common.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,14 @@ import org.slf4j.LoggerFactory;
  * is asked for the rest only. Written by rename, never fsynced: a point lost in a crash only means
  * sending more again.
  *
- * <p>One line: {@code origin covered afterAddress received total complete}.
+ * <p>The point also says how far this server's own journal went when it was saved (the leases
+ * applied are journaled as its own records). A journal that holds less at start is not the one the
+ * point describes (moved aside after damage, a restore, a new data folder): the point is dropped,
+ * and the partner sends everything again. Taken up, it skipped the leases of the pages counted, and
+ * a complete point claimed the partner's records it covered.
+ *
+ * <p>One line: {@code origin covered afterAddress received total complete journaled}; a line
+ * without {@code journaled}, from an earlier release, is taken as it stands.
  */
 final class SyncResumeFile {
   private static final Logger log = LoggerFactory.getLogger(SyncResumeFile.class);
@@ -31,13 +39,28 @@ final class SyncResumeFile {
 
   private final Path file;
 
-  SyncResumeFile(Path file) {
+  /** The highest sequence of this server's own records in its journal. */
+  private final LongSupplier journaled;
+
+  SyncResumeFile(Path file, LongSupplier journaled) {
     this.file = file;
+    this.journaled = journaled;
   }
 
   Optional<Point> load() {
     try {
       String[] f = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+      if (f.length > 6 && Long.parseLong(f[6]) > journaled.getAsLong()) {
+        log.warn(
+            "FAILOVER_SYNC_RESUME_DISCARDED file={} journaled_then={} journaled_now={}: the"
+                + " journal holds less than when the point was saved; the partner sends"
+                + " everything again",
+            file,
+            f[6],
+            journaled.getAsLong());
+        clear();
+        return Optional.empty();
+      }
       return Optional.of(
           new Point(
               new FailoverMessage.Resume(
@@ -77,6 +100,8 @@ final class SyncResumeFile {
             + point.total()
             + " "
             + point.complete()
+            + " "
+            + journaled.getAsLong()
             + "\n";
     try {
       DurableFiles.replace(file, line);

@@ -1320,6 +1320,60 @@ class PairTest {
   }
 
   /**
+   * A secondary whose journal went away after a broken sync (moved aside after damage, as the
+   * README advises, or replaced by a restore) gets the whole snapshot again: the resume point in
+   * its data directory describes the journal that is gone. Taken up, the session skipped the leases
+   * of the pages it counted, and the secondary never held them.
+   */
+  @Test
+  void aSecondaryWhoseJournalWentAwayAfterABrokenSyncGetsEveryLease() throws Exception {
+    int total = 5_000;
+    int failoverPort = FreePorts.failover();
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            FreePorts.udp("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600);
+    secondaryDoc =
+        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    primaryDoc = primaryDoc.replace("127.16.0.10-127.16.0.200", "127.16.0.10-127.16.19.255");
+    secondaryDoc = secondaryDoc.replace("127.16.0.10-127.16.0.200", "127.16.0.10-127.16.19.255");
+    try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
+      primary = startPrimary();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+      int first = Ipv4Address.parse("127.16.0.10").value();
+      List<LeaseRecord> many = new java.util.ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        many.add(
+            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
+      }
+      primary.ownLeases(many);
+
+      link.cutSyncAfter(100_000);
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      await().atMost(15, SECONDS).until(link::syncCut);
+      await()
+          .atMost(5, SECONDS)
+          .until(() -> progress(secondary.failover.status().syncReceiving(), "interrupted"));
+      assertTrue(secondary.leases.size() > 0, "some pages applied and counted");
+
+      secondary.close();
+      java.nio.file.Path journal = dir.resolve("secondary").resolve("journal");
+      java.nio.file.Files.move(journal, dir.resolve("journal.damaged"));
+      link.healSync();
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      awaitNormal(0);
+      await().atMost(10, SECONDS).until(() -> secondary.leases.size() == total);
+      primary.leases.forEach(
+          lease -> assertTrue(secondary.leases.byAddress(lease.address()).isPresent(), "" + lease));
+    }
+  }
+
+  /**
    * A fresh secondary that took the primary's snapshot sends none of those leases back in its own
    * part of the session: the primary has them (a whole second snapshot used to go back).
    */
