@@ -550,7 +550,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
 
   private void applyServingMode() {
     var mode = machine.servingMode();
-    boolean partnerMayServe = machine.state() == FailoverState.PARTNER_DOWN;
+    // Until the pair is level again, not only while apart: a server serving in RECOVERING or
+    // SYNCING has not yet learnt what the partner granted while they were apart.
+    boolean partnerMayServe = machine.state() != FailoverState.NORMAL;
     engineThread.execute(
         () -> {
           engine.setPartnerMayServe(partnerMayServe);

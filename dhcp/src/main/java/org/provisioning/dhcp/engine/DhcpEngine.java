@@ -90,10 +90,11 @@ public final class DhcpEngine {
 
   /**
    * The failover partner is out of contact and may be serving from the same pools (a partition
-   * looks like a dead partner from either side). The two allocate from opposite ends so that they
-   * give different addresses until a pool is nearly full; a free address is then given outside that
-   * order (a client's previous address, the one it asks for) only if this server allocated it last:
-   * one the partner allocated lies at the partner's end, where it may be a new client's now.
+   * looks like a dead partner from either side), or has been and the pair is not level yet. The two
+   * allocate from opposite ends so that they give different addresses until a pool is nearly full;
+   * a free address is then given outside that order (a client's previous address, the one it asks
+   * for) only if this server allocated it last: one the partner allocated lies at the partner's
+   * end, where it may be a new client's now.
    */
   private boolean partnerMayServe;
 
@@ -284,7 +285,7 @@ public final class DhcpEngine {
     return mode;
   }
 
-  /** Failover says whether the partner is out of contact (see {@link #partnerMayServe}). */
+  /** Failover says whether the partner may have served unseen (see {@link #partnerMayServe}). */
   public void setPartnerMayServe(boolean partnerMayServe) {
     if (this.partnerMayServe != partnerMayServe) {
       log.info(
