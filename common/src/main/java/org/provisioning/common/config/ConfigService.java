@@ -259,17 +259,18 @@ public final class ConfigService implements BusParticipant {
   }
 
   /**
-   * The document parsed and validated, and refused if it changes a field that needs a restart or,
-   * when it comes through the API ({@code byApi}), one that only the config file may set.
+   * The document parsed and validated and, when it comes through the API ({@code byApi}), refused
+   * if it changes a field that needs a restart or one that only the config file may set. The
+   * partner's versions are not: the partner's entry points checked them, its own sockets and
+   * listeners are kept out of them here, and one refused here would leave the pair running two
+   * configs; a service that cannot take a field before a restart says so in the log.
    */
   private ProvisioningConfig checked(String document, boolean byApi) throws ConfigException {
     ProvisioningConfig config = codec.parse(document);
     ConfigVersion now = current;
-    if (now != null) {
+    if (now != null && byApi) {
       List<ConfigError> errors = restartOnlyChanges(now.config(), config);
-      if (byApi) {
-        errors.addAll(fileOnlyChanges(now.config(), config));
-      }
+      errors.addAll(fileOnlyChanges(now.config(), config));
       if (!errors.isEmpty()) {
         throw new ConfigException(errors);
       }
@@ -561,6 +562,23 @@ public final class ConfigService implements BusParticipant {
     }
     if (!was.login().equals(will.login())) {
       errors.add(new ConfigError("management.login", listener));
+    }
+    DhcpConfig dhcpWas = from.dhcp();
+    DhcpConfig dhcpWill = to.dhcp();
+    String sockets =
+        "cannot change while running (the DHCP server is started, and its sockets bound, with"
+            + " it); edit the config file and restart";
+    if (!dhcpWas.enabled().equals(dhcpWill.enabled())) {
+      errors.add(new ConfigError("dhcp.enabled", sockets));
+    }
+    if (!dhcpWas.listen().equals(dhcpWill.listen())) {
+      errors.add(new ConfigError("dhcp.listen", sockets));
+    }
+    if (!dhcpWas.port().equals(dhcpWill.port())) {
+      errors.add(new ConfigError("dhcp.port", sockets));
+    }
+    if (!dhcpWas.effectiveServerIdentifier().equals(dhcpWill.effectiveServerIdentifier())) {
+      errors.add(new ConfigError("dhcp.serverIdentifier", sockets));
     }
     return errors;
   }

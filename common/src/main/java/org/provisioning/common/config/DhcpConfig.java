@@ -41,6 +41,26 @@ public record DhcpConfig(
     policies = policies == null ? new DhcpPolicyConfig(null, null, null) : policies;
   }
 
+  /**
+   * This config on the sockets of {@code running}: whether the server runs, its address, port and
+   * identifier, which take a restart to change.
+   */
+  public DhcpConfig onSocketsOf(DhcpConfig running) {
+    return new DhcpConfig(
+        running.enabled,
+        running.listen,
+        running.port,
+        running.serverIdentifier,
+        leaseTime,
+        offerHoldSeconds,
+        declineQuarantineSeconds,
+        options,
+        classes,
+        subnets,
+        reservations,
+        policies);
+  }
+
   /** Option 54: the configured identifier, or the listen address. */
   public Ipv4Address effectiveServerIdentifier() {
     return serverIdentifier != null ? serverIdentifier : listen;

@@ -285,6 +285,35 @@ class ConfigServiceTest {
     assertEquals(1, service.current().orElseThrow().number());
   }
 
+  /**
+   * Whether DHCP runs, and the address, port and identifier it answers on, are set when it starts:
+   * a change through the API or a reload used to be taken by the engine at once (replies to the new
+   * port, a new option 54) while the sockets stayed, and turning DHCP off did nothing.
+   */
+  @Test
+  void theDhcpSocketsChangeOnlyWithARestart() throws ConfigException {
+    ConfigService service = restarted();
+    String dhcp = "server: {name: one}\ndhcp: {enabled: true, listen: 127.0.0.1, port: 6767}\n";
+    service.seedFromFile(dhcp);
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                service.applyDocument(
+                    "server: {name: one}\n"
+                        + "dhcp: {enabled: false, listen: 127.0.0.5, port: 6768,"
+                        + " serverIdentifier: 127.0.0.6}\n",
+                    "api",
+                    1L));
+    assertEquals(
+        List.of("dhcp.enabled", "dhcp.listen", "dhcp.port", "dhcp.serverIdentifier"),
+        refused.errors().stream().map(ConfigError::path).toList());
+    ConfigException reloaded =
+        assertThrows(ConfigException.class, () -> service.reloadFile(dhcp.replace("6767", "6768")));
+    assertEquals("dhcp.port", reloaded.errors().get(0).path());
+    assertEquals(1, service.current().orElseThrow().number());
+  }
+
   @Test
   void onlyTheFileSetsWhatReachesTheMachineOrTheManagementListener() throws ConfigException {
     ConfigService service = restarted();

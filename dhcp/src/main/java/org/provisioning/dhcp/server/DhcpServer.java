@@ -288,16 +288,24 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     }
   }
 
-  /** Applies a new DHCP config on the engine's thread; a new socket address needs a restart. */
+  /**
+   * Applies a new DHCP config on the engine's thread. Whether the server runs, its address, port
+   * and identifier stay as they started until a restart (the API refuses to change them; the
+   * partner's versions keep them): the engine used to answer on the new ones, replies to the new
+   * port and a new option 54, while the sockets were the old ones.
+   */
   public void reconfigure(DhcpConfig next) {
     DhcpConfig previous = config;
-    config = next;
-    execute(() -> engine.reconfigure(next));
-    if (!previous.listen().equals(next.listen())
-        || !previous.port().equals(next.port())
-        || !previous.effectiveServerIdentifier().equals(next.effectiveServerIdentifier())) {
+    DhcpConfig running = next.onSocketsOf(previous);
+    config = running;
+    execute(() -> engine.reconfigure(running));
+    if (!running.enabled().equals(next.enabled())
+        || !running.listen().equals(next.listen())
+        || !running.port().equals(next.port())
+        || !running.effectiveServerIdentifier().equals(next.effectiveServerIdentifier())) {
       log.warn(
-          "DHCP_RESTART_REQUIRED listen={}:{} server_id={}: the sockets change at the next start",
+          "DHCP_RESTART_REQUIRED enabled={} listen={}:{} server_id={}: taken at the next start",
+          next.enabled(),
           next.listen(),
           next.port(),
           next.effectiveServerIdentifier());
