@@ -25,6 +25,9 @@ final class ConfigValidator {
       Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2}){0,5}");
   private static final Pattern HEX = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2})*");
 
+  /** A remote-id the server reads as hex pairs (else as text): either separator. */
+  private static final Pattern REMOTE_ID_HEX = Pattern.compile("(?i)[0-9a-f]{2}([:-][0-9a-f]{2})*");
+
   /**
    * Options the server writes from its own state, which a raw value would replace: a raw lease time
    * told clients one time while the server kept its own, and freed their addresses under them.
@@ -256,17 +259,58 @@ final class ConfigValidator {
           at + ".clientId",
           "clientId " + lower(reservation.clientId()),
           reservation.clientId());
-      unique(seen, at + ".remoteId", "remoteId " + reservation.remoteId(), reservation.remoteId());
+      unique(
+          seen,
+          at + ".remoteId",
+          "remoteId " + remoteIdKey(reservation.remoteId()),
+          reservation.remoteId());
       if (reservation.address() != null) {
         unique(seen, at + ".address", "address " + reservation.address(), reservation.address());
         if (subnets.stream().noneMatch(s -> s.value.contains(reservation.address()))) {
           error(at + ".address", reservation.address() + " lies in no configured subnet");
         }
+        reservedAddressUsable(at + ".address", reservation.address(), dhcp);
       }
       if (reservation.clientClass() != null && !classNames.contains(reservation.clientClass())) {
         error(at + ".clientClass", unknownClass(reservation.clientClass(), classNames));
       }
       options(at + ".options", reservation.options(), null);
+    }
+  }
+
+  /**
+   * A remote-id as the server compares it: hex pairs (either separator, any case) as their octets,
+   * anything else as its text. Two spellings of one remote-id passed, and one reservation silently
+   * never applied.
+   */
+  private static String remoteIdKey(String remoteId) {
+    if (remoteId == null) {
+      return null;
+    }
+    return REMOTE_ID_HEX.matcher(remoteId).matches()
+        ? "0x" + remoteId.toLowerCase(Locale.ROOT).replace(":", "").replace("-", "")
+        : "'" + remoteId + "'";
+  }
+
+  /**
+   * A reserved address is given as the config says, outside any pool: it must not be one a pool may
+   * not hold either (the network and broadcast addresses, the routers, relays and server
+   * identifier), or its client takes the router's traffic.
+   */
+  private void reservedAddressUsable(String at, Ipv4Address address, DhcpConfig dhcp) {
+    for (SubnetConfig subnet : dhcp.subnets()) {
+      if (subnet == null || subnet.subnet() == null || !subnet.subnet().contains(address)) {
+        continue;
+      }
+      Ipv4Subnet net = subnet.subnet();
+      if (net.prefixLength() < 31
+          && (address.equals(net.network()) || address.equals(net.broadcast()))) {
+        error(at, address + " is the network or broadcast address of " + net);
+      }
+      String what = infrastructure(dhcp, subnet).get(address);
+      if (what != null) {
+        error(at, address + " is " + what + "; a client reserved it would be given it");
+      }
     }
   }
 
@@ -330,6 +374,24 @@ final class ConfigValidator {
    */
   private void infrastructureOutside(
       String at, Ipv4Range range, DhcpConfig dhcp, SubnetConfig subnet) {
+    infrastructure(dhcp, subnet)
+        .forEach(
+            (address, what) -> {
+              if (range.contains(address)) {
+                error(
+                    at,
+                    range
+                        + " contains "
+                        + address
+                        + ", "
+                        + what
+                        + "; leave it out of the pool, or a client is given it");
+              }
+            });
+  }
+
+  /** What clients of {@code subnet} reach the network by, each address with what it is. */
+  private static Map<Ipv4Address, String> infrastructure(DhcpConfig dhcp, SubnetConfig subnet) {
     Map<Ipv4Address, String> infrastructure = new LinkedHashMap<>();
     List<Ipv4Address> routers =
         subnet.options().routers() != null ? subnet.options().routers() : dhcp.options().routers();
@@ -340,19 +402,7 @@ final class ConfigValidator {
     if (dhcp.serverIdentifier() != null) {
       infrastructure.putIfAbsent(dhcp.serverIdentifier(), "the server identifier");
     }
-    infrastructure.forEach(
-        (address, what) -> {
-          if (range.contains(address)) {
-            error(
-                at,
-                range
-                    + " contains "
-                    + address
-                    + ", "
-                    + what
-                    + "; leave it out of the pool, or a client is given it");
-          }
-        });
+    return infrastructure;
   }
 
   private void pool(String at, PoolConfig pool, Ipv4Subnet subnet, List<Located<Ipv4Range>> seen) {

@@ -229,8 +229,8 @@ class ConfigCodecTest {
                   + " hostname: cpe-%05d-reserved-for-the-customer-at-this-line}%n",
               i >> 8,
               i & 0xff,
-              i >> 8,
-              i & 0xff,
+              (i + 1) >> 8, // from .0.1: the network's own address is no client's
+              (i + 1) & 0xff,
               i));
     }
     ConfigException e = assertThrows(ConfigException.class, () -> codec.parse(document.toString()));
@@ -353,6 +353,49 @@ class ConfigCodecTest {
             "dhcp.reservations[2]"),
         e.errors().stream().map(ConfigError::path).toList(),
         e.getMessage());
+  }
+
+  /**
+   * A reservation is given outside any pool, so it gets the pools' checks of its own: not the
+   * router, the relay, the server identifier, the network or the broadcast address; and one
+   * remote-id written twice in two spellings is one client reserved twice.
+   */
+  @Test
+  void aReservationMayNotTakeTheNetworksOwnAddressesNorRepeatARemoteId() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                codec.parse(
+                    """
+                    dhcp:
+                      serverIdentifier: 127.16.0.2
+                      subnets:
+                        - subnet: 127.16.0.0/16
+                          relays: [127.16.0.20]
+                          options: {routers: [127.16.0.1]}
+                          pools: [{range: 127.16.0.100-127.16.0.199}]
+                      reservations:
+                        - {mac: "00:11:22:33:44:01", address: 127.16.0.1}
+                        - {mac: "00:11:22:33:44:02", address: 127.16.0.20}
+                        - {mac: "00:11:22:33:44:03", address: 127.16.0.2}
+                        - {mac: "00:11:22:33:44:04", address: 127.16.255.255}
+                        - {remoteId: "AA:BB:CC:DD:EE:FF", address: 127.16.0.30}
+                        - {remoteId: "aa-bb-cc-dd-ee-ff", address: 127.16.0.31}
+                        - {remoteId: "cmts-1/0/1", address: 127.16.0.32}
+                        - {mac: "00:11:22:33:44:05", address: 127.16.0.33}
+                    """));
+    assertEquals(
+        List.of(
+            "dhcp.reservations[0].address",
+            "dhcp.reservations[1].address",
+            "dhcp.reservations[2].address",
+            "dhcp.reservations[3].address",
+            "dhcp.reservations[5].remoteId"),
+        e.errors().stream().map(ConfigError::path).toList(),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("the router"), e.getMessage());
+    assertTrue(e.getMessage().contains("the relay"), e.getMessage());
   }
 
   @Test
