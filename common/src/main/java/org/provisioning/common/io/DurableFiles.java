@@ -21,16 +21,8 @@ public final class DurableFiles {
   /** Replaces {@code file} with {@code text} (UTF-8), readable by its owner only. */
   public static void replace(Path file, String text) throws IOException {
     Path directory = file.toAbsolutePath().getParent();
-    // A temporary file is made owner-only (rw-------) on POSIX file systems.
-    Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+    Path temporary = synced(directory, file, text);
     try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ByteBuffer content = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (content.hasRemaining()) {
-          channel.write(content);
-        }
-        channel.force(true);
-      }
       Files.move(
           temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
@@ -38,6 +30,40 @@ public final class DurableFiles {
       throw e;
     }
     syncDirectory(directory);
+  }
+
+  /**
+   * Creates {@code file} with {@code text} (UTF-8), readable by its owner only, whole or not at
+   * all: it appears under its name (a hard link) only once its content is synced.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if it exists (another process made it first)
+   */
+  public static void create(Path file, String text) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    Path temporary = synced(directory, file, text);
+    try {
+      Files.createLink(file, temporary);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    syncDirectory(directory);
+  }
+
+  /** A temporary file beside {@code file} holding {@code text}, synced. */
+  private static Path synced(Path directory, Path file, String text) throws IOException {
+    // A temporary file is made owner-only (rw-------) on POSIX file systems.
+    Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      ByteBuffer content = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (content.hasRemaining()) {
+        channel.write(content);
+      }
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    return temporary;
   }
 
   /** Makes a directory's entries (files created, renamed or removed in it) durable. */

@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.provisioning.common.io.DurableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The secret that guards the management API. Written to {@code dataDir/api-token} (owner-only) at
@@ -18,6 +19,7 @@ import java.util.HexFormat;
  */
 public final class ApiToken {
   public static final String FILE_NAME = "api-token";
+  private static final Logger log = LoggerFactory.getLogger(ApiToken.class);
 
   private final String value;
 
@@ -29,31 +31,32 @@ public final class ApiToken {
     return new ApiToken(value.strip());
   }
 
-  /** Reads the token in {@code dataDir}, creating it (and the directory) if there is none. */
+  /**
+   * Reads the token in {@code dataDir}, creating it (and the directory) if there is none. The file
+   * appears only with its token in it, synced: made empty and then written, a crash between the two
+   * (or a power loss before the write reached the disk) left an empty file, and every start after
+   * that failed. An empty one, which only that could leave and no client can have read a token
+   * from, is given a new token.
+   */
   public static ApiToken loadOrCreate(Path dataDir) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
-    if (Files.exists(file)) {
+    if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
       return read(file);
     }
     Files.createDirectories(dataDir);
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String token = HexFormat.of().formatHex(random);
+    if (Files.exists(file)) {
+      log.warn("API_TOKEN_EMPTY file={}: left by a crash as it was made; a new one is made", file);
+      DurableFiles.replace(file, token + "\n");
+      return new ApiToken(token);
+    }
     try {
-      // Owner-only from its creation: made under the umask and narrowed after, it was readable
-      // meanwhile, and for good if the process died between the two.
-      try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException notPosix) {
-        // Not a POSIX file system: the directory's own permissions guard it.
-        Files.createFile(file);
-      }
+      DurableFiles.create(file, token + "\n");
     } catch (FileAlreadyExistsException raced) {
       return read(file);
     }
-    Files.writeString(file, token + "\n", StandardOpenOption.WRITE);
     return new ApiToken(token);
   }
 

@@ -21,6 +21,7 @@ import org.provisioning.common.backup.BackupException;
 import org.provisioning.common.backup.BackupHeader;
 import org.provisioning.common.backup.BackupReader;
 import org.provisioning.common.config.ProvisioningConfig;
+import org.provisioning.common.io.DurableFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -87,6 +88,7 @@ final class Backup implements Callable<Integer> {
       }
       Files.move(
           temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.syncDirectory(target.toAbsolutePath().getParent()); // the name, before "wrote"
       BackupHeader header = contents.header();
       ctl.out()
           .printf(

@@ -21,4 +21,18 @@ class ApiTokenTest {
     assertEquals(made.value(), ApiToken.loadOrCreate(dataDir).value());
     assertTrue(made.admits("Bearer " + made.value()));
   }
+
+  /** An empty file, which a crash as the token was made used to leave, no longer stops a start. */
+  @Test
+  void anEmptyTokenFileIsGivenANewToken() throws Exception {
+    Path file = dataDir.resolve(ApiToken.FILE_NAME);
+    Files.createFile(file);
+    ApiToken made = ApiToken.loadOrCreate(dataDir);
+    assertTrue(made.value().matches("[0-9a-f]{64}"), made.value());
+    assertEquals(made.value(), Files.readString(file).strip());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    try (var listing = Files.list(dataDir)) {
+      assertEquals(1, listing.count(), "no temporary file left beside it");
+    }
+  }
 }
