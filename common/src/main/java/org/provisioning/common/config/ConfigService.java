@@ -92,8 +92,12 @@ public final class ConfigService implements BusParticipant {
           task -> {
             Thread thread = new Thread(task, "config-apply");
             thread.setDaemon(true);
+            installerThread = thread;
             return thread;
           });
+
+  /** The installer's thread (one at a time, made again after it idled). */
+  private volatile Thread installerThread;
 
   private volatile BusPublisher bus;
   private volatile ConfigVersion current;
@@ -448,9 +452,10 @@ public final class ConfigService implements BusParticipant {
   /**
    * Makes a version current and runs the listeners; false if a later version is current already, or
    * one of the same number that {@link #supersedes} keeps. Versions come from this service's
-   * installer thread and from the failover's (the partner's records): the listeners run for one
-   * version at a time, and not for one a later version replaced meanwhile, whose own run follows; a
-   * service was otherwise left on the older of two versions installed at once.
+   * installer thread and from the failover's (the partner's records): the listeners run on the
+   * installer's, for one version at a time, and not for one a later version replaced meanwhile,
+   * whose own run follows; a service was otherwise left on the older of two versions installed at
+   * once.
    *
    * <p>Two versions of one number (this server's change and the partner's, made at once) are
    * settled by the rule, not by which came first: replay at start-up installs them in journal
@@ -480,9 +485,21 @@ public final class ConfigService implements BusParticipant {
       }
       keep(new Held(version.entry(), encoded), true);
     }
+    if (Thread.currentThread() == installerThread) {
+      notifyListeners(version);
+    } else if (!listeners.isEmpty()) {
+      // The partner's version, installed on the failover's thread (the DHCP engine's): the
+      // services rebuild (zones, TFTP, SNMP, a ToD clock check of up to 10 s) on this service's
+      // own thread, as for a change made here; they ran on the engine's, and DHCP stood still.
+      installer.execute(() -> notifyListeners(version));
+    }
+    return true;
+  }
+
+  private void notifyListeners(ConfigVersion version) {
     synchronized (notifying) {
       if (current != version) {
-        return true; // installed, and replaced already: the listeners hear the later one
+        return; // installed, and replaced already: the listeners hear the later one
       }
       for (Consumer<ConfigVersion> listener : listeners) {
         try {
@@ -492,7 +509,6 @@ public final class ConfigService implements BusParticipant {
         }
       }
     }
-    return true;
   }
 
   /**

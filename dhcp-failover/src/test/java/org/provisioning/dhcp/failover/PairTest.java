@@ -299,6 +299,25 @@ class PairTest {
   }
 
   /**
+   * The partner's config version reaches the services on the config's own thread, not on the DHCP
+   * engine's, which applies the partner's records: a zone rebuild, a TFTP rebind or a ToD clock
+   * check (up to 10 s) held every DHCP exchange of the serving primary while it ran.
+   */
+  @Test
+  void thePartnersConfigReachesTheServicesOffTheDhcpEngine() throws Exception {
+    startNormalPair(600);
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    primary.config.addListener(version -> threads.add(Thread.currentThread().getName()));
+    secondary
+        .config
+        .applyDocument(secondaryDoc.replace("leaseTime: 3600", "leaseTime: 1800"), "api", null)
+        .get(5, SECONDS);
+    await().atMost(5, SECONDS).until(() -> !threads.isEmpty());
+    assertEquals(List.of("config-apply"), threads);
+    assertEquals(1800, primary.config.current().orElseThrow().config().dhcp().leaseTime());
+  }
+
+  /**
    * A record too large for a datagram (a config document with thousands of reservations, a user, an
    * audit entry) reaches the partner in a sync session's tail over TCP, from either server, and the
    * records after it follow. Before, the secondary's stream stopped at it for good (only the
