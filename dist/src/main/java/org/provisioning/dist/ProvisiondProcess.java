@@ -303,7 +303,7 @@ public final class ProvisiondProcess {
               changed,
               () -> {
                 DnsConfig dnsAfter = changed.config().dns();
-                if (!dns.config().equals(dnsAfter)) {
+                if (!dns.config().equals(dnsAfter) || dns.state() == ServiceState.FAILED) {
                   // Rebuilt zones hold their static records only: the leases' names go back in
                   // before anyone may transfer them.
                   CompletableFuture<Void> republished = new CompletableFuture<>();
@@ -501,7 +501,12 @@ public final class ProvisiondProcess {
             alerts,
             sources,
             stats);
-    config.addListener(v -> snmp.apply(v.config().alerts().snmp(), v.config().server().name()));
+    config.addListener(
+        v ->
+            reconfigure(
+                "snmp",
+                v,
+                () -> snmp.apply(v.config().alerts().snmp(), v.config().server().name())));
     return snmp;
   }
 

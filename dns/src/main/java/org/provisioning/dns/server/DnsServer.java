@@ -366,10 +366,14 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     }
   }
 
-  /** Applies a new DNS config live; a change of address or port rebinds the sockets. */
+  /**
+   * Applies a new DNS config live; a change of address or port rebinds the sockets, as does any
+   * config, the same one included, while the service is FAILED (its port may be free now).
+   */
   public synchronized void apply(DnsConfig next) throws Exception {
     DnsConfig previous = config;
-    if (previous.equals(next)) {
+    boolean failed = state == ServiceState.FAILED;
+    if (previous.equals(next) && !failed) {
       return;
     }
     // Zones whose data is configured as before keep their dynamic records.
@@ -389,7 +393,8 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     config = next;
     log.info("DNS_RECONFIGURED zones={}", zones.all().size());
     boolean rebind =
-        previous.enabled() != next.enabled()
+        failed
+            || previous.enabled() != next.enabled()
             || !previous.listen().equals(next.listen())
             || !previous.port().equals(next.port());
     if (rebind && state != ServiceState.NEW) {

@@ -3,6 +3,7 @@ package org.provisioning.dns.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.control.DnsUpdateView;
+import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.zone.DnsZone;
 import org.xbill.DNS.ARecord;
@@ -90,6 +92,38 @@ class DnsServerTest {
   @AfterEach
   void stop() {
     server.stop();
+  }
+
+  /**
+   * A change whose port another program holds fails and leaves the service FAILED; the same config
+   * applied again is tried again (it used to count as applied, and the next version cleared the
+   * alert while DNS had no socket), and takes once the port is free.
+   */
+  @Test
+  void aFailedRebindIsTriedAgainWithTheSameConfig() throws Exception {
+    DnsConfig moved;
+    try (java.net.DatagramSocket holder =
+        new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      DnsConfig now = server.config();
+      moved =
+          new DnsConfig(
+              now.enabled(),
+              now.listen(),
+              holder.getLocalPort(),
+              now.zones(),
+              now.keys(),
+              now.ddns(),
+              now.udpPayloadLimit(),
+              now.maxTcpConnections(),
+              now.tcpIdleSeconds());
+      assertThrows(Exception.class, () -> server.apply(moved));
+      assertEquals(ServiceState.FAILED, server.state());
+      assertThrows(Exception.class, () -> server.apply(moved), "tried again");
+    }
+    server.apply(moved);
+    assertEquals(ServiceState.RUNNING, server.state());
+    assertEquals(moved.port(), server.localAddress().getPort());
+    assertEquals(Rcode.NOERROR, ask("www.cable.example.net.", Type.A).getRcode());
   }
 
   /** The config with port 0 (which the config rules refuse): the system picks a free port. */

@@ -102,15 +102,20 @@ public final class SnmpService implements ProvisioningService {
   }
 
   /**
-   * Applies a new config: rebuilds everything if {@code alerts.snmp} or the server name changed.
+   * Applies a new config: rebuilds everything if {@code alerts.snmp} or the server name changed, or
+   * if the last config failed to apply (the same one is tried again: its port may be free now).
+   *
+   * @throws IOException if the agent cannot bind: the service is then FAILED, which the caller
+   *     alerts; it used to be logged alone, with the agent gone and the status still running
    */
-  public synchronized void apply(SnmpConfig next, String nextServerName) {
-    if (next.equals(config) && nextServerName.equals(serverName)) {
+  public synchronized void apply(SnmpConfig next, String nextServerName) throws IOException {
+    boolean failed = state == ServiceState.FAILED;
+    if (next.equals(config) && nextServerName.equals(serverName) && !failed) {
       return;
     }
     Set<String> kept = new HashSet<>();
     next.traps().forEach(r -> kept.add(SnmpTrapSender.channelName(r)));
-    boolean started = state == ServiceState.RUNNING || state == ServiceState.DISABLED;
+    boolean started = state == ServiceState.RUNNING || state == ServiceState.DISABLED || failed;
     closeAll();
     for (Receiver gone : List.copyOf(receivers)) {
       if (!kept.contains(gone.name())) {
@@ -132,7 +137,10 @@ public final class SnmpService implements ProvisioningService {
       }
       log.info("SNMP_RECONFIGURED receivers={} agent={}", receivers.size(), agent != null);
     } catch (IOException | RuntimeException e) {
-      log.error("SNMP_RECONFIGURE_FAILED {}", e.toString());
+      if (started) {
+        state = ServiceState.FAILED;
+      }
+      throw e;
     }
   }
 

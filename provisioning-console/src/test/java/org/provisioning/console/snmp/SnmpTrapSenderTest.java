@@ -293,6 +293,31 @@ class SnmpTrapSenderTest {
     assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "nothing to a removed receiver");
   }
 
+  /**
+   * An agent that cannot bind its new port fails the change, which the process alerts
+   * (SERVICE_RECONFIGURE_FAILED), and leaves the service FAILED; the same config applied again once
+   * the port is free takes. It was logged alone: the agent was gone, the status said running, and
+   * the same config was never tried again.
+   */
+  @Test
+  void anAgentThatCannotBindFailsTheChangeAndTheSameConfigIsTriedAgain() throws Exception {
+    startService();
+    SnmpConfig onHeldPort;
+    try (java.net.DatagramSocket holder =
+        new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      SnmpAgentConfig agent =
+          new SnmpAgentConfig(
+              true, Ipv4Address.parse("127.0.0.1"), holder.getLocalPort(), "ro-community", null);
+      onHeldPort = new SnmpConfig(null, "warning", null, List.of(), agent);
+      assertThrows(IOException.class, () -> service.apply(onHeldPort, "alpha"));
+      assertEquals(org.provisioning.common.service.ServiceState.FAILED, service.state());
+      assertTrue(service.agentAddress().isEmpty());
+    }
+    service.apply(onHeldPort, "alpha");
+    assertEquals(org.provisioning.common.service.ServiceState.RUNNING, service.state());
+    assertTrue(service.agentAddress().isPresent(), "the agent answers now");
+  }
+
   @Test
   void theEngineBootCountGrowsAtEveryStart() throws IOException {
     byte[] id = SnmpEngine.engineId(null, "headend-1");

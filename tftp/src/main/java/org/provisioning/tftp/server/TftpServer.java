@@ -176,19 +176,27 @@ public final class TftpServer implements ProvisioningService {
    */
   public synchronized void apply(TftpConfig next) throws Exception {
     TftpConfig previous = config;
-    config = next;
-    // A service that failed to take a config takes the same config again: its port may be free now.
-    if (state == ServiceState.NEW || (previous.equals(next) && state != ServiceState.FAILED)) {
+    if (state == ServiceState.NEW) {
+      config = next;
+      return;
+    }
+    // A service that failed to take a config takes the same config again: its port may be free
+    // now, its directory made.
+    if (previous.equals(next) && state != ServiceState.FAILED) {
       return;
     }
     if (state == ServiceState.RUNNING
         && previous.listen().equals(next.listen())
         && previous.port().equals(next.port())
         && next.enabled()) {
+      // The config counts as taken once its handler is: one whose directory is missing stays
+      // untaken, so that the next version tries again rather than passing for applied.
       handler = handlerFor(next);
+      config = next;
       log.info("TFTP_RECONFIGURED root={}", next.rootDirectory(home));
       return;
     }
+    config = next; // a start that fails leaves the service FAILED, which the next apply retries
     release();
     start();
   }

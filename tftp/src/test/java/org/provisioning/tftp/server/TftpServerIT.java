@@ -60,6 +60,22 @@ class TftpServerIT {
     startWith(config(null, 2000));
   }
 
+  /**
+   * A change the running server cannot take (an upload directory not made yet) fails and stays
+   * untaken: the same config applied again fails again until the directory exists, then takes. It
+   * used to count as applied after failing, so the next version cleared the alert while the old
+   * handler served on.
+   */
+  @Test
+  void aChangeThatFailedIsTriedAgainNotTakenForApplied() throws Exception {
+    TftpConfig later = config("later-uploads", 2000);
+    assertThrows(Exception.class, () -> server.apply(later));
+    assertThrows(Exception.class, () -> server.apply(later), "tried again, not taken as applied");
+    Files.createDirectories(home.resolve("later-uploads"));
+    server.apply(later);
+    assertEquals(ServiceState.RUNNING, server.state());
+  }
+
   /** A 16 MB tmpfs mounted at home/small (the tests run as root); unmount it when done. */
   private Path smallTmpfs() throws Exception {
     Path area = Files.createDirectories(home.resolve("small"));
