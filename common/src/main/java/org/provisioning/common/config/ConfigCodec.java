@@ -33,6 +33,8 @@ import java.util.function.Function;
 import org.provisioning.common.net.Ipv4Address;
 import org.provisioning.common.net.Ipv4Range;
 import org.provisioning.common.net.Ipv4Subnet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -44,6 +46,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * CLI's YAML.
  */
 public final class ConfigCodec {
+  private static final Logger log = LoggerFactory.getLogger(ConfigCodec.class);
+
   /**
    * The most a config may take as JSON: its version's journal record (16 MiB at most) holds it and
    * a little about it (a version adopted from the failover partner leaves the oldest of the history
@@ -131,7 +135,7 @@ public final class ConfigCodec {
    * @throws ConfigException with every error found, each with its path
    */
   public ProvisioningConfig parse(String document) throws ConfigException {
-    return read(document, true);
+    return read(document, true, false);
   }
 
   /**
@@ -140,10 +144,24 @@ public final class ConfigCodec {
    * template missing here never makes a replicated version unreadable.
    */
   public ProvisioningConfig parseAccepted(String document) throws ConfigException {
-    return read(document, false);
+    return read(document, false, false);
   }
 
-  private ProvisioningConfig read(String document, boolean applyRules) throws ConfigException {
+  /**
+   * Parses a version this suite accepted and journaled (replayed from the journal, or sent by the
+   * failover partner): as {@link #parseAccepted}, but a rule of the document's own that it breaks
+   * is logged, not refused. It met the rules of the build that accepted it; a rule added since (a
+   * reservation may not take the router's address, say) made it unreadable, and a restart after an
+   * upgrade then ran an older version, or the pair two different ones, without a word.
+   *
+   * @throws ConfigException if the document cannot be read as a config at all
+   */
+  public ProvisioningConfig parseKept(String document) throws ConfigException {
+    return read(document, false, true);
+  }
+
+  private ProvisioningConfig read(String document, boolean applyRules, boolean kept)
+      throws ConfigException {
     ErrorCollector collector = new ErrorCollector();
     ProvisioningConfig config;
     try {
@@ -194,7 +212,15 @@ public final class ConfigCodec {
                   + " MiB a version may take: fewer reservations, or classes with fewer"
                   + " options"));
     }
-    errors.addAll(new ConfigValidator(collector.errors).validate(config));
+    List<ConfigError> broken = new ConfigValidator(collector.errors).validate(config);
+    if (kept && errors.isEmpty() && !broken.isEmpty()) {
+      log.warn(
+          "CONFIG_KEPT_DESPITE_RULES errors={}: a version accepted before breaks rules of this"
+              + " build; it runs as it was accepted, and the next change must meet them",
+          broken);
+      return config;
+    }
+    errors.addAll(broken);
     if (applyRules && errors.isEmpty()) {
       for (ConfigRule rule : rules) {
         errors.addAll(rule.check(config));

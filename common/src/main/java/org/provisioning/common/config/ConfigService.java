@@ -270,7 +270,10 @@ public final class ConfigService implements BusParticipant {
    * configs; a service that cannot take a field before a restart says so in the log.
    */
   private ProvisioningConfig checked(String document, boolean byApi) throws ConfigException {
-    ProvisioningConfig config = codec.parse(document);
+    // The partner's version is one it accepted: read as the stream's records are, without the
+    // rules about this host's files (a template missing here refused the whole version, and the
+    // pair ran two configs with no alert; the service that cannot take it now alerts instead).
+    ProvisioningConfig config = byApi ? codec.parse(document) : codec.parseKept(document);
     ConfigVersion now = current;
     if (now != null && byApi) {
       List<ConfigError> errors = restartOnlyChanges(now.config(), config);
@@ -799,7 +802,7 @@ public final class ConfigService implements BusParticipant {
     ConfigHistoryEntry entry = entryOf(node);
     return new ConfigVersion(
         entry.number(),
-        codec.parseAccepted(compact.writeValueAsString(node.path("config"))),
+        codec.parseKept(compact.writeValueAsString(node.path("config"))),
         entry.source(),
         entry.changedAt(),
         text(node, "fileDigest"),

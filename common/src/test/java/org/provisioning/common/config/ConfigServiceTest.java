@@ -3,6 +3,7 @@ package org.provisioning.common.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -525,6 +526,70 @@ class ConfigServiceTest {
     own.forEach(restarted::apply);
     assertEquals(List.of(3L, 2L, 1L), numbers(restarted));
     assertEquals(600L, restarted.version(2).orElseThrow().config().dhcp().leaseTime());
+  }
+
+  /**
+   * The partner's snapshot version is read as its stream records are: the rules about this host's
+   * files (a template or directory missing here) do not refuse it, where they left the pair on two
+   * configs with a log line alone.
+   */
+  @Test
+  void aPartnersSnapshotVersionIsNotRefusedForThisHostsFiles() throws Exception {
+    ConfigService partner = restarted();
+    partner.seedFromFile("server: {name: partner}\ndhcp: {leaseTime: 600}\n");
+    byte[] snapshot = partner.snapshot();
+    ConfigRule missingHere =
+        config -> List.of(new ConfigError("tftp.root", "does not exist on this host"));
+    ConfigService here = new ConfigService(new ConfigCodec(List.of(missingHere)), clock);
+    here.attach(bus);
+    ConfigVersion synced = here.applyPartnerVersion(snapshot, "peer-sync").join();
+    assertEquals(600L, synced.config().dhcp().leaseTime());
+    assertThrows(
+        ConfigException.class,
+        () -> here.applyDocument("dhcp: {leaseTime: 900}\n", "api", null),
+        "a change made here still meets them");
+  }
+
+  /**
+   * A version accepted and journaled by a build with fewer rules still runs after an upgrade that
+   * added one it breaks (logged), where it was skipped as unreadable and an older version ran.
+   */
+  @Test
+  void aJournaledVersionThatBreaksARuleAddedSinceStillRuns() throws ConfigException {
+    ConfigService first = restarted();
+    first.seedFromFile(FILE);
+    String ok =
+        "server: {name: one}\ndhcp:\n  subnets:\n    - subnet: 127.16.0.0/16\n"
+            + "      relays: [127.16.0.20]\n"
+            + "  reservations: [{mac: \"00:11:22:33:44:55\", address: 127.16.0.30}]\n";
+    first.applyDocument(ok, "api", 1L).join();
+    // As an earlier build journaled it: the reservation on the relay's address, now refused.
+    BusRecord kept = journal.remove(journal.size() - 1);
+    String payload = new String(kept.payload(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(payload.contains("127.16.0.30"), payload);
+    journal.add(
+        new BusRecord(
+            kept.origin(),
+            kept.sequence(),
+            kept.timeMillis(),
+            kept.type(),
+            payload
+                .replace("127.16.0.30", "127.16.0.20")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    ConfigService upgraded = restarted();
+    assertEquals(2, upgraded.current().orElseThrow().number());
+    assertEquals(
+        "127.16.0.20",
+        upgraded
+            .current()
+            .orElseThrow()
+            .config()
+            .dhcp()
+            .reservations()
+            .get(0)
+            .address()
+            .toString());
   }
 
   private static com.fasterxml.jackson.databind.ObjectMapper json() {
