@@ -224,9 +224,10 @@ public final class ProvisiondProcess {
   }
 
   private void open(String document) throws Exception {
-    // The document's own rules first; the rules on files run when it is applied below, once the
-    // directories a fresh installation lacks have been made.
-    ProvisioningConfig fromFile = config.codec().parseAccepted(document);
+    // Read as a kept version: the rules run when it is applied below (the ones on files once the
+    // directories a fresh installation lacks have been made), unless it is the file applied
+    // before, which an upgrade's new rules must not keep from starting.
+    ProvisioningConfig fromFile = config.codec().parseKept(document);
     Path dataDir = fromFile.server().dataDirectory(home);
     Files.createDirectories(dataDir);
     createTftpRoot(fromFile);

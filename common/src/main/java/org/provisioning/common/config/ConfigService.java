@@ -189,15 +189,18 @@ public final class ConfigService implements BusParticipant {
    */
   public ConfigVersion seedFromFile(String document) throws ConfigException {
     String digest = sha256(document);
-    ProvisioningConfig config = codec.parse(document);
     ConfigVersion now = current;
     if (now != null && digest.equals(now.fileDigest())) {
+      // Accepted when it was applied: an upgrade whose rules it breaks still starts (the version
+      // runs as kept, logged), where it stopped every service of the headend until someone
+      // edited the file.
       log.info(
           "CONFIG_KEPT version={} source={} (config file unchanged since it was applied)",
           now.number(),
           now.source());
       return now;
     }
+    ProvisioningConfig config = codec.parse(document);
     return apply(config, Change.of("file", null, digest), null).join();
   }
 

@@ -551,6 +551,21 @@ class ConfigServiceTest {
   }
 
   /**
+   * The config file applied before starts again as it is after an upgrade whose rules it breaks
+   * (edited, it must meet them): it stopped every service of the headend at the upgrade's restart.
+   */
+  @Test
+  void anUnchangedFileThatBreaksARuleAddedSinceStillStarts() throws ConfigException {
+    restarted().seedFromFile(FILE);
+    ConfigRule addedSince = config -> List.of(new ConfigError("tftp", "a rule added since"));
+    ConfigService upgraded = new ConfigService(new ConfigCodec(List.of(addedSince)), clock);
+    journal.forEach(upgraded::apply);
+    upgraded.attach(bus);
+    assertEquals(1, upgraded.seedFromFile(FILE).number());
+    assertThrows(ConfigException.class, () -> upgraded.seedFromFile(FILE + "# edited\n"), "edited");
+  }
+
+  /**
    * A version accepted and journaled by a build with fewer rules still runs after an upgrade that
    * added one it breaks (logged), where it was skipped as unreadable and an older version ran.
    */
