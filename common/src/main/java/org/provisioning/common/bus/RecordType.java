@@ -32,6 +32,14 @@ public final class RecordType {
   /** An RRset of a served DNS zone as an RFC 2136 client's update left it (empty: deleted). */
   public static final RecordType DNS_RRSET = define(7, "DNS_RRSET");
 
+  /**
+   * On the failover stream only, never journaled: a LEASE record of the sender's that carries a
+   * lease exactly as the receiver's own snapshot gave it. The receiver keeps what it holds now,
+   * which is as new or newer; applied as a lease, the copy undid a release and a new grant made
+   * since, by the conflict rule's earlier grant.
+   */
+  public static final RecordType LEASE_ECHO = define(8, "LEASE_ECHO");
+
   private final short code;
   private final String name;
 

@@ -363,7 +363,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     bus.addListener(
         record -> {
           if (running.get() && record.origin() == serverId) {
-            backlog.add(record);
+            backlog.add(echoOrAsIs(record));
           }
         });
     applyServingMode();
@@ -527,6 +527,24 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     if (since >= 0) {
       engineThread.execute(() -> engine.holdForPartnerClients(since));
     }
+  }
+
+  /**
+   * Our record of a lease exactly as the partner's snapshot just gave it goes back marked as an
+   * echo ({@link RecordType#LEASE_ECHO}): the partner may have changed that lease since it took the
+   * snapshot.
+   */
+  private BusRecord echoOrAsIs(BusRecord record) {
+    if (RecordType.LEASE.equals(record.type())
+        && applier.cameFromPartnerSnapshot(record.payload(), record.payload().length)) {
+      return new BusRecord(
+          record.origin(),
+          record.sequence(),
+          record.timeMillis(),
+          RecordType.LEASE_ECHO,
+          record.payload());
+    }
+    return record;
   }
 
   /** Whether the journal holds records of a partner's: this server was paired once, at least. */

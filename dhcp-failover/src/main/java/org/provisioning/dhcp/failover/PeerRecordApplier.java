@@ -131,6 +131,8 @@ final class PeerRecordApplier {
    *       sequence with the local lease as its payload, and nothing goes back: the partner's state
    *       is newer than that record (a snapshot page ahead of the stream) or the partner learns
    *       ours from our own stream, and echoing it could roll back a change the partner made since;
+   *   <li>an echo ({@link RecordType#LEASE_ECHO}: our lease as our snapshot gave it) is journaled
+   *       so too, with the lease we hold now, never weighed against it;
    *   <li>a conflict the local lease wins is journaled so too, then the local lease again as our
    *       own record, so that the partner, applying the same rule to it, keeps it too (journaled as
    *       it came, the losing lease stood after a crash between the two records' fsyncs);
@@ -144,7 +146,20 @@ final class PeerRecordApplier {
     BusRecord journaled = record;
     LeaseRecord kept = null;
     try {
-      if (RecordType.LEASE.equals(record.type())) {
+      LeaseRecord echoed =
+          RecordType.LEASE_ECHO.equals(record.type()) ? LeaseRecord.decode(record.payload()) : null;
+      LeaseRecord held = echoed == null ? null : store.byAddress(echoed.address()).orElse(null);
+      if (held != null) {
+        // Our own lease as our snapshot gave it, sent back: what we hold is as new or newer.
+        staleRecords.increment();
+        journaled =
+            new BusRecord(
+                record.origin(),
+                record.sequence(),
+                record.timeMillis(),
+                RecordType.LEASE,
+                held.encode());
+      } else if (echoed != null || RecordType.LEASE.equals(record.type())) {
         Merge merge = mergeLease(LeaseRecord.decode(record.payload()), -1);
         if (!merge.decision().takesPartners()) {
           journaled =
@@ -152,8 +167,16 @@ final class PeerRecordApplier {
                   record.origin(),
                   record.sequence(),
                   record.timeMillis(),
-                  record.type(),
+                  RecordType.LEASE,
                   merge.local().encode());
+        } else if (echoed != null) {
+          journaled =
+              new BusRecord(
+                  record.origin(),
+                  record.sequence(),
+                  record.timeMillis(),
+                  RecordType.LEASE,
+                  record.payload());
         }
         if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
           kept = merge.local();

@@ -1444,6 +1444,95 @@ class PairTest {
   }
 
   /**
+   * A secondary that takes the primary's snapshot journals each lease as its own record, and its
+   * stream sends them back: echoes, which the primary keeps what it holds against. A resumed
+   * snapshot's pages come from the copy taken before a client released its address and the primary
+   * gave it to another: applied as leases, the echo of the old grant won over the new one by the
+   * conflict rule (the earlier grant), and the new client's ACKed lease was gone.
+   */
+  @Test
+  void anEchoOfThePrimarysSnapshotDoesNotUndoAGrantMadeSince() throws Exception {
+    int total = 20_000;
+    int failoverPort = FreePorts.failover();
+    String poolEnd = "127.16.79.255";
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            FreePorts.udp("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600,
+            poolEnd);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            FreePorts.udp("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            poolEnd);
+    try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      primary = startPrimary();
+      awaitNormal(0);
+      // Apart, the primary grants 20,000 leases, then restarts: its stream's backlog is gone, so
+      // the secondary, back on its own journal, gets them by snapshot.
+      secondary.close();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+      int first = Ipv4Address.parse("127.16.0.10").value();
+      List<LeaseRecord> many = new java.util.ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        many.add(
+            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
+      }
+      primary.ownLeases(many);
+      primary.close();
+      primary = startPrimary();
+      await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
+
+      link.cutSyncAfter(300_000);
+      secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
+      await().atMost(15, SECONDS).until(link::syncCut);
+
+      // A client of a page not yet sent releases its address, which goes to a new client.
+      int late = total - 500;
+      Ipv4Address moved = new Ipv4Address(first + late);
+      try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+        relay.release(10_000 + late, moved);
+        await()
+            .atMost(5, SECONDS)
+            .until(
+                () ->
+                    primary.leases.byAddress(moved).map(LeaseRecord::state).orElse(null)
+                        == LeaseState.RELEASED);
+        relay.reboot(50_000, moved, in(5_000)); // INIT-REBOOT for it: granted, the lease free
+      }
+      assertArrayEquals(
+          RelayedDhcpClient.mac(50_000),
+          primary.leases.byAddress(moved).orElseThrow().hardwareAddress());
+
+      link.healSync();
+      awaitNormal(0);
+      await().atMost(10, SECONDS).until(() -> secondary.leases.size() >= total);
+      Thread.sleep(500); // the echoes of the last pages reach the primary
+      for (FailoverNode node : List.of(primary, secondary)) {
+        await()
+            .atMost(5, SECONDS)
+            .untilAsserted(
+                () ->
+                    assertArrayEquals(
+                        RelayedDhcpClient.mac(50_000),
+                        node.leases.byAddress(moved).orElseThrow().hardwareAddress()));
+      }
+      assertEquals(0, counter(primary, "failover.conflicts"), "no conflict: an echo is no rival");
+    }
+  }
+
+  /**
    * A fresh secondary that took the primary's snapshot sends none of those leases back in its own
    * part of the session: the primary has them (a whole second snapshot used to go back).
    */
