@@ -177,10 +177,9 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
    *     primary follow as it answers
    */
   public CompletableFuture<Void> rebuild(List<LeaseRecord> bound) {
-    if (!config.get().ddns().enabled()) {
-      return CompletableFuture.completedFuture(null);
+    if (config.get().ddns().enabled()) {
+      bound.forEach(lease -> submit(() -> route(lease)));
     }
-    bound.forEach(lease -> submit(() -> route(lease)));
     CompletableFuture<Void> done = new CompletableFuture<>();
     submit(() -> done.complete(null)); // the worker is one thread: after every lease above
     return done;
@@ -194,8 +193,42 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
    * lost.
    */
   public CompletableFuture<Void> republish(List<LeaseRecord> bound) {
-    submit(published::clear);
+    Map<Integer, LeaseRecord> byAddress = new java.util.HashMap<>();
+    bound.forEach(lease -> byAddress.put(lease.address().value(), lease));
+    submit(() -> withdrawRenamed(byAddress));
     return rebuild(bound);
+  }
+
+  /**
+   * On {@link #worker}, before a republish: the names the new config no longer gives a bound lease
+   * (another class pattern or forward zone, DDNS turned off) are taken out of the zones still
+   * served, then everything published is forgotten. Forgotten alone, they stayed served and
+   * transferred, and were never removed when their lease ended: names pointing at addresses later
+   * leased to other clients, until a restart.
+   */
+  private void withdrawRenamed(Map<Integer, LeaseRecord> bound) {
+    DnsConfig dns = config.get();
+    for (Map.Entry<Integer, Published> entry : published.entrySet()) {
+      LeaseRecord lease = bound.get(entry.getKey());
+      Published before = entry.getValue();
+      if (lease == null) {
+        continue; // not bound any more: its end removed its names already
+      }
+      Optional<Name> now =
+          dns.ddns().enabled() ? DdnsNamer.name(dns.ddns(), lease) : Optional.empty();
+      if (!now.equals(Optional.of(before.name()))) {
+        try {
+          remove(dns, before, lease);
+        } catch (Unreached e) {
+          failed.increment();
+          log.warn(
+              "DNS_DDNS_RENAMED_NOT_REMOVED name={} zone={}: its primary does not answer",
+              before.name(),
+              e.zone.name());
+        }
+      }
+    }
+    published.clear();
   }
 
   private void submit(Runnable task) {

@@ -2,6 +2,7 @@ package org.provisioning.dns.ddns;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import org.provisioning.common.alert.AlertCenter;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.bus.RecordType;
 import org.provisioning.common.config.ConfigCodec;
+import org.provisioning.common.config.DdnsConfig;
 import org.provisioning.common.config.DnsConfig;
 import org.provisioning.common.control.DnsUpdateView;
 import org.provisioning.common.lease.LeaseRecord;
@@ -38,7 +40,7 @@ import org.xbill.DNS.Type;
 /** Lease records in, zone data out, on the updater's own thread. */
 class DdnsUpdaterTest {
   private final StatisticsRegistry stats = new StatisticsRegistry();
-  private final DnsConfig config;
+  private volatile DnsConfig config;
   private volatile DnsZones zones;
   private final DdnsUpdater updater;
   private final DnsEngine engine;
@@ -391,6 +393,64 @@ class DdnsUpdaterTest {
     settled();
     assertEquals(
         "127.16.0.20", find("cm-0011220000cc.cable.example.net.", Type.A).first().rdataToString());
+  }
+
+  /**
+   * A config change that renames the leases (another class pattern) or turns DDNS off takes the old
+   * names out of the zones kept (their data unchanged): they stayed, served and transferred, and
+   * pointed at the address after the lease went to another client.
+   */
+  @Test
+  void aChangedPatternOrDdnsTurnedOffTakesTheOldNamesAway() throws Exception {
+    LeaseRecord modem = lease("127.16.0.21", 0x21, null, "cable-modem", LeaseState.BOUND);
+    publish(modem);
+    settled();
+    assertNotNull(find("cm-001122000021.cable.example.net.", Type.A));
+
+    config =
+        new ConfigCodec()
+            .parse(
+                """
+                dns:
+                  enabled: true
+                  port: 1053
+                  zones:
+                    - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
+                    - {name: 16.127.in-addr.arpa, nameServers: [ns1.cable.example.net]}
+                  ddns:
+                    enabled: true
+                    forwardZone: cable.example.net
+                    classPatterns: {cable-modem: "modem-{mac}"}
+                """)
+            .dns();
+    updater.republish(java.util.List.of(modem));
+    settled();
+    assertNull(find("cm-001122000021.cable.example.net.", Type.A), "the old name is gone");
+    assertEquals(
+        "127.16.0.21",
+        find("modem-001122000021.cable.example.net.", Type.A).first().rdataToString());
+
+    DnsConfig off =
+        new DnsConfig(
+            config.enabled(),
+            config.listen(),
+            config.port(),
+            config.zones(),
+            config.keys(),
+            new DdnsConfig(
+                false,
+                config.ddns().forwardZone(),
+                config.ddns().classPatterns(),
+                config.ddns().useClientHostname(),
+                config.ddns().ttl()),
+            config.udpPayloadLimit(),
+            config.maxTcpConnections(),
+            config.tcpIdleSeconds());
+    config = off;
+    updater.republish(java.util.List.of(modem));
+    settled();
+    assertNull(find("modem-001122000021.cable.example.net.", Type.A), "DDNS off: names go");
+    assertNull(find("21.0.16.127.in-addr.arpa.", Type.PTR));
   }
 
   @Test
