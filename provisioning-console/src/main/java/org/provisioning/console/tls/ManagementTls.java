@@ -118,16 +118,18 @@ public final class ManagementTls {
     Path certificate = directory.resolve(CERTIFICATE_FILE);
     Path key = directory.resolve(KEY_FILE);
     if (Files.exists(certificate) && Files.exists(key)) {
-      TlsMaterial existing = configured(certificate, key);
-      Instant end = existing.leaf().getNotAfter().toInstant();
-      if (end.minus(RENEW_BEFORE).isAfter(now)) {
-        return new TlsMaterial(existing.key(), existing.chain(), "generated");
+      TlsMaterial existing = generatedPair(certificate, key);
+      if (existing != null) {
+        Instant end = existing.leaf().getNotAfter().toInstant();
+        if (end.minus(RENEW_BEFORE).isAfter(now)) {
+          return new TlsMaterial(existing.key(), existing.chain(), "generated");
+        }
+        log.warn(
+            "MANAGEMENT_TLS_CERTIFICATE_RENEWED sha256={} notAfter={}: a new self-signed"
+                + " certificate replaces it; browsers will ask to trust the new one",
+            existing.fingerprint(),
+            end);
       }
-      log.warn(
-          "MANAGEMENT_TLS_CERTIFICATE_RENEWED sha256={} notAfter={}: a new self-signed"
-              + " certificate replaces it; browsers will ask to trust the new one",
-          existing.fingerprint(),
-          end);
     }
     Files.createDirectories(directory);
     TlsMaterial made;
@@ -146,6 +148,25 @@ public final class ManagementTls {
         certificate,
         made.fingerprint());
     return made;
+  }
+
+  /**
+   * The pair this server generated, or null if it does not read as one: the key and the certificate
+   * are replaced one after the other, and a crash between the two (or a power loss before either
+   * reached the disk) left a key beside another key's certificate, or an empty file, and every
+   * start after that failed. Being this server's own, the pair is made again.
+   */
+  private static TlsMaterial generatedPair(Path certificate, Path key) {
+    try {
+      return configured(certificate, key);
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "MANAGEMENT_TLS_GENERATED_PAIR_UNREADABLE certificate={}: {}; a new self-signed pair"
+              + " replaces it",
+          certificate,
+          e.getMessage());
+      return null;
+    }
   }
 
   private static List<String> dnsNames(String serverName) {

@@ -2,12 +2,14 @@ package org.provisioning.console.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -23,6 +25,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.provisioning.common.io.DurableFiles;
 
 /** Reads and writes certificates and private keys in PEM (RFC 7468). */
 public final class PemFiles {
@@ -143,11 +146,17 @@ public final class PemFiles {
               PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
     }
     Files.writeString(temporary, text, StandardCharsets.US_ASCII);
+    // Synced before the rename and the directory after: a power loss could otherwise leave an
+    // empty certificate or key under its name, and the listener refused to start.
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
     try {
       Files.move(
           temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
     }
+    DurableFiles.syncDirectory(file.toAbsolutePath().getParent());
   }
 }

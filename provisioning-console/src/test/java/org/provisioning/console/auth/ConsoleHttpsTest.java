@@ -12,7 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -116,6 +118,43 @@ class ConsoleHttpsTest {
     assertEquals(
         Optional.of(data.resolve("tls/management.crt")),
         ManagementTls.certificateFile(management, home, data));
+  }
+
+  /**
+   * A crash between the replacement of the generated key and of its certificate left a key beside
+   * another key's certificate, and every start failed; so did an empty certificate after a power
+   * loss. The generated pair is made again instead.
+   */
+  @Test
+  void aGeneratedPairLeftHalfReplacedIsMadeAgain() throws Exception {
+    ManagementConfig management =
+        new ConfigCodec().parse("management: {tls: {enabled: true}}").management();
+    Path data = home.resolve("data");
+    Path tls = data.resolve("tls");
+    TlsMaterial first =
+        ManagementTls.forListener(management, "alpha", home, data, Clock.systemUTC()).orElseThrow();
+    Path keptKey = home.resolve("first.key");
+    Files.copy(tls.resolve("management.key"), keptKey);
+    Files.delete(tls.resolve("management.key"));
+    TlsMaterial second =
+        ManagementTls.forListener(management, "alpha", home, data, Clock.systemUTC()).orElseThrow();
+    // The crash's state: the first key back beside the second certificate.
+    Files.copy(keptKey, tls.resolve("management.key"), StandardCopyOption.REPLACE_EXISTING);
+    TlsMaterial third =
+        ManagementTls.forListener(management, "alpha", home, data, Clock.systemUTC()).orElseThrow();
+    assertTrue(
+        !third.fingerprint().equals(first.fingerprint())
+            && !third.fingerprint().equals(second.fingerprint()),
+        "a new pair");
+    Files.write(tls.resolve("management.crt"), new byte[0]); // a power loss's empty file
+    TlsMaterial fourth =
+        ManagementTls.forListener(management, "alpha", home, data, Clock.systemUTC()).orElseThrow();
+    assertEquals(
+        fourth.fingerprint(),
+        ManagementTls.forListener(management, "alpha", home, data, Clock.systemUTC())
+            .orElseThrow()
+            .fingerprint(),
+        "kept once made again");
   }
 
   @Test
