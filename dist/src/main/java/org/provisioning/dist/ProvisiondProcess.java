@@ -223,6 +223,36 @@ public final class ProvisiondProcess {
     return process;
   }
 
+  /**
+   * {@code provisionctl restore} moves the journal aside, then the restored one into its place. A
+   * crash between the two left no journal: the next start made an empty one and served with no
+   * lease, without a word. The restored journal is whole by then (synced before the first move),
+   * but whether to take it is the operator's call.
+   */
+  private static void refuseAnInterruptedRestore(Path dataDir) throws IOException {
+    if (Files.isDirectory(dataDir.resolve("journal"))) {
+      return;
+    }
+    try (var entries = Files.list(dataDir)) {
+      java.util.Optional<Path> restoring =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith(".restoring-"))
+              .map(p -> p.resolve("journal"))
+              .filter(Files::isDirectory)
+              .findFirst();
+      if (restoring.isPresent()) {
+        throw new IOException(
+            "a restore was interrupted: "
+                + dataDir.resolve("journal")
+                + " is missing and the restored journal waits in "
+                + restoring.get()
+                + "; run provisionctl restore again, or move that folder (or the"
+                + " journal.before-restore-* beside it) to "
+                + dataDir.resolve("journal"));
+      }
+    }
+  }
+
   private void open(String document) throws Exception {
     // Read as a kept version: the rules run when it is applied below (the ones on files once the
     // directories a fresh installation lacks have been made), unless it is the file applied
@@ -232,6 +262,7 @@ public final class ProvisiondProcess {
     Files.createDirectories(dataDir);
     createTftpRoot(fromFile);
     dataDirLock = lock(dataDir);
+    refuseAnInterruptedRestore(dataDir);
     alerts = new AlertCenter(fromFile.server().name(), clock, fromFile.alerts().historyLimit());
     alerts.registerStatistics(stats);
     alerts.declare(Declarations.alertTypes());

@@ -228,6 +228,19 @@ class BackupRestoreIT {
     assertTrue(
         DnsZone.serialGreater(restoredSerial, backedUpSerial),
         restoredSerial + " after restoring from " + backedUpSerial);
+
+    // A restore interrupted between its two moves (the journal aside, the restored one not yet in
+    // its place) is refused at start, where an empty journal was made and no lease served.
+    server.destroy();
+    assertTrue(server.waitFor(30, SECONDS));
+    Path waiting = Files.createDirectories(dir.resolve("fresh-data").resolve(".restoring-crash"));
+    Files.move(dir.resolve("fresh-data").resolve("journal"), waiting.resolve("journal"));
+    Result refused = Distribution.run("provisiond", "--config", fresh.toString());
+    assertTrue(refused.exit() != 0, refused.out() + refused.err());
+    assertTrue(
+        (refused.out() + refused.err()).contains("a restore was interrupted"),
+        refused.out() + refused.err());
+    assertFalse(Files.exists(dir.resolve("fresh-data").resolve("journal")), "no empty journal");
   }
 
   /** {@code provisionctl backup FILE} against the server of {@code config}. */
