@@ -152,31 +152,13 @@ final class PeerRecordApplier {
       if (held != null) {
         // Our own lease as our snapshot gave it, sent back: what we hold is as new or newer.
         staleRecords.increment();
-        journaled =
-            new BusRecord(
-                record.origin(),
-                record.sequence(),
-                record.timeMillis(),
-                RecordType.LEASE,
-                held.encode());
+        journaled = leaseUnderItsSequence(record, held.encode());
       } else if (echoed != null || RecordType.LEASE.equals(record.type())) {
         Merge merge = mergeLease(LeaseRecord.decode(record.payload()), -1);
         if (!merge.decision().takesPartners()) {
-          journaled =
-              new BusRecord(
-                  record.origin(),
-                  record.sequence(),
-                  record.timeMillis(),
-                  RecordType.LEASE,
-                  merge.local().encode());
+          journaled = leaseUnderItsSequence(record, merge.local().encode());
         } else if (echoed != null) {
-          journaled =
-              new BusRecord(
-                  record.origin(),
-                  record.sequence(),
-                  record.timeMillis(),
-                  RecordType.LEASE,
-                  record.payload());
+          journaled = leaseUnderItsSequence(record, record.payload());
         }
         if (merge.decision() == LeaseConflictRule.Decision.CONFLICT_LOCAL_WINS) {
           kept = merge.local();
@@ -209,6 +191,12 @@ final class PeerRecordApplier {
               });
     }
     return appended;
+  }
+
+  /** The partner's record journaled as a LEASE with this lease, under the record's sequence. */
+  private static BusRecord leaseUnderItsSequence(BusRecord record, byte[] lease) {
+    return new BusRecord(
+        record.origin(), record.sequence(), record.timeMillis(), RecordType.LEASE, lease);
   }
 
   private void refuse(BusRecord record, RuntimeException e) {

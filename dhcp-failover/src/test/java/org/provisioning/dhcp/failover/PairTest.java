@@ -113,6 +113,46 @@ class PairTest {
   private String primaryDoc;
   private String secondaryDoc;
 
+  /**
+   * The documents of a pair whose primary reaches the secondary through a {@link FailoverLink}
+   * (pool 127.16.0.10 to {@code poolEnd}); returns the failover port.
+   */
+  private int linkedPair(String poolEnd) throws java.io.IOException {
+    int failoverPort = FreePorts.failover();
+    primaryDoc =
+        document(
+            1,
+            "127.0.0.1",
+            FreePorts.udp("127.0.0.1"),
+            "primary",
+            FailoverLink.FRONT,
+            failoverPort,
+            3600,
+            poolEnd);
+    secondaryDoc =
+        document(
+            2,
+            "127.0.0.3",
+            FreePorts.udp("127.0.0.3"),
+            "secondary",
+            null,
+            failoverPort,
+            3600,
+            poolEnd);
+    return failoverPort;
+  }
+
+  /** {@code total} leases bound from 127.16.0.10 up, to clients 10,000 on, by the primary. */
+  private static List<LeaseRecord> boundFromTheBottom(int total) {
+    int first = Ipv4Address.parse("127.16.0.10").value();
+    List<LeaseRecord> many = new java.util.ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      many.add(
+          lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
+    }
+    return many;
+  }
+
   private FailoverNode startPrimary() throws Exception {
     return new FailoverNode(dir.resolve("primary"), primaryDoc, SECRET);
   }
@@ -811,18 +851,7 @@ class PairTest {
    */
   @Test
   void aPrimaryWhosePartnerDiesBeforeTheirSyncKeepsWhatThePartnerMayHaveRenewed() throws Exception {
-    int failoverPort = FreePorts.failover();
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            FreePorts.udp("127.0.0.1"),
-            "primary",
-            FailoverLink.FRONT,
-            failoverPort,
-            3600);
-    secondaryDoc =
-        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    int failoverPort = linkedPair("127.16.0.200");
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
       secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET, TWO_HOURS_ON);
       primary = startPrimary();
@@ -852,18 +881,7 @@ class PairTest {
    */
   @Test
   void aSecondaryRecoveringFromAPartitionKeepsThePartnersAddressesUntilLevel() throws Exception {
-    int failoverPort = FreePorts.failover();
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            FreePorts.udp("127.0.0.1"),
-            "primary",
-            FailoverLink.FRONT,
-            failoverPort,
-            3600);
-    secondaryDoc =
-        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
+    int failoverPort = linkedPair("127.16.0.200");
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
       secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
       primary = startPrimary();
@@ -1283,39 +1301,12 @@ class PairTest {
   @Test
   void aSyncBrokenHalfwayResumesWhereItStoppedWhileDhcpIsServed() throws Exception {
     int total = 20_000;
-    int failoverPort = FreePorts.failover();
-    String poolEnd = "127.16.79.255"; // 20,470 addresses
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            FreePorts.udp("127.0.0.1"),
-            "primary",
-            FailoverLink.FRONT,
-            failoverPort,
-            3600,
-            poolEnd);
-    secondaryDoc =
-        document(
-            2,
-            "127.0.0.3",
-            FreePorts.udp("127.0.0.3"),
-            "secondary",
-            null,
-            failoverPort,
-            3600,
-            poolEnd);
+    int failoverPort = linkedPair("127.16.79.255"); // 20,470 addresses
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
       // The primary serves alone, and holds 20,000 leases when the secondary arrives empty.
       primary = startPrimary();
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
-      int first = Ipv4Address.parse("127.16.0.10").value();
-      java.util.List<LeaseRecord> many = new java.util.ArrayList<>();
-      for (int i = 0; i < total; i++) {
-        many.add(
-            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
-      }
-      primary.ownLeases(many);
+      primary.ownLeases(boundFromTheBottom(total));
 
       // The first session breaks after about 300 KB of its 760.
       link.cutSyncAfter(300_000);
@@ -1398,30 +1389,11 @@ class PairTest {
   @Test
   void aSecondaryWhoseJournalWentAwayAfterABrokenSyncGetsEveryLease() throws Exception {
     int total = 5_000;
-    int failoverPort = FreePorts.failover();
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            FreePorts.udp("127.0.0.1"),
-            "primary",
-            FailoverLink.FRONT,
-            failoverPort,
-            3600);
-    secondaryDoc =
-        document(2, "127.0.0.3", FreePorts.udp("127.0.0.3"), "secondary", null, failoverPort, 3600);
-    primaryDoc = primaryDoc.replace("127.16.0.10-127.16.0.200", "127.16.0.10-127.16.19.255");
-    secondaryDoc = secondaryDoc.replace("127.16.0.10-127.16.0.200", "127.16.0.10-127.16.19.255");
+    int failoverPort = linkedPair("127.16.19.255");
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
       primary = startPrimary();
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
-      int first = Ipv4Address.parse("127.16.0.10").value();
-      List<LeaseRecord> many = new java.util.ArrayList<>();
-      for (int i = 0; i < total; i++) {
-        many.add(
-            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
-      }
-      primary.ownLeases(many);
+      primary.ownLeases(boundFromTheBottom(total));
 
       link.cutSyncAfter(100_000);
       secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
@@ -1453,28 +1425,7 @@ class PairTest {
   @Test
   void anEchoOfThePrimarysSnapshotDoesNotUndoAGrantMadeSince() throws Exception {
     int total = 20_000;
-    int failoverPort = FreePorts.failover();
-    String poolEnd = "127.16.79.255";
-    primaryDoc =
-        document(
-            1,
-            "127.0.0.1",
-            FreePorts.udp("127.0.0.1"),
-            "primary",
-            FailoverLink.FRONT,
-            failoverPort,
-            3600,
-            poolEnd);
-    secondaryDoc =
-        document(
-            2,
-            "127.0.0.3",
-            FreePorts.udp("127.0.0.3"),
-            "secondary",
-            null,
-            failoverPort,
-            3600,
-            poolEnd);
+    int failoverPort = linkedPair("127.16.79.255"); // 20,470 addresses
     try (FailoverLink link = new FailoverLink("127.0.0.1", "127.0.0.3", failoverPort)) {
       secondary = new FailoverNode(dir.resolve("secondary"), secondaryDoc, SECRET);
       primary = startPrimary();
@@ -1483,13 +1434,7 @@ class PairTest {
       // the secondary, back on its own journal, gets them by snapshot.
       secondary.close();
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
-      int first = Ipv4Address.parse("127.16.0.10").value();
-      List<LeaseRecord> many = new java.util.ArrayList<>();
-      for (int i = 0; i < total; i++) {
-        many.add(
-            lease(new Ipv4Address(first + i).toString(), 10_000 + i, LeaseState.BOUND, 1_000, 1));
-      }
-      primary.ownLeases(many);
+      primary.ownLeases(boundFromTheBottom(total));
       primary.close();
       primary = startPrimary();
       await().atMost(10, SECONDS).until(() -> primary.state() == FailoverState.PARTNER_DOWN);
@@ -1500,7 +1445,7 @@ class PairTest {
 
       // A client of a page not yet sent releases its address, which goes to a new client.
       int late = total - 500;
-      Ipv4Address moved = new Ipv4Address(first + late);
+      Ipv4Address moved = new Ipv4Address(Ipv4Address.parse("127.16.0.10").value() + late);
       try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
         relay.release(10_000 + late, moved);
         await()

@@ -46,22 +46,7 @@ class DdnsUpdaterTest {
   private final DnsEngine engine;
 
   DdnsUpdaterTest() throws Exception {
-    config =
-        new ConfigCodec()
-            .parse(
-                """
-                dns:
-                  enabled: true
-                  port: 1053
-                  zones:
-                    - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
-                    - {name: 16.127.in-addr.arpa, nameServers: [ns1.cable.example.net]}
-                  ddns:
-                    enabled: true
-                    forwardZone: cable.example.net
-                    classPatterns: {cable-modem: "cm-{mac}"}
-                """)
-            .dns();
+    config = config("cm-{mac}");
     zones = DnsZones.fromConfig(config, Clock.systemUTC());
     engine =
         new DnsEngine(
@@ -83,6 +68,26 @@ class DdnsUpdaterTest {
             () -> true,
             stats,
             new AlertCenter(Clock.systemUTC(), 100));
+  }
+
+  /** The zones, DDNS on, cable modems named by {@code modemPattern}. */
+  private static DnsConfig config(String modemPattern) throws Exception {
+    return new ConfigCodec()
+        .parse(
+            """
+            dns:
+              enabled: true
+              port: 1053
+              zones:
+                - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
+                - {name: 16.127.in-addr.arpa, nameServers: [ns1.cable.example.net]}
+              ddns:
+                enabled: true
+                forwardZone: cable.example.net
+                classPatterns: {cable-modem: "%s"}
+            """
+                .formatted(modemPattern))
+        .dns();
   }
 
   @AfterEach
@@ -407,22 +412,7 @@ class DdnsUpdaterTest {
     settled();
     assertNotNull(find("cm-001122000021.cable.example.net.", Type.A));
 
-    config =
-        new ConfigCodec()
-            .parse(
-                """
-                dns:
-                  enabled: true
-                  port: 1053
-                  zones:
-                    - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
-                    - {name: 16.127.in-addr.arpa, nameServers: [ns1.cable.example.net]}
-                  ddns:
-                    enabled: true
-                    forwardZone: cable.example.net
-                    classPatterns: {cable-modem: "modem-{mac}"}
-                """)
-            .dns();
+    config = config("modem-{mac}");
     updater.republish(java.util.List.of(modem));
     settled();
     assertNull(find("cm-001122000021.cable.example.net.", Type.A), "the old name is gone");
