@@ -25,6 +25,7 @@ import org.provisioning.dhcp.alloc.AddressAllocator;
 import org.provisioning.dhcp.engine.ServingPlan.PoolPlan;
 import org.provisioning.dhcp.engine.ServingPlan.Reservation;
 import org.provisioning.dhcp.engine.ServingPlan.SubnetPlan;
+import org.provisioning.dhcp.lease.ByteKey;
 import org.provisioning.dhcp.lease.ClientKey;
 import org.provisioning.dhcp.lease.LeaseStore;
 import org.provisioning.dhcp.message.DhcpMessage;
@@ -62,6 +63,10 @@ public final class DhcpEngine {
   private final HighWaterMarks highWater;
   private final Map<ClientKey, Offer> offersByClient = new HashMap<>();
   private final IntMap<Offer> offersByAddress = new IntMap<>();
+
+  /** The offers held for CPE behind each modem (by remote-id), counted against its CPE limit. */
+  private final Map<ByteKey, Integer> cpeOffersByModem = new HashMap<>();
+
   private final Expiries offerExpiries = new Expiries();
 
   /** The subnets whose DHCP_POOL_EXHAUSTED alert is active, by config path. */
@@ -142,6 +147,7 @@ public final class DhcpEngine {
     replies = new ReplyFactory(next);
     offersByClient.clear();
     offersByAddress.clear();
+    cpeOffersByModem.clear();
     offerExpiries.clear();
     expiries.clear();
     stats.resetLeaseCounts();
@@ -379,7 +385,7 @@ public final class DhcpEngine {
     if (!exhausted.isEmpty()) {
       endExhaustionIfOver(subnetsPath(subnets), request);
     }
-    holdOffer(client.facts.key(), choice, now);
+    holdOffer(client, choice, now);
     DhcpMessage offer =
         replies.reply(
             request,
@@ -594,15 +600,25 @@ public final class DhcpEngine {
     }
   }
 
-  private void holdOffer(ClientKey key, Choice choice, long now) {
-    Offer previous = offersByClient.remove(key);
+  private void holdOffer(ClientContext client, Choice choice, long now) {
+    ClientKey key = client.facts.key();
+    Offer previous = removeOffer(key);
     if (previous != null) {
       offersByAddress.remove(previous.address.value());
       releaseIfUnheld(previous.address, now);
     }
+    byte[] remoteId = client.facts.remoteId();
+    ByteKey modem =
+        remoteId != null && role(client.deviceClass) == DeviceRole.CPE
+            ? new ByteKey(remoteId)
+            : null;
     Offer offer =
-        new Offer(key, choice.address, tickMillis() + plan.config.offerHoldSeconds() * 1000L);
+        new Offer(
+            key, choice.address, tickMillis() + plan.config.offerHoldSeconds() * 1000L, modem);
     offersByClient.put(key, offer);
+    if (modem != null) {
+      cpeOffersByModem.merge(modem, 1, Integer::sum);
+    }
     offersByAddress.put(choice.address.value(), offer);
     offerExpiries.add(offer.heldUntil, choice.address.value());
     if (choice.pool != null && choice.pool.pool().markUsed(choice.address)) {
@@ -623,14 +639,23 @@ public final class DhcpEngine {
       offerExpiries.removeFirst();
       if (offer != null && offer.heldUntil <= heldUntil) {
         offersByAddress.remove(offer.address.value());
-        offersByClient.remove(offer.client);
+        removeOffer(offer.client);
         releaseIfUnheld(offer.address, now);
       }
     }
   }
 
-  private void withdrawOffer(ClientKey key, long now) {
+  /** Takes a client's offer out of the offers by client and its modem's CPE count. */
+  private Offer removeOffer(ClientKey key) {
     Offer offer = offersByClient.remove(key);
+    if (offer != null && offer.modem != null) {
+      cpeOffersByModem.computeIfPresent(offer.modem, (modem, n) -> n > 1 ? n - 1 : null);
+    }
+    return offer;
+  }
+
+  private void withdrawOffer(ClientKey key, long now) {
+    Offer offer = removeOffer(key);
     if (offer != null) {
       offersByAddress.remove(offer.address.value());
       releaseIfUnheld(offer.address, now);
@@ -752,7 +777,7 @@ public final class DhcpEngine {
             client.facts.circuitId());
     LeaseRecord superseded = renewal ? null : supersededBy(key, address, subnets, now);
     commit(lease, now);
-    Offer offer = offersByClient.remove(key);
+    Offer offer = removeOffer(key);
     if (offer != null) {
       offersByAddress.remove(offer.address.value());
       if (!offer.address.equals(address)) {
@@ -1156,7 +1181,15 @@ public final class DhcpEngine {
       int held =
           store.countHeldByRemoteId(
               remoteId, now, lease -> isCpe(lease) && !ClientKey.of(lease).equals(self));
-      if (held >= limit) {
+      // Offers count too: a CPE changing its MAC at every DISCOVER and never requesting had an
+      // address held for each, and filled the pool for every other CPE on the network.
+      ByteKey behind = new ByteKey(remoteId);
+      int offered = cpeOffersByModem.getOrDefault(behind, 0);
+      Offer own = offersByClient.get(self);
+      if (own != null && behind.equals(own.modem)) {
+        offered--;
+      }
+      if (held + offered >= limit) {
         return DropReason.CPE_LIMIT;
       }
     }
@@ -1295,5 +1328,11 @@ public final class DhcpEngine {
   /**
    * An address offered to a client and held for it until {@code heldUntil} ({@link #tickMillis}).
    */
-  private record Offer(ClientKey client, Ipv4Address address, long heldUntil) {}
+  /**
+   * An address held for a client's REQUEST.
+   *
+   * @param modem the remote-id of the modem a CPE offered to sits behind (counted against its CPE
+   *     limit), or null
+   */
+  private record Offer(ClientKey client, Ipv4Address address, long heldUntil, ByteKey modem) {}
 }

@@ -2,6 +2,7 @@ package org.provisioning.dhcp.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
@@ -177,6 +178,30 @@ class DocsisModemTest {
     DhcpMessage renewal = device("02:aa:00:00:00:01", null, "00:10:95:00:00:01").dora();
     assertEquals(
         DhcpMessageType.ACK, renewal.messageType(), "a CPE already counted keeps its lease");
+  }
+
+  /**
+   * Offers count against the limit as leases do: a CPE that changed its MAC at every DISCOVER and
+   * never requested had an address held for each, and filled the pool for every other CPE there. An
+   * offer that runs out, or is taken up, counts no more.
+   */
+  @Test
+  void offersCountAgainstTheCpeLimitPerModem() {
+    device("00:10:95:00:00:01", "docsis3.0:", "00:10:95:00:00:01").dora();
+    int offered = 0;
+    for (int i = 1; i <= 10; i++) {
+      String mac = String.format(java.util.Locale.ROOT, "02:aa:00:00:01:%02x", i);
+      if (!server.send(device(mac, null, "00:10:95:00:00:01").discover()).isEmpty()) {
+        offered++;
+      }
+    }
+    assertEquals(2, offered, "the limit is 2");
+    assertEquals(8, server.counter("dhcp.dropped.cpe_limit"));
+    Client again = device("02:aa:00:00:01:01", null, "00:10:95:00:00:01");
+    assertFalse(server.send(again.discover()).isEmpty(), "a CPE with an offer is offered again");
+    assertEquals(
+        DhcpMessageType.ACK,
+        server.reply(again.select(server.reply(again.discover()))).messageType());
   }
 
   @Test
