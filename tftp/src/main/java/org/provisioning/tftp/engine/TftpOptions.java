@@ -21,6 +21,12 @@ public record TftpOptions(
   public static final int DEFAULT_BLOCK = 512;
 
   /**
+   * The longest RFC 2349 timeout granted, in seconds: a block is then given up on after about 2.5
+   * minutes of retries, where a client may ask up to 255 s (over two hours).
+   */
+  static final int MAX_TIMEOUT_SECONDS = 5;
+
+  /**
    * Negotiates the options of a request.
    *
    * @param size the file's size for a read's tsize; for a write, -1 (the client's tsize is echoed)
@@ -55,6 +61,13 @@ public record TftpOptions(
           }
         }
         case "timeout" -> {
+          if (value > MAX_TIMEOUT_SECONDS && value <= 255) {
+            // Valid, but not granted (RFC 2349 lets a server leave it out; the client then keeps
+            // the default): at 255 s a client that answered once held its slot over two hours,
+            // and a few hosts could hold every slot while no modem got its config file.
+            stats.option("declined");
+            continue;
+          }
           if (value >= 1 && value <= 255) {
             timeoutMillis = (int) value * 1000;
             oack.put(name, Long.toString(value));

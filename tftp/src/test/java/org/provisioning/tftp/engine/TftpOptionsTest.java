@@ -57,6 +57,22 @@ class TftpOptionsTest {
     assertEquals(1L, registry.snapshot().get("tftp.options.unknown"));
   }
 
+  /**
+   * A timeout over 5 s is left out of the OACK (the client keeps the default): a client asking 255
+   * s and answering once held its transfer slot for over two hours.
+   */
+  @Test
+  void declinesALongTimeout() {
+    TftpOptions granted =
+        TftpOptions.negotiate(options("timeout", "255", "tsize", "0"), false, 10, config, stats);
+    assertEquals(Map.of("tsize", "10"), granted.oack());
+    assertEquals(1000, granted.timeoutMillis());
+    assertEquals(1L, registry.snapshot().get("tftp.options.declined"));
+    assertEquals(
+        Map.of("timeout", "5"),
+        TftpOptions.negotiate(options("timeout", "5"), false, 10, config, stats).oack());
+  }
+
   @Test
   void aWriteEchoesTheClientsTsizeAndGetsNoWindow() {
     TftpOptions granted =

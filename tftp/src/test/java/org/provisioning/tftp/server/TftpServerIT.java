@@ -602,7 +602,8 @@ class TftpServerIT {
         silent.add(client);
         client.send(
             port,
-            new TftpPacket.Request(false, "fw.bin", TftpMode.OCTET, Map.of("timeout", "255")));
+            new TftpPacket.Request(
+                false, "fw.bin", TftpMode.OCTET, Map.of("timeout", "255", "tsize", "0")));
         assertInstanceOf(TftpPacket.OptionAck.class, client.receive().packet());
       }
       await().atMost(5, SECONDS).until(() -> stat("tftp.transfers.active") == 0);
@@ -610,6 +611,34 @@ class TftpServerIT {
       assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE), "a place is free again");
     } finally {
       silent.forEach(RawClient::close);
+    }
+  }
+
+  /**
+   * A client that asks timeout 255 and answers once is no longer waited for 255 s a try (over two
+   * hours a block, backed off): the timeout is declined, and its slot comes free after the
+   * configured timeout's retries, so that a few hosts cannot keep every modem "server busy".
+   */
+  @Test
+  void aClientThatAnswersOnceCannotHoldItsSlotForHours() throws Exception {
+    startWith(config(null, 20));
+    List<RawClient> stalling = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        RawClient client = new RawClient();
+        stalling.add(client);
+        client.send(
+            port,
+            new TftpPacket.Request(
+                false, "fw.bin", TftpMode.OCTET, Map.of("timeout", "255", "tsize", "0")));
+        RawClient.Received oack = client.receive();
+        assertEquals(Map.of("tsize", "200000"), ((TftpPacket.OptionAck) oack.packet()).options());
+        client.send(oack.port(), new TftpPacket.Ack(0)); // once, then silence
+      }
+      await().atMost(10, SECONDS).until(() -> stat("tftp.transfers.active") == 0);
+      assertArrayEquals(firmware, get("fw.bin", TFTP.BINARY_MODE), "a place is free again");
+    } finally {
+      stalling.forEach(RawClient::close);
     }
   }
 
