@@ -187,6 +187,7 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean syncRunning = new AtomicBoolean();
   private final Object peerLock = new Object();
+  private final Object ackSending = new Object();
   private volatile InetAddress peer;
   private volatile int peerOrigin = -1;
   private long receivedPeer = -1;
@@ -197,6 +198,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final AtomicBoolean savingAccepted = new AtomicBoolean();
 
   /** When a sync session opened here last failed: the next waits half a second. */
+  /** The sync session's socket while one runs; closed by {@link #stop}. */
+  private volatile Socket sessionSocket;
+
   private volatile long lastSyncFailureNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   /**
@@ -400,6 +404,17 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     }
     serviceState = ServiceState.STOPPING;
     closeSockets();
+    // A sync session under way ends too: left running (its thread is not one of ours to join), a
+    // stopped service's session completed into its old state machine, which then set the engine's
+    // mode and ended the partner holds beside the new service a config change had started.
+    Socket session = sessionSocket;
+    if (session != null) {
+      try {
+        session.close();
+      } catch (IOException ignored) {
+        // closing on the way out
+      }
+    }
     if (counters != null) {
       counters.close();
     }
@@ -474,6 +489,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   // ---------------------------------------------------------------- state
 
   private void onTransition(FailoverState from, FailoverState to, String cause) {
+    if (!running.get()) {
+      return; // a stopped service's machine: the engine is the running one's to drive
+    }
     if (to == FailoverState.NORMAL) {
       // First: a primary taking its role back from RECOVERING serves from here, synced.
       holdsSettled = true;
@@ -1053,18 +1071,25 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
     if (journalStalled(bus.journalWritingFor())) {
       return;
     }
-    long applied;
-    synchronized (peerLock) {
-      applied = appliedPeer;
-    }
-    if (applied < 0) {
-      return;
-    }
-    byte[] frame = auth.seal(FrameKind.ACK, FailoverCodec.encode(new FailoverMessage.Ack(applied)));
-    try {
-      streamSocket.send(new DatagramPacket(frame, frame.length, to, config.port() + 1));
-    } catch (IOException e) {
-      log.debug("FAILOVER_ACK_SEND_FAILED {}", e.toString());
+    // ACKs leave from the stream's receiver and from the journal writer. Sealed (which numbers
+    // them) and sent one at a time, they leave in counter order: two sealed at once could leave in
+    // the other order, and the partner dropped the lower-numbered one, arriving second, as a
+    // replay: an authentic ACK lost, and FAILOVER_AUTH_FAILED raised on a clean link.
+    synchronized (ackSending) {
+      long applied;
+      synchronized (peerLock) {
+        applied = appliedPeer;
+      }
+      if (applied < 0) {
+        return;
+      }
+      byte[] frame =
+          auth.seal(FrameKind.ACK, FailoverCodec.encode(new FailoverMessage.Ack(applied)));
+      try {
+        streamSocket.send(new DatagramPacket(frame, frame.length, to, config.port() + 1));
+      } catch (IOException e) {
+        log.debug("FAILOVER_ACK_SEND_FAILED {}", e.toString());
+      }
     }
   }
 
@@ -1132,12 +1157,17 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
    * with a second SYNC_DONE, after which the server knows its part was applied.
    */
   private void session(Socket socket, boolean client) throws IOException {
+    sessionSocket = socket;
     try {
+      if (!running.get()) {
+        throw new IOException("failover stopped");
+      }
       syncSession(socket, client);
       outgoing = null; // the partner has all of it
       sending.end(true);
       engineThread.execute(applier::forgetPartnerSnapshot);
     } finally {
+      sessionSocket = null;
       fromPartnerState.clear();
       sending.end(false);
       receiving.end(false);
@@ -1182,6 +1212,9 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
         throw new IOException("expected the closing SYNC_DONE, got " + end.message().kind());
       }
       backlog.resetTo(covered);
+    }
+    if (!running.get()) {
+      throw new IOException("failover stopped during the session");
     }
     resyncs.increment();
     if (askedWholeState) {
