@@ -618,12 +618,33 @@ public final class DnsEngine {
       stats.updateRefused.increment();
       return recorded(query, null, keyName, source, Rcode.FORMERR, "no single SOA zone section");
     }
-    DnsZone zone = zones.get().exactly(zoneRecord.getName()).orElse(null);
-    if (zone == null) {
-      stats.updateRefused.increment();
-      return recorded(
-          query, zoneRecord.getName(), keyName, source, Rcode.NOTAUTH, "not a zone served here");
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(UPDATE_DURABLE_SECONDS);
+    while (true) {
+      DnsZone zone = zones.get().exactly(zoneRecord.getName()).orElse(null);
+      if (zone == null) {
+        stats.updateRefused.increment();
+        return recorded(
+            query, zoneRecord.getName(), keyName, source, Rcode.NOTAUTH, "not a zone served here");
+      }
+      Integer rcode = update(query, keyName, source, zone, System.nanoTime() - giveUp > 0);
+      if (rcode != null) {
+        return rcode;
+      }
+      try {
+        Thread.sleep(1); // the rebuild publishes the zone that replaced this one in a moment
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return recorded(query, zone.origin(), keyName, source, Rcode.SERVFAIL, "interrupted");
+      }
     }
+  }
+
+  /**
+   * The update applied to {@code zone}; null if a rebuild replaced the zone first (applied there,
+   * it was answered NOERROR and lost: the new zone was built without it), unless {@code last}.
+   */
+  private Integer update(
+      Message query, Name keyName, InetSocketAddress source, DnsZone zone, boolean last) {
     if (!zone.mayUpdate(keyName)) {
       // The zone's update policy: only the keys it names may change it.
       stats.updateRefused.increment();
@@ -638,6 +659,9 @@ public final class DnsEngine {
     DnsUpdateHandler.Outcome outcome =
         updates.applyAndKeep(
             zone, query, kept == null ? null : changed -> kept.record(zone.origin(), changed));
+    if (outcome.zoneReplaced() && !last) {
+      return null;
+    }
     int rcode = outcome.rcode();
     if (rcode == Rcode.NOERROR) {
       rcode = awaitKept(zone.origin(), outcome.kept());

@@ -70,7 +70,16 @@ public final class DnsUpdateHandler {
    * What an update did: its rcode (NOERROR when applied), and when what it changed is kept
    * (completed at once when nothing is to be kept).
    */
-  public record Outcome(int rcode, CompletableFuture<Void> kept) {}
+  /**
+   * What an update did.
+   *
+   * @param zoneReplaced the zone was replaced by a rebuild before the update could take its lock:
+   *     nothing was done, and the update belongs to the zone that replaced it
+   */
+  public record Outcome(int rcode, CompletableFuture<Void> kept, boolean zoneReplaced) {
+    private static final Outcome REPLACED =
+        new Outcome(Rcode.SERVFAIL, CompletableFuture.completedFuture(null), true);
+  }
 
   /** Applies the update; the rcode of the outcome (NOERROR when applied). */
   public int apply(DnsZone zone, Message update) {
@@ -91,6 +100,9 @@ public final class DnsUpdateHandler {
     List<DnsZone.ChangedRRset> changed = List.of();
     CompletableFuture<Void> kept = CompletableFuture.completedFuture(null);
     synchronized (zone) {
+      if (zone.retired()) {
+        return Outcome.REPLACED;
+      }
       rcode = prerequisites(zone, update.getSection(Section.PREREQ));
       if (rcode == Rcode.NOERROR) {
         rcode = prescan(zone, update.getSection(Section.UPDATE));
@@ -117,7 +129,7 @@ public final class DnsUpdateHandler {
       }
     }
     (rcode == Rcode.NOERROR ? stats.updateAccepted : stats.updateRefused).increment();
-    return new Outcome(rcode, kept);
+    return new Outcome(rcode, kept, false);
   }
 
   private static int prerequisites(DnsZone zone, List<Record> prereqs) {

@@ -383,6 +383,16 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     DnsZones after = DnsZones.fromConfig(next, clock, before, floors);
     List<DnsZone> rebuilt = new ArrayList<>(after.all());
     rebuilt.removeAll(before.all());
+    // The zones replaced take no update from here: one that held a zone's lock has recorded its
+    // RRsets, which the new zone is laid with below; one that comes after goes to the new zone.
+    // An update that slipped in between went into the zone thrown away, answered NOERROR.
+    List<DnsZone> replaced = new ArrayList<>(before.all());
+    replaced.removeAll(after.all());
+    for (DnsZone old : replaced) {
+      synchronized (old) {
+        old.retire();
+      }
+    }
     tellConfiguredRRsets(after);
     layClientRRsets(rebuilt);
     listen(after);

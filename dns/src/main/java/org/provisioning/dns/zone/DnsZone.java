@@ -70,6 +70,12 @@ public final class DnsZone {
    */
   private volatile boolean changing;
 
+  /**
+   * Replaced by a rebuild (a config change to its data): set under this zone's lock, so an update
+   * holding it ends before, and one after it sees this and goes to the new zone.
+   */
+  private volatile boolean retired;
+
   private volatile Consumer<DnsZone> listener = zone -> {};
 
   /** The RRsets touched since the last commit, as they were before: guarded by this. */
@@ -653,5 +659,15 @@ public final class DnsZone {
         + " keys="
         + policy.updateKeys().stream().map(Name::toString).collect(Collectors.joining(","))
         + "]";
+  }
+
+  /** Marks this zone replaced; call holding its lock ({@code synchronized (zone)}). */
+  public void retire() {
+    retired = true;
+  }
+
+  /** Whether a rebuild replaced this zone: updates go to the zone that replaced it. */
+  public boolean retired() {
+    return retired;
   }
 }

@@ -2,6 +2,8 @@ package org.provisioning.dns.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,6 +235,28 @@ class DnsNotifyTest {
     server.apply(config("\"www A 127.0.0.6\""));
     Received afterChange = receiveNewerThan(serialOf(atStart.message()));
     assertTrue(DnsZone.serialGreater(serialOf(afterChange.message()), serialOf(atStart.message())));
+  }
+
+  /**
+   * An update that reaches a zone after a config change rebuilt it (the update had found the zone
+   * just before) is not applied to the zone thrown away, answered NOERROR and lost: that zone
+   * refuses it as replaced, and the update goes to the new one.
+   */
+  @Test
+  void anUpdateToAZoneARebuildReplacedGoesToTheNewZone() throws Exception {
+    startServer(Duration.ofMillis(300), 5);
+    DnsZone old = server.servedZones().exactly(ZONE).orElseThrow();
+    server.apply(config("\"www A 127.0.0.6\""));
+    Update update = new Update(ZONE);
+    update.add(name("late.cable.example.net."), Type.A, 300, "127.0.0.9");
+    assertTrue(server.engine().updates().applyAndKeep(old, update, null).zoneReplaced());
+    assertNull(old.data().findExactMatch(name("late.cable.example.net."), Type.A));
+
+    SimpleResolver resolver = new SimpleResolver(server.localAddress());
+    resolver.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    assertEquals(Rcode.NOERROR, resolver.send(update).getRcode());
+    DnsZone now = server.servedZones().exactly(ZONE).orElseThrow();
+    assertNotNull(now.data().findExactMatch(name("late.cable.example.net."), Type.A));
   }
 
   @Test
