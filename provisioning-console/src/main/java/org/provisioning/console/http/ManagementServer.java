@@ -4,7 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -158,7 +161,7 @@ public final class ManagementServer implements ProvisioningService {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      ch.pipeline().addLast(connections.admission());
+                      ch.pipeline().addLast(READS_FOLLOW_WRITES).addLast(connections.admission());
                       if (sslContext != null) {
                         ch.pipeline().addLast(new HttpsOnlyHandler(sslContext, "api"));
                       }
@@ -168,6 +171,7 @@ public final class ManagementServer implements ProvisioningService {
                           .addLast(tls == null ? SecurityHeaders.PLAIN : SecurityHeaders.TLS)
                           .addLast(new HttpObjectAggregator(maxBodyBytes))
                           .addLast(connections.requestComplete())
+                          .addLast(new FlowControlHandler()) // holds requests read meanwhile
                           .addLast("api", new ApiHandler());
                     }
                   })
@@ -185,6 +189,24 @@ public final class ManagementServer implements ProvisioningService {
         localAddress(),
         tls == null ? "http" : "https",
         tls == null ? "" : " sha256=" + tls.fingerprint());
+  }
+
+  /**
+   * Reads no more of a connection while the answers already made wait for its client to take them
+   * (Netty's outbound buffer over its high-water mark), and reads again once they are taken. A
+   * client that pipelined requests and never read had every answer kept in memory, 51 KB a request
+   * for a console script over TLS: gigabytes within seconds, and the process ended out of memory,
+   * DHCP with it.
+   */
+  private static final ChannelHandler READS_FOLLOW_WRITES = new ReadsFollowWrites();
+
+  @ChannelHandler.Sharable
+  private static final class ReadsFollowWrites extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+      ctx.fireChannelWritabilityChanged();
+    }
   }
 
   /** TLS 1.2 and 1.3 only, by the JDK's own provider (no native library to ship). */

@@ -301,6 +301,46 @@ class ManagementServerTest {
     assertEquals(412, stale.statusCode(), stale.body());
   }
 
+  /**
+   * A client that pipelines requests and never reads its answers is read no more once they back up:
+   * its writes stall for good. The server used to read on and keep every answer in memory (51 KB a
+   * request for a console script over TLS), until the process ran out of memory.
+   */
+  @Test
+  void aClientThatNeverReadsItsAnswersIsReadNoMore() throws Exception {
+    byte[] requests =
+        "GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
+            .repeat(1_000)
+            .getBytes(StandardCharsets.US_ASCII);
+    try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open()) {
+      client.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+      client.connect(server.localAddress());
+      client.configureBlocking(false);
+      long written = 0;
+      long lastProgress = System.nanoTime();
+      long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      boolean stalled = false;
+      java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(requests);
+      while (System.nanoTime() < giveUp && written < 512L << 20) {
+        if (!out.hasRemaining()) {
+          out.rewind();
+        }
+        int n = client.write(out);
+        if (n > 0) {
+          written += n;
+          lastProgress = System.nanoTime();
+        } else if (System.nanoTime() - lastProgress > 1_000_000_000L) {
+          stalled = true;
+          break;
+        } else {
+          Thread.sleep(5);
+        }
+      }
+      assertTrue(stalled, "still read after " + written + " octets of requests never answered");
+    }
+    assertEquals(200, authed("GET", "/status", null).statusCode(), "others are served meanwhile");
+  }
+
   @Test
   void answersGarbageOnTheSocketWithout500() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
