@@ -88,6 +88,14 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
   private final Map<Integer, Published> published = new ConcurrentHashMap<>();
 
+  /**
+   * The latest change of each address not yet made, with one task queued for it: the names follow
+   * the lease's last state, the states between skipped. A task queued for every change let a client
+   * renaming itself at each renewal (option 12) grow the queue without bound, faster than the
+   * updates could be made, until the heap ran out.
+   */
+  private final Map<Integer, LeaseRecord> latestDue = new ConcurrentHashMap<>();
+
   /** The thread of {@link #external}, the only one that sends to external primaries. */
   private volatile Thread externalThread;
 
@@ -167,7 +175,16 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
     } catch (IllegalArgumentException e) {
       return; // the lease journal reports unreadable records
     }
-    submit(() -> route(lease));
+    int address = lease.address().value();
+    if (latestDue.put(address, lease) == null) {
+      submit(
+          () -> {
+            LeaseRecord latest = latestDue.remove(address);
+            if (latest != null) {
+              route(latest);
+            }
+          });
+    }
   }
 
   /**

@@ -443,6 +443,25 @@ class DdnsUpdaterTest {
     assertNull(find("21.0.16.127.in-addr.arpa.", Type.PTR));
   }
 
+  /**
+   * A client renaming itself at every renewal queues one change per address, not one per renewal:
+   * the names follow its last state. A task per change let the queue grow past what the updates
+   * could keep up with, without bound.
+   */
+  @Test
+  void changesOfOneAddressAreQueuedOnceAndTheLastWins() throws Exception {
+    int deepest = 0;
+    for (int i = 0; i < 20_000; i++) {
+      publish(lease("127.16.0.40", 0x40, "host" + i, "", LeaseState.BOUND));
+      deepest = Math.max(deepest, updater.queueDepth());
+    }
+    settled();
+    assertTrue(deepest <= 2, "queued at most once (and the one running): " + deepest);
+    assertEquals(
+        "127.16.0.40", find("host19999.cable.example.net.", Type.A).first().rdataToString());
+    assertNull(find("host0.cable.example.net.", Type.A));
+  }
+
   @Test
   void republishRestoresNamesAfterTheZonesAreRebuiltByAConfigChange() throws Exception {
     LeaseRecord laptop = lease("127.16.0.10", 1, "laptop", "", LeaseState.BOUND);
