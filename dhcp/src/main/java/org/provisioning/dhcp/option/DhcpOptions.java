@@ -631,6 +631,13 @@ public final class DhcpOptions {
         System.arraycopy(src, off, data, dataLength, len);
         dataLength += len;
       } else {
+        if (dataLength + eLen + len > data.length && garbage >= eLen + len) {
+          // Instances of codes met in turn move each value to the end at every instance: the
+          // space they leave is taken back before the array grows. Grown instead, a 4 KB
+          // request of 960 such instances allocated a megabyte.
+          compactInPlace();
+          eOff = entries[3 * e + 1];
+        }
         ensureData(eLen + len);
         System.arraycopy(data, eOff, data, dataLength, eLen);
         System.arraycopy(src, off, data, dataLength + eLen, len);
@@ -857,6 +864,26 @@ public final class DhcpOptions {
       entries[3 * count + 2] = len;
       count++;
       dataLength += len;
+    }
+
+    /** Moves the values down over the space earlier moves left, in the order they lie. */
+    private void compactInPlace() {
+      long[] byOffset = new long[count];
+      for (int i = 0; i < count; i++) {
+        byOffset[i] = ((long) entries[3 * i + 1] << 32) | i;
+      }
+      Arrays.sort(byOffset);
+      int to = 0;
+      for (long key : byOffset) {
+        int i = (int) key;
+        int from = entries[3 * i + 1];
+        int len = entries[3 * i + 2];
+        System.arraycopy(data, from, data, to, len);
+        entries[3 * i + 1] = to;
+        to += len;
+      }
+      dataLength = to;
+      garbage = 0;
     }
 
     private void ensureData(int extra) {

@@ -1,6 +1,7 @@
 package org.provisioning.dhcp.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -51,6 +52,35 @@ class DhcpDecoderRobustnessTest {
     Packets.put(p, 108, "0c03636d31" + "ff");
     Packets.put(p, 44, "3c09646f63736973332e30" + "ff");
     return p;
+  }
+
+  /**
+   * Instances of two codes met in turn (RFC 3396 joins each code's in order) fill a 4 KB request:
+   * both values come out joined, and decoding it allocates about what the packet takes. Each
+   * instance used to move its code's whole value to the end of a growing array: a megabyte for one
+   * packet.
+   */
+  @Test
+  void instancesOfTwoCodesMetInTurnAreJoinedWithoutGrowingPerInstance() {
+    StringBuilder options = new StringBuilder("350101");
+    int pairs = 0;
+    while (options.length() / 2 + 8 + 236 + 4 < DhcpDecoder.DEFAULT_MAX_PACKET_SIZE) {
+      options.append("0c02").append("6869").append("3c02").append("7879"); // "hi", "xy"
+      pairs++;
+    }
+    byte[] packet = Packets.request(options.append("ff").toString());
+    assertTrue(packet.length <= DhcpDecoder.DEFAULT_MAX_PACKET_SIZE, "" + packet.length);
+    decoder.decodeRequest(packet, 0, packet.length); // the code paths compiled, classes loaded
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    DhcpMessage message = decoder.decodeRequest(packet, 0, packet.length);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertEquals("hi".repeat(pairs), message.options().hostName().orElseThrow());
+    assertEquals(
+        2 * pairs,
+        message.options().raw(DhcpOptionCode.VENDOR_CLASS_IDENTIFIER).orElseThrow().length);
+    assertTrue(allocated < 128 << 10, allocated + " octets allocated for one packet");
   }
 
   @Test
