@@ -41,6 +41,14 @@ public final class TftpRequestHandler {
   /** Octets reserved for the uploads under way, each at the most it may write. */
   private final AtomicLong reserved = new AtomicLong();
 
+  /** The most files the upload area may hold before uploads of new names are refused. */
+  static final int MAX_UPLOAD_FILES = 100_000;
+
+  private final int maxUploadFiles;
+
+  /** Files in the upload area as last counted, plus the new names accepted since; -1: not yet. */
+  private final AtomicLong uploadFiles = new AtomicLong(-1);
+
   /** What to do with a request: start this transfer, or send this ERROR and forget it. */
   public sealed interface Decision {
     record Accept(TftpTransfer transfer) implements Decision {}
@@ -57,10 +65,20 @@ public final class TftpRequestHandler {
       List<TftpFileResolver> resolvers,
       TftpRoot writeRoot,
       TftpStatistics stats) {
+    this(config, resolvers, writeRoot, stats, MAX_UPLOAD_FILES);
+  }
+
+  TftpRequestHandler(
+      TftpConfig config,
+      List<TftpFileResolver> resolvers,
+      TftpRoot writeRoot,
+      TftpStatistics stats,
+      int maxUploadFiles) {
     this.config = config;
     this.resolvers = List.copyOf(resolvers);
     this.writeRoot = writeRoot;
     this.stats = stats;
+    this.maxUploadFiles = maxUploadFiles;
   }
 
   public Decision handle(TftpPacket.Request request, InetSocketAddress client) {
@@ -176,6 +194,11 @@ public final class TftpRequestHandler {
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the upload exceeds the size allowed", "too_large"));
     }
+    if (!Files.exists(target) && !roomForAnotherFile()) {
+      return refuse(
+          new TftpResolution.Refused(
+              TftpErrorCode.DISK_FULL, "the upload area holds too many files", "too_many_files"));
+    }
     // The size the client declared is the most it may send; without one, maxWriteBytes.
     long size = tsize != null ? Long.parseLong(tsize) : config.maxWriteBytes();
     if (!reserve(target, size)) {
@@ -214,6 +237,30 @@ public final class TftpRequestHandler {
     }
     reserved.addAndGet(-size);
     return false;
+  }
+
+  /**
+   * Whether the upload area may take a file of a new name, counting it if so. Empty uploads of new
+   * names pass the space check (two fsyncs each, hundreds a second): they used up the file system's
+   * inodes within hours, and on the data directory's the journal could not make its next segment,
+   * so provisiond stopped at every start. The area is counted again when the count nears the bound
+   * (an operator may have cleared it meanwhile).
+   */
+  private boolean roomForAnotherFile() {
+    long counted = uploadFiles.get();
+    if (counted < 0 || counted >= maxUploadFiles) {
+      try (var files = Files.walk(writeRoot.directory())) {
+        counted = files.limit(maxUploadFiles + 1L).filter(Files::isRegularFile).count();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        return false; // an area that cannot be counted takes nothing more
+      }
+      uploadFiles.set(counted);
+    }
+    if (counted >= maxUploadFiles) {
+      return false;
+    }
+    uploadFiles.incrementAndGet();
+    return true;
   }
 
   private Decision refuse(TftpResolution.Refused refused) {

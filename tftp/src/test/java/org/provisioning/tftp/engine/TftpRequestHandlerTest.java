@@ -54,4 +54,46 @@ class TftpRequestHandlerTest {
     assertInstanceOf(TftpRequestHandler.Decision.Accept.class, handler.handle(request, client));
     running.forEach(TftpTransfer::close);
   }
+
+  /**
+   * Uploads of new names stop at a bound on the files the upload area holds; a name already there
+   * may still be written. Empty uploads of new names used to pass the space check without end and
+   * use up the file system's inodes.
+   */
+  @Test
+  void uploadsOfNewNamesStopAtABoundOnTheFiles() throws Exception {
+    Path uploads = Files.createDirectories(root.resolve("uploads"));
+    TftpConfig config = TftpConfig.defaults();
+    TftpRequestHandler handler =
+        new TftpRequestHandler(
+            config, List.of(), new TftpRoot(uploads), new TftpStatistics(registry), 3);
+    InetSocketAddress client = new InetSocketAddress("127.0.0.1", 2000);
+    List<TftpTransfer> running = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      running.add(
+          assertInstanceOf(
+                  TftpRequestHandler.Decision.Accept.class,
+                  handler.handle(upload("log-" + i + ".txt"), client))
+              .transfer());
+    }
+    TftpRequestHandler.Decision refused = handler.handle(upload("log-3.txt"), client);
+    assertEquals(
+        "too_many_files",
+        assertInstanceOf(TftpRequestHandler.Decision.Refuse.class, refused).reason());
+    running.forEach(TftpTransfer::close);
+    Files.writeString(uploads.resolve("kept.txt"), "there already");
+    TftpRequestHandler afresh =
+        new TftpRequestHandler(
+            config, List.of(), new TftpRoot(uploads), new TftpStatistics(registry), 1);
+    assertInstanceOf(
+            TftpRequestHandler.Decision.Accept.class, afresh.handle(upload("kept.txt"), client))
+        .transfer()
+        .close();
+    assertInstanceOf(
+        TftpRequestHandler.Decision.Refuse.class, afresh.handle(upload("new.txt"), client));
+  }
+
+  private static TftpPacket.Request upload(String name) {
+    return new TftpPacket.Request(true, name, TftpMode.OCTET, Map.of("tsize", "0"));
+  }
 }
