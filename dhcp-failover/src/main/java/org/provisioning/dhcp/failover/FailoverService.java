@@ -197,10 +197,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private volatile Path acceptedFile;
   private final AtomicBoolean savingAccepted = new AtomicBoolean();
 
-  /** When a sync session opened here last failed: the next waits half a second. */
   /** The sync session's socket while one runs; closed by {@link #stop}. */
   private volatile Socket sessionSocket;
 
+  /** When a sync session opened here last failed: the next waits half a second. */
   private volatile long lastSyncFailureNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   /**
