@@ -66,6 +66,20 @@ public final class DurableFiles {
     return temporary;
   }
 
+  /**
+   * Puts a file written in full (by the caller, under a temporary name in {@code target}'s
+   * directory) in place of {@code target}: its content synced, renamed over it, the directory
+   * synced, so that a power loss leaves the old file or the new one, never an empty one.
+   */
+  public static void moveInto(Path temporary, Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(
+        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
   /** Makes a directory's entries (files created, renamed or removed in it) durable. */
   public static void syncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {

@@ -50,14 +50,15 @@ final class SyncResumeFile {
   Optional<Point> load() {
     try {
       String[] f = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
-      if (f.length > 6 && Long.parseLong(f[6]) > journaled.getAsLong()) {
+      long journaledNow = journaled.getAsLong();
+      if (f.length > 6 && Long.parseLong(f[6]) > journaledNow) {
         log.warn(
             "FAILOVER_SYNC_RESUME_DISCARDED file={} journaled_then={} journaled_now={}: the"
                 + " journal holds less than when the point was saved; the partner sends"
                 + " everything again",
             file,
             f[6],
-            journaled.getAsLong());
+            journaledNow);
         clear();
         return Optional.empty();
       }

@@ -69,13 +69,18 @@ final class UpdateBacklog {
         return;
       }
       acked = sequence;
-      while (!records.isEmpty() && records.peekFirst().sequence() <= sequence) {
-        records.removeFirst();
-      }
+      dropUpTo(sequence);
       nextToSend = Math.max(nextToSend, sequence + 1);
       notifyAll();
     }
     completeWaitersUpTo(sequence);
+  }
+
+  /** Lets go of the records the partner holds now; called holding this. */
+  private void dropUpTo(long sequence) {
+    while (!records.isEmpty() && records.peekFirst().sequence() <= sequence) {
+      records.removeFirst();
+    }
   }
 
   private void completeWaitersUpTo(long sequence) {
@@ -104,9 +109,7 @@ final class UpdateBacklog {
       nextToSend = holds + 1;
       overflowed = false;
       waitsForTcp = false;
-      while (!records.isEmpty() && records.peekFirst().sequence() <= holds) {
-        records.removeFirst();
-      }
+      dropUpTo(holds);
       notifyAll();
     }
     completeWaitersUpTo(holds); // the partner holds them now: their ACKs need not time out

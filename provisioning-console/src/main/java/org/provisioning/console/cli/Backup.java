@@ -8,10 +8,8 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -83,12 +81,7 @@ final class Backup implements Callable<Integer> {
             Provisionctl.UNREACHABLE,
             "the backup the server sent does not read back: " + e.getMessage());
       }
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      DurableFiles.syncDirectory(target.toAbsolutePath().getParent()); // the name, before "wrote"
+      DurableFiles.moveInto(temporary, target); // content and name durable before "wrote"
       BackupHeader header = contents.header();
       ctl.out()
           .printf(

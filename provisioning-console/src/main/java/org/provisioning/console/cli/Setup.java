@@ -13,13 +13,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -883,21 +881,9 @@ final class Setup implements Callable<Integer> {
           target, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
       out.println("(the config it replaces is kept as " + kept + ")");
     }
-    syncedInto(temporary, target);
-  }
-
-  /**
-   * Renames a file written in full over {@code target}: its content synced first, the directory
-   * after. A rename alone could leave an empty config (or secret) after a power loss, and
-   * provisiond then refused to start (or the secondary made a new secret its primary never had).
-   */
-  private static void syncedInto(Path temporary, Path target) throws IOException {
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    Files.move(
-        temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    DurableFiles.syncDirectory(target.toAbsolutePath().getParent());
+    // Synced: a rename alone could leave an empty config after a power loss, and provisiond then
+    // refused to start.
+    DurableFiles.moveInto(temporary, target);
   }
 
   /** The secondary's secret: the one in its data folder, or a new one (256 random bits). */
@@ -927,7 +913,7 @@ final class Setup implements Callable<Integer> {
     Files.writeString(temporary, content, StandardCharsets.UTF_8);
     copyOwnership(data, temporary);
     Path file = data.resolve(fileName);
-    syncedInto(temporary, file);
+    DurableFiles.moveInto(temporary, file); // empty after a power loss, a new secret was made
     return file;
   }
 

@@ -2,14 +2,10 @@ package org.provisioning.console.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -146,17 +142,8 @@ public final class PemFiles {
               PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
     }
     Files.writeString(temporary, text, StandardCharsets.US_ASCII);
-    // Synced before the rename and the directory after: a power loss could otherwise leave an
-    // empty certificate or key under its name, and the listener refused to start.
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    try {
-      Files.move(
-          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    DurableFiles.syncDirectory(file.toAbsolutePath().getParent());
+    // Synced: a power loss could otherwise leave an empty certificate or key under its name, and
+    // the listener refused to start. The temporary file is beside it, so the rename is atomic.
+    DurableFiles.moveInto(temporary, file);
   }
 }
