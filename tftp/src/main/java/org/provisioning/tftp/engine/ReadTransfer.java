@@ -30,6 +30,7 @@ public final class ReadTransfer implements TftpTransfer {
 
   private long sent;
   private int retries;
+  private long timeouts; // over the whole transfer: retries start again at each ACK
   private long timeout;
   private long deadline;
   private TransferFailure failure;
@@ -129,6 +130,10 @@ public final class ReadTransfer implements TftpTransfer {
     }
     if (retries == maxRetries) {
       return fail(TransferFailure.TIMEOUT);
+    }
+    if (TftpTransfer.tooManyTimeouts(++timeouts, maxRetries, acked)) {
+      out.send(TftpTransfer.tooSlowError());
+      return fail(TransferFailure.TOO_SLOW);
     }
     retries++;
     timeout = TftpTransfer.backedOff(timeout, options.timeoutMillis());

@@ -1,5 +1,7 @@
 package org.provisioning.tftp.engine;
 
+import org.provisioning.tftp.codec.TftpCodec;
+import org.provisioning.tftp.message.TftpErrorCode;
 import org.provisioning.tftp.message.TftpPacket;
 
 /**
@@ -45,6 +47,22 @@ public interface TftpTransfer {
   /** The retransmission timeout after {@code timeout}: doubled, up to 8 times the first. */
   static long backedOff(long timeout, long firstTimeout) {
     return Math.min(timeout * 2, 8L * firstTimeout);
+  }
+
+  /**
+   * Whether a transfer has timed out too often for the blocks it moved: more than the retries of
+   * two blocks, plus one for every two blocks. A client that answers each block just before its
+   * last try starts the retries again every time and would hold a transfer slot for days (a 10 MB
+   * file at half a minute a block): it is ended at its third block. A link that loses a packet in
+   * every four blocks stays well inside.
+   */
+  static boolean tooManyTimeouts(long timeouts, int retries, long blocks) {
+    return timeouts > 2L * retries + blocks / 2;
+  }
+
+  /** The ERROR a transfer ends with when {@link #tooManyTimeouts} says so. */
+  static byte[] tooSlowError() {
+    return TftpCodec.error(TftpErrorCode.NOT_DEFINED, "too many timeouts for the blocks moved");
   }
 
   /** How long every try of one block takes, from the first timeout through its retries. */

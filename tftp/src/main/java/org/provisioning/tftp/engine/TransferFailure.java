@@ -4,6 +4,8 @@ package org.provisioning.tftp.engine;
 public enum TransferFailure {
   /** No answer after every retransmission. */
   TIMEOUT,
+  /** More timeouts than the blocks moved allow: a client answering each block at its last try. */
+  TOO_SLOW,
   /** The client sent an ERROR (for instance: it refused our OACK). */
   CLIENT_ERROR,
   /** Reading the file failed (removed or shrunk while sent). */

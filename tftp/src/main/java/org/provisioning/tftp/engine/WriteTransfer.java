@@ -35,6 +35,7 @@ public final class WriteTransfer implements TftpTransfer {
   private long bytes;
   private byte[] lastSent;
   private int retries;
+  private long timeouts; // over the whole transfer: retries start again at each DATA
   private long timeout;
   private long deadline;
   private TransferFailure failure;
@@ -131,6 +132,10 @@ public final class WriteTransfer implements TftpTransfer {
     }
     if (retries == maxRetries) {
       return fail(TransferFailure.TIMEOUT);
+    }
+    if (TftpTransfer.tooManyTimeouts(++timeouts, maxRetries, received)) {
+      out.send(TftpTransfer.tooSlowError());
+      return fail(TransferFailure.TOO_SLOW);
     }
     retries++;
     timeout = TftpTransfer.backedOff(timeout, options.timeoutMillis());

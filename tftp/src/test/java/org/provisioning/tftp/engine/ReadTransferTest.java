@@ -119,6 +119,47 @@ class ReadTransferTest {
   }
 
   @Test
+  void aClientThatAcksEachBlockAtItsLastTryIsEndedAtTheThirdBlock() {
+    ReadTransfer transfer = transfer(content(512 * 100), 512, 1, Map.of());
+    transfer.start(0, out);
+    long now = 0;
+    // Each block is acknowledged only after its three retries: each ACK starts them again.
+    for (int block = 1; block <= 3; block++) {
+      for (int retry = 1; retry <= 3; retry++) {
+        now = transfer.deadline();
+        Status status = transfer.onTimer(now, out);
+        if (status == Status.FAILED) {
+          assertEquals(3, block, "the first two blocks have every retry");
+          assertEquals(TransferFailure.TOO_SLOW, transfer.failure());
+          TftpPacket last = sent.get(sent.size() - 1);
+          assertEquals(TftpErrorCode.NOT_DEFINED, ((TftpPacket.Error) last).code());
+          assertEquals(1L, registry.snapshot().get("tftp.transfers.failed.too_slow"));
+          return;
+        }
+      }
+      assertEquals(Status.RUNNING, transfer.onPacket(new TftpPacket.Ack(block), now + 1, out));
+    }
+    throw new AssertionError("a client answering only at its last try was served on");
+  }
+
+  @Test
+  void aLinkThatLosesAPacketEveryFourBlocksCompletes() {
+    int blocks = 400;
+    ReadTransfer transfer = transfer(content(512 * blocks - 1), 512, 1, Map.of());
+    transfer.start(0, out);
+    long now = 0;
+    for (int block = 1; block <= blocks; block++) {
+      if (block % 4 == 0) {
+        now = transfer.deadline(); // this block or its ACK was lost: one retransmission
+        assertEquals(Status.RUNNING, transfer.onTimer(now, out));
+      }
+      Status status = transfer.onPacket(new TftpPacket.Ack(block), ++now, out);
+      assertEquals(block == blocks ? Status.COMPLETED : Status.RUNNING, status);
+    }
+    assertEquals(100L, registry.snapshot().get("tftp.retransmits"));
+  }
+
+  @Test
   void sendsAWindowAtATimeAndGoesBackToTheLastBlockAcknowledged() {
     ReadTransfer transfer = transfer(content(512 * 10 + 1), 512, 4, Map.of());
     transfer.start(0, out);

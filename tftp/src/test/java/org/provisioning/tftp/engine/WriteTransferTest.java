@@ -87,6 +87,26 @@ class WriteTransferTest {
     assertTrue(files().isEmpty());
   }
 
+  @Test
+  void aClientThatSendsEachBlockAtOurLastTryIsEndedAndLeavesNothingBehind() throws Exception {
+    WriteTransfer transfer = transfer(1_000);
+    transfer.start(0, out);
+    // Two retries per block (the test's setting), each block sent only after both.
+    for (int block = 1; block <= 2; block++) {
+      assertEquals(Status.RUNNING, transfer.onTimer(transfer.deadline(), out));
+      assertEquals(Status.RUNNING, transfer.onTimer(transfer.deadline(), out));
+      long now = transfer.deadline() - 1;
+      TftpPacket.Data data = new TftpPacket.Data(block, new byte[4]);
+      assertEquals(Status.RUNNING, transfer.onPacket(data, now, out));
+    }
+    assertEquals(Status.RUNNING, transfer.onTimer(transfer.deadline(), out));
+    assertEquals(Status.FAILED, transfer.onTimer(transfer.deadline(), out));
+    assertEquals(TransferFailure.TOO_SLOW, transfer.failure());
+    assertEquals(TftpErrorCode.NOT_DEFINED, ((TftpPacket.Error) sent.get(sent.size() - 1)).code());
+    transfer.close();
+    assertEquals(List.of(), files());
+  }
+
   private static List<Integer> toList(byte[] bytes) {
     List<Integer> list = new ArrayList<>();
     for (byte b : bytes) {
