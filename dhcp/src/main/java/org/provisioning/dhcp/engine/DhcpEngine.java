@@ -937,21 +937,27 @@ public final class DhcpEngine {
 
   private Optional<DhcpOutcome> inform(DhcpMessage request, DhcpRequestContext context) {
     Ipv4Address ciaddr = request.clientAddress();
-    SubnetPlan subnet = null;
-    if (request.isRelayed() && ciaddr.value() != 0) {
-      // Behind a relay with several subnets (modems and CPE behind one CMTS), the client's own
-      // address says which subnet's options it needs, not the relay's.
+    if (ciaddr.value() != 0) {
+      // RFC 2131 section 4.3.5: straight to ciaddr, relayed or not (the relay could not deliver
+      // a reply with no yiaddr to a client it does not know), as Kea sends it. Only to an address
+      // of a subnet served at the client's link (behind a relay with several, the client's own
+      // subnet gives the options): anyone may send an INFORM, and a reply larger than the request
+      // must not go to any host the sender names.
+      SubnetPlan subnet = null;
       for (SubnetPlan candidate : plan.subnetsFor(link(request))) {
         if (candidate.subnet().contains(ciaddr)) {
           subnet = candidate;
           break;
         }
       }
+      if (subnet == null) {
+        return drop(DropReason.FOREIGN_CLIENT_ADDRESS);
+      }
+      int clientPort = request.isRelayed() ? plan.config.port() + 1 : context.sourcePort();
+      return Optional.of(new DhcpOutcome(informReply(request, subnet), ciaddr, clientPort, null));
     }
-    if (subnet == null) {
-      Ipv4Address where = request.isRelayed() ? link(request) : ciaddr;
-      subnet = plan.subnetContaining(where.value() != 0 ? where : context.sourceAddress());
-    }
+    Ipv4Address where = request.isRelayed() ? link(request) : context.sourceAddress();
+    SubnetPlan subnet = plan.subnetContaining(where);
     if (subnet == null) {
       List<SubnetPlan> behind = plan.subnetsFor(link(request));
       if (behind.isEmpty()) {
@@ -959,20 +965,18 @@ public final class DhcpEngine {
       }
       subnet = behind.get(0);
     }
-    ClientContext client = identify(request, clock.millis());
-    DhcpMessage ack = replies.informReply(request, subnet, client.deviceClass, client.reservation);
-    stats.sent(DhcpMessageType.ACK);
-    if (ciaddr.value() != 0) {
-      // RFC 2131 section 4.3.5: straight to ciaddr, relayed or not (the relay could not deliver
-      // a reply with no yiaddr to a client it does not know), as Kea sends it.
-      int clientPort = request.isRelayed() ? plan.config.port() + 1 : context.sourcePort();
-      return Optional.of(new DhcpOutcome(ack, ciaddr, clientPort, null));
-    }
+    DhcpMessage ack = informReply(request, subnet);
     if (request.isRelayed()) {
       return Optional.of(
           new DhcpOutcome(ack, request.relayAgentAddress(), plan.config.port(), null));
     }
     return Optional.of(new DhcpOutcome(ack, context.sourceAddress(), context.sourcePort(), null));
+  }
+
+  private DhcpMessage informReply(DhcpMessage request, SubnetPlan subnet) {
+    ClientContext client = identify(request, clock.millis());
+    stats.sent(DhcpMessageType.ACK);
+    return replies.informReply(request, subnet, client.deviceClass, client.reservation);
   }
 
   // ------------------------------------------------------------------------ lease lifecycle

@@ -32,6 +32,11 @@ public enum DropReason {
   MALFORMED_REQUEST,
   /** A RELEASE or DECLINE for an address this client does not hold. */
   NOT_CLIENTS_LEASE,
+  /**
+   * An INFORM whose ciaddr lies in no subnet served at its link: its reply, sent to ciaddr, would
+   * go to a host this server does not serve.
+   */
+  FOREIGN_CLIENT_ADDRESS,
   /** A message type a server does not answer (OFFER, ACK, lease query...). */
   UNSUPPORTED_TYPE;
 

@@ -115,4 +115,20 @@ class ReleaseDeclineInformTest {
     assertEquals(cpeAddress, outcome.destination());
     assertEquals(1068, outcome.destinationPort());
   }
+
+  /**
+   * An INFORM's reply goes to its ciaddr: one naming an address of no subnet served behind its
+   * relay (or on its link) is dropped, or anyone could aim replies at any host.
+   */
+  @Test
+  void anInformForAnAddressThisServerDoesNotServeThereIsDroppedAndCounted() {
+    Ipv4Address elsewhere = Ipv4Address.parse("127.99.0.9");
+    assertTrue(
+        server
+            .send(server.client("02:aa:00:00:00:43").behind(EngineHarness.CMTS).inform(elsewhere))
+            .isEmpty());
+    assertTrue(server.send(client.inform(elsewhere)).isEmpty());
+    assertEquals(2, server.counter("dhcp.dropped.foreign_client_address"));
+    assertEquals(0, server.counter("dhcp.sent.ack"));
+  }
 }
