@@ -716,6 +716,15 @@ public final class DhcpEngine {
     if (subnets.isEmpty()) {
       return drop(DropReason.NO_SUBNET);
     }
+    boolean initReboot =
+        serverIdentifier.isEmpty() && requested.isPresent() && request.clientAddress().value() == 0;
+    if (initReboot && !partnerMayServe && onNetwork(address, subnets) && !knows(client, address)) {
+      // RFC 2131 4.3.2: on the right network, a client this server has no record of had its
+      // address from another server, which keeps it; a NAK would take it away, an ACK give an
+      // address never offered. Silence lets servers that share no leases share a wire. While
+      // the failover partner may have served unseen, its grant is the likely record: see below.
+      return drop(DropReason.UNKNOWN_CLIENT);
+    }
     DropReason refused = refusal(client, now);
     if (refused == DropReason.NO_RELAY_INFO || refused == DropReason.BLOCKED) {
       return nak(request, client, refused.label());
@@ -819,6 +828,17 @@ public final class DhcpEngine {
     LeaseRecord released = previous.withState(LeaseState.RELEASED, now);
     commit(released, now);
     return released;
+  }
+
+  /** Whether this server has a record of the client: a lease, an offer or a reservation. */
+  private boolean knows(ClientContext client, Ipv4Address address) {
+    ClientKey key = client.facts.key();
+    LeaseRecord own = store.byClient(key).orElse(null);
+    LeaseRecord atAddress = store.byAddress(address).orElse(null);
+    return client.reservation != null
+        || offersByClient.containsKey(key)
+        || (own != null && key.matches(own))
+        || (atAddress != null && key.matches(atAddress));
   }
 
   private static boolean onNetwork(Ipv4Address address, List<SubnetPlan> subnets) {

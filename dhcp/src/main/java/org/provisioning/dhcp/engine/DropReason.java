@@ -30,6 +30,11 @@ public enum DropReason {
    * longer than a lease keeps (255 octets).
    */
   MALFORMED_REQUEST,
+  /**
+   * An INIT-REBOOT REQUEST, on the right network, from a client this server has no record of: RFC
+   * 2131 section 4.3.2 says to remain silent.
+   */
+  UNKNOWN_CLIENT,
   /** A RELEASE or DECLINE for an address this client does not hold. */
   NOT_CLIENTS_LEASE,
   /**

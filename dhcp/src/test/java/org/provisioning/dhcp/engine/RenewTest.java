@@ -143,6 +143,36 @@ class RenewTest {
     assertEquals(null, outcome.leaseChange());
   }
 
+  /**
+   * RFC 2131 section 4.3.2: a client rebooting with an address of this network that this server has
+   * no record of had it from another server; it gets neither an ACK for an address never offered
+   * nor a NAK that takes its lease away. On the wrong network it is NAKed, known or not.
+   */
+  @Test
+  void initRebootFromAClientWithNoRecordHereIsNotAnswered() {
+    Client stranger = server.client("02:00:00:00:00:77");
+    Ipv4Address free = Ipv4Address.parse("127.20.0.104");
+    assertTrue(server.send(stranger.initReboot(free)).isEmpty(), "a free pool address");
+    Ipv4Address outsidePools = Ipv4Address.parse("127.20.0.250");
+    assertTrue(server.send(stranger.initReboot(outsidePools)).isEmpty(), "outside the pools");
+    assertEquals(2, server.counter("dhcp.dropped.unknown_client"));
+    assertEquals(0, server.store.size());
+
+    DhcpOutcome wrongNetwork =
+        server.send(stranger.initReboot(Ipv4Address.parse("127.99.0.5"))).orElseThrow();
+    assertEquals(DhcpMessageType.NAK, wrongNetwork.reply().messageType());
+  }
+
+  @Test
+  void initRebootFromAClientWhoseLeaseRanOutIsAnsweredAsKnown() {
+    Ipv4Address address = client.dora().yourAddress();
+    server.clock.advance(Duration.ofSeconds(3601));
+    server.engine.reclaimExpired();
+    DhcpMessage ack = server.reply(client.initReboot(address));
+    assertEquals(DhcpMessageType.ACK, ack.messageType(), "its address is still free");
+    assertEquals(address, ack.yourAddress());
+  }
+
   @Test
   void rebindAfterTheServerLostTheLeaseGrantsTheFreeAddress() {
     EngineHarness fresh = new EngineHarness();
