@@ -166,6 +166,28 @@ class TftpOsClientsIT {
     assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/modem.log")));
   }
 
+  /**
+   * curl uploads a stream of unknown length with tsize 0, which declares no size: it is taken up to
+   * the upload limit. It used to be refused at its first block as over a limit of 0 octets.
+   */
+  @Test
+  void curlUploadsAStreamOfUnknownSize() throws Exception {
+    Path curl = OsTool.require("curl", "curl");
+    Path upload = Files.writeString(home.resolve("stream.log"), "streamed\n".repeat(500));
+    OsTool.Result result =
+        OsTool.run(
+            Map.of(),
+            30,
+            Path.of("/bin/sh"),
+            "-c",
+            "\"$0\" -sS -T - tftp://127.0.0.1:" + port + "/stream.log < \"$1\"",
+            curl.toString(),
+            upload.toString());
+    assertEquals(0, result.exit(), result.output());
+    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/stream.log")));
+    assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/stream.log")));
+  }
+
   @Test
   void atftpNegotiatesBlksizeAndTsize() throws Exception {
     Path out = home.resolve("fw.atftp");
