@@ -235,12 +235,13 @@ public final class DhcpEncoder {
           "options 53 and 82 alone exceed the client's maximum of " + limit + " octets");
     }
 
-    // Fragments (position, from, length, area) of every option but 53 and 82, in write order,
-    // placed next-fit so that fragments of one option keep their order across areas.
+    // Fragments (position, from, length, area) of every option but 53 and 82, in write order.
+    // Each option goes to the first area with room (a small one after a large one that went to
+    // sname still fits the options field); the fragments of one option never go back to an
+    // earlier area, so they keep their order when the client joins them (RFC 3396).
     int[] frags = new int[4 * 16];
     int n = 0;
     int[] used = new int[3];
-    int area = AREA_OPTIONS;
     for (int pos = 0; pos < o.size(); pos++) {
       int code = o.codeAt(pos).code();
       if (code == CODE_53 || code == CODE_82 || code == CODE_52) {
@@ -248,6 +249,7 @@ public final class DhcpEncoder {
       }
       int len = o.valueLength(pos);
       int from = 0;
+      int area = AREA_OPTIONS;
       do {
         int chunk = Math.min(255, len - from);
         while (area <= AREA_SNAME && used[area] + 2 + chunk > capacity[area]) {

@@ -202,7 +202,7 @@ class DhcpEncoderTest {
 
   @Test
   void overloadsIntoFileThenSnameWhenTheClientsMaximumIsExceeded() {
-    int[] sizes = {100, 100, 110, 50};
+    int[] sizes = {200, 80, 120, 60};
     DhcpOptions.Builder b =
         DhcpOptions.builder()
             .bytes(DhcpOptionCode.RELAY_AGENT_INFORMATION, hex("0104deadbeef"))
@@ -211,18 +211,18 @@ class DhcpEncoderTest {
       b.bytes(DhcpOptionCode.of(224 + i), bytes(sizes[i], i));
     }
     DhcpMessage m = offer(b.build()).build();
-    assertEquals(626, encoder.encode(m).length);
+    assertEquals(726, encoder.encode(m).length);
 
     // 576 - 28 = 548 octets of payload: 293 left in the options field for 54 and 224-227 once
-    // 53, 52, 82 and End are in; 226 (112 octets) goes to file (127), 227 (52) to sname (63).
+    // 53, 52, 82 and End are in; 226 (122 octets) goes to file (127), 227 (62) to sname (63).
     byte[] p = encoder.encode(m, 576);
     assertTrue(p.length <= 548, "payload " + p.length);
     assertEquals(List.of(53, 52, 54, 224, 225, 82), wireCodes(p, 240, p.length));
     assertEquals("340103", hex(Arrays.copyOfRange(p, 243, 246)));
     assertEquals(List.of(226), wireCodes(p, 108, 236));
     assertEquals(List.of(227), wireCodes(p, 44, 108));
-    assertEquals(255, p[108 + 112] & 0xff, "End closes the file field");
-    assertEquals(255, p[44 + 52] & 0xff, "End closes the sname field");
+    assertEquals(255, p[108 + 122] & 0xff, "End closes the file field");
+    assertEquals(255, p[44 + 62] & 0xff, "End closes the sname field");
 
     DhcpMessage read = decoder.decode(p);
     assertEquals("", read.bootFileName());
@@ -280,6 +280,30 @@ class DhcpEncoderTest {
     assertEquals("cm.cfg", read.bootFileName());
     assertEquals("", read.serverName());
     assertArrayEquals(bytes(60, 228), read.options().raw(DhcpOptionCode.of(228)).orElseThrow());
+  }
+
+  /**
+   * Each option takes the first area with room: once one went to sname, a later small one still
+   * fits the options field. Placed next-fit, the small one found sname full and the reply was not
+   * sent, though it fitted.
+   */
+  @Test
+  void aSmallOptionAfterOneThatWentToSnameStillGoesToTheOptionsField() {
+    int[] sizes = {200, 70, 58, 10}; // the options field holds 301 octets here, sname 62
+    DhcpOptions.Builder b = DhcpOptions.builder();
+    for (int i = 0; i < sizes.length; i++) {
+      b.bytes(DhcpOptionCode.of(224 + i), bytes(sizes[i], i));
+    }
+    DhcpMessage m = offer(b.build()).bootFileName("cm.cfg").build();
+    byte[] p = encoder.encode(m, 576);
+    assertTrue(p.length <= 548, "payload " + p.length);
+    assertEquals(List.of(53, 52, 224, 225, 227), wireCodes(p, 240, p.length));
+    assertEquals(List.of(226), wireCodes(p, 44, 108));
+    DhcpMessage read = decoder.decode(p);
+    for (int i = 0; i < sizes.length; i++) {
+      assertArrayEquals(
+          bytes(sizes[i], i), read.options().raw(DhcpOptionCode.of(224 + i)).orElseThrow());
+    }
   }
 
   @Test
