@@ -2,6 +2,8 @@ package org.provisioning.dhcp.engine;
 
 import java.util.List;
 import java.util.Set;
+import org.provisioning.dhcp.codec.DhcpEncodeException;
+import org.provisioning.dhcp.codec.DhcpEncoder;
 import org.provisioning.dhcp.message.DhcpMessage;
 import org.provisioning.dhcp.option.DhcpOptionCode;
 import org.provisioning.dhcp.option.DhcpOptions;
@@ -30,6 +32,35 @@ public final class ReplyTrimming {
           DhcpOptionCode.SUBNET_SELECTION);
 
   private ReplyTrimming() {}
+
+  /**
+   * Encodes a reply too large for its client with the options its request asked for, leaving out
+   * those asked for last while it still does not fit: RFC 2132 section 9.8 asks for as many of the
+   * requested options as fit, in the order asked. A large option the client asked for used to leave
+   * it without any reply. Returns the length encoded into {@code out}; throws when even the options
+   * always sent do not fit.
+   */
+  public static int encodeTrimmed(
+      DhcpEncoder encoder, DhcpMessage reply, DhcpMessage request, int maxSize, byte[] out)
+      throws DhcpEncodeException {
+    DhcpMessage trimmed = toRequested(reply, request);
+    List<DhcpOptionCode> asked = request.options().parameterRequestList();
+    int next = asked.size();
+    while (true) {
+      try {
+        return encoder.encode(trimmed, maxSize, out);
+      } catch (DhcpEncodeException stillTooLarge) {
+        do {
+          if (--next < 0) {
+            throw stillTooLarge;
+          }
+        } while (ALWAYS.contains(asked.get(next)) || !trimmed.options().contains(asked.get(next)));
+        DhcpOptions.Builder fewer = trimmed.options().toBuilder();
+        fewer.remove(asked.get(next));
+        trimmed = trimmed.toBuilder().options(fewer.build()).build();
+      }
+    }
+  }
 
   /** The reply with only the options its request asked for, and those always sent. */
   public static DhcpMessage toRequested(DhcpMessage reply, DhcpMessage request) {

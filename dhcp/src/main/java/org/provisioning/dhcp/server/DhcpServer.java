@@ -496,7 +496,8 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
 
   /**
    * Encodes a reply within the size its client takes; one too large is cut down to the options the
-   * client asked for ({@link ReplyTrimming}) rather than not sent, its lease being committed.
+   * client asked for that fit ({@link ReplyTrimming}) rather than not sent, its lease being
+   * committed.
    */
   private int encode(DhcpMessage request, DhcpMessage reply, byte[] octets)
       throws DhcpEncodeException {
@@ -505,10 +506,10 @@ public final class DhcpServer implements ProvisioningService, LeaseControl {
     try {
       return encoder.encode(reply, maxSize, octets);
     } catch (DhcpEncodeException tooLarge) {
-      int length = encoder.encode(ReplyTrimming.toRequested(reply, request), maxSize, octets);
+      int length = ReplyTrimming.encodeTrimmed(encoder, reply, request, maxSize, octets);
       repliesTrimmed.increment();
       log.info(
-          "DHCP_REPLY_TRIMMED xid={}: {}; sent with the requested options only",
+          "DHCP_REPLY_TRIMMED xid={}: {}; sent with the requested options that fit",
           request.transactionId(),
           tooLarge.getMessage());
       return length;

@@ -60,4 +60,40 @@ class ReplyTrimmingTest {
     assertTrue(sent.options().contains(DhcpOptionCode.IP_ADDRESS_LEASE_TIME));
     assertTrue(sent.options().contains(DhcpOptionCode.RELAY_AGENT_INFORMATION), "82 echoed");
   }
+
+  /**
+   * The client asked for the large option too: the reply keeps as many of the requested options as
+   * fit, leaving out those asked for last. It used to be sent with none of them, or not at all.
+   */
+  @Test
+  void aRequestedOptionThatDoesNotFitIsLeftOutFromTheEndOfTheRequestList() throws Exception {
+    Client emta =
+        server
+            .client("00:10:95:aa:00:02")
+            .behind(EngineHarness.CMTS)
+            .vendorClass("pktc1.5:")
+            .relayInfo("cable-1/0/0", "00:10:95:00:00:01");
+    DhcpMessage request =
+        emta.message(
+                DhcpMessageType.DISCOVER,
+                o ->
+                    o.parameterRequestList(
+                        List.of(
+                            DhcpOptionCode.ROUTER, DhcpOptionCode.of(122), DhcpOptionCode.of(43))))
+            .build();
+    DhcpMessage offer = server.reply(request);
+    DhcpEncoder encoder = new DhcpEncoder();
+    byte[] out = new byte[1500];
+    assertThrows(
+        DhcpEncodeException.class,
+        () -> encoder.encode(ReplyTrimming.toRequested(offer, request), 576, out),
+        "the requested options alone do not fit");
+
+    int length = ReplyTrimming.encodeTrimmed(encoder, offer, request, 576, out);
+    DhcpMessage sent = new DhcpDecoder().decode(out, 0, length);
+    assertEquals(DhcpMessageType.OFFER, sent.messageType());
+    assertFalse(sent.options().contains(DhcpOptionCode.of(43)), "asked for last: left out");
+    assertTrue(sent.options().contains(DhcpOptionCode.of(122)), "asked for before it: kept");
+    assertTrue(sent.options().contains(DhcpOptionCode.RELAY_AGENT_INFORMATION), "82 echoed");
+  }
 }
