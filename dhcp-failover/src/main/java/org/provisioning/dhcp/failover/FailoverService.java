@@ -101,6 +101,12 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   /** Clocks further apart than this are alerted (Kea stops HA at 60 s; we only say so). */
   static final long CLOCK_SKEW_ALERT_MILLIS = 10_000;
 
+  /**
+   * The engine defers lease ends by how far the partner's clock runs behind ours, in whole seconds
+   * with one to spare (a heartbeat's skew is its transit short), changed when it moves by more.
+   */
+  private static final long CLOCK_BEHIND_STEP_MILLIS = 1_000;
+
   private static final int TCP_TIMEOUT_MILLIS = 10_000;
   private static final int MAX_TCP_FRAME = 32 << 20;
 
@@ -129,6 +135,10 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   private final PeerRecordApplier applier;
   private final PeerRecordApplier.EngineThread engineThread;
   private final DhcpEngine engine;
+
+  /** What the engine was last told of the partner's clock (heartbeat thread only). */
+  private long partnerClockBehindMillis;
+
   private final LeaseStore store;
   private final long gateMillis;
   private final Counter sent;
@@ -1692,9 +1702,20 @@ public final class FailoverService implements ProvisioningService, ReplicationGa
   /**
    * Skew between the two clocks is measured on every heartbeat, shown in the status and alerted
    * past {@value #CLOCK_SKEW_ALERT_MILLIS} ms (cleared under half of it). It never stops failover:
-   * each server times its leases by its own clock.
+   * each server times its leases by its own clock, and defers the ends of leases (which the partner
+   * may have written) by as much as the partner's clock runs behind.
    */
   private void judgeClockSkew(long skewMillis) {
+    long behind =
+        -skewMillis > CLOCK_BEHIND_STEP_MILLIS
+            ? ((-skewMillis + CLOCK_BEHIND_STEP_MILLIS - 1) / CLOCK_BEHIND_STEP_MILLIS + 1)
+                * CLOCK_BEHIND_STEP_MILLIS
+            : 0;
+    if (Math.abs(behind - partnerClockBehindMillis) > CLOCK_BEHIND_STEP_MILLIS
+        || (behind == 0) != (partnerClockBehindMillis == 0)) {
+      partnerClockBehindMillis = behind;
+      engineThread.execute(() -> engine.setPartnerClockBehindMillis(behind));
+    }
     long magnitude = Math.abs(skewMillis);
     if (magnitude > CLOCK_SKEW_ALERT_MILLIS) {
       if (alerts.raise(

@@ -991,6 +991,30 @@ class PairTest {
   }
 
   /**
+   * The secondary's clock runs ahead by all but 2 s of the hour's lease, and the primary dies: the
+   * secondary, serving now, does not end the primary's lease by its own clock. It used to, 2 s
+   * after taking over, free for another client an address its client held for an hour more, and
+   * stream that end back to the primary.
+   */
+  @Test
+  void aServerWhoseClockRunsAheadDoesNotEndThePartnersLeasesEarlyOnceItServes() throws Exception {
+    startNormalPair(
+        600,
+        "127.16.0.200",
+        java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(3598)));
+    Ipv4Address address;
+    try (RelayedDhcpClient relay = new RelayedDhcpClient(RELAY, primary.dhcpAddress())) {
+      address = relay.bind(9, in(5_000));
+    }
+    await().atMost(5, SECONDS).until(() -> secondary.leases.byAddress(address).isPresent());
+    primary.close();
+    primary = null;
+    await().atMost(10, SECONDS).until(() -> secondary.state() == FailoverState.PARTNER_DOWN);
+    Thread.sleep(4_000); // past the lease's end by the secondary's clock, and a reclaim round
+    assertEquals(LeaseState.BOUND, secondary.leases.byAddress(address).orElseThrow().state());
+  }
+
+  /**
    * A partition with the pool filled to 60 %: the two servers allocate from opposite ends, so after
    * the heal no address is bound to two clients, no conflict is counted, and every lease is on both
    * servers.

@@ -103,6 +103,15 @@ public final class DhcpEngine {
    */
   private boolean partnerMayServe;
 
+  /**
+   * How far the failover partner's wall clock runs behind this server's, 0 if not behind: a lease
+   * the partner wrote ends by its clock, so read by this one it ends that much early. Its address
+   * stays held, and its end is not recorded, until then ({@link #heldAt}): else a server whose
+   * clock runs ahead gave the address to another client while its own still used it, and streamed
+   * the early end back to the partner, which took it (same client, same grant).
+   */
+  private long partnerClockBehindMillis;
+
   private BootFileIssuer bootFiles = (lease, bootFile) -> bootFile;
 
   public DhcpEngine(
@@ -289,6 +298,22 @@ public final class DhcpEngine {
 
   public ServingMode mode() {
     return mode;
+  }
+
+  /** Failover's measure of the partner's clock (see {@link #partnerClockBehindMillis}). */
+  public void setPartnerClockBehindMillis(long millis) {
+    long behind = Math.max(0, millis);
+    if (behind != partnerClockBehindMillis) {
+      log.info(
+          "DHCP_LEASE_ENDS_DEFERRED by_ms={}: the failover partner's clock runs behind ours",
+          behind);
+      partnerClockBehindMillis = behind;
+    }
+  }
+
+  /** Whether the lease keeps its address from other clients at {@code now}, by either clock. */
+  private boolean heldAt(LeaseRecord lease, long now) {
+    return lease.holdsAddressAt(now - partnerClockBehindMillis);
   }
 
   /** Failover says whether the partner may have served unseen (see {@link #partnerMayServe}). */
@@ -569,7 +594,7 @@ public final class DhcpEngine {
   /** {@link #availableTo}, with the address's lease (or null) already looked up. */
   private boolean availableTo(
       Ipv4Address address, LeaseRecord lease, ClientKey key, long now, boolean reservedForIt) {
-    if (lease != null && lease.holdsAddressAt(now)) {
+    if (lease != null && heldAt(lease, now)) {
       if (lease.state() == LeaseState.DECLINED || !key.matches(lease)) {
         return false;
       }
@@ -670,7 +695,7 @@ public final class DhcpEngine {
       return;
     }
     LeaseRecord lease = store.byAddress(address).orElse(null);
-    if (lease != null && lease.holdsAddressAt(now)) {
+    if (lease != null && heldAt(lease, now)) {
       return;
     }
     PoolPlan pool = plan.poolContaining(address);
@@ -1020,7 +1045,7 @@ public final class DhcpEngine {
       endPartnerHolds("no lease the partner granted before it fell silent can still run");
     }
     List<LeaseRecord> changes = new ArrayList<>();
-    while (!expiries.isEmpty() && expiries.firstTime() <= now) {
+    while (!expiries.isEmpty() && expiries.firstTime() + partnerClockBehindMillis <= now) {
       long at = expiries.firstTime();
       int address = expiries.firstAddress();
       expiries.removeFirst();
@@ -1083,7 +1108,7 @@ public final class DhcpEngine {
   /** Keeps pools, counts and the expiry queue in step with a lease change. */
   private void track(LeaseState previous, LeaseRecord lease, long now) {
     stats.leaseChanged(previous, lease.state());
-    if (lease.holdsAddressAt(now)) {
+    if (heldAt(lease, now)) {
       markHeld(lease.address(), lease.expiresAtMillis());
     } else {
       releaseIfUnheld(lease.address(), now);
@@ -1098,7 +1123,7 @@ public final class DhcpEngine {
    */
   private void markFromStore(byte[] lease, long now) {
     stats.leaseChanged(null, LeaseRecord.Encoded.state(lease));
-    if (LeaseRecord.Encoded.holdsAddressAt(lease, now)) {
+    if (LeaseRecord.Encoded.holdsAddressAt(lease, now - partnerClockBehindMillis)) {
       markHeld(
           new Ipv4Address(LeaseRecord.Encoded.address(lease)),
           LeaseRecord.Encoded.expiresAtMillis(lease));

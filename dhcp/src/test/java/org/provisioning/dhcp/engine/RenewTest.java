@@ -1,6 +1,7 @@
 package org.provisioning.dhcp.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -194,6 +195,31 @@ class RenewTest {
     assertEquals(
         address, server.reply(server.client("02:00:00:00:00:02").discover()).yourAddress());
     assertTrue(server.engine.reclaimExpired().isEmpty(), "reclaimed once");
+  }
+
+  /**
+   * The failover partner's clock runs a minute behind: a lease it wrote ends a minute later than
+   * this clock reads it. Until then the address stays with its client, none of it recorded ended.
+   */
+  @Test
+  void aLeaseEndsAsLateAsThePartnersClockRunsBehind() {
+    Ipv4Address address = client.dora().yourAddress();
+    server.engine.setPartnerClockBehindMillis(60_000);
+    server.clock.advance(Duration.ofSeconds(3601));
+    assertTrue(server.engine.reclaimExpired().isEmpty(), "not ended by this clock alone");
+    Client other = server.client("02:00:00:00:00:02");
+    DhcpMessage asking =
+        other
+            .message(
+                DhcpMessageType.DISCOVER,
+                o -> o.ipv4Address(DhcpOptionCode.REQUESTED_IP_ADDRESS, address))
+            .build();
+    assertNotEquals(address, server.reply(asking).yourAddress(), "not another client's yet");
+
+    server.clock.advance(Duration.ofSeconds(60));
+    var reclaimed = server.engine.reclaimExpired();
+    assertEquals(1, reclaimed.size());
+    assertEquals(org.provisioning.common.lease.LeaseState.EXPIRED, reclaimed.get(0).state());
   }
 
   @Test
