@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -43,6 +44,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
@@ -59,9 +61,10 @@ import org.xbill.DNS.Update;
  * served here is changed in place (both servers of a failover pair see every lease record, so both
  * keep the same names); a zone with an external primary gets RFC 2136 updates signed with its key,
  * sent only while {@code serving} says this server serves, from a second thread, so that a primary
- * that does not answer delays no other zone. A lease's change that such a primary did not answer is
- * made again whole with doubling backoff, unless a newer change of its address came meanwhile, and
- * alerted as {@code DNS_DDNS_UPDATE_FAILED} when it keeps failing.
+ * that does not answer delays no other zone. A lease's change that such a primary did not answer
+ * (or failed, or answered without a valid signature) is made again whole with doubling backoff,
+ * unless a newer change of its address came meanwhile, and alerted as {@code
+ * DNS_DDNS_UPDATE_FAILED} when it keeps failing.
  *
  * <p>The published names live in the zones, not in the journal: at start {@link #rebuild} derives
  * them again from the bound leases, which keeps them consistent with the leases by construction.
@@ -70,6 +73,14 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DdnsUpdater.class);
   private static final int MAX_ATTEMPTS = 8;
   private static final Duration EXTERNAL_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The rcodes of an external primary that mean the update was not made and no prerequisite of it
+   * answered: the primary's failure, or its refusal of us (the key, the zone, the update itself).
+   * They keep the alert up; taken as answers, a primary that refused every update cleared it.
+   */
+  private static final Set<Integer> FAILURES =
+      Set.of(Rcode.SERVFAIL, Rcode.NOTAUTH, Rcode.REFUSED, Rcode.NOTIMP, Rcode.FORMERR);
 
   private final Supplier<DnsConfig> config;
   private final Supplier<DnsZones> zones;
@@ -116,8 +127,10 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   private record Published(Name name, byte[] dhcid, Name reverse, boolean complete) {}
 
   /**
-   * An external primary did not answer (or answered SERVFAIL): the lease's change stops, to be made
-   * again whole. Each of its updates is safe to send again (RFC 4703's prerequisites).
+   * An external primary did not answer, or answered what cannot be taken (a reply to a signed
+   * update without a valid TSIG), or failed the update ({@link #FAILURES}): the lease's change
+   * stops, to be made again whole. Each of its updates is safe to send again (RFC 4703's
+   * prerequisites).
    */
   private static final class Unreached extends RuntimeException {
     final DnsZoneConfig zone;
@@ -532,7 +545,8 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
   /**
    * Sends an update to a zone's external primary and returns its rcode.
    *
-   * @throws Unreached when it does not answer, or answers SERVFAIL
+   * @throws Unreached when it does not answer, its reply to a signed update is not signed by the
+   *     key, or it answers one of the {@link #FAILURES}
    */
   private int sendExternal(
       DnsConfig dns,
@@ -552,9 +566,26 @@ public final class DdnsUpdater implements BusListener, AutoCloseable {
       if (zone.primary().key() != null) {
         resolver.setTSIGKey(tsig(dns, zone.primary().key()));
       }
-      int rcode = resolver.send(update).getRcode();
+      Message reply = resolver.send(update);
+      if (key != null && !reply.isVerified()) {
+        // RFC 8945 section 5.4: a reply whose TSIG is missing or does not verify is discarded, as
+        // if none came (SimpleResolver only logs it): anyone on the path could forge it.
+        TSIGRecord tsig = reply.getTSIG();
+        String why =
+            tsig == null
+                ? "reply not signed: discarded"
+                : "reply's TSIG does not verify"
+                    + (tsig.getError() == Rcode.NOERROR
+                        ? ""
+                        : " (" + Rcode.TSIGstring(tsig.getError()) + ")")
+                    + ": discarded";
+        log.debug("DNS_DDNS_REPLY_DISCARDED zone={}: {}", zone.name(), why);
+        handler.recent().unanswered("ddns", zoneName, key, update, to + ": " + why);
+        throw new Unreached(zone);
+      }
+      int rcode = reply.getRcode();
       handler.recent().record("ddns", zoneName, key, update, rcode, fine.test(rcode), to);
-      if (rcode != Rcode.SERVFAIL) {
+      if (!FAILURES.contains(rcode)) {
         alerts.clear(
             DnsAlerts.DDNS_UPDATE_FAILED,
             DnsAlerts.zonePath(zone.name()),

@@ -35,6 +35,7 @@ import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 
 /** Lease records in, zone data out, on the updater's own thread. */
@@ -205,6 +206,94 @@ class DdnsUpdaterTest {
     }
   }
 
+  private static final String PRIMARY_SECRET = "cHJpbWFyeS1wcmltYXJ5LXByaW1hcnktcHJpbWFyeQ==";
+
+  /**
+   * One lease bound while the reverse zone's primary is {@code primary}, updates to it signed with
+   * {@code primary-key} if {@code signed}, retries 1 ms apart: the alerts once the change is done
+   * or given up.
+   */
+  private AlertCenter bindOneLease(FakePrimary primary, boolean signed) throws Exception {
+    DnsConfig withPrimary =
+        new ConfigCodec()
+            .parse(
+                """
+                dns:
+                  enabled: true
+                  port: 1053
+                  keys:
+                    - {name: primary-key, secret: %s}
+                  zones:
+                    - {name: cable.example.net, nameServers: [ns1.cable.example.net]}
+                    - {name: 16.127.in-addr.arpa, primary: {address: 127.0.0.1, port: %d%s}}
+                  ddns:
+                    enabled: true
+                    forwardZone: cable.example.net
+                """
+                    .formatted(PRIMARY_SECRET, primary.port(), signed ? ", key: primary-key" : ""))
+            .dns();
+    zones = DnsZones.fromConfig(withPrimary, Clock.systemUTC());
+    AlertCenter alerts = new AlertCenter(Clock.systemUTC(), 100);
+    DdnsUpdater updater =
+        new DdnsUpdater(
+            () -> withPrimary, () -> zones, engine.updates(), () -> true, stats, alerts);
+    try {
+      updater.setFirstRetry(Duration.ofMillis(1));
+      updater.onDurable(
+          new BusRecord(
+              1,
+              1,
+              0,
+              RecordType.LEASE,
+              lease("127.16.0.1", 1, "host1", "", LeaseState.BOUND).encode()));
+      await().atMost(Duration.ofSeconds(10)).until(() -> updater.queueDepth() == 0);
+      return alerts;
+    } finally {
+      updater.close();
+    }
+  }
+
+  private static boolean failedAlert(AlertCenter alerts) {
+    return alerts.active().stream()
+        .anyMatch(alert -> alert.type().equals(DnsAlerts.DDNS_UPDATE_FAILED));
+  }
+
+  /**
+   * A reply to a signed update counts only if the primary's TSIG on it verifies (RFC 8945 section
+   * 5.4): an unsigned one, or one signed with another key, is discarded as if none came, retried
+   * and alerted. dnsjava's resolver only logs such a reply, and a forged NOERROR was taken.
+   */
+  @Test
+  void aReplyToASignedUpdateCountsOnlyIfItsTsigVerifies() throws Exception {
+    TSIG right = new TSIG(TSIG.HMAC_SHA256, "primary-key.", PRIMARY_SECRET);
+    try (FakePrimary primary = new FakePrimary(0, Rcode.NOERROR, right)) {
+      assertTrue(bindOneLease(primary, true).active().isEmpty());
+      assertEquals(1, primary.changed(Type.PTR, DClass.IN).size());
+      assertEquals(0, stats.counter("dns.ddns.retried").get());
+    }
+    TSIG wrong = new TSIG(TSIG.HMAC_SHA256, "primary-key.", "d3Jvbmctd3Jvbmctd3Jvbmctd3Jvbmc=");
+    for (TSIG signer : java.util.Arrays.asList(null, wrong)) {
+      try (FakePrimary forger = new FakePrimary(0, Rcode.NOERROR, signer)) {
+        assertTrue(failedAlert(bindOneLease(forger, true)), signer == null ? "unsigned" : "wrong");
+      }
+    }
+    assertEquals(14, stats.counter("dns.ddns.retried").get(), "retried as if unanswered");
+  }
+
+  /**
+   * A primary that fails or refuses the update (NOTAUTH for a key it does not take, REFUSED, ...)
+   * raises the alert like one that does not answer; all but SERVFAIL used to clear it.
+   */
+  @Test
+  void aPrimaryThatRefusesTheUpdatesRaisesTheAlert() throws Exception {
+    for (int rcode :
+        new int[] {Rcode.NOTAUTH, Rcode.REFUSED, Rcode.NOTIMP, Rcode.FORMERR, Rcode.SERVFAIL}) {
+      try (FakePrimary primary = new FakePrimary(0, rcode, null)) {
+        assertTrue(failedAlert(bindOneLease(primary, false)), Rcode.string(rcode));
+      }
+    }
+  }
+
   /**
    * A primary on a loopback port that leaves the first {@code silentFor} updates unanswered and
    * answers the rest NOERROR, keeping the names of the records each one changed.
@@ -216,6 +305,11 @@ class DdnsUpdaterTest {
     private final Thread thread;
 
     FakePrimary(int silentFor) throws Exception {
+      this(silentFor, Rcode.NOERROR, null);
+    }
+
+    /** Answers {@code rcode} instead, signed with {@code signer} (null: unsigned). */
+    FakePrimary(int silentFor, int rcode, TSIG signer) throws Exception {
       thread =
           new Thread(
               () -> {
@@ -233,9 +327,12 @@ class DdnsUpdaterTest {
                     Message reply = new Message(update.getHeader().getID());
                     reply.getHeader().setFlag(Flags.QR);
                     reply.getHeader().setOpcode(Opcode.UPDATE);
-                    reply.getHeader().setRcode(Rcode.NOERROR);
+                    reply.getHeader().setRcode(rcode);
                     reply.addRecord(update.getQuestion(), Section.ZONE);
-                    byte[] out = reply.toWire();
+                    if (signer != null) {
+                      reply.setTSIG(signer, Rcode.NOERROR, update.getTSIG());
+                    }
+                    byte[] out = reply.toWire(65535); // signs it, toWire() does not
                     socket.send(
                         new java.net.DatagramPacket(out, out.length, in.getSocketAddress()));
                     answered.add(update);
