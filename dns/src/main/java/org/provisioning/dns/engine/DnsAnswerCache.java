@@ -86,8 +86,9 @@ final class DnsAnswerCache {
   }
 
   /**
-   * The question of a plain query, as a cache key: the name in lower case, type, class and whether
-   * the query had EDNS0 (which decides whether the answer has an OPT).
+   * The question of a plain query, as a cache key: the name in lower case, type, class, whether the
+   * query had EDNS0 (which decides whether the answer has an OPT) and its DO bit (which the
+   * answer's OPT echoes, RFC 3225 section 3).
    */
   static final class Question {
     static final int NAME_OFFSET = 12;
@@ -101,14 +102,20 @@ final class DnsAnswerCache {
     private final int type;
     private final int dclass;
     private final int ednsPayload; // -1 without EDNS0
+    private final boolean dnssecOk;
     private final int hash;
 
-    private Question(byte[] name, int type, int dclass, int ednsPayload) {
+    private Question(byte[] name, int type, int dclass, int ednsPayload, boolean dnssecOk) {
       this.name = name;
       this.type = type;
       this.dclass = dclass;
       this.ednsPayload = ednsPayload;
-      this.hash = (Arrays.hashCode(name) * 31 + type) * 31 + dclass + (ednsPayload < 0 ? 0 : 17);
+      this.dnssecOk = dnssecOk;
+      this.hash =
+          (Arrays.hashCode(name) * 31 + type) * 31
+              + dclass
+              + (ednsPayload < 0 ? 0 : 17)
+              + (dnssecOk ? 34 : 0);
     }
 
     int type() {
@@ -170,6 +177,7 @@ final class DnsAnswerCache {
       int dclass = u16(wire, at + 2);
       at += 4;
       int payload = -1;
+      boolean dnssecOk = false;
       if (additional == 1) {
         // The OPT: root name, type 41, class = payload size, TTL = rcode/version/flags, options.
         if (at + 11 > length || wire[at] != 0 || u16(wire, at + 1) != TYPE_OPT) {
@@ -179,6 +187,7 @@ final class DnsAnswerCache {
         if (wire[at + 6] != 0) {
           return null; // EDNS version other than 0: BADVERS, the full way
         }
+        dnssecOk = (wire[at + 7] & 0x80) != 0;
         int rdlength = u16(wire, at + 9);
         at += 11;
         if (at + rdlength != length || !plainOptions(wire, at, length)) {
@@ -187,7 +196,7 @@ final class DnsAnswerCache {
       } else if (at != length) {
         return null;
       }
-      return new Question(name, type, dclass, payload);
+      return new Question(name, type, dclass, payload, dnssecOk);
     }
 
     /** Options dnsjava reads without judging them, or a cookie of a valid length (RFC 7873). */
@@ -229,6 +238,7 @@ final class DnsAnswerCache {
           && q.type == type
           && q.dclass == dclass
           && (q.ednsPayload < 0) == (ednsPayload < 0)
+          && q.dnssecOk == dnssecOk
           && Arrays.equals(q.name, name);
     }
 

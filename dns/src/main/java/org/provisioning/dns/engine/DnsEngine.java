@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -187,6 +188,10 @@ public final class DnsEngine {
     }
     int maxUdp = CLASSIC_UDP;
     OPTRecord opt = query.getOPT();
+    int opts = 0;
+    for (Record record : query.getSection(Section.ADDITIONAL)) {
+      opts += record.getType() == Type.OPT ? 1 : 0;
+    }
     Message response = new Message(header.getID());
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setOpcode(header.getOpcode());
@@ -197,15 +202,22 @@ public final class DnsEngine {
     if (question != null) {
       response.addRecord(question, Section.QUESTION);
     }
+    if (opts > 1) {
+      stats.malformed.increment(); // RFC 6891 section 6.1.1: more than one OPT is FORMERR
+      return finish(response, Rcode.FORMERR, transport, maxUdp);
+    }
     if (opt != null) {
       maxUdp = Math.max(CLASSIC_UDP, Math.min(opt.getPayloadSize(), payloadLimit));
+      // RFC 3225 section 3: the DO bit of the query is copied into the response.
+      int dnssecOk = opt.getFlags() & ExtendedFlags.DO;
       if (opt.getVersion() != 0) {
         // RFC 6891 section 6.1.3: BADVERS (16) is 1 in the OPT's extended rcode, 0 in the header.
-        response.addRecord(new OPTRecord(payloadLimit, Rcode.BADVERS >> 4, 0), Section.ADDITIONAL);
+        response.addRecord(
+            new OPTRecord(payloadLimit, Rcode.BADVERS >> 4, 0, dnssecOk), Section.ADDITIONAL);
         stats.rcode(Rcode.BADVERS);
         return List.of(response.toWire(maxUdp));
       }
-      response.addRecord(new OPTRecord(payloadLimit, 0, 0), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(payloadLimit, 0, 0, dnssecOk), Section.ADDITIONAL);
     }
     // RFC 8945 section 5.2: a signed request is verified before anything else.
     TSIG key = null;
@@ -314,6 +326,8 @@ public final class DnsEngine {
    * otherwise. dnsjava's own wildcard matching answered NXDOMAIN when the wildcard lacked the type
    * asked for (a walled garden's {@code *.garden A}: NXDOMAIN for AAAA, which a resolver then took
    * for every type), ignored a wildcard CNAME, and matched wildcards above the closest encloser.
+   * DNAME (RFC 6672) is not followed: the config rule, updates and the journal's replay keep it
+   * out.
    */
   private int lookup(DnsZone zone, Name name, int type, Message response) {
     response.getHeader().setFlag(Flags.AA);

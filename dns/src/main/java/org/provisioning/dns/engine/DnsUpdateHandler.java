@@ -143,6 +143,9 @@ public final class DnsUpdateHandler {
         return Rcode.NOTZONE;
       }
       int type = rr.getType();
+      if ((rr.getDClass() == DClass.ANY || rr.getDClass() == DClass.NONE) && hasData(rr)) {
+        return Rcode.FORMERR; // sections 3.2.1 and 3.2.2: RDLENGTH must be zero
+      }
       if (rr.getDClass() == DClass.ANY) {
         if (type == Type.ANY) {
           if (!zone.ownsRecords(rr.getName())) {
@@ -235,14 +238,19 @@ public final class DnsUpdateHandler {
         // whole NS RRset), and laid again at the next start it stopped the server from starting.
         return Rcode.REFUSED;
       }
+      if (type == Type.DNAME && rr.getDClass() == DClass.IN) {
+        // DNAME (RFC 6672) is not served: lookups do not synthesise from it, so every name below
+        // one would be NXDOMAIN while it claimed to redirect them. Refused, as in the config.
+        return Rcode.REFUSED;
+      }
       boolean meta = Type.isRR(type) == false || type == Type.ANY;
       if (rr.getDClass() == DClass.IN) {
         if (meta || type == Type.AXFR || type == Type.IXFR || lacksData(rr)) {
           return Rcode.FORMERR;
         }
       } else if (rr.getDClass() == DClass.ANY) {
-        if (rr.getTTL() != 0 || (meta && type != Type.ANY)) {
-          return Rcode.FORMERR;
+        if (rr.getTTL() != 0 || (meta && type != Type.ANY) || hasData(rr)) {
+          return Rcode.FORMERR; // a deletion of an RRset or a name has no data (3.4.1.3)
         }
       } else if (rr.getDClass() == DClass.NONE) {
         if (rr.getTTL() != 0 || meta || lacksData(rr)) {
@@ -257,6 +265,11 @@ public final class DnsUpdateHandler {
 
   private static boolean lacksData(Record rr) {
     return NEED_DATA.contains(rr.getType()) && rr.rdataToWireCanonical().length == 0;
+  }
+
+  /** Whether the record came with data: RDLENGTH other than 0 (dnsjava reads 0 as empty). */
+  private static boolean hasData(Record rr) {
+    return rr.rdataToWireCanonical().length != 0;
   }
 
   private void change(DnsZone zone, List<Record> changes) {
@@ -301,8 +314,13 @@ public final class DnsUpdateHandler {
           types.add(type);
         }
         for (int t : types) {
-          if (atApex && (t == Type.SOA || t == Type.NS)) {
+          if (atApex && t == Type.SOA) {
             continue; // RFC 2136 section 3.4.2.3
+          }
+          if (t == Type.NS) {
+            // The apex's NS (section 3.4.2.3), and a delegation's: name servers are the config's
+            // (prescan), and dnsjava refuses to remove an NS RRset, which failed the whole update.
+            continue;
           }
           if (data.findExactMatch(name, t) != null) {
             zone.removeRRset(name, t);

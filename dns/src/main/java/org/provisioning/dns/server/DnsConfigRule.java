@@ -18,7 +18,7 @@ import org.xbill.DNS.Type;
  * The DNS rules that need dnsjava, reported by path ({@code dns.zones[0].records[2]}): every static
  * record of a zone must parse as zone-file syntax and lie inside its zone, and a CNAME must be
  * alone at its name (RFC 1034 section 3.6.2, RFC 2181 section 10.1): not beside other records, not
- * at the apex (which holds the SOA and NS), not twice.
+ * at the apex (which holds the SOA and NS), not twice. DNAME is refused: it is not implemented.
  */
 public final class DnsConfigRule implements ConfigRule {
   @Override
@@ -53,6 +53,17 @@ public final class DnsConfigRule implements ConfigRule {
       }
       for (int r = 0; r < parsed.size(); r++) {
         Record record = parsed.get(r);
+        if (record != null && record.getType() == Type.DNAME) {
+          // Lookups do not synthesise from a DNAME (RFC 6672): every name below it would be
+          // answered NXDOMAIN. Refused rather than served wrong.
+          errors.add(
+              new ConfigError(
+                  path(z, r),
+                  "'"
+                      + zone.records().get(r)
+                      + "' is a DNAME, which this server does not support (RFC 6672); give the"
+                      + " names below it CNAME records instead"));
+        }
         if (record != null && record.getType() == Type.CNAME) {
           String conflict = cnameConflict(z, r, record, origin, parsed, atName);
           if (conflict != null) {

@@ -200,6 +200,15 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
           name);
       return;
     }
+    if (value.key().type() == org.xbill.DNS.Type.DNAME) {
+      // Kept by an older version, or by a partner that still takes them: lookups here do not
+      // follow a DNAME (DnsUpdateHandler refuses them), the names below it would be NXDOMAIN.
+      log.warn(
+          "DNS_RRSET_NOT_LAID zone={} name={} type=DNAME: DNAME is not supported",
+          zone.origin(),
+          name);
+      return;
+    }
     synchronized (zone) {
       try {
         if (zone.data().findExactMatch(name, value.key().type()) != null) {
@@ -319,10 +328,11 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                       // RFC 7766 section 8: two-octet length prefix; connections bounded and
-                      // idle ones let go (sections 6.2.3, 10).
+                      // idle ones let go (sections 6.2.3, 10). Netty's maximum counts the prefix:
+                      // 65537 lets messages of up to 65535 octets through.
                       channel
                           .pipeline()
-                          .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                          .addLast(new LengthFieldBasedFrameDecoder(65537, 0, 2, 0, 2))
                           .addLast(tcpConnections.handler())
                           .addLast(new LengthFieldPrepender(2))
                           .addLast(new TcpHandler());

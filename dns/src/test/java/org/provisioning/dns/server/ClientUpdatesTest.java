@@ -183,6 +183,45 @@ class ClientUpdatesTest {
     assertEquals("127.0.0.44", find(restarted, "printer", Type.A).first().rdataToString());
   }
 
+  /**
+   * DNAME is not implemented (lookups never synthesise from one, RFC 6672): an update adding one is
+   * refused and changes nothing; one an older journal holds is left out at the start. Taken, it
+   * left every name below it NXDOMAIN.
+   */
+  @Test
+  void aDnameUpdateIsRefusedAndAnOlderJournalsDnameIsNotLaid() throws Exception {
+    Journal journal = new Journal();
+    ClientRRsets kept = attached(journal, 1);
+    DnsServer server = server(kept);
+    long serial = server.servedZones().exactly(ZONE).orElseThrow().soa().getSerial();
+    Update update = new Update(ZONE);
+    update.add(Name.fromString("printer", ZONE), Type.A, 300, "127.0.0.44");
+    update.add(Name.fromString("old", ZONE), Type.DNAME, 300, "cable.example.org.");
+    assertEquals(Rcode.REFUSED, send(server, update));
+    assertNull(find(server, "old", Type.DNAME));
+    assertNull(find(server, "printer", Type.A), "nothing of a refused update applies");
+    assertEquals(serial, server.servedZones().exactly(ZONE).orElseThrow().soa().getSerial());
+    assertTrue(journal.records.isEmpty(), "nor is journaled");
+
+    Record dname =
+        Record.fromString(
+            Name.fromString("old", ZONE), Type.DNAME, DClass.IN, 300, "cable.example.org.", ZONE);
+    Record printer =
+        Record.fromString(
+            Name.fromString("printer", ZONE), Type.A, DClass.IN, 300, "127.0.0.44", ZONE);
+    kept.record(
+            ZONE,
+            List.of(
+                new DnsZone.ChangedRRset(dname.getName(), Type.DNAME, List.of(dname)),
+                new DnsZone.ChangedRRset(printer.getName(), Type.A, List.of(printer))))
+        .get();
+    ClientRRsets replayed = new ClientRRsets(clock);
+    journal.records.forEach(replayed::apply);
+    DnsServer restarted = server(replayed);
+    assertNull(find(restarted, "old", Type.DNAME));
+    assertEquals("127.0.0.44", find(restarted, "printer", Type.A).first().rdataToString());
+  }
+
   @Test
   void aChangeOfTheTtlAloneLastsToo() throws Exception {
     Journal journal = new Journal();

@@ -94,6 +94,15 @@ class DnsConfigRuleTest {
             .toList());
   }
 
+  /** A DNAME is refused at its path: lookups do not follow it (RFC 6672 is not implemented). */
+  @Test
+  void aDnameIsAnError() {
+    List<ConfigError> errors = recordErrors("www A 127.0.0.5", "old DNAME cable.example.org.");
+    assertEquals(
+        List.of("dns.zones[0].records[1]"), errors.stream().map(ConfigError::path).toList());
+    assertTrue(errors.get(0).message().contains("DNAME"), errors.get(0).message());
+  }
+
   @Test
   void aLoneCnameAndNamesThatMerelyDifferAreFine() {
     assertEquals(

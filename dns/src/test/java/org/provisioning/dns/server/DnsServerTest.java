@@ -25,9 +25,12 @@ import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.dns.zone.DnsZone;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -261,6 +264,69 @@ class DnsServerTest {
   }
 
   /**
+   * Prerequisites of class ANY or NONE and deletions of class ANY carry no data (RFC 2136 sections
+   * 3.2.1, 3.2.2, 3.4.1.3): with data they are a format error, and the update changes nothing. They
+   * were taken as if the data were not there, and each of these updates applied.
+   */
+  @Test
+  void prerequisitesAndDeletionsThatMustBeEmptyAreAFormatErrorWithData() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    Name www = Name.fromString("www", zone);
+    Name added = Name.fromString("added", zone);
+    byte[] address = {127, 0, 0, 5};
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+
+    for (int dclass : new int[] {DClass.ANY, DClass.NONE}) {
+      Update prerequisite = new Update(zone);
+      prerequisite.addRecord(
+          Record.newRecord(dclass == DClass.ANY ? www : added, Type.A, dclass, 0, address),
+          Section.PREREQ);
+      prerequisite.add(added, Type.A, 300, "127.0.0.46");
+      assertEquals(
+          Rcode.FORMERR,
+          signed.send(prerequisite).getRcode(),
+          "prerequisite " + DClass.string(dclass));
+    }
+    Update deletion = new Update(zone);
+    deletion.addRecord(Record.newRecord(www, Type.A, DClass.ANY, 0, address), Section.UPDATE);
+    assertEquals(Rcode.FORMERR, signed.send(deletion).getRcode(), "deletion");
+
+    assertEquals(Rcode.NXDOMAIN, ask("added.cable.example.net.", Type.A).getRcode());
+    assertEquals(1, ask("www.cable.example.net.", Type.A).getSection(Section.ANSWER).size());
+  }
+
+  /**
+   * "Delete all RRsets from a name" (RFC 2136 section 2.5.3) at a delegation: its NS stays, as
+   * clients never change NS, and the rest goes. The NS made dnsjava throw, and the whole update was
+   * answered SERVFAIL.
+   */
+  @Test
+  void deletingANameAtADelegationKeepsItsNsAndDeletesTheRest() throws Exception {
+    Name zone = Name.fromString("cable.example.net.");
+    Name sub = Name.fromString("sub", zone);
+    SimpleResolver signed = resolver();
+    signed.setTSIGKey(new TSIG(TSIG.HMAC_SHA256, "ddns-key.", SECRET));
+    Update add = new Update(zone);
+    add.add(sub, Type.TXT, 300, "\"note\"");
+    assertEquals(Rcode.NOERROR, signed.send(add).getRcode());
+
+    Update delete = new Update(zone);
+    delete.delete(sub);
+    assertEquals(Rcode.NOERROR, signed.send(delete).getRcode());
+    ZoneTransferIn transfer = signedAxfr();
+    transfer.run();
+    assertEquals(
+        List.of(Type.NS),
+        transfer.getAXFR().stream()
+            .filter(rr -> rr.getName().equals(sub))
+            .map(Record::getType)
+            .toList());
+    Message referral = ask("host.sub.cable.example.net.", Type.A);
+    assertEquals(Type.NS, referral.getSection(Section.AUTHORITY).get(0).getType());
+  }
+
+  /**
    * Wildcards as RFC 4592 has them. A walled garden's {@code *.garden A}: NODATA for AAAA (it was
    * NXDOMAIN, which a resolver applies to every type, A included); a wildcard CNAME is followed; a
    * name below an existing one ({@code cage.zoo}) is not covered by the wildcard above that ({@code
@@ -401,6 +467,79 @@ class DnsServerTest {
             Message.newQuery(
                 Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN)));
     assertEquals(1232, answer.getOPT().getPayloadSize());
+  }
+
+  /**
+   * The answer's OPT echoes the query's DO bit (RFC 3225 section 3), from the answer cache too,
+   * whichever came first. It was always clear.
+   */
+  @Test
+  void theAnswersOptCarriesTheQuerysDoBit() throws Exception {
+    SimpleResolver plain = resolver();
+    plain.setEDNS(0, 1232, 0, List.of());
+    SimpleResolver dnssecOk = resolver();
+    dnssecOk.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+    for (String name : List.of("www.cable.example.net.", "ns1.cable.example.net.")) {
+      Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
+      boolean doFirst = name.startsWith("ns1");
+      for (boolean withDo : new boolean[] {doFirst, !doFirst, doFirst, !doFirst}) {
+        Message answer = (withDo ? dnssecOk : plain).send(query);
+        assertEquals(Rcode.NOERROR, answer.getRcode());
+        assertEquals(
+            withDo ? ExtendedFlags.DO : 0,
+            answer.getOPT().getFlags() & ExtendedFlags.DO,
+            name + " DO " + withDo);
+      }
+    }
+  }
+
+  /** A query with two OPT records is a format error (RFC 6891 section 6.1.1); it was answered. */
+  @Test
+  void aQueryWithTwoOptsIsAFormatError() throws Exception {
+    Message query =
+        Message.newQuery(
+            Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN));
+    query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+    query.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+    Message answer = new Message(rawUdp(query.toWire()));
+    assertEquals(query.getHeader().getID(), answer.getHeader().getID());
+    assertEquals(Rcode.FORMERR, answer.getRcode());
+    assertTrue(answer.getSection(Section.ANSWER).isEmpty());
+  }
+
+  /**
+   * A TCP message may be 65535 octets long (its two-octet length prefix, RFC 7766 section 8): one
+   * of 65534 or 65535 octets is answered. Netty's frame limit counted the prefix, and such a
+   * message closed the connection.
+   */
+  @Test
+  void aTcpMessageOfUpTo65535OctetsIsAnswered() throws Exception {
+    for (int size : new int[] {65534, 65535}) {
+      Message query =
+          Message.newQuery(
+              Record.newRecord(Name.fromString("www.cable.example.net."), Type.A, DClass.IN));
+      int bare = query.toWire().length + 11 + 4; // an OPT, and the padding option's header
+      query.addRecord(
+          new OPTRecord(1232, 0, 0, 0, List.of(new GenericEDNSOption(12, new byte[size - bare]))),
+          Section.ADDITIONAL);
+      byte[] wire = query.toWire();
+      assertEquals(size, wire.length);
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(server.localAddress(), 2000);
+        socket.setSoTimeout(5000);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+        out.writeShort(wire.length);
+        out.write(wire);
+        out.flush();
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        byte[] reply = new byte[in.readUnsignedShort()];
+        in.readFully(reply);
+        Message answer = new Message(reply);
+        assertEquals(query.getHeader().getID(), answer.getHeader().getID());
+        assertEquals(Rcode.NOERROR, answer.getRcode(), "size " + size);
+        assertEquals(1, answer.getSection(Section.ANSWER).size());
+      }
+    }
   }
 
   @Test
