@@ -52,18 +52,10 @@ public record ApiRequest(
 
   /**
    * The path for a log line: decoded, it may hold a line break ({@code %0A}) and so forge a line of
-   * its own, an AUDIT one say; control characters are written as {@code \\uXXXX}.
+   * its own, an AUDIT one say ({@link LogText}).
    */
   public String pathForLog() {
-    StringBuilder text = new StringBuilder(path.length());
-    for (char c : path.toCharArray()) {
-      if (c < 0x20 || c == 0x7f) {
-        text.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        text.append(c);
-      }
-    }
-    return text.toString();
+    return LogText.escape(path);
   }
 
   public ApiRequest withPath(String newPath) {

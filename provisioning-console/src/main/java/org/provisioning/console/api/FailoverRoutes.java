@@ -58,7 +58,9 @@ public final class FailoverRoutes {
   private static CompletableFuture<ApiResponse> action(
       ObjectMapper json, FailoverControl failover, ApiRequest r, String what) throws Exception {
     JsonNode body = JsonRoutes.body(json, r);
-    String cause = "operator: " + body.path("cause").asText("via the API");
+    // The failover service logs the cause as given (FAILOVER_TAKEOVER cause=...): a line break in
+    // it would forge a log line of the client's making.
+    String cause = "operator: " + LogText.escape(body.path("cause").asText("via the API"));
     try {
       switch (what) {
         case "takeover" -> failover.takeover(cause);

@@ -105,6 +105,16 @@ public final class ManagementApi {
     return guard.recheck(request, RoutePolicy.required(request.method(), path)).admitted();
   }
 
+  /**
+   * Whether a request carries credentials the guard accepts (the API token, or a live session),
+   * whatever its route. The server asks on the request's head, before it reads the body: a caller
+   * without them gets a small body limit, not {@code management.maxBodyBytes}. Not the caller's
+   * activity, as for {@link #admits}.
+   */
+  public boolean authenticates(ApiRequest head) {
+    return guard.recheck(head, Optional.empty()).principal() != null;
+  }
+
   /** Replaces the token-only guard (the console's users, sessions and CSRF tokens). */
   public void guard(ApiGuard newGuard) {
     this.guard = java.util.Objects.requireNonNull(newGuard);

@@ -22,6 +22,7 @@ import org.provisioning.console.api.ApiHandler;
 import org.provisioning.console.api.ApiPrincipal;
 import org.provisioning.console.api.ApiRequest;
 import org.provisioning.console.api.ApiResponse;
+import org.provisioning.console.api.LogText;
 import org.provisioning.console.api.ManagementApi;
 import org.provisioning.console.api.RoutePolicy;
 
@@ -180,7 +181,9 @@ final class AuditRecorder implements ApiAudit {
         out.append(out.length() == 0 ? "" : " ").append("(").append(body.length).append(" octets)");
       }
     }
-    return out.toString();
+    // The summary is logged (AUDIT ...) and the detail shown line by line: a query value, or a
+    // C1 character JSON leaves as it is, could otherwise forge a line there or drive a terminal.
+    return LogText.escape(out.toString());
   }
 
   private static void mask(JsonNode node) {

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
  * its data directory).
  *
  * <p>Exit codes: 0 done, 1 the server could not be reached or refused the request, 2 the config
- * given was invalid (every error printed with its path).
+ * given was invalid (every error printed with its path), or the command line was (an http: --url to
+ * another host without --insecure-plain-http).
  */
 @Command(
     name = "provisionctl",
@@ -75,8 +76,19 @@ public final class Provisionctl {
       description = "The server's config file (default: $PROVISIONING_HOME/conf/provisiond.yaml).")
   Path configFile;
 
-  @Option(names = "--url", description = "API base URL (default: from the config file).")
+  @Option(
+      names = "--url",
+      description =
+          "API base URL (default: from the config file). http: only to this machine (localhost,"
+              + " 127.0.0.0/8, ::1); use https: for another host.")
   String url;
+
+  @Option(
+      names = "--insecure-plain-http",
+      description =
+          "Allow an http: --url to another host: the API token then crosses the network in clear"
+              + " text, readable by anyone on the path.")
+  boolean insecurePlainHttp;
 
   @Option(names = "--token-file", description = "API token file (default: dataDir/api-token).")
   Path tokenFile;
@@ -160,6 +172,7 @@ public final class Provisionctl {
 
   String baseUrl(ProvisioningConfig config) {
     if (url != null) {
+      refuseClearTextToAnotherHost(url);
       return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
     var listen = config.management().listen();
@@ -170,6 +183,48 @@ public final class Provisionctl {
         + host
         + ":"
         + config.management().port();
+  }
+
+  /**
+   * Every request carries the API token, so an http: URL to another host would hand it to anyone on
+   * the path before the server could refuse (it serves plain HTTP on loopback only): refused unless
+   * --insecure-plain-http says the operator means it.
+   */
+  private void refuseClearTextToAnotherHost(String base) {
+    URI uri;
+    try {
+      uri = new URI(base);
+    } catch (java.net.URISyntaxException e) {
+      throw new CliFailure(INVALID, "--url '" + base + "' is not a URL: " + e.getMessage());
+    }
+    if (insecurePlainHttp || !"http".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri)) {
+      return;
+    }
+    throw new CliFailure(
+        INVALID,
+        "refusing to send the API token in clear text to "
+            + base
+            + ": use https:, or give --insecure-plain-http if the network between is trusted");
+  }
+
+  /** localhost or a loopback address literal; a name is never looked up. */
+  private static boolean isLoopback(URI uri) {
+    String host = uri.getHost();
+    if (host == null) {
+      return false;
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.equalsIgnoreCase("localhost") || host.equalsIgnoreCase("localhost.")) {
+      return true;
+    }
+    byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+    try {
+      return literal != null && java.net.InetAddress.getByAddress(literal).isLoopbackAddress();
+    } catch (java.net.UnknownHostException impossible) {
+      return false;
+    }
   }
 
   /** The HTTP client; for https, trusting the server's certificate as {@link CliTls} says. */

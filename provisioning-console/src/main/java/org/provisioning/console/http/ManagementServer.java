@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the {@link ManagementApi} over HTTP/1.1. Netty's aggregator enforces the body limit (413
- * before the body is read when the client announces its length); a request the HTTP decoder cannot
- * read gets a 400. Off loopback it serves HTTPS only ({@link TlsMaterial}); every reply carries the
- * {@link SecurityHeaders}.
+ * before the body is read when the client announces its length), a much smaller one for a request
+ * without valid credentials and a {@code Host} check first ({@link RequestGate}); a request the
+ * HTTP decoder cannot read gets a 400. Off loopback it serves HTTPS only ({@link TlsMaterial});
+ * every reply carries the {@link SecurityHeaders}.
  */
 public final class ManagementServer implements ProvisioningService {
   /**
@@ -91,6 +93,7 @@ public final class ManagementServer implements ProvisioningService {
   private final int maxBodyBytes;
   private final TlsMaterial tls;
   private final ConnectionGuard connections;
+  private final AllowedHosts hosts;
   private final ConsolePages pages = new ConsolePages();
   private volatile ServiceState state = ServiceState.NEW;
   private EventLoopGroup group;
@@ -120,6 +123,7 @@ public final class ManagementServer implements ProvisioningService {
     this.address = address;
     this.maxBodyBytes = maxBodyBytes;
     this.tls = tls;
+    this.hosts = new AllowedHosts(tls != null);
     this.connections =
         new ConnectionGuard(
             MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, requestDeadline, api.statistics());
@@ -169,6 +173,7 @@ public final class ManagementServer implements ProvisioningService {
                           .addLast(new ReadTimeoutHandler(60))
                           .addLast(new HttpServerCodec(4096, 8192, 8192))
                           .addLast(tls == null ? SecurityHeaders.PLAIN : SecurityHeaders.TLS)
+                          .addLast(new RequestGate(hosts, head -> authenticated(ch, head)))
                           .addLast(new HttpObjectAggregator(maxBodyBytes))
                           .addLast(connections.requestComplete())
                           .addLast(new FlowControlHandler()) // holds requests read meanwhile
@@ -189,6 +194,31 @@ public final class ManagementServer implements ProvisioningService {
         localAddress(),
         tls == null ? "http" : "https",
         tls == null ? "" : " sha256=" + tls.fingerprint());
+  }
+
+  /** Whether a request's head carries credentials the API accepts, as the API checks them. */
+  private boolean authenticated(Channel ch, HttpRequest head) {
+    return api.authenticates(
+        new ApiRequest(
+            head.method().name(),
+            new QueryStringDecoder(head.uri()).rawPath(),
+            Map.of(),
+            head.headers().get(HttpHeaderNames.AUTHORIZATION),
+            null,
+            new byte[0],
+            headers(head),
+            remoteText(ch.remoteAddress()),
+            null));
+  }
+
+  /** Headers by lower-case name; a repeated one joined as HTTP allows ({@code ;} for cookies). */
+  private static Map<String, String> headers(HttpRequest request) {
+    Map<String, String> all = new java.util.HashMap<>();
+    for (Map.Entry<String, String> header : request.headers()) {
+      String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+      all.merge(name, header.getValue(), (a, b) -> a + (name.equals("cookie") ? "; " : ", ") + b);
+    }
+    return all;
   }
 
   /**
@@ -426,16 +456,6 @@ public final class ManagementServer implements ProvisioningService {
       }
       response.headers().forEach(http.headers()::set);
       finish(ctx, http, keepAlive);
-    }
-
-    /** Headers by lower-case name; a repeated one joined as HTTP allows ({@code ;} for cookies). */
-    private static java.util.Map<String, String> headers(FullHttpRequest request) {
-      java.util.Map<String, String> all = new java.util.HashMap<>();
-      for (java.util.Map.Entry<String, String> header : request.headers()) {
-        String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
-        all.merge(name, header.getValue(), (a, b) -> a + (name.equals("cookie") ? "; " : ", ") + b);
-      }
-      return all;
     }
 
     private static String remote(ChannelHandlerContext ctx) {

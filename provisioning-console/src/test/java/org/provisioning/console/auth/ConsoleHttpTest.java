@@ -739,6 +739,49 @@ class ConsoleHttpTest {
     assertFalse(entry.toString().contains("pairing-s3cret"), entry.toString());
   }
 
+  /**
+   * What a change was sent goes into the AUDIT log line and the entry's detail lines: a query value
+   * with a line break forged a line there, an escape sequence (or a C1 one, which JSON leaves as it
+   * is) drove the terminal of whoever read it. Control characters show as \\uXXXX.
+   */
+  @Test
+  void anAuditedChangesQueryAndFieldsAreLoggedWithTheirControlCharactersEscaped() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditLog.class);
+    logger.addAppender(logged);
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    logged.start();
+    try {
+      HttpResponse<String> takeover =
+          console.withToken(
+              "POST",
+              "/failover/takeover?ticket=%1B%5B2J%0D%0AAUDIT%20actor%3Dadmin",
+              "{\"cause\": \"maintenance\u009b1m\"}");
+      assertEquals(200, takeover.statusCode(), takeover.body());
+    } finally {
+      logger.detachAppender(logged);
+      logger.setLevel(null);
+    }
+    String line =
+        logged.list.stream()
+            .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .filter(m -> m.startsWith("AUDIT "))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        line.endsWith(
+            "ticket=\\u001b[2J\\u000d\\u000aAUDIT actor=admin {\"cause\":\"maintenance\\u009b1m\"}"),
+        line);
+    assertTrue(line.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f)), line);
+    JsonNode entry = console.body(console.withToken("GET", "/audit", null)).path("entries").get(0);
+    assertEquals(1, entry.path("detail").size(), entry.toString());
+    assertTrue(
+        entry.toString().chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f)),
+        entry.toString());
+  }
+
   @Test
   void anAdminManagesUsersAndPasswordsNeverShow() throws Exception {
     HttpResponse<String> added =

@@ -183,4 +183,45 @@ class ConsoleHttpsTest {
       assertEquals(ServiceState.FAILED, plain.state());
     }
   }
+
+  /**
+   * Over HTTPS any name is answered: a rebound name is not in the certificate, so a browser never
+   * sends its request, and an operator past the warning of a self-signed certificate that lacks the
+   * name used must still reach the console. Only plain HTTP checks the Host header.
+   */
+  @Test
+  void overHttpsAnyHostNameIsAnswered() throws Exception {
+    TlsMaterial tls =
+        org.provisioning.console.tls.SelfSignedCertificates.generate(
+            "alpha",
+            List.of("alpha.example.net"),
+            List.of(java.net.InetAddress.getLoopbackAddress()),
+            java.time.Instant.now(),
+            java.time.Duration.ofDays(1));
+    try (ConsoleFixture console = new ConsoleFixture(home, tls)) {
+      int port = console.server.localAddress().getPort();
+      var sockets = ConsoleFixture.trusting(tls).getSocketFactory();
+      for (String host :
+          List.of("alpha.example.net:" + port, "dhcp1.headend.example", "127.0.0.1:" + port)) {
+        assertTrue(statusLine(sockets, port, host).startsWith("HTTP/1.1 401"), host);
+      }
+    }
+  }
+
+  private static String statusLine(javax.net.ssl.SSLSocketFactory sockets, int port, String host)
+      throws Exception {
+    try (java.net.Socket socket = sockets.createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/v1/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String reply =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return reply.isEmpty() ? "(nothing)" : reply.lines().findFirst().orElse("");
+    }
+  }
 }

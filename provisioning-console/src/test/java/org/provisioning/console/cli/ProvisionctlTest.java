@@ -453,6 +453,83 @@ class ProvisionctlTest {
     assertTrue(result.err().contains("is it running?"), result.err());
   }
 
+  /**
+   * Every request carries the API token: an http: URL to another host handed it to anyone on the
+   * path before the server could refuse. Refused before any request is made, unless
+   * --insecure-plain-http. The other host (192.0.2.1, TEST-NET-1) is reached only through a proxy
+   * on loopback that records what would have crossed the network.
+   */
+  @Test
+  void refusesToSendTheTokenInClearTextToAnotherHost() throws Exception {
+    java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+    List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket proxy = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      Thread recorder =
+          new Thread(
+              () -> {
+                while (!proxy.isClosed()) {
+                  try (java.net.Socket client = proxy.accept()) {
+                    client.setSoTimeout(2000);
+                    var in =
+                        new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                client.getInputStream(), StandardCharsets.US_ASCII));
+                    StringBuilder head = new StringBuilder();
+                    for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                      head.append(line).append('\n');
+                    }
+                    wire.add(head.toString());
+                  } catch (java.io.IOException e) {
+                    // closed at the end of the test, or a client gone
+                  }
+                }
+              });
+      recorder.setDaemon(true);
+      recorder.start();
+      java.net.ProxySelector.setDefault(
+          new java.net.ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(java.net.URI uri) {
+              return "192.0.2.1".equals(uri.getHost())
+                  ? List.of(
+                      new java.net.Proxy(java.net.Proxy.Type.HTTP, proxy.getLocalSocketAddress()))
+                  : List.of(java.net.Proxy.NO_PROXY);
+            }
+
+            @Override
+            public void connectFailed(
+                java.net.URI uri, java.net.SocketAddress address, java.io.IOException e) {}
+          });
+
+      url = "http://192.0.2.1:8067";
+      Result refused = ctl("status");
+      assertEquals(Provisionctl.INVALID, refused.exit(), refused.err());
+      assertTrue(refused.err().contains("in clear text"), refused.err());
+      assertTrue(refused.err().contains("--insecure-plain-http"), refused.err());
+      assertEquals(List.of(), wire, "nothing left for the network");
+
+      // The operator's decision: then the request goes, token and all.
+      Result insecure = ctl("--insecure-plain-http", "status");
+      assertEquals(1, insecure.exit(), insecure.err());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !wire.isEmpty());
+      assertTrue(wire.get(0).contains("Bearer "), wire.toString());
+    } finally {
+      java.net.ProxySelector.setDefault(before);
+    }
+    // Loopback by any spelling is this machine: tried (nothing listens there), not refused.
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    for (String loopback : List.of("localhost", "LOCALHOST", "127.0.0.1", "127.9.9.9")) {
+      url = "http://" + loopback + ":" + closedPort;
+      Result tried = ctl("status");
+      assertEquals(1, tried.exit(), loopback + ": " + tried.err());
+      assertTrue(tried.err().contains("cannot reach provisiond"), tried.err());
+    }
+    assertTrue(ctl("--help").out().contains("--insecure-plain-http"), "in the usage text");
+  }
+
   @Test
   void saysWhereTheTokenShouldBeWhenItIsMissing() {
     tokenFile = dir.resolve("no-such-token");

@@ -37,12 +37,17 @@ import org.provisioning.common.alert.AlertType;
 import org.provisioning.common.bus.BusRecord;
 import org.provisioning.common.config.ConfigCodec;
 import org.provisioning.common.config.ConfigService;
+import org.provisioning.common.control.FailoverControl;
+import org.provisioning.common.control.FailoverStatus;
 import org.provisioning.common.control.ServerStatus;
 import org.provisioning.common.service.ServiceState;
 import org.provisioning.common.stats.StatisticDefinition;
 import org.provisioning.common.stats.StatisticsRegistry;
 import org.provisioning.console.api.ApiToken;
+import org.provisioning.console.api.FailoverRoutes;
 import org.provisioning.console.api.ManagementApi;
+import org.provisioning.console.api.MetricsRoutes;
+import org.provisioning.console.metrics.PrometheusExposition;
 
 /** The management API over real HTTP on loopback, driven by the JDK's own HTTP client. */
 class ManagementServerTest {
@@ -55,6 +60,7 @@ class ManagementServerTest {
   private final StatisticsRegistry stats = new StatisticsRegistry();
   private final AlertCenter alerts = new AlertCenter(Clock.systemUTC(), 100);
   private ConfigService config;
+  private ManagementApi api;
   private ManagementServer server;
   private ApiToken token;
   private String base;
@@ -70,7 +76,7 @@ class ManagementServerTest {
         });
     config.seedFromFile(CONFIG);
     token = ApiToken.loadOrCreate(dataDir);
-    ManagementApi api =
+    api =
         new ManagementApi(
             token,
             () ->
@@ -90,6 +96,7 @@ class ManagementServerTest {
             4096,
             null,
             Duration.ofSeconds(2)); // the request deadline, short for the slow-client test
+    MetricsRoutes.register(api, new PrometheusExposition(stats, () -> "alpha"), () -> false);
     server.start();
     base = "http://127.0.0.1:" + server.localAddress().getPort() + "/api/v1";
   }
@@ -309,7 +316,7 @@ class ManagementServerTest {
   @Test
   void aClientThatNeverReadsItsAnswersIsReadNoMore() throws Exception {
     byte[] requests =
-        "GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\n\r\n"
             .repeat(1_000)
             .getBytes(StandardCharsets.US_ASCII);
     try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open()) {
@@ -365,7 +372,7 @@ class ManagementServerTest {
         socket
             .getOutputStream()
             .write(
-                ("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                ("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
         String reply =
             new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -425,5 +432,188 @@ class ManagementServerTest {
         .atMost(5, TimeUnit.SECONDS)
         .until(() -> stats.snapshot().get("management.requests.too_slow") == 1L);
     assertEquals(200, authed("GET", "/status", null).statusCode(), "still serving");
+  }
+
+  /** One request on a fresh connection, as sent; the reply's status line and body. */
+  private static String rawExchange(InetSocketAddress to, String request) throws IOException {
+    try (Socket socket = new Socket(to.getAddress(), to.getPort())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * A request without valid credentials may send 16 KiB of body at most, refused on its head when
+   * it announces more and as it comes when chunked: the aggregator held management.maxBodyBytes (up
+   * to 64 MiB) for anyone on each of 256 connections before the token was looked at. With the
+   * token, the configured limit holds.
+   */
+  @Test
+  void aBodyWithoutCredentialsIsRefusedPastASmallLimitBeforeItIsRead() throws Exception {
+    ManagementServer roomy =
+        new ManagementServer(
+            api,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            1 << 20,
+            null,
+            Duration.ofSeconds(30));
+    roomy.start();
+    try {
+      InetSocketAddress at = roomy.localAddress();
+      // Announced: answered on the head, though not one octet of the body was sent.
+      String announced =
+          rawExchange(
+              at,
+              "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                  + "\r\nContent-Length: 1000000\r\n\r\n");
+      assertTrue(announced.startsWith("HTTP/1.1 413"), announced);
+      assertTrue(announced.contains("without valid credentials"), announced);
+      // A wrong token is no credential.
+      String wrongToken =
+          rawExchange(
+              at,
+              "PUT /api/v1/config HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer wrong"
+                  + "\r\nContent-Length: 1000000\r\n\r\n");
+      assertTrue(wrongToken.startsWith("HTTP/1.1 413"), wrongToken);
+      // Chunked, no length announced: cut off once past the limit.
+      String chunk = Integer.toHexString(1024) + "\r\n" + "x".repeat(1024) + "\r\n";
+      String chunked =
+          rawExchange(
+              at,
+              "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked"
+                  + "\r\n\r\n"
+                  + chunk.repeat(17));
+      assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
+
+      URI roomyBase = URI.create("http://127.0.0.1:" + at.getPort() + "/api/v1");
+      HttpResponse<String> login =
+          http.send(
+              HttpRequest.newBuilder(roomyBase.resolve("/api/v1/session"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString("{\"name\": \"a\", \"password\": \"b\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertFalse(login.statusCode() == 413, "a login fits: " + login.body());
+      HttpResponse<String> large =
+          http.send(
+              HttpRequest.newBuilder(roomyBase.resolve("/api/v1/config"))
+                  .header("Authorization", "Bearer " + token.value())
+                  .PUT(HttpRequest.BodyPublishers.ofString("# " + "x".repeat(100_000) + "\n"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          large.statusCode() != 413 && large.statusCode() < 500,
+          "with the token, up to maxBodyBytes: " + large.statusCode() + " " + large.body());
+    } finally {
+      roomy.stop();
+    }
+  }
+
+  /**
+   * DNS rebinding: a page of another site whose name is made to resolve to 127.0.0.1 is, to the
+   * operator's browser, the same origin as its own, and could read /metrics (open on loopback) or
+   * lock accounts by failing logins. Its requests name its host: refused with 421. IP literals and
+   * localhost are answered, and a request without Host (HTTP/1.0) as before.
+   */
+  @Test
+  void refusesRequestsNamingAHostItDoesNotAnswerTo() throws Exception {
+    InetSocketAddress at = server.localAddress();
+    for (String host :
+        List.of(
+            "rebound.example:" + at.getPort(),
+            "rebound.example",
+            "127.0.0.1.rebound.example",
+            "localhost.rebound.example",
+            "127.0.0.1:80:80",
+            "::1")) {
+      String metrics =
+          rawExchange(
+              at, "GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      assertTrue(metrics.startsWith("HTTP/1.1 421"), host + ": " + metrics);
+      assertTrue(metrics.contains("does not answer to the name"), metrics);
+      assertFalse(metrics.contains("provisioning_"), "no statistic: " + metrics);
+      String login =
+          rawExchange(
+              at,
+              "POST /api/v1/session HTTP/1.1\r\nConnection: close\r\nHost: "
+                  + host
+                  + "\r\nContent-Length: 2\r\n\r\n{}");
+      assertTrue(login.startsWith("HTTP/1.1 421"), host + ": " + login);
+    }
+    for (String host :
+        List.of(
+            "127.0.0.1:" + at.getPort(),
+            "127.0.0.1",
+            "localhost:" + at.getPort(),
+            "LocalHost.",
+            "[::1]:" + at.getPort(),
+            "192.0.2.7")) {
+      String metrics =
+          rawExchange(
+              at, "GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      assertTrue(metrics.startsWith("HTTP/1.1 200"), host + ": " + metrics);
+    }
+    String noHost = rawExchange(at, "GET /metrics HTTP/1.0\r\n\r\n");
+    assertTrue(noHost.startsWith("HTTP/1.1 200"), noHost);
+  }
+
+  /**
+   * The cause of a failover action is logged by the failover service as sent (FAILOVER_TAKEOVER
+   * cause=...): a line break in it forged a log line, an escape sequence drove the reader's
+   * terminal. It reaches the service with its control characters escaped.
+   */
+  @Test
+  void aFailoverActionsCauseReachesTheServiceWithItsControlCharactersEscaped() throws Exception {
+    List<String> causes = new ArrayList<>();
+    FailoverStatus status =
+        new FailoverStatus(
+            "primary", "NORMAL", Instant.EPOCH, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+    FailoverRoutes.register(
+        api,
+        new FailoverControl() {
+          @Override
+          public FailoverStatus status() {
+            return status;
+          }
+
+          @Override
+          public java.util.Optional<String> secret() {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public void init(String peer, String secret) {}
+
+          @Override
+          public void takeover(String cause) {
+            causes.add(cause);
+          }
+
+          @Override
+          public void handback(String cause) {
+            causes.add(cause);
+          }
+
+          @Override
+          public void leave(String cause) {
+            causes.add(cause);
+          }
+        });
+    String sent =
+        json.writeValueAsString(
+            json.createObjectNode()
+                .put("cause", "planned\r\nFAILOVER_TAKEOVER cause=forged \u001b[2J\u009b1m"));
+    for (String action : List.of("takeover", "handback", "leave")) {
+      HttpResponse<String> reply = authed("POST", "/failover/" + action, sent);
+      assertEquals(200, reply.statusCode(), reply.body());
+    }
+    assertEquals(
+        "operator: planned\\u000d\\u000aFAILOVER_TAKEOVER cause=forged \\u001b[2J\\u009b1m",
+        causes.get(0));
+    assertEquals(3, causes.size());
+    assertTrue(causes.stream().allMatch(causes.get(0)::equals), causes.toString());
   }
 }
