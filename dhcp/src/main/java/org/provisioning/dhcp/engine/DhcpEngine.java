@@ -743,11 +743,17 @@ public final class DhcpEngine {
     }
     boolean initReboot =
         serverIdentifier.isEmpty() && requested.isPresent() && request.clientAddress().value() == 0;
-    if (initReboot && !partnerMayServe && onNetwork(address, subnets) && !knows(client, address)) {
+    if (initReboot
+        && !partnerMayServe
+        && onNetwork(address, subnets)
+        && !knows(client, address)
+        && availableTo(address, client.facts.key(), now, false)) {
       // RFC 2131 4.3.2: on the right network, a client this server has no record of had its
       // address from another server, which keeps it; a NAK would take it away, an ACK give an
-      // address never offered. Silence lets servers that share no leases share a wire. While
-      // the failover partner may have served unseen, its grant is the likely record: see below.
+      // address never offered. Silence lets servers that share no leases share a wire. An
+      // address this server knows to be another client's is NAKed all the same (the loser of a
+      // partition's conflict would keep using it). While the failover partner may have served
+      // unseen, its grant is the likely record: see below.
       return drop(DropReason.UNKNOWN_CLIENT);
     }
     DropReason refused = refusal(client, now);

@@ -31,8 +31,8 @@ public enum DropReason {
    */
   MALFORMED_REQUEST,
   /**
-   * An INIT-REBOOT REQUEST, on the right network, from a client this server has no record of: RFC
-   * 2131 section 4.3.2 says to remain silent.
+   * An INIT-REBOOT REQUEST, on the right network, from a client this server has no record of, for
+   * an address it knows no other client to hold: RFC 2131 section 4.3.2 says to remain silent.
    */
   UNKNOWN_CLIENT,
   /** A RELEASE or DECLINE for an address this client does not hold. */

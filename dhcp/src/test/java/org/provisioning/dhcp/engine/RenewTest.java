@@ -162,6 +162,11 @@ class RenewTest {
     DhcpOutcome wrongNetwork =
         server.send(stranger.initReboot(Ipv4Address.parse("127.99.0.5"))).orElseThrow();
     assertEquals(DhcpMessageType.NAK, wrongNetwork.reply().messageType());
+    Ipv4Address anothers = client.dora().yourAddress();
+    assertEquals(
+        DhcpMessageType.NAK,
+        server.reply(stranger.initReboot(anothers)).messageType(),
+        "an address this server knows to be another client's");
   }
 
   @Test
