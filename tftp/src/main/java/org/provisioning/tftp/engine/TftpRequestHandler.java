@@ -174,12 +174,10 @@ public final class TftpRequestHandler {
 
   private Decision write(TftpPacket.Request request) {
     stats.writeRequests.increment();
-    if (writeRoot == null || request.mode() == TftpMode.NETASCII) {
+    if (writeRoot == null) {
       return refuse(
           new TftpResolution.Refused(
-              TftpErrorCode.ACCESS_VIOLATION,
-              writeRoot == null ? "this server is read-only" : "uploads must be octet mode",
-              "write"));
+              TftpErrorCode.ACCESS_VIOLATION, "this server is read-only", "write"));
     }
     Path target;
     try {
@@ -211,7 +209,13 @@ public final class TftpRequestHandler {
     try {
       return new Decision.Accept(
           new WriteTransfer(
-              target, options, size, config.retries(), stats, () -> reserved.addAndGet(-size)));
+              target,
+              options,
+              request.mode() == TftpMode.NETASCII,
+              size,
+              config.retries(),
+              stats,
+              () -> reserved.addAndGet(-size)));
     } catch (IOException e) {
       reserved.addAndGet(-size);
       return refuse(

@@ -13,12 +13,13 @@ import org.provisioning.tftp.message.TftpErrorCode;
 import org.provisioning.tftp.message.TftpPacket;
 
 /**
- * Receives one file into the writable area (RFC 1350 write). The upload goes to a hidden temporary
- * file beside its target and replaces the target only once complete, so a reader never sees half a
- * file and a failed upload leaves nothing behind. A duplicate of the last DATA is acknowledged
- * again (its ACK was lost); an upload over {@code maxBytes} (the size it declared, or the most
- * allowed) is refused with DISK_FULL. Its room on disk is given back ({@code release}) when it
- * ends, whichever way.
+ * Receives one file into the writable area (RFC 1350 write), in octet mode as sent, in netascii
+ * with its line ends made local (LF) as tftp-hpa's server does. The upload goes to a hidden
+ * temporary file beside its target and replaces the target only once complete, so a reader never
+ * sees half a file and a failed upload leaves nothing behind. A duplicate of the last DATA is
+ * acknowledged again (its ACK was lost); an upload over {@code maxBytes} (the size it declared, or
+ * the most allowed) is refused with DISK_FULL. Its room on disk is given back ({@code release})
+ * when it ends, whichever way.
  */
 public final class WriteTransfer implements TftpTransfer {
   private final Path target;
@@ -29,6 +30,7 @@ public final class WriteTransfer implements TftpTransfer {
   private final int maxRetries;
   private final TftpStatistics stats;
   private final Runnable release;
+  private final Netascii.Decoder netascii; // null in octet mode
   private boolean released;
 
   private long received;
@@ -44,6 +46,7 @@ public final class WriteTransfer implements TftpTransfer {
   public WriteTransfer(
       Path target,
       TftpOptions options,
+      boolean netascii,
       long maxBytes,
       int maxRetries,
       TftpStatistics stats,
@@ -59,6 +62,7 @@ public final class WriteTransfer implements TftpTransfer {
     this.maxRetries = maxRetries;
     this.stats = stats;
     this.release = release;
+    this.netascii = netascii ? new Netascii.Decoder() : null;
     this.timeout = options.timeoutMillis();
   }
 
@@ -95,14 +99,15 @@ public final class WriteTransfer implements TftpTransfer {
       return fail(TransferFailure.WRITE_ERROR);
     }
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(data.data());
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+      boolean last = data.data().length < options.blockSize();
+      write(netascii == null ? data.data() : netascii.decode(data.data()));
+      if (last && netascii != null) {
+        write(netascii.finish());
       }
       received++;
       stats.bytesReceived.add(data.data().length);
       lastSent = TftpCodec.encode(new TftpPacket.Ack(data.block()));
-      if (data.data().length < options.blockSize()) {
+      if (last) {
         channel.force(true);
         channel.close();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -123,6 +128,13 @@ public final class WriteTransfer implements TftpTransfer {
     timeout = options.timeoutMillis();
     deadline = now + timeout;
     return Status.RUNNING;
+  }
+
+  private void write(byte[] octets) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(octets);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
   }
 
   @Override

@@ -33,8 +33,18 @@ class WriteTransferTest {
       };
 
   private WriteTransfer transfer(long maxBytes) throws Exception {
+    return transfer(false, maxBytes);
+  }
+
+  private WriteTransfer transfer(boolean netascii, long maxBytes) throws Exception {
     return new WriteTransfer(
-        dir.resolve("up.bin"), new TftpOptions(4, 1, 1000, Map.of()), maxBytes, 2, stats, () -> {});
+        dir.resolve("up.bin"),
+        new TftpOptions(4, 1, 1000, Map.of()),
+        netascii,
+        maxBytes,
+        2,
+        stats,
+        () -> {});
   }
 
   private List<String> files() throws Exception {
@@ -105,6 +115,24 @@ class WriteTransferTest {
     assertEquals(TftpErrorCode.NOT_DEFINED, ((TftpPacket.Error) sent.get(sent.size() - 1)).code());
     transfer.close();
     assertEquals(List.of(), files());
+  }
+
+  /**
+   * A netascii upload is stored with local line ends: CR LF becomes LF, CR NUL a CR, also when the
+   * pair is split between two blocks (of 4 octets here); a CR that ends the upload stays.
+   */
+  @Test
+  void aNetasciiUploadIsStoredWithLocalLineEnds() throws Exception {
+    WriteTransfer transfer = transfer(true, 100);
+    transfer.start(0, out);
+    byte[][] blocks = {
+      {'a', '\r', '\n', 'b'}, {'\r', 0, 'c', '\r'}, {'\n', 'd', '\r', '\n'}, {'e', '\r'}
+    };
+    for (int i = 0; i < blocks.length; i++) {
+      Status status = transfer.onPacket(new TftpPacket.Data(i + 1, blocks[i]), i + 1, out);
+      assertEquals(i == blocks.length - 1 ? Status.COMPLETED : Status.RUNNING, status);
+    }
+    assertEquals("a\nb\rc\nd\ne\r", Files.readString(dir.resolve("up.bin")));
   }
 
   private static List<Integer> toList(byte[] bytes) {

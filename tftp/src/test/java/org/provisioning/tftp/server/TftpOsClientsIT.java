@@ -167,6 +167,32 @@ class TftpOsClientsIT {
   }
 
   /**
+   * tftp-hpa in its ascii mode (its default) sends netascii: the file is stored with its own line
+   * ends again. Such uploads used to be refused ("uploads must be octet mode").
+   */
+  @Test
+  void tftpHpaPutsInNetascii() throws Exception {
+    Path upload =
+        Files.writeString(home.resolve("notes.log"), "line one\nline two\r\n".repeat(100));
+    OsTool.Result result =
+        OsTool.run(
+            Map.of(),
+            30,
+            tftp,
+            "-m",
+            "ascii",
+            "127.0.0.1",
+            port,
+            "-c",
+            "put",
+            upload.toString(),
+            "notes.log");
+    assertEquals(0, result.exit(), result.output());
+    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/notes.log")));
+    assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/notes.log")));
+  }
+
+  /**
    * curl uploads a stream of unknown length with tsize 0, which declares no size: it is taken up to
    * the upload limit. It used to be refused at its first block as over a limit of 0 octets.
    */
