@@ -171,16 +171,9 @@ public final class SnmpAgent implements AutoCloseable {
   }
 
   /**
-   * Whether the message being processed on this thread is a time synchronization probe: an
-   * authenticated request with msgAuthoritativeEngineBoots and msgAuthoritativeEngineTime zero (RFC
-   * 3414 §4). Set by {@link AgentUsm}, read by {@link DiscoveryOnlyMPv3} in the same call.
-   */
-  private static final ThreadLocal<Boolean> TIME_PROBE = ThreadLocal.withInitial(() -> false);
-
-  /**
-   * USM that notes time synchronization probes and counts the decryption errors SNMP4J finds (it
-   * returns them without counting): a scoped PDU that decrypts to anything but a SEQUENCE was
-   * encrypted with another key (RFC 3414 §3.2 step 8b, usmStatsDecryptionErrors).
+   * USM that counts the decryption errors SNMP4J finds (it returns them without counting): a scoped
+   * PDU that decrypts to anything but a SEQUENCE was encrypted with another key (RFC 3414 §3.2 step
+   * 8b, usmStatsDecryptionErrors).
    */
   private static final class AgentUsm extends USM {
     AgentUsm(
@@ -204,12 +197,6 @@ public final class SnmpAgent implements AutoCloseable {
         org.snmp4j.security.SecurityStateReference securityStateReference,
         StatusInformation statusInfo)
         throws IOException {
-      org.snmp4j.security.UsmSecurityParameters usm =
-          (org.snmp4j.security.UsmSecurityParameters) securityParameters;
-      // RFC 3414 §4 has the probe carry zero boots and time; SNMP4J's manager sends zero boots and
-      // the seconds since it learned the engine ID. This engine's boots start at 1, so a message
-      // with zero boots is never one from its time window: it is always a manager's probe.
-      TIME_PROBE.set(usm.getAuthoritativeEngineBoots() == 0);
       int status =
           super.processIncomingMsg(
               snmpVersion,
@@ -241,10 +228,13 @@ public final class SnmpAgent implements AutoCloseable {
   }
 
   /**
-   * MPv3 that sends only the reports engine discovery needs (RFC 3414 §4): usmStatsUnknownEngineIDs
-   * to a probe for the engine ID, and usmStatsNotInTimeWindows to an authenticated probe with zero
-   * boots, which is how a manager learns the engine's clock. Every other report is withheld: a
-   * wrong key, an unknown user, a message from a stale time window (a replay) get silence.
+   * MPv3 that sends only the reports a manager needs to learn and relearn this engine (RFC 3414 §4,
+   * §3.2 step 7): usmStatsUnknownEngineIDs to a probe for the engine ID, and
+   * usmStatsNotInTimeWindows to an authenticated message outside the time window, whether a
+   * manager's probe (zero boots) or one that knew the engine before it restarted: withheld, as it
+   * once was, a manager that stays running timed out at every request after each restart, with
+   * nothing to tell it to learn the new boots. The report says only what discovery says, and USM
+   * sends it only for a message that authenticated. A wrong key or an unknown user gets silence.
    */
   private static final class DiscoveryOnlyMPv3 extends MPv3 {
     DiscoveryOnlyMPv3(
@@ -268,7 +258,7 @@ public final class SnmpAgent implements AutoCloseable {
       OID report = payload == null ? null : payload.getOid();
       boolean discovery =
           SnmpConstants.usmStatsUnknownEngineIDs.equals(report)
-              || (SnmpConstants.usmStatsNotInTimeWindows.equals(report) && TIME_PROBE.get());
+              || SnmpConstants.usmStatsNotInTimeWindows.equals(report);
       if (!discovery) {
         return SnmpConstants.SNMP_MP_OK; // dropped; the cause is counted by whoever found it
       }
