@@ -97,6 +97,8 @@ class SetupWizardIT {
 
     Path primary = installedConfig("primary");
     String before = Files.readString(primary);
+    // The secret from a file: as an argument it would show in the process list.
+    Path secretFile = Files.writeString(dir.resolve("pairing.secret"), secret + "\n");
     List<String> primaryAnswers =
         List.of(
             "--name",
@@ -107,8 +109,12 @@ class SetupWizardIT {
             "127.0.0.1",
             "--peer",
             "127.0.0.3",
-            "--secret",
-            secret);
+            "--secret-file",
+            secretFile.toString());
+    Result twice = setupWithInput("", primary, ports, primaryAnswers, "--secret", secret);
+    assertEquals(2, twice.exit(), twice.out() + twice.err());
+    assertTrue(twice.err().contains("give one of --secret"), twice.err());
+    assertFalse(twice.err().contains(secret), "the secret is never repeated");
     Result refused =
         setup(
             primary,

@@ -205,7 +205,7 @@ public final class FailoverController implements ProvisioningService, FailoverCo
       // The secret itself stays out of the log: journald and log collectors have other readers.
       log.info(
           "FAILOVER_PAIRING_SECRET fingerprint={} (read it with provisionctl failover"
-              + " secret, then on the primary: provisionctl failover init --peer {} --secret ...)",
+              + " secret, then on the primary: provisionctl failover init --peer {} --secret-stdin)",
           PairingSecret.fingerprint(secret),
           next.listen());
     } else {

@@ -162,7 +162,10 @@ public final class Provisionctl {
       return new ProvisioningConfig(null, null, null, null, null, null, null, null);
     }
     try {
-      return new ConfigCodec().parse(Files.readString(file));
+      // Read as the server reads a file it applied before (parseKept): a rule added by an upgrade
+      // that the file breaks stops neither the server nor the CLI that talks to it. Parsed with
+      // every rule, every command failed until the operator fixed the file.
+      return new ConfigCodec().parseKept(Files.readString(file));
     } catch (IOException e) {
       throw new CliFailure(UNREACHABLE, "cannot read " + file + ": " + e.getMessage());
     } catch (ConfigException e) {

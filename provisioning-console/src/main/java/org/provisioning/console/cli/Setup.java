@@ -123,8 +123,23 @@ final class Setup implements Callable<Integer> {
 
   @Option(
       names = "--secret",
-      description = "Primary: the secondary's pairing secret (provisionctl failover secret there).")
+      description =
+          "Primary: the secondary's pairing secret (provisionctl failover secret there). As an"
+              + " argument any local user sees it in the process list, and it stays in the shell"
+              + " history: prefer --secret-file or --secret-stdin, or leave it out to be asked"
+              + " without echo.")
   String secret;
+
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description = "Primary: the secondary's pairing secret, the first line of FILE.")
+  Path secretFile;
+
+  @Option(
+      names = "--secret-stdin",
+      description = "Primary: the secondary's pairing secret, the first line of standard input.")
+  boolean secretStdin;
 
   @Option(
       names = "--admin",
@@ -267,13 +282,7 @@ final class Setup implements Callable<Integer> {
               "",
               text -> text.isEmpty() ? null : Ipv4Address.parse(text));
       if (partner != null) {
-        pairingSecret =
-            ask(
-                "The secondary's pairing secret (provisionctl failover secret, on the secondary)",
-                "--secret",
-                secret,
-                null,
-                Setup::pairingSecret);
+        pairingSecret = askPairingSecret();
       }
     } else if (peer != null) {
       partner = Ipv4Address.parse(peer);
@@ -668,31 +677,88 @@ final class Setup implements Callable<Integer> {
   }
 
   private String passwordFromFile() {
-    try (BufferedReader reader = Files.newBufferedReader(adminPasswordFile)) {
+    return firstLineOf(adminPasswordFile, "--admin-password-file", "password");
+  }
+
+  private String passwordFromStdin() {
+    return lineFromStdin("password");
+  }
+
+  private static String firstLineOf(Path file, String flag, String what) {
+    try (BufferedReader reader = Files.newBufferedReader(file)) {
       String line = reader.readLine();
       if (line == null || line.isEmpty()) {
         throw new Provisionctl.CliFailure(
-            Provisionctl.INVALID, "no password on the first line of " + adminPasswordFile);
+            Provisionctl.INVALID, "no " + what + " on the first line of " + file);
       }
       return line;
     } catch (IOException e) {
       throw new Provisionctl.CliFailure(
-          Provisionctl.INVALID,
-          "cannot read --admin-password-file " + adminPasswordFile + ": " + e);
+          Provisionctl.INVALID, "cannot read " + flag + " " + file + ": " + e);
     }
   }
 
-  private String passwordFromStdin() {
+  private String lineFromStdin(String what) {
     try {
       String line =
           new BufferedReader(new InputStreamReader(ctl.stdin, StandardCharsets.UTF_8)).readLine();
       if (line == null || line.isEmpty()) {
-        throw new Provisionctl.CliFailure(Provisionctl.INVALID, "no password on standard input");
+        throw new Provisionctl.CliFailure(
+            Provisionctl.INVALID, "no " + what + " on standard input");
       }
       return line;
     } catch (IOException e) {
       throw new Provisionctl.CliFailure(
           Provisionctl.INVALID, "cannot read standard input: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The secondary's pairing secret: {@code --secret}, {@code --secret-file}, {@code
+   * --secret-stdin}, or asked on the terminal without echo (asked again while it is refused). A
+   * refused secret is never repeated in the message.
+   */
+  private String askPairingSecret() {
+    int given = (secret != null ? 1 : 0) + (secretFile != null ? 1 : 0) + (secretStdin ? 1 : 0);
+    if (given > 1) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID, "give one of --secret, --secret-file and --secret-stdin");
+    }
+    if (secretStdin && (adminPasswordStdin || (in != null && console == null))) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID,
+          "standard input carries something else here: give the secret with --secret-file");
+    }
+    String text =
+        secret != null
+            ? secret
+            : secretFile != null
+                ? firstLineOf(secretFile, "--secret-file", "secret")
+                : secretStdin ? lineFromStdin("secret") : null;
+    if (text != null) {
+      try {
+        return pairingSecret(text.strip());
+      } catch (IllegalArgumentException e) {
+        throw new Provisionctl.CliFailure(
+            Provisionctl.INVALID, "the pairing secret: " + e.getMessage());
+      }
+    }
+    if (in == null) {
+      throw new Provisionctl.CliFailure(
+          Provisionctl.INVALID,
+          "give the secondary's pairing secret with --secret-file FILE or --secret-stdin");
+    }
+    while (true) {
+      char[] line =
+          readSecret(
+              "The secondary's pairing secret (provisionctl failover secret, on the secondary): ");
+      try {
+        return pairingSecret(new String(line).strip());
+      } catch (IllegalArgumentException e) {
+        out.println("  " + e.getMessage());
+      } finally {
+        Arrays.fill(line, '\0');
+      }
     }
   }
 

@@ -440,6 +440,26 @@ class ProvisionctlTest {
     assertFalse(leases.out().contains("\u001b"), "no escape reaches the terminal");
   }
 
+  /**
+   * The CLI reads the server's config file as the server reads one it applied before: a file that
+   * breaks a rule (here a pool outside its subnet, as a rule added by an upgrade would find) still
+   * tells it where the server is. Every command failed with exit 2 until the file was fixed.
+   */
+  @Test
+  void aConfigFileThatBreaksARuleStillLeadsToTheServer() throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("kept.yaml"),
+            """
+            dhcp:
+              subnets:
+                - subnet: 127.16.0.0/24
+                  pools: [{range: 127.17.0.10-127.17.0.20}]
+            """);
+    Result result = ctl("--config", config.toString(), "status");
+    assertEquals(0, result.exit(), result.err());
+  }
+
   @Test
   void saysClearlyWhenTheServerIsNotRunning() throws Exception {
     int closedPort;
