@@ -123,7 +123,8 @@ public final class EmailSender implements AlertSender {
         "X-Provisioning-Event", batch.size() == 1 ? batch.get(0).alert().event() : "DIGEST");
     message.setHeader("X-Provisioning-Server", batch.get(0).alert().server());
     message.saveChanges();
-    try (Transport transport = session.getTransport(protocol)) {
+    Transport transport = session.getTransport(protocol);
+    try {
       transport.connect(config.host(), config.port(), config.username(), config.password());
       transport.sendMessage(message, to);
     } catch (SendFailedException e) {
@@ -139,6 +140,20 @@ public final class EmailSender implements AlertSender {
           Arrays.toString(e.getValidUnsentAddresses()), // 4xx: greylisted, mailbox full
           Arrays.toString(sent),
           e.getMessage());
+    } finally {
+      close(transport);
+    }
+  }
+
+  /**
+   * Closes the connection (QUIT). Its failure changes nothing: once the relay has taken the mail
+   * (250 to its DATA) it is sent, and thrown from here it made the channel send it again.
+   */
+  private static void close(Transport transport) {
+    try {
+      transport.close();
+    } catch (MessagingException e) {
+      log.debug("ALERT_MAIL_QUIT_FAILED: {}", e.toString());
     }
   }
 

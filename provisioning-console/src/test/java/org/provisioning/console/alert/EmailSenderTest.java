@@ -220,20 +220,48 @@ class EmailSenderTest {
   }
 
   /**
+   * The relay takes the mail (250 to its DATA), then the connection breaks at QUIT: the mail is
+   * sent, counted once and not sent again. Closing the transport threw, and the channel sent the
+   * mail again at each retry.
+   */
+  @Test
+  void aConnectionLostAtQuitAfterTheMailWasTakenSendsItOnce() throws Exception {
+    try (RefusingSmtpServer server = new RefusingSmtpServer("nobody@example.net", true)) {
+      listen(
+          config(SmtpSecurity.NONE, server.port(), null, null, 10),
+          new Properties(),
+          Duration.ofMinutes(1));
+      alerts.raise(POOL_CRITICAL, "pool-a", "full");
+      await().atMost(10, SECONDS).until(() -> server.mails() >= 1);
+      Thread.sleep(2_500); // past the first retry's backoff: nothing is sent again
+      assertEquals(1, server.mails());
+      assertEquals(1, counter("sent"));
+      assertEquals(0, counter("failed"));
+    }
+  }
+
+  /**
    * An SMTP server that answers 550 to RCPT TO for one address and takes the rest, scripted: the
-   * client under test is Angus Mail's, a mail server refusing a recipient is what it meets.
+   * client under test is Angus Mail's, a mail server refusing a recipient is what it meets. With
+   * {@code hangUpAtQuit} it resets the connection at QUIT instead of answering 221.
    */
   private static final class RefusingSmtpServer implements AutoCloseable {
     private final java.net.ServerSocket socket =
         new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
     private final String refused;
+    private final boolean hangUpAtQuit;
     private final List<String> deliveredTo = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger mails =
         new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread = new Thread(this::serve, "refusing-smtp");
 
     RefusingSmtpServer(String refused) throws java.io.IOException {
+      this(refused, false);
+    }
+
+    RefusingSmtpServer(String refused, boolean hangUpAtQuit) throws java.io.IOException {
       this.refused = refused;
+      this.hangUpAtQuit = hangUpAtQuit;
       thread.setDaemon(true);
       thread.start();
     }
@@ -288,6 +316,10 @@ class EmailSenderTest {
               mails.incrementAndGet();
               out.print("250 OK\r\n");
             } else if (command.startsWith("QUIT")) {
+              if (hangUpAtQuit) {
+                client.setSoLinger(true, 0); // a reset, no 221
+                break;
+              }
               out.print("221 bye\r\n");
               out.flush();
               break;
