@@ -5,7 +5,9 @@ import static org.provisioning.common.stats.StatisticDefinition.gauge;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * bounded queue and a thread of its own, so that a slow or dead receiver never blocks the service
  * that raised the alert, nor any other channel. Failed deliveries are retried with doubling backoff
  * up to a bound; alerts arriving faster than {@code maxPerMinute} are sent together as one batch (a
- * digest) instead of one each. Full queue: the newest alert is dropped and counted. Counters:
- * {@code alerts.channel.<name>.sent|failed|retried|dropped}, gauge {@code .queue}.
+ * digest) instead of one each, or, for a paced channel, one at a time at that rate. Full queue:
+ * what the receiver misses least is dropped and counted (see {@link #makeRoom}). Counters: {@code
+ * alerts.channel.<name>.sent|failed|retried|dropped}, gauge {@code .queue}.
  */
 public final class AlertChannel implements AlertListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertChannel.class);
@@ -61,13 +64,28 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
    * @param maxPerMinute past this many deliveries in a minute, queued alerts go out as one digest
    * @param retries attempts after the first before a delivery is given up
    * @param firstBackoff wait before the first retry; doubled each time, at most a minute
+   * @param paced past {@code maxPerMinute}, send one alert at a time at that rate instead of a
+   *     digest: for receivers that take each alert as a message of its own (SNMP notifications), to
+   *     which a digest is the whole queue back to back
    */
   public record Policy(
       AlertSeverity minSeverity,
       Set<String> events,
       int maxPerMinute,
       int retries,
-      Duration firstBackoff) {}
+      Duration firstBackoff,
+      boolean paced) {
+
+    /** A channel that sends digests past {@code maxPerMinute} (e-mail). */
+    public Policy(
+        AlertSeverity minSeverity,
+        Set<String> events,
+        int maxPerMinute,
+        int retries,
+        Duration firstBackoff) {
+      this(minSeverity, events, maxPerMinute, retries, firstBackoff, false);
+    }
+  }
 
   private final String name;
   private final Policy policy;
@@ -82,6 +100,12 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   private final long[] recentSends;
   private int recentIndex;
   private volatile boolean closed;
+
+  /** Paced, past the budget and with alerts still queued: each waits its share of the window. */
+  private boolean pacing;
+
+  /** The thread of the channel this one replaced, until it has stopped (see {@link #follow}). */
+  private volatile Thread predecessor;
 
   /** Alerts taken and not yet delivered or given up: queued or in the sender's hands. */
   private final AtomicInteger pending = new AtomicInteger();
@@ -128,13 +152,64 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     if (closed || !wanted(alert)) {
       return;
     }
+    AlertSender.Delivery delivery = new AlertSender.Delivery(alert, change);
     pending.incrementAndGet();
-    if (!queue.offer(new AlertSender.Delivery(alert, change))) {
+    synchronized (queue) { // one caller at a time makes room
+      while (!queue.offer(delivery)) {
+        if (!makeRoom(delivery)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The queue is full: drops, counted, what the receiver misses least, and returns false if that is
+   * {@code incoming}. A clear must not be lost while its raise went out or is queued (the manager
+   * would show the alert active for good), so the first to go is an alert whose raise and clear are
+   * both queued (the receiver never needs to hear of it), then the oldest raise or reminder, then
+   * an acknowledgement, and a clear only when nothing else is left.
+   */
+  private boolean makeRoom(AlertSender.Delivery incoming) {
+    List<AlertSender.Delivery> all = new ArrayList<>(queue);
+    all.add(incoming);
+    List<AlertSender.Delivery> victims = victims(all);
+    for (AlertSender.Delivery victim : victims) { // in queue order: a raise before its clear
+      if (victim != incoming && !queue.remove(victim)) {
+        return true; // taken for sending meanwhile, so there is room; what follows it must stay
+      }
       pending.decrementAndGet();
       dropped.increment();
       log.warn(
-          "ALERT_CHANNEL_QUEUE_FULL channel={} event={} id={}", name, alert.event(), alert.id());
+          "ALERT_CHANNEL_QUEUE_FULL channel={} dropped={} event={} id={}",
+          name,
+          victim.change(),
+          victim.alert().event(),
+          victim.alert().id());
     }
+    return victims.stream().noneMatch(v -> v == incoming);
+  }
+
+  private static List<AlertSender.Delivery> victims(List<AlertSender.Delivery> all) {
+    Map<Long, List<AlertSender.Delivery>> byAlert = new LinkedHashMap<>(); // oldest first
+    all.forEach(d -> byAlert.computeIfAbsent(d.alert().id(), id -> new ArrayList<>()).add(d));
+    for (List<AlertSender.Delivery> changes : byAlert.values()) {
+      if (changes.stream().anyMatch(d -> d.change() == Change.RAISED)
+          && changes.stream().anyMatch(d -> d.change() == Change.CLEARED)) {
+        return changes; // all of it: a reminder left alone would raise it again (SNMP)
+      }
+    }
+    for (AlertSender.Delivery d : all) {
+      if (d.change() == Change.RAISED || d.change() == Change.REMINDED) {
+        return List.of(d);
+      }
+    }
+    for (AlertSender.Delivery d : all) {
+      if (d.change() == Change.ACKNOWLEDGED) {
+        return List.of(d);
+      }
+    }
+    return List.of(all.get(all.size() - 1)); // only clears: the newest, as ever
   }
 
   private boolean wanted(Alert alert) {
@@ -150,14 +225,24 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     }
     while (!closed) {
       try {
+        if (policy.paced() && (pacing || overRate())) {
+          // Until the queue is empty, not only while over the budget: the burst that spent it
+          // leaves it at once, and the queue would follow back to back. Waited for before taking
+          // the next, so that what waits stays queued (for a successor too).
+          pacing = true;
+          sleepUntilPaced();
+        }
         AlertSender.Delivery first = queue.poll(1, TimeUnit.SECONDS);
         if (first == null) {
+          pacing = false;
           continue;
         }
+        pacing = pacing && !queue.isEmpty();
         List<AlertSender.Delivery> batch = new ArrayList<>();
         batch.add(first);
         try {
-          if (overRate()) {
+          awaitPredecessor();
+          if (!policy.paced() && overRate()) {
             // A storm: wait out the minute's budget, then send everything queued meanwhile at once.
             sleepUntilUnderRate();
             queue.drainTo(batch);
@@ -261,10 +346,46 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
   }
 
   /**
+   * Pacing: until the budget has room and a 1/maxPerMinute share of the window has passed since the
+   * last delivery. Waiting for the budget alone, a storm went out back to back once it had room,
+   * faster than a manager's socket buffer takes notifications.
+   */
+  private void sleepUntilPaced() throws InterruptedException {
+    long last = recentSends[(recentIndex + recentSends.length - 1) % recentSends.length];
+    long next =
+        Math.max(
+            recentSends[recentIndex] + rateWindowNanos,
+            last + rateWindowNanos / recentSends.length);
+    long wait = next - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+  }
+
+  /**
+   * Makes this channel, which replaces {@code previous} and gets its queue, deliver nothing before
+   * {@code previous} has stopped: the batch it is still sending or retrying (an inform in backoff)
+   * goes out first, so a clear handed over never reaches the receiver ahead of its raise. Called
+   * before the handover, so its first delivery sees it.
+   */
+  void follow(AlertChannel previous) {
+    predecessor = previous.thread;
+  }
+
+  private void awaitPredecessor() throws InterruptedException {
+    Thread before = predecessor;
+    if (before != null) {
+      // Bounded as the predecessor's close is: a sender stuck in I/O is left behind.
+      before.join(CLOSE_DRAIN.toMillis() + 1_000);
+      predecessor = null;
+    }
+  }
+
+  /**
    * Stops the channel's thread once the alerts it took have gone out, waiting at most {@link
    * #CLOSE_DRAIN}: the alert that says why the process stops (the journal failed) is raised just
    * before it, and closing at once lost it. What is still queued then is not sent: counted as
-   * dropped.
+   * dropped. A sender that holds a socket (SNMP's) is closed with the channel.
    */
   @Override
   public void close() {
@@ -287,6 +408,13 @@ public final class AlertChannel implements AlertListener, AutoCloseable {
     if (!left.isEmpty()) {
       dropped.add(left.size());
       log.warn("ALERT_CHANNEL_CLOSED channel={} dropped={}: still queued", name, left.size());
+    }
+    if (sender instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("ALERT_CHANNEL_SENDER_CLOSE_FAILED channel={} error={}", name, e.toString());
+      }
     }
   }
 

@@ -47,7 +47,9 @@ public final class ConfiguredChannel<C> implements AlertListener, AutoCloseable 
       AlertChannel successor = next == null ? null : factory.apply(next);
       if (previous != null && successor != null) {
         // What the old one still queues goes to the new one first, in order, before any alert
-        // raised from now: a clear must not reach the receiver ahead of its raise.
+        // raised from now, and after the batch the old one is still sending: a clear must not
+        // reach the receiver ahead of its raise.
+        successor.follow(previous);
         previous.takeQueued().forEach(d -> successor.onAlert(d.alert(), d.change()));
       }
       channel = successor;

@@ -153,6 +153,80 @@ class AlertChannelTest {
     assertTrue(stat("dropped") > droppedBefore, "dropped, counted");
   }
 
+  /**
+   * A full queue (a receiver hanging) drops raises, never a clear whose raise went out or is
+   * queued: an alert raised and cleared while queued goes whole, else the oldest raise. The newest
+   * was dropped, a clear among them, and the manager showed the alert active for good.
+   */
+  @Test
+  void aFullQueueDropsRaisesNotTheClearsOfRaisesSent() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    List<AlertSender.Delivery> delivered = new CopyOnWriteArrayList<>();
+    open(
+        new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 1000, 0, Duration.ofMillis(1)),
+        batch -> {
+          hold.await();
+          delivered.addAll(batch);
+        },
+        Duration.ofMinutes(1));
+    alerts.raise(FULL, "pool 0", "full");
+    await().atMost(Duration.ofSeconds(5)).until(() -> stat("queue") == 0); // sending, hanging
+    for (int i = 1; i <= 100; i++) {
+      alerts.raise(FULL, "pool " + i, "full"); // the queue holds 100
+    }
+    alerts.clear(FULL, "pool 0", "freed"); // its raise went out: the oldest queued raise goes
+    alerts.clear(FULL, "pool 5", "freed"); // its raise is queued: both go
+    alerts.clear(FULL, "pool 6", "freed"); // there is room
+    alerts.raise(FULL, "pool 101", "full"); // pool 6, raised and cleared, goes whole
+    long queued = stat("queue");
+
+    hold.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> delivered.size() == 1 + queued);
+    List<String> seen = delivered.stream().map(d -> d.change() + " " + d.alert().object()).toList();
+    assertEquals("RAISED pool 0", seen.get(0));
+    assertTrue(seen.contains("CLEARED pool 0"), seen.toString());
+    assertTrue(seen.contains("RAISED pool 101"), seen.toString());
+    for (String gone :
+        List.of(
+            "RAISED pool 1",
+            "RAISED pool 5",
+            "CLEARED pool 5",
+            "RAISED pool 6",
+            "CLEARED pool 6")) {
+      assertTrue(!seen.contains(gone), gone + " dropped: " + seen);
+    }
+    assertEquals(99, queued);
+    assertEquals(5, stat("dropped"));
+  }
+
+  /**
+   * A paced channel (SNMP) past its budget sends one alert at a time at its rate: here 5 per 500
+   * ms, so 100 ms apart. The whole queue went out back to back once the budget had room.
+   */
+  @Test
+  void aPacedChannelSendsAStormAtItsRate() {
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    List<Long> sentAt = new CopyOnWriteArrayList<>();
+    open(
+        new AlertChannel.Policy(AlertSeverity.INFO, Set.of(), 5, 0, Duration.ofMillis(1), true),
+        batch -> {
+          sentAt.add(System.nanoTime());
+          batchSizes.add(batch.size());
+        },
+        Duration.ofMillis(500));
+    for (int i = 0; i < 20; i++) {
+      alerts.raise(FULL, "pool " + i, "full");
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> batchSizes.stream().mapToInt(Integer::intValue).sum() == 20);
+    assertEquals(java.util.Collections.nCopies(20, 1), batchSizes);
+    for (int i = 5; i < 20; i++) {
+      long gap = Duration.ofNanos(sentAt.get(i) - sentAt.get(i - 1)).toMillis();
+      assertTrue(gap >= 95, "send " + i + " only " + gap + " ms after the one before");
+    }
+  }
+
   @Test
   void aStormBecomesABoundedNumberOfDigests() {
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();

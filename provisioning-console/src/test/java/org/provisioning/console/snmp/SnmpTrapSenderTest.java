@@ -83,6 +83,11 @@ class SnmpTrapSenderTest {
 
   /** A manager on loopback that takes v2c community "nms" and v3 user "nms", acking informs. */
   private int startManager() throws IOException {
+    return startManager(new java.util.concurrent.atomic.AtomicBoolean(true));
+  }
+
+  /** The same, deaf (no notification taken, no inform acknowledged) while {@code up} is false. */
+  private int startManager(java.util.concurrent.atomic.AtomicBoolean up) throws IOException {
     SecurityProtocols protocols =
         new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.defaultSecurity);
     USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 1);
@@ -110,6 +115,9 @@ class SnmpTrapSenderTest {
         new CommandResponder() {
           @Override
           public <A extends Address> void processPdu(CommandResponderEvent<A> event) {
+            if (!up.get()) {
+              return;
+            }
             received.add(event);
             PDU pdu = event.getPDU();
             if (pdu.getType() == PDU.INFORM) {
@@ -165,6 +173,20 @@ class SnmpTrapSenderTest {
         null,
         timeoutMillis,
         retries);
+  }
+
+  private SnmpTrapReceiverConfig v2cInform(int port, int timeoutMillis) {
+    return new SnmpTrapReceiverConfig(
+        Ipv4Address.parse("127.0.0.1"),
+        port,
+        SnmpVersion.V2C,
+        true,
+        "nms",
+        null,
+        null,
+        null,
+        timeoutMillis,
+        5);
   }
 
   private void startService(SnmpTrapReceiverConfig... receivers) throws IOException {
@@ -264,6 +286,101 @@ class SnmpTrapSenderTest {
       assertEquals(1, stats.snapshot().get(prefix + "retried"));
       assertEquals(0, stats.snapshot().get(prefix + "sent"));
     }
+  }
+
+  /** The notifications the manager takes within 10 s, as "RAISED object", up to {@code count}. */
+  private List<String> notifications(int count) throws InterruptedException {
+    List<String> seen = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seen.size() < count) {
+      CommandResponderEvent<?> event =
+          received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (event == null) {
+        break;
+      }
+      PDU pdu = event.getPDU();
+      seen.add(
+          (SuiteMib.ALERT_CLEARED.equals(pdu.get(1).getVariable()) ? "CLEARED " : "RAISED ")
+              + pdu.get(6).getVariable());
+    }
+    return seen;
+  }
+
+  private long stat(SnmpTrapReceiverConfig receiver, String name) {
+    return stats
+        .snapshot()
+        .get("alerts.channel." + SnmpTrapSender.channelName(receiver) + "." + name);
+  }
+
+  /**
+   * A change that leaves a receiver alone (here the agent's community) keeps its channel: the
+   * inform in its retry backoff, the alerts queued behind it and those raised after reach the
+   * manager once it answers. Every change rebuilt every channel: the old one stopped listening,
+   * waited 3 s and dropped what it held, the clear among it.
+   */
+  @Test
+  void aChangeThatLeavesAReceiverAloneKeepsItsChannelAndQueue() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    SnmpTrapReceiverConfig inform = v2cInform(startManager(up), 300);
+    startService();
+    SnmpAgentConfig agent =
+        new SnmpAgentConfig(true, Ipv4Address.parse("127.0.0.1"), 0, "ro-community", null);
+    service.apply(new SnmpConfig(null, "warning", null, List.of(inform), agent), "alpha");
+    alerts.raise(CRITICAL, "cm-north", "critical"); // unacknowledged: retried with backoff
+    alerts.raise(CRITICAL, "cm-south", "critical");
+    alerts.clear(CRITICAL, "cm-north", "cleared");
+
+    SnmpAgentConfig otherCommunity =
+        new SnmpAgentConfig(true, Ipv4Address.parse("127.0.0.1"), 0, "other-community", null);
+    service.apply(new SnmpConfig(null, "warning", null, List.of(inform), otherCommunity), "alpha");
+    alerts.raise(CRITICAL, "cm-east", "critical");
+    up.set(true);
+
+    assertEquals(
+        List.of("RAISED cm-north", "RAISED cm-south", "CLEARED cm-north", "RAISED cm-east"),
+        notifications(4));
+    assertEquals(0, stat(inform, "dropped"));
+    assertTrue(stat(inform, "retried") >= 1, "the inform was in its backoff");
+  }
+
+  /**
+   * A changed receiver's new channel gets what the old one queued and the alerts raised while the
+   * old one lets its inform's retries finish, and sends them after that inform: the clear never
+   * reaches the manager ahead of its raise. Those alerts were dropped or never reached a channel.
+   */
+  @Test
+  void aChangedReceiverGetsTheQueueAndWhatIsRaisedWhileTheOldChannelCloses() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    int port = startManager(up);
+    startService();
+    service.apply(
+        new SnmpConfig(null, "warning", null, List.of(v2cInform(port, 300)), null), "alpha");
+    alerts.raise(CRITICAL, "cm-north", "critical");
+    alerts.raise(CRITICAL, "cm-south", "critical");
+    alerts.clear(CRITICAL, "cm-north", "cleared");
+    Thread.sleep(500); // the raise of cm-north timed out: in its backoff, retried in about 1 s
+    up.set(true);
+
+    Thread changing =
+        new Thread(
+            () -> {
+              try {
+                service.apply(
+                    new SnmpConfig(null, "warning", null, List.of(v2cInform(port, 400)), null),
+                    "alpha");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    changing.start();
+    Thread.sleep(200);
+    alerts.raise(CRITICAL, "cm-east", "raised while the old channel closes");
+    changing.join();
+
+    assertEquals(
+        List.of("RAISED cm-north", "RAISED cm-south", "CLEARED cm-north", "RAISED cm-east"),
+        notifications(4));
+    assertEquals(0, stat(v2cInform(port, 400), "dropped"));
   }
 
   @Test
