@@ -69,9 +69,6 @@ public final class DnsUpdateHandler {
   /**
    * What an update did: its rcode (NOERROR when applied), and when what it changed is kept
    * (completed at once when nothing is to be kept).
-   */
-  /**
-   * What an update did.
    *
    * @param zoneReplaced the zone was replaced by a rebuild before the update could take its lock:
    *     nothing was done, and the update belongs to the zone that replaced it

@@ -185,6 +185,19 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
   }
 
   /**
+   * Why a client's RRset of this type is never laid, or null: kept by an older version, or by a
+   * partner that still takes it, where DnsUpdateHandler now refuses it.
+   */
+  private static String notLaid(int type) {
+    return switch (type) {
+      case org.xbill.DNS.Type.NS -> "name servers are the config's alone";
+      // Lookups here do not follow a DNAME: the names below it would be NXDOMAIN.
+      case org.xbill.DNS.Type.DNAME -> "DNAME is not supported";
+      default -> null;
+    };
+  }
+
+  /**
    * Lays a client's RRset into the zone. One that cannot be laid is left out and logged: an NS an
    * older version took from a client threw here at every start, and the server never started again.
    */
@@ -193,20 +206,14 @@ public final class DnsServer implements ProvisioningService, DnsZoneView {
     if (!name.subdomain(zone.origin())) {
       return;
     }
-    if (value.key().type() == org.xbill.DNS.Type.NS) {
+    String notLaid = notLaid(value.key().type());
+    if (notLaid != null) {
       log.warn(
-          "DNS_RRSET_NOT_LAID zone={} name={} type=NS: name servers are the config's alone",
+          "DNS_RRSET_NOT_LAID zone={} name={} type={}: {}",
           zone.origin(),
-          name);
-      return;
-    }
-    if (value.key().type() == org.xbill.DNS.Type.DNAME) {
-      // Kept by an older version, or by a partner that still takes them: lookups here do not
-      // follow a DNAME (DnsUpdateHandler refuses them), the names below it would be NXDOMAIN.
-      log.warn(
-          "DNS_RRSET_NOT_LAID zone={} name={} type=DNAME: DNAME is not supported",
-          zone.origin(),
-          name);
+          name,
+          org.xbill.DNS.Type.string(value.key().type()),
+          notLaid);
       return;
     }
     synchronized (zone) {

@@ -616,7 +616,10 @@ final class Setup implements Callable<Integer> {
             "--interactive reads the answers from standard input: give the password with"
                 + " --admin-password-file");
       }
-      String password = adminPasswordFile != null ? passwordFromFile() : passwordFromStdin();
+      String password =
+          adminPasswordFile != null
+              ? firstLineOf(adminPasswordFile, "--admin-password-file", "password")
+              : lineFromStdin("password");
       try {
         PasswordHasher.checkAcceptable(name, password);
       } catch (IllegalArgumentException e) {
@@ -674,14 +677,6 @@ final class Setup implements Callable<Integer> {
           Provisionctl.INVALID, "no password given; nothing was written");
     }
     return line;
-  }
-
-  private String passwordFromFile() {
-    return firstLineOf(adminPasswordFile, "--admin-password-file", "password");
-  }
-
-  private String passwordFromStdin() {
-    return lineFromStdin("password");
   }
 
   private static String firstLineOf(Path file, String flag, String what) {

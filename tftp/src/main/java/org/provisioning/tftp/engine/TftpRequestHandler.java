@@ -186,8 +186,11 @@ public final class TftpRequestHandler {
       return refuse(refusal.refused());
     }
     TftpOptions options = TftpOptions.negotiate(request.options(), true, -1, config, stats);
+    // The size the client declared is the most it may send; without one, maxWriteBytes. A tsize
+    // of 0 declares no size (RFC 2349 asks for none on a write; curl sends 0 for a stream).
     String tsize = options.oack().get("tsize");
-    if (tsize != null && Long.parseLong(tsize) > config.maxWriteBytes()) {
+    long declared = tsize != null ? Long.parseLong(tsize) : 0;
+    if (declared > config.maxWriteBytes()) {
       return refuse(
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the upload exceeds the size allowed", "too_large"));
@@ -197,9 +200,6 @@ public final class TftpRequestHandler {
           new TftpResolution.Refused(
               TftpErrorCode.DISK_FULL, "the upload area holds too many files", "too_many_files"));
     }
-    // The size the client declared is the most it may send; without one, maxWriteBytes. A tsize
-    // of 0 declares no size (RFC 2349 asks for none on a write; curl sends 0 for a stream).
-    long declared = tsize != null ? Long.parseLong(tsize) : 0;
     long size = declared > 0 ? declared : config.maxWriteBytes();
     if (!reserve(target, size)) {
       return refuse(
