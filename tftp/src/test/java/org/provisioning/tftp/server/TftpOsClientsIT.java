@@ -148,22 +148,7 @@ class TftpOsClientsIT {
   @Test
   void tftpHpaPutsIntoTheWritableArea() throws Exception {
     Path upload = Files.writeString(home.resolve("modem.log"), "uploaded\n".repeat(300));
-    OsTool.Result result =
-        OsTool.run(
-            Map.of(),
-            30,
-            tftp,
-            "-m",
-            "binary",
-            "127.0.0.1",
-            port,
-            "-c",
-            "put",
-            upload.toString(),
-            "modem.log");
-    assertEquals(0, result.exit(), result.output());
-    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/modem.log")));
-    assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/modem.log")));
+    assertStoredAsSent(upload, putWithTftpHpa("binary", upload));
   }
 
   /**
@@ -174,22 +159,7 @@ class TftpOsClientsIT {
   void tftpHpaPutsInNetascii() throws Exception {
     Path upload =
         Files.writeString(home.resolve("notes.log"), "line one\nline two\r\n".repeat(100));
-    OsTool.Result result =
-        OsTool.run(
-            Map.of(),
-            30,
-            tftp,
-            "-m",
-            "ascii",
-            "127.0.0.1",
-            port,
-            "-c",
-            "put",
-            upload.toString(),
-            "notes.log");
-    assertEquals(0, result.exit(), result.output());
-    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/notes.log")));
-    assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/notes.log")));
+    assertStoredAsSent(upload, putWithTftpHpa("ascii", upload));
   }
 
   /**
@@ -209,9 +179,22 @@ class TftpOsClientsIT {
             "\"$0\" -sS -T - tftp://127.0.0.1:" + port + "/stream.log < \"$1\"",
             curl.toString(),
             upload.toString());
+    assertStoredAsSent(upload, result);
+  }
+
+  /** tftp-hpa puts {@code upload} under its own name, in {@code mode}. */
+  private OsTool.Result putWithTftpHpa(String mode, Path upload) throws Exception {
+    String name = upload.getFileName().toString();
+    return OsTool.run(
+        Map.of(), 30, tftp, "-m", mode, "127.0.0.1", port, "-c", "put", upload.toString(), name);
+  }
+
+  /** The client succeeded, and the upload area holds the file under its name as it was sent. */
+  private void assertStoredAsSent(Path upload, OsTool.Result result) throws Exception {
     assertEquals(0, result.exit(), result.output());
-    await().atMost(5, SECONDS).until(() -> Files.exists(home.resolve("uploads/stream.log")));
-    assertEquals(Files.readString(upload), Files.readString(home.resolve("uploads/stream.log")));
+    Path stored = home.resolve("uploads").resolve(upload.getFileName());
+    await().atMost(5, SECONDS).until(() -> Files.exists(stored));
+    assertEquals(Files.readString(upload), Files.readString(stored));
   }
 
   @Test
